@@ -1,0 +1,74 @@
+// The error catalogue (spec §4.1, §10.7). Each error carries a code and its canonical text;
+// codecs render it for their wire format in their encoder and nowhere else (spec §4.2).
+
+import { KEY_MAX_BYTES, PIPELINE_MAX_COMMANDS, HTTP_BODY_MAX_BYTES } from "../limits.ts";
+
+/**
+ * Codes that some surface renders differently from the canonical text.
+ * Everything else is "ERR" (rendered as its text everywhere).
+ */
+export type ErrorCode =
+  | "ERR"
+  | "WRONGTYPE"
+  | "OOM"
+  | "NOAUTH"
+  | "WRONGPASS"
+  | "NOPERM"
+  | "EXECABORT"
+  | "NOPROTO"
+  | "UNAVAILABLE"
+  | "INTERNAL"
+  | "CROSSSLOT";
+
+/** A command failure with its canonical text (e.g. "ERR syntax error"). */
+export class CommandError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, text: string) {
+    super(text);
+    this.code = code;
+  }
+}
+
+const err = (text: string) => new CommandError("ERR", text);
+
+export const Errors = {
+  wrongType: () =>
+    new CommandError("WRONGTYPE", "WRONGTYPE Operation against a key holding the wrong kind of value"),
+  notInteger: () => err("ERR value is not an integer or out of range"),
+  notFloat: () => err("ERR value is not a valid float"),
+  overflow: () => err("ERR increment or decrement would overflow"),
+  decrOverflow: () => err("ERR decrement would overflow"),
+  nanOrInf: () => err("ERR increment would produce NaN or Infinity"),
+  hashNotInteger: () => err("ERR hash value is not an integer"),
+  hashNotFloat: () => err("ERR hash value is not a float"),
+  syntax: () => err("ERR syntax error"),
+  noSuchKey: () => err("ERR no such key"),
+  indexOutOfRange: () => err("ERR index out of range"),
+  offsetOutOfRange: () => err("ERR offset is out of range"),
+  invalidCursor: () => err("ERR invalid cursor"),
+  mustBePositive: () => err("ERR value is out of range, must be positive"),
+  invalidExpire: (cmd: string) => err(`ERR invalid expire time in '${cmd}' command`),
+  arity: (cmd: string) => err(`ERR wrong number of arguments for '${cmd}' command`),
+  unknownCommand: (text: string) => err(text),
+  unknownSubcommand: (sub: string, cmd: string) =>
+    err(`ERR unknown subcommand '${sub}'. Try ${cmd.toUpperCase()} HELP.`),
+  oom: () => new CommandError("OOM", "OOM command not allowed when used memory > 'maxmemory'."),
+  noAuth: () => new CommandError("NOAUTH", "NOAUTH Authentication required."),
+  wrongPass: () =>
+    new CommandError("WRONGPASS", "WRONGPASS invalid username-password pair or user is disabled."),
+  badToken: () => new CommandError("WRONGPASS", "WRONGPASS invalid or missing auth token"),
+  noPerm: (cmd: string) =>
+    new CommandError("NOPERM", `NOPERM this user has no permissions to run the '${cmd}' command`),
+  keyTooLarge: () => err(`ERR key too large (max ${KEY_MAX_BYTES} bytes)`),
+  valueTooLarge: (max: number) => err(`ERR value too large (max ${max} bytes)`),
+  bodyTooLarge: () => err(`ERR request body too large (max ${HTTP_BODY_MAX_BYTES} bytes)`),
+  tooManyCommands: () => err(`ERR too many commands in one request (max ${PIPELINE_MAX_COMMANDS})`),
+  unavailable: () => new CommandError("UNAVAILABLE", "ERR service temporarily unavailable, retry"),
+  internal: () => new CommandError("INTERNAL", "ERR internal error"),
+  execAbort: () =>
+    new CommandError("EXECABORT", "EXECABORT Transaction discarded because of previous errors."),
+  noProto: () => new CommandError("NOPROTO", "NOPROTO unsupported protocol version"),
+  crossSlot: () =>
+    new CommandError("CROSSSLOT", "CROSSSLOT Keys in request don't hash to the same slot"),
+  custom: (text: string) => err(text),
+};

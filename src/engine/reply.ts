@@ -1,0 +1,72 @@
+// Transport-free replies. Commands return these; each codec encodes them for its wire
+// (RESP2/RESP3, gevent, Blink lines, Flask JSON, Upstash JSON). Plain objects, so they cross
+// Durable Object RPC by structured clone.
+
+import type { ErrorCode } from "./errors.ts";
+import { CommandError } from "./errors.ts";
+import type { JsonValue } from "./json-value.ts";
+
+export type Reply =
+  | { readonly k: "status"; readonly v: string }
+  | { readonly k: "error"; readonly code: ErrorCode; readonly v: string }
+  | { readonly k: "int"; readonly v: number | bigint }
+  | { readonly k: "bulk"; readonly v: string }
+  | { readonly k: "nil" }
+  | { readonly k: "array"; readonly v: readonly Reply[] }
+  | { readonly k: "nilarray" }
+  /** Flat [k1, v1, k2, v2, ...]: RESP3 map, RESP2 flat array. */
+  | { readonly k: "map"; readonly v: readonly Reply[] }
+  /** RESP3 set, RESP2 array. */
+  | { readonly k: "set"; readonly v: readonly Reply[] }
+  /** RESP3 double, RESP2 bulk (Redis score text). */
+  | { readonly k: "double"; readonly v: number }
+  /** RESP3 boolean, RESP2 integer 1/0. */
+  | { readonly k: "bool"; readonly v: boolean }
+  /** RESP3 verbatim text, RESP2 bulk. */
+  | { readonly k: "verbatim"; readonly v: string }
+  /** A JSON value, for the Light-Redis view (spec §3.4). */
+  | { readonly k: "json"; readonly v: JsonValue }
+  /** No reply at all (Blink QUIT). */
+  | { readonly k: "none" };
+
+export type ErrorReply = Extract<Reply, { k: "error" }>;
+
+const SMALL_INTS: Reply[] = Array.from({ length: 256 }, (_, i) => ({ k: "int", v: i }) as const);
+
+/** Reply constructors; the common ones are shared frozen objects. */
+export const R = {
+  OK: { k: "status", v: "OK" } as Reply,
+  QUEUED: { k: "status", v: "QUEUED" } as Reply,
+  PONG: { k: "status", v: "PONG" } as Reply,
+  NIL: { k: "nil" } as Reply,
+  NILARRAY: { k: "nilarray" } as Reply,
+  NONE: { k: "none" } as Reply,
+  EMPTY: { k: "array", v: [] } as Reply,
+  ZERO: SMALL_INTS[0]!,
+  ONE: SMALL_INTS[1]!,
+  status: (v: string): Reply => ({ k: "status", v }),
+  int: (v: number | bigint): Reply =>
+    typeof v === "number" && v >= 0 && v < 256 && Number.isInteger(v) ? SMALL_INTS[v]! : { k: "int", v },
+  bulk: (v: string): Reply => ({ k: "bulk", v }),
+  bulkOrNil: (v: string | undefined): Reply => (v === undefined ? R.NIL : { k: "bulk", v }),
+  array: (v: readonly Reply[]): Reply => ({ k: "array", v }),
+  bulks: (v: Iterable<string>): Reply => ({ k: "array", v: Array.from(v, (s) => R.bulk(s)) }),
+  map: (v: readonly Reply[]): Reply => ({ k: "map", v }),
+  set: (v: readonly Reply[]): Reply => ({ k: "set", v }),
+  double: (v: number): Reply => ({ k: "double", v }),
+  bool: (v: boolean): Reply => ({ k: "bool", v }),
+  verbatim: (v: string): Reply => ({ k: "verbatim", v }),
+  json: (v: JsonValue): Reply => ({ k: "json", v }),
+  error: (e: CommandError): ErrorReply => ({ k: "error", code: e.code, v: e.message }),
+};
+
+/** True for an error reply. */
+export function isError(r: Reply): r is ErrorReply {
+  return r.k === "error";
+}
+
+/** The error reply for anything thrown by a command: typed errors keep their text. */
+export function errorReplyOf(e: unknown): ErrorReply {
+  if (e instanceof CommandError) return R.error(e);
+  return { k: "error", code: "INTERNAL", v: "ERR internal error" };
+}

@@ -1,0 +1,45 @@
+// Every limit and default of the contract (spec §2) in one module. Values are bytes unless noted.
+// Nothing else in the code base writes these numbers.
+
+export const DEFAULT_NAMESPACE = "default";
+export const NAMESPACE_NAME_RE = /^[A-Za-z0-9_.-]{1,64}$/;
+
+export const KEY_MAX_BYTES = 32768;
+export const VALUE_MAX_BYTES = 1048576;
+/** One key plus one value must fit one SQLite row (2 MB platform limit). */
+export const VALUE_MAX_BYTES_CEILING = 1900000;
+export const HTTP_BODY_MAX_BYTES = 10485760;
+export const WS_MESSAGE_MAX_BYTES = 16777216;
+export const PIPELINE_MAX_COMMANDS = 1000;
+/** Default Blink line cap; the effective one follows a configured VALUE_MAX_BYTES. */
+export const BLINK_LINE_MAX_BYTES = VALUE_MAX_BYTES + KEY_MAX_BYTES + 16;
+export const RESP_INLINE_MAX_BYTES = 65536;
+export const RESP_MULTIBULK_MAX_ARGS = 1048576;
+export const RESP_BULK_MAX_BYTES = WS_MESSAGE_MAX_BYTES;
+export const NESTING_MAX_DEPTH = 64;
+export const INFO_KEYS_MAX = 1000;
+export const SCAN_DEFAULT_COUNT = 10;
+/** 0 = unlimited. */
+export const MEMORY_LIMIT_BYTES = 0;
+export const EVICTION_POLICIES = ["allkeys-lru", "noeviction"] as const;
+export type EvictionPolicy = (typeof EVICTION_POLICIES)[number];
+export const EVICTION_POLICY: EvictionPolicy = "allkeys-lru";
+export const REDIS_VERSION = "7.0.15";
+export const BLINK_EDGE_VERSION = "0.1.0";
+
+export const SHIM_MAX_INFLIGHT_BATCHES = 64;
+export const SHIM_UPSTREAM_TIMEOUT_MS = 10000;
+export const CORS_ALLOW_ORIGIN = "*";
+export const BLINK_TCP_DEFAULT = "127.0.0.1:8765";
+export const GEVENT_TCP_DEFAULT = "127.0.0.1:31337";
+export const REDIS_TCP_DEFAULT = "127.0.0.1:6379";
+export const WORKER_URL_DEFAULT = "http://127.0.0.1:8787";
+
+/** WebSocket close codes used by every door (RFC 6455). */
+export const CLOSE_NORMAL = 1000;
+export const CLOSE_POLICY = 1008;
+export const CLOSE_TOO_BIG = 1009;
+export const CLOSE_INTERNAL = 1011;
+
+/** Bytes of a WebSocket attachment (platform limit 16 KiB); a MULTI queue beyond this spills to storage. */
+export const WS_ATTACHMENT_MAX_BYTES = 16384;
