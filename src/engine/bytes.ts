@@ -68,7 +68,7 @@ export function byteLength(s: string): number {
 /** Text for display: binary bytes decoded with U+FFFD replacements. */
 export function toDisplayText(s: string): string {
   if (!isBinary(s)) return s;
-  return new TextDecoder("utf-8", { ignoreBOM: true }).decode(toBytes(s));
+  return new TextDecoder("utf-8", { fatal: false, ignoreBOM: true }).decode(toBytes(s));
 }
 
 /** Concatenation of two byte strings, canonical. */
