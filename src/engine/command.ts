@@ -1,5 +1,7 @@
 // What a codec hands to the engine: one command as its argument vector.
 
+import type { Reply } from "./reply.ts";
+
 /** Dialects the engine serves; each has its own command names (spec §7-§11). */
 export type Dialect = "redis" | "blink" | "gevent" | "lightredis";
 
@@ -23,3 +25,6 @@ export interface Command {
 export function cmd(...argv: string[]): Command {
   return { argv };
 }
+
+/** One element of a batch: a command, or a reply the codec produced itself (e.g. a parse error). */
+export type BatchItem = Command | { readonly reply: Reply };

@@ -1,0 +1,61 @@
+// What a batch changed, handed to persistence at the end of the batch (spec §13.1-13.2).
+// Items are recorded, not values: persistence reads the current value from the store, so a key
+// written ten times in one batch costs one row write.
+
+import type { ValueType } from "./entry.ts";
+
+export class ChangeSet {
+  /** Key -> its version when first touched since the last flush (-1 = absent then). */
+  readonly keys = new Map<string, number>();
+  /** Set/hash/zset members touched, by key. */
+  readonly members = new Map<string, Set<string>>();
+  /** List positions touched, by key. */
+  readonly positions = new Map<string, Set<number>>();
+  /** Keys whose member rows are all rewritten; value = the type whose old rows must go. */
+  readonly rewrites = new Map<string, ValueType>();
+  /** FLUSHDB/FLUSH happened: every row goes before the batch's other changes apply. */
+  flushAll = false;
+  /** Namespace configuration changed. */
+  config = false;
+
+  get empty(): boolean {
+    return this.keys.size === 0 && !this.flushAll && !this.config;
+  }
+
+  /** Records a key's version before its first change. */
+  key(key: string, versionBefore: number): void {
+    if (!this.keys.has(key)) this.keys.set(key, versionBefore);
+  }
+
+  /** Records a changed member of a set, hash or sorted set. */
+  member(key: string, member: string): void {
+    if (this.rewrites.has(key)) return;
+    let s = this.members.get(key);
+    if (!s) this.members.set(key, (s = new Set()));
+    s.add(member);
+  }
+
+  /** Records a changed list position. */
+  position(key: string, pos: number): void {
+    if (this.rewrites.has(key)) return;
+    let s = this.positions.get(key);
+    if (!s) this.positions.set(key, (s = new Set()));
+    s.add(pos);
+  }
+
+  /** Marks all member rows of a key for rewrite; `oldType` is the collection type stored before. */
+  rewrite(key: string, oldType: ValueType): void {
+    if (!this.rewrites.has(key)) this.rewrites.set(key, oldType);
+    this.members.delete(key);
+    this.positions.delete(key);
+  }
+
+  clear(): void {
+    this.keys.clear();
+    this.members.clear();
+    this.positions.clear();
+    this.rewrites.clear();
+    this.flushAll = false;
+    this.config = false;
+  }
+}

@@ -1,0 +1,182 @@
+// Connection commands (spec §10.4, §10.9): PING ECHO QUIT AUTH HELLO SELECT RESET CLIENT COMMAND.
+
+import { command } from "../command-table.ts";
+import type { CommandSpec, Ctx } from "../command-table.ts";
+import type { ConnState } from "../conn-state.ts";
+import { CommandError, Errors } from "../errors.ts";
+import { parseStrictInt } from "../numbers.ts";
+import { R } from "../reply.ts";
+import type { Reply } from "../reply.ts";
+import { REDIS_VERSION } from "../../limits.ts";
+
+const DEFAULT_USER = "default";
+const NO_PASSWORD_CONFIGURED =
+  "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?";
+const HELLO_NOAUTH =
+  "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time";
+const BAD_CLIENT_NAME = "ERR Client names cannot contain spaces, newlines or special characters.";
+
+/** AUTH semantics shared by AUTH and HELLO … AUTH (spec §10.4). Throws WRONGPASS on failure. */
+function authenticate(ctx: Ctx, user: string | undefined, pass: string): void {
+  const host = ctx.engine.host;
+  if (!host.authEnabled) {
+    if (user === undefined) throw new CommandError("ERR", NO_PASSWORD_CONFIGURED);
+    if (user !== DEFAULT_USER) throw Errors.wrongPass();
+    ctx.conn.authed = true;
+    return;
+  }
+  if (user !== undefined && user !== DEFAULT_USER) throw Errors.wrongPass();
+  const scope = host.authenticate(pass);
+  if (!scope) throw Errors.wrongPass();
+  ctx.conn.authed = true;
+  ctx.conn.readonly = scope === "readonly";
+}
+
+function validClientName(name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c < 0x21 || c > 0x7e) return false;
+  }
+  return true;
+}
+
+function hello(ctx: Ctx, argv: readonly string[]): Reply {
+  let proto = ctx.conn.resp;
+  if (argv.length >= 2) {
+    const v = parseStrictInt(argv[1]!);
+    if (v === undefined) throw new CommandError("ERR", "ERR Protocol version is not an integer or out of range");
+    if (v !== 2n && v !== 3n) throw Errors.noProto();
+    proto = Number(v) as 2 | 3;
+  }
+  let user: string | undefined;
+  let pass: string | undefined;
+  let name: string | undefined;
+  for (let j = 2; j < argv.length; j++) {
+    const more = argv.length - 1 - j;
+    const opt = argv[j]!;
+    if (opt.toLowerCase() === "auth" && more >= 2) {
+      user = argv[j + 1];
+      pass = argv[j + 2];
+      j += 2;
+    } else if (opt.toLowerCase() === "setname" && more >= 1) {
+      name = argv[++j];
+    } else throw new CommandError("ERR", `ERR Syntax error in HELLO option '${opt}'`);
+  }
+  if (pass !== undefined) authenticate(ctx, user ?? DEFAULT_USER, pass);
+  if (!ctx.conn.authed) throw new CommandError("NOAUTH", HELLO_NOAUTH);
+  if (name !== undefined) {
+    if (!validClientName(name)) throw new CommandError("ERR", BAD_CLIENT_NAME);
+    ctx.conn.name = name;
+  }
+  ctx.conn.resp = proto;
+  return R.map([
+    R.bulk("server"), R.bulk("redis"),
+    R.bulk("version"), R.bulk(REDIS_VERSION),
+    R.bulk("proto"), R.int(proto),
+    R.bulk("id"), R.int(ctx.conn.id),
+    R.bulk("mode"), R.bulk("standalone"),
+    R.bulk("role"), R.bulk("master"),
+    R.bulk("modules"), R.EMPTY,
+  ]);
+}
+
+/** One CLIENT LIST / CLIENT INFO line (spec §10.9). */
+export function clientLine(c: ConnState, now: number): string {
+  const age = Math.floor((now - c.openedAt) / 1000);
+  const idle = Math.floor((now - c.lastAt) / 1000);
+  const multi = c.multi ? c.multi.length : -1;
+  return (
+    `id=${c.id} addr=${c.addr} name=${c.name} age=${age} idle=${idle} flags=N db=0 multi=${multi} ` +
+    `cmd=${c.lastCmd} user=default resp=${c.resp} lib-name=${c.libName} lib-ver=${c.libVer}\n`
+  );
+}
+
+const CLIENT_ARITY: Record<string, number> = { setname: 3, getname: 2, id: 2, info: 2, list: -2, setinfo: 4 };
+
+function client(ctx: Ctx, argv: readonly string[]): Reply {
+  const sub = argv[1]!.toLowerCase();
+  const arity = CLIENT_ARITY[sub];
+  if (arity === undefined) throw Errors.unknownSubcommand(argv[1]!, "client");
+  if ((arity > 0 && argv.length !== arity) || argv.length < -arity) throw Errors.arity(`client|${sub}`);
+  const c = ctx.conn;
+  switch (sub) {
+    case "setname":
+      if (!validClientName(argv[2]!)) throw new CommandError("ERR", BAD_CLIENT_NAME);
+      c.name = argv[2]!;
+      return R.OK;
+    case "getname":
+      return c.name ? R.bulk(c.name) : R.NIL;
+    case "id":
+      return R.int(c.id);
+    case "info":
+      return R.verbatim(clientLine(c, ctx.now));
+    case "list": {
+      const all = ctx.engine.host.clients();
+      const lines = (all.length ? all : [c]).map((x) => clientLine(x === c ? c : x, ctx.now));
+      return R.verbatim(lines.join(""));
+    }
+    default: {
+      const attr = argv[2]!.toLowerCase();
+      if (attr === "lib-name") c.libName = argv[3]!;
+      else if (attr === "lib-ver") c.libVer = argv[3]!;
+      else throw new CommandError("ERR", `ERR Unrecognized option '${argv[2]}'`);
+      return R.OK;
+    }
+  }
+}
+
+function commandCmd(ctx: Ctx, argv: readonly string[]): Reply {
+  if (argv.length === 1) return R.EMPTY;
+  const sub = argv[1]!.toLowerCase();
+  const names = ctx.engine.table.names("redis");
+  switch (sub) {
+    case "count":
+      return R.int(names.length);
+    case "docs":
+      return R.map([]);
+    case "info":
+      return R.array(argv.slice(2).map(() => R.NILARRAY));
+    case "list":
+      return R.bulks(names);
+    default:
+      throw Errors.unknownSubcommand(argv[1]!, "command");
+  }
+}
+
+export const connectionCommands: readonly CommandSpec[] = [
+  command("ping", -1, "c", null, (_ctx, argv) => {
+    if (argv.length > 2) throw Errors.arity("ping");
+    return argv.length === 2 ? R.bulk(argv[1]!) : R.PONG;
+  }),
+  command("echo", 2, "c", null, (_ctx, argv) => R.bulk(argv[1]!)),
+  command("quit", -1, "cni", null, (ctx) => {
+    ctx.conn.closing = true;
+    return R.OK;
+  }),
+  command("auth", -2, "cn", null, (ctx, argv) => {
+    if (argv.length > 3) throw Errors.syntax();
+    if (argv.length === 3) authenticate(ctx, argv[1], argv[2]!);
+    else authenticate(ctx, undefined, argv[1]!);
+    return R.OK;
+  }),
+  command("hello", -1, "cn", null, hello),
+  command("select", 2, "c", null, (_ctx, argv) => {
+    const db = parseStrictInt(argv[1]!);
+    if (db === undefined) throw Errors.notInteger();
+    if (db !== 0n) throw new CommandError("ERR", "ERR DB index is out of range");
+    return R.OK;
+  }),
+  command("reset", 1, "cni", null, (ctx) => {
+    const c = ctx.conn;
+    c.multi = null;
+    c.multiFailed = false;
+    c.watch = null;
+    c.name = "";
+    c.resp = 2;
+    c.authed = c.authedAtOpen;
+    c.readonly = c.readonlyAtOpen;
+    return R.status("RESET");
+  }),
+  command("client", -2, "c", null, client),
+  command("command", -1, "c", null, commandCmd),
+];

@@ -1,0 +1,32 @@
+// The gevent store's six commands (spec §9.5). The codec has validated shapes, keys and values
+// (§9.2); values arrive typed.
+
+import { command } from "../command-table.ts";
+import type { CommandSpec } from "../command-table.ts";
+import { R } from "../reply.ts";
+import type { Reply } from "../reply.ts";
+import { putTyped, typedView } from "./typed-values.ts";
+
+export const geventCommands: readonly CommandSpec[] = [
+  command("get", 2, "r", [1, 1, 1], (ctx, [, key]) => typedView(ctx.store.read(key!))),
+  command("set", 3, "w", [1, 1, 1], (ctx, argv, typed) => {
+    putTyped(ctx, argv[1]!, typed![2]!);
+    return R.ONE;
+  }),
+  command("delete", 2, "w", [1, 1, 1], (ctx, [, key]) => {
+    const e = ctx.store.get(key!);
+    if (e) ctx.store.remove(e);
+    return e ? R.ONE : R.ZERO;
+  }),
+  command("flush", 1, "w", null, (ctx) => R.int(ctx.store.flush())),
+  command("mget", -1, "r", [1, -1, 1], (ctx, argv) => {
+    const out: Reply[] = [];
+    for (let i = 1; i < argv.length; i++) out.push(typedView(ctx.store.read(argv[i]!)));
+    return R.array(out);
+  }),
+  command("mset", -1, "w", [1, -1, 2], (ctx, argv, typed) => {
+    const pairs = (argv.length - 1) >> 1;
+    for (let i = 0; i < pairs; i++) putTyped(ctx, argv[1 + 2 * i]!, typed![2 + 2 * i]!);
+    return R.int(pairs);
+  }),
+];

@@ -1,0 +1,66 @@
+// MULTI / EXEC / DISCARD / WATCH / UNWATCH (spec §10.8). EXEC runs the queue inside the batch's
+// turn, so a transaction is atomic and isolated: one object runs one thing at a time.
+
+import { command } from "../command-table.ts";
+import type { CommandSpec, Ctx } from "../command-table.ts";
+import { CommandError, Errors } from "../errors.ts";
+import { R } from "../reply.ts";
+import type { Reply } from "../reply.ts";
+
+function endTransaction(ctx: Ctx): void {
+  ctx.conn.multi = null;
+  ctx.conn.multiFailed = false;
+  ctx.conn.watch = null;
+}
+
+/** True when a WATCHed key changed since WATCH (version differs, or it appeared/disappeared). */
+function watchBroken(ctx: Ctx): boolean {
+  for (const [key, version] of ctx.conn.watch ?? []) {
+    if ((ctx.store.get(key)?.version ?? -1) !== version) return true;
+  }
+  return false;
+}
+
+function exec(ctx: Ctx): Reply {
+  const queue = ctx.conn.multi;
+  if (!queue) throw new CommandError("ERR", "ERR EXEC without MULTI");
+  if (ctx.conn.multiFailed) {
+    endTransaction(ctx);
+    throw Errors.execAbort();
+  }
+  if (watchBroken(ctx)) {
+    endTransaction(ctx);
+    return R.NILARRAY;
+  }
+  endTransaction(ctx);
+  const replies: Reply[] = [];
+  for (const c of queue) {
+    const spec = ctx.engine.table.lookup("redis", c.argv[0]!.toLowerCase())!;
+    replies.push(ctx.engine.execute(spec, ctx, c));
+  }
+  return R.array(replies);
+}
+
+export const transactionCommands: readonly CommandSpec[] = [
+  command("multi", 1, "ix", null, (ctx) => {
+    if (ctx.conn.multi) throw new CommandError("ERR", "ERR MULTI calls can not be nested");
+    ctx.conn.multi = [];
+    return R.OK;
+  }),
+  command("exec", 1, "ix", null, exec),
+  command("discard", 1, "ix", null, (ctx) => {
+    if (!ctx.conn.multi) throw new CommandError("ERR", "ERR DISCARD without MULTI");
+    endTransaction(ctx);
+    return R.OK;
+  }),
+  command("watch", -2, "ix", [1, -1, 1], (ctx, argv) => {
+    if (ctx.conn.multi) throw new CommandError("ERR", "ERR WATCH inside MULTI is not allowed");
+    const w = (ctx.conn.watch ??= []);
+    for (let i = 1; i < argv.length; i++) w.push([argv[i]!, ctx.store.get(argv[i]!)?.version ?? -1]);
+    return R.OK;
+  }),
+  command("unwatch", 1, "x", null, (ctx) => {
+    ctx.conn.watch = null;
+    return R.OK;
+  }),
+];

@@ -1,0 +1,5 @@
+// Redis zsets commands (spec §10.6).
+
+import type { CommandSpec } from "../command-table.ts";
+
+export const zsetsCommands: readonly CommandSpec[] = [];

@@ -1,0 +1,55 @@
+// Per-connection context (spec §1): auth scope, protocol, client name and id, MULTI queue,
+// WATCH set. Plain data so a WebSocket keeps it in its hibernation attachment.
+
+import type { Command } from "./command.ts";
+
+export interface ConnState {
+  id: number;
+  /** False until AUTH when auth is enabled and the connection came without credentials. */
+  authed: boolean;
+  /** Read-only token scope: W and A commands answer NOPERM. */
+  readonly: boolean;
+  /** Authentication state at open, restored by RESET. */
+  authedAtOpen: boolean;
+  readonlyAtOpen: boolean;
+  resp: 2 | 3;
+  name: string;
+  libName: string;
+  libVer: string;
+  /** Queued commands while in MULTI, else null. */
+  multi: Command[] | null;
+  /** A queueing error happened: EXEC aborts. */
+  multiFailed: boolean;
+  /** WATCHed keys and their versions (-1 = absent) at WATCH time. */
+  watch: [string, number][] | null;
+  /** Set by QUIT: the transport closes after the replies so far. */
+  closing: boolean;
+  addr: string;
+  openedAt: number;
+  lastAt: number;
+  lastCmd: string;
+}
+
+/** A fresh connection context. */
+export function newConn(id: number, opts: { authed: boolean; readonly: boolean; addr?: string; now?: number }): ConnState {
+  const now = opts.now ?? Date.now();
+  return {
+    id,
+    authed: opts.authed,
+    readonly: opts.readonly,
+    authedAtOpen: opts.authed,
+    readonlyAtOpen: opts.readonly,
+    resp: 2,
+    name: "",
+    libName: "",
+    libVer: "",
+    multi: null,
+    multiFailed: false,
+    watch: null,
+    closing: false,
+    addr: opts.addr ?? "unknown:0",
+    openedAt: now,
+    lastAt: now,
+    lastCmd: "NULL",
+  };
+}

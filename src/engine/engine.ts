@@ -1,0 +1,225 @@
+// The command engine of one namespace: synchronous, transport-free. A batch (one HTTP request,
+// one WebSocket message, one EXEC) runs here in one turn; the caller persists `store.changes`
+// afterwards in the same turn (spec §13.1).
+
+import { byteLength, sliceBytes } from "./bytes.ts";
+import type { BatchItem, Command, Dialect } from "./command.ts";
+import { Flag, keyIndexes } from "./command-table.ts";
+import type { CommandSpec, CommandTable, Ctx } from "./command-table.ts";
+import type { ConnState } from "./conn-state.ts";
+import { CommandError, Errors } from "./errors.ts";
+import { R, errorReplyOf, isError } from "./reply.ts";
+import type { Reply } from "./reply.ts";
+import { Store } from "./store.ts";
+import { KEY_MAX_BYTES, VALUE_MAX_BYTES } from "../limits.ts";
+import type { EvictionPolicy } from "../limits.ts";
+
+/** Namespace configuration (spec §3.8, §10.9), persisted by the host. */
+export interface EngineConfig {
+  maxmemory: number;
+  policy: EvictionPolicy;
+}
+
+/** What the engine asks of whoever hosts it (the Durable Object, or a test). */
+export interface EngineHost {
+  /**
+   * Persists everything changed so far, then records a snapshot point at `seq` (spec §13.3).
+   * Called before the engine's own snapshot fields change, so the host still sees the old point.
+   */
+  snapshot(engine: Engine, seq: number, at: number): void;
+  /** Open connections (CLIENT LIST, INFO connected_clients). */
+  clients(): readonly ConnState[];
+  /** True when tokens are configured (RESP AUTH semantics differ, spec §10.4). */
+  readonly authEnabled: boolean;
+  /** Checks a presented token in constant time: its scope, or null when it matches none. */
+  authenticate(token: string): "full" | "readonly" | null;
+}
+
+/** Counters reported by INFO Stats (spec §10.9), not persisted. */
+export interface EngineStats {
+  commands: number;
+}
+
+/** A host with no storage, no other connections and auth disabled (tests, benchmarks). */
+export const NULL_HOST: EngineHost = {
+  snapshot: () => {},
+  clients: () => [],
+  authEnabled: false,
+  authenticate: () => null,
+};
+
+/** Longest name/argument prefix quoted in an unknown-command error (Redis: 128). */
+const UNKNOWN_CMD_QUOTE_MAX = 128;
+
+export class Engine {
+  readonly store = new Store();
+  readonly stats: EngineStats = { commands: 0 };
+  config: EngineConfig;
+  /** Snapshot point (spec §13.3): write_seq and Unix ms at the latest snapshot; 0 if none. */
+  snapshotSeq = 0;
+  snapshotAt = 0;
+  readonly startedAt: number;
+  nextClientId = 1;
+  readonly table: CommandTable;
+  readonly namespace: string;
+  host: EngineHost;
+  /** Configured VALUE_MAX_BYTES (spec §2). */
+  readonly valueMax: number;
+
+  constructor(
+    table: CommandTable,
+    namespace: string,
+    config: Partial<EngineConfig> & { valueMax?: number } = {},
+    host: EngineHost = NULL_HOST,
+  ) {
+    this.table = table;
+    this.namespace = namespace;
+    this.host = host;
+    this.config = { maxmemory: config.maxmemory ?? 0, policy: config.policy ?? "allkeys-lru" };
+    this.valueMax = config.valueMax ?? VALUE_MAX_BYTES;
+    this.startedAt = Date.now();
+  }
+
+  /**
+   * Runs a batch in order: one reply per item (a codec's ready-made reply passes through).
+   * Stops after QUIT.
+   */
+  run(dialect: Dialect, conn: ConnState, items: readonly BatchItem[], now: number): Reply[] {
+    this.store.purgeExpired(now);
+    const replies: Reply[] = [];
+    for (const item of items) {
+      replies.push("argv" in item ? this.dispatch(dialect, conn, item, now) : item.reply);
+      if (conn.closing) break;
+    }
+    this.store.endBatch();
+    return replies;
+  }
+
+  /** One command through every check of spec §10.2, then execution. */
+  dispatch(dialect: Dialect, conn: ConnState, c: Command, now: number): Reply {
+    const argv = c.argv;
+    const name = argv[0] ?? "";
+    const lname = name.toLowerCase();
+    const spec = this.table.lookup(dialect, lname);
+    this.stats.commands++;
+    conn.lastAt = now;
+    conn.lastCmd = lname;
+    if (!spec) return this.queueingError(conn, Errors.unknownCommand(unknownCommandText(argv)));
+    if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity) {
+      return this.queueingError(conn, Errors.arity(spec.name));
+    }
+    if (!conn.authed && !(spec.flags & Flag.NOAUTH)) {
+      if (spec.name !== "exec") return this.queueingError(conn, Errors.noAuth());
+      conn.multi = null;
+      return R.error(new CommandError("EXECABORT", `EXECABORT Transaction discarded because of: ${Errors.noAuth().message}`));
+    }
+    const sizeError = this.checkSizes(spec, argv);
+    if (sizeError) return this.queueingError(conn, sizeError);
+    if (conn.readonly && spec.flags & (Flag.WRITE | Flag.ADMIN)) {
+      return this.queueingError(conn, Errors.noPerm(lname));
+    }
+    if (conn.multi && !(spec.flags & Flag.IMMEDIATE)) {
+      conn.multi.push(c);
+      return R.QUEUED;
+    }
+    return this.execute(spec, { engine: this, store: this.store, conn, now }, c);
+  }
+
+  /** Runs a command whose checks have passed, applying the memory limit (spec §3.8). */
+  execute(spec: CommandSpec, ctx: Ctx, c: Command): Reply {
+    const store = this.store;
+    const { maxmemory, policy } = this.config;
+    const isWrite = (spec.flags & Flag.WRITE) !== 0;
+    const limited = maxmemory > 0 && isWrite;
+    const usageBefore = store.usage;
+    store.beginCommand(limited);
+    let reply: Reply;
+    try {
+      reply = spec.run(ctx, c.argv, c.typed);
+    } catch (e) {
+      store.rollback();
+      if (!(e instanceof CommandError)) console.error("blink-edge: command failed", spec.name, e);
+      reply = errorReplyOf(e);
+    }
+    if (limited && !isError(reply) && store.usage > maxmemory && store.usage > usageBefore) {
+      let sizeOfWritten = 0;
+      for (const k of store.written) {
+        const e = store.get(k);
+        if (e) sizeOfWritten += e.ksize + e.size;
+      }
+      if (sizeOfWritten > maxmemory || policy === "noeviction") {
+        store.rollback();
+        reply = R.error(Errors.oom());
+      } else {
+        store.evict(maxmemory, store.written);
+      }
+    }
+    store.endCommand();
+    if (isWrite && !isError(reply)) store.writeSeq++;
+    return reply;
+  }
+
+  /** Takes a snapshot point now (SAVE, BGSAVE, Light-Redis save; spec §13.3). */
+  takeSnapshot(now: number): void {
+    this.host.snapshot(this, this.store.writeSeq, now);
+    this.snapshotSeq = this.store.writeSeq;
+    this.snapshotAt = now;
+  }
+
+  /** Applies the memory limit at once (CONFIG SET maxmemory lowering it, spec §3.8). */
+  enforceLimit(): void {
+    const { maxmemory, policy } = this.config;
+    if (maxmemory > 0 && policy === "allkeys-lru" && this.store.usage > maxmemory) {
+      this.store.evict(maxmemory, new Set());
+    }
+  }
+
+  /** Live key count. */
+  get dbsize(): number {
+    return this.store.map.size;
+  }
+
+  /** Writes since the latest snapshot (Light-Redis writable_row, INFO rdb_changes_since_last_save). */
+  get writesSinceSnapshot(): number {
+    return this.store.writeSeq - this.snapshotSeq;
+  }
+
+  private queueingError(conn: ConnState, e: CommandError): Reply {
+    if (conn.multi) conn.multiFailed = true;
+    return R.error(e);
+  }
+
+  private checkSizes(spec: CommandSpec, argv: readonly string[]): CommandError | undefined {
+    const keys = keyIndexes(spec, argv.length);
+    for (const i of keys) {
+      const k = argv[i]!;
+      if (k.length > KEY_MAX_BYTES / 4 && byteLength(k) > KEY_MAX_BYTES) return Errors.keyTooLarge();
+    }
+    if (spec.flags & Flag.WRITE) {
+      for (let i = 1; i < argv.length; i++) {
+        const a = argv[i]!;
+        if (a.length > this.valueMax / 4 && byteLength(a) > this.valueMax && !keys.includes(i)) {
+          return Errors.valueTooLarge(this.valueMax);
+        }
+      }
+    }
+    return undefined;
+  }
+}
+
+/** Redis's unknown-command text (spec §10.2 step 1). */
+export function unknownCommandText(argv: readonly string[]): string {
+  const name = truncateBytes(argv[0] ?? "", UNKNOWN_CMD_QUOTE_MAX);
+  let args = "";
+  let used = 0;
+  for (let i = 1; i < argv.length && used < UNKNOWN_CMD_QUOTE_MAX; i++) {
+    const part = `'${truncateBytes(argv[i]!, UNKNOWN_CMD_QUOTE_MAX - used)}' `;
+    args += part;
+    used += byteLength(part);
+  }
+  return `ERR unknown command '${name}', with args beginning with: ${args}`;
+}
+
+function truncateBytes(s: string, max: number): string {
+  return byteLength(s) <= max ? s : sliceBytes(s, 0, max);
+}

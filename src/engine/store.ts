@@ -1,0 +1,305 @@
+// The key space of one namespace: entries by key, creation order, LRU recency, expiry, usage
+// accounting (spec §3.7) and the two logs a command leaves behind: the ChangeSet persistence
+// reads at the end of the batch, and (only while a memory limit is set) an undo journal so a
+// command refused for capacity changes nothing (spec §3.8 rule 3-4).
+
+import { byteLength } from "./bytes.ts";
+import { ChangeSet } from "./change-set.ts";
+import { Entry, RecencyList, isCollection } from "./entry.ts";
+import type { ValueOf, ValueType } from "./entry.ts";
+import { ExpiryHeap } from "./expiry-heap.ts";
+
+type Undo = () => void;
+
+/** Counters reported by INFO Stats (spec §10.9). */
+export interface StoreStats {
+  hits: number;
+  misses: number;
+  expired: number;
+  evicted: number;
+}
+
+/** Dead slots tolerated in the creation-order array before it is compacted. */
+const ORDER_COMPACT_MIN = 1024;
+
+export class Store {
+  readonly map = new Map<string, Entry>();
+  /** Σ (key bytes + payload bytes) of live entries. */
+  usage = 0;
+  /** Live entries with an expiry. */
+  ttlCount = 0;
+  /** Last creation number handed out (spec §3.1 created_seq). */
+  createdSeq = 0;
+  /** Successful write commands so far (spec §13.2 write_seq). */
+  writeSeq = 0;
+  readonly changes = new ChangeSet();
+  readonly stats: StoreStats = { hits: 0, misses: 0, expired: 0, evicted: 0 };
+
+  /** Entries in creation order; deleted ones stay (slot -1) until compaction. */
+  private order: Entry[] = [];
+  private deadSlots = 0;
+  private readonly recency = new RecencyList();
+  private readonly expiries = new ExpiryHeap();
+  private journal: Undo[] | null = null;
+  /** Keys written by the running command (collected while journaling). */
+  readonly written = new Set<string>();
+
+  /** The version stamped on entries changed by the running command. */
+  get pendingSeq(): number {
+    return this.writeSeq + 1;
+  }
+
+  /** Entry for a key without touching recency. */
+  get(key: string): Entry | undefined {
+    return this.map.get(key);
+  }
+
+  /** Entry for a key as a value read: refreshes recency and counts a hit or miss. */
+  read(key: string): Entry | undefined {
+    const e = this.map.get(key);
+    if (e) {
+      this.recency.touch(e);
+      this.stats.hits++;
+    } else this.stats.misses++;
+    return e;
+  }
+
+  /** Refreshes recency without reading (TOUCH). */
+  touch(e: Entry): void {
+    this.recency.touch(e);
+  }
+
+  // ---- command lifecycle ------------------------------------------------------------------
+
+  /** Starts a command; with `undoable` every change is journaled so `rollback` can revert it. */
+  beginCommand(undoable: boolean): void {
+    this.journal = undoable ? [] : null;
+    this.written.clear();
+  }
+
+  /** Reverts every change of the running command. */
+  rollback(): void {
+    const j = this.journal;
+    if (!j) return;
+    for (let i = j.length - 1; i >= 0; i--) j[i]!();
+    this.journal = null;
+  }
+
+  endCommand(): void {
+    this.journal = null;
+  }
+
+  /** Bookkeeping before any change to `e`: persistence record, undo of the version, recency. */
+  noteChange(e: Entry): void {
+    this.changes.key(e.key, e.version);
+    if (this.journal) {
+      const v = e.version;
+      this.journal.push(() => {
+        e.version = v;
+      });
+      this.written.add(e.key);
+    }
+    e.version = this.pendingSeq;
+    if (e.alive) this.recency.touch(e);
+  }
+
+  /** Journals an undo step (no-op when not journaling). */
+  onUndo(u: Undo): void {
+    this.journal?.push(u);
+  }
+
+  /** Adjusts an entry's payload size and the namespace usage. */
+  resize(e: Entry, delta: number): void {
+    e.size += delta;
+    this.usage += delta;
+    if (this.journal && delta !== 0) {
+      this.journal.push(() => {
+        e.size -= delta;
+        this.usage -= delta;
+      });
+    }
+  }
+
+  // ---- whole-entry changes ----------------------------------------------------------------
+
+  /** Creates a key (which must not exist). */
+  create<T extends ValueType>(key: string, type: T, value: ValueOf[T], size: number): Entry {
+    const e = new Entry(key, byteLength(key), type, value, size);
+    e.created = ++this.createdSeq;
+    this.changes.key(key, -1);
+    e.version = this.pendingSeq;
+    this.attach(e);
+    if (this.journal) {
+      this.written.add(key);
+      this.journal.push(() => this.detach(e));
+    }
+    return e;
+  }
+
+  /** Replaces an entry's value (any type); clears the TTL unless `keepTtl`. */
+  replace<T extends ValueType>(e: Entry, type: T, value: ValueOf[T], size: number, keepTtl = false): void {
+    this.noteChange(e);
+    if (isCollection(e.type)) this.changes.rewrite(e.key, e.type);
+    else if (isCollection(type)) this.changes.rewrite(e.key, type);
+    const old = { type: e.type, value: e.value };
+    if (this.journal) this.journal.push(() => Object.assign(e, old));
+    e.type = type;
+    e.value = value;
+    this.resize(e, size - e.size);
+    if (!keepTtl) this.setExpiry(e, 0);
+  }
+
+  /** Writes a key: replaces it if present, creates it otherwise. */
+  put<T extends ValueType>(key: string, type: T, value: ValueOf[T], size: number, keepTtl = false): Entry {
+    const e = this.map.get(key);
+    if (e) {
+      this.replace(e, type, value, size, keepTtl);
+      return e;
+    }
+    return this.create(key, type, value, size);
+  }
+
+  /** Deletes an entry. */
+  remove(e: Entry): void {
+    this.changes.key(e.key, e.version);
+    if (isCollection(e.type)) this.changes.rewrite(e.key, e.type);
+    const slot = e.slot;
+    this.detach(e);
+    if (this.journal) {
+      this.written.add(e.key);
+      this.journal.push(() => this.attach(e, slot));
+    }
+  }
+
+  /** Sets (or clears, with 0) an entry's expiry in Unix ms. */
+  setExpiry(e: Entry, at: number): void {
+    const old = e.expiresAt;
+    if (old === at) return;
+    this.changes.key(e.key, e.version);
+    if (old === 0) this.ttlCount++;
+    if (at === 0) this.ttlCount--;
+    e.expiresAt = at;
+    if (at !== 0) this.expiries.push(at, e);
+    if (this.journal) this.journal.push(() => this.setExpiry(e, old));
+  }
+
+  /** Empties the namespace (FLUSHDB). Returns the number of keys removed. */
+  flush(): number {
+    const n = this.map.size;
+    if (this.journal) {
+      // FLUSH only shrinks usage, so it is never rolled back; keep the journal consistent anyway.
+      for (const e of this.map.values()) this.remove(e);
+      return n;
+    }
+    this.map.clear();
+    this.order = [];
+    this.deadSlots = 0;
+    this.recency.clear();
+    this.expiries.clear();
+    this.usage = 0;
+    this.ttlCount = 0;
+    this.changes.clear();
+    this.changes.flushAll = true;
+    return n;
+  }
+
+  // ---- batch-level maintenance ------------------------------------------------------------
+
+  /** Deletes every key due at `now` (spec §3.6); returns how many. */
+  purgeExpired(now: number): number {
+    let n = 0;
+    for (let e = this.expiries.popDue(now); e; e = this.expiries.popDue(now)) {
+      this.remove(e);
+      this.stats.expired++;
+      n++;
+    }
+    return n;
+  }
+
+  /** Earliest expiry (Unix ms) among live keys, 0 if none. */
+  nextExpiry(): number {
+    return this.expiries.peek();
+  }
+
+  /** Evicts least recently used keys not in `keep` until usage <= limit; false if impossible. */
+  evict(limit: number, keep: ReadonlySet<string>): boolean {
+    for (const e of this.recency.oldestFirst()) {
+      if (this.usage <= limit) return true;
+      if (keep.has(e.key)) continue;
+      this.remove(e);
+      this.stats.evicted++;
+    }
+    return this.usage <= limit;
+  }
+
+  /** Compacts internal structures between batches. */
+  endBatch(): void {
+    if (this.deadSlots > ORDER_COMPACT_MIN && this.deadSlots * 2 > this.order.length) {
+      this.order = this.order.filter((e) => e.alive);
+      this.order.forEach((e, i) => (e.slot = i));
+      this.deadSlots = 0;
+    }
+    if (this.expiries.size > 2 * this.ttlCount + ORDER_COMPACT_MIN) this.expiries.compact();
+  }
+
+  // ---- iteration --------------------------------------------------------------------------
+
+  /** Live entries in creation order, starting at the first with created >= `fromCreated`. */
+  *inCreationOrder(fromCreated = 0): Generator<Entry> {
+    let lo = 0;
+    let hi = this.order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.order[mid]!.created < fromCreated) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < this.order.length; i++) {
+      const e = this.order[i]!;
+      if (e.alive) yield e;
+    }
+  }
+
+  // ---- loading ----------------------------------------------------------------------------
+
+  /** Inserts an entry read from storage (no change tracking). Call in version order for LRU. */
+  load(e: Entry): void {
+    this.attach(e);
+    if (e.expiresAt !== 0) {
+      this.ttlCount++;
+      this.expiries.push(e.expiresAt, e);
+    }
+    if (e.created > this.createdSeq) this.createdSeq = e.created;
+  }
+
+  /** Sorts the creation order after loading entries out of creation order. */
+  finishLoad(): void {
+    this.order.sort((a, b) => a.created - b.created);
+    this.order.forEach((e, i) => (e.slot = i));
+  }
+
+  private attach(e: Entry, slot = -1): void {
+    this.map.set(e.key, e);
+    if (slot >= 0 && this.order[slot] === e) {
+      e.slot = slot;
+      this.deadSlots--;
+    } else {
+      e.slot = this.order.length;
+      this.order.push(e);
+    }
+    this.recency.touch(e);
+    this.usage += e.ksize + e.size;
+    if (e.expiresAt !== 0 && slot >= 0) {
+      this.ttlCount++;
+      this.expiries.push(e.expiresAt, e);
+    }
+  }
+
+  private detach(e: Entry): void {
+    this.map.delete(e.key);
+    e.slot = -1;
+    this.deadSlots++;
+    this.recency.remove(e);
+    this.usage -= e.ksize + e.size;
+    if (e.expiresAt !== 0) this.ttlCount--;
+  }
+}
