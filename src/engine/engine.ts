@@ -61,7 +61,7 @@ export class Engine {
   readonly startedAt: number;
   nextClientId = 1;
   readonly table: CommandTable;
-  readonly namespace: string;
+  namespace: string;
   host: EngineHost;
   /** Configured VALUE_MAX_BYTES (spec §2). */
   readonly valueMax: number;

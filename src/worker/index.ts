@@ -1,0 +1,137 @@
+// The Worker: routes (spec §6), auth (§5.2), content negotiation (§6.2); each door's codec runs
+// here and the namespace object only sees batches of commands.
+
+import { authConfig, authenticateRequest, UNCONFIGURED_TEXT } from "./auth.ts";
+import type { AuthOutcome } from "./auth.ts";
+import { blinkErrorResponse, blinkHttp } from "./doors/blink-http.ts";
+import { ObjectUnavailable } from "./doors/call.ts";
+import { lightRedisHttp, lightRedisResponse } from "./doors/light-redis-http.ts";
+import type { Env } from "./env.ts";
+import { ALLOW_METHODS, BodyTooLarge, ERROR_HEADER, corsOrigin, jsonError, preflight, readBody, respond } from "./http.ts";
+import { lightRedisError } from "../protocols/light-redis.ts";
+import { splitNamespace } from "./routes.ts";
+import { WS_HEADERS } from "./namespace-object.ts";
+import { objectFor } from "./shard-map.ts";
+import { Errors } from "../engine/errors.ts";
+
+export { NamespaceObject } from "./namespace-object.ts";
+
+/** The surface whose error format a route uses (spec §6.4). */
+type Surface = "blink" | "lightredis" | "json";
+
+const WRONGPASS = Errors.badToken().message;
+const BEARER_CHALLENGE = { "WWW-Authenticate": 'Bearer realm="blink-edge"' };
+
+function errorFor(surface: Surface, status: number, text: string, origin: string, extra: Record<string, string> = {}): Response {
+  if (surface === "blink") return blinkErrorResponse(status, text, origin, { [ERROR_HEADER]: text, ...extra });
+  if (surface === "lightredis") return lightRedisResponse(lightRedisError(status, text), origin, extra);
+  return jsonError(status, text, origin, extra);
+}
+
+function authError(surface: Surface, outcome: Exclude<AuthOutcome, { ok: true }>, origin: string): Response {
+  const extra: Record<string, string> = { ...BEARER_CHALLENGE };
+  if (outcome.reason === "unconfigured") extra[ERROR_HEADER] = UNCONFIGURED_TEXT;
+  return errorFor(surface, 401, WRONGPASS, origin, extra);
+}
+
+/** First byte of a body that is not JSON whitespace (spec §6.2). */
+function firstSignificantByte(body: Uint8Array): number {
+  for (const b of body) if (b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) return b;
+  return -1;
+}
+
+function isTextPlain(request: Request): boolean {
+  return (request.headers.get("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase() === "text/plain";
+}
+
+async function handle(request: Request, env: Env): Promise<Response> {
+  const url = new URL(request.url);
+  const origin = corsOrigin(env);
+  if (request.method === "OPTIONS") return preflight(request, origin);
+  if (url.pathname === "/_/health") return respond('{"result":"ok"}', 200, { "Content-Type": "application/json" }, origin);
+  const route = splitNamespace(url.pathname);
+  if (!route.ok) return jsonError(route.status, route.text, origin);
+  const { namespace, rest } = route;
+  const auth = authConfig(env);
+  const method = request.method;
+  const segment = rest === "/" || rest === "" ? "" : rest.slice(1).split("/")[0]!;
+
+  if (segment === "blink" || segment === "resp") {
+    const surface: Surface = segment === "blink" ? "blink" : "json";
+    if (request.headers.get("Upgrade")?.toLowerCase() === "websocket") {
+      return upgrade(request, env, url, namespace, segment, origin);
+    }
+    if (segment === "blink" && method === "POST") {
+      const outcome = authenticateRequest(auth, request, url);
+      if (!outcome.ok) return authError("blink", outcome, origin);
+      const body = await readBody(request);
+      return blinkHttp(env, namespace, body, outcome.scope === "readonly", origin);
+    }
+    if (method === "GET" || method === "HEAD") {
+      return errorFor(surface, 426, "ERR expected WebSocket upgrade", origin, { Upgrade: "websocket" });
+    }
+    return errorFor(surface, 405, "ERR method not allowed", origin, { Allow: segment === "blink" ? "GET, POST, OPTIONS" : "GET, OPTIONS" });
+  }
+
+  if (segment === "") {
+    if (method !== "POST") {
+      if (method === "GET" || method === "HEAD" || method === "PUT") return jsonError(400, "ERR empty command", origin);
+      return jsonError(405, "ERR method not allowed", origin, { Allow: ALLOW_METHODS });
+    }
+    const textPlain = isTextPlain(request);
+    let body: Uint8Array;
+    try {
+      body = await readBody(request);
+    } catch (e) {
+      if (!(e instanceof BodyTooLarge)) throw e;
+      return errorFor(textPlain ? "blink" : "lightredis", 413, Errors.bodyTooLarge().message, origin);
+    }
+    const surface: Surface = textPlain ? "blink" : firstSignificantByte(body) === 0x5b ? "json" : "lightredis";
+    const outcome = authenticateRequest(auth, request, url);
+    if (!outcome.ok) return authError(surface, outcome, origin);
+    const ro = outcome.scope === "readonly";
+    if (surface === "blink") return blinkHttp(env, namespace, body, ro, origin);
+    if (surface === "lightredis") return lightRedisHttp(env, namespace, request, body, ro, origin);
+    return jsonError(400, "ERR Upstash REST is not available yet", origin);
+  }
+
+  if (segment === "_") return jsonError(404, "ERR no such route", origin);
+  return jsonError(404, "ERR no such route", origin);
+}
+
+async function upgrade(request: Request, env: Env, url: URL, namespace: string, segment: string, origin: string): Promise<Response> {
+  let dialect = "blink";
+  if (segment === "resp") {
+    dialect = url.searchParams.get("dialect") ?? "redis";
+    if (dialect !== "redis" && dialect !== "gevent") return jsonError(400, `ERR unknown dialect '${dialect}'`, origin);
+  }
+  const outcome = authenticateRequest(authConfig(env), request, url);
+  let scope = "none";
+  if (outcome.ok) scope = outcome.scope;
+  else if (!(dialect === "redis" && outcome.reason === "missing")) {
+    return authError(dialect === "blink" ? "blink" : "json", outcome, origin);
+  }
+  const headers = new Headers(request.headers);
+  headers.set(WS_HEADERS.namespace, namespace);
+  headers.set(WS_HEADERS.dialect, dialect);
+  headers.set(WS_HEADERS.scope, scope);
+  return objectFor(env, namespace).fetch(new Request(request.url, { headers }));
+}
+
+export default {
+  async fetch(request: Request, env: Env): Promise<Response> {
+    try {
+      return await handle(request, env);
+    } catch (e) {
+      const origin = corsOrigin(env);
+      if (e instanceof BodyTooLarge) return jsonError(413, Errors.bodyTooLarge().message, origin);
+      if (e instanceof ObjectUnavailable) {
+        return e.status === 503
+          ? jsonError(503, Errors.unavailable().message, origin, { "Retry-After": "1" })
+          : jsonError(500, Errors.internal().message, origin);
+      }
+      console.error("blink-edge: request failed", e);
+      return jsonError(500, Errors.internal().message, origin);
+    }
+  },
+} satisfies ExportedHandler<Env>;

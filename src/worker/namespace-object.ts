@@ -1,0 +1,165 @@
+// The Durable Object that owns one namespace (spec §1, §13): the engine in memory, SQLite as
+// its durable copy, WebSocket connections with hibernation, and the expiry alarm.
+//
+// Every batch runs to completion synchronously and issues its storage writes in the same turn;
+// replies leave through the output gate once those writes are durable (spec §13.1).
+
+import { DurableObject } from "cloudflare:workers";
+import type { BatchItem, Dialect } from "../engine/command.ts";
+import { COMMANDS } from "../engine/commands/index.ts";
+import type { ConnState } from "../engine/conn-state.ts";
+import { newConn } from "../engine/conn-state.ts";
+import { Engine } from "../engine/engine.ts";
+import type { EngineHost } from "../engine/engine.ts";
+import type { Reply } from "../engine/reply.ts";
+import { CLOSE_INTERNAL, CLOSE_NORMAL, DEFAULT_NAMESPACE } from "../limits.ts";
+import { authConfig, tokenScope } from "./auth.ts";
+import type { Env } from "./env.ts";
+import { engineSettings } from "./env.ts";
+import { Persistence } from "./persistence.ts";
+import { META } from "./schema.ts";
+import { WS_DIALECTS } from "./ws-dialects.ts";
+import type { WsAttachment } from "./ws-dialects.ts";
+
+/** A batch sent by the Worker for one HTTP request. */
+export interface BatchRequest {
+  namespace: string;
+  dialect: Dialect;
+  items: BatchItem[];
+  readonly: boolean;
+}
+
+/** Headers by which the Worker tells the object about a WebSocket upgrade it has authenticated. */
+export const WS_HEADERS = {
+  namespace: "X-Blink-Namespace",
+  dialect: "X-Blink-Dialect",
+  scope: "X-Blink-Scope",
+} as const;
+
+export class NamespaceObject extends DurableObject<Env> {
+  private engine!: Engine;
+  private persistence!: Persistence;
+  /** Alarm time currently armed (Unix ms), 0 if none. */
+  private armedAlarm = 0;
+  /** Load time of the last start, for the cold-load benchmark. */
+  loadMs = 0;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.blockConcurrencyWhile(async () => {
+      const t0 = performance.now();
+      this.persistence = new Persistence(ctx.storage.sql);
+      const ns = this.persistence.meta(META.namespace);
+      this.engine = new Engine(COMMANDS, typeof ns === "string" ? ns : DEFAULT_NAMESPACE, engineSettings(env), this.host());
+      this.persistence.load(this.engine);
+      for (const ws of ctx.getWebSockets()) {
+        const a = ws.deserializeAttachment() as WsAttachment | null;
+        if (a) this.engine.nextClientId = Math.max(this.engine.nextClientId, a.conn.id + 1);
+      }
+      this.armedAlarm = (await ctx.storage.getAlarm()) ?? 0;
+      this.loadMs = performance.now() - t0;
+    });
+  }
+
+  private host(): EngineHost {
+    const auth = authConfig(this.env);
+    return {
+      snapshot: (engine, seq, at) => {
+        this.persistence.flush(engine);
+        this.persistence.recordSnapshot(seq, at);
+      },
+      clients: () =>
+        this.ctx.getWebSockets().flatMap((ws) => {
+          const a = ws.deserializeAttachment() as WsAttachment | null;
+          return a && a.dialect === "redis" ? [a.conn] : [];
+        }),
+      authEnabled: auth.enabled,
+      authenticate: (token) => tokenScope(auth, token),
+    };
+  }
+
+  /** Runs one HTTP request's batch (RPC from the Worker). */
+  run(req: BatchRequest): Reply[] {
+    this.adoptNamespace(req.namespace);
+    const conn = newConn(0, { authed: true, readonly: req.readonly });
+    return this.runBatch(req.dialect, conn, req.items);
+  }
+
+  /** Executes a batch and persists its changes in the same turn. */
+  private runBatch(dialect: Dialect, conn: ConnState, items: readonly BatchItem[]): Reply[] {
+    const replies = this.engine.run(dialect, conn, items, Date.now());
+    this.persistence.flush(this.engine);
+    this.armExpiryAlarm();
+    return replies;
+  }
+
+  private adoptNamespace(ns: string): void {
+    if (this.engine.namespace === ns) return;
+    this.engine.namespace = ns;
+    this.persistence.setMeta(META.namespace, ns);
+  }
+
+  private armExpiryAlarm(): void {
+    const next = this.engine.store.nextExpiry();
+    if (next === this.armedAlarm) return;
+    this.armedAlarm = next;
+    if (next === 0) void this.ctx.storage.deleteAlarm();
+    else void this.ctx.storage.setAlarm(next);
+  }
+
+  /** Purges due keys (spec §3.6) and re-arms for the next expiry. */
+  override async alarm(): Promise<void> {
+    this.armedAlarm = 0;
+    this.runBatch("redis", newConn(0, { authed: true, readonly: false }), []);
+  }
+
+  /** WebSocket upgrades, already authenticated by the Worker. */
+  override async fetch(request: Request): Promise<Response> {
+    const ns = request.headers.get(WS_HEADERS.namespace) ?? DEFAULT_NAMESPACE;
+    const dialect = (request.headers.get(WS_HEADERS.dialect) ?? "redis") as Dialect;
+    const scope = request.headers.get(WS_HEADERS.scope);
+    this.adoptNamespace(ns);
+    const pair = new WebSocketPair();
+    const conn = newConn(this.engine.nextClientId++, {
+      authed: scope === "full" || scope === "readonly",
+      readonly: scope === "readonly",
+      addr: `${request.headers.get("CF-Connecting-IP") ?? "unknown"}:0`,
+    });
+    const attachment: WsAttachment = { dialect, conn };
+    this.ctx.acceptWebSocket(pair[1]);
+    pair[1].serializeAttachment(attachment);
+    return new Response(null, { status: 101, webSocket: pair[0] });
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    const a = ws.deserializeAttachment() as WsAttachment;
+    const door = WS_DIALECTS[a.dialect];
+    try {
+      const parsed = door.parse(message, a.conn, this.engine.valueMax);
+      const replies = parsed.items.length ? this.runBatch(door.dialect, a.conn, parsed.items) : [];
+      const out = door.encode(replies, a.conn, parsed.errorText);
+      const close = parsed.close ?? (a.conn.closing ? CLOSE_NORMAL : 0);
+      if (close === 0 || out.length > 0) ws.send(out);
+      if (close) ws.close(close, "");
+      else ws.serializeAttachment(a);
+    } catch (e) {
+      console.error("blink-edge: websocket message failed", e);
+      ws.close(CLOSE_INTERNAL, "internal error");
+    }
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
+    try {
+      ws.close(code === 1005 || code === 1006 ? CLOSE_NORMAL : code, "");
+    } catch {
+      // already closed
+    }
+  }
+
+  override async webSocketError(): Promise<void> {}
+
+  /** Milliseconds the last start spent loading (cold-load benchmark). */
+  lastLoadMs(): number {
+    return this.loadMs;
+  }
+}

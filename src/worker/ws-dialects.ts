@@ -1,0 +1,129 @@
+// The three WebSocket doors of a namespace object (spec §6.3): how one message becomes a batch,
+// and how the batch's replies become one message.
+
+import { KEY_MAX_BYTES, PIPELINE_MAX_COMMANDS, WS_MESSAGE_MAX_BYTES, CLOSE_POLICY, CLOSE_TOO_BIG, CLOSE_NORMAL } from "../limits.ts";
+import type { BatchItem, Dialect } from "../engine/command.ts";
+import type { ConnState } from "../engine/conn-state.ts";
+import type { Reply } from "../engine/reply.ts";
+import { encodeBlink, parseBlink } from "../protocols/blink.ts";
+import { encodeResp } from "../protocols/resp-encode.ts";
+import { parseRedisRequests } from "../protocols/resp-parse.ts";
+import { encodeGevent, parseGeventRequests } from "../protocols/gevent-wire.ts";
+import { geventToCommand } from "../protocols/gevent.ts";
+
+/** What a socket carries through hibernation (spec §6.3: ≤ 16 KiB). */
+export interface WsAttachment {
+  dialect: Dialect;
+  conn: ConnState;
+}
+
+export interface ParsedMessage {
+  items: BatchItem[];
+  /** Error line/frame appended after the replies (already in the door's wire form). */
+  errorText?: string;
+  /** Close code to send after the reply message, if the connection ends. */
+  close?: number;
+}
+
+export interface WsDoor {
+  dialect: Dialect;
+  parse(msg: string | ArrayBuffer, conn: ConnState, valueMax: number): ParsedMessage;
+  encode(replies: readonly Reply[], conn: ConnState, errorText?: string): string | Uint8Array;
+}
+
+const encoder = new TextEncoder();
+
+function size(msg: string | ArrayBuffer): number {
+  return typeof msg === "string" ? msg.length * 3 : msg.byteLength;
+}
+
+function tooLarge(msg: string | ArrayBuffer): boolean {
+  if (typeof msg !== "string") return msg.byteLength > WS_MESSAGE_MAX_BYTES;
+  return size(msg) > WS_MESSAGE_MAX_BYTES && encoder.encode(msg).length > WS_MESSAGE_MAX_BYTES;
+}
+
+function bytesOf(msg: string | ArrayBuffer): Uint8Array {
+  return typeof msg === "string" ? encoder.encode(msg) : new Uint8Array(msg);
+}
+
+const blink: WsDoor = {
+  dialect: "blink",
+  parse(msg, _conn, valueMax) {
+    if (tooLarge(msg)) return { items: [], errorText: "ERROR message too large\n", close: CLOSE_TOO_BIG };
+    const batch = parseBlink(typeof msg === "string" ? msg : new Uint8Array(msg), {
+      lineMax: valueMax + KEY_MAX_BYTES + 16,
+      maxCommands: PIPELINE_MAX_COMMANDS,
+    });
+    if (!batch.stop) return { items: batch.items };
+    if (batch.stop.kind === "quit") return { items: batch.items, close: CLOSE_NORMAL };
+    return { items: batch.items, errorText: batch.stop.line, close: CLOSE_POLICY };
+  },
+  encode(replies, _conn, errorText) {
+    return encodeBlink(replies) + (errorText ?? "");
+  },
+};
+
+const respError = (text: string) => `-${text}\r\n`;
+
+/** Shared message rules of the two RESP doors (spec §6.3). */
+function respMessage(
+  msg: string | ArrayBuffer,
+  parse: (b: Uint8Array) => { items: BatchItem[]; consumed: number; error?: string },
+): ParsedMessage {
+  if (tooLarge(msg)) {
+    return { items: [], errorText: respError(`ERR Protocol error: message too large (max ${WS_MESSAGE_MAX_BYTES} bytes)`), close: CLOSE_TOO_BIG };
+  }
+  const bytes = bytesOf(msg);
+  const r = parse(bytes);
+  let items = r.items;
+  if (items.length > PIPELINE_MAX_COMMANDS) {
+    items = items.slice(0, PIPELINE_MAX_COMMANDS);
+    return { items, errorText: respError(`ERR too many commands in one request (max ${PIPELINE_MAX_COMMANDS})`), close: CLOSE_POLICY };
+  }
+  if (r.error) return { items, errorText: respError(r.error), close: CLOSE_POLICY };
+  if (r.consumed < bytes.length) {
+    return { items, errorText: respError("ERR Protocol error: incomplete command in message"), close: CLOSE_POLICY };
+  }
+  return { items };
+}
+
+function concatBytes(a: Uint8Array, b?: string): Uint8Array {
+  if (!b) return a;
+  const tail = encoder.encode(b);
+  const out = new Uint8Array(a.length + tail.length);
+  out.set(a);
+  out.set(tail, a.length);
+  return out;
+}
+
+const redis: WsDoor = {
+  dialect: "redis",
+  parse(msg) {
+    return respMessage(msg, (b) => {
+      const r = parseRedisRequests(b, 0, b.length, true);
+      return { items: r.argvs.map((argv) => ({ argv })), consumed: r.consumed, error: r.error };
+    });
+  },
+  encode(replies, conn, errorText) {
+    return concatBytes(encodeResp(replies, conn.resp), errorText);
+  },
+};
+
+const gevent: WsDoor = {
+  dialect: "gevent",
+  parse(msg) {
+    return respMessage(msg, (b) => {
+      const r = parseGeventRequests(b, 0, b.length);
+      const items = r.values.map((v): BatchItem => {
+        const c = geventToCommand(v);
+        return "argv" in c ? c : { reply: c };
+      });
+      return { items, consumed: r.consumed, error: r.error };
+    });
+  },
+  encode(replies, _conn, errorText) {
+    return concatBytes(encodeGevent(replies), errorText);
+  },
+};
+
+export const WS_DIALECTS: Record<string, WsDoor> = { blink, redis, gevent };
