@@ -364,11 +364,21 @@ class Parser {
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** Parses JSON text strictly per spec §3.3; throws JsonParseError on any invalid input. */
-export function parseJson(text: string, opts: ParseJsonOptions & { numbersAsSource: true }): JsonValueWithSource;
-export function parseJson(text: string, opts?: ParseJsonOptions & { numbersAsSource?: false }): JsonValue;
+export function parseJson(
+  text: string,
+  opts: ParseJsonOptions & { numbersAsSource: true },
+): JsonValueWithSource;
+export function parseJson(
+  text: string,
+  opts?: ParseJsonOptions & { numbersAsSource?: false },
+): JsonValue;
 export function parseJson(text: string, opts?: ParseJsonOptions): JsonValueWithSource;
 export function parseJson(text: string, opts?: ParseJsonOptions): JsonValueWithSource {
-  const parser = new Parser(text, opts?.maxDepth ?? NESTING_MAX_DEPTH, opts?.numbersAsSource === true);
+  const parser = new Parser(
+    text,
+    opts?.maxDepth ?? NESTING_MAX_DEPTH,
+    opts?.numbersAsSource === true,
+  );
   try {
     return parser.parseDocument();
   } catch (e) {

@@ -102,14 +102,14 @@ function runPython(script: string, cases: string[]): unknown[] {
   if (r.status !== 0) throw new Error(`python3 failed: ${r.stderr}`);
   const lines = r.stdout.split("\n");
   lines.pop(); // the text after the last newline
-  if (lines.length !== cases.length) throw new Error(`python3 answered ${lines.length}/${cases.length}`);
+  if (lines.length !== cases.length)
+    throw new Error(`python3 answered ${lines.length}/${cases.length}`);
   return lines.map((l) => JSON.parse(l) as unknown);
 }
 
 /** Python's verdict on one JSON text. */
 export type PyJsonResult =
-  | { ok: false }
-  | { ok: true; special: boolean; canonical: string; flask: string };
+  { ok: false } | { ok: true; special: boolean; canonical: string; flask: string };
 
 /** json.loads each text, then json.dumps it both ways (canonical and Flask). */
 export function pythonJson(texts: string[]): PyJsonResult[] {
