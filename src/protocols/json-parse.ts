@@ -349,15 +349,17 @@ class Parser {
       while (isDigit(c));
     }
     this.pos = i;
-    if (this.asSource) return new JsonNumberSource(s.slice(start, i));
+    const text = s.slice(start, i);
     if (!isFloat) {
+      if (this.asSource) return new JsonNumberSource(text);
       if (intDigits <= SAFE_INT_DIGITS) return BigInt(negative ? -small : small);
-      return BigInt(s.slice(start, i));
+      return BigInt(text);
     }
-    // Number() reads the JSON number grammar with correct rounding.
-    const x = Number(s.slice(start, i));
+    // Number() reads the JSON number grammar with correct rounding. The overflow rule holds
+    // for source-text numbers too (§3.3 covers Upstash bodies).
+    const x = Number(text);
     if (x === Infinity || x === -Infinity) this.fail("number out of range", start);
-    return x;
+    return this.asSource ? new JsonNumberSource(text) : x;
   }
 }
 

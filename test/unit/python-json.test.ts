@@ -266,7 +266,10 @@ describe("spec §3.3 input rules", () => {
     expect(v[2]).toBeInstanceOf(JsonNumberSource);
     const inner = (v[6] as Map<string, unknown[]>).get("x")![0] as JsonNumberSource;
     expect(inner.text).toBe("2.0");
-    expect(() => parseJson("[1e400]", { numbersAsSource: true })).not.toThrow();
+    expect(() => parseJson("[1e400]", { numbersAsSource: true })).toThrow("number out of range");
+    expect(() =>
+      parseJson("[1e-400," + "9".repeat(400) + "]", { numbersAsSource: true }),
+    ).not.toThrow();
     expect(() => parseJson("[NaN]", { numbersAsSource: true })).toThrow(JsonParseError);
   });
 
