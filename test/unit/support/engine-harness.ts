@@ -1,0 +1,94 @@
+// A namespace engine with optional SQLite persistence (node:sqlite), for engine-level tests.
+
+import type { BatchItem, Dialect, TypedArg } from "../../../src/engine/command.ts";
+import { COMMANDS } from "../../../src/engine/commands/index.ts";
+import { newConn } from "../../../src/engine/conn-state.ts";
+import type { ConnState } from "../../../src/engine/conn-state.ts";
+import type { Deque } from "../../../src/engine/deque.ts";
+import { Engine, NULL_HOST } from "../../../src/engine/engine.ts";
+import type { EngineConfig } from "../../../src/engine/engine.ts";
+import type { Reply } from "../../../src/engine/reply.ts";
+import type { SortedSet } from "../../../src/engine/sorted-set.ts";
+import { Persistence } from "../../../src/worker/persistence.ts";
+import { FakeSql } from "./fake-sql.ts";
+
+export class Harness {
+  engine: Engine;
+  conn: ConnState = newConn(1, { authed: true, readonly: false });
+  now = 1_800_000_000_000;
+  readonly sql: FakeSql | null;
+  persistence: Persistence | null;
+  private readonly config: Partial<EngineConfig> & { valueMax?: number };
+
+  constructor(opts: { persist?: boolean; config?: Partial<EngineConfig> & { valueMax?: number } } = {}) {
+    this.config = opts.config ?? {};
+    this.sql = opts.persist ? new FakeSql() : null;
+    this.persistence = this.sql ? new Persistence(this.sql as unknown as SqlStorage) : null;
+    this.engine = this.makeEngine();
+  }
+
+  private makeEngine(): Engine {
+    const p = this.persistence;
+    const e = new Engine(COMMANDS, "default", this.config, {
+      ...NULL_HOST,
+      snapshot: (eng, seq, at) => {
+        p?.flush(eng);
+        p?.recordSnapshot(seq, at);
+      },
+    });
+    p?.load(e);
+    return e;
+  }
+
+  /** Runs a batch and persists it. */
+  batch(dialect: Dialect, items: BatchItem[]): Reply[] {
+    const r = this.engine.run(dialect, this.conn, items, this.now);
+    this.persistence?.flush(this.engine);
+    return r;
+  }
+
+  /** Runs one command line. */
+  run(dialect: Dialect, ...argv: string[]): Reply {
+    return this.batch(dialect, [{ argv }])[0]!;
+  }
+
+  /** Runs one command with typed arguments. */
+  runTyped(dialect: Dialect, argv: string[], typed: (TypedArg | undefined)[]): Reply {
+    return this.batch(dialect, [{ argv, typed }])[0]!;
+  }
+
+  /** Simulates a restart: a fresh engine loaded from storage. */
+  restart(): void {
+    if (!this.sql) throw new Error("restart needs persist: true");
+    this.persistence = new Persistence(this.sql as unknown as SqlStorage);
+    this.engine = this.makeEngine();
+  }
+}
+
+/** The whole observable state of a store, in creation order. */
+export function dump(engine: Engine): unknown {
+  const keys = [];
+  for (const e of engine.store.inCreationOrder()) {
+    let value: unknown;
+    switch (e.type) {
+      case "set":
+        value = [...(e.value as Set<string>)];
+        break;
+      case "hash":
+        value = [...(e.value as Map<string, string>)];
+        break;
+      case "list":
+        value = [...(e.value as Deque)];
+        break;
+      case "zset": {
+        const z = e.value as SortedSet;
+        value = z.slice(0, z.size).map((m) => [m, z.score(m)]);
+        break;
+      }
+      default:
+        value = String(e.value);
+    }
+    keys.push([e.key, e.type, value, e.expiresAt, e.ksize + e.size]);
+  }
+  return { keys, usage: engine.store.usage, writeSeq: engine.store.writeSeq, size: engine.store.map.size };
+}
