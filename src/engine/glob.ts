@@ -5,7 +5,8 @@
 //   - `?` and `[...]` consume one *byte* (so `?` does not match "é", which is 2 bytes);
 //   - ranges compare C `char`s, which are signed on the x86-64 builds the oracle runs on, so a
 //     range with a byte >= 0x80 wraps (`[a-\xff]` = bytes 0xff and 0x00..0x61); reversed ranges
-//     (`[z-a]`) are swapped first, then lowered when nocase (so nocase `[Z-a]` matches nothing);
+//     (`[z-a]`) are swapped first, then lowered when nocase (so nocase `[Z-a]` matches nothing)
+//     with glibc's `tolower`, which turns signed chars -128..-2 back into unsigned bytes;
 //   - an escape inside brackets compares exactly, even when nocase;
 //   - a trailing `\` is a literal backslash; an unclosed `[` is a class that runs to the end of
 //     the pattern (`[a-` is the range a..NUL, since C reads the terminator);
@@ -31,6 +32,7 @@ const UPPER_Z = 0x5a;
 const CASE_OFFSET = 0x20;
 const SIGNED_CHAR_LIMIT = 0x80;
 const BYTE_RANGE = 0x100;
+const EOF = -1;
 /** Largest subject scratch buffer kept between calls; longer subjects get a one-off buffer. */
 const SCRATCH_KEEP_MAX = 1 << 16;
 /** Worst-case UTF-8 bytes per UTF-16 code unit. */
@@ -120,8 +122,11 @@ function stringBytes(s: string, buf: Uint8Array): Uint8Array {
   return buf.subarray(0, n);
 }
 
+// glibc `tolower` in the C locale: A-Z lowered; other negative (signed-char) values below -1
+// read the table as their unsigned byte, while -1 (EOF, and also byte 0xff) stays -1.
 function toLower(c: number): number {
-  return c >= UPPER_A && c <= UPPER_Z ? c + CASE_OFFSET : c;
+  if (c >= UPPER_A && c <= UPPER_Z) return c + CASE_OFFSET;
+  return c < EOF ? c + BYTE_RANGE : c;
 }
 
 function signedChar(b: number): number {

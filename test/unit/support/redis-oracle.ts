@@ -53,7 +53,18 @@ export class RedisOracle {
       const port = PORT_MIN + Math.floor(Math.random() * PORT_SPAN);
       const proc = spawn(
         "redis-server",
-        ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", "/tmp"],
+        [
+          "--port",
+          String(port),
+          "--bind",
+          "127.0.0.1",
+          "--save",
+          "",
+          "--appendonly",
+          "no",
+          "--dir",
+          "/tmp",
+        ],
         { stdio: "ignore" },
       );
       try {
