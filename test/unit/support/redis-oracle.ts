@@ -13,8 +13,8 @@ const START_ATTEMPTS = 5;
 const READY_TIMEOUT_MS = 5000;
 const READY_POLL_MS = 50;
 
-/** A RESP2 reply as parsed by the helper; bulk strings stay raw bytes. */
-export type RespValue = string | number | Buffer | null | RespError | RespValue[];
+/** A RESP2 reply as parsed by the helper; bulk strings stay raw bytes, integers are bigints. */
+export type RespValue = string | bigint | Buffer | null | RespError | RespValue[];
 
 /** An error reply. */
 export class RespError {
@@ -143,7 +143,7 @@ function parseReply(buf: Buffer, pos: number): { value: RespValue; end: number }
     case "-":
       return { value: new RespError(line), end: next };
     case ":":
-      return { value: Number(line), end: next };
+      return { value: BigInt(line), end: next };
     case "$": {
       const n = Number(line);
       if (n < 0) return { value: null, end: next };
