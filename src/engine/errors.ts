@@ -70,5 +70,7 @@ export const Errors = {
   noProto: () => new CommandError("NOPROTO", "NOPROTO unsupported protocol version"),
   crossSlot: () =>
     new CommandError("CROSSSLOT", "CROSSSLOT Keys in request don't hash to the same slot"),
+  minMaxNotFloat: () => err("ERR min or max is not a float"),
+  minMaxNotLex: () => err("ERR min or max not valid string range item"),
   custom: (text: string) => err(text),
 };
