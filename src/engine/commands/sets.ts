@@ -1,5 +1,161 @@
-// Redis sets commands (spec §10.6).
+// Redis set commands (spec §10.6 "Sets"), as Redis 7.0.15 replies to them, except for order:
+// members come in insertion order wherever Redis's order is unspecified (spec §10.11 item 4).
+//
+// SPOP and SRANDMEMBER are deterministic rather than random: they take members from the oldest
+// end of the insertion order. A JS Set has no random access, so a random pick would cost O(n)
+// and draining a set with SPOP (a common work-queue pattern) O(n^2); from the oldest end each
+// pick is O(1), and replies are reproducible. SPOP therefore pops oldest first; SRANDMEMBER
+// returns the first member, or the first `count` distinct members, or — for a negative count —
+// |count| members cycling through the set in insertion order (so repetition happens exactly
+// when |count| exceeds the set's size). Every such reply is one Redis may give.
 
-import type { CommandSpec } from "../command-table.ts";
+import { createCollection, setAdd, setRemove } from "../collection-ops.ts";
+import { command } from "../command-table.ts";
+import type { CommandSpec, Ctx } from "../command-table.ts";
+import type { Entry } from "../entry.ts";
+import { Errors } from "../errors.ts";
+import { parseStrictInt } from "../numbers.ts";
+import { R } from "../reply.ts";
+import type { Reply } from "../reply.ts";
+import { WS_MESSAGE_MAX_BYTES } from "../../limits.ts";
+import { readTyped } from "./access.ts";
+import { lookupForWrite } from "./collection-write.ts";
+import { parseScanCursor, parseScanOptions, scanReply } from "./member-scan.ts";
+import { setAlgebraCommands } from "./set-algebra.ts";
 
-export const setsCommands: readonly CommandSpec[] = [];
+const INT64_MIN = -(1n << 63n);
+/** Redis's getRangeLongFromObjectOrReply text for SRANDMEMBER's count range (spec §10.7). */
+const SRANDMEMBER_RANGE_TEXT =
+  "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
+/**
+ * Most members a negative SRANDMEMBER count may ask for (Redis would try up to 2^63 - 1): even
+ * empty members take 6 bytes (`$0\r\n\r\n`), so a longer reply could not cross a WebSocket
+ * message (spec §2) anyway. Same bound and text as ZRANDMEMBER (src/engine/commands/zsets.ts).
+ */
+const SRANDMEMBER_REPEAT_MAX = Math.floor(WS_MESSAGE_MAX_BYTES / 6);
+const OUT_OF_RANGE_TEXT = "ERR value is out of range";
+
+const EMPTY_SET = R.set([]);
+
+/** The members of a set entry. */
+function membersOf(e: Entry): Set<string> {
+  return e.value as Set<string>;
+}
+
+/** The first `n` members (n <= size) in insertion order. */
+function firstMembers(s: Set<string>, n: number): string[] {
+  const out: string[] = [];
+  if (n <= 0) return out;
+  for (const m of s) {
+    out.push(m);
+    if (out.length === n) break;
+  }
+  return out;
+}
+
+const bulk = (m: string): Reply => R.bulk(m);
+
+/** SPOP key count: validates the count before the key (Redis order); always a set reply. */
+function spopCount(ctx: Ctx, key: string, countText: string): Reply {
+  const count = parseStrictInt(countText);
+  if (count === undefined || count < 0n) throw Errors.mustBePositive();
+  const e = lookupForWrite(ctx, key, "set");
+  if (!e || count === 0n) return EMPTY_SET;
+  const s = membersOf(e);
+  const popped = firstMembers(s, count >= BigInt(s.size) ? s.size : Number(count));
+  for (const m of popped) setRemove(ctx.store, e, m);
+  return R.set(popped.map(bulk));
+}
+
+/** SRANDMEMBER key count: always a plain array (also in RESP3, as Redis 7.0 replies). */
+function srandmemberCount(ctx: Ctx, key: string, countText: string): Reply {
+  const count = parseStrictInt(countText);
+  if (count === undefined) throw Errors.notInteger();
+  if (count === INT64_MIN) throw Errors.custom(SRANDMEMBER_RANGE_TEXT);
+  const e = readTyped(ctx, key, "set");
+  if (!e || count === 0n) return R.EMPTY;
+  const s = membersOf(e);
+  if (count > 0n)
+    return R.array(firstMembers(s, count >= BigInt(s.size) ? s.size : Number(count)).map(bulk));
+  if (-count > BigInt(SRANDMEMBER_REPEAT_MAX)) throw Errors.custom(OUT_OF_RANGE_TEXT);
+  // Negative count: repetition allowed. One reply object per member, shared by its repeats.
+  const each = Array.from(s, bulk);
+  const n = Number(-count);
+  const out = new Array<Reply>(n);
+  for (let i = 0; i < n; i++) out[i] = each[i % each.length]!;
+  return R.array(out);
+}
+
+export const setsCommands: readonly CommandSpec[] = [
+  command("sadd", -3, "w", [1, 1, 1], (ctx, argv) => {
+    const key = argv[1]!;
+    const e = lookupForWrite(ctx, key, "set") ?? createCollection(ctx.store, key, "set");
+    let added = 0;
+    for (let i = 2; i < argv.length; i++) if (setAdd(ctx.store, e, argv[i]!)) added++;
+    return R.int(added);
+  }),
+  command("srem", -3, "w", [1, 1, 1], (ctx, argv) => {
+    const e = lookupForWrite(ctx, argv[1]!, "set");
+    let removed = 0;
+    // setRemove deletes the key with its last member; the loop stops there.
+    for (let i = 2; e?.alive && i < argv.length; i++)
+      if (setRemove(ctx.store, e, argv[i]!)) removed++;
+    return R.int(removed);
+  }),
+  command("smembers", 2, "r", [1, 1, 1], (ctx, [, key]) => {
+    const e = readTyped(ctx, key!, "set");
+    return e ? R.set(Array.from(membersOf(e), bulk)) : EMPTY_SET;
+  }),
+  command("sismember", 3, "r", [1, 1, 1], (ctx, [, key, member]) => {
+    const e = readTyped(ctx, key!, "set");
+    return e && membersOf(e).has(member!) ? R.ONE : R.ZERO;
+  }),
+  command("smismember", -3, "r", [1, 1, 1], (ctx, argv) => {
+    const e = readTyped(ctx, argv[1]!, "set");
+    const s = e ? membersOf(e) : undefined;
+    return R.array(argv.slice(2).map((m) => (s?.has(m) ? R.ONE : R.ZERO)));
+  }),
+  command("scard", 2, "r", [1, 1, 1], (ctx, [, key]) => {
+    const e = readTyped(ctx, key!, "set");
+    return R.int(e ? membersOf(e).size : 0);
+  }),
+  command("spop", -2, "w", [1, 1, 1], (ctx, argv) => {
+    if (argv.length > 3) throw Errors.syntax();
+    if (argv.length === 3) return spopCount(ctx, argv[1]!, argv[2]!);
+    const e = lookupForWrite(ctx, argv[1]!, "set");
+    if (!e) return R.NIL;
+    const [m] = firstMembers(membersOf(e), 1);
+    setRemove(ctx.store, e, m!);
+    return R.bulk(m!);
+  }),
+  command("srandmember", -2, "r", [1, 1, 1], (ctx, argv) => {
+    if (argv.length > 3) throw Errors.syntax();
+    if (argv.length === 3) return srandmemberCount(ctx, argv[1]!, argv[2]!);
+    const e = readTyped(ctx, argv[1]!, "set");
+    return e ? R.bulk(firstMembers(membersOf(e), 1)[0]!) : R.NIL;
+  }),
+  command("smove", 4, "w", [1, 2, 1], (ctx, [, src, dst, member]) => {
+    const store = ctx.store;
+    const from = store.get(src!);
+    const to = store.get(dst!);
+    // Redis order: a missing source answers 0 before the destination's type is looked at.
+    if (!from) return R.ZERO;
+    if (from.type !== "set" || (to && to.type !== "set")) throw Errors.wrongType();
+    store.touch(from);
+    if (to) store.touch(to);
+    if (from === to) return membersOf(from).has(member!) ? R.ONE : R.ZERO;
+    if (!setRemove(store, from, member!)) return R.ZERO;
+    setAdd(store, to ?? createCollection(store, dst!, "set"), member!);
+    return R.ONE;
+  }),
+  ...setAlgebraCommands,
+  command("sscan", -3, "r", [1, 1, 1], (ctx, argv) => {
+    parseScanCursor(argv[2]!);
+    const e = readTyped(ctx, argv[1]!, "set");
+    if (!e) return scanReply([]);
+    const match = parseScanOptions(argv, 3);
+    const out: Reply[] = [];
+    for (const m of membersOf(e)) if (match(m)) out.push(R.bulk(m));
+    return scanReply(out);
+  }),
+];
