@@ -1,0 +1,65 @@
+// Counters on string values (spec §3.5, §10.6): INCR DECR INCRBY DECRBY INCRBYFLOAT.
+// Integer results are stored as type int, float results as string; the TTL is kept.
+
+import { byteLength } from "../bytes.ts";
+import { command } from "../command-table.ts";
+import type { CommandSpec, Ctx } from "../command-table.ts";
+import { Errors } from "../errors.ts";
+import { parseInt64Arg, parseRedisFloat, parseStrictInt } from "../numbers.ts";
+import { R } from "../reply.ts";
+import type { Reply } from "../reply.ts";
+import { floatResultText } from "../../protocols/python-json.ts";
+import { isStringLike, stringOf } from "./access.ts";
+import { INT64_MAX, INT64_MIN } from "./redis-args.ts";
+
+/** Adds `by` to the integer at `key` (missing = 0), Redis `incrDecrCommand`. */
+function incrBy(ctx: Ctx, key: string, by: bigint): Reply {
+  const e = ctx.store.get(key);
+  let current = 0n;
+  if (e) {
+    if (!isStringLike(e.type)) throw Errors.wrongType();
+    // json text is never a strict integer (its root is an object or array).
+    const v = e.type === "int" ? (e.value as bigint) : parseStrictInt(stringOf(e));
+    if (v === undefined) throw Errors.notInteger();
+    current = v;
+  }
+  const next = current + by;
+  if (next > INT64_MAX || next < INT64_MIN) throw Errors.overflow();
+  ctx.store.put(key, "int", next, next.toString().length, true);
+  return R.int(next);
+}
+
+function incrbyfloat(ctx: Ctx, argv: readonly string[]): Reply {
+  const key = argv[1]!;
+  const e = ctx.store.get(key);
+  // Redis checks the type, then the stored value, then the increment.
+  if (e && !isStringLike(e.type)) throw Errors.wrongType();
+  const current = !e
+    ? 0
+    : e.type === "int"
+      ? Number(e.value as bigint)
+      : parseRedisFloat(stringOf(e));
+  if (current === undefined) throw Errors.notFloat();
+  const incr = parseRedisFloat(argv[2]!);
+  if (incr === undefined) throw Errors.notFloat();
+  const sum = current + incr;
+  if (!Number.isFinite(sum)) throw Errors.nanOrInf();
+  const text = floatResultText(sum);
+  ctx.store.put(key, "string", text, byteLength(text), true);
+  return R.bulk(text);
+}
+
+/** INCR DECR INCRBY DECRBY INCRBYFLOAT. */
+export const counterCommands: readonly CommandSpec[] = [
+  command("incr", 2, "w", [1, 1, 1], (ctx, argv) => incrBy(ctx, argv[1]!, 1n)),
+  command("decr", 2, "w", [1, 1, 1], (ctx, argv) => incrBy(ctx, argv[1]!, -1n)),
+  command("incrby", 3, "w", [1, 1, 1], (ctx, argv) =>
+    incrBy(ctx, argv[1]!, parseInt64Arg(argv[2]!)),
+  ),
+  command("decrby", 3, "w", [1, 1, 1], (ctx, argv) => {
+    const by = parseInt64Arg(argv[2]!);
+    if (by === INT64_MIN) throw Errors.decrOverflow(); // -by would not fit 64 bits
+    return incrBy(ctx, argv[1]!, -by);
+  }),
+  command("incrbyfloat", 3, "w", [1, 1, 1], incrbyfloat),
+];
