@@ -12,9 +12,7 @@ import type { Store } from "./store.ts";
 export function createCollection(store: Store, key: string, type: ValueType): Entry {
   const value =
     type === "set" ? new Set<string>() : type === "hash" ? new Map<string, string>() : type === "list" ? new Deque() : new SortedSet();
-  const e = store.create(key, type, value, 0);
-  store.changes.rewrite(key, type);
-  return e;
+  return store.create(key, type, value, 0);
 }
 
 function dropIfEmpty(store: Store, e: Entry, size: number): void {
@@ -37,11 +35,16 @@ export function setAdd(store: Store, e: Entry, m: string): boolean {
 export function setRemove(store: Store, e: Entry, m: string): boolean {
   const s = e.value as Set<string>;
   if (!s.has(m)) return false;
+  // Undo must put the member back in its place; only needed under a memory limit.
+  const before = store.journaling ? [...s] : null;
   store.noteChange(e);
   s.delete(m);
   store.changes.member(e.key, m);
   store.resize(e, -byteLength(m));
-  store.onUndo(() => s.add(m));
+  store.onUndo(() => {
+    s.clear();
+    for (const x of before!) s.add(x);
+  });
   dropIfEmpty(store, e, s.size);
   return true;
 }
@@ -67,11 +70,15 @@ export function hashDelete(store: Store, e: Entry, f: string): boolean {
   const h = e.value as Map<string, string>;
   const old = h.get(f);
   if (old === undefined) return false;
+  const before = store.journaling ? [...h] : null;
   store.noteChange(e);
   h.delete(f);
   store.changes.member(e.key, f);
   store.resize(e, -(byteLength(f) + byteLength(old)));
-  store.onUndo(() => h.set(f, old));
+  store.onUndo(() => {
+    h.clear();
+    for (const [k, v] of before!) h.set(k, v);
+  });
   dropIfEmpty(store, e, h.size);
   return true;
 }

@@ -108,6 +108,11 @@ export class Store {
     this.journal?.push(u);
   }
 
+  /** True while the running command can be rolled back (a memory limit is set). */
+  get journaling(): boolean {
+    return this.journal !== null;
+  }
+
   /** Adjusts an entry's payload size and the namespace usage. */
   resize(e: Entry, delta: number): void {
     e.size += delta;
@@ -127,6 +132,8 @@ export class Store {
     const e = new Entry(key, byteLength(key), type, value, size);
     e.created = ++this.createdSeq;
     this.changes.key(key, -1);
+    // A new collection's members are all written at the end of the batch.
+    if (isCollection(type)) this.changes.rewrite(key, type);
     e.version = this.pendingSeq;
     this.attach(e);
     if (this.journal) {

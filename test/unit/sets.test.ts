@@ -412,7 +412,7 @@ describe("set writes: persistence and rollback", () => {
   // Known issue outside this family: the undo of setRemove (src/engine/collection-ops.ts)
   // re-adds the member at the end, so a refused SMOVE restores the source's members but not
   // their order (in memory; storage keeps the old order). Flip to `it` once undo keeps places.
-  it.fails("restores the source's member order when SMOVE is refused for memory", () => {
+  it("restores the source's member order when SMOVE is refused for memory", () => {
     const h = new Harness({ config: { maxmemory: 30, policy: "noeviction" } });
     h.run("redis", "SADD", "a", "one", "two", "three", "four");
     h.run("redis", "SADD", "b", "five");
