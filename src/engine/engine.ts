@@ -99,7 +99,7 @@ export class Engine {
   dispatch(dialect: Dialect, conn: ConnState, c: Command, now: number): Reply {
     const argv = c.argv;
     const name = argv[0] ?? "";
-    const lname = name.toLowerCase();
+    const lname = asciiLower(name);
     const spec = this.table.lookup(dialect, lname);
     this.stats.commands++;
     conn.lastAt = now;
@@ -222,4 +222,13 @@ export function unknownCommandText(argv: readonly string[]): string {
 
 function truncateBytes(s: string, max: number): string {
   return byteLength(s) <= max ? s : sliceBytes(s, 0, max);
+}
+
+/** Lower-cases A-Z only, as Redis's strcasecmp does (no Unicode folding: "\u212Aeys" is not "keys"). */
+export function asciiLower(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+  }
+  return s;
 }

@@ -151,7 +151,7 @@ export class Persistence {
     this.sql.exec(
       "INSERT INTO kv (key, type, value, expires_at, version, created_seq) VALUES (?, ?, ?, ?, ?, ?) " +
         "ON CONFLICT(key) DO UPDATE SET type = excluded.type, value = excluded.value, " +
-        "expires_at = excluded.expires_at, version = excluded.version",
+        "expires_at = excluded.expires_at, version = excluded.version, created_seq = excluded.created_seq",
       k,
       TYPE_CODE[e.type],
       scalarSql(e),
