@@ -3,7 +3,7 @@
 // as `wrangler dev --persist-to <dir>`, so either can be used on the same data.
 
 import { build } from "esbuild";
-import { Miniflare } from "miniflare";
+import { Miniflare, convertV4MiniflareOptions } from "miniflare";
 import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -58,17 +58,22 @@ export async function startLocalWorker(opts: LocalWorkerOptions = {}): Promise<L
   const scriptPath = await bundleWorker();
   const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml"));
   const persistTo = opts.persistTo === undefined ? DEFAULT_STATE_DIR : opts.persistTo;
-  const mf = new Miniflare({
-    ...(workerOptions as object),
-    name: "blink-edge",
-    modules: true,
-    scriptPath,
-    bindings: { ...(workerOptions.bindings as Record<string, string>), ...opts.vars },
+  const mf = new Miniflare(convertV4MiniflareOptions({
     host: opts.host ?? "127.0.0.1",
     port: opts.port ?? 8787,
     cf: false,
     ...(persistTo ? { resourcePersistencePath: join(persistTo, "v3") } : {}),
-  } as ConstructorParameters<typeof Miniflare>[0]);
+    workers: [
+      {
+        // The bundle has no extra module types; the v5 converter refuses modulesRules.
+        ...(({ modulesRules: _rules, ...rest }) => rest)(workerOptions as Record<string, unknown>),
+        name: "blink-edge",
+        modules: true,
+        scriptPath,
+        bindings: { ...(workerOptions.bindings as Record<string, string>), ...opts.vars },
+      },
+    ],
+  } as unknown as Parameters<typeof convertV4MiniflareOptions>[0]));
   const url = await mf.ready;
   return { url, mf, dispose: () => mf.dispose() };
 }

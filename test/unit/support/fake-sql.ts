@@ -28,7 +28,7 @@ export class FakeSql {
     const stmt = this.db.prepare(query);
     if (/^\s*(select)/i.test(query)) {
       stmt.setReturnArrays(true);
-      const rows = stmt.all(...bindings.map(bind)) as unknown[][];
+      const rows = stmt.all(...bindings.map(bind)) as unknown as unknown[][];
       return cursor(rows.map((r) => r.map(unbind)), stmt.columns().map((c) => c.name));
     }
     const info = stmt.run(...bindings.map(bind));
