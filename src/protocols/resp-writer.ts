@@ -1,0 +1,144 @@
+// A growable byte buffer for the RESP-family encoders. One scratch buffer is reused across
+// calls (encoders are synchronous and never re-entered); `take` copies the result out.
+
+import { isBinary } from "../engine/bytes.ts";
+
+const INITIAL_BYTES = 16384;
+/** A scratch buffer grown beyond this is dropped after use, so one huge reply does not pin memory. */
+const KEEP_MAX_BYTES = 1048576;
+/** Strings up to this length are written by a JS loop when ASCII (cheaper than encodeInto). */
+const ASCII_LOOP_MAX = 64;
+/** UTF-8 bytes per UTF-16 unit, at most. */
+const UTF8_MAX_PER_UNIT = 3;
+const CR = 0x0d;
+const LF = 0x0a;
+const SPACE = 0x20;
+
+const encoder = new TextEncoder();
+
+function decimalDigits(n: number): number {
+  let d = 1;
+  while (n >= 10) {
+    n = Math.floor(n / 10);
+    d++;
+  }
+  return d;
+}
+
+export class RespWriter {
+  buf = new Uint8Array(INITIAL_BYTES);
+  pos = 0;
+
+  /** Makes room for `n` more bytes. */
+  ensure(n: number): void {
+    const need = this.pos + n;
+    if (need <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < need) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+  }
+
+  /** Starts a new output. */
+  reset(): void {
+    this.pos = 0;
+  }
+
+  /** The bytes written since `reset`, as a fresh array. */
+  take(): Uint8Array {
+    const out = this.buf.slice(0, this.pos);
+    if (this.buf.length > KEEP_MAX_BYTES) this.buf = new Uint8Array(INITIAL_BYTES);
+    this.pos = 0;
+    return out;
+  }
+
+  /** Appends an ASCII text (headers, numbers, constant replies). */
+  ascii(s: string): void {
+    this.ensure(s.length);
+    const b = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < s.length; i++) b[p++] = s.charCodeAt(i);
+    this.pos = p;
+  }
+
+  /** Appends `<mark><n>\r\n`. */
+  header(mark: string, n: number): void {
+    this.ascii(mark + n + "\r\n");
+  }
+
+  /**
+   * Appends the bytes of a byte string (src/engine/bytes.ts); with `sanitize`, `\r` and `\n`
+   * become spaces (error and status lines).
+   */
+  text(s: string, sanitize: boolean): void {
+    if (isBinary(s)) {
+      const n = s.length - 1;
+      this.ensure(n);
+      const b = this.buf;
+      let p = this.pos;
+      for (let i = 1; i <= n; i++) b[p++] = s.charCodeAt(i);
+      if (sanitize) for (let i = this.pos; i < p; i++) if (b[i] === CR || b[i] === LF) b[i] = SPACE;
+      this.pos = p;
+      return;
+    }
+    const start = this.pos;
+    if (s.length <= ASCII_LOOP_MAX && this.tryAscii(s)) {
+      // written
+    } else {
+      this.ensure(s.length * UTF8_MAX_PER_UNIT);
+      this.pos += encoder.encodeInto(s, this.buf.subarray(this.pos)).written;
+    }
+    if (sanitize) {
+      const b = this.buf;
+      for (let i = start; i < this.pos; i++) if (b[i] === CR || b[i] === LF) b[i] = SPACE;
+    }
+  }
+
+  // Writes s when it is all ASCII; otherwise writes nothing and returns false.
+  private tryAscii(s: string): boolean {
+    this.ensure(s.length);
+    const b = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) return false;
+      b[p++] = c;
+    }
+    this.pos = p;
+    return true;
+  }
+
+  /** Appends `<mark><len>\r\n<prefix><bytes of s>\r\n` (bulk, verbatim), prefix ASCII. */
+  bulk(mark: string, s: string, prefix = ""): void {
+    if (isBinary(s) || (s.length <= ASCII_LOOP_MAX && isAsciiShort(s))) {
+      const n = isBinary(s) ? s.length - 1 : s.length;
+      this.header(mark, n + prefix.length);
+      if (prefix) this.ascii(prefix);
+      this.text(s, false);
+      this.ascii("\r\n");
+      return;
+    }
+    // Encode the payload after room for the longest header, then move it next to the real one.
+    const maxBytes = s.length * UTF8_MAX_PER_UNIT + prefix.length;
+    const room = mark.length + decimalDigits(maxBytes) + 2;
+    this.ensure(room + maxBytes + 2);
+    const at = this.pos + room;
+    const b = this.buf;
+    for (let i = 0; i < prefix.length; i++) b[at + i] = prefix.charCodeAt(i);
+    const written = encoder.encodeInto(s, b.subarray(at + prefix.length)).written + prefix.length;
+    const head = mark + written + "\r\n";
+    if (head.length < room) b.copyWithin(this.pos + head.length, at, at + written);
+    this.ascii(head);
+    this.pos += written;
+    this.ascii("\r\n");
+  }
+}
+
+function isAsciiShort(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return false;
+  return true;
+}
+
+/** The writer shared by the encoders of this directory. */
+export const sharedWriter = new RespWriter();
