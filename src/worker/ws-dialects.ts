@@ -111,11 +111,11 @@ const redis: WsDoor = {
 
 const gevent: WsDoor = {
   dialect: "gevent",
-  parse(msg) {
+  parse(msg, _conn, valueMax) {
     return respMessage(msg, (b) => {
       const r = parseGeventRequests(b, 0, b.length);
       const items = r.values.map((v): BatchItem => {
-        const c = geventToCommand(v);
+        const c = geventToCommand(v, valueMax);
         return "argv" in c ? c : { reply: c };
       });
       return { items, consumed: r.consumed, error: r.error };
