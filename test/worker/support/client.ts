@@ -24,7 +24,7 @@ export async function blinkHttp(lines: string, path = "/blink"): Promise<string>
 /** A WebSocket to a door, with a queue of received messages and the close event. */
 export class Ws {
   readonly ws: WebSocket;
-  private readonly queue: (string | ArrayBuffer)[] = [];
+  private readonly queue: Promise<string | ArrayBuffer>[] = [];
   private waiter: (() => void) | null = null;
   closed: { code: number; reason: string } | null = null;
 
@@ -32,7 +32,9 @@ export class Ws {
     this.ws = ws;
     ws.accept();
     ws.addEventListener("message", (e) => {
-      this.queue.push(e.data as string | ArrayBuffer);
+      // Binary messages arrive as Blobs on this side of the runtime.
+      const d = e.data as string | ArrayBuffer | Blob;
+      this.queue.push(d instanceof Blob ? d.arrayBuffer() : Promise.resolve(d));
       this.waiter?.();
     });
     ws.addEventListener("close", (e) => {
@@ -60,7 +62,7 @@ export class Ws {
       });
       this.waiter = null;
     }
-    const m = this.queue.shift()!;
+    const m = await this.queue.shift()!;
     return typeof m === "string" ? m : latin1(new Uint8Array(m));
   }
 
