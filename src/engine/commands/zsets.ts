@@ -1,5 +1,285 @@
-// Redis zsets commands (spec §10.6).
+// Redis sorted-set commands (spec §10.12) with Redis 7.0.15's option parsing, replies and error
+// texts; the range family lives in zset-range.ts. Scores are replied as R.double, which RESP2
+// prints as Redis's bulk score text and RESP3 as a `,` double.
 
-import type { CommandSpec } from "../command-table.ts";
+import { command } from "../command-table.ts";
+import type { CommandSpec, Ctx } from "../command-table.ts";
+import { createCollection, zsetDelete, zsetPut } from "../collection-ops.ts";
+import type { Entry } from "../entry.ts";
+import { Errors } from "../errors.ts";
+import { compileGlob } from "../glob.ts";
+import type { GlobMatcher } from "../glob.ts";
+import { parseIntArg, parseScore, parseStrictInt } from "../numbers.ts";
+import { R } from "../reply.ts";
+import type { Reply } from "../reply.ts";
+import type { SortedSet } from "../sorted-set.ts";
+import { formatScore } from "../../protocols/resp-encode.ts";
+import { SCAN_DEFAULT_COUNT, WS_MESSAGE_MAX_BYTES } from "../../limits.ts";
+import { readTyped } from "./access.ts";
+import { lookupForWrite } from "./collection-write.ts";
+import { parseScanCursor } from "./keys-scan.ts";
+import { parseCount } from "./range-args.ts";
+import { optionName } from "./redis-args.ts";
+import { zsetRangeCommands } from "./zset-range.ts";
 
-export const zsetsCommands: readonly CommandSpec[] = [];
+const XX_AND_NX = "ERR XX and NX options at the same time are not compatible";
+const GT_LT_NX = "ERR GT, LT, and/or NX options at the same time are not compatible";
+const INCR_PAIRS = "ERR INCR option supports a single increment-element pair";
+const NAN_SCORE = "ERR resulting score is not a number (NaN)";
+const COUNT_RANGE =
+  "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
+const OUT_OF_RANGE = "ERR value is out of range";
+
+const LONG_MAX = (1n << 63n) - 1n;
+/** ZRANDMEMBER … WITHSCORES refuses |count| above LONG_MAX/2 (C integer division). */
+const WITHSCORES_COUNT_MAX = LONG_MAX / 2n;
+/**
+ * Elements a ZRANDMEMBER reply with repetitions may hold: even empty members take 6 bytes
+ * (`$0\r\n\r\n`), so a longer reply could not cross a WebSocket message (spec §2) anyway,
+ * and building it would only exhaust the isolate. Beyond it: `ERR value is out of range`.
+ */
+const RANDOM_REPLY_MAX = Math.floor(WS_MESSAGE_MAX_BYTES / 6);
+/** Scores with |value| <= 2^62 that are integers are held as integers by Redis's listpack. */
+const LISTPACK_INT_MAX = 2 ** 62;
+/** Redis's zset-max-listpack-entries default: larger sets use its skiplist encoding. */
+const LISTPACK_MAX_ENTRIES = 128;
+
+const zsetOf = (e: Entry): SortedSet => e.value as SortedSet;
+
+/** ZADD and ZINCRBY (Redis zaddGenericCommand). */
+function zadd(ctx: Ctx, argv: readonly string[], incrCommand: boolean): Reply {
+  let nx = false;
+  let xx = false;
+  let gt = false;
+  let lt = false;
+  let ch = false;
+  let incr = incrCommand;
+  let at = 2;
+  for (; at < argv.length; at++) {
+    const opt = optionName(argv[at]!);
+    if (opt === "nx") nx = true;
+    else if (opt === "xx") xx = true;
+    else if (opt === "ch") ch = true;
+    else if (opt === "incr") incr = true;
+    else if (opt === "gt") gt = true;
+    else if (opt === "lt") lt = true;
+    else break;
+  }
+  const args = argv.length - at;
+  if (args % 2 !== 0 || args === 0) throw Errors.syntax();
+  if (nx && xx) throw Errors.custom(XX_AND_NX);
+  if ((gt && nx) || (lt && nx) || (gt && lt)) throw Errors.custom(GT_LT_NX);
+  const pairs = args / 2;
+  if (incr && pairs > 1) throw Errors.custom(INCR_PAIRS);
+  const scores: number[] = new Array(pairs);
+  for (let j = 0; j < pairs; j++) {
+    const s = parseScore(argv[at + 2 * j]!);
+    if (s === undefined) throw Errors.notFloat();
+    scores[j] = s;
+  }
+  const store = ctx.store;
+  let e = lookupForWrite(ctx, argv[1]!, "zset");
+  if (!e) {
+    if (xx) return incr ? R.NIL : R.ZERO;
+    e = createCollection(store, argv[1]!, "zset");
+  }
+  const z = zsetOf(e);
+  let added = 0;
+  let updated = 0;
+  let processed = 0;
+  let result = 0;
+  for (let j = 0; j < pairs; j++) {
+    const m = argv[at + 2 * j + 1]!;
+    let s = scores[j]!;
+    const cur = z.score(m);
+    if (cur === undefined) {
+      if (xx) continue;
+      zsetPut(store, e, m, storedScore(s));
+      added++;
+    } else {
+      if (nx) continue;
+      if (incr) {
+        s += cur;
+        if (Number.isNaN(s)) throw Errors.custom(NAN_SCORE);
+      }
+      if ((lt && s >= cur) || (gt && s <= cur)) continue;
+      if (s !== cur) {
+        zsetPut(store, e, m, storedScore(s));
+        updated++;
+      }
+    }
+    processed++;
+    result = s;
+  }
+  if (incr) return processed ? R.double(result) : R.NIL;
+  return R.int(ch ? added + updated : added);
+}
+
+// Redis's small (listpack) encoding stores an integral score as an integer, so -0 reads back
+// as 0; store it that way everywhere for one consistent answer.
+function storedScore(s: number): number {
+  return s === 0 ? 0 : s;
+}
+
+function zrem(ctx: Ctx, argv: readonly string[]): Reply {
+  const e = lookupForWrite(ctx, argv[1]!, "zset");
+  if (!e) return R.ZERO;
+  let n = 0;
+  for (let i = 2; i < argv.length && e.alive; i++) if (zsetDelete(ctx.store, e, argv[i]!)) n++;
+  return R.int(n);
+}
+
+function zsetToRead(ctx: Ctx, key: string): SortedSet | undefined {
+  return readTyped(ctx, key, "zset")?.value as SortedSet | undefined;
+}
+
+function zrank(ctx: Ctx, argv: readonly string[], reverse: boolean): Reply {
+  const z = zsetToRead(ctx, argv[1]!);
+  const r = z?.rank(argv[2]!);
+  if (r === undefined) return R.NIL;
+  return R.int(reverse ? z!.size - 1 - r : r);
+}
+
+/** ZPOPMIN / ZPOPMAX key [count]. */
+function zpop(ctx: Ctx, argv: readonly string[], max: boolean): Reply {
+  if (argv.length > 3) throw Errors.syntax();
+  const count = argv.length === 3 ? parseCount(argv[2]!) : -1;
+  const e = lookupForWrite(ctx, argv[1]!, "zset");
+  if (!e || count === 0) return R.EMPTY;
+  const z = zsetOf(e);
+  const nested = ctx.conn.resp === 3 && count !== -1;
+  const n = count === -1 ? 1 : Math.min(count, z.size);
+  const out: Reply[] = [];
+  for (let i = 0; i < n; i++) {
+    const m = z.at(max ? z.size - 1 : 0)!;
+    const s = z.score(m)!;
+    zsetDelete(ctx.store, e, m);
+    if (nested) out.push(R.array([R.bulk(m), R.double(s)]));
+    else out.push(R.bulk(m), R.double(s));
+  }
+  return R.array(out);
+}
+
+/** ZRANDMEMBER key [count [WITHSCORES]]. */
+function zrandmember(ctx: Ctx, argv: readonly string[]): Reply {
+  if (argv.length < 3) {
+    const z = zsetToRead(ctx, argv[1]!);
+    return z ? R.bulk(z.at(randomRank(z))!) : R.NIL;
+  }
+  const l = parseStrictInt(argv[2]!);
+  if (l === undefined) throw Errors.notInteger();
+  if (l < -LONG_MAX) throw Errors.custom(COUNT_RANGE);
+  if (argv.length > 4 || (argv.length === 4 && optionName(argv[3]!) !== "withscores"))
+    throw Errors.syntax();
+  const withScores = argv.length === 4;
+  if (withScores && (l < -WITHSCORES_COUNT_MAX || l > WITHSCORES_COUNT_MAX))
+    throw Errors.custom(OUT_OF_RANGE);
+  const z = zsetToRead(ctx, argv[1]!);
+  if (!z || l === 0n) return R.EMPTY;
+  const nested = withScores && ctx.conn.resp === 3;
+  const out: Reply[] = [];
+  const emit = (m: string): void => {
+    if (!withScores) out.push(R.bulk(m));
+    else if (nested) out.push(R.array([R.bulk(m), R.double(z.score(m)!)]));
+    else out.push(R.bulk(m), R.double(z.score(m)!));
+  };
+  if (l < 0n || l === 1n) {
+    // With repetitions (or a single pick), in random order.
+    if (-l > BigInt(RANDOM_REPLY_MAX)) throw Errors.custom(OUT_OF_RANGE);
+    const picks: number[] = new Array(l < 0n ? Number(-l) : 1);
+    for (let i = 0; i < picks.length; i++) picks[i] = randomRank(z);
+    for (const m of z.membersAt(picks)) emit(m);
+    return R.array(out);
+  }
+  const size = z.size;
+  if (l >= BigInt(size)) {
+    const all = z.slice(0, size);
+    for (let r = size - 1; r >= 0; r--) emit(all[r]!); // the whole set, highest rank first (as Redis)
+    return R.array(out);
+  }
+  for (const m of z.membersAt(distinctRanks(Number(l), size))) emit(m);
+  return R.array(out);
+}
+
+function randomRank(z: SortedSet): number {
+  return Math.floor(Math.random() * z.size);
+}
+
+/** `k` distinct ranks out of [0, n), ascending (Floyd's sampling: k draws, no rejection). */
+function distinctRanks(k: number, n: number): number[] {
+  const picked = new Set<number>();
+  for (let j = n - k; j < n; j++) {
+    const t = Math.floor(Math.random() * (j + 1));
+    picked.add(picked.has(t) ? j : t);
+  }
+  return [...picked].sort((a, b) => a - b);
+}
+
+/**
+ * ZSCAN key cursor [MATCH p] [COUNT n]: members in insertion order (spec §10.9); the cursor
+ * names the next member's insertion number (SortedSet.scan), so changes between calls, and even
+ * a restart, never hide a member.
+ */
+function zscan(ctx: Ctx, argv: readonly string[]): Reply {
+  const cursor = parseScanCursor(argv[2]!);
+  const z = zsetToRead(ctx, argv[1]!);
+  if (!z) return R.array([R.bulk("0"), R.EMPTY]);
+  let count = SCAN_DEFAULT_COUNT;
+  let match: GlobMatcher | undefined;
+  for (let i = 3; i < argv.length; i += 2) {
+    const opt = optionName(argv[i]!);
+    const more = i + 1 < argv.length;
+    if (opt === "count" && more) {
+      count = parseIntArg(argv[i + 1]!);
+      if (count < 1) throw Errors.syntax();
+    } else if (opt === "match" && more) {
+      match = argv[i + 1] === "*" ? undefined : compileGlob(argv[i + 1]!);
+    } else throw Errors.syntax();
+  }
+  const { members, next } = z.scan(cursor, count);
+  const out: Reply[] = [];
+  for (const m of members) {
+    if (match && !match(m)) continue;
+    out.push(R.bulk(m), R.bulk(scanScoreText(z.score(m)!, z.size)));
+  }
+  return R.array([R.bulk(String(next)), R.array(out)]);
+}
+
+/**
+ * ZSCAN prints scores as Redis holds them: a small set (listpack) keeps integral scores up to
+ * 2^62 as integers, so 1e17 reads `100000000000000000`; a large one prints `%.17g` (`1e+17`).
+ */
+function scanScoreText(s: number, setSize: number): string {
+  if (setSize <= LISTPACK_MAX_ENTRIES && Number.isInteger(s) && Math.abs(s) <= LISTPACK_INT_MAX) {
+    return BigInt(s).toString();
+  }
+  return formatScore(s);
+}
+
+/** ZADD … ZSCAN (spec §10.12). */
+export const zsetsCommands: readonly CommandSpec[] = [
+  command("zadd", -4, "w", [1, 1, 1], (ctx, argv) => zadd(ctx, argv, false)),
+  command("zincrby", 4, "w", [1, 1, 1], (ctx, argv) => zadd(ctx, argv, true)),
+  command("zrem", -3, "w", [1, 1, 1], zrem),
+  command("zscore", 3, "r", [1, 1, 1], (ctx, argv) => {
+    const s = zsetToRead(ctx, argv[1]!)?.score(argv[2]!);
+    return s === undefined ? R.NIL : R.double(s);
+  }),
+  command("zmscore", -3, "r", [1, 1, 1], (ctx, argv) => {
+    const z = zsetToRead(ctx, argv[1]!);
+    const out: Reply[] = [];
+    for (let i = 2; i < argv.length; i++) {
+      const s = z?.score(argv[i]!);
+      out.push(s === undefined ? R.NIL : R.double(s));
+    }
+    return R.array(out);
+  }),
+  command("zcard", 2, "r", [1, 1, 1], (ctx, argv) => R.int(zsetToRead(ctx, argv[1]!)?.size ?? 0)),
+  command("zrank", 3, "r", [1, 1, 1], (ctx, argv) => zrank(ctx, argv, false)),
+  command("zrevrank", 3, "r", [1, 1, 1], (ctx, argv) => zrank(ctx, argv, true)),
+  command("zpopmin", -2, "w", [1, 1, 1], (ctx, argv) => zpop(ctx, argv, false)),
+  command("zpopmax", -2, "w", [1, 1, 1], (ctx, argv) => zpop(ctx, argv, true)),
+  command("zrandmember", -2, "r", [1, 1, 1], zrandmember),
+  command("zscan", -3, "r", [1, 1, 1], zscan),
+  ...zsetRangeCommands,
+];
