@@ -63,6 +63,8 @@ export class Persistence {
     if (typeof cfg === "string") engine.config = { ...engine.config, ...(JSON.parse(cfg) as Partial<EngineConfig>) };
 
     const collections = new Map<string, Entry>();
+    // Sorted sets are built in bulk once all their members are read.
+    const zsetMembers = new Map<Entry, [string, number][]>();
     const entries: Entry[] = [];
     for (const row of this.sql.exec("SELECT key, type, value, expires_at, version, created_seq FROM kv").raw()) {
       const key = bytesOfSql(row[0]);
@@ -87,10 +89,13 @@ export class Persistence {
         (e.value as Map<string, string>).set(m, v);
         e.size += byteLength(m) + byteLength(v);
       } else {
-        (e.value as SortedSet).set(m, row[2] as number);
+        let list = zsetMembers.get(e);
+        if (!list) zsetMembers.set(e, (list = []));
+        list.push([m, row[2] as number]);
         e.size += byteLength(m);
       }
     }
+    for (const [e, members] of zsetMembers) e.value = SortedSet.fromEntries(members);
     for (const row of this.sql.exec("SELECT key, pos, value FROM list_items ORDER BY key, pos").raw()) {
       const e = collections.get(bytesOfSql(row[0]));
       if (!e) continue;
