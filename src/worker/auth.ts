@@ -8,7 +8,14 @@ export type Scope = "full" | "readonly";
 export interface AuthSettings {
   AUTH_TOKEN?: string;
   AUTH_TOKEN_READONLY?: string;
+  /** JSON secret: namespace -> { "full"?: token, "readonly"?: token }; valid for that namespace only. */
+  NAMESPACE_TOKENS?: string;
   ALLOW_ANONYMOUS?: string;
+}
+
+interface NamespaceDigests {
+  full: Uint8Array | null;
+  readonly: Uint8Array | null;
 }
 
 /** Resolved auth configuration of a Worker. */
@@ -19,6 +26,8 @@ export interface AuthConfig {
   readonly anonymous: boolean;
   readonly fullDigest: Uint8Array | null;
   readonly readonlyDigest: Uint8Array | null;
+  /** Per-namespace tokens (spec §5.2 extension, issue 5). */
+  readonly namespaces: ReadonlyMap<string, NamespaceDigests>;
 }
 
 export type AuthOutcome =
@@ -34,13 +43,26 @@ const cache = new Map<string, AuthConfig>();
 
 /** The auth configuration for these settings (digests computed once per token value). */
 export function authConfig(env: AuthSettings): AuthConfig {
-  const cacheKey = `${env.AUTH_TOKEN ?? ""}\u0000${env.AUTH_TOKEN_READONLY ?? ""}\u0000${env.ALLOW_ANONYMOUS ?? ""}`;
+  const cacheKey = [env.AUTH_TOKEN, env.AUTH_TOKEN_READONLY, env.NAMESPACE_TOKENS, env.ALLOW_ANONYMOUS].join("\u0000");
   let cfg = cache.get(cacheKey);
   if (!cfg) {
-    const full = env.AUTH_TOKEN ? sha256(encoder.encode(env.AUTH_TOKEN)) : null;
-    const ro = env.AUTH_TOKEN_READONLY ? sha256(encoder.encode(env.AUTH_TOKEN_READONLY)) : null;
-    const enabled = full !== null || ro !== null;
-    cfg = { enabled, anonymous: !enabled && env.ALLOW_ANONYMOUS === "true", fullDigest: full, readonlyDigest: ro };
+    const digest = (t: unknown) => (typeof t === "string" && t ? sha256(encoder.encode(t)) : null);
+    const full = digest(env.AUTH_TOKEN);
+    const ro = digest(env.AUTH_TOKEN_READONLY);
+    const namespaces = new Map<string, NamespaceDigests>();
+    if (env.NAMESPACE_TOKENS) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(env.NAMESPACE_TOKENS);
+      } catch {
+        throw new Error("NAMESPACE_TOKENS must be a JSON object: namespace -> {\"full\": token, \"readonly\": token}");
+      }
+      for (const [ns, t] of Object.entries(parsed as Record<string, { full?: string; readonly?: string }>)) {
+        namespaces.set(ns, { full: digest(t?.full), readonly: digest(t?.readonly) });
+      }
+    }
+    const enabled = full !== null || ro !== null || namespaces.size > 0;
+    cfg = { enabled, anonymous: !enabled && env.ALLOW_ANONYMOUS === "true", fullDigest: full, readonlyDigest: ro, namespaces };
     cache.set(cacheKey, cfg);
   }
   return cfg;
@@ -62,11 +84,15 @@ function equalDigests(a: Uint8Array, b: Uint8Array | null): boolean {
   return same && b !== null;
 }
 
-/** The scope a presented token grants, or null. Constant time in the token's content. */
-export function tokenScope(cfg: AuthConfig, token: string): Scope | null {
+const NONE: NamespaceDigests = { full: null, readonly: null };
+
+/** The scope a presented token grants in a namespace, or null. Constant time in the token's content. */
+export function tokenScope(cfg: AuthConfig, token: string, namespace: string): Scope | null {
   const d = sha256(encoder.encode(token));
-  const full = equalDigests(d, cfg.fullDigest);
-  const ro = equalDigests(d, cfg.readonlyDigest);
+  const ns = cfg.namespaces.get(namespace) ?? NONE;
+  // Every configured token is compared, whatever matches first.
+  const full = equalDigests(d, cfg.fullDigest) || equalDigests(d, ns.full);
+  const ro = equalDigests(d, cfg.readonlyDigest) || equalDigests(d, ns.readonly);
   return full ? "full" : ro ? "readonly" : null;
 }
 
@@ -80,13 +106,13 @@ export function presentedToken(request: Request, url: URL): string | null {
   return url.searchParams.get("_token");
 }
 
-/** Authenticates a request. */
-export function authenticateRequest(cfg: AuthConfig, request: Request, url: URL): AuthOutcome {
+/** Authenticates a request for a namespace. */
+export function authenticateRequest(cfg: AuthConfig, request: Request, url: URL, namespace: string): AuthOutcome {
   const token = presentedToken(request, url);
   if (!cfg.enabled) {
     return cfg.anonymous ? { ok: true, scope: "full", presented: token !== null } : { ok: false, reason: "unconfigured" };
   }
   if (token === null) return { ok: false, reason: "missing" };
-  const scope = tokenScope(cfg, token);
+  const scope = tokenScope(cfg, token, namespace);
   return scope ? { ok: true, scope, presented: true } : { ok: false, reason: "invalid" };
 }

@@ -62,7 +62,7 @@ async function handle(request: Request, env: Env): Promise<Response> {
       return upgrade(request, env, url, namespace, segment, origin);
     }
     if (segment === "blink" && method === "POST") {
-      const outcome = authenticateRequest(auth, request, url);
+      const outcome = authenticateRequest(auth, request, url, namespace);
       if (!outcome.ok) return authError("blink", outcome, origin);
       const body = await readBody(request);
       return blinkHttp(env, namespace, body, outcome.scope === "readonly", origin);
@@ -87,7 +87,7 @@ async function handle(request: Request, env: Env): Promise<Response> {
       return errorFor(textPlain ? "blink" : "lightredis", 413, Errors.bodyTooLarge().message, origin);
     }
     const surface: Surface = textPlain ? "blink" : firstSignificantByte(body) === 0x5b ? "json" : "lightredis";
-    const outcome = authenticateRequest(auth, request, url);
+    const outcome = authenticateRequest(auth, request, url, namespace);
     if (!outcome.ok) return authError(surface, outcome, origin);
     const ro = outcome.scope === "readonly";
     if (surface === "blink") return blinkHttp(env, namespace, body, ro, origin);
@@ -105,7 +105,7 @@ async function upgrade(request: Request, env: Env, url: URL, namespace: string, 
     dialect = url.searchParams.get("dialect") ?? "redis";
     if (dialect !== "redis" && dialect !== "gevent") return jsonError(400, `ERR unknown dialect '${dialect}'`, origin);
   }
-  const outcome = authenticateRequest(authConfig(env), request, url);
+  const outcome = authenticateRequest(authConfig(env), request, url, namespace);
   let scope = "none";
   if (outcome.ok) scope = outcome.scope;
   else if (!(dialect === "redis" && outcome.reason === "missing")) {

@@ -74,7 +74,7 @@ export class NamespaceObject extends DurableObject<Env> {
           return a && a.dialect === "redis" ? [a.conn] : [];
         }),
       authEnabled: auth.enabled,
-      authenticate: (token) => tokenScope(auth, token),
+      authenticate: (token) => tokenScope(auth, token, this.engine.namespace),
     };
   }
 
