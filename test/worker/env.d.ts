@@ -4,5 +4,7 @@ declare namespace Cloudflare {
     mainModule: typeof import("../../src/worker/index.ts");
     durableNamespaces: "NamespaceObject";
   }
-  interface Env extends import("../../src/worker/env.ts").Env {}
+  interface Env {
+    NAMESPACE: DurableObjectNamespace<import("../../src/worker/namespace-object.ts").NamespaceObject>;
+  }
 }
