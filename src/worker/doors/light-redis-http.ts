@@ -19,9 +19,9 @@ export function isJsonContentType(ct: string | null): boolean {
 
 /** Renders a Light-Redis answer with its headers. */
 export function lightRedisResponse(r: LightRedisResponse, origin: string, extra: Record<string, string> = {}): Response {
-  const headers: Record<string, string> = { "Content-Type": "application/json", ...extra };
+  const headers: Record<string, string> = { "Content-Type": "application/json" };
   if (r.error) headers[ERROR_HEADER] = errorHeader(r.error);
-  return respond(r.body, r.status, headers, origin);
+  return respond(r.body, r.status, { ...headers, ...extra }, origin);
 }
 
 /** Runs one Light-Redis request. */
