@@ -17,9 +17,13 @@ import { TABLES, TYPE_CODE, TYPE_OF_CODE, META, SCHEMA_VERSION } from "./schema.
 type Sql = SqlStorage;
 type SqlValue = string | number | ArrayBuffer | null;
 
-/** A byte string as a SQL value: TEXT when it is UTF-8, BLOB otherwise (injective, §3.1). */
+/**
+ * A byte string as a SQL value: TEXT when it is UTF-8 without NUL, BLOB otherwise. The rule is a
+ * function of the bytes, so equal byte strings always bind alike (lookups match); NUL goes to BLOB
+ * because SQLite text APIs may stop at it.
+ */
 export function sqlBytes(s: string): string | ArrayBuffer {
-  return isBinary(s) ? (toBytes(s).buffer as ArrayBuffer) : s;
+  return isBinary(s) || s.includes("\0") ? (toBytes(s).buffer as ArrayBuffer) : s;
 }
 
 /** A SQL TEXT or BLOB back to a byte string. */

@@ -35,6 +35,18 @@ describe("acknowledged writes are durable", () => {
     expect((await lr({ cmd: "get", key: "people:john" }, "/db/dur2")).text).toBe('{"age":32,"name":"John Doe"}\n');
   });
 
+  it("keeps keys and values with NUL and invalid UTF-8 bytes exact across eviction", async () => {
+    const ws = await Ws.open("/db/dur5/resp");
+    const key = "*3\r\n$3\r\nSET\r\n$3\r\na\u0000b\r\n$2\r\n\u0000\u0001\r\n";
+    expect(await ws.request(key)).toBe("+OK\r\n");
+    ws.ws.send(new Uint8Array([...new TextEncoder().encode("*3\r\n$3\r\nSET\r\n$1\r\n"), 0xff, ...new TextEncoder().encode("\r\n$1\r\n"), 0xfe, 13, 10]));
+    expect(await ws.next()).toBe("+OK\r\n");
+    await evictDurableObject(stub("dur5"));
+    expect(await ws.request("*2\r\n$3\r\nGET\r\n$3\r\na\u0000b\r\n")).toBe("$2\r\n\u0000\u0001\r\n");
+    ws.ws.send(new Uint8Array([...new TextEncoder().encode("*2\r\n$3\r\nGET\r\n$1\r\n"), 0xff, 13, 10]));
+    expect(await ws.next()).toBe("$1\r\n\u00fe\r\n");
+  });
+
   it("survives an abort (crash) of every object", async () => {
     await blinkHttp("SET crash 1", "/db/dur3/blink");
     await abortAllDurableObjects();

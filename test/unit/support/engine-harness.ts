@@ -10,6 +10,7 @@ import type { EngineConfig } from "../../../src/engine/engine.ts";
 import type { Reply } from "../../../src/engine/reply.ts";
 import type { SortedSet } from "../../../src/engine/sorted-set.ts";
 import { Persistence } from "../../../src/worker/persistence.ts";
+import { byteLength } from "../../../src/engine/bytes.ts";
 import { FakeSql } from "./fake-sql.ts";
 
 export class Harness {
@@ -91,4 +92,44 @@ export function dump(engine: Engine): unknown {
     keys.push([e.key, e.type, value, e.expiresAt, e.ksize + e.size]);
   }
   return { keys, usage: engine.store.usage, writeSeq: engine.store.writeSeq, size: engine.store.map.size };
+}
+
+/** Recomputes every entry's size from its value and checks the store's totals (throws on mismatch). */
+export function checkInvariants(engine: Engine): void {
+  const store = engine.store;
+  let usage = 0;
+  let ttl = 0;
+  for (const [key, e] of store.map) {
+    if (e.key !== key || !e.alive) throw new Error(`bad entry for ${key}`);
+    let size: number;
+    switch (e.type) {
+      case "string":
+      case "json":
+        size = byteLength(e.value as string);
+        break;
+      case "int":
+        size = (e.value as bigint).toString().length;
+        break;
+      case "set":
+        size = [...(e.value as Set<string>)].reduce((a, m) => a + byteLength(m), 0);
+        break;
+      case "hash":
+        size = [...(e.value as Map<string, string>)].reduce((a, [f, v]) => a + byteLength(f) + byteLength(v), 0);
+        break;
+      case "list":
+        size = [...(e.value as Deque)].reduce((a, v) => a + byteLength(v), 0);
+        break;
+      case "zset": {
+        const z = e.value as SortedSet;
+        size = z.slice(0, z.size).reduce((a, m) => a + byteLength(m), 0);
+      }
+    }
+    if (size !== e.size) throw new Error(`size of ${key}: ${e.size} != ${size}`);
+    const members = e.type === "set" || e.type === "list" ? (e.value as { size?: number; length?: number }) : null;
+    if (members && (members.size ?? members.length) === 0) throw new Error(`empty collection ${key}`);
+    usage += e.ksize + e.size;
+    if (e.expiresAt) ttl++;
+  }
+  if (usage !== store.usage) throw new Error(`usage ${store.usage} != ${usage}`);
+  if (ttl !== store.ttlCount) throw new Error(`ttlCount ${store.ttlCount} != ${ttl}`);
 }
