@@ -1,0 +1,101 @@
+// `blink-edge dev` (what `npm start` runs): the Worker on Miniflare with anonymous access and
+// persisted state, plus the TCP shim in front of it.
+
+import { resolve } from "node:path";
+import { isLoopbackHost } from "../shim/addr.ts";
+import type { Shim } from "../shim/index.ts";
+import { EXIT_OK, RuntimeError, UsageError, armSignals, parseOptions } from "./command.ts";
+import type { Subcommand } from "./command.ts";
+import { ADDR_HELP, LISTENER_HELP, LISTENER_OPTIONS, listenersFrom, runShim } from "./shim.ts";
+
+const DEFAULT_HOST = "127.0.0.1";
+const DEFAULT_PORT = 8787;
+const MAX_PORT = 65535;
+
+const HELP = `Usage: blink-edge dev [--host HOST] [--port PORT] [--state DIR] [--no-shim] [shim listener options]
+
+Runs the Worker locally on Miniflare with ALLOW_ANONYMOUS=true (no token needed) and its state
+persisted in DIR, plus the TCP shim pointed at it.
+
+Options:
+  --host HOST         Worker listen host (default ${DEFAULT_HOST})
+  --port PORT         Worker listen port (default ${DEFAULT_PORT}; 0 picks a free one)
+  --state DIR         state folder, shared with \`wrangler dev --persist-to DIR\` (default .wrangler/state)
+  --no-shim           run the Worker only
+${LISTENER_HELP}
+  -h, --help          show this help
+
+${ADDR_HELP}
+
+Exit status: 0 after SIGINT/SIGTERM, 1 when the Worker or a listener cannot start, 2 on a usage error.`;
+
+export const devCommand: Subcommand = {
+  name: "dev",
+  help: HELP,
+  async run(args) {
+    const v = parseOptions(args, {
+      host: { type: "string" },
+      port: { type: "string" },
+      state: { type: "string" },
+      "no-shim": { type: "boolean" },
+      ...LISTENER_OPTIONS,
+    });
+    if (v.help) {
+      process.stdout.write(HELP + "\n");
+      return EXIT_OK;
+    }
+    const host = v.host ?? DEFAULT_HOST;
+    const port = v.port === undefined ? DEFAULT_PORT : Number(v.port);
+    if (!/^\d+$/.test(v.port ?? "0") || port > MAX_PORT)
+      throw new UsageError(`--port: invalid port '${v.port}'`);
+    const listen = v["no-shim"] ? {} : listenersFrom(v);
+    const state = v.state === undefined ? undefined : resolve(v.state);
+
+    // Loaded here: Miniflare, wrangler and esbuild take a while and `shim` never needs them.
+    const { startLocalWorker, DEFAULT_STATE_DIR } = await import("../local-worker.ts");
+    const signals = armSignals();
+    let worker: Awaited<ReturnType<typeof startLocalWorker>>;
+    try {
+      worker = await startLocalWorker({
+        host,
+        port,
+        persistTo: state ?? DEFAULT_STATE_DIR,
+        vars: { ALLOW_ANONYMOUS: "true" },
+      });
+    } catch (e) {
+      throw new RuntimeError(
+        `blink-edge dev: cannot start the Worker on ${host}:${port} (${(e as Error).message})`,
+      );
+    }
+    // Miniflare's own signal handlers would exit with 128+n before the shim's connections close.
+    signals.claim();
+    const boundPort = worker.url.port || String(port);
+    process.stdout.write(
+      `blink-edge dev: Worker on http://${host}:${boundPort} (state ${state ?? DEFAULT_STATE_DIR})\n`,
+    );
+    if (!isLoopbackHost(host)) {
+      process.stderr.write(
+        `blink-edge dev: warning: the Worker listens on ${host}:${boundPort} with anonymous access\n`,
+      );
+    }
+    let shim: Shim | undefined;
+    if (Object.keys(listen).length > 0) {
+      // Wildcard binds are reached through loopback.
+      const local = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
+      try {
+        shim = await runShim(
+          `http://${local.includes(":") ? `[${local}]` : local}:${boundPort}`,
+          undefined,
+          listen,
+        );
+      } catch (e) {
+        await worker.dispose();
+        throw e;
+      }
+    }
+    return signals.until(async () => {
+      await shim?.close();
+      await worker.dispose();
+    });
+  },
+};

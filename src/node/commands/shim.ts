@@ -1,0 +1,116 @@
+// `blink-edge shim` (spec §12.1): TCP listeners forwarding to a Worker over WebSockets.
+
+import {
+  BLINK_TCP_DEFAULT,
+  GEVENT_TCP_DEFAULT,
+  REDIS_TCP_DEFAULT,
+  WORKER_URL_DEFAULT,
+} from "../../limits.ts";
+import { parseListenAddr } from "../shim/addr.ts";
+import type { ListenAddr } from "../shim/addr.ts";
+import { startShim } from "../shim/index.ts";
+import type { DialectName, Shim } from "../shim/index.ts";
+import { upstreamUrl } from "../shim/upstream.ts";
+import { EXIT_OK, RuntimeError, UsageError, armSignals, parseOptions } from "./command.ts";
+import type { Subcommand } from "./command.ts";
+
+/** Listener options shared with `dev`. */
+export const LISTENER_OPTIONS = {
+  blink: { type: "string" },
+  gevent: { type: "string" },
+  redis: { type: "string" },
+} as const;
+
+export const LISTENER_HELP = `  --blink ADDR|off    Blink line protocol listener (default ${BLINK_TCP_DEFAULT})
+  --gevent ADDR|off   gevent dialect listener (default ${GEVENT_TCP_DEFAULT})
+  --redis ADDR|off    Redis RESP2 listener (default ${REDIS_TCP_DEFAULT})`;
+
+export const ADDR_HELP = `ADDR is port, host:port or [IPv6]:port; the host defaults to 127.0.0.1. Listeners on other
+than loopback addresses print a warning: anyone who can reach them acts with the shim's token.`;
+
+const DEFAULTS: Record<DialectName, string> = {
+  blink: BLINK_TCP_DEFAULT,
+  gevent: GEVENT_TCP_DEFAULT,
+  redis: REDIS_TCP_DEFAULT,
+};
+
+/** The listeners asked for by --blink/--gevent/--redis (defaults when absent). */
+export function listenersFrom(
+  values: Partial<Record<DialectName, string | undefined>>,
+): Partial<Record<DialectName, ListenAddr>> {
+  const out: Partial<Record<DialectName, ListenAddr>> = {};
+  for (const name of Object.keys(DEFAULTS) as DialectName[]) {
+    let addr: ListenAddr | null;
+    try {
+      addr = parseListenAddr(values[name] ?? DEFAULTS[name]);
+    } catch (e) {
+      throw new UsageError(`--${name}: ${(e as Error).message}`);
+    }
+    if (addr) out[name] = addr;
+  }
+  return out;
+}
+
+/** Starts the shim and prints one ready line per listener; bind failures become RuntimeError. */
+export async function runShim(
+  url: string,
+  token: string | undefined,
+  listen: Partial<Record<DialectName, ListenAddr>>,
+): Promise<Shim> {
+  let shim: Shim;
+  try {
+    shim = await startShim({ url, token, listen });
+  } catch (e) {
+    throw new RuntimeError(`blink-edge shim: ${(e as Error).message}`);
+  }
+  for (const l of shim.listeners)
+    process.stdout.write(`blink-edge shim: ${l.dialect} on ${l.display} -> ${l.upstream}\n`);
+  return shim;
+}
+
+const HELP = `Usage: blink-edge shim [--url URL] [--token T] [--blink ADDR|off] [--gevent ADDR|off] [--redis ADDR|off]
+
+Serves raw TCP clients (Blink-Store lines, the gevent dialect, Redis RESP2) by forwarding each
+TCP connection over its own WebSocket to a blink-edge Worker.
+
+Options:
+  --url URL           Worker base URL with any namespace base, e.g. https://kv.example.workers.dev/db/app
+                      (env BLINK_EDGE_URL; default ${WORKER_URL_DEFAULT})
+  --token T           bearer token sent on every upgrade (prefer env BLINK_EDGE_TOKEN: command-line
+                      arguments are visible to other local users); never logged
+${LISTENER_HELP}
+  -h, --help          show this help
+
+${ADDR_HELP}
+
+Exit status: 0 after SIGINT/SIGTERM (stops accepting, closes connections), 1 when a listener
+cannot bind, 2 on a usage error.`;
+
+export const shimCommand: Subcommand = {
+  name: "shim",
+  help: HELP,
+  async run(args) {
+    const v = parseOptions(args, {
+      url: { type: "string" },
+      token: { type: "string" },
+      ...LISTENER_OPTIONS,
+    });
+    if (v.help) {
+      process.stdout.write(HELP + "\n");
+      return EXIT_OK;
+    }
+    const url = v.url ?? process.env.BLINK_EDGE_URL ?? WORKER_URL_DEFAULT;
+    try {
+      upstreamUrl(url, "/");
+    } catch (e) {
+      throw new UsageError(`--url: ${(e as Error).message}`);
+    }
+    const listen = listenersFrom(v);
+    if (Object.keys(listen).length === 0)
+      throw new UsageError("every listener is off; nothing to serve");
+    const token = v.token ?? (process.env.BLINK_EDGE_TOKEN || undefined);
+    const signals = armSignals();
+    const shim = await runShim(url, token, listen);
+    return signals.until(() => shim.close());
+  },
+};

@@ -1,0 +1,280 @@
+// One TCP connection of the shim (spec §12.2): bytes in → framed batches upstream, one reply
+// message → one write, in order; back-pressure both ways; every way a connection can end.
+
+import type { Socket } from "node:net";
+import { CLOSE_NORMAL, SHIM_MAX_INFLIGHT_BATCHES } from "../../limits.ts";
+import type { ShimDialect } from "./dialects.ts";
+import { InputBuffer } from "./input-buffer.ts";
+import type { UpstreamConnector, UpstreamFailure, UpstreamLink } from "./upstream.ts";
+
+/** Stop reading the client while this many sent bytes still wait to leave for the Worker. */
+const UPSTREAM_BACKLOG_MAX = 4 * 1024 * 1024;
+/** After our FIN is flushed, how long a client may keep its half open before we drop it. */
+const LINGER_AFTER_END_MS = 10_000;
+
+/** A connection's memory and queue depths (tests, diagnostics). */
+export interface ConnectionStats {
+  dialect: string;
+  remote: string;
+  /** Batches sent (or queued before the upgrade) whose replies have not arrived. */
+  inflight: number;
+  /** Bytes held for commands not yet complete or not yet sent. */
+  inputBytes: number;
+  /** Reply bytes accepted by the socket but not yet written to the kernel. */
+  writeBuffered: number;
+  /** Request bytes not yet written to the Worker. */
+  upstreamBacklog: number;
+}
+
+export type ShimLog = (line: string) => void;
+
+export class ShimConnection {
+  private readonly socket: Socket;
+  private readonly dialect: ShimDialect;
+  private readonly log: ShimLog;
+  private readonly onGone: (c: ShimConnection) => void;
+  private readonly link: UpstreamLink;
+  private readonly input = new InputBuffer();
+  readonly remote: string;
+
+  /** Batches framed before the upgrade completed. */
+  private queued: Uint8Array[] = [];
+  private inflight = 0;
+  private upstreamOpen = false;
+  /** The client half-closed. */
+  private eof = false;
+  /** No more batches will be sent (EOF handled, framing error, or the end). */
+  private noMore = false;
+  /** Written after the last reply (a framing error answered by the shim). */
+  private finalBytes: Uint8Array | undefined;
+  /** We ended (or destroyed) the socket; the upstream is closed. */
+  private ended = false;
+  private readPaused = false;
+  private repliesPaused = false;
+  private logged = false;
+  private linger: NodeJS.Timeout | undefined;
+
+  constructor(
+    socket: Socket,
+    dialect: ShimDialect,
+    connector: UpstreamConnector,
+    log: ShimLog,
+    onGone: (c: ShimConnection) => void,
+  ) {
+    this.socket = socket;
+    this.dialect = dialect;
+    this.log = log;
+    this.onGone = onGone;
+    this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
+    socket.setNoDelay(true);
+    socket.on("data", (chunk: Buffer) => this.onData(chunk));
+    socket.on("end", () => this.onEof());
+    socket.on("drain", () => this.onDrain());
+    socket.on("error", (err: NodeJS.ErrnoException) => this.onSocketError(err));
+    socket.on("close", () => this.onSocketClose());
+    this.link = connector.connect(dialect, {
+      open: () => this.onUpstreamOpen(),
+      message: (data) => this.onReply(data),
+      closed: (code, reason) => this.onUpstreamClosed(code, reason),
+      failed: (failure) => this.onUpstreamFailed(failure),
+      drained: () => this.pump(),
+    });
+  }
+
+  /** Queue depths and buffered bytes right now. */
+  stats(): ConnectionStats {
+    return {
+      dialect: this.dialect.name,
+      remote: this.remote,
+      inflight: this.inflight,
+      inputBytes: this.input.capacity,
+      writeBuffered: this.socket.writableLength,
+      upstreamBacklog: this.upstreamOpen ? this.link.backlog : 0,
+    };
+  }
+
+  /** Shim shutdown: close the upstream (1000) and end the socket; pending replies are dropped. */
+  shutdown(): void {
+    this.noMore = true;
+    this.finalBytes = undefined;
+    this.endSocket();
+  }
+
+  /** Drops the socket at once (after shutdown's grace period). */
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.noMore) return; // after QUIT, a framing error or our end: discarded
+    this.input.append(chunk);
+    this.pump();
+  }
+
+  private onEof(): void {
+    this.eof = true;
+    this.pump();
+  }
+
+  private onDrain(): void {
+    if (this.repliesPaused) {
+      this.repliesPaused = false;
+      this.link.resumeReplies();
+    }
+    this.pump();
+  }
+
+  /** Frames and sends what it can, then adjusts reading and ends the connection when done. */
+  private pump(): void {
+    if (this.ended) return;
+    while (
+      !this.noMore &&
+      this.inflight < SHIM_MAX_INFLIGHT_BATCHES &&
+      !this.upstreamBacklogged()
+    ) {
+      const { buf, start, end } = this.input;
+      const f = this.dialect.frame(buf, start, end);
+      if (f.consumed > 0) {
+        if (f.commands > 0) this.dispatch(this.input.take(f.consumed));
+        else this.input.skip(f.consumed); // RESP blank lines and `*0`: no reply either way
+      }
+      if (f.error !== undefined) {
+        this.stopWith(f.error);
+        break;
+      }
+      if (f.consumed === 0) {
+        if (this.eof) this.atEof();
+        break;
+      }
+    }
+    this.adjustReading();
+    this.maybeFinish();
+  }
+
+  /** Client EOF and no complete command left: the dialect decides about the partial one. */
+  private atEof(): void {
+    const { buf, start, end } = this.input;
+    const t = this.dialect.tail(buf, start, end);
+    if (t.commands > 0) this.dispatch(this.input.take(t.consumed));
+    this.input.clear();
+    this.noMore = true;
+    if (t.error !== undefined) this.stopWith(t.error);
+  }
+
+  private stopWith(error: string): void {
+    this.finalBytes = this.dialect.errorReply(error);
+    this.noMore = true;
+    this.input.clear();
+    this.logOnce(`protocol error: ${JSON.stringify(error)}`);
+  }
+
+  private dispatch(batch: Uint8Array): void {
+    this.inflight++;
+    if (this.upstreamOpen) this.link.send(batch);
+    else this.queued.push(batch);
+  }
+
+  private upstreamBacklogged(): boolean {
+    return this.upstreamOpen && this.link.backlog >= UPSTREAM_BACKLOG_MAX;
+  }
+
+  /** Reads while there is room; discards (keeps reading) once nothing more will be sent. */
+  private adjustReading(): void {
+    const pause =
+      !this.noMore &&
+      (this.inflight >= SHIM_MAX_INFLIGHT_BATCHES ||
+        this.socket.writableNeedDrain ||
+        this.upstreamBacklogged());
+    if (pause && !this.readPaused) this.socket.pause();
+    else if (!pause && this.readPaused) this.socket.resume();
+    this.readPaused = pause;
+  }
+
+  /** Everything sent has been answered: write the final bytes, close upstream, then the socket. */
+  private maybeFinish(): void {
+    if (this.ended || !this.noMore || this.inflight > 0 || !this.upstreamOpen) return;
+    if (this.finalBytes) this.write(this.finalBytes);
+    this.endSocket();
+  }
+
+  private onUpstreamOpen(): void {
+    this.upstreamOpen = true;
+    for (const batch of this.queued) this.link.send(batch);
+    this.queued = [];
+    this.pump();
+  }
+
+  private onReply(data: Uint8Array): void {
+    if (this.inflight > 0) this.inflight--;
+    if (data.length > 0 && !this.write(data) && !this.repliesPaused) {
+      this.repliesPaused = true;
+      this.link.pauseReplies();
+    }
+    this.pump();
+  }
+
+  /** The Worker ended the conversation (QUIT, protocol error, restart): what came is written. */
+  private onUpstreamClosed(code: number, reason: string): void {
+    if (code !== CLOSE_NORMAL)
+      this.logOnce(`upstream closed (code ${code}${reason ? `, ${reason}` : ""})`);
+    this.noMore = true;
+    this.finalBytes = undefined;
+    this.endSocket();
+  }
+
+  private onUpstreamFailed(failure: UpstreamFailure): void {
+    this.logOnce(
+      failure.kind === "auth"
+        ? `upstream refused the token (${failure.detail})`
+        : `upstream unavailable (${failure.detail})`,
+    );
+    this.noMore = true;
+    this.write(failure.kind === "auth" ? this.dialect.wrongpass : this.dialect.unavailable);
+    this.endSocket();
+  }
+
+  private onSocketError(err: NodeJS.ErrnoException): void {
+    if (!this.ended) this.logOnce(`client connection error (${err.code ?? err.message})`);
+  }
+
+  private onSocketClose(): void {
+    clearTimeout(this.linger);
+    this.noMore = true;
+    if (!this.ended) {
+      this.ended = true;
+      this.link.close(CLOSE_NORMAL);
+    }
+    this.queued = [];
+    this.input.clear();
+    this.onGone(this);
+  }
+
+  private write(bytes: Uint8Array): boolean {
+    if (this.socket.destroyed || !this.socket.writable) return true;
+    return this.socket.write(bytes);
+  }
+
+  /** Closes the upstream (1000) and sends our FIN; the socket keeps reading (discarding). */
+  private endSocket(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.link.close(CLOSE_NORMAL);
+    this.queued = [];
+    this.input.clear();
+    if (this.readPaused) {
+      this.readPaused = false;
+      this.socket.resume();
+    }
+    if (this.socket.destroyed) return;
+    this.socket.end(() => {
+      this.linger = setTimeout(() => this.socket.destroy(), LINGER_AFTER_END_MS);
+      this.linger.unref();
+    });
+  }
+
+  private logOnce(text: string): void {
+    if (this.logged) return;
+    this.logged = true;
+    this.log(`${this.dialect.name} ${this.remote}: ${text}`);
+  }
+}

@@ -1,0 +1,111 @@
+// The TCP shim (spec §12): listeners for the Blink, gevent and Redis doors, each TCP connection
+// forwarded over its own upstream link to the Worker.
+
+import { isLoopbackHost, formatAddr } from "./addr.ts";
+import type { ListenAddr } from "./addr.ts";
+import type { ConnectionStats, ShimLog } from "./connection.ts";
+import { SHIM_DIALECTS } from "./dialects.ts";
+import type { DialectName, ShimDialect } from "./dialects.ts";
+import { listen } from "./listener.ts";
+import type { ShimListener } from "./listener.ts";
+import { WebSocketConnector } from "./upstream.ts";
+import type { UpstreamConnector } from "./upstream.ts";
+
+export type { ConnectionStats, ShimLog } from "./connection.ts";
+export type { DialectName } from "./dialects.ts";
+export type { ListenAddr } from "./addr.ts";
+
+/** How long shutdown lets ended sockets close by themselves before dropping them. */
+const SHUTDOWN_GRACE_MS = 1000;
+
+export interface ShimOptions {
+  /** Worker base URL (spec §12.1). */
+  url: string;
+  token?: string;
+  /** Listeners to open, in order; a dialect left out is off. */
+  listen: Partial<Record<DialectName, ListenAddr>>;
+  /** One line per abnormal connection end and per warning; stderr by default. */
+  log?: ShimLog;
+  /** Replaces the one-WebSocket-per-connection upstream (tests, issue 8). */
+  connector?: UpstreamConnector;
+  /** SHIM_UPSTREAM_TIMEOUT_MS unless told. */
+  upstreamTimeoutMs?: number;
+}
+
+export interface ShimListenerInfo {
+  dialect: DialectName;
+  address: ListenAddr;
+  /** `host:port` as bound. */
+  display: string;
+  /** Where its connections go. */
+  upstream: string;
+}
+
+export interface Shim {
+  readonly listeners: readonly ShimListenerInfo[];
+  /** Open connections right now. */
+  stats(): ConnectionStats[];
+  /** Stops accepting, ends every connection, resolves when all are gone. */
+  close(): Promise<void>;
+}
+
+const defaultLog: ShimLog = (line) => process.stderr.write(`blink-edge shim: ${line}\n`);
+
+/** The §12.1 warning for a listener others can reach. */
+export function exposureWarning(name: string, addr: ListenAddr): string {
+  return `warning: ${name} listens on ${formatAddr(addr)}; anyone who can reach it acts with the shim's token`;
+}
+
+/** Binds every requested listener (all or none) and starts forwarding. */
+export async function startShim(opts: ShimOptions): Promise<Shim> {
+  const log = opts.log ?? defaultLog;
+  const ws = new WebSocketConnector({
+    url: opts.url,
+    token: opts.token,
+    timeoutMs: opts.upstreamTimeoutMs,
+  });
+  const connector = opts.connector ?? ws;
+  const bound: ShimListener[] = [];
+  try {
+    for (const dialect of SHIM_DIALECTS) {
+      const addr = opts.listen[dialect.name];
+      if (!addr) continue;
+      const l = await listen(dialect, addr, connector, log);
+      bound.push(l);
+      if (!isLoopbackHost(addr.host)) log(exposureWarning(dialect.name, l.address));
+    }
+  } catch (e) {
+    await Promise.all(bound.map(closeListener));
+    throw e;
+  }
+  const listeners = bound.map((l) => info(l, ws));
+  return {
+    listeners,
+    stats: () => bound.flatMap((l) => [...l.connections].map((c) => c.stats())),
+    close: () => closeAll(bound),
+  };
+}
+
+function info(l: ShimListener, ws: WebSocketConnector): ShimListenerInfo {
+  const d: ShimDialect = l.dialect;
+  return {
+    dialect: d.name,
+    address: l.address,
+    display: formatAddr(l.address),
+    upstream: ws.urlFor(d),
+  };
+}
+
+async function closeAll(listeners: ShimListener[]): Promise<void> {
+  await Promise.all(listeners.map(closeListener));
+}
+
+async function closeListener(l: ShimListener): Promise<void> {
+  const closed = new Promise<void>((resolve) => l.server.close(() => resolve()));
+  for (const c of l.connections) c.shutdown();
+  const grace = setTimeout(() => {
+    for (const c of l.connections) c.destroy();
+  }, SHUTDOWN_GRACE_MS);
+  await closed;
+  clearTimeout(grace);
+}
