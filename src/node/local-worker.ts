@@ -5,7 +5,7 @@
 import { build } from "esbuild";
 import { Miniflare, convertV4MiniflareOptions } from "miniflare";
 import { mkdirSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
 
@@ -30,50 +30,67 @@ export interface LocalWorker {
   dispose(): Promise<void>;
 }
 
-/** Bundles src/worker for workerd (once per process). */
-let bundled: Promise<string> | undefined;
-export function bundleWorker(): Promise<string> {
-  bundled ??= (async () => {
-    mkdirSync(BUNDLE_DIR, { recursive: true });
-    const outfile = join(BUNDLE_DIR, "worker.mjs");
-    await build({
-      entryPoints: [join(ROOT, "src/worker/index.ts")],
-      outfile,
-      bundle: true,
-      format: "esm",
-      platform: "neutral",
-      target: "es2024",
-      conditions: ["workerd", "worker", "browser"],
-      external: ["cloudflare:*", "node:*"],
-      sourcemap: "linked",
-      logLevel: "warning",
-    });
-    return outfile;
-  })();
-  return bundled;
+const bundles = new Map<string, Promise<string>>();
+
+/** Bundles a Worker entry for workerd (once per entry and process). */
+export function bundleWorker(entry = join(ROOT, "src/worker/index.ts")): Promise<string> {
+  let b = bundles.get(entry);
+  if (!b) {
+    b = (async () => {
+      mkdirSync(BUNDLE_DIR, { recursive: true });
+      const outfile = join(BUNDLE_DIR, `${basename(dirname(entry))}-${basename(entry, ".ts")}.mjs`);
+      await build({
+        entryPoints: [entry],
+        outfile,
+        bundle: true,
+        format: "esm",
+        platform: "neutral",
+        target: "es2024",
+        conditions: ["workerd", "worker", "browser"],
+        external: ["cloudflare:*", "node:*"],
+        sourcemap: "linked",
+        logLevel: "warning",
+      });
+      return outfile;
+    })();
+    bundles.set(entry, b);
+  }
+  return b;
 }
 
-/** Starts the Worker on Miniflare; resolves once it is listening. */
-export async function startLocalWorker(opts: LocalWorkerOptions = {}): Promise<LocalWorker> {
-  const scriptPath = await bundleWorker();
+/** Starts the blink-edge Worker (wrangler.toml) on Miniflare; resolves once it is listening. */
+export function startLocalWorker(opts: LocalWorkerOptions = {}): Promise<LocalWorker> {
   const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml"));
+  return startWorkerScript(join(ROOT, "src/worker/index.ts"), workerOptions as Record<string, unknown>, opts);
+}
+
+/** Starts any Worker entry on Miniflare with the given (wrangler-style) worker options. */
+export async function startWorkerScript(
+  entry: string,
+  workerOptions: Record<string, unknown>,
+  opts: LocalWorkerOptions = {},
+): Promise<LocalWorker> {
+  const scriptPath = await bundleWorker(entry);
   const persistTo = opts.persistTo === undefined ? DEFAULT_STATE_DIR : opts.persistTo;
-  const mf = new Miniflare(convertV4MiniflareOptions({
-    host: opts.host ?? "127.0.0.1",
-    port: opts.port ?? 8787,
-    cf: false,
-    ...(persistTo ? { resourcePersistencePath: join(persistTo, "v3") } : {}),
-    workers: [
-      {
-        // The bundle has no extra module types; the v5 converter refuses modulesRules.
-        ...(({ modulesRules: _rules, ...rest }) => rest)(workerOptions as Record<string, unknown>),
-        name: "blink-edge",
-        modules: true,
-        scriptPath,
-        bindings: { ...(workerOptions.bindings as Record<string, string>), ...opts.vars },
-      },
-    ],
-  } as unknown as Parameters<typeof convertV4MiniflareOptions>[0]));
+  // The bundle has no extra module types; the v5 converter refuses modulesRules.
+  const { modulesRules: _rules, ...options } = workerOptions;
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      host: opts.host ?? "127.0.0.1",
+      port: opts.port ?? 8787,
+      cf: false,
+      ...(persistTo ? { resourcePersistencePath: join(persistTo, "v3") } : {}),
+      workers: [
+        {
+          ...options,
+          name: basename(entry, ".ts") === "index" ? "blink-edge" : basename(entry, ".ts"),
+          modules: true,
+          scriptPath,
+          bindings: { ...(options.bindings as Record<string, string> | undefined), ...opts.vars },
+        },
+      ],
+    } as unknown as Parameters<typeof convertV4MiniflareOptions>[0]),
+  );
   const url = await mf.ready;
   return { url, mf, dispose: () => mf.dispose() };
 }
