@@ -111,6 +111,8 @@ export class Persistence {
     }
     // Recency is rebuilt from last-write order (spec §3.8).
     entries.sort((a, b) => a.version - b.version);
+    const newest = entries.length ? entries[entries.length - 1]!.version : 0;
+    if (newest > store.writeSeq) store.writeSeq = newest;
     for (const e of entries) store.load(e);
     store.finishLoad();
     store.createdSeq = Math.max(store.createdSeq, createdSeq!);
@@ -128,14 +130,18 @@ export class Persistence {
       if (snapshotActive) this.copyAllPreImages(seq);
       this.sql.exec("DELETE FROM kv; DELETE FROM members; DELETE FROM list_items");
     }
+    let newest = 0;
     for (const [key, before] of ch.keys) {
       const e = store.get(key);
       const oldType = ch.rewrites.get(key) ?? e?.type;
       if (snapshotActive && before >= 0 && before <= seq && !ch.flushAll) this.copyPreImage(key, oldType);
       this.writeKey(key, e, ch, oldType);
+      if (e && e.version > newest) newest = e.version;
     }
+    // A row written with the latest version already records write_seq (and its creation number
+    // bounds created_seq): the meta row is only needed when the last write left no row behind.
     if (seqs !== this.savedSeqs) {
-      this.setMeta(META.seqs, seqs);
+      if (newest !== store.writeSeq) this.setMeta(META.seqs, seqs);
       this.savedSeqs = seqs;
     }
     if (ch.config) this.setMeta(META.config, JSON.stringify(engine.config));

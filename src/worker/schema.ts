@@ -8,7 +8,8 @@ export const SCHEMA_VERSION = 1;
 
 export const TABLES = [
   "CREATE TABLE IF NOT EXISTS kv (key PRIMARY KEY, type INTEGER NOT NULL, value, expires_at INTEGER, version INTEGER NOT NULL, created_seq INTEGER NOT NULL) WITHOUT ROWID",
-  "CREATE INDEX IF NOT EXISTS kv_expires_at ON kv (expires_at) WHERE expires_at IS NOT NULL",
+  // Expiry is tracked in memory; an index here would only cost pages on every write.
+  "DROP INDEX IF EXISTS kv_expires_at",
   // Keeps its rowid: insertion order of members is rowid order (an upsert keeps the rowid).
   "CREATE TABLE IF NOT EXISTS members (key NOT NULL, member NOT NULL, value, PRIMARY KEY (key, member))",
   "CREATE TABLE IF NOT EXISTS list_items (key NOT NULL, pos INTEGER NOT NULL, value NOT NULL, PRIMARY KEY (key, pos)) WITHOUT ROWID",
@@ -21,7 +22,10 @@ export const TABLES = [
 /** Names of the rows in `meta`. */
 export const META = {
   schema: "schema_version",
-  /** "<write_seq>:<created_seq>", written once per batch that changed data. */
+  /**
+   * "<write_seq>:<created_seq>", written only when the rows themselves cannot tell: every written
+   * kv row carries its version, so at load write_seq = max(this, max(version)).
+   */
   seqs: "seqs",
   snapshotSeq: "snapshot_seq",
   snapshotAt: "snapshot_at",
