@@ -19,6 +19,14 @@ const SUBCOMMANDS: Record<string, Entry> = {
     summary: "run the Worker locally (anonymous access) with the TCP shim in front",
     load: async () => (await import("./commands/dev.ts")).devCommand,
   },
+  export: {
+    summary: "write a namespace's snapshot as JSON lines (file or stdout), with progress",
+    load: async () => (await import("./commands/export.ts")).exportCommand,
+  },
+  import: {
+    summary: "load JSON lines, a Light-Redis db.json or Blink SET lines into a namespace",
+    load: async () => (await import("./commands/import.ts")).importCommand,
+  },
   shim: {
     summary: "forward raw TCP clients (Blink, gevent, Redis) to a Worker",
     load: async () => (await import("./commands/shim.ts")).shimCommand,

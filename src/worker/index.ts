@@ -5,6 +5,7 @@ import { authConfig, authenticateRequest, UNCONFIGURED_TEXT } from "./auth.ts";
 import type { AuthOutcome } from "./auth.ts";
 import { blinkErrorResponse, blinkHttp } from "./doors/blink-http.ts";
 import { ObjectUnavailable } from "./doors/call.ts";
+import { operationRoute } from "./doors/export-import-http.ts";
 import { lightRedisHttp, lightRedisResponse } from "./doors/light-redis-http.ts";
 import type { Env } from "./env.ts";
 import { ALLOW_METHODS, BodyTooLarge, ERROR_HEADER, corsOrigin, jsonError, preflight, readBody, respond } from "./http.ts";
@@ -95,7 +96,7 @@ async function handle(request: Request, env: Env): Promise<Response> {
     return jsonError(400, "ERR Upstash REST is not available yet", origin);
   }
 
-  if (segment === "_") return jsonError(404, "ERR no such route", origin);
+  if (segment === "_") return operationRoute(request, env, url, namespace, rest, origin);
   return jsonError(404, "ERR no such route", origin);
 }
 

@@ -16,6 +16,8 @@ import { CLOSE_INTERNAL, CLOSE_NORMAL, DEFAULT_NAMESPACE } from "../limits.ts";
 import { authConfig, tokenScope } from "./auth.ts";
 import type { Env } from "./env.ts";
 import { engineSettings } from "./env.ts";
+import { applyImport, exportPage } from "./export-import.ts";
+import type { ExportPage, ExportPageRequest, ImportOutcome, ImportRequest } from "./export-import.ts";
 import { Persistence } from "./persistence.ts";
 import { META } from "./schema.ts";
 import { WS_DIALECTS } from "./ws-dialects.ts";
@@ -83,6 +85,23 @@ export class NamespaceObject extends DurableObject<Env> {
     this.adoptNamespace(req.namespace);
     const conn = newConn(0, { authed: true, readonly: req.readonly });
     return this.runBatch(req.dialect, conn, req.items);
+  }
+
+  /** One page of the export (spec §13.4; RPC from the Worker); the first may take the snapshot. */
+  exportPage(req: ExportPageRequest): ExportPage {
+    this.adoptNamespace(req.namespace);
+    // Due keys go first (an empty batch), so the snapshot holds only keys live at its time.
+    if (req.cursor === null) this.runBatch("redis", newConn(0, { authed: true, readonly: false }), []);
+    return exportPage(this.engine, this.persistence.sql, req, Date.now());
+  }
+
+  /** Imports validated records in one turn as one write command (spec §13.5; RPC from the Worker). */
+  importRecords(req: ImportRequest): ImportOutcome {
+    this.adoptNamespace(req.namespace);
+    const outcome = applyImport(this.engine, req, Date.now());
+    this.persistence.flush(this.engine);
+    this.armExpiryAlarm();
+    return outcome;
   }
 
   /** Executes a batch and persists its changes in the same turn. */

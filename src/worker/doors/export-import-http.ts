@@ -1,0 +1,112 @@
+// `GET B/_/export` and `POST B/_/import` (spec §6.1, §13.4-13.5): full-access operations on a
+// whole namespace. The export streams page by page from the namespace object; the import body
+// is validated here, then applied by the object in one turn.
+
+import { Errors } from "../../engine/errors.ts";
+import { KEY_MAX_BYTES } from "../../limits.ts";
+import { trailerLine } from "../../protocols/export-format.ts";
+import { parseJsonlImport, parseLightRedisImport } from "../../protocols/import-parse.ts";
+import { authConfig, authenticateRequest, UNCONFIGURED_TEXT } from "../auth.ts";
+import type { Env } from "../env.ts";
+import { engineSettings } from "../env.ts";
+import type { ExportCursor, ExportPage, ExportPageRequest, ImportOutcome, ImportRequest, SnapshotId } from "../export-import.ts";
+import { ERROR_HEADER, jsonError, readBody, respond } from "../http.ts";
+import { objectFor } from "../shard-map.ts";
+import { ObjectUnavailable } from "./call.ts";
+
+/** The namespace object's export/import RPC methods. */
+interface OperationStub {
+  exportPage(req: ExportPageRequest): Promise<ExportPage>;
+  importRecords(req: ImportRequest): Promise<ImportOutcome>;
+}
+
+const ROUTES: Record<string, { method: string; name: string }> = {
+  "/_/export": { method: "GET", name: "export" },
+  "/_/import": { method: "POST", name: "import" },
+};
+
+const FORMATS = ["jsonl", "lightredis"];
+const MODES = ["merge", "replace"];
+
+/** Serves `B/_/…` (`rest` is the path after the namespace base). */
+export async function operationRoute(request: Request, env: Env, url: URL, namespace: string, rest: string, origin: string): Promise<Response> {
+  const route = ROUTES[rest];
+  if (!route) return jsonError(404, "ERR no such route", origin);
+  if (request.method !== route.method) return jsonError(405, "ERR method not allowed", origin, { Allow: `${route.method}, OPTIONS` });
+  const outcome = authenticateRequest(authConfig(env), request, url, namespace);
+  if (!outcome.ok) {
+    const extra: Record<string, string> = { "WWW-Authenticate": 'Bearer realm="blink-edge"' };
+    if (outcome.reason === "unconfigured") extra[ERROR_HEADER] = UNCONFIGURED_TEXT;
+    return jsonError(401, Errors.badToken().message, origin, extra);
+  }
+  if (outcome.scope !== "full") return jsonError(400, Errors.noPerm(route.name).message, origin);
+  const stub = objectFor(env, namespace) as unknown as OperationStub;
+  return route.name === "export" ? exportResponse(stub, url, namespace, origin) : importResponse(stub, env, request, url, namespace, origin);
+}
+
+async function call<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    const x = e as { retryable?: boolean; overloaded?: boolean };
+    console.error("blink-edge: namespace object failed", e);
+    throw new ObjectUnavailable(x.retryable || x.overloaded ? 503 : 500, e);
+  }
+}
+
+async function exportResponse(stub: OperationStub, url: URL, namespace: string, origin: string): Promise<Response> {
+  const fresh = url.searchParams.get("fresh") ?? "0";
+  if (fresh !== "0" && fresh !== "1") return jsonError(400, "ERR invalid value for 'fresh' (expected 0 or 1)", origin);
+  const first = await call(() => stub.exportPage({ namespace, fresh: fresh === "1", cursor: null, snapshot: null }));
+  if (!first.ok) throw new Error(first.error);
+  const keys = first.keys;
+  const snapshot: SnapshotId = first.snapshot;
+  let next: ExportCursor | null = first.next;
+  let records = first.records;
+  const enc = new TextEncoder();
+  const finish = (controller: ReadableStreamDefaultController<Uint8Array>) => {
+    // A count that does not match would be a bug; a missing trailer tells the reader.
+    if (records !== keys) throw new Error(`export wrote ${records} records, header says ${keys}`);
+    controller.enqueue(enc.encode(trailerLine(keys)));
+    controller.close();
+  };
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(enc.encode(first.text));
+      if (next === null) finish(controller);
+    },
+    async pull(controller) {
+      try {
+        const page = await stub.exportPage({ namespace, fresh: false, cursor: next, snapshot });
+        if (!page.ok) throw new Error(page.error);
+        records += page.records;
+        next = page.next;
+        if (page.text) controller.enqueue(enc.encode(page.text));
+        if (next === null) finish(controller);
+      } catch (e) {
+        console.error("blink-edge: export aborted", e);
+        controller.error(e);
+      }
+    },
+  });
+  return respond(body, 200, {
+    "Content-Type": "application/x-ndjson",
+    "Content-Disposition": `attachment; filename="${namespace}.jsonl"`,
+  }, origin);
+}
+
+async function importResponse(stub: OperationStub, env: Env, request: Request, url: URL, namespace: string, origin: string): Promise<Response> {
+  const format = url.searchParams.get("format") ?? "jsonl";
+  if (!FORMATS.includes(format)) return jsonError(400, `ERR unknown import format '${format}' (expected jsonl or lightredis)`, origin);
+  const mode = url.searchParams.get("mode") ?? "merge";
+  if (!MODES.includes(mode)) return jsonError(400, `ERR unknown import mode '${mode}' (expected merge or replace)`, origin);
+  const body = await readBody(request);
+  const limits = { keyMax: KEY_MAX_BYTES, valueMax: engineSettings(env).valueMax };
+  const parsed = format === "jsonl" ? parseJsonlImport(body, limits) : parseLightRedisImport(body, limits);
+  if (!parsed.ok) return jsonError(400, parsed.error, origin);
+  const req: ImportRequest = { namespace, mode: mode as ImportRequest["mode"], records: parsed.records };
+  const outcome = await call(() => stub.importRecords(req));
+  if (!outcome.ok) return jsonError(400, outcome.error, origin);
+  const result = `{"result":{"imported":${outcome.imported},"skipped_expired":${outcome.skippedExpired}}}`;
+  return respond(result, 200, { "Content-Type": "application/json" }, origin);
+}

@@ -1,0 +1,125 @@
+// The namespace object's side of export and import (spec §13.4-13.5): export pages over the
+// retained snapshot, and the import of validated records as one write command in one turn.
+
+import { byteLength } from "../engine/bytes.ts";
+import { Deque } from "../engine/deque.ts";
+import type { Entry, ValueOf } from "../engine/entry.ts";
+import type { Engine } from "../engine/engine.ts";
+import { Errors } from "../engine/errors.ts";
+import { SortedSet } from "../engine/sorted-set.ts";
+import { headerLine } from "../protocols/export-format.ts";
+import type { ImportRecord } from "../protocols/export-format.ts";
+import { countSnapshotKeys, readSnapshotPage } from "./snapshot-view.ts";
+import type { ExportCursor } from "./snapshot-view.ts";
+
+export type { ExportCursor } from "./snapshot-view.ts";
+
+/** Characters of export text per page (one RPC reply); a page may overshoot by one element. */
+const PAGE_BUDGET = 1 << 20;
+
+/** The snapshot an export reads: its point and time (spec §13.3). */
+export interface SnapshotId {
+  seq: number;
+  at: number;
+}
+
+/** One export page request (RPC from the Worker); `cursor` null = first page. */
+export interface ExportPageRequest {
+  namespace: string;
+  fresh: boolean;
+  cursor: ExportCursor | null;
+  snapshot: SnapshotId | null;
+}
+
+/** Export text and where to continue; `next` null = every record was sent (the trailer follows). */
+export type ExportPage =
+  | { ok: true; text: string; records: number; next: ExportCursor | null; snapshot: SnapshotId; keys: number }
+  | { ok: false; error: string };
+
+export interface ImportRequest {
+  namespace: string;
+  mode: "merge" | "replace";
+  records: ImportRecord[];
+}
+
+export type ImportOutcome = { ok: true; imported: number; skippedExpired: number } | { ok: false; error: string };
+
+/** One page of the export; the first takes the snapshot if there is none or `fresh` is set. */
+export function exportPage(engine: Engine, sql: SqlStorage, req: ExportPageRequest, now: number): ExportPage {
+  if (req.cursor === null) {
+    if (req.fresh || engine.snapshotAt === 0) engine.takeSnapshot(now);
+    const snapshot = { seq: engine.snapshotSeq, at: engine.snapshotAt };
+    const keys = countSnapshotKeys(engine, sql);
+    const page = readSnapshotPage(engine, sql, { from: 0, index: 0 }, PAGE_BUDGET);
+    const text = headerLine(engine.namespace, snapshot.seq, snapshot.at, keys) + page.text;
+    return { ok: true, text, records: page.records, next: page.next, snapshot, keys };
+  }
+  const s = req.snapshot;
+  if (!s || s.seq !== engine.snapshotSeq || s.at !== engine.snapshotAt) {
+    return { ok: false, error: "a newer snapshot replaced the one being exported" };
+  }
+  const page = readSnapshotPage(engine, sql, req.cursor, PAGE_BUDGET);
+  return { ok: true, text: page.text, records: page.records, next: page.next, snapshot: s, keys: -1 };
+}
+
+/**
+ * Applies validated records as one write command (spec §13.5): expired records skipped, the
+ * memory limit checked up front without eviction, every change journaled so that an unexpected
+ * failure leaves nothing behind. The caller persists the changes in the same turn.
+ */
+export function applyImport(engine: Engine, req: ImportRequest, now: number): ImportOutcome {
+  const store = engine.store;
+  store.purgeExpired(now);
+  const records = req.records.filter((r) => r.expiresAt === 0 || r.expiresAt > now);
+  if (!fits(engine, req.mode, records)) return { ok: false, error: Errors.oom().message };
+  engine.stats.commands++;
+  store.beginCommand(true);
+  try {
+    if (req.mode === "replace") store.flush();
+    for (const r of records) {
+      const e: Entry = store.put(r.key, r.type, valueOf(r), r.size);
+      if (r.expiresAt > 0) store.setExpiry(e, r.expiresAt);
+    }
+  } catch (e) {
+    store.rollback();
+    store.endCommand();
+    throw e;
+  }
+  store.endCommand();
+  store.writeSeq++;
+  store.endBatch();
+  return { ok: true, imported: records.length, skippedExpired: req.records.length - records.length };
+}
+
+/** Memory admission without eviction (spec §3.8 rules 1-3, §13.5). */
+function fits(engine: Engine, mode: ImportRequest["mode"], records: readonly ImportRecord[]): boolean {
+  const limit = engine.config.maxmemory;
+  if (limit === 0) return true;
+  const store = engine.store;
+  const final = new Map<string, number>();
+  for (const r of records) final.set(r.key, byteLength(r.key) + r.size);
+  let after = mode === "replace" ? 0 : store.usage;
+  for (const [key, usage] of final) {
+    const e = mode === "merge" ? store.get(key) : undefined;
+    if (e) after -= e.ksize + e.size;
+    after += usage;
+  }
+  return after <= limit || after <= store.usage;
+}
+
+function valueOf(r: ImportRecord): ValueOf[ImportRecord["type"]] {
+  switch (r.type) {
+    case "string":
+    case "json":
+    case "int":
+      return r.value;
+    case "set":
+      return new Set(r.value);
+    case "hash":
+      return new Map(r.value);
+    case "list":
+      return new Deque(r.value);
+    case "zset":
+      return SortedSet.fromEntries(r.value);
+  }
+}

@@ -1,0 +1,174 @@
+// The retained snapshot (spec §13.3) read back as export lines (§13.4), one bounded page per call.
+//
+// A key is in the snapshot iff it is unchanged since then — live in memory with
+// version <= snapshot_seq and no pre-image row — or it has a pre-image row in snap_kv (its first
+// change after the snapshot copied it there, members included). Unchanged keys are read from
+// memory (nothing to query), changed ones from the snap_* tables. Pages are keyed by created_seq,
+// which orders both sources, so writes between pages move a key from the first source to the
+// second without changing what it contributes: the export is the snapshot, whatever happens
+// meanwhile (only a newer snapshot, which drops the pre-images, ends it).
+
+import { isBinary } from "../engine/bytes.ts";
+import type { Deque } from "../engine/deque.ts";
+import type { Entry, ValueType } from "../engine/entry.ts";
+import type { Engine } from "../engine/engine.ts";
+import { SortedSet } from "../engine/sorted-set.ts";
+import { elementJson, recordClose, recordOpen, scalarValueJson } from "../protocols/export-format.ts";
+import { bytesOfSql, sqlBytes } from "./persistence.ts";
+import { TYPE_OF_CODE } from "./schema.ts";
+
+/** Where an export resumes: the key with this created_seq (or the next one), at element `index`. */
+export interface ExportCursor {
+  from: number;
+  index: number;
+}
+
+/** Keys considered per page from each source (bounds the work of one call). */
+const PAGE_KEYS = 4096;
+
+/** A key of the snapshot, from memory (unchanged) or from its pre-image row. */
+interface Source {
+  created: number;
+  key: string;
+  type: ValueType;
+  expiresAt: number;
+  entry?: Entry;
+  /** The pre-image's kv value column (scalars). */
+  raw?: unknown;
+}
+
+type Element = [string, string | number | null];
+
+const live = (expiresAt: number, at: number) => expiresAt === 0 || expiresAt > at;
+
+/** Number of records the snapshot holds (the header's `keys`). */
+export function countSnapshotKeys(engine: Engine, sql: SqlStorage): number {
+  const { snapshotSeq: seq, snapshotAt: at } = engine;
+  const copied = new Set<number>();
+  let n = 0;
+  for (const [created, expires] of sql.exec("SELECT created_seq, expires_at FROM snap_kv").raw()) {
+    copied.add(created as number);
+    if (live((expires as number | null) ?? 0, at)) n++;
+  }
+  for (const e of engine.store.map.values()) {
+    if (e.version <= seq && !copied.has(e.created) && live(e.expiresAt, at)) n++;
+  }
+  return n;
+}
+
+/** Export lines from `cursor` on, about `budget` characters; `next` is null after the last key. */
+export function readSnapshotPage(
+  engine: Engine,
+  sql: SqlStorage,
+  cursor: ExportCursor,
+  budget: number,
+): { text: string; records: number; next: ExportCursor | null } {
+  const { snapshotSeq: seq, snapshotAt: at } = engine;
+  const unchanged: Entry[] = [];
+  let hi = Number.MAX_SAFE_INTEGER;
+  let exhausted = true;
+  for (const e of engine.store.inCreationOrder(cursor.from)) {
+    if (e.version > seq) continue;
+    if (unchanged.length === PAGE_KEYS) {
+      hi = unchanged[unchanged.length - 1]!.created;
+      exhausted = false;
+      break;
+    }
+    unchanged.push(e);
+  }
+  const rows = sql
+    .exec(
+      "SELECT key, type, value, expires_at, created_seq FROM snap_kv WHERE created_seq >= ? AND created_seq <= ? ORDER BY created_seq LIMIT ?",
+      cursor.from,
+      hi,
+      PAGE_KEYS,
+    )
+    .toArray();
+  if (rows.length === PAGE_KEYS) {
+    hi = rows[rows.length - 1]!.created_seq as number;
+    exhausted = false;
+  }
+  const sources: Source[] = rows.map((r) => ({
+    created: r.created_seq as number,
+    key: bytesOfSql(r.key),
+    type: TYPE_OF_CODE[r.type as number]!,
+    expiresAt: (r.expires_at as number | null) ?? 0,
+    raw: r.value,
+  }));
+  const copied = new Set(sources.map((s) => s.created));
+  for (const e of unchanged) {
+    if (e.created <= hi && !copied.has(e.created)) {
+      sources.push({ created: e.created, key: e.key, type: e.type, expiresAt: e.expiresAt, entry: e });
+    }
+  }
+  sources.sort((a, b) => a.created - b.created);
+
+  let text = "";
+  let records = 0;
+  for (const s of sources) {
+    if (!live(s.expiresAt, at)) continue;
+    const start = s.created === cursor.from ? cursor.index : 0;
+    const part = writeRecord(sql, s, start, budget - text.length);
+    text += part.text;
+    if (part.nextIndex >= 0) return { text, records, next: { from: s.created, index: part.nextIndex } };
+    records++;
+    if (text.length >= budget) return { text, records, next: { from: s.created + 1, index: 0 } };
+  }
+  return { text, records, next: exhausted ? null : { from: hi + 1, index: 0 } };
+}
+
+/** Writes a record from element `start`; nextIndex >= 0 when the budget ran out inside it. */
+function writeRecord(sql: SqlStorage, s: Source, start: number, budget: number): { text: string; nextIndex: number } {
+  if (s.type === "string" || s.type === "int" || s.type === "json") {
+    const v = s.entry ? (s.entry.value as string | bigint) : scalarOfSql(s.type, s.raw);
+    const b64 = s.type === "string" && isBinary(v as string);
+    return { text: recordOpen(s.key, s.type, b64) + scalarValueJson(s.type, v) + recordClose(s.expiresAt), nextIndex: -1 };
+  }
+  const elements = s.entry ? memoryElements(s.entry) : snapElements(sql, s);
+  const b64 = elements.some(([a, b]) => isBinary(a) || (typeof b === "string" && isBinary(b)));
+  let text = start === 0 ? recordOpen(s.key, s.type, b64) + "[" : "";
+  for (let i = start; i < elements.length; i++) {
+    if (i > start && text.length >= budget) return { text, nextIndex: i };
+    const [a, b] = elements[i]!;
+    text += (i > 0 ? "," : "") + elementJson(s.type, a, b, b64);
+  }
+  return { text: text + "]" + recordClose(s.expiresAt), nextIndex: -1 };
+}
+
+function scalarOfSql(type: "string" | "int" | "json", raw: unknown): string | bigint {
+  if (type === "int") return BigInt(raw as string);
+  return bytesOfSql(raw);
+}
+
+/** A collection's elements in export order: insertion order, head first, or rank order. */
+function memoryElements(e: Entry): Element[] {
+  switch (e.type) {
+    case "set":
+      return Array.from(e.value as Set<string>, (m) => [m, null]);
+    case "hash":
+      return Array.from(e.value as Map<string, string>);
+    case "list":
+      return Array.from(e.value as Deque, (x) => [x, null]);
+    default: {
+      const out: Element[] = [];
+      const z = e.value as SortedSet;
+      z.forRange(0, z.size, (m, score) => out.push([m, score]));
+      return out;
+    }
+  }
+}
+
+function snapElements(sql: SqlStorage, s: Source): Element[] {
+  const k = sqlBytes(s.key);
+  if (s.type === "list") {
+    return sql
+      .exec("SELECT value FROM snap_list_items WHERE key = ? ORDER BY pos", k)
+      .toArray()
+      .map((r) => [bytesOfSql(r.value), null]);
+  }
+  const rows = sql.exec("SELECT member, value FROM snap_members WHERE key = ? ORDER BY rowid", k).toArray();
+  if (s.type === "set") return rows.map((r) => [bytesOfSql(r.member), null]);
+  if (s.type === "hash") return rows.map((r) => [bytesOfSql(r.member), bytesOfSql(r.value)]);
+  const out: [string, number][] = rows.map((r) => [bytesOfSql(r.member), r.value as number]);
+  return out.sort((x, y) => SortedSet.compare(x[1], x[0], y[1], y[0]));
+}
