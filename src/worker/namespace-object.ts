@@ -45,6 +45,12 @@ export class NamespaceObject extends DurableObject<Env> {
   private armedAlarm = 0;
   /** Load time of the last start, for the cold-load benchmark. */
   loadMs = 0;
+  /**
+   * Live connection contexts, so a message does not deserialize its socket's attachment. The
+   * attachment stays the durable copy: rewritten when the context's persistent part changes, and
+   * read again after hibernation (when this map starts empty).
+   */
+  private readonly sessions = new WeakMap<WebSocket, { a: WsAttachment; saved: string }>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -72,7 +78,7 @@ export class NamespaceObject extends DurableObject<Env> {
       },
       clients: () =>
         this.ctx.getWebSockets().flatMap((ws) => {
-          const a = ws.deserializeAttachment() as WsAttachment | null;
+          const a = this.session(ws)?.a;
           return a && a.dialect === "redis" ? [a.conn] : [];
         }),
       authEnabled: auth.enabled,
@@ -147,11 +153,25 @@ export class NamespaceObject extends DurableObject<Env> {
     const attachment: WsAttachment = { dialect, conn };
     this.ctx.acceptWebSocket(pair[1]);
     pair[1].serializeAttachment(attachment);
+    this.sessions.set(pair[1], { a: attachment, saved: persistentState(conn) });
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
 
+  /** The context of a socket: from memory, or from its attachment after hibernation. */
+  private session(ws: WebSocket): { a: WsAttachment; saved: string } | undefined {
+    let s = this.sessions.get(ws);
+    if (!s) {
+      const a = ws.deserializeAttachment() as WsAttachment | null;
+      if (!a) return undefined;
+      s = { a, saved: persistentState(a.conn) };
+      this.sessions.set(ws, s);
+    }
+    return s;
+  }
+
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    const a = ws.deserializeAttachment() as WsAttachment;
+    const s = this.session(ws)!;
+    const a = s.a;
     const door = WS_DIALECTS[a.dialect];
     try {
       const parsed = door.parse(message, a.conn, this.engine.valueMax);
@@ -160,7 +180,13 @@ export class NamespaceObject extends DurableObject<Env> {
       const close = parsed.close ?? (a.conn.closing ? CLOSE_NORMAL : 0);
       if (close === 0 || out.length > 0) ws.send(out);
       if (close) ws.close(close, "");
-      else ws.serializeAttachment(a);
+      else {
+        const state = persistentState(a.conn);
+        if (state !== s.saved) {
+          ws.serializeAttachment(a);
+          s.saved = state;
+        }
+      }
     } catch (e) {
       console.error("blink-edge: websocket message failed", e);
       ws.close(CLOSE_INTERNAL, "internal error");
@@ -181,4 +207,12 @@ export class NamespaceObject extends DurableObject<Env> {
   lastLoadMs(): number {
     return this.loadMs;
   }
+}
+
+/**
+ * The part of a connection context that must survive hibernation (spec §1); activity fields
+ * (last command, idle time) are refreshed in the attachment only along with it.
+ */
+function persistentState(c: ConnState): string {
+  return `${+c.authed}${+c.readonly}${c.resp}|${c.name}|${c.libName}|${c.libVer}|${c.multi ? c.multi.length : -1}|${+c.multiFailed}|${c.watch ? c.watch.length : -1}`;
 }
