@@ -7,6 +7,14 @@ import { blinkErrorResponse, blinkHttp } from "./doors/blink-http.ts";
 import { ObjectUnavailable } from "./doors/call.ts";
 import { operationRoute } from "./doors/export-import-http.ts";
 import { lightRedisHttp, lightRedisResponse } from "./doors/light-redis-http.ts";
+import {
+  UPSTASH_BATCH_ALLOW,
+  upstashBodyCommand,
+  upstashPathCommand,
+  upstashPipeline,
+  upstashTransaction,
+  withoutBody,
+} from "./doors/upstash-http.ts";
 import type { Env } from "./env.ts";
 import { ALLOW_METHODS, BodyTooLarge, ERROR_HEADER, corsOrigin, jsonError, preflight, readBody, respond } from "./http.ts";
 import { lightRedisError } from "../protocols/light-redis.ts";
@@ -75,10 +83,7 @@ async function handle(request: Request, env: Env): Promise<Response> {
   }
 
   if (segment === "") {
-    if (method !== "POST") {
-      if (method === "GET" || method === "HEAD" || method === "PUT") return jsonError(400, "ERR empty command", origin);
-      return jsonError(405, "ERR method not allowed", origin, { Allow: ALLOW_METHODS });
-    }
+    if (method !== "POST") return upstash(request, env, url, namespace, rest, segment, origin);
     const textPlain = isTextPlain(request);
     let body: Uint8Array;
     try {
@@ -93,11 +98,30 @@ async function handle(request: Request, env: Env): Promise<Response> {
     const ro = outcome.scope === "readonly";
     if (surface === "blink") return blinkHttp(env, namespace, body, ro, origin);
     if (surface === "lightredis") return lightRedisHttp(env, namespace, request, body, ro, origin);
-    return jsonError(400, "ERR Upstash REST is not available yet", origin);
+    return upstashBodyCommand({ env, namespace, request, readonly: ro, origin }, body);
   }
 
   if (segment === "_") return operationRoute(request, env, url, namespace, rest, origin);
-  return jsonError(404, "ERR no such route", origin);
+  return upstash(request, env, url, namespace, rest, segment, origin);
+}
+
+/** Upstash routes (spec §11): `B/pipeline`, `B/multi-exec`, and the path form `B/<command>/…`. */
+async function upstash(request: Request, env: Env, url: URL, namespace: string, rest: string, segment: string, origin: string): Promise<Response> {
+  const method = request.method;
+  const batch = segment === "pipeline" || segment === "multi-exec";
+  if (batch && rest !== `/${segment}` && rest !== `/${segment}/`) return jsonError(404, "ERR no such route", origin);
+  const allowed = batch ? method === "POST" : method === "GET" || method === "HEAD" || method === "POST" || method === "PUT";
+  if (!allowed) return jsonError(405, "ERR method not allowed", origin, { Allow: batch ? UPSTASH_BATCH_ALLOW : ALLOW_METHODS });
+  const outcome = authenticateRequest(authConfig(env), request, url, namespace);
+  if (!outcome.ok) {
+    const refused = authError("json", outcome, origin);
+    return method === "HEAD" ? withoutBody(refused) : refused;
+  }
+  const req = { env, namespace, request, readonly: outcome.scope === "readonly", origin };
+  if (segment === "pipeline") return upstashPipeline(req);
+  if (segment === "multi-exec") return upstashTransaction(req);
+  const res = await upstashPathCommand(req, url, rest);
+  return method === "HEAD" ? withoutBody(res) : res;
 }
 
 async function upgrade(request: Request, env: Env, url: URL, namespace: string, segment: string, origin: string): Promise<Response> {
