@@ -15,6 +15,10 @@ interface Entry {
 // `cli`, `export` and `import` here, e.g.:
 //   cli: { summary: "…", load: async () => (await import("./commands/cli.ts")).cliCommand },
 const SUBCOMMANDS: Record<string, Entry> = {
+  cli: {
+    summary: "a redis-cli for the Worker: interactive prompt, or commands from arguments or stdin",
+    load: async () => (await import("./commands/cli.ts")).cliCommand,
+  },
   dev: {
     summary: "run the Worker locally (anonymous access) with the TCP shim in front",
     load: async () => (await import("./commands/dev.ts")).devCommand,

@@ -7,6 +7,7 @@ import { blinkErrorResponse, blinkHttp } from "./doors/blink-http.ts";
 import { ObjectUnavailable } from "./doors/call.ts";
 import { operationRoute } from "./doors/export-import-http.ts";
 import { lightRedisHttp, lightRedisResponse } from "./doors/light-redis-http.ts";
+import { serveConsole } from "./console/serve.ts";
 import {
   UPSTASH_BATCH_ALLOW,
   upstashBodyCommand,
@@ -101,6 +102,7 @@ async function handle(request: Request, env: Env): Promise<Response> {
     return upstashBodyCommand({ env, namespace, request, readonly: ro, origin }, body);
   }
 
+  if (segment === "_console") return serveConsole(request, env, url, namespace, rest, origin);
   if (segment === "_") return operationRoute(request, env, url, namespace, rest, origin);
   return upstash(request, env, url, namespace, rest, segment, origin);
 }
