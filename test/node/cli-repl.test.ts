@@ -51,6 +51,8 @@ function run(
       clearTimeout(timer);
       resolve({ code, stdout: Buffer.concat(out), stderr });
     });
+    // A program that exits without reading its stdin (usage error, refused connection) closes it.
+    child.stdin.on("error", () => {});
     child.stdin.end(input);
   });
 }

@@ -253,6 +253,24 @@ describe("web console", () => {
       vars: { AUTH_TOKEN: "console-s3cret" },
     });
     try {
+      // Without credentials: the login page (401), never cached, not frameable, own scripts only.
+      const refused = await fetch(`${secured.url}_console`);
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get("WWW-Authenticate")).toBe('Bearer realm="blink-edge"');
+      expect(refused.headers.get("Cache-Control")).toBe("no-store");
+      expect(refused.headers.get("X-Frame-Options")).toBe("DENY");
+      expect(refused.headers.get("Content-Security-Policy")).toMatch(
+        /^default-src 'none'; script-src 'sha256-[^']+' 'sha256-[^']+';/,
+      );
+      expect(await refused.text()).toContain('<input id="token" type="password"');
+      const allowed = await fetch(`${secured.url}db/app/_console`, {
+        headers: { Authorization: "Bearer console-s3cret" },
+      });
+      expect(allowed.status).toBe(200);
+      expect(await allowed.text()).toContain("blink-edge <span>console</span>");
+      expect((await fetch(`${secured.url}_console`, { method: "POST" })).status).toBe(405);
+      expect((await fetch(`${secured.url}_console/more`)).status).toBe(404);
+
       const { page, problems } = await openPage(`${secured.url}_console`);
       await expect(page.locator("#token").isVisible()).resolves.toBe(true);
       await page.fill("#token", "wrong");

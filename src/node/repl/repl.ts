@@ -62,7 +62,8 @@ export function runRepl(opts: ReplOptions): Promise<number> {
   const rl: Interface = createInterface({
     input: input as unknown as NodeJS.ReadableStream,
     output,
-    terminal: true,
+    // Editing, hints and completion need a terminal to draw on; piped output gets plain lines.
+    terminal: (output as { isTTY?: boolean }).isTTY === true,
     history: loadHistory(opts.historyFile),
     historySize: HISTORY_MAX,
     // Tab is handled below (cycling through candidates); readline's own completion stays idle.
