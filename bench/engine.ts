@@ -8,6 +8,7 @@ import { DatabaseSync } from "node:sqlite";
 import { COMMANDS } from "../src/engine/commands/index.ts";
 import { newConn } from "../src/engine/conn-state.ts";
 import { Engine, NULL_HOST } from "../src/engine/engine.ts";
+import { nodeSqlStorage } from "../src/node/node-sqlite.ts";
 import { Persistence } from "../src/worker/persistence.ts";
 
 const args = process.argv.slice(2);
@@ -18,34 +19,6 @@ const opt = (name: string, def: number) => {
 const KEYS = opt("keys", 100_000);
 const OPS = opt("ops", 300_000);
 const VALUE = "v".repeat(32);
-
-/** node:sqlite behind the SqlStorage calls persistence makes. */
-function sqlStorage(db: DatabaseSync): SqlStorage {
-  const cache = new Map<string, ReturnType<DatabaseSync["prepare"]>>();
-  const unbind = (v: unknown) => (v instanceof Uint8Array ? v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) : v);
-  return {
-    exec(query: string, ...bindings: unknown[]) {
-      if (query.includes(";")) {
-        db.exec(query);
-        return { raw: () => [][Symbol.iterator](), toArray: () => [] };
-      }
-      let st = cache.get(query);
-      if (!st) cache.set(query, (st = db.prepare(query)));
-      const b = bindings.map((x) => (x instanceof ArrayBuffer ? new Uint8Array(x) : x)) as never[];
-      if (/^\s*select/i.test(query)) {
-        st.setReturnArrays(true);
-        const rows = st.all(...b) as unknown as unknown[][];
-        const cols = st.columns().map((c) => c.name);
-        return {
-          raw: () => rows.map((r) => r.map(unbind))[Symbol.iterator](),
-          toArray: () => rows.map((r) => Object.fromEntries(cols.map((c, i) => [c, unbind(r[i])]))),
-        };
-      }
-      st.run(...b);
-      return { raw: () => [][Symbol.iterator](), toArray: () => [] };
-    },
-  } as unknown as SqlStorage;
-}
 
 function rate(n: number, ms: number): number {
   return Math.round((n / ms) * 1000);
@@ -61,7 +34,7 @@ const keys = Array.from({ length: KEYS }, (_, i) => `key:${i}`);
 
 function benchEngine(persist: boolean): { set: number; get: number; engine: Engine; db: DatabaseSync | null } {
   const db = persist ? new DatabaseSync(":memory:") : null;
-  const p = db ? new Persistence(sqlStorage(db)) : null;
+  const p = db ? new Persistence(nodeSqlStorage(db) as unknown as SqlStorage) : null;
   const engine = new Engine(COMMANDS, "bench", {}, NULL_HOST);
   const conn = newConn(1, { authed: true, readonly: false });
   const now = Date.now();
@@ -100,7 +73,7 @@ const mem = benchEngine(false);
 const dur = benchEngine(true);
 
 const loadEngine = new Engine(COMMANDS, "bench", {}, NULL_HOST);
-const loadMs = time(() => new Persistence(sqlStorage(dur.db!)).load(loadEngine));
+const loadMs = time(() => new Persistence(nodeSqlStorage(dur.db!) as unknown as SqlStorage).load(loadEngine));
 
 const row = (name: string, r: { set: number; get: number }) =>
   `| ${name.padEnd(40)} | ${String(r.set).padStart(10)} | ${String(r.get).padStart(10)} | ${(r.set / map.set).toFixed(3).padStart(8)} | ${(r.get / map.get).toFixed(3).padStart(8)} |`;

@@ -1,5 +1,6 @@
 // One key of the store and the intrusive recency list that orders entries for LRU eviction.
 
+import { byteLength } from "./bytes.ts";
 import type { Deque } from "./deque.ts";
 import type { SortedSet } from "./sorted-set.ts";
 
@@ -26,28 +27,28 @@ export function typeName(t: ValueType): string {
   return t === "int" || t === "json" ? "string" : t;
 }
 
+/** Expiry times of the few entries that have one (most keys have none; a field would cost every key). */
+const EXPIRY = new WeakMap<Entry, number>();
+
+/**
+ * One key. Kept to eight fields: memory per key is the store's main cost (issue 8 asks ≤ 100
+ * bytes beyond the key and value), so derived facts are computed rather than stored.
+ */
 export class Entry {
   key: string;
   type: ValueType;
   value: ValueOf[ValueType];
-  /** Bytes of the key. */
-  ksize: number;
   /** Payload bytes (spec §3.7); usage of the entry is ksize + size. */
   size: number;
   /** write_seq of the last modification (spec §13.2). */
   version: number;
-  /** Creation order (spec §3.1). */
+  /** Creation order (spec §3.1); negated while the entry is deleted (its slot in the order array stays). */
   created: number;
-  /** Unix ms, 0 = no expiry. */
-  expiresAt = 0;
-  /** Index in the creation-order array; -1 once deleted. */
-  slot = -1;
   prev: Entry | null = null;
   next: Entry | null = null;
 
-  constructor(key: string, ksize: number, type: ValueType, value: ValueOf[ValueType], size: number) {
+  constructor(key: string, type: ValueType, value: ValueOf[ValueType], size: number) {
     this.key = key;
-    this.ksize = ksize;
     this.type = type;
     this.value = value;
     this.size = size;
@@ -55,8 +56,24 @@ export class Entry {
     this.created = 0;
   }
 
+  /** Bytes of the key. */
+  get ksize(): number {
+    return byteLength(this.key);
+  }
+
+  /** Unix ms, 0 = no expiry. */
+  get expiresAt(): number {
+    return EXPIRY.get(this) ?? 0;
+  }
+
+  set expiresAt(at: number) {
+    if (at === 0) EXPIRY.delete(this);
+    else EXPIRY.set(this, at);
+  }
+
+  /** False once deleted from the store. */
   get alive(): boolean {
-    return this.slot >= 0;
+    return this.created > 0;
   }
 }
 
@@ -65,7 +82,7 @@ export class RecencyList {
   private readonly head: Entry;
 
   constructor() {
-    this.head = new Entry("", 0, "string", "", 0);
+    this.head = new Entry("", "string", "", 0);
     this.head.prev = this.head;
     this.head.next = this.head;
   }

@@ -35,7 +35,7 @@ export class Store {
   readonly changes = new ChangeSet();
   readonly stats: StoreStats = { hits: 0, misses: 0, expired: 0, evicted: 0 };
 
-  /** Entries in creation order; deleted ones stay (slot -1) until compaction. */
+  /** Entries in creation order; deleted ones (negative `created`) stay until compaction. */
   private order: Entry[] = [];
   private deadSlots = 0;
   private readonly recency = new RecencyList();
@@ -129,7 +129,7 @@ export class Store {
 
   /** Creates a key (which must not exist). */
   create<T extends ValueType>(key: string, type: T, value: ValueOf[T], size: number): Entry {
-    const e = new Entry(key, byteLength(key), type, value, size);
+    const e = new Entry(key, type, value, size);
     e.created = ++this.createdSeq;
     this.changes.key(key, -1);
     // A new collection's members are all written at the end of the batch.
@@ -170,11 +170,10 @@ export class Store {
   remove(e: Entry): void {
     this.changes.key(e.key, e.version);
     if (isCollection(e.type)) this.changes.rewrite(e.key, e.type);
-    const slot = e.slot;
     this.detach(e);
     if (this.journal) {
       this.written.add(e.key);
-      this.journal.push(() => this.attach(e, slot));
+      this.journal.push(() => this.attach(e, true));
     }
   }
 
@@ -198,6 +197,7 @@ export class Store {
       for (const e of this.map.values()) this.remove(e);
       return n;
     }
+    for (const e of this.map.values()) e.created = -e.created;
     this.map.clear();
     this.order = [];
     this.deadSlots = 0;
@@ -243,7 +243,6 @@ export class Store {
   endBatch(): void {
     if (this.deadSlots > ORDER_COMPACT_MIN && this.deadSlots * 2 > this.order.length) {
       this.order = this.order.filter((e) => e.alive);
-      this.order.forEach((e, i) => (e.slot = i));
       this.deadSlots = 0;
     }
     if (this.expiries.size > 2 * this.ttlCount + ORDER_COMPACT_MIN) this.expiries.compact();
@@ -253,14 +252,7 @@ export class Store {
 
   /** Live entries in creation order, starting at the first with created >= `fromCreated`. */
   *inCreationOrder(fromCreated = 0): Generator<Entry> {
-    let lo = 0;
-    let hi = this.order.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.order[mid]!.created < fromCreated) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < this.order.length; i++) {
+    for (let i = this.orderIndex(fromCreated); i < this.order.length; i++) {
       const e = this.order[i]!;
       if (e.alive) yield e;
     }
@@ -281,21 +273,33 @@ export class Store {
   /** Sorts the creation order after loading entries out of creation order. */
   finishLoad(): void {
     this.order.sort((a, b) => a.created - b.created);
-    this.order.forEach((e, i) => (e.slot = i));
   }
 
-  private attach(e: Entry, slot = -1): void {
+  /** First index of the creation-order array whose entry was created at or after `created`. */
+  private orderIndex(created: number): number {
+    let lo = 0;
+    let hi = this.order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (Math.abs(this.order[mid]!.created) < created) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Adds an entry; `restore` brings back one deleted by the running command (undo). */
+  private attach(e: Entry, restore = false): void {
     this.map.set(e.key, e);
-    if (slot >= 0 && this.order[slot] === e) {
-      e.slot = slot;
+    if (restore) {
+      // Its slot in the creation-order array is still there (compaction waits for the batch end).
+      e.created = -e.created;
       this.deadSlots--;
     } else {
-      e.slot = this.order.length;
       this.order.push(e);
     }
     this.recency.touch(e);
-    this.usage += e.ksize + e.size;
-    if (e.expiresAt !== 0 && slot >= 0) {
+    this.usage += byteLength(e.key) + e.size;
+    if (e.expiresAt !== 0 && restore) {
       this.ttlCount++;
       this.expiries.push(e.expiresAt, e);
     }
@@ -303,10 +307,10 @@ export class Store {
 
   private detach(e: Entry): void {
     this.map.delete(e.key);
-    e.slot = -1;
+    e.created = -e.created;
     this.deadSlots++;
     this.recency.remove(e);
-    this.usage -= e.ksize + e.size;
+    this.usage -= byteLength(e.key) + e.size;
     if (e.expiresAt !== 0) this.ttlCount--;
   }
 }

@@ -73,7 +73,7 @@ export class Persistence {
     for (const row of this.sql.exec("SELECT key, type, value, expires_at, version, created_seq FROM kv").raw()) {
       const key = bytesOfSql(row[0]);
       const type = TYPE_OF_CODE[row[1] as number]!;
-      const e = new Entry(key, byteLength(key), type, emptyValue(type, row[2]), 0);
+      const e = new Entry(key, type, emptyValue(type, row[2]), 0);
       e.size = isCollection(type) ? 0 : scalarSize(type, e.value);
       e.expiresAt = (row[3] as number | null) ?? 0;
       e.version = row[4] as number;
