@@ -29,6 +29,10 @@ export const BLINK_EDGE_VERSION = "0.1.0";
 
 export const SHIM_MAX_INFLIGHT_BATCHES = 64;
 export const SHIM_UPSTREAM_TIMEOUT_MS = 10000;
+/** Open TCP connections per shim, all listeners together; one more gets the dialect's error line and is closed. */
+export const SHIM_MAX_CONNECTIONS = 10000;
+/** A TCP connection with nothing sent and nothing awaited for this long is closed; 0 = never (as the originals). */
+export const SHIM_IDLE_TIMEOUT_MS = 0;
 export const CORS_ALLOW_ORIGIN = "*";
 export const BLINK_TCP_DEFAULT = "127.0.0.1:8765";
 export const GEVENT_TCP_DEFAULT = "127.0.0.1:31337";

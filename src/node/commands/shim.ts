@@ -4,6 +4,8 @@ import {
   BLINK_TCP_DEFAULT,
   GEVENT_TCP_DEFAULT,
   REDIS_TCP_DEFAULT,
+  SHIM_IDLE_TIMEOUT_MS,
+  SHIM_MAX_CONNECTIONS,
   WORKER_URL_DEFAULT,
 } from "../../limits.ts";
 import { parseListenAddr } from "../shim/addr.ts";
@@ -51,15 +53,34 @@ export function listenersFrom(
   return out;
 }
 
+const MS_PER_SECOND = 1000;
+
+/**
+ * `--idle-timeout`: seconds as Redis's `timeout` setting counts them (decimals allowed), or
+ * milliseconds with an `ms` suffix; 0 = never. Returns milliseconds.
+ */
+export function parseIdleTimeout(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(text.trim());
+  if (!m)
+    throw new UsageError(
+      `--idle-timeout: expected seconds (e.g. 300) or milliseconds (e.g. 500ms), got '${text}'`,
+    );
+  const ms = m[2] === "ms" ? Number(m[1]) : Number(m[1]) * MS_PER_SECOND;
+  if (!Number.isSafeInteger(Math.round(ms)))
+    throw new UsageError(`--idle-timeout: '${text}' is too large`);
+  return Math.round(ms);
+}
+
 /** Starts the shim and prints one ready line per listener; bind failures become RuntimeError. */
 export async function runShim(
   url: string,
   token: string | undefined,
   listen: Partial<Record<DialectName, ListenAddr>>,
+  limits: { idleTimeoutMs?: number } = {},
 ): Promise<Shim> {
   let shim: Shim;
   try {
-    shim = await startShim({ url, token, listen });
+    shim = await startShim({ url, token, listen, idleTimeoutMs: limits.idleTimeoutMs });
   } catch (e) {
     throw new RuntimeError(`blink-edge shim: ${(e as Error).message}`);
   }
@@ -68,7 +89,7 @@ export async function runShim(
   return shim;
 }
 
-const HELP = `Usage: blink-edge shim [--url URL] [--token T] [--blink ADDR|off] [--gevent ADDR|off] [--redis ADDR|off]
+const HELP = `Usage: blink-edge shim [--url URL] [--token T] [--idle-timeout SECS] [--blink ADDR|off] [--gevent ADDR|off] [--redis ADDR|off]
 
 Serves raw TCP clients (Blink-Store lines, the gevent dialect, Redis RESP2) by forwarding each
 TCP connection over its own WebSocket to a blink-edge Worker.
@@ -78,10 +99,16 @@ Options:
                       (env BLINK_EDGE_URL; default ${WORKER_URL_DEFAULT})
   --token T           bearer token sent on every upgrade (prefer env BLINK_EDGE_TOKEN: command-line
                       arguments are visible to other local users); never logged
+  --idle-timeout SECS close a connection that sends nothing and awaits nothing for SECS seconds
+                      (or e.g. 500ms); default ${SHIM_IDLE_TIMEOUT_MS / MS_PER_SECOND} = never
 ${LISTENER_HELP}
   -h, --help          show this help
 
 ${ADDR_HELP}
+
+At most ${SHIM_MAX_CONNECTIONS} connections are open at once (all listeners together); one more is
+answered with "ERROR too many connections" (Blink) or "-ERR max number of clients reached"
+(gevent, Redis) and closed.
 
 Exit status: 0 after SIGINT/SIGTERM (stops accepting, closes connections), 1 when a listener
 cannot bind, 2 on a usage error.`;
@@ -93,6 +120,7 @@ export const shimCommand: Subcommand = {
     const v = parseOptions(args, {
       url: { type: "string" },
       token: { type: "string" },
+      "idle-timeout": { type: "string" },
       ...LISTENER_OPTIONS,
     });
     if (v.help) {
@@ -109,8 +137,10 @@ export const shimCommand: Subcommand = {
     if (Object.keys(listen).length === 0)
       throw new UsageError("every listener is off; nothing to serve");
     const token = v.token ?? (process.env.BLINK_EDGE_TOKEN || undefined);
+    const idleTimeoutMs =
+      v["idle-timeout"] === undefined ? undefined : parseIdleTimeout(v["idle-timeout"]);
     const signals = armSignals();
-    const shim = await runShim(url, token, listen);
+    const shim = await runShim(url, token, listen, { idleTimeoutMs });
     return signals.until(() => shim.close());
   },
 };

@@ -53,6 +53,9 @@ export class ShimConnection {
   private repliesPaused = false;
   private logged = false;
   private linger: NodeJS.Timeout | undefined;
+  private readonly idleTimeoutMs: number;
+  /** Re-armed by client bytes and replies; see onIdle. */
+  private idle: NodeJS.Timeout | undefined;
 
   constructor(
     socket: Socket,
@@ -60,8 +63,10 @@ export class ShimConnection {
     connector: UpstreamConnector,
     log: ShimLog,
     onGone: (c: ShimConnection) => void,
+    idleTimeoutMs = 0,
   ) {
     this.socket = socket;
+    this.idleTimeoutMs = idleTimeoutMs;
     this.dialect = dialect;
     this.log = log;
     this.onGone = onGone;
@@ -79,6 +84,10 @@ export class ShimConnection {
       failed: (failure) => this.onUpstreamFailed(failure),
       drained: () => this.pump(),
     });
+    if (idleTimeoutMs > 0) {
+      this.idle = setTimeout(() => this.onIdle(), idleTimeoutMs);
+      this.idle.unref();
+    }
   }
 
   /** Queue depths and buffered bytes right now. */
@@ -107,6 +116,7 @@ export class ShimConnection {
 
   private onData(chunk: Buffer): void {
     if (this.noMore) return; // after QUIT, a framing error or our end: discarded
+    this.idle?.refresh();
     this.input.append(chunk);
     this.pump();
   }
@@ -206,6 +216,7 @@ export class ShimConnection {
 
   private onReply(data: Uint8Array): void {
     if (this.inflight > 0) this.inflight--;
+    this.idle?.refresh();
     if (data.length > 0 && !this.write(data) && !this.repliesPaused) {
       this.repliesPaused = true;
       this.link.pauseReplies();
@@ -214,6 +225,23 @@ export class ShimConnection {
   }
 
   /** The Worker ended the conversation (QUIT, protocol error, restart): what came is written. */
+  /**
+   * SHIM_IDLE_TIMEOUT_MS: closed as Redis closes an idle client — FIN, no error line (an
+   * unsolicited line would be read as the reply to the client's next command). Waiting for the
+   * Worker is not idleness.
+   */
+  private onIdle(): void {
+    if (this.ended) return;
+    if (this.inflight > 0) {
+      this.idle?.refresh();
+      return;
+    }
+    this.logOnce(`idle for ${this.idleTimeoutMs} ms; closed`);
+    this.noMore = true;
+    this.finalBytes = undefined;
+    this.endSocket();
+  }
+
   private onUpstreamClosed(code: number, reason: string): void {
     if (code !== CLOSE_NORMAL)
       this.logOnce(`upstream closed (code ${code}${reason ? `, ${reason}` : ""})`);
@@ -239,6 +267,7 @@ export class ShimConnection {
 
   private onSocketClose(): void {
     clearTimeout(this.linger);
+    clearTimeout(this.idle);
     this.noMore = true;
     if (!this.ended) {
       this.ended = true;
@@ -258,6 +287,7 @@ export class ShimConnection {
   private endSocket(): void {
     if (this.ended) return;
     this.ended = true;
+    clearTimeout(this.idle);
     this.link.close(CLOSE_NORMAL);
     this.queued = [];
     this.input.clear();

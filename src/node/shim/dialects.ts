@@ -26,6 +26,8 @@ export interface ShimDialect {
   /** Lines for a refused or failed upgrade (spec §12.2 table). */
   wrongpass: Uint8Array;
   unavailable: Uint8Array;
+  /** Answer to a connection over SHIM_MAX_CONNECTIONS. */
+  tooManyConnections: Uint8Array;
 }
 
 /** `text` is a byte string (engine/bytes.ts): a RESP error may quote a raw non-UTF-8 byte. */
@@ -43,6 +45,8 @@ const dropTail = (): Frame => ({ commands: 0, consumed: 0 });
 
 const WRONGPASS_TEXT = "WRONGPASS invalid or missing auth token";
 const UNAVAILABLE_TEXT = "upstream unavailable";
+/** Redis's own text for a client over `maxclients`; the gevent dialect borrows it. */
+const MAX_CLIENTS_TEXT = "ERR max number of clients reached";
 
 export const BLINK: ShimDialect = {
   name: "blink",
@@ -53,6 +57,7 @@ export const BLINK: ShimDialect = {
   errorReply: blinkError,
   wrongpass: blinkError(WRONGPASS_TEXT),
   unavailable: blinkError(UNAVAILABLE_TEXT),
+  tooManyConnections: blinkError("too many connections"),
 };
 
 export const GEVENT: ShimDialect = {
@@ -64,6 +69,7 @@ export const GEVENT: ShimDialect = {
   errorReply: respError,
   wrongpass: respError(WRONGPASS_TEXT),
   unavailable: respError(`ERR ${UNAVAILABLE_TEXT}`),
+  tooManyConnections: respError(MAX_CLIENTS_TEXT),
 };
 
 export const REDIS: ShimDialect = {
@@ -75,6 +81,7 @@ export const REDIS: ShimDialect = {
   errorReply: respError,
   wrongpass: respError(WRONGPASS_TEXT),
   unavailable: respError(`ERR ${UNAVAILABLE_TEXT}`),
+  tooManyConnections: respError(MAX_CLIENTS_TEXT),
 };
 
 /** The doors in the order their listeners start and print. */

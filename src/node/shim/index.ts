@@ -1,13 +1,14 @@
 // The TCP shim (spec §12): listeners for the Blink, gevent and Redis doors, each TCP connection
 // forwarded over its own upstream link to the Worker.
 
+import { SHIM_IDLE_TIMEOUT_MS, SHIM_MAX_CONNECTIONS } from "../../limits.ts";
 import { isLoopbackHost, formatAddr } from "./addr.ts";
 import type { ListenAddr } from "./addr.ts";
 import type { ConnectionStats, ShimLog } from "./connection.ts";
 import { SHIM_DIALECTS } from "./dialects.ts";
 import type { DialectName, ShimDialect } from "./dialects.ts";
 import { listen } from "./listener.ts";
-import type { ShimListener } from "./listener.ts";
+import type { ConnectionGate, ShimListener } from "./listener.ts";
 import { WebSocketConnector } from "./upstream.ts";
 import type { UpstreamConnector } from "./upstream.ts";
 
@@ -30,6 +31,10 @@ export interface ShimOptions {
   connector?: UpstreamConnector;
   /** SHIM_UPSTREAM_TIMEOUT_MS unless told. */
   upstreamTimeoutMs?: number;
+  /** Open connections across all listeners; SHIM_MAX_CONNECTIONS unless told. */
+  maxConnections?: number;
+  /** Close connections idle this long; SHIM_IDLE_TIMEOUT_MS (0 = never) unless told. */
+  idleTimeoutMs?: number;
 }
 
 export interface ShimListenerInfo {
@@ -65,12 +70,23 @@ export async function startShim(opts: ShimOptions): Promise<Shim> {
     timeoutMs: opts.upstreamTimeoutMs,
   });
   const connector = opts.connector ?? ws;
+  const gate: ConnectionGate = {
+    max: opts.maxConnections ?? SHIM_MAX_CONNECTIONS,
+    open: 0,
+    refusing: false,
+  };
+  const settings = {
+    connector,
+    log,
+    gate,
+    idleTimeoutMs: opts.idleTimeoutMs ?? SHIM_IDLE_TIMEOUT_MS,
+  };
   const bound: ShimListener[] = [];
   try {
     for (const dialect of SHIM_DIALECTS) {
       const addr = opts.listen[dialect.name];
       if (!addr) continue;
-      const l = await listen(dialect, addr, connector, log);
+      const l = await listen(dialect, addr, settings);
       bound.push(l);
       if (!isLoopbackHost(addr.host)) log(exposureWarning(dialect.name, l.address));
     }
