@@ -22,6 +22,8 @@ export interface LocalWorkerOptions {
   persistTo?: string | false;
   /** Extra variables and secrets (e.g. ALLOW_ANONYMOUS, AUTH_TOKEN). */
   vars?: Record<string, string>;
+  /** Opens the V8 inspector on this port (benchmarks read the isolate's heap through it). */
+  inspectorPort?: number;
 }
 
 export interface LocalWorker {
@@ -79,6 +81,7 @@ export async function startWorkerScript(
       host: opts.host ?? "127.0.0.1",
       port: opts.port ?? 8787,
       cf: false,
+      ...(opts.inspectorPort ? { inspectorPort: opts.inspectorPort } : {}),
       ...(persistTo ? { resourcePersistencePath: join(persistTo, "v3") } : {}),
       workers: [
         {
