@@ -151,13 +151,21 @@ function flushdb(ctx: Ctx, argv: readonly string[]): Reply {
   return R.OK;
 }
 
+/** SAVE inside MULTI (Redis 7.0.15: the only command of ours with the no-multi flag). */
+const NOT_IN_TRANSACTION = "ERR Command not allowed inside a transaction";
+
 export const serverCommands: readonly CommandSpec[] = [
   command("info", -1, "r", null, info),
   command("config", -2, "r", null, config),
   command("dbsize", 1, "r", null, (ctx) => R.int(ctx.store.map.size)),
   command("flushdb", -1, "w", null, flushdb),
   command("flushall", -1, "w", null, flushdb),
-  command("save", 1, "a", null, (ctx) => {
+  // Immediate inside MULTI only to be refused there, as Redis's no-multi flag does (marking it).
+  command("save", 1, "ai", null, (ctx) => {
+    if (ctx.conn.multi) {
+      ctx.conn.multiFailed = true;
+      throw Errors.custom(NOT_IN_TRANSACTION);
+    }
     ctx.engine.takeSnapshot(ctx.now);
     return R.OK;
   }),
