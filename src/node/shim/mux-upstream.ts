@@ -1,0 +1,256 @@
+// Many TCP connections over one WebSocket (issue 8, protocol in src/protocols/mux.ts). Batches
+// from every connection that arrive in the same event-loop turn leave as one message, so 50
+// clients each waiting on one command cost the object one message and one storage commit instead
+// of fifty. Each connection keeps its own context in the object (MULTI, WATCH, AUTH, RESP3).
+//
+// If the Worker has no mux route for this URL (a sharded namespace, an older Worker), every link
+// falls back to its own WebSocket.
+
+import WebSocket from "ws";
+import type { ClientRequest, IncomingMessage } from "node:http";
+import { SHIM_UPSTREAM_TIMEOUT_MS, WS_MESSAGE_MAX_BYTES } from "../../limits.ts";
+import { MUX_DIALECTS, MUX_OP, MuxWriter, readEnd, readMuxFrames } from "../../protocols/mux.ts";
+import type { ShimDialect } from "./dialects.ts";
+import { WebSocketConnector, upstreamUrl } from "./upstream.ts";
+import type { UpstreamConnector, UpstreamEvents, UpstreamFailure, UpstreamLink, WebSocketConnectorOptions } from "./upstream.ts";
+
+const HTTP_UNAUTHORIZED = 401;
+const HTTP_FORBIDDEN = 403;
+/** Statuses meaning "no mux here": use one WebSocket per connection instead. */
+const NO_MUX_STATUSES = new Set([400, 404, 405, 426, 501]);
+
+type State = "idle" | "connecting" | "open" | "fallback";
+
+export class MuxConnector implements UpstreamConnector {
+  private readonly opts: WebSocketConnectorOptions;
+  private readonly fallback: WebSocketConnector;
+  private state: State = "idle";
+  private ws: WebSocket | null = null;
+  private nextId = 1;
+  private readonly links = new Map<number, MuxLink>();
+  /** Links created while the socket is connecting. */
+  private waiting: MuxLink[] = [];
+  private readonly out = new MuxWriter();
+  private flushScheduled = false;
+
+  constructor(opts: WebSocketConnectorOptions) {
+    this.opts = opts;
+    this.fallback = new WebSocketConnector(opts);
+  }
+
+  connect(dialect: ShimDialect, events: UpstreamEvents): UpstreamLink {
+    if (this.state === "fallback") return this.fallback.connect(dialect, events);
+    const link = new MuxLink(this, this.nextId++, dialect, events);
+    this.links.set(link.id, link);
+    this.frame(link.id, MUX_OP.OPEN, Uint8Array.of(MUX_DIALECTS.indexOf(dialect.name)));
+    if (this.state === "open") queueMicrotask(() => link.opened());
+    else {
+      this.waiting.push(link);
+      if (this.state === "idle") this.open();
+    }
+    return link;
+  }
+
+  /** Bytes queued for the socket. */
+  get backlog(): number {
+    return (this.ws?.bufferedAmount ?? 0) + this.out.length;
+  }
+
+  /** Queues a frame; frames queued in one turn leave as one message. */
+  frame(id: number, op: number, payload?: Uint8Array): void {
+    this.out.frame(id, op as never, payload);
+    if (this.out.length >= WS_MESSAGE_MAX_BYTES) this.flush();
+    else if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  forget(id: number): void {
+    this.links.delete(id);
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.state !== "open" || this.out.length === 0) return;
+    const ws = this.ws!;
+    const ids = [...this.links.keys()];
+    ws.send(this.out.take(), { binary: true }, () => {
+      for (const id of ids) this.links.get(id)?.events.drained();
+    });
+  }
+
+  private open(): void {
+    this.state = "connecting";
+    const timeout = this.opts.timeoutMs ?? SHIM_UPSTREAM_TIMEOUT_MS;
+    const ws = new WebSocket(upstreamUrl(this.opts.url, "/mux"), {
+      headers: this.opts.token ? { Authorization: `Bearer ${this.opts.token}` } : {},
+      perMessageDeflate: false,
+      maxPayload: 0,
+      handshakeTimeout: timeout,
+    });
+    ws.binaryType = "nodebuffer";
+    this.ws = ws;
+    let lastError = "";
+    ws.on("unexpected-response", (req: ClientRequest, res: IncomingMessage) => {
+      const status = res.statusCode ?? 0;
+      res.resume();
+      req.destroy();
+      if (NO_MUX_STATUSES.has(status)) return this.useFallback();
+      const auth = status === HTTP_UNAUTHORIZED || status === HTTP_FORBIDDEN;
+      this.failAll({ kind: auth ? "auth" : "unavailable", detail: `upgrade refused: HTTP ${status}` });
+    });
+    ws.on("open", () => {
+      this.state = "open";
+      const ready = this.waiting;
+      this.waiting = [];
+      for (const l of ready) l.opened();
+      this.flush();
+    });
+    ws.on("message", (data: Buffer) => this.receive(data));
+    ws.on("error", (err: NodeJS.ErrnoException) => {
+      lastError = err.code ?? err.message;
+      if (this.state === "connecting") this.failAll({ kind: "unavailable", detail: lastError });
+    });
+    ws.on("close", (code: number, reason: Buffer) => {
+      if (this.ws !== ws) return;
+      const wasOpen = this.state === "open";
+      this.ws = null;
+      if (this.state !== "fallback") this.state = "idle";
+      if (!wasOpen) return this.failAll({ kind: "unavailable", detail: lastError || `closed ${code}` });
+      // The object went away (redeploy, restart): every connection on it ends (spec §12.2).
+      const links = [...this.links.values()];
+      this.links.clear();
+      for (const l of links) l.ended(code, reason.toString() || lastError);
+    });
+  }
+
+  private receive(data: Buffer): void {
+    let frames;
+    try {
+      frames = readMuxFrames(data);
+    } catch {
+      this.ws?.close(1002);
+      return;
+    }
+    for (const f of frames) {
+      const link = this.links.get(f.conn);
+      if (!link) continue;
+      if (f.op === MUX_OP.REPLY) link.reply(f.payload);
+      else if (f.op === MUX_OP.END) {
+        const { code, bytes } = readEnd(f.payload);
+        this.links.delete(f.conn);
+        if (bytes.length) link.reply(bytes);
+        link.ended(code, "");
+      } else if (f.op === MUX_OP.REFUSED) {
+        this.links.delete(f.conn);
+        link.refused();
+      }
+    }
+  }
+
+  private failAll(failure: UpstreamFailure): void {
+    if (this.state === "fallback") return;
+    this.state = "idle";
+    this.ws = null;
+    this.out.take();
+    const links = [...this.links.values()];
+    this.links.clear();
+    this.waiting = [];
+    for (const l of links) l.failed(failure);
+  }
+
+  private useFallback(): void {
+    this.state = "fallback";
+    this.ws = null;
+    this.out.take();
+    const links = [...this.links.values()];
+    this.links.clear();
+    this.waiting = [];
+    for (const l of links) l.moveTo(this.fallback);
+  }
+}
+
+/** One TCP connection's view of the shared socket. */
+class MuxLink implements UpstreamLink {
+  readonly id: number;
+  readonly events: UpstreamEvents;
+  private readonly mux: MuxConnector;
+  private readonly dialect: ShimDialect;
+  private done = false;
+  private paused = false;
+  private held: Uint8Array[] = [];
+  /** After a fallback, the per-connection link that replaced this one. */
+  private inner: UpstreamLink | null = null;
+
+  constructor(mux: MuxConnector, id: number, dialect: ShimDialect, events: UpstreamEvents) {
+    this.mux = mux;
+    this.id = id;
+    this.dialect = dialect;
+    this.events = events;
+  }
+
+  get backlog(): number {
+    return this.inner ? this.inner.backlog : this.mux.backlog;
+  }
+
+  send(batch: Uint8Array): void {
+    if (this.inner) return this.inner.send(batch);
+    if (!this.done) this.mux.frame(this.id, MUX_OP.DATA, batch);
+  }
+
+  // A paused connection holds its replies here instead of stopping the shared socket; the
+  // connection stops reading its client at SHIM_MAX_INFLIGHT_BATCHES, which bounds them.
+  pauseReplies(): void {
+    if (this.inner) return this.inner.pauseReplies();
+    this.paused = true;
+  }
+
+  resumeReplies(): void {
+    if (this.inner) return this.inner.resumeReplies();
+    this.paused = false;
+    const held = this.held;
+    this.held = [];
+    for (const r of held) if (!this.done) this.events.message(r);
+  }
+
+  close(code: number): void {
+    if (this.inner) return this.inner.close(code);
+    if (this.done) return;
+    this.done = true;
+    this.mux.forget(this.id);
+    this.mux.frame(this.id, MUX_OP.CLOSE);
+  }
+
+  opened(): void {
+    if (!this.done) this.events.open();
+  }
+
+  reply(bytes: Uint8Array): void {
+    if (this.done) return;
+    if (this.paused) this.held.push(bytes);
+    else this.events.message(bytes);
+  }
+
+  ended(code: number, reason: string): void {
+    if (this.done) return;
+    this.resumeReplies();
+    this.done = true;
+    this.events.closed(code, reason);
+  }
+
+  refused(): void {
+    this.failed({ kind: "auth", detail: "upgrade refused: HTTP 401" });
+  }
+
+  failed(failure: UpstreamFailure): void {
+    if (this.done) return;
+    this.done = true;
+    this.events.failed(failure);
+  }
+
+  moveTo(fallback: WebSocketConnector): void {
+    if (this.done) return;
+    this.inner = fallback.connect(this.dialect, this.events);
+  }
+}

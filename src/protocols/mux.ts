@@ -1,0 +1,103 @@
+// The shim's multiplexing protocol (issue 8): many TCP connections over one WebSocket to the
+// namespace object, so that commands from 50 clients waiting at the same instant reach the object
+// in one message and are answered in one turn.
+//
+// A message is a run of frames: [connection id: u32 LE][op: u8][length: u32 LE][payload].
+// Shim -> object: OPEN (payload: one dialect byte), DATA (whole commands, framed by the shim),
+// CLOSE (the client went away). Object -> shim: REPLY (the replies to one DATA frame, possibly
+// empty), END (final bytes, then the connection ends; payload starts with the u16 LE close code),
+// REFUSED (the dialect needs credentials the shim did not present; payload = the error line).
+// Frames of one connection keep their order; every DATA frame gets exactly one REPLY or END.
+
+import type { Dialect } from "../engine/command.ts";
+
+export const MUX_OP = {
+  OPEN: 1,
+  DATA: 2,
+  CLOSE: 3,
+  REPLY: 4,
+  END: 5,
+  REFUSED: 6,
+} as const;
+export type MuxOp = (typeof MUX_OP)[keyof typeof MUX_OP];
+
+export const MUX_HEADER_BYTES = 9;
+
+/** Dialects by their byte in OPEN frames. */
+export const MUX_DIALECTS: readonly Dialect[] = ["blink", "redis", "gevent"];
+
+export interface MuxFrame {
+  conn: number;
+  op: MuxOp;
+  payload: Uint8Array;
+}
+
+/** Builds one message from frames. */
+export class MuxWriter {
+  private buf = new Uint8Array(4096);
+  private pos = 0;
+
+  get length(): number {
+    return this.pos;
+  }
+
+  /** Appends a frame. */
+  frame(conn: number, op: MuxOp, payload: Uint8Array = EMPTY, prefix?: number): void {
+    const extra = prefix === undefined ? 0 : 2;
+    this.ensure(MUX_HEADER_BYTES + extra + payload.length);
+    const v = new DataView(this.buf.buffer, this.buf.byteOffset);
+    v.setUint32(this.pos, conn, true);
+    this.buf[this.pos + 4] = op;
+    v.setUint32(this.pos + 5, payload.length + extra, true);
+    this.pos += MUX_HEADER_BYTES;
+    if (prefix !== undefined) {
+      v.setUint16(this.pos, prefix, true);
+      this.pos += 2;
+    }
+    this.buf.set(payload, this.pos);
+    this.pos += payload.length;
+  }
+
+  /** The message so far, and a fresh start. */
+  take(): Uint8Array {
+    const out = this.buf.slice(0, this.pos);
+    this.pos = 0;
+    return out;
+  }
+
+  private ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** Splits a message into frames; throws on a truncated or malformed message. */
+export function readMuxFrames(msg: Uint8Array): MuxFrame[] {
+  const frames: MuxFrame[] = [];
+  const v = new DataView(msg.buffer, msg.byteOffset, msg.byteLength);
+  let p = 0;
+  while (p < msg.length) {
+    if (p + MUX_HEADER_BYTES > msg.length) throw new Error("truncated mux frame header");
+    const conn = v.getUint32(p, true);
+    const op = msg[p + 4] as MuxOp;
+    const len = v.getUint32(p + 5, true);
+    p += MUX_HEADER_BYTES;
+    if (p + len > msg.length) throw new Error("truncated mux frame");
+    if (op < MUX_OP.OPEN || op > MUX_OP.REFUSED) throw new Error(`unknown mux op ${op}`);
+    frames.push({ conn, op, payload: msg.subarray(p, p + len) });
+    p += len;
+  }
+  return frames;
+}
+
+/** The close code and bytes of an END frame. */
+export function readEnd(payload: Uint8Array): { code: number; bytes: Uint8Array } {
+  const code = payload.length >= 2 ? payload[0]! | (payload[1]! << 8) : 1000;
+  return { code, bytes: payload.subarray(2) };
+}

@@ -1,0 +1,102 @@
+// The object's side of the shim's multiplexed WebSocket (src/protocols/mux.ts): one session per
+// socket, one connection context per TCP client behind it. Every DATA frame of a message runs in
+// the same synchronous turn and their writes are persisted together, so the clients that were
+// waiting at the same instant are answered by one message after one storage commit.
+//
+// The socket is accepted without hibernation: the object stays in memory while a shim is
+// connected, so the contexts (MULTI, WATCH, AUTH, RESP3) live for their connections' lives.
+
+import type { BatchItem, Dialect } from "../engine/command.ts";
+import type { ConnState } from "../engine/conn-state.ts";
+import { newConn } from "../engine/conn-state.ts";
+import type { Reply } from "../engine/reply.ts";
+import { CLOSE_NORMAL, CLOSE_POLICY } from "../limits.ts";
+import { MUX_DIALECTS, MUX_OP, MuxWriter, readMuxFrames } from "../protocols/mux.ts";
+import { WS_DIALECTS } from "./ws-dialects.ts";
+import type { WsDoor } from "./ws-dialects.ts";
+
+/** What a session needs from its object. */
+export interface MuxHost {
+  /** Runs one batch on the engine (no persistence yet). */
+  run(dialect: Dialect, conn: ConnState, items: readonly BatchItem[]): Reply[];
+  /** Persists everything the message's batches changed (once per message). */
+  commit(): void;
+  nextClientId(): number;
+  readonly valueMax: number;
+}
+
+interface VirtualConn {
+  door: WsDoor;
+  conn: ConnState;
+}
+
+const WRONGPASS = "WRONGPASS invalid or missing auth token";
+const encoder = new TextEncoder();
+
+export class MuxSession {
+  private readonly conns = new Map<number, VirtualConn>();
+  private readonly out = new MuxWriter();
+  private readonly host: MuxHost;
+  private readonly scope: "full" | "readonly" | "none";
+  private readonly addr: string;
+
+  constructor(host: MuxHost, scope: "full" | "readonly" | "none", addr: string) {
+    this.host = host;
+    this.scope = scope;
+    this.addr = addr;
+  }
+
+  /** Open connection contexts (CLIENT LIST). */
+  contexts(): ConnState[] {
+    return [...this.conns.values()].filter((v) => v.door.dialect === "redis").map((v) => v.conn);
+  }
+
+  /** Handles one message; returns the reply message (never empty when a DATA frame came). */
+  handle(message: ArrayBuffer | string): Uint8Array {
+    const bytes = typeof message === "string" ? encoder.encode(message) : new Uint8Array(message);
+    let ran = false;
+    for (const f of readMuxFrames(bytes)) {
+      if (f.op === MUX_OP.OPEN) this.open(f.conn, MUX_DIALECTS[f.payload[0] ?? 255]);
+      else if (f.op === MUX_OP.CLOSE) this.conns.delete(f.conn);
+      else if (f.op === MUX_OP.DATA) ran = this.data(f.conn, f.payload) || ran;
+    }
+    if (ran) this.host.commit();
+    return this.out.take();
+  }
+
+  private open(id: number, dialect: Dialect | undefined): void {
+    const door = dialect && WS_DIALECTS[dialect];
+    if (!door) {
+      this.out.frame(id, MUX_OP.END, encoder.encode("unknown dialect"), CLOSE_POLICY);
+      return;
+    }
+    if (this.scope === "none" && dialect !== "redis") {
+      const line = dialect === "blink" ? `ERROR ${WRONGPASS}\n` : `-${WRONGPASS}\r\n`;
+      this.out.frame(id, MUX_OP.REFUSED, encoder.encode(line));
+      return;
+    }
+    const authed = this.scope !== "none";
+    const conn = newConn(this.host.nextClientId(), { authed, readonly: this.scope === "readonly", addr: this.addr });
+    this.conns.set(id, { door, conn });
+  }
+
+  /** Runs one DATA frame; true when the engine ran. */
+  private data(id: number, payload: Uint8Array): boolean {
+    const v = this.conns.get(id);
+    if (!v) {
+      this.out.frame(id, MUX_OP.END, encoder.encode(""), CLOSE_POLICY);
+      return false;
+    }
+    const buffer = payload.byteOffset === 0 && payload.byteLength === payload.buffer.byteLength ? payload.buffer : payload.slice().buffer;
+    const parsed = v.door.parse(buffer as ArrayBuffer, v.conn, this.host.valueMax);
+    const replies = parsed.items.length ? this.host.run(v.door.dialect, v.conn, parsed.items) : [];
+    const reply = v.door.encode(replies, v.conn, parsed.errorText);
+    const bytes = typeof reply === "string" ? encoder.encode(reply) : reply;
+    const close = parsed.close ?? (v.conn.closing ? CLOSE_NORMAL : 0);
+    if (close) {
+      this.conns.delete(id);
+      this.out.frame(id, MUX_OP.END, bytes, close);
+    } else this.out.frame(id, MUX_OP.REPLY, bytes);
+    return parsed.items.length > 0;
+  }
+}
