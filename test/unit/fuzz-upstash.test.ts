@@ -161,7 +161,7 @@ function expectKnownError(p: Parsed<unknown>): void {
 }
 
 /** Renders replies every way the door can; none may throw or produce invalid JSON. */
-function render(replies: Reply[], single: boolean): void {
+function render(replies: readonly Reply[], single: boolean): void {
   for (const base64 of [false, true]) {
     const text = single ? envelopeJson(replies[0]!, base64) : envelopesJson(replies, base64);
     JSON.parse(text);
