@@ -92,7 +92,8 @@ describe("globMatch (Redis 7.0.15 stringmatchlen)", () => {
     const text = fc.array(alphabet, { maxLength: 5 }).map((a) => a.join(""));
     const bin = fc.uint8Array({ maxLength: 5 }).map((u) => fromBytes(u));
     fc.assert(
-      fc.property(fc.oneof(text, bin), fc.oneof(text, bin), fc.boolean(), (lit, subject, star) => {
+      // A literal has no glob special (random bytes can produce `?`, `*`, `[` or `\`).
+      fc.property(fc.oneof(text, bin).filter((l) => !/[*?[\\]/.test(l)), fc.oneof(text, bin), fc.boolean(), (lit, subject, star) => {
         const pattern = star ? concat(lit, "*") : lit;
         const fast = compileGlob(pattern)(subject);
         expect(fast).toBe(star ? startsWithBytes(subject, lit) : subject === lit);
