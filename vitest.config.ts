@@ -19,6 +19,37 @@ export default defineConfig({
         test: { name: "workers", include: ["test/worker/**/*.test.ts"] },
       },
       {
+        // Every namespace sharded over 16 objects (issue 7): the conformance suite, the door tests
+        // that hold on any shard count, and the sharding tests. Left out: light-redis and
+        // export-import, which assert one object's creation order across keys, a cross-key
+        // RENAME and per-object write counts (test/worker-sharded covers those doors sharded).
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                ALLOW_ANONYMOUS: "true",
+                SHARDS: "16",
+                // Two namespaces with other counts (export 1 → 16 shards, a 4-shard namespace),
+                // and the limit a deployment should set (spec §2): 4 MiB per shard.
+                NAMESPACE_SHARDS: JSON.stringify({ "one-shard": 1, "one-shard-copy": 1, four: 4 }),
+                MEMORY_LIMIT_BYTES: String(64 * 1024 * 1024),
+              },
+            },
+          }),
+        ],
+        test: {
+          name: "workers-sharded",
+          include: [
+            "test/worker/conformance-*.test.ts",
+            "test/worker/blink-ws.test.ts",
+            "test/worker/smoke.test.ts",
+            "test/worker/upstash*.test.ts",
+            "test/worker-sharded/**/*.test.ts",
+          ],
+        },
+      },
+      {
         // Auth enabled: global full and read-only tokens and one namespace token (spec §5.2).
         plugins: [
           cloudflareTest({

@@ -9,7 +9,7 @@ import type { CommandSpec, CommandTable, Ctx } from "./command-table.ts";
 import type { ConnState } from "./conn-state.ts";
 import { CommandError, Errors } from "./errors.ts";
 import { R, errorReplyOf, isError } from "./reply.ts";
-import type { Reply } from "./reply.ts";
+import type { ErrorReply, Reply } from "./reply.ts";
 import { Store } from "./store.ts";
 import { KEY_MAX_BYTES, VALUE_MAX_BYTES } from "../limits.ts";
 import type { EvictionPolicy } from "../limits.ts";
@@ -97,12 +97,27 @@ export class Engine {
 
   /** One command through every check of spec §10.2, then execution. */
   dispatch(dialect: Dialect, conn: ConnState, c: Command, now: number): Reply {
+    this.stats.commands++;
+    conn.lastAt = now;
+    const spec = this.check(dialect, conn, c);
+    if ("k" in spec) return spec;
+    if (conn.multi && !(spec.flags & Flag.IMMEDIATE)) {
+      conn.multi.push(c);
+      return R.QUEUED;
+    }
+    return this.execute(spec, { engine: this, store: this.store, conn, now }, c);
+  }
+
+  /**
+   * The checks of spec §10.2 before execution or queueing (lookup, arity, auth, key and value
+   * sizes, scope): the command's spec, or its error reply. A failure while in MULTI marks the
+   * transaction. Also used by the sharded router, which checks a command before routing it.
+   */
+  check(dialect: Dialect, conn: ConnState, c: Command): CommandSpec | ErrorReply {
     const argv = c.argv;
     const name = argv[0] ?? "";
     const lname = asciiLower(name);
     const spec = this.table.lookup(dialect, lname);
-    this.stats.commands++;
-    conn.lastAt = now;
     conn.lastCmd = lname;
     if (!spec) return this.queueingError(conn, Errors.unknownCommand(unknownCommandText(argv)));
     if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity) {
@@ -118,11 +133,7 @@ export class Engine {
     if (conn.readonly && spec.flags & (Flag.WRITE | Flag.ADMIN)) {
       return this.queueingError(conn, Errors.noPerm(lname));
     }
-    if (conn.multi && !(spec.flags & Flag.IMMEDIATE)) {
-      conn.multi.push(c);
-      return R.QUEUED;
-    }
-    return this.execute(spec, { engine: this, store: this.store, conn, now }, c);
+    return spec;
   }
 
   /** Runs a command whose checks have passed, applying the memory limit (spec §3.8). */
@@ -184,7 +195,7 @@ export class Engine {
     return this.store.writeSeq - this.snapshotSeq;
   }
 
-  private queueingError(conn: ConnState, e: CommandError): Reply {
+  private queueingError(conn: ConnState, e: CommandError): ErrorReply {
     if (conn.multi) conn.multiFailed = true;
     return R.error(e);
   }

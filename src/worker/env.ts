@@ -12,6 +12,8 @@ export interface Env extends AuthSettings {
   SHARDS?: string;
   /** JSON object: namespace name -> shard count. */
   NAMESPACE_SHARDS?: string;
+  /** Shard calls a WebSocket on a sharded namespace makes before it is asked to reconnect (sharded-ws.ts). */
+  SHARD_WS_CALLS?: string;
   VALUE_MAX_BYTES?: string;
   MEMORY_LIMIT_BYTES?: string;
   EVICTION_POLICY?: string;

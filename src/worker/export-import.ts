@@ -9,6 +9,7 @@ import { Errors } from "../engine/errors.ts";
 import { SortedSet } from "../engine/sorted-set.ts";
 import { headerLine } from "../protocols/export-format.ts";
 import type { ImportRecord } from "../protocols/export-format.ts";
+import type { ShardRef } from "./namespace-object.ts";
 import { countSnapshotKeys, readSnapshotPage } from "./snapshot-view.ts";
 import type { ExportCursor } from "./snapshot-view.ts";
 
@@ -29,6 +30,10 @@ export interface ExportPageRequest {
   fresh: boolean;
   cursor: ExportCursor | null;
   snapshot: SnapshotId | null;
+  /** Which shard, for a sharded namespace. */
+  shard?: ShardRef;
+  /** Characters of text for this page (default PAGE_BUDGET); 0 = at most one record or element. */
+  budget?: number;
 }
 
 /** Export text and where to continue; `next` null = every record was sent (the trailer follows). */
@@ -40,6 +45,10 @@ export interface ImportRequest {
   namespace: string;
   mode: "merge" | "replace";
   records: ImportRecord[];
+  /** Which shard, for a sharded namespace. */
+  shard?: ShardRef;
+  /** Check only (memory admission), apply nothing: a sharded import checks every shard first. */
+  dryRun?: boolean;
 }
 
 export type ImportOutcome = { ok: true; imported: number; skippedExpired: number } | { ok: false; error: string };
@@ -50,7 +59,7 @@ export function exportPage(engine: Engine, sql: SqlStorage, req: ExportPageReque
     if (req.fresh || engine.snapshotAt === 0) engine.takeSnapshot(now);
     const snapshot = { seq: engine.snapshotSeq, at: engine.snapshotAt };
     const keys = countSnapshotKeys(engine, sql);
-    const page = readSnapshotPage(engine, sql, { from: 0, index: 0 }, PAGE_BUDGET);
+    const page = readSnapshotPage(engine, sql, { from: 0, index: 0 }, req.budget ?? PAGE_BUDGET);
     const text = headerLine(engine.namespace, snapshot.seq, snapshot.at, keys) + page.text;
     return { ok: true, text, records: page.records, next: page.next, snapshot, keys };
   }
@@ -58,7 +67,7 @@ export function exportPage(engine: Engine, sql: SqlStorage, req: ExportPageReque
   if (!s || s.seq !== engine.snapshotSeq || s.at !== engine.snapshotAt) {
     return { ok: false, error: "a newer snapshot replaced the one being exported" };
   }
-  const page = readSnapshotPage(engine, sql, req.cursor, PAGE_BUDGET);
+  const page = readSnapshotPage(engine, sql, req.cursor, req.budget ?? PAGE_BUDGET);
   return { ok: true, text: page.text, records: page.records, next: page.next, snapshot: s, keys: -1 };
 }
 
@@ -72,6 +81,7 @@ export function applyImport(engine: Engine, req: ImportRequest, now: number): Im
   store.purgeExpired(now);
   const records = req.records.filter((r) => r.expiresAt === 0 || r.expiresAt > now);
   if (!fits(engine, req.mode, records)) return { ok: false, error: Errors.oom().message };
+  if (req.dryRun) return { ok: true, imported: records.length, skippedExpired: req.records.length - records.length };
   engine.stats.commands++;
   store.beginCommand(true);
   try {

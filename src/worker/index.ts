@@ -21,7 +21,9 @@ import { ALLOW_METHODS, BodyTooLarge, ERROR_HEADER, corsOrigin, jsonError, prefl
 import { lightRedisError } from "../protocols/light-redis.ts";
 import { splitNamespace } from "./routes.ts";
 import { WS_HEADERS } from "./namespace-object.ts";
-import { objectFor } from "./shard-map.ts";
+import { objectFor, shardCount } from "./shard-map.ts";
+import { shardedSocket } from "./sharded-ws.ts";
+import type { Dialect } from "../engine/command.ts";
 import { Errors } from "../engine/errors.ts";
 
 export { NamespaceObject } from "./namespace-object.ts";
@@ -138,6 +140,9 @@ async function upgrade(request: Request, env: Env, url: URL, namespace: string, 
   else if (!(dialect === "redis" && outcome.reason === "missing")) {
     return authError(dialect === "blink" ? "blink" : "json", outcome, origin);
   }
+  // A sharded namespace's sockets end in the Worker (no one object owns the connection).
+  const shards = shardCount(env, namespace);
+  if (shards > 1) return shardedSocket(env, request, namespace, dialect as Dialect, scope, shards);
   const headers = new Headers(request.headers);
   headers.set(WS_HEADERS.namespace, namespace);
   headers.set(WS_HEADERS.dialect, dialect);

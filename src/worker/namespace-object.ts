@@ -20,6 +20,7 @@ import { applyImport, exportPage } from "./export-import.ts";
 import type { ExportPage, ExportPageRequest, ImportOutcome, ImportRequest } from "./export-import.ts";
 import { Persistence } from "./persistence.ts";
 import { META } from "./schema.ts";
+import { limitShare } from "./shard-map.ts";
 import { WS_DIALECTS } from "./ws-dialects.ts";
 import type { WsAttachment } from "./ws-dialects.ts";
 
@@ -30,6 +31,31 @@ export interface BatchRequest {
   items: BatchItem[];
   readonly: boolean;
 }
+
+/** Which shard of a sharded namespace a request is for (absent: the namespace has one shard). */
+export interface ShardRef {
+  shard: number;
+  shards: number;
+}
+
+/** A batch for one shard of a sharded namespace, run with the caller's connection context. */
+export interface ShardBatchRequest extends ShardRef {
+  namespace: string;
+  dialect: Dialect;
+  items: BatchItem[];
+  conn: ConnState;
+  /** Return the context as the batch left it (EXEC and WATCH change it; nothing else does). */
+  withContext: boolean;
+}
+
+/** A shard's replies, and the connection context after the batch when asked for. */
+export interface ShardBatchResult {
+  replies: Reply[];
+  conn?: ConnState;
+}
+
+/** The one shard of a namespace that is not sharded. */
+const UNSHARDED: ShardRef = { shard: 0, shards: 1 };
 
 /** Headers by which the Worker tells the object about a WebSocket upgrade it has authenticated. */
 export const WS_HEADERS = {
@@ -45,6 +71,8 @@ export class NamespaceObject extends DurableObject<Env> {
   private armedAlarm = 0;
   /** Load time of the last start, for the cold-load benchmark. */
   loadMs = 0;
+  /** "<shard>/<shards>" when this object is a shard of a sharded namespace, else "". */
+  private shardRef = "";
   /**
    * Live connection contexts, so a message does not deserialize its socket's attachment. The
    * attachment stays the durable copy: rewritten when the context's persistent part changes, and
@@ -58,7 +86,14 @@ export class NamespaceObject extends DurableObject<Env> {
       const t0 = performance.now();
       this.persistence = new Persistence(ctx.storage.sql);
       const ns = this.persistence.meta(META.namespace);
-      this.engine = new Engine(COMMANDS, typeof ns === "string" ? ns : DEFAULT_NAMESPACE, engineSettings(env), this.host());
+      const ref = this.persistence.meta(META.shard);
+      const settings = engineSettings(env);
+      if (typeof ref === "string") {
+        this.shardRef = ref;
+        const [shard, shards] = ref.split("/").map(Number) as [number, number];
+        settings.maxmemory = limitShare(settings.maxmemory ?? 0, shard, shards);
+      }
+      this.engine = new Engine(COMMANDS, typeof ns === "string" ? ns : DEFAULT_NAMESPACE, settings, this.host());
       this.persistence.load(this.engine);
       for (const ws of ctx.getWebSockets()) {
         const a = ws.deserializeAttachment() as WsAttachment | null;
@@ -88,14 +123,36 @@ export class NamespaceObject extends DurableObject<Env> {
 
   /** Runs one HTTP request's batch (RPC from the Worker). */
   run(req: BatchRequest): Reply[] {
-    this.adoptNamespace(req.namespace);
+    this.adoptNamespace(req.namespace, UNSHARDED);
     const conn = newConn(0, { authed: true, readonly: req.readonly });
     return this.runBatch(req.dialect, conn, req.items);
   }
 
+  /**
+   * Runs a batch for one shard of a sharded namespace (RPC from the Worker's router) with the
+   * connection context the Worker keeps, and returns the context as the batch left it.
+   */
+  runShard(req: ShardBatchRequest): ShardBatchResult {
+    this.adoptNamespace(req.namespace, req);
+    const replies = this.runBatch(req.dialect, req.conn, req.items);
+    return req.withContext ? { replies, conn: req.conn } : { replies };
+  }
+
+  /**
+   * A client id for a WebSocket the Worker holds for a sharded namespace (asked of shard 0):
+   * persisted, so ids stay unique among the namespace's open connections across restarts.
+   */
+  allocateClientId(req: ShardRef & { namespace: string }): number {
+    this.adoptNamespace(req.namespace, req);
+    const id = Math.max(this.engine.nextClientId, Number(this.persistence.meta(META.clientSeq) ?? 0) + 1);
+    this.engine.nextClientId = id + 1;
+    this.persistence.setMeta(META.clientSeq, id);
+    return id;
+  }
+
   /** One page of the export (spec §13.4; RPC from the Worker); the first may take the snapshot. */
   exportPage(req: ExportPageRequest): ExportPage {
-    this.adoptNamespace(req.namespace);
+    this.adoptNamespace(req.namespace, req.shard);
     // Due keys go first (an empty batch), so the snapshot holds only keys live at its time.
     if (req.cursor === null) this.runBatch("redis", newConn(0, { authed: true, readonly: false }), []);
     return exportPage(this.engine, this.persistence.sql, req, Date.now());
@@ -103,7 +160,7 @@ export class NamespaceObject extends DurableObject<Env> {
 
   /** Imports validated records in one turn as one write command (spec §13.5; RPC from the Worker). */
   importRecords(req: ImportRequest): ImportOutcome {
-    this.adoptNamespace(req.namespace);
+    this.adoptNamespace(req.namespace, req.shard);
     const outcome = applyImport(this.engine, req, Date.now());
     this.persistence.flush(this.engine);
     this.armExpiryAlarm();
@@ -118,10 +175,27 @@ export class NamespaceObject extends DurableObject<Env> {
     return replies;
   }
 
-  private adoptNamespace(ns: string): void {
+  private adoptNamespace(ns: string, shard?: ShardRef): void {
+    if (shard) this.adoptShard(shard);
     if (this.engine.namespace === ns) return;
     this.engine.namespace = ns;
     this.persistence.setMeta(META.namespace, ns);
+  }
+
+  /**
+   * Learns which shard this object is (spec §3.8 via shard-map.ts): until a CONFIG SET gives it
+   * its own limit, it holds its share of the environment's MEMORY_LIMIT_BYTES.
+   */
+  private adoptShard({ shard, shards }: ShardRef): void {
+    const ref = `${shard}/${shards}`;
+    if (ref === this.shardRef || (shards === 1 && this.shardRef === "")) return;
+    this.shardRef = ref;
+    this.persistence.setMeta(META.shard, ref);
+    if (this.persistence.meta(META.config) !== null) return;
+    const maxmemory = limitShare(engineSettings(this.env).maxmemory ?? 0, shard, shards);
+    this.engine.config = { ...this.engine.config, maxmemory };
+    this.engine.enforceLimit();
+    this.persistence.flush(this.engine);
   }
 
   private armExpiryAlarm(): void {

@@ -31,6 +31,10 @@ export const META = {
   snapshotAt: "snapshot_at",
   config: "config",
   namespace: "namespace",
+  /** "<shard>/<shards>" when this object is one shard of a sharded namespace (shard-map.ts). */
+  shard: "shard",
+  /** Last client id handed to a Worker-held connection of a sharded namespace (shard 0 only). */
+  clientSeq: "client_seq",
 } as const;
 
 export const TYPE_CODE: Record<ValueType, number> = {

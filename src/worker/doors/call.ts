@@ -1,30 +1,16 @@
-// Sending a batch to a namespace object and mapping platform failures (spec §4.2, §6.4).
+// Sending a batch to a namespace and mapping platform failures (spec §4.2, §6.4): one object
+// for a one-shard namespace (the direct path), the shard router otherwise (shard-map.ts).
 
 import type { BatchItem, Dialect } from "../../engine/command.ts";
-import { COMMANDS } from "../../engine/commands/index.ts";
-import { Flag } from "../../engine/command-table.ts";
 import type { Reply } from "../../engine/reply.ts";
 import type { Env } from "../env.ts";
-import { objectFor } from "../shard-map.ts";
+import { batchHasWrites, classifyFailure, isRetryable } from "../object-failure.ts";
+import { runShardedHttp } from "../sharded.ts";
+import { objectFor, shardCount } from "../shard-map.ts";
 
-/** A failure reaching the object: 503 (overloaded/reset, retry) or 500. */
-export class ObjectUnavailable extends Error {
-  readonly status: 500 | 503;
-  constructor(status: 500 | 503, cause: unknown) {
-    super(String(cause));
-    this.status = status;
-  }
-}
+export { ObjectUnavailable } from "../object-failure.ts";
 
-function hasWrites(dialect: Dialect, items: readonly BatchItem[]): boolean {
-  return items.some((it) => {
-    if (!("argv" in it)) return false;
-    const spec = COMMANDS.lookup(dialect, it.argv[0]!.toLowerCase());
-    return !spec || (spec.flags & (Flag.WRITE | Flag.ADMIN)) !== 0 || spec.name === "exec";
-  });
-}
-
-/** Runs a batch on the namespace's object; retries once a read-only batch the platform reset. */
+/** Runs a batch on the namespace; retries once a read-only batch the platform reset. */
 export async function runOnObject(
   env: Env,
   namespace: string,
@@ -32,24 +18,19 @@ export async function runOnObject(
   items: BatchItem[],
   readonly: boolean,
 ): Promise<Reply[]> {
+  const shards = shardCount(env, namespace);
+  if (shards > 1) return runShardedHttp(env, namespace, shards, dialect, items, readonly);
   const attempt = () => objectFor(env, namespace).run({ namespace, dialect, items, readonly });
   try {
     return await attempt();
   } catch (e) {
-    const retryable = (e as { retryable?: boolean }).retryable === true;
-    if (retryable && !hasWrites(dialect, items)) {
+    if (isRetryable(e) && !batchHasWrites(dialect, items)) {
       try {
         return await attempt();
       } catch (e2) {
-        throw classify(e2);
+        throw classifyFailure(e2);
       }
     }
-    throw classify(e);
+    throw classifyFailure(e);
   }
-}
-
-function classify(e: unknown): ObjectUnavailable {
-  const x = e as { retryable?: boolean; overloaded?: boolean };
-  console.error("blink-edge: namespace object failed", e);
-  return new ObjectUnavailable(x.retryable || x.overloaded ? 503 : 500, e);
 }

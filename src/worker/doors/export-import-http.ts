@@ -11,7 +11,8 @@ import type { Env } from "../env.ts";
 import { engineSettings } from "../env.ts";
 import type { ExportCursor, ExportPage, ExportPageRequest, ImportOutcome, ImportRequest, SnapshotId } from "../export-import.ts";
 import { ERROR_HEADER, jsonError, readBody, respond } from "../http.ts";
-import { objectFor } from "../shard-map.ts";
+import { objectFor, shardCount } from "../shard-map.ts";
+import { shardedExportBody, shardedImport } from "../sharded-export.ts";
 import { ObjectUnavailable } from "./call.ts";
 
 /** The namespace object's export/import RPC methods. */
@@ -41,7 +42,22 @@ export async function operationRoute(request: Request, env: Env, url: URL, names
   }
   if (outcome.scope !== "full") return jsonError(400, Errors.noPerm(route.name).message, origin);
   const stub = objectFor(env, namespace) as unknown as OperationStub;
-  return route.name === "export" ? exportResponse(stub, url, namespace, origin) : importResponse(stub, env, request, url, namespace, origin);
+  const shards = shardCount(env, namespace);
+  if (route.name === "export") {
+    return shards > 1 ? shardedExportResponse(env, url, namespace, shards, origin) : exportResponse(stub, url, namespace, origin);
+  }
+  return importResponse(stub, env, request, url, namespace, origin, shards);
+}
+
+const EXPORT_HEADERS = (namespace: string) => ({
+  "Content-Type": "application/x-ndjson",
+  "Content-Disposition": `attachment; filename="${namespace}.jsonl"`,
+});
+
+async function shardedExportResponse(env: Env, url: URL, namespace: string, shards: number, origin: string): Promise<Response> {
+  const fresh = url.searchParams.get("fresh") ?? "0";
+  if (fresh !== "0" && fresh !== "1") return jsonError(400, "ERR invalid value for 'fresh' (expected 0 or 1)", origin);
+  return respond(await shardedExportBody(env, namespace, shards, fresh === "1"), 200, EXPORT_HEADERS(namespace), origin);
 }
 
 async function call<T>(f: () => Promise<T>): Promise<T> {
@@ -89,13 +105,10 @@ async function exportResponse(stub: OperationStub, url: URL, namespace: string, 
       }
     },
   });
-  return respond(body, 200, {
-    "Content-Type": "application/x-ndjson",
-    "Content-Disposition": `attachment; filename="${namespace}.jsonl"`,
-  }, origin);
+  return respond(body, 200, EXPORT_HEADERS(namespace), origin);
 }
 
-async function importResponse(stub: OperationStub, env: Env, request: Request, url: URL, namespace: string, origin: string): Promise<Response> {
+async function importResponse(stub: OperationStub, env: Env, request: Request, url: URL, namespace: string, origin: string, shards: number): Promise<Response> {
   const format = url.searchParams.get("format") ?? "jsonl";
   if (!FORMATS.includes(format)) return jsonError(400, `ERR unknown import format '${format}' (expected jsonl or lightredis)`, origin);
   const mode = url.searchParams.get("mode") ?? "merge";
@@ -105,7 +118,7 @@ async function importResponse(stub: OperationStub, env: Env, request: Request, u
   const parsed = format === "jsonl" ? parseJsonlImport(body, limits) : parseLightRedisImport(body, limits);
   if (!parsed.ok) return jsonError(400, parsed.error, origin);
   const req: ImportRequest = { namespace, mode: mode as ImportRequest["mode"], records: parsed.records };
-  const outcome = await call(() => stub.importRecords(req));
+  const outcome = shards > 1 ? await shardedImport(env, namespace, shards, req.mode, req.records) : await call(() => stub.importRecords(req));
   if (!outcome.ok) return jsonError(400, outcome.error, origin);
   const result = `{"result":{"imported":${outcome.imported},"skipped_expired":${outcome.skippedExpired}}}`;
   return respond(result, 200, { "Content-Type": "application/json" }, origin);

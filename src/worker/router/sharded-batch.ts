@@ -1,0 +1,250 @@
+// Running one batch (an HTTP request's commands, one WebSocket message) on a sharded namespace.
+//
+// The Worker walks the batch in order with the connection context. Connection commands run on
+// its own engine (no store); every other command is checked there first (arity, auth, sizes,
+// scope: spec §10.2), then planned (routes.ts) into parts on shards. Parts accumulate in a
+// round: each shard gets its items in batch order in one call, all shards in parallel, and each
+// command's reply is merged from its parts. Order on a shard is batch order, so a fan-out
+// command sees every earlier command of the batch on every shard and none of the later ones:
+// the batch's replies are those of running it in order. A round ends early only when the
+// context the shards see changes (AUTH, HELLO, RESET…) and before EXEC and WATCH, which run
+// alone on the transaction's shard with the full context and hand it back.
+//
+// Transactions: commands queue in the Worker's context; each must have all its keys on one
+// shard, the same as every other queued command and every WATCHed key, else CROSSSLOT marks the
+// transaction (EXEC → EXECABORT, nothing runs). EXEC then runs the queue atomically on that shard.
+
+import type { BatchItem, Command, Dialect } from "../../engine/command.ts";
+import { Flag } from "../../engine/command-table.ts";
+import type { CommandSpec } from "../../engine/command-table.ts";
+import type { ConnState } from "../../engine/conn-state.ts";
+import { asciiLower } from "../../engine/engine.ts";
+import type { Engine } from "../../engine/engine.ts";
+import { Errors } from "../../engine/errors.ts";
+import { R } from "../../engine/reply.ts";
+import type { ErrorReply, Reply } from "../../engine/reply.ts";
+import { commonShard, planAll, planKeyed, planScan, routeOf } from "./routes.ts";
+import type { Plan, Route } from "./routes.ts";
+import { shardOfKey } from "./slots.ts";
+
+/** One call to one shard: its items in order, run with `conn` in one turn. */
+export interface ShardCall {
+  shard: number;
+  dialect: Dialect;
+  items: BatchItem[];
+  conn: ConnState;
+  /** The caller needs the context back (EXEC, WATCH); other calls leave it unchanged. */
+  withContext?: boolean;
+}
+
+/** A shard's replies to a call, and the context after it when asked for. */
+export interface ShardAnswer {
+  replies: Reply[];
+  conn?: ConnState;
+}
+
+/** Runs calls on their shards in parallel; rejects (nothing is answered) if any call fails. */
+export type ShardTransport = (calls: ShardCall[]) => Promise<ShardAnswer[]>;
+
+/** What a batch runs with. `conn` is updated in place. */
+export interface ShardedSession {
+  dialect: Dialect;
+  shards: number;
+  conn: ConnState;
+  /** The Worker's engine: connection commands and checks; its store stays empty. */
+  local: Engine;
+  transport: ShardTransport;
+}
+
+/** The context a shard sees for ordinary commands: no transaction state. */
+function remoteConn(c: ConnState): ConnState {
+  return { ...c, multi: null, multiFailed: false, watch: null, closing: false };
+}
+
+/** The fields of the context that change what a shard does. */
+const remoteKey = (c: ConnState) => `${+c.authed}${+c.readonly}${c.resp}`;
+
+interface Pending {
+  index: number;
+  plan: Plan;
+  /** Per part: where its items sit in its shard's call. */
+  at: { shard: number; start: number; count: number }[];
+}
+
+/** Parts of commands waiting to be sent, one call per shard. */
+class Round {
+  private readonly calls = new Map<number, BatchItem[]>();
+  private pending: Pending[] = [];
+  private conn: ConnState | null = null;
+  private key = "";
+
+  /** True when a command planned with `conn` can join this round. */
+  accepts(conn: ConnState): boolean {
+    return this.conn === null || remoteKey(conn) === this.key;
+  }
+
+  add(index: number, plan: Plan, conn: ConnState): void {
+    if (this.conn === null) {
+      this.conn = remoteConn(conn);
+      this.key = remoteKey(conn);
+    }
+    const at = plan.parts.map((p) => {
+      let list = this.calls.get(p.shard);
+      if (!list) this.calls.set(p.shard, (list = []));
+      const start = list.length;
+      list.push(...p.items);
+      return { shard: p.shard, start, count: p.items.length };
+    });
+    this.pending.push({ index, plan, at });
+  }
+
+  /** Sends the round and writes each command's merged reply into `replies`. */
+  async flush(s: ShardedSession, replies: Reply[]): Promise<void> {
+    if (this.pending.length === 0) return;
+    const shards = [...this.calls.keys()].sort((a, b) => a - b);
+    const conn = this.conn!;
+    const calls = shards.map((shard): ShardCall => ({ shard, dialect: s.dialect, items: this.calls.get(shard)!, conn }));
+    const pending = this.pending;
+    this.calls.clear();
+    this.pending = [];
+    this.conn = null;
+    const answers = await s.transport(calls);
+    const byShard = new Map<number, Reply[]>();
+    shards.forEach((shard, i) => {
+      const got = answers[i]!.replies;
+      if (got.length !== calls[i]!.items.length) throw new Error(`shard ${shard} answered ${got.length} of ${calls[i]!.items.length} commands`);
+      byShard.set(shard, got);
+    });
+    for (const p of pending) {
+      const parts = p.at.map((a) => byShard.get(a.shard)!.slice(a.start, a.start + a.count));
+      replies[p.index] = p.plan.merge(parts);
+    }
+  }
+}
+
+/** The shard of the open transaction: of its WATCHed keys, else of its queued keyed commands; -1 if none. */
+export function transactionShard(conn: ConnState, local: Engine, shards: number): number {
+  const w = conn.watch?.[0];
+  if (w) return shardOfKey(w[0], shards);
+  for (const c of conn.multi ?? []) {
+    const spec = local.table.lookup("redis", asciiLower(c.argv[0]!));
+    if (spec && routeOf("redis", spec).kind === "keyed") return commonShard(spec, c.argv, shards);
+  }
+  return -1;
+}
+
+function refuseInTransaction(conn: ConnState, e: ErrorReply): ErrorReply {
+  conn.multiFailed = true;
+  return e;
+}
+
+const unsupported = (name: string) => R.error(Errors.custom(`ERR '${name}' is not supported on a sharded namespace`));
+
+/** Queues a checked command in the open transaction, or refuses it (spec §10.8 + CROSSSLOT). */
+function queue(s: ShardedSession, spec: CommandSpec, route: Route, c: Command): Reply {
+  const conn = s.conn;
+  if (route.kind === "unsupported") return refuseInTransaction(conn, unsupported(spec.name));
+  if (route.kind === "keyed") {
+    const shard = commonShard(spec, c.argv, s.shards);
+    const tx = transactionShard(conn, s.local, s.shards);
+    if (shard < 0 || (tx >= 0 && tx !== shard)) return refuseInTransaction(conn, R.error(Errors.crossSlot()));
+  } else if (route.kind !== "local") {
+    // Keyless commands that read or change every shard cannot join a one-shard transaction.
+    return refuseInTransaction(conn, R.error(Errors.crossSlot()));
+  }
+  conn.multi!.push(c);
+  return R.QUEUED;
+}
+
+/** Runs EXEC or WATCH alone on one shard with the full context, and adopts the context it returns. */
+async function withContext(s: ShardedSession, shard: number, c: Command): Promise<Reply> {
+  const [answer] = await s.transport([{ shard, dialect: s.dialect, items: [c], conn: { ...s.conn }, withContext: true }]);
+  Object.assign(s.conn, answer!.conn);
+  return answer!.replies[0]!;
+}
+
+/**
+ * Runs a batch on a sharded namespace: one reply per item, in order (fewer after QUIT).
+ * A shard that fails rejects the whole batch (the caller answers 5xx or closes the socket):
+ * never a partial answer.
+ */
+export async function runShardedBatch(s: ShardedSession, items: readonly BatchItem[], now: number): Promise<Reply[]> {
+  const { dialect, local, shards } = s;
+  const conn = s.conn;
+  const replies: Reply[] = [];
+  const round = new Round();
+  let end = items.length;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    if (!("argv" in item)) {
+      replies[i] = item.reply;
+      continue;
+    }
+    const spec = local.table.lookup(dialect, asciiLower(item.argv[0] ?? ""));
+    const route: Route = spec ? routeOf(dialect, spec) : { kind: "local" };
+    if (route.kind === "local") {
+      replies[i] = local.dispatch(dialect, conn, item, now);
+      if (conn.closing) {
+        end = i + 1;
+        break;
+      }
+      continue;
+    }
+    conn.lastAt = now;
+    const checked = local.check(dialect, conn, item);
+    if ("k" in checked) {
+      replies[i] = checked;
+      continue;
+    }
+    if (conn.multi && route.kind !== "exec" && route.kind !== "watch") {
+      // Queued, or (immediate in MULTI: SAVE refuses itself there) answered from the context.
+      replies[i] = checked.flags & Flag.IMMEDIATE ? local.dispatch(dialect, conn, item, now) : queue(s, checked, route, item);
+      continue;
+    }
+    let plan: Plan | ErrorReply;
+    switch (route.kind) {
+      case "exec": {
+        const tx = conn.multi && !conn.multiFailed ? transactionShard(conn, local, shards) : -1;
+        await round.flush(s, replies);
+        replies[i] = tx < 0 ? local.dispatch(dialect, conn, item, now) : await withContext(s, tx, item);
+        continue;
+      }
+      case "watch": {
+        if (conn.multi) {
+          replies[i] = local.dispatch(dialect, conn, item, now);
+          continue;
+        }
+        const shard = commonShard(checked, item.argv, shards);
+        const tx = transactionShard(conn, local, shards);
+        if (shard < 0 || (tx >= 0 && tx !== shard)) {
+          replies[i] = R.error(Errors.crossSlot());
+          continue;
+        }
+        await round.flush(s, replies);
+        replies[i] = await withContext(s, shard, item);
+        continue;
+      }
+      case "keyed":
+        plan = planKeyed(checked, route, item, shards);
+        break;
+      case "all":
+        plan = planAll(route.fanout, item, shards);
+        break;
+      case "scan":
+        plan = planScan(item, shards);
+        break;
+      default:
+        replies[i] = unsupported(checked.name);
+        continue;
+    }
+    if ("k" in plan) {
+      replies[i] = plan;
+      continue;
+    }
+    if (!round.accepts(conn)) await round.flush(s, replies);
+    round.add(i, plan, conn);
+  }
+  await round.flush(s, replies);
+  replies.length = Math.min(replies.length, end);
+  return replies;
+}

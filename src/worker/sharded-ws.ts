@@ -1,0 +1,108 @@
+// WebSockets on a sharded namespace (spec §6.3 rules, router/sharded-batch.ts): the Worker
+// terminates the socket itself and keeps the connection context in memory for the socket's life
+// (no hibernation: no single object owns the connection). Each message is one batch through the
+// router; messages are handled strictly one after another.
+
+import type { Dialect } from "../engine/command.ts";
+import { newConn } from "../engine/conn-state.ts";
+import { CLOSE_INTERNAL, CLOSE_NORMAL } from "../limits.ts";
+import type { Env } from "./env.ts";
+import { classifyFailure } from "./object-failure.ts";
+import { runShardedBatch } from "./router/sharded-batch.ts";
+import { objectFor } from "./shard-map.ts";
+import { shardTransport, workerEngine } from "./sharded.ts";
+import { WS_DIALECTS } from "./ws-dialects.ts";
+
+/** RFC 6455 "service restart": the client should reconnect (sent when the call budget is spent). */
+const CLOSE_SERVICE_RESTART = 1012;
+/** Shard calls a socket may make before it asks the client to reconnect (env SHARD_WS_CALLS; 0 = no limit). */
+const DEFAULT_WS_CALL_BUDGET = 9000;
+
+/**
+ * A Worker's invocation for a WebSocket lasts as long as the socket, and every shard call counts
+ * against that one invocation's subrequest limit. Past the budget the socket is closed 1012
+ * between messages (never inside a transaction), so clients reconnect instead of failing.
+ */
+function callBudget(env: Env): number {
+  if (env.SHARD_WS_CALLS === undefined || env.SHARD_WS_CALLS === "") return DEFAULT_WS_CALL_BUDGET;
+  const n = Number(env.SHARD_WS_CALLS);
+  if (!Number.isInteger(n) || n < 0) throw new Error("SHARD_WS_CALLS must be an integer >= 0");
+  return n;
+}
+
+/** A client id unique among the namespace's open connections (CLIENT ID, spec §10.9), from shard 0. */
+async function allocateClientId(env: Env, namespace: string, shards: number): Promise<number> {
+  try {
+    return await objectFor(env, namespace, 0).allocateClientId({ namespace, shard: 0, shards });
+  } catch (e) {
+    throw classifyFailure(e);
+  }
+}
+
+/** Accepts a WebSocket for a sharded namespace; `scope` as the upgrade authenticated it. */
+export async function shardedSocket(env: Env, request: Request, namespace: string, dialect: Dialect, scope: string, shards: number): Promise<Response> {
+  const door = WS_DIALECTS[dialect]!;
+  const budget = callBudget(env);
+  const id = await allocateClientId(env, namespace, shards);
+  const pair = new WebSocketPair();
+  const ws = pair[1];
+  ws.accept();
+  const conn = newConn(id, {
+    authed: scope === "full" || scope === "readonly",
+    readonly: scope === "readonly",
+    addr: `${request.headers.get("CF-Connecting-IP") ?? "unknown"}:0`,
+  });
+  let calls = 0;
+  const session = {
+    dialect: door.dialect,
+    shards,
+    conn,
+    local: workerEngine(env, namespace, () => [conn]),
+    transport: shardTransport(env, namespace, shards, (n) => {
+      calls += n;
+    }),
+  };
+  let closed = false;
+  const close = (code: number, reason: string) => {
+    closed = true;
+    try {
+      ws.close(code, reason);
+    } catch {
+      // already closed
+    }
+  };
+
+  async function onMessage(message: string | ArrayBuffer): Promise<void> {
+    if (closed) return;
+    try {
+      const parsed = door.parse(message, conn, session.local.valueMax);
+      const replies = parsed.items.length ? await runShardedBatch(session, parsed.items, Date.now()) : [];
+      if (closed) return;
+      const out = door.encode(replies, conn, parsed.errorText);
+      const code = parsed.close ?? (conn.closing ? CLOSE_NORMAL : 0);
+      if (code === 0 || out.length > 0) ws.send(out);
+      if (code) close(code, "");
+      else if (budget > 0 && calls >= budget && !conn.multi && !conn.watch) {
+        close(CLOSE_SERVICE_RESTART, "shard call budget spent, reconnect");
+      }
+    } catch (e) {
+      // A shard failed: the replies of this message are not known to be complete, so none is sent.
+      console.error("blink-edge: sharded websocket message failed", e);
+      close(CLOSE_INTERNAL, "internal error");
+    }
+  }
+
+  let queue: Promise<void> = Promise.resolve();
+  ws.addEventListener("message", (ev) => {
+    // Binary messages may arrive as Blobs on a socket the Worker accepts itself.
+    const data = ev.data as string | ArrayBuffer | Blob;
+    queue = queue.then(async () => onMessage(data instanceof Blob ? await data.arrayBuffer() : data));
+  });
+  ws.addEventListener("close", (ev) => {
+    if (!closed) close(ev.code === 1005 || ev.code === 1006 ? CLOSE_NORMAL : ev.code, "");
+  });
+  ws.addEventListener("error", () => {
+    closed = true;
+  });
+  return new Response(null, { status: 101, webSocket: pair[0] });
+}

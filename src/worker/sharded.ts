@@ -1,0 +1,79 @@
+// The Worker's side of a sharded namespace: shard calls over namespace-object RPC, the Worker's
+// own engine for connection commands, and HTTP batches through the router (router/).
+
+import type { BatchItem, Dialect } from "../engine/command.ts";
+import { COMMANDS } from "../engine/commands/index.ts";
+import type { ConnState } from "../engine/conn-state.ts";
+import { newConn } from "../engine/conn-state.ts";
+import { Engine } from "../engine/engine.ts";
+import type { Reply } from "../engine/reply.ts";
+import { authConfig, tokenScope } from "./auth.ts";
+import type { Env } from "./env.ts";
+import { engineSettings } from "./env.ts";
+import type { ShardBatchResult } from "./namespace-object.ts";
+import { batchHasWrites, classifyFailure, isRetryable } from "./object-failure.ts";
+import { runShardedBatch } from "./router/sharded-batch.ts";
+import type { ShardCall, ShardTransport } from "./router/sharded-batch.ts";
+import { objectFor } from "./shard-map.ts";
+import type { NamespaceStub } from "./shard-map.ts";
+
+/** The Worker's engine for a connection: connection commands and checks; its store stays empty. */
+export function workerEngine(env: Env, namespace: string, clients: () => readonly ConnState[]): Engine {
+  const auth = authConfig(env);
+  return new Engine(COMMANDS, namespace, engineSettings(env), {
+    snapshot: () => {},
+    clients,
+    authEnabled: auth.enabled,
+    authenticate: (token) => tokenScope(auth, token, namespace),
+  });
+}
+
+async function callShard(stub: NamespaceStub, namespace: string, shards: number, c: ShardCall): Promise<ShardBatchResult> {
+  const req = { namespace, shard: c.shard, shards, dialect: c.dialect, items: c.items, conn: c.conn, withContext: c.withContext === true };
+  const attempt = () => stub.runShard(req);
+  try {
+    return await attempt();
+  } catch (e) {
+    // A reset object may be asked again only for work that changes nothing.
+    if (isRetryable(e) && !batchHasWrites(c.dialect, c.items)) return attempt();
+    throw e;
+  }
+}
+
+/**
+ * Calls shards in parallel; one failure fails the whole set (ObjectUnavailable: 503 or 500),
+ * whatever the others answered, so no caller ever sees a partial answer. `onCalls` counts the
+ * subrequests (spec: a Worker-held WebSocket spends them for its whole life).
+ */
+export function shardTransport(env: Env, namespace: string, shards: number, onCalls?: (n: number) => void): ShardTransport {
+  // Stubs are kept for the session: a WebSocket reuses them for every message.
+  const stubs = new Map<number, NamespaceStub>();
+  const stubOf = (shard: number) => {
+    let s = stubs.get(shard);
+    if (!s) stubs.set(shard, (s = objectFor(env, namespace, shard)));
+    return s;
+  };
+  return async (calls) => {
+    onCalls?.(calls.length);
+    try {
+      return await Promise.all(calls.map((c) => callShard(stubOf(c.shard), namespace, shards, c)));
+    } catch (e) {
+      throw classifyFailure(e);
+    }
+  };
+}
+
+/** Runs one HTTP request's batch on a sharded namespace (a fresh connection context, spec §1). */
+export function runShardedHttp(
+  env: Env,
+  namespace: string,
+  shards: number,
+  dialect: Dialect,
+  items: BatchItem[],
+  readonly: boolean,
+): Promise<Reply[]> {
+  const conn = newConn(0, { authed: true, readonly });
+  const local = workerEngine(env, namespace, () => []);
+  const session = { dialect, shards, conn, local, transport: shardTransport(env, namespace, shards) };
+  return runShardedBatch(session, items, Date.now());
+}
