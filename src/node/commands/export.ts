@@ -57,6 +57,10 @@ export const exportCommand: Subcommand = {
         out.end();
         await once(out, "finish");
         renameSync(temp, v.output!);
+      } else {
+        // stdout to a pipe is asynchronous: the caller exits the process when we return, which
+        // would drop what is still buffered (a cut file at the other end of `| blink-edge import`).
+        await new Promise<void>((resolve, reject) => out.write(new Uint8Array(0), (e) => (e ? reject(e) : resolve())));
       }
       progress.finish(
         `${result.keys} keys, ${formatBytes(progress.bytes)} in ${progress.elapsed().toFixed(2)} s ` +
