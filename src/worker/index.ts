@@ -68,6 +68,7 @@ async function handle(request: Request, env: Env): Promise<Response> {
   const method = request.method;
   const segment = rest === "/" || rest === "" ? "" : rest.slice(1).split("/")[0]!;
 
+  if (segment === "mux") return muxUpgrade(request, env, url, namespace, origin);
   if (segment === "blink" || segment === "resp") {
     const surface: Surface = segment === "blink" ? "blink" : "json";
     if (request.headers.get("Upgrade")?.toLowerCase() === "websocket") {
@@ -147,6 +148,26 @@ async function upgrade(request: Request, env: Env, url: URL, namespace: string, 
   headers.set(WS_HEADERS.namespace, namespace);
   headers.set(WS_HEADERS.dialect, dialect);
   headers.set(WS_HEADERS.scope, scope);
+  return objectFor(env, namespace).fetch(new Request(request.url, { headers }));
+}
+
+/**
+ * `B/mux`: the shim's multiplexed socket (src/protocols/mux.ts). Authenticated like the Redis
+ * door: without credentials its connections start unauthenticated (Blink and gevent ones are
+ * refused inside). Sharded namespaces have no single object to multiplex onto: 404, and the shim
+ * falls back to a WebSocket per connection.
+ */
+async function muxUpgrade(request: Request, env: Env, url: URL, namespace: string, origin: string): Promise<Response> {
+  if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
+    return jsonError(426, "ERR expected WebSocket upgrade", origin, { Upgrade: "websocket" });
+  }
+  if (shardCount(env, namespace) > 1) return jsonError(404, "ERR no such route", origin);
+  const outcome = authenticateRequest(authConfig(env), request, url, namespace);
+  if (!outcome.ok && outcome.reason !== "missing") return authError("json", outcome, origin);
+  const headers = new Headers(request.headers);
+  headers.set(WS_HEADERS.namespace, namespace);
+  headers.set(WS_HEADERS.dialect, "mux");
+  headers.set(WS_HEADERS.scope, outcome.ok ? outcome.scope : "none");
   return objectFor(env, namespace).fetch(new Request(request.url, { headers }));
 }
 

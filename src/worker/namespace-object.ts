@@ -21,6 +21,7 @@ import type { ExportPage, ExportPageRequest, ImportOutcome, ImportRequest } from
 import { Persistence } from "./persistence.ts";
 import { META } from "./schema.ts";
 import { limitShare } from "./shard-map.ts";
+import { MuxSession } from "./mux-door.ts";
 import { WS_DIALECTS } from "./ws-dialects.ts";
 import type { WsAttachment } from "./ws-dialects.ts";
 
@@ -79,6 +80,8 @@ export class NamespaceObject extends DurableObject<Env> {
    * read again after hibernation (when this map starts empty).
    */
   private readonly sessions = new WeakMap<WebSocket, { a: WsAttachment; saved: string }>();
+  /** The shims' multiplexed sockets (not hibernatable: they pin the object while connected). */
+  private readonly muxes = new Set<MuxSession>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -111,11 +114,13 @@ export class NamespaceObject extends DurableObject<Env> {
         this.persistence.flush(engine);
         this.persistence.recordSnapshot(seq, at);
       },
-      clients: () =>
-        this.ctx.getWebSockets().flatMap((ws) => {
+      clients: () => [
+        ...this.ctx.getWebSockets().flatMap((ws) => {
           const a = this.session(ws)?.a;
           return a && a.dialect === "redis" ? [a.conn] : [];
         }),
+        ...[...this.muxes].flatMap((m) => m.contexts()),
+      ],
       authEnabled: auth.enabled,
       authenticate: (token) => tokenScope(auth, token, this.engine.namespace),
     };
@@ -219,6 +224,7 @@ export class NamespaceObject extends DurableObject<Env> {
     const scope = request.headers.get(WS_HEADERS.scope);
     this.adoptNamespace(ns);
     const pair = new WebSocketPair();
+    if ((dialect as string) === "mux") return this.acceptMux(pair, scope, request);
     const conn = newConn(this.engine.nextClientId++, {
       authed: scope === "full" || scope === "readonly",
       readonly: scope === "readonly",
@@ -228,6 +234,52 @@ export class NamespaceObject extends DurableObject<Env> {
     this.ctx.acceptWebSocket(pair[1]);
     pair[1].serializeAttachment(attachment);
     this.sessions.set(pair[1], { a: attachment, saved: persistentState(conn) });
+    return new Response(null, { status: 101, webSocket: pair[0] });
+  }
+
+  /**
+   * A shim's multiplexed socket: every message's frames run in one turn and are committed once
+   * (src/worker/mux-door.ts). Accepted without hibernation, so the connection contexts it carries
+   * stay in memory for the socket's life.
+   */
+  private acceptMux(pair: { 0: WebSocket; 1: WebSocket }, scope: string | null, request: Request): Response {
+    const ws = pair[1];
+    ws.accept();
+    // Frames must be read synchronously in the message event (a Blob would need an await).
+    ws.binaryType = "arraybuffer";
+    const session = new MuxSession(
+      {
+        run: (dialect, conn, items) => this.engine.run(dialect, conn, items, Date.now()),
+        commit: () => {
+          this.persistence.flush(this.engine);
+          this.armExpiryAlarm();
+        },
+        nextClientId: () => this.engine.nextClientId++,
+        valueMax: this.engine.valueMax,
+      },
+      scope === "full" || scope === "readonly" ? scope : "none",
+      `${request.headers.get("CF-Connecting-IP") ?? "unknown"}:0`,
+    );
+    this.muxes.add(session);
+    ws.addEventListener("message", (e: MessageEvent) => {
+      try {
+        ws.send(session.handle(e.data as ArrayBuffer | string));
+      } catch (err) {
+        console.error("blink-edge: mux message failed", err);
+        this.muxes.delete(session);
+        ws.close(CLOSE_INTERNAL, "internal error");
+      }
+    });
+    const end = () => {
+      this.muxes.delete(session);
+      try {
+        ws.close(CLOSE_NORMAL, "");
+      } catch {
+        // already closed
+      }
+    };
+    ws.addEventListener("close", end);
+    ws.addEventListener("error", end);
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
 

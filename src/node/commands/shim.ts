@@ -76,11 +76,11 @@ export async function runShim(
   url: string,
   token: string | undefined,
   listen: Partial<Record<DialectName, ListenAddr>>,
-  limits: { idleTimeoutMs?: number } = {},
+  limits: { idleTimeoutMs?: number; mux?: boolean } = {},
 ): Promise<Shim> {
   let shim: Shim;
   try {
-    shim = await startShim({ url, token, listen, idleTimeoutMs: limits.idleTimeoutMs });
+    shim = await startShim({ url, token, listen, idleTimeoutMs: limits.idleTimeoutMs, mux: limits.mux });
   } catch (e) {
     throw new RuntimeError(`blink-edge shim: ${(e as Error).message}`);
   }
@@ -91,14 +91,16 @@ export async function runShim(
 
 const HELP = `Usage: blink-edge shim [--url URL] [--token T] [--idle-timeout SECS] [--blink ADDR|off] [--gevent ADDR|off] [--redis ADDR|off]
 
-Serves raw TCP clients (Blink-Store lines, the gevent dialect, Redis RESP2) by forwarding each
-TCP connection over its own WebSocket to a blink-edge Worker.
+Serves raw TCP clients (Blink-Store lines, the gevent dialect, Redis RESP2/RESP3) by forwarding
+them to a blink-edge Worker: all connections over one multiplexed WebSocket (commands from clients
+waiting at the same moment travel and commit together), or with --no-mux one WebSocket each.
 
 Options:
   --url URL           Worker base URL with any namespace base, e.g. https://kv.example.workers.dev/db/app
                       (env BLINK_EDGE_URL; default ${WORKER_URL_DEFAULT})
   --token T           bearer token sent on every upgrade (prefer env BLINK_EDGE_TOKEN: command-line
                       arguments are visible to other local users); never logged
+  --no-mux            one WebSocket per TCP connection instead of one shared multiplexed socket
   --idle-timeout SECS close a connection that sends nothing and awaits nothing for SECS seconds
                       (or e.g. 500ms); default ${SHIM_IDLE_TIMEOUT_MS / MS_PER_SECOND} = never
 ${LISTENER_HELP}
@@ -121,6 +123,7 @@ export const shimCommand: Subcommand = {
       url: { type: "string" },
       token: { type: "string" },
       "idle-timeout": { type: "string" },
+      "no-mux": { type: "boolean" },
       ...LISTENER_OPTIONS,
     });
     if (v.help) {
@@ -140,7 +143,7 @@ export const shimCommand: Subcommand = {
     const idleTimeoutMs =
       v["idle-timeout"] === undefined ? undefined : parseIdleTimeout(v["idle-timeout"]);
     const signals = armSignals();
-    const shim = await runShim(url, token, listen, { idleTimeoutMs });
+    const shim = await runShim(url, token, listen, { idleTimeoutMs, mux: !v["no-mux"] });
     return signals.until(() => shim.close());
   },
 };

@@ -1,5 +1,6 @@
 // The TCP shim (spec §12): listeners for the Blink, gevent and Redis doors, each TCP connection
-// forwarded over its own upstream link to the Worker.
+// forwarded to the Worker over an upstream link: by default a virtual connection on one shared,
+// multiplexed WebSocket (issue 8), or its own WebSocket (--no-mux).
 
 import { SHIM_IDLE_TIMEOUT_MS, SHIM_MAX_CONNECTIONS } from "../../limits.ts";
 import { isLoopbackHost, formatAddr } from "./addr.ts";
@@ -9,6 +10,7 @@ import { SHIM_DIALECTS } from "./dialects.ts";
 import type { DialectName, ShimDialect } from "./dialects.ts";
 import { listen } from "./listener.ts";
 import type { ConnectionGate, ShimListener } from "./listener.ts";
+import { MuxConnector } from "./mux-upstream.ts";
 import { WebSocketConnector } from "./upstream.ts";
 import type { UpstreamConnector } from "./upstream.ts";
 
@@ -35,6 +37,11 @@ export interface ShimOptions {
   maxConnections?: number;
   /** Close connections idle this long; SHIM_IDLE_TIMEOUT_MS (0 = never) unless told. */
   idleTimeoutMs?: number;
+  /**
+   * Carry every connection over one multiplexed WebSocket (default; issue 8) instead of one
+   * WebSocket per connection (spec §12.2). Falls back per connection where the Worker has no mux.
+   */
+  mux?: boolean;
 }
 
 export interface ShimListenerInfo {
@@ -69,7 +76,9 @@ export async function startShim(opts: ShimOptions): Promise<Shim> {
     token: opts.token,
     timeoutMs: opts.upstreamTimeoutMs,
   });
-  const connector = opts.connector ?? ws;
+  const connector =
+    opts.connector ??
+    (opts.mux === false ? ws : new MuxConnector({ url: opts.url, token: opts.token, timeoutMs: opts.upstreamTimeoutMs }));
   const gate: ConnectionGate = {
     max: opts.maxConnections ?? SHIM_MAX_CONNECTIONS,
     open: 0,
