@@ -6,6 +6,7 @@ import type { Command, Dialect, TypedArg } from "../../engine/command.ts";
 import { Flag, keyIndexes } from "../../engine/command-table.ts";
 import type { CommandSpec } from "../../engine/command-table.ts";
 import { parseScanCursor } from "../../engine/commands/keys-scan.ts";
+import { asciiLower } from "../../engine/engine.ts";
 import { Errors } from "../../engine/errors.ts";
 import { parseMemoryValue } from "../../engine/numbers.ts";
 import { R } from "../../engine/reply.ts";
@@ -64,10 +65,10 @@ const everywhere = (merge: Fanout["merge"]): Route => ({ kind: "all", fanout: { 
 /** CONFIG: SET gives each shard its share of `maxmemory`; GET reports the namespace total. */
 const config: Fanout = {
   items(c, shard, shards) {
-    if (asciiLowerArg(c.argv[1]) !== "set") return [c];
+    if (asciiLower(c.argv[1] ?? "") !== "set") return [c];
     const argv = [...c.argv];
     for (let i = 2; i + 1 < argv.length; i += 2) {
-      if (asciiLowerArg(argv[i]) !== "maxmemory") continue;
+      if (asciiLower(argv[i]!) !== "maxmemory") continue;
       const total = parseMemoryValue(argv[i + 1]!);
       // An invalid value goes as is: every shard refuses it with the same error.
       if (total !== undefined) argv[i + 1] = String(limitShare(total, shard, shards));
@@ -251,9 +252,3 @@ export function planScan(c: Command, shards: number): Plan | ErrorReply {
     },
   };
 }
-
-function asciiLowerArg(s: string | undefined): string {
-  return (s ?? "").replace(/[A-Z]+/g, (m) => m.toLowerCase());
-}
-
-export type { PartReplies };
