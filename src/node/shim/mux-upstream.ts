@@ -14,6 +14,12 @@ import type { ShimDialect } from "./dialects.ts";
 import { WebSocketConnector, upstreamUrl } from "./upstream.ts";
 import type { UpstreamConnector, UpstreamEvents, UpstreamFailure, UpstreamLink, WebSocketConnectorOptions } from "./upstream.ts";
 
+/**
+ * Messages sent and not yet answered. While they are out, new frames wait and then leave
+ * together: the object commits each message once, so fewer, fuller messages mean fewer commits
+ * (group commit). Two keeps the link busy while one reply is on its way back.
+ */
+const MUX_MAX_INFLIGHT_MESSAGES = 2;
 const HTTP_UNAUTHORIZED = 401;
 const HTTP_FORBIDDEN = 403;
 /** Statuses meaning "no mux here": use one WebSocket per connection instead. */
@@ -32,6 +38,8 @@ export class MuxConnector implements UpstreamConnector {
   private waiting: MuxLink[] = [];
   private readonly out = new MuxWriter();
   private flushScheduled = false;
+  /** Messages sent whose reply message has not arrived (the object answers every message once). */
+  private inflight = 0;
 
   constructor(opts: WebSocketConnectorOptions) {
     this.opts = opts;
@@ -73,6 +81,8 @@ export class MuxConnector implements UpstreamConnector {
   private flush(): void {
     this.flushScheduled = false;
     if (this.state !== "open" || this.out.length === 0) return;
+    if (this.inflight >= MUX_MAX_INFLIGHT_MESSAGES && this.out.length < WS_MESSAGE_MAX_BYTES) return;
+    this.inflight++;
     const ws = this.ws!;
     const ids = [...this.links.keys()];
     ws.send(this.out.take(), { binary: true }, () => {
@@ -102,6 +112,7 @@ export class MuxConnector implements UpstreamConnector {
     });
     ws.on("open", () => {
       this.state = "open";
+      this.inflight = 0;
       const ready = this.waiting;
       this.waiting = [];
       for (const l of ready) l.opened();
@@ -126,6 +137,7 @@ export class MuxConnector implements UpstreamConnector {
   }
 
   private receive(data: Buffer): void {
+    this.inflight = Math.max(0, this.inflight - 1);
     let frames;
     try {
       frames = readMuxFrames(data);
@@ -146,6 +158,12 @@ export class MuxConnector implements UpstreamConnector {
         this.links.delete(f.conn);
         link.refused();
       }
+    }
+    // Replies released the clients; their next commands (written synchronously by many
+    // clients' handlers) join what queued meanwhile.
+    if (!this.flushScheduled && this.out.length) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
     }
   }
 
