@@ -22,7 +22,19 @@ export default {
     if (path === FAULT_ROUTES.abort || path === FAULT_ROUTES.evict) {
       const unsafe = ((await import(UNSAFE_MODULE)) as { default: WorkerdUnsafe }).default;
       if (path === FAULT_ROUTES.abort) await unsafe.abortAllDurableObjects();
-      else await unsafe.evictAllDurableObjects({ webSockets: "hibernate" });
+      else {
+        // Hibernatable sockets survive an eviction; the shim's multiplexed socket is not
+        // hibernatable (it pins its object), so an object holding one is evicted as a restart
+        // would: its sockets close.
+        // An object pinned by the shim's multiplexed socket (not hibernatable) is never evicted
+        // while it is connected; the runtime only drops it by restarting it: abort instead.
+        const EVICT_WAIT_MS = 500;
+        const evicted = await Promise.race([
+          unsafe.evictAllDurableObjects({ webSockets: "hibernate" }).then(() => true),
+          new Promise<boolean>((r) => setTimeout(() => r(false), EVICT_WAIT_MS)),
+        ]);
+        if (!evicted) await unsafe.abortAllDurableObjects();
+      }
       return new Response("ok\n");
     }
     return worker.fetch(request, env);
