@@ -121,12 +121,12 @@ export class Engine {
     conn.lastCmd = lname;
     if (!spec) return this.queueingError(conn, Errors.unknownCommand(unknownCommandText(argv)));
     if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity) {
+      if (spec.name === "exec") return execAbort(conn, Errors.arity(spec.name).message);
       return this.queueingError(conn, Errors.arity(spec.name));
     }
     if (!conn.authed && !(spec.flags & Flag.NOAUTH)) {
-      if (spec.name !== "exec") return this.queueingError(conn, Errors.noAuth());
-      conn.multi = null;
-      return R.error(new CommandError("EXECABORT", `EXECABORT Transaction discarded because of: ${Errors.noAuth().message}`));
+      if (spec.name === "exec") return execAbort(conn, Errors.noAuth().message);
+      return this.queueingError(conn, Errors.noAuth());
     }
     const sizeError = this.checkSizes(spec, argv);
     if (sizeError) return this.queueingError(conn, sizeError);
@@ -216,6 +216,18 @@ export class Engine {
     }
     return undefined;
   }
+}
+
+/**
+ * EXEC refused before it runs (arity, auth): Redis discards the transaction and the WATCHed keys
+ * and names the reason after "EXECABORT Transaction discarded because of: " (no "ERR " prefix).
+ */
+function execAbort(conn: ConnState, reason: string): ErrorReply {
+  conn.multi = null;
+  conn.multiFailed = false;
+  conn.watch = null;
+  const why = reason.startsWith("ERR ") ? reason.slice(4) : reason;
+  return R.error(new CommandError("EXECABORT", `EXECABORT Transaction discarded because of: ${why}`));
 }
 
 /** Redis's unknown-command text (spec §10.2 step 1). */
