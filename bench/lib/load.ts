@@ -78,7 +78,7 @@ export async function wsLoad(url: string, opts: LoadOptions): Promise<LoadResult
 export function httpLoad(url: string, opts: LoadOptions & { contentType?: string }): Promise<LoadResult> {
   const headers = { "Content-Type": opts.contentType ?? "text/plain" };
   return closedLoop(opts, async (_c, body) => {
-    const res = await fetch(url, { method: "POST", body, headers });
+    const res = await fetch(url, body ? { method: "POST", body, headers } : {});
     return res.text();
   });
 }

@@ -76,17 +76,22 @@ export async function startWorkerScript(
   const persistTo = opts.persistTo === undefined ? DEFAULT_STATE_DIR : opts.persistTo;
   // The bundle has no extra module types; the v5 converter refuses modulesRules.
   const { modulesRules: _rules, ...options } = workerOptions;
+  const name = basename(entry, ".ts") === "index" ? "blink-edge" : basename(entry, ".ts");
+  const host = opts.host ?? "127.0.0.1";
   const mf = new Miniflare(
     convertV4MiniflareOptions({
-      host: opts.host ?? "127.0.0.1",
-      port: opts.port ?? 8787,
+      // Miniflare's own entry worker (routing, cf object, logging) gets a port nobody uses; the
+      // Worker is served on the requested port directly by workerd, with nothing in front (issue 8).
+      host: "127.0.0.1",
+      port: 0,
       cf: false,
       ...(opts.inspectorPort ? { inspectorPort: opts.inspectorPort } : {}),
       ...(persistTo ? { resourcePersistencePath: join(persistTo, "v3") } : {}),
       workers: [
         {
           ...options,
-          name: basename(entry, ".ts") === "index" ? "blink-edge" : basename(entry, ".ts"),
+          name,
+          unsafeDirectSockets: [{ host, port: opts.port ?? 8787 }],
           modules: true,
           scriptPath,
           bindings: { ...(options.bindings as Record<string, string> | undefined), ...opts.vars },
@@ -94,6 +99,7 @@ export async function startWorkerScript(
       ],
     } as unknown as Parameters<typeof convertV4MiniflareOptions>[0]),
   );
-  const url = await mf.ready;
+  await mf.ready;
+  const url = await mf.unsafeGetDirectURL(name);
   return { url, mf, dispose: () => mf.dispose() };
 }
