@@ -25,6 +25,7 @@ import { objectFor, shardCount } from "./shard-map.ts";
 import { shardedSocket } from "./sharded-ws.ts";
 import type { Dialect } from "../engine/command.ts";
 import { Errors } from "../engine/errors.ts";
+import { CLOSE_POLICY } from "../limits.ts";
 
 export { NamespaceObject } from "./namespace-object.ts";
 
@@ -44,6 +45,18 @@ function authError(surface: Surface, outcome: Exclude<AuthOutcome, { ok: true }>
   const extra: Record<string, string> = { ...BEARER_CHALLENGE };
   if (outcome.reason === "unconfigured") extra[ERROR_HEADER] = UNCONFIGURED_TEXT;
   return errorFor(surface, 401, WRONGPASS, origin, extra);
+}
+
+/**
+ * A WebSocket request without valid credentials: accepted and closed at once with code 1008 and
+ * the reason (issue 5: "a close with a reason"), which a browser can read where a refused upgrade
+ * only shows an error event. The shim turns it into the dialect's WRONGPASS line (spec §12.2).
+ */
+function refusedSocket(outcome: Exclude<AuthOutcome, { ok: true }>): Response {
+  const pair = new WebSocketPair();
+  pair[1].accept();
+  pair[1].close(CLOSE_POLICY, outcome.reason === "unconfigured" ? UNCONFIGURED_TEXT : WRONGPASS);
+  return new Response(null, { status: 101, webSocket: pair[0] });
 }
 
 /** First byte of a body that is not JSON whitespace (spec §6.2). */
@@ -139,7 +152,7 @@ async function upgrade(request: Request, env: Env, url: URL, namespace: string, 
   let scope = "none";
   if (outcome.ok) scope = outcome.scope;
   else if (!(dialect === "redis" && outcome.reason === "missing")) {
-    return authError(dialect === "blink" ? "blink" : "json", outcome, origin);
+    return refusedSocket(outcome);
   }
   // A sharded namespace's sockets end in the Worker (no one object owns the connection).
   const shards = shardCount(env, namespace);
@@ -163,7 +176,7 @@ async function muxUpgrade(request: Request, env: Env, url: URL, namespace: strin
   }
   if (shardCount(env, namespace) > 1) return jsonError(404, "ERR no such route", origin);
   const outcome = authenticateRequest(authConfig(env), request, url, namespace);
-  if (!outcome.ok && outcome.reason !== "missing") return authError("json", outcome, origin);
+  if (!outcome.ok && outcome.reason !== "missing") return refusedSocket(outcome);
   const headers = new Headers(request.headers);
   headers.set(WS_HEADERS.namespace, namespace);
   headers.set(WS_HEADERS.dialect, "mux");

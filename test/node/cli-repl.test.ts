@@ -400,7 +400,7 @@ describe("blink-edge cli failures", () => {
         "PING",
       ]);
       expect(bad.code).toBe(1);
-      expect(bad.stderr).toContain("HTTP 401: WRONGPASS invalid or missing auth token");
+      expect(bad.stderr).toContain("1008 WRONGPASS invalid or missing auth token");
       const good = await run(process.execPath, [BIN, "cli", "--url", url, "PING"], "", {
         BLINK_EDGE_TOKEN: "s3cret",
       });

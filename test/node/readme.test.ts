@@ -41,7 +41,7 @@ const rewrite = (s: string) =>
 
 beforeAll(async () => {
   worker = await startTestWorker();
-  shim = await startTestShim(worker.url.href, ["blink", "redis"]);
+  shim = await startTestShim(worker.url.href, { dialects: ["blink", "redis"] });
 });
 afterAll(async () => {
   await shim?.close();

@@ -71,17 +71,23 @@ describe("WebSocket", () => {
   const upgrade = (path: string, headers: Record<string, string> = {}) =>
     exports.default.fetch(BASE + path, { headers: { Upgrade: "websocket", ...headers } });
 
-  it("Blink and gevent refuse the upgrade without credentials", async () => {
-    for (const p of ["/blink", "/resp?dialect=gevent"]) {
-      const r = await upgrade(p);
-      expect(r.status).toBe(401);
+  /** The close a refused socket gets: 1008 with the reason (issue 5). */
+  async function refusal(path: string, headers: Record<string, string> = {}) {
+    const ws = await Ws.open(path, headers);
+    return ws.waitClose();
+  }
+
+  it("Blink and gevent close without credentials, with the reason", async () => {
+    for (const p of ["/blink", "/resp?dialect=gevent", "/mux"]) {
+      expect(await refusal(p, p === "/mux" ? bearer("bad") : {})).toEqual({ code: 1008, reason: WRONGPASS });
     }
-    expect((await upgrade("/blink", bearer("bad"))).status).toBe(401);
-    expect((await upgrade("/blink?_token=full-token")).status).toBe(101);
+    expect(await refusal("/blink", bearer("bad"))).toEqual({ code: 1008, reason: WRONGPASS });
+    const ok = await Ws.open("/blink?_token=full-token");
+    expect(await ok.request("USAGE")).toMatch(/^USAGE \d+\n$/);
   });
 
   it("Redis starts unauthenticated without credentials, refuses invalid ones", async () => {
-    expect((await upgrade("/resp", bearer("bad"))).status).toBe(401);
+    expect(await refusal("/resp", bearer("bad"))).toEqual({ code: 1008, reason: WRONGPASS });
     const ws = await Ws.open("/resp");
     expect(await ws.request("GET k\r\n")).toBe("-NOAUTH Authentication required.\r\n");
     expect(await ws.request("PING\r\n")).toBe("-NOAUTH Authentication required.\r\n");

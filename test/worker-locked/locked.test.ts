@@ -2,7 +2,7 @@
 // request is refused with a header that says how to set a token.
 
 import { expect, it } from "vitest";
-import { BASE, post } from "../worker/support/client.ts";
+import { BASE, Ws, post } from "../worker/support/client.ts";
 import { exports } from "cloudflare:workers";
 
 const HOW = "ERR no auth token configured; set one with wrangler secret put AUTH_TOKEN, or set ALLOW_ANONYMOUS=true";
@@ -12,8 +12,8 @@ it("refuses every door with 401 and explains how to set a token", async () => {
   expect([r.status, r.headers.get("Blink-Edge-Error")]).toEqual([401, HOW]);
   r = await post("/", '{"cmd":"info"}', "application/json");
   expect([r.status, await r.text(), r.headers.get("Blink-Edge-Error")]).toEqual([401, '"ERROR"\n', HOW]);
-  r = await exports.default.fetch(`${BASE}/resp`, { headers: { Upgrade: "websocket" } });
-  expect(r.status).toBe(401);
+  const ws = await Ws.open("/blink");
+  expect(await ws.waitClose()).toEqual({ code: 1008, reason: HOW });
   r = await exports.default.fetch(`${BASE}/_/health`);
   expect(r.status).toBe(200);
 });

@@ -36,7 +36,8 @@ Output is byte-for-byte what redis-cli 7.0 prints for the same replies, in both 
 
 Exit status: as redis-cli, 0 also when the server replies with an error (scripts can check the
 output, e.g. a line starting with "(error)" or, raw, "ERR"); 1 when the Worker cannot be reached,
-refuses the connection (HTTP 401 for an invalid token) or closes it midway; 2 on a usage error.`;
+refuses the connection (closed with 1008 WRONGPASS for an invalid token) or closes it midway;
+2 on a usage error.`;
 
 const OPTIONS = {
   url: { type: "string" },

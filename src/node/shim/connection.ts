@@ -2,7 +2,7 @@
 // message → one write, in order; back-pressure both ways; every way a connection can end.
 
 import type { Socket } from "node:net";
-import { CLOSE_NORMAL, SHIM_MAX_INFLIGHT_BATCHES } from "../../limits.ts";
+import { CLOSE_NORMAL, CLOSE_POLICY, SHIM_MAX_INFLIGHT_BATCHES } from "../../limits.ts";
 import type { ShimDialect } from "./dialects.ts";
 import { InputBuffer } from "./input-buffer.ts";
 import type { UpstreamConnector, UpstreamFailure, UpstreamLink } from "./upstream.ts";
@@ -243,6 +243,8 @@ export class ShimConnection {
   }
 
   private onUpstreamClosed(code: number, reason: string): void {
+    // The Worker accepts an upgrade without valid credentials and closes it with the reason.
+    if (code === CLOSE_POLICY && isAuthRefusal(reason)) return this.onUpstreamFailed({ kind: "auth", detail: reason });
     if (code !== CLOSE_NORMAL)
       this.logOnce(`upstream closed (code ${code}${reason ? `, ${reason}` : ""})`);
     this.noMore = true;
@@ -307,4 +309,9 @@ export class ShimConnection {
     this.logged = true;
     this.log(`${this.dialect.name} ${this.remote}: ${text}`);
   }
+}
+
+/** A close reason that refuses credentials (src/worker/index.ts refusedSocket). */
+function isAuthRefusal(reason: string): boolean {
+  return reason.startsWith("WRONGPASS") || reason.startsWith("ERR no auth token configured");
 }
