@@ -157,4 +157,42 @@ describe("blink-edge", () => {
       rmSync(state, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it("dev: an acknowledged write survives a clean restart and a kill -9 of `npm start`", async () => {
+    const state = mkdtempSync(join(tmpdir(), "blink-edge-restart-"));
+    const args = ["dev", "--port", "0", "--state", state, "--blink", "0", "--gevent", "off", "--redis", "off"];
+    /** Starts dev in its own process group (kill -9 must reach workerd too); resolves with its URL and Blink port. */
+    const startDev = () => {
+      const child = spawn(process.execPath, [BIN, ...args], { detached: true, stdio: ["ignore", "pipe", "pipe"] });
+      let out = "";
+      const ready = new Promise<{ url: string; blink: number }>((resolve, reject) => {
+        child.stdout!.setEncoding("utf8").on("data", (d: string) => {
+          out += d;
+          const url = /Worker on (http:\/\/\S+)/.exec(out)?.[1];
+          const blink = /blink on 127\.0\.0\.1:(\d+)/.exec(out)?.[1];
+          if (url && blink) resolve({ url, blink: Number(blink) });
+        });
+        child.once("exit", (code) => reject(new Error(`dev exited ${code}: ${out}`)));
+      });
+      const exited = new Promise<void>((r) => child.once("exit", () => r()));
+      return { child, ready, exited };
+    };
+    try {
+      for (const stop of ["SIGTERM", "SIGKILL"] as const) {
+        const first = startDev();
+        const { blink } = await first.ready;
+        expect((await exchange(blink, `SET survives:${stop} yes\n`, { halfClose: true })).toString()).toBe("OK\n");
+        process.kill(-first.child.pid!, stop);
+        await first.exited;
+        const second = startDev();
+        const { url } = await second.ready;
+        const res = await fetch(new URL("/blink", url), { method: "POST", body: `GET survives:${stop}` });
+        expect(await res.text()).toBe("VALUE eWVz\n");
+        process.kill(-second.child.pid!, "SIGTERM");
+        await second.exited;
+      }
+    } finally {
+      rmSync(state, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
