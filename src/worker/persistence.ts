@@ -12,6 +12,7 @@ import type { ValueType } from "../engine/entry.ts";
 import type { Engine, EngineConfig } from "../engine/engine.ts";
 import { Deque } from "../engine/deque.ts";
 import { SortedSet } from "../engine/sorted-set.ts";
+import { RowBatch } from "./row-batch.ts";
 import { TABLES, TYPE_CODE, TYPE_OF_CODE, META, SCHEMA_VERSION } from "./schema.ts";
 
 type Sql = SqlStorage;
@@ -35,10 +36,33 @@ export class Persistence {
   readonly sql: Sql;
   /** write_seq and created_seq as last written to `meta`. */
   private savedSeqs = "0:0";
+  /** Upserts of a flush, sent as multi-row statements at its end. */
+  private readonly kvRows: RowBatch;
+  private readonly memberRows: RowBatch;
+  private readonly listRows: RowBatch;
 
   constructor(sql: Sql) {
     this.sql = sql;
     for (const stmt of TABLES) sql.exec(stmt);
+    this.kvRows = new RowBatch(
+      sql,
+      "INSERT INTO kv (key, type, value, expires_at, version, created_seq) VALUES",
+      " ON CONFLICT(key) DO UPDATE SET type = excluded.type, value = excluded.value, " +
+        "expires_at = excluded.expires_at, version = excluded.version, created_seq = excluded.created_seq",
+      6,
+    );
+    this.memberRows = new RowBatch(
+      sql,
+      "INSERT INTO members (key, member, value) VALUES",
+      " ON CONFLICT(key, member) DO UPDATE SET value = excluded.value",
+      3,
+    );
+    this.listRows = new RowBatch(
+      sql,
+      "INSERT INTO list_items (key, pos, value) VALUES",
+      " ON CONFLICT(key, pos) DO UPDATE SET value = excluded.value",
+      3,
+    );
     if (this.meta(META.schema) === null) this.setMeta(META.schema, SCHEMA_VERSION);
   }
 
@@ -138,6 +162,11 @@ export class Persistence {
       this.writeKey(key, e, ch, oldType);
       if (e && e.version > newest) newest = e.version;
     }
+    // Each (key), (key, member) and (key, pos) appears once per flush, so the queued upserts can
+    // go last: deletes ran in place, pre-images were copied before their key's writes.
+    this.kvRows.flush();
+    this.memberRows.flush();
+    this.listRows.flush();
     // A row written with the latest version already records write_seq (and its creation number
     // bounds created_seq): the meta row is only needed when the last write left no row behind.
     if (seqs !== this.savedSeqs) {
@@ -163,17 +192,7 @@ export class Persistence {
       this.sql.exec("DELETE FROM kv WHERE key = ?", k);
       return;
     }
-    this.sql.exec(
-      "INSERT INTO kv (key, type, value, expires_at, version, created_seq) VALUES (?, ?, ?, ?, ?, ?) " +
-        "ON CONFLICT(key) DO UPDATE SET type = excluded.type, value = excluded.value, " +
-        "expires_at = excluded.expires_at, version = excluded.version, created_seq = excluded.created_seq",
-      k,
-      TYPE_CODE[e.type],
-      scalarSql(e),
-      e.expiresAt || null,
-      e.version,
-      e.created,
-    );
+    this.kvRows.add(k, TYPE_CODE[e.type], scalarSql(e), e.expiresAt || null, e.version, e.created);
     if (!isCollection(e.type)) return;
     if (rewrite) this.insertAllMembers(k, e);
     else this.writeMembers(k, e, ch);
@@ -184,28 +203,15 @@ export class Persistence {
       const d = e.value as Deque;
       for (const pos of ch.positions.get(e.key) ?? []) {
         const i = pos - d.head;
-        if (i >= 0 && i < d.length) {
-          this.sql.exec(
-            "INSERT INTO list_items (key, pos, value) VALUES (?, ?, ?) ON CONFLICT(key, pos) DO UPDATE SET value = excluded.value",
-            k,
-            pos,
-            sqlBytes(d.at(i)!),
-          );
-        } else this.sql.exec("DELETE FROM list_items WHERE key = ? AND pos = ?", k, pos);
+        if (i >= 0 && i < d.length) this.listRows.add(k, pos, sqlBytes(d.at(i)!));
+        else this.sql.exec("DELETE FROM list_items WHERE key = ? AND pos = ?", k, pos);
       }
       return;
     }
     for (const m of ch.members.get(e.key) ?? []) {
       const v = memberValue(e, m);
       if (v === undefined) this.sql.exec("DELETE FROM members WHERE key = ? AND member = ?", k, sqlBytes(m));
-      else {
-        this.sql.exec(
-          "INSERT INTO members (key, member, value) VALUES (?, ?, ?) ON CONFLICT(key, member) DO UPDATE SET value = excluded.value",
-          k,
-          sqlBytes(m),
-          v,
-        );
-      }
+      else this.memberRows.add(k, sqlBytes(m), v);
     }
   }
 
@@ -213,14 +219,14 @@ export class Persistence {
     if (e.type === "list") {
       const d = e.value as Deque;
       for (let i = 0; i < d.length; i++) {
-        this.sql.exec("INSERT INTO list_items (key, pos, value) VALUES (?, ?, ?)", k, d.head + i, sqlBytes(d.at(i)!));
+        this.listRows.add(k, d.head + i, sqlBytes(d.at(i)!));
       }
       return;
     }
     const members =
       e.type === "zset" ? (e.value as SortedSet).scores.keys() : (e.value as Set<string> | Map<string, string>).keys();
     for (const m of members) {
-      this.sql.exec("INSERT INTO members (key, member, value) VALUES (?, ?, ?)", k, sqlBytes(m), memberValue(e, m)!);
+      this.memberRows.add(k, sqlBytes(m), memberValue(e, m)!);
     }
   }
 
