@@ -22,7 +22,7 @@ import { FLOOR_RATIO_TARGET, runMatrix } from "./matrix.ts";
 import type { MatrixRow } from "./matrix.ts";
 
 const USAGE = `usage: node bench/run.ts [--quick] [--out FILE.md] [--blink-store PATH] [--light-redis DIR] [--only SECTIONS]
-  --quick        short cells (a smoke test of the whole run, ~2 minutes); the full run takes ~8 minutes
+  --quick        short cells (a smoke test of the whole run, ~2 minutes); the full run takes ~6 minutes
   --out FILE     also write the Markdown report there (e.g. bench/results/$(date +%F).md)
   --only LIST    some of: matrix,redis,blink,light-redis,scripts (default: all, in that order)
 
