@@ -15,7 +15,13 @@ import { httpLoad, wsLoad } from "./lib/load.ts";
 import type { LoadOptions, LoadResult } from "./lib/load.ts";
 
 const KEYS = 1000;
-const VALUE = "x".repeat(16);
+const VALUE_BYTES = 16;
+/**
+ * The value a SET writes: different on every write, so that both our store and the floor really
+ * change a row (SQLite skips work when an upsert leaves a row as it was, which would flatter the
+ * floor's "one SQLite row per SET").
+ */
+const value = (c: number, n: number, i: number) => `${c}.${n}.${i}.`.padEnd(VALUE_BYTES, "x").slice(0, VALUE_BYTES);
 /** Issue 8: every door at least this share of the floor with the same persistence work. */
 export const FLOOR_RATIO_TARGET = 0.8;
 /** Issue 8: Upstash /pipeline with 100 commands per request, commands per second. */
@@ -42,12 +48,14 @@ const key = (c: number, n: number, i: number) => `key:${(c * 7919 + n * 16 + i) 
 const lines = (op: Op, c: number, n: number, depth: number) => {
   let s = "";
   for (let i = 0; i < depth; i++)
-    s += op === "SET" ? `SET ${key(c, n, i)} ${VALUE}\n` : `GET ${key(c, n, i)}\n`;
+    s += op === "SET" ? `SET ${key(c, n, i)} ${value(c, n, i)}\n` : `GET ${key(c, n, i)}\n`;
   return s;
 };
 const bulk = (a: string) => `$${a.length}\r\n${a}\r\n`;
-const respCmd = (op: Op, k: string) =>
-  op === "SET" ? `*3\r\n${bulk("SET")}${bulk(k)}${bulk(VALUE)}` : `*2\r\n${bulk("GET")}${bulk(k)}`;
+const respCmd = (op: Op, c: number, n: number, i: number) =>
+  op === "SET"
+    ? `*3\r\n${bulk("SET")}${bulk(key(c, n, i))}${bulk(value(c, n, i))}`
+    : `*2\r\n${bulk("GET")}${bulk(key(c, n, i))}`;
 
 const ws = (u: URL, path: string) => `ws://${u.host}${path}`;
 const load = (cell: Cell, request: LoadOptions["request"]): LoadOptions => ({
@@ -76,7 +84,7 @@ const DOORS: Door[] = [
       wsLoad(
         ws(b, "/resp"),
         load(cell, (c, n) =>
-          Array.from({ length: cell.depth }, (_, i) => respCmd(op, key(c, n, i))).join(""),
+          Array.from({ length: cell.depth }, (_, i) => respCmd(op, c, n, i)).join(""),
         ),
       ),
   },
@@ -98,7 +106,7 @@ const DOORS: Door[] = [
       httpLoad(new URL(cell.depth === 1 ? "/" : "/pipeline", b).href, {
         ...load(cell, (c, n) => {
           const cmds = Array.from({ length: cell.depth }, (_, i) =>
-            op === "SET" ? ["SET", key(c, n, i), VALUE] : ["GET", key(c, n, i)],
+            op === "SET" ? ["SET", key(c, n, i), value(c, n, i)] : ["GET", key(c, n, i)],
           );
           return JSON.stringify(cell.depth === 1 ? cmds[0] : cmds);
         }),
@@ -114,7 +122,7 @@ const DOORS: Door[] = [
         ...load(cell, (c, n) =>
           JSON.stringify(
             op === "SET"
-              ? { cmd: "set", key: key(c, n, 0), value: VALUE }
+              ? { cmd: "set", key: key(c, n, 0), value: value(c, n, 0) }
               : { cmd: "get", key: key(c, n, 0) },
           ),
         ),

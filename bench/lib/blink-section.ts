@@ -15,6 +15,8 @@ import { startShimProcess } from "./shim-process.ts";
 const CONNECTIONS = 50;
 const KEYS = 1000;
 const VALUE = "x".repeat(16);
+/** A value different on every write (an unchanged row would let SQLite skip the write). */
+const fresh = (c: number, n: number, i: number) => `${c}.${n}.${i}.`.padEnd(VALUE.length, "x").slice(0, VALUE.length);
 const DEPTHS = [1, 16] as const;
 const OPS = ["SET", "GET"] as const;
 /** Share of the original's rate to reach with one command in flight. */
@@ -30,7 +32,7 @@ function blinkLoad(port: number, op: Op, depth: number, seconds: number): Promis
       let s = "";
       for (let i = 0; i < depth; i++) {
         const key = `key:${(c * 7919 + n * depth + i) % KEYS}`;
-        s += op === "SET" ? `SET ${key} ${VALUE}\n` : `GET ${key}\n`;
+        s += op === "SET" ? `SET ${key} ${fresh(c, n, i)}\n` : `GET ${key}\n`;
       }
       return s;
     },

@@ -25,7 +25,9 @@ function lightRedisLoad(
     contentType: "application/json",
     request: (c, n) => {
       const key = `key:${(c * 7919 + n) % KEYS}`;
-      return JSON.stringify(op === "set" ? { cmd: "set", key, value: VALUE } : { cmd: "get", key });
+      // A value different on every write (an unchanged row would let SQLite skip the write).
+      const value = `${c}.${n}.`.padEnd(VALUE.length, "x").slice(0, VALUE.length);
+      return JSON.stringify(op === "set" ? { cmd: "set", key, value } : { cmd: "get", key });
     },
     check: (reply) => {
       if (reply.startsWith('"ERROR"') || reply.startsWith("<"))
