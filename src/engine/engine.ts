@@ -201,6 +201,17 @@ export class Engine {
   }
 
   private checkSizes(spec: CommandSpec, argv: readonly string[]): CommandError | undefined {
+    // Fast path for the common case: no argument long enough to be over any limit (a UTF-16
+    // unit is at most 3 bytes, a binary string's unit 1), so no key positions to work out.
+    const threshold = Math.min(KEY_MAX_BYTES, this.valueMax) / 3;
+    let long = false;
+    for (let i = 1; i < argv.length; i++) {
+      if (argv[i]!.length > threshold) {
+        long = true;
+        break;
+      }
+    }
+    if (!long) return undefined;
     const keys = keyIndexes(spec, argv.length);
     for (const i of keys) {
       const k = argv[i]!;

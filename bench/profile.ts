@@ -1,0 +1,69 @@
+// CPU profile of the Worker's isolate (where the namespace object runs) under a WebSocket load,
+// read through the V8 inspector: the functions with the most self time. Used to explain where a
+// door's time goes next to the floor (issue 8).
+//
+//   node bench/profile.ts [blink|resp] [--depth 16] [--op GET|SET] [--conns 1] [--seconds 3]
+
+import WebSocket from "ws";
+import { startLocalWorker } from "../src/node/local-worker.ts";
+import { wsLoad } from "./lib/load.ts";
+
+const args = process.argv.slice(2);
+const opt = (name: string, def: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1]! : def);
+const door = args[0] && !args[0].startsWith("--") ? args[0] : "resp";
+const depth = Number(opt("depth", "16"));
+const op = opt("op", "GET");
+const conns = Number(opt("conns", "1"));
+const seconds = Number(opt("seconds", "3"));
+const INSPECTOR_PORT = 29230;
+const SAMPLING_US = 50;
+const TOP = 25;
+
+const bulk = (a: string) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`;
+const command = (i: number, n: number) => {
+  const key = `key:${i % 1000}`;
+  const value = `v${n}.${i}`;
+  if (door === "resp") return op === "SET" ? `*3\r\n${bulk("SET")}${bulk(key)}${bulk(value)}` : `*2\r\n${bulk("GET")}${bulk(key)}`;
+  return op === "SET" ? `SET ${key} ${value}\n` : `GET ${key}\n`;
+};
+const request = (c: number, n: number) => Array.from({ length: depth }, (_, i) => command(c * depth + i, n)).join("");
+
+const w = await startLocalWorker({ port: 0, persistTo: false, vars: { ALLOW_ANONYMOUS: "true" }, inspectorPort: INSPECTOR_PORT });
+try {
+  const url = `ws://${w.url.host}/${door}`;
+  await wsLoad(url, { connections: conns, seconds: 1, depth, request }); // warm-up
+  const insp = new WebSocket(`ws://127.0.0.1:${INSPECTOR_PORT}/core:user:blink-edge`);
+  await new Promise((r) => insp.once("open", r));
+  let id = 0;
+  const call = (method: string, params = {}) =>
+    new Promise<Record<string, unknown>>((resolve) => {
+      const my = ++id;
+      const onMessage = (d: Buffer) => {
+        const m = JSON.parse(String(d));
+        if (m.id !== my) return;
+        insp.off("message", onMessage);
+        resolve(m.result);
+      };
+      insp.on("message", onMessage);
+      insp.send(JSON.stringify({ id: my, method, params }));
+    });
+  await call("Profiler.enable");
+  await call("Profiler.setSamplingInterval", { interval: SAMPLING_US });
+  await call("Profiler.start");
+  const r = await wsLoad(url, { connections: conns, seconds, depth, request });
+  const { profile } = (await call("Profiler.stop")) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[] } };
+  insp.close();
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  for (const s of profile.samples) {
+    const f = nodes.get(s)!.callFrame;
+    const name = `${f.functionName || "(anonymous)"} ${f.url.split("/").pop()}:${f.lineNumber}`;
+    self.set(name, (self.get(name) ?? 0) + 1);
+  }
+  console.log(`${door} ${op} × ${depth} per message, ${conns} connection(s): ${r.rate} cmd/s; self time by function:`);
+  for (const [name, n] of [...self].sort((a, b) => b[1] - a[1]).slice(0, TOP)) {
+    console.log(`${((n / profile.samples.length) * 100).toFixed(1).padStart(5)} %  ${name}`);
+  }
+} finally {
+  await w.dispose();
+}
