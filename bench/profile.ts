@@ -2,11 +2,13 @@
 // read through the V8 inspector: the functions with the most self time. Used to explain where a
 // door's time goes next to the floor (issue 8).
 //
-//   node bench/profile.ts [blink|resp] [--depth 16] [--op GET|SET] [--conns 1] [--seconds 3]
+//   node bench/profile.ts [blink|resp|lightredis] [--depth 16] [--op GET|SET] [--conns 1] [--seconds 3]
+// (lightredis: HTTP POST / with one JSON command per request)
 
 import WebSocket from "ws";
 import { startLocalWorker } from "../src/node/local-worker.ts";
-import { wsLoad } from "./lib/load.ts";
+import { httpLoad, wsLoad } from "./lib/load.ts";
+import type { LoadOptions } from "./lib/load.ts";
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1]! : def);
@@ -26,12 +28,19 @@ const command = (i: number, n: number) => {
   if (door === "resp") return op === "SET" ? `*3\r\n${bulk("SET")}${bulk(key)}${bulk(value)}` : `*2\r\n${bulk("GET")}${bulk(key)}`;
   return op === "SET" ? `SET ${key} ${value}\n` : `GET ${key}\n`;
 };
-const request = (c: number, n: number) => Array.from({ length: depth }, (_, i) => command(c * depth + i, n)).join("");
+const request = (c: number, n: number) =>
+  door === "lightredis"
+    ? JSON.stringify(op === "SET" ? { cmd: "set", key: `key:${(c * 31 + n) % 1000}`, value: `v${c}.${n}` } : { cmd: "get", key: `key:${n % 1000}` })
+    : Array.from({ length: depth }, (_, i) => command(c * depth + i, n)).join("");
 
 const w = await startLocalWorker({ port: 0, persistTo: false, vars: { ALLOW_ANONYMOUS: "true" }, inspectorPort: INSPECTOR_PORT });
 try {
   const url = `ws://${w.url.host}/${door}`;
-  await wsLoad(url, { connections: conns, seconds: 1, depth, request }); // warm-up
+  const load = (secs: number) => {
+    const o: LoadOptions = { connections: conns, seconds: secs, depth: door === "lightredis" ? 1 : depth, request };
+    return door === "lightredis" ? httpLoad(w.url.href, { ...o, contentType: "application/json" }) : wsLoad(url, o);
+  };
+  await load(1); // warm-up
   const insp = new WebSocket(`ws://127.0.0.1:${INSPECTOR_PORT}/core:user:blink-edge`);
   await new Promise((r) => insp.once("open", r));
   let id = 0;
@@ -50,7 +59,7 @@ try {
   await call("Profiler.enable");
   await call("Profiler.setSamplingInterval", { interval: SAMPLING_US });
   await call("Profiler.start");
-  const r = await wsLoad(url, { connections: conns, seconds, depth, request });
+  const r = await load(seconds);
   const { profile } = (await call("Profiler.stop")) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[] } };
   insp.close();
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
