@@ -21,6 +21,7 @@ import type { ExportPage, ExportPageRequest, ImportOutcome, ImportRequest } from
 import { Persistence } from "./persistence.ts";
 import { META } from "./schema.ts";
 import { limitShare } from "./shard-map.ts";
+import { GroupCommit } from "./group-commit.ts";
 import { MuxSession } from "./mux-door.ts";
 import { WS_DIALECTS } from "./ws-dialects.ts";
 import type { WsAttachment } from "./ws-dialects.ts";
@@ -82,6 +83,11 @@ export class NamespaceObject extends DurableObject<Env> {
   private readonly sessions = new WeakMap<WebSocket, { a: WsAttachment; saved: string }>();
   /** The shims' multiplexed sockets (not hibernatable: they pin the object while connected). */
   private readonly muxes = new Set<MuxSession>();
+  /** Batches arriving together run in one turn and commit once (src/worker/group-commit.ts). */
+  private readonly group = new GroupCommit(
+    () => this.commit(),
+    () => this.ctx.storage.sync(),
+  );
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -126,20 +132,20 @@ export class NamespaceObject extends DurableObject<Env> {
     };
   }
 
-  /** Runs one HTTP request's batch (RPC from the Worker). */
-  run(req: BatchRequest): Reply[] {
+  /** Runs one HTTP request's batch (RPC from the Worker), grouped with concurrent ones. */
+  run(req: BatchRequest): Promise<Reply[]> {
     this.adoptNamespace(req.namespace, UNSHARDED);
     const conn = newConn(0, { authed: true, readonly: req.readonly });
-    return this.runBatch(req.dialect, conn, req.items);
+    return this.group.submit(() => this.engine.run(req.dialect, conn, req.items, Date.now()));
   }
 
   /**
    * Runs a batch for one shard of a sharded namespace (RPC from the Worker's router) with the
    * connection context the Worker keeps, and returns the context as the batch left it.
    */
-  runShard(req: ShardBatchRequest): ShardBatchResult {
+  async runShard(req: ShardBatchRequest): Promise<ShardBatchResult> {
     this.adoptNamespace(req.namespace, req);
-    const replies = this.runBatch(req.dialect, req.conn, req.items);
+    const replies = await this.group.submit(() => this.engine.run(req.dialect, req.conn, req.items, Date.now()));
     return req.withContext ? { replies, conn: req.conn } : { replies };
   }
 
@@ -175,9 +181,15 @@ export class NamespaceObject extends DurableObject<Env> {
   /** Executes a batch and persists its changes in the same turn. */
   private runBatch(dialect: Dialect, conn: ConnState, items: readonly BatchItem[]): Reply[] {
     const replies = this.engine.run(dialect, conn, items, Date.now());
-    this.persistence.flush(this.engine);
-    this.armExpiryAlarm();
+    this.commit();
     return replies;
+  }
+
+  /** Writes what the batches since the last commit changed (false: nothing), and keeps the expiry alarm right. */
+  private commit(): boolean {
+    const wrote = this.persistence.flush(this.engine);
+    this.armExpiryAlarm();
+    return wrote;
   }
 
   private adoptNamespace(ns: string, shard?: ShardRef): void {
@@ -250,10 +262,8 @@ export class NamespaceObject extends DurableObject<Env> {
     const session = new MuxSession(
       {
         run: (dialect, conn, items) => this.engine.run(dialect, conn, items, Date.now()),
-        commit: () => {
-          this.persistence.flush(this.engine);
-          this.armExpiryAlarm();
-        },
+        // The group commits for every batch that ran with this message's.
+        commit: () => {},
         nextClientId: () => this.engine.nextClientId++,
         valueMax: this.engine.valueMax,
       },
@@ -262,13 +272,14 @@ export class NamespaceObject extends DurableObject<Env> {
     );
     this.muxes.add(session);
     ws.addEventListener("message", (e: MessageEvent) => {
-      try {
-        ws.send(session.handle(e.data as ArrayBuffer | string));
-      } catch (err) {
-        console.error("blink-edge: mux message failed", err);
-        this.muxes.delete(session);
-        ws.close(CLOSE_INTERNAL, "internal error");
-      }
+      this.group.submit(() => session.handle(e.data as ArrayBuffer | string)).then(
+        (out) => ws.send(out),
+        (err) => {
+          console.error("blink-edge: mux message failed", err);
+          this.muxes.delete(session);
+          ws.close(CLOSE_INTERNAL, "internal error");
+        },
+      );
     });
     const end = () => {
       this.muxes.delete(session);
@@ -300,10 +311,12 @@ export class NamespaceObject extends DurableObject<Env> {
     const a = s.a;
     const door = WS_DIALECTS[a.dialect];
     try {
-      const parsed = door.parse(message, a.conn, this.engine.valueMax);
-      const replies = parsed.items.length ? this.runBatch(door.dialect, a.conn, parsed.items) : [];
-      const out = door.encode(replies, a.conn, parsed.errorText);
-      const close = parsed.close ?? (a.conn.closing ? CLOSE_NORMAL : 0);
+      const { out, close } = await this.group.submit(() => {
+        const parsed = door.parse(message, a.conn, this.engine.valueMax);
+        const replies = parsed.items.length ? this.engine.run(door.dialect, a.conn, parsed.items, Date.now()) : [];
+        const bytes = door.encode(replies, a.conn, parsed.errorText);
+        return { out: bytes, close: parsed.close ?? (a.conn.closing ? CLOSE_NORMAL : 0) };
+      });
       if (close === 0 || out.length > 0) ws.send(out);
       if (close) ws.close(close, "");
       else {

@@ -142,12 +142,15 @@ export class Persistence {
     store.createdSeq = Math.max(store.createdSeq, createdSeq!);
   }
 
-  /** Writes a batch's changes; `snapshotSeq` decides which items need a pre-image first. */
-  flush(engine: Engine): void {
+  /**
+   * Writes a batch's changes; `snapshotSeq` decides which items need a pre-image first.
+   * Returns false when there was nothing to write.
+   */
+  flush(engine: Engine): boolean {
     const store = engine.store;
     const ch = store.changes;
     const seqs = `${store.writeSeq}:${store.createdSeq}`;
-    if (ch.empty && seqs === this.savedSeqs) return;
+    if (ch.empty && seqs === this.savedSeqs) return false;
     const snapshotActive = engine.snapshotAt > 0;
     const seq = engine.snapshotSeq;
     if (ch.flushAll) {
@@ -175,6 +178,7 @@ export class Persistence {
     }
     if (ch.config) this.setMeta(META.config, JSON.stringify(engine.config));
     ch.clear();
+    return true;
   }
 
   /** Records a snapshot point (spec §13.3): drops the old pre-images. */

@@ -1,0 +1,89 @@
+// Group commit: at most one commit awaiting durability; batches arriving meanwhile run together,
+// in arrival order, and are committed once; a reply is released only after its batch's commit.
+
+import { describe, expect, it } from "vitest";
+import { GroupCommit } from "../../src/worker/group-commit.ts";
+
+function rig() {
+  const log: string[] = [];
+  let confirm: (() => void) | null = null;
+  let writes = true;
+  const g = new GroupCommit(
+    () => {
+      log.push("commit");
+      return writes;
+    },
+    () =>
+      new Promise<void>((r) => {
+        log.push("durable?");
+        confirm = r;
+      }),
+  );
+  return {
+    g,
+    log,
+    confirm: async () => {
+      const c = confirm;
+      confirm = null;
+      c?.();
+      await new Promise((r) => setTimeout(r, 0));
+    },
+    readsOnly: () => (writes = false),
+  };
+}
+
+describe("group commit", () => {
+  it("runs a lone batch at once, and groups the ones that arrive while a commit is pending", async () => {
+    const { g, log, confirm } = rig();
+    const first = g.submit(() => (log.push("a"), "A"));
+    expect(log).toEqual(["a", "commit", "durable?"]);
+    const b = g.submit(() => (log.push("b"), "B"));
+    const c = g.submit(() => (log.push("c"), "C"));
+    expect(log).toEqual(["a", "commit", "durable?"]);
+    expect(await first).toBe("A");
+    await confirm();
+    expect(log).toEqual(["a", "commit", "durable?", "b", "c", "commit", "durable?"]);
+    expect([await b, await c]).toEqual(["B", "C"]);
+  });
+
+  it("resolves only after the commit that covers the batch", async () => {
+    const { g, log } = rig();
+    let resolvedBeforeCommit = false;
+    const p = g.submit(() => {
+      log.push("work");
+      return 1;
+    });
+    p.then(() => (resolvedBeforeCommit = !log.includes("commit")));
+    await p;
+    expect(resolvedBeforeCommit).toBe(false);
+  });
+
+  it("a failing batch rejects alone; a failing commit rejects the whole group", async () => {
+    const { g, confirm } = rig();
+    await g.submit(() => 0);
+    const ok = g.submit(() => 1);
+    const bad = g
+      .submit(() => {
+        throw new Error("boom");
+      })
+      .catch((e: Error) => e.message);
+    await confirm();
+    expect(await ok).toBe(1);
+    expect(await bad).toBe("boom");
+    const failing = new GroupCommit(
+      () => {
+        throw new Error("disk");
+      },
+      () => Promise.resolve(),
+    );
+    await expect(failing.submit(() => 1)).rejects.toThrow("disk");
+  });
+
+  it("reads that wrote nothing do not wait for durability", async () => {
+    const { g, log, readsOnly } = rig();
+    readsOnly();
+    await g.submit(() => "r1");
+    await g.submit(() => "r2");
+    expect(log).toEqual(["commit", "commit"]);
+  });
+});
