@@ -204,5 +204,12 @@ for (const persist of [false, true]) {
   const large = setRate(Math.min(KEYS, 1_000_000), persist);
   row(`${persist ? "engine + SQLite write-through" : "engine"}, in-process (SET/s)`, small, large);
 }
-const doorSmall = await doorSetRate(1000);
-row("through the Redis WebSocket door, one SET per message (SET/s)", doorSmall, await doorSetRate(Math.min(KEYS, 1_000_000)));
+// One client's SET rate through the door moves ±30 % from run to run on a shared 2-core machine;
+// alternate the two sizes and keep the median of three runs each.
+const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const doorRuns: { small: number[]; large: number[] } = { small: [], large: [] };
+for (let run = 0; run < 3; run++) {
+  doorRuns.small.push(await doorSetRate(1000));
+  doorRuns.large.push(await doorSetRate(Math.min(KEYS, 1_000_000)));
+}
+row("through the Redis WebSocket door, one SET per message (SET/s, median of 3)", median(doorRuns.small), median(doorRuns.large));
