@@ -89,10 +89,10 @@ describe("blink-edge", () => {
     );
     const lines = await p.ready;
     expect(lines[0]).toMatch(
-      /^blink-edge shim: blink on 127\.0\.0\.1:\d+ -> ws:\/\/127\.0\.0\.1:1\/db\/x\/blink$/,
+      /^blink-edge shim: blink on 127\.0\.0\.1:\d+ -> ws:\/\/127\.0\.0\.1:1\/db\/x\/mux \(multiplexed; ws:\/\/127\.0\.0\.1:1\/db\/x\/blink when not available\)$/,
     );
     expect(lines[1]).toMatch(
-      /^blink-edge shim: gevent on 127\.0\.0\.1:\d+ -> ws:\/\/127\.0\.0\.1:1\/db\/x\/resp\?dialect=gevent$/,
+      /^blink-edge shim: gevent on 127\.0\.0\.1:\d+ -> ws:\/\/127\.0\.0\.1:1\/db\/x\/mux \(multiplexed; ws:\/\/127\.0\.0\.1:1\/db\/x\/resp\?dialect=gevent when not available\)$/,
     );
     // Nothing listens on port 1: the client gets the unavailable line and the shim logs one line.
     expect((await exchange(portOf(lines[0]!), "GET a\n")).toString()).toBe(

@@ -11,7 +11,7 @@ import type { DialectName, ShimDialect } from "./dialects.ts";
 import { listen } from "./listener.ts";
 import type { ConnectionGate, ShimListener } from "./listener.ts";
 import { MuxConnector } from "./mux-upstream.ts";
-import { WebSocketConnector } from "./upstream.ts";
+import { WebSocketConnector, upstreamUrl } from "./upstream.ts";
 import type { UpstreamConnector } from "./upstream.ts";
 
 export type { ConnectionStats, ShimLog } from "./connection.ts";
@@ -103,7 +103,8 @@ export async function startShim(opts: ShimOptions): Promise<Shim> {
     await Promise.all(bound.map(closeListener));
     throw e;
   }
-  const listeners = bound.map((l) => info(l, ws));
+  const mux = connector instanceof MuxConnector ? upstreamUrl(opts.url, "/mux") : null;
+  const listeners = bound.map((l) => info(l, ws, mux));
   return {
     listeners,
     stats: () => bound.flatMap((l) => [...l.connections].map((c) => c.stats())),
@@ -111,13 +112,13 @@ export async function startShim(opts: ShimOptions): Promise<Shim> {
   };
 }
 
-function info(l: ShimListener, ws: WebSocketConnector): ShimListenerInfo {
+function info(l: ShimListener, ws: WebSocketConnector, mux: string | null): ShimListenerInfo {
   const d: ShimDialect = l.dialect;
   return {
     dialect: d.name,
     address: l.address,
     display: formatAddr(l.address),
-    upstream: ws.urlFor(d),
+    upstream: mux ? `${mux} (multiplexed; ${ws.urlFor(d)} when not available)` : ws.urlFor(d),
   };
 }
 
