@@ -4,7 +4,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { Harness, dump } from "./support/engine-harness.ts";
+import { Harness, dump, expectSurvivesRestart } from "./support/engine-harness.ts";
 import { EngineSession, RawRedis, redisAvailable } from "./support/engine-vs-redis.ts";
 import type { Argv } from "./support/engine-vs-redis.ts";
 import { runScript } from "./support/reply-order.ts";
@@ -318,25 +318,7 @@ describe("list writes: persistence and rollback", () => {
   ];
 
   it("survives a restart, command by command and as one batch", () => {
-    for (const oneBatch of [false, true]) {
-      const h = new Harness({ persist: true });
-      if (oneBatch)
-        h.batch(
-          "redis",
-          STEPS.map((argv) => ({ argv })),
-        );
-      else {
-        for (const argv of STEPS) {
-          h.run("redis", ...argv);
-          const before = dump(h.engine);
-          h.restart();
-          expect(dump(h.engine), argv.join(" ")).toEqual(before);
-        }
-      }
-      const before = dump(h.engine);
-      h.restart();
-      expect(dump(h.engine)).toEqual(before);
-    }
+    expectSurvivesRestart(STEPS, { eachStep: true });
   });
 
   it("changes nothing when refused for memory", () => {

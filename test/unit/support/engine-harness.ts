@@ -133,3 +133,34 @@ export function checkInvariants(engine: Engine): void {
   if (usage !== store.usage) throw new Error(`usage ${store.usage} != ${usage}`);
   if (ttl !== store.ttlCount) throw new Error(`ttlCount ${store.ttlCount} != ${ttl}`);
 }
+
+/**
+ * Runs `steps` (Redis command lines) on a persisted engine, command by command (restarting after
+ * each when `eachStep`) and then as one batch, and expects every restart to reproduce the state.
+ */
+export function expectSurvivesRestart(steps: readonly string[][], opts: { eachStep?: boolean } = {}): void {
+  for (const oneBatch of [false, true]) {
+    const h = new Harness({ persist: true });
+    if (oneBatch) h.batch("redis", steps.map((argv) => ({ argv })));
+    else {
+      for (const argv of steps) {
+        h.run("redis", ...argv);
+        if (!opts.eachStep) continue;
+        const before = dump(h.engine);
+        h.restart();
+        if (JSON.stringify(dump(h.engine), replacer) !== JSON.stringify(before, replacer)) {
+          throw new Error(`state changed by a restart after ${argv.join(" ")}`);
+        }
+      }
+    }
+    const before = dump(h.engine);
+    h.restart();
+    if (JSON.stringify(dump(h.engine), replacer) !== JSON.stringify(before, replacer)) {
+      throw new Error(`state changed by a restart (${oneBatch ? "one batch" : "command by command"})`);
+    }
+  }
+}
+
+function replacer(_k: string, v: unknown): unknown {
+  return typeof v === "bigint" ? `${v}n` : Object.is(v, -0) ? "-0" : v;
+}
