@@ -3,6 +3,7 @@
 // small encodings — so the cursor is validated and otherwise ignored, and COUNT is only checked.
 
 import { isBinary } from "../bytes.ts";
+import { optionName } from "./redis-args.ts";
 import { Errors } from "../errors.ts";
 import { compileGlob } from "../glob.ts";
 import type { GlobMatcher } from "../glob.ts";
@@ -57,16 +58,6 @@ export function parseScanOptions(argv: readonly string[], from: number): GlobMat
   }
   return match;
 }
-
-/** An option word as Redis's strcasecmp sees it: up to a NUL byte, only A-Z folded (C locale). */
-function optionName(s: string): string {
-  const nul = s.indexOf("\0");
-  // In the binary form chars after the mark are bytes; only an ASCII prefix can name an option.
-  const c = s.slice(isBinary(s) ? 1 : 0, nul < 0 ? s.length : nul);
-  return c.replace(/[A-Z]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) | ASCII_LOWER_BIT));
-}
-
-const ASCII_LOWER_BIT = 0x20;
 
 /** The final (and only) page of a scan: `*2` [cursor "0", items]. */
 export function scanReply(items: readonly Reply[]): Reply {
