@@ -58,7 +58,9 @@ export default defineConfig({
               bindings: {
                 AUTH_TOKEN: "full-token",
                 AUTH_TOKEN_READONLY: "ro-token",
-                NAMESPACE_TOKENS: JSON.stringify({ team: { full: "team-token", readonly: "team-ro" } }),
+                NAMESPACE_TOKENS: JSON.stringify({
+                  team: { full: "team-token", readonly: "team-ro" },
+                }),
               },
             },
           }),

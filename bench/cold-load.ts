@@ -20,7 +20,11 @@ const bulk = (s: string) => `$${Buffer.byteLength(s)}\r\n${s}\r\n`;
 async function fill(url: URL): Promise<void> {
   const ws = new WebSocket(`ws://${url.host}/db/cold/resp`);
   await new Promise((r) => ws.once("open", r));
-  const send = (msg: string) => new Promise<void>((resolve) => { ws.once("message", () => resolve()); ws.send(msg); });
+  const send = (msg: string) =>
+    new Promise<void>((resolve) => {
+      ws.once("message", () => resolve());
+      ws.send(msg);
+    });
   // A mix of types: strings, counters, hashes, sets and lists (one fifth each).
   for (let i = 0; i < KEYS; i += 1000) {
     let msg = "";
@@ -28,7 +32,15 @@ async function fill(url: URL): Promise<void> {
       const k = `k:${j}`;
       const kind = j % 5;
       const argv =
-        kind === 0 ? ["SET", k, `value-${j}`] : kind === 1 ? ["INCRBY", k, String(j)] : kind === 2 ? ["HSET", k, "f", "v", "g", "w"] : kind === 3 ? ["SADD", k, "a", "b", "c"] : ["RPUSH", k, "x", "y"];
+        kind === 0
+          ? ["SET", k, `value-${j}`]
+          : kind === 1
+            ? ["INCRBY", k, String(j)]
+            : kind === 2
+              ? ["HSET", k, "f", "v", "g", "w"]
+              : kind === 3
+                ? ["SADD", k, "a", "b", "c"]
+                : ["RPUSH", k, "x", "y"];
       msg += `*${argv.length}\r\n${argv.map(bulk).join("")}`;
     }
     await send(msg);
@@ -48,7 +60,9 @@ try {
   let w = await startLocalWorker({ port: 0, persistTo: state, vars });
   const t0 = performance.now();
   await fill(w.url);
-  console.log(`filled ${KEYS} keys (mixed types) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `filled ${KEYS} keys (mixed types) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
   await w.dispose();
   const rows: string[] = [];
   for (let run = 1; run <= 3; run++) {

@@ -32,7 +32,12 @@ function time(fn: () => void): number {
 
 const keys = Array.from({ length: KEYS }, (_, i) => `key:${i}`);
 
-function benchEngine(persist: boolean): { set: number; get: number; engine: Engine; db: DatabaseSync | null } {
+function benchEngine(persist: boolean): {
+  set: number;
+  get: number;
+  engine: Engine;
+  db: DatabaseSync | null;
+} {
   const db = persist ? new DatabaseSync(":memory:") : null;
   const p = db ? new Persistence(nodeSqlStorage(db) as unknown as SqlStorage) : null;
   const engine = new Engine(COMMANDS, "bench", {}, NULL_HOST);
@@ -73,14 +78,22 @@ const mem = benchEngine(false);
 const dur = benchEngine(true);
 
 const loadEngine = new Engine(COMMANDS, "bench", {}, NULL_HOST);
-const loadMs = time(() => new Persistence(nodeSqlStorage(dur.db!) as unknown as SqlStorage).load(loadEngine));
+const loadMs = time(() =>
+  new Persistence(nodeSqlStorage(dur.db!) as unknown as SqlStorage).load(loadEngine),
+);
 
 const row = (name: string, r: { set: number; get: number }) =>
   `| ${name.padEnd(40)} | ${String(r.set).padStart(10)} | ${String(r.get).padStart(10)} | ${(r.set / map.set).toFixed(3).padStart(8)} | ${(r.get / map.get).toFixed(3).padStart(8)} |`;
 
-console.log(`engine benchmark: ${OPS} ops over ${KEYS} keys, ${VALUE.length}-byte values, one command per batch (node ${process.version})`);
-console.log("| path                                     |    SET/s   |    GET/s   | SET/Map  | GET/Map  |");
-console.log("|------------------------------------------|-----------:|-----------:|---------:|---------:|");
+console.log(
+  `engine benchmark: ${OPS} ops over ${KEYS} keys, ${VALUE.length}-byte values, one command per batch (node ${process.version})`,
+);
+console.log(
+  "| path                                     |    SET/s   |    GET/s   | SET/Map  | GET/Map  |",
+);
+console.log(
+  "|------------------------------------------|-----------:|-----------:|---------:|---------:|",
+);
 console.log(row("bare Map (reference)", map));
 console.log(row("engine (dispatch, LRU, usage, replies)", mem));
 console.log(row("engine + SQLite write-through per batch", dur));

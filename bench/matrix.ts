@@ -21,7 +21,8 @@ const VALUE_BYTES = 16;
  * change a row (SQLite skips work when an upsert leaves a row as it was, which would flatter the
  * floor's "one SQLite row per SET").
  */
-const value = (c: number, n: number, i: number) => `${c}.${n}.${i}.`.padEnd(VALUE_BYTES, "x").slice(0, VALUE_BYTES);
+const value = (c: number, n: number, i: number) =>
+  `${c}.${n}.${i}.`.padEnd(VALUE_BYTES, "x").slice(0, VALUE_BYTES);
 /** Issue 8: every door at least this share of the floor with the same persistence work. */
 export const FLOOR_RATIO_TARGET = 0.8;
 /** Issue 8: Upstash /pipeline with 100 commands per request, commands per second. */

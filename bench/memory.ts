@@ -39,9 +39,21 @@ const now = Date.now();
 
 /** Heap after holding the KEYS strings alone, in a Map, or in the engine (each in its own process). */
 function heapOf(mode: string): number {
-  const out = execFileSync(process.execPath, ["--expose-gc", "--no-warnings", fileURLToPath(import.meta.url), "--measure", mode, "--keys", String(KEYS)], {
-    encoding: "utf8",
-  });
+  const out = execFileSync(
+    process.execPath,
+    [
+      "--expose-gc",
+      "--no-warnings",
+      fileURLToPath(import.meta.url),
+      "--measure",
+      mode,
+      "--keys",
+      String(KEYS),
+    ],
+    {
+      encoding: "utf8",
+    },
+  );
   return Number(out.trim());
 }
 
@@ -65,10 +77,14 @@ const strings = heapOf("strings");
 const mapPerKey = (heapOf("map") - strings) / KEYS;
 const perKey = (heapOf("engine") - strings) / KEYS;
 
-console.log(`memory: ${KEYS} keys, ${(payload / KEYS).toFixed(1)} bytes of key+value each (node ${process.version})`);
+console.log(
+  `memory: ${KEYS} keys, ${(payload / KEYS).toFixed(1)} bytes of key+value each (node ${process.version})`,
+);
 console.log("| store | bytes per key beyond key and value |");
 console.log("|---|--:|");
-console.log(`| bare Map<string,string> in Node (reference; Node has no pointer compression) | ${mapPerKey.toFixed(1)} |`);
+console.log(
+  `| bare Map<string,string> in Node (reference; Node has no pointer compression) | ${mapPerKey.toFixed(1)} |`,
+);
 console.log(`| engine in Node (entry, LRU links, creation order) | ${perKey.toFixed(1)} |`);
 // Fewer keys inside workerd: the heap snapshot that forces the collection grows with them.
 const RUNTIME_KEYS = Math.min(KEYS, 100_000);
@@ -103,7 +119,13 @@ async function isolateHeap(port: number): Promise<number> {
       if (m.id === 3) resolve(m.result.usedSize);
     });
     ws.send(JSON.stringify({ id: 1, method: "HeapProfiler.enable" }));
-    ws.send(JSON.stringify({ id: 2, method: "HeapProfiler.takeHeapSnapshot", params: { reportProgress: false } }));
+    ws.send(
+      JSON.stringify({
+        id: 2,
+        method: "HeapProfiler.takeHeapSnapshot",
+        params: { reportProgress: false },
+      }),
+    );
     ws.send(JSON.stringify({ id: 3, method: "Runtime.getHeapUsage" }));
   });
   ws.close();
@@ -113,7 +135,12 @@ async function isolateHeap(port: number): Promise<number> {
 /** Bytes per key beyond key+value inside workerd: isolate heap before and after loading keys through a door. */
 async function runtimeBytesPerKey(n: number): Promise<number> {
   const INSPECTOR_PORT = 29229;
-  const w = await startLocalWorker({ port: 0, persistTo: false, vars: { ALLOW_ANONYMOUS: "true" }, inspectorPort: INSPECTOR_PORT });
+  const w = await startLocalWorker({
+    port: 0,
+    persistTo: false,
+    vars: { ALLOW_ANONYMOUS: "true" },
+    inspectorPort: INSPECTOR_PORT,
+  });
   try {
     const ws = new WebSocket(`ws://${w.url.host}/db/mem/resp`);
     await new Promise((r) => ws.addEventListener("open", r));
@@ -127,7 +154,8 @@ async function runtimeBytesPerKey(n: number): Promise<number> {
     const BATCH = 1000;
     for (let i = 0; i < n; i += BATCH) {
       let msg = "";
-      for (let j = i; j < Math.min(n, i + BATCH); j++) msg += `*3\r\n$3\r\nSET\r\n$${keys[j]!.length}\r\n${keys[j]}\r\n$${values[j]!.length}\r\n${values[j]}\r\n`;
+      for (let j = i; j < Math.min(n, i + BATCH); j++)
+        msg += `*3\r\n$3\r\nSET\r\n$${keys[j]!.length}\r\n${keys[j]}\r\n$${values[j]!.length}\r\n${values[j]}\r\n`;
       await send(msg);
     }
     const after = await isolateHeap(INSPECTOR_PORT);
@@ -140,7 +168,11 @@ async function runtimeBytesPerKey(n: number): Promise<number> {
 
 /** SET/s through the WebSocket door (one command per message) with `storeKeys` keys in the object. */
 async function doorSetRate(storeKeys: number): Promise<number> {
-  const w = await startLocalWorker({ port: 0, persistTo: false, vars: { ALLOW_ANONYMOUS: "true" } });
+  const w = await startLocalWorker({
+    port: 0,
+    persistTo: false,
+    vars: { ALLOW_ANONYMOUS: "true" },
+  });
   try {
     const ws = new WebSocket(`ws://${w.url.host}/db/cost/resp`);
     await new Promise((r) => ws.addEventListener("open", r));
@@ -149,7 +181,8 @@ async function doorSetRate(storeKeys: number): Promise<number> {
         ws.addEventListener("message", () => resolve(), { once: true });
         ws.send(msg);
       });
-    const set = (j: number) => `*3\r\n$3\r\nSET\r\n$${keys[j]!.length}\r\n${keys[j]}\r\n$${values[j]!.length}\r\n${values[j]}\r\n`;
+    const set = (j: number) =>
+      `*3\r\n$3\r\nSET\r\n$${keys[j]!.length}\r\n${keys[j]}\r\n$${values[j]!.length}\r\n${values[j]}\r\n`;
     for (let i = 0; i < storeKeys; i += 1000) {
       let msg = "";
       for (let j = i; j < Math.min(storeKeys, i + 1000); j++) msg += set(j);
@@ -180,12 +213,18 @@ function setRate(storeKeys: number, persist: boolean): number {
   const e = new Engine(COMMANDS, "bench", {}, NULL_HOST);
   const db = persist ? new DatabaseSync(":memory:") : null;
   const p = db ? new Persistence(nodeSqlStorage(db) as unknown as SqlStorage) : null;
-  for (let i = 0; i < storeKeys; i++) e.run("redis", conn, [{ argv: ["SET", keys[i]!, values[i]!] }], now);
+  for (let i = 0; i < storeKeys; i++)
+    e.run("redis", conn, [{ argv: ["SET", keys[i]!, values[i]!] }], now);
   p?.flush(e);
   const OPS = 200_000;
   const t0 = performance.now();
   for (let i = 0; i < OPS; i++) {
-    e.run("redis", conn, [{ argv: ["SET", keys[(i * 7919) % storeKeys]!, values[i % KEYS]!] }], now);
+    e.run(
+      "redis",
+      conn,
+      [{ argv: ["SET", keys[(i * 7919) % storeKeys]!, values[i % KEYS]!] }],
+      now,
+    );
     p?.flush(e);
   }
   return Math.round(OPS / ((performance.now() - t0) / 1000));
@@ -195,9 +234,15 @@ console.log("");
 console.log("| SET cost | 1k keys in store | 1M keys in store | change |");
 console.log("|---|--:|--:|--:|");
 const row = (name: string, small: number, large: number) =>
-  console.log(`| ${name} | ${small} | ${large} | ${(((large - small) / small) * 100).toFixed(1)} % |`);
+  console.log(
+    `| ${name} | ${small} | ${large} | ${(((large - small) / small) * 100).toFixed(1)} % |`,
+  );
 mapSetRate(1000);
-row("bare Map.set, random keys (reference: CPU cache effects alone)", mapSetRate(1000), mapSetRate(Math.min(KEYS, 1_000_000)));
+row(
+  "bare Map.set, random keys (reference: CPU cache effects alone)",
+  mapSetRate(1000),
+  mapSetRate(Math.min(KEYS, 1_000_000)),
+);
 for (const persist of [false, true]) {
   setRate(1000, persist); // warm-up
   const small = setRate(1000, persist);
@@ -212,4 +257,8 @@ for (let run = 0; run < 3; run++) {
   doorRuns.small.push(await doorSetRate(1000));
   doorRuns.large.push(await doorSetRate(Math.min(KEYS, 1_000_000)));
 }
-row("through the Redis WebSocket door, one SET per message (SET/s, median of 3)", median(doorRuns.small), median(doorRuns.large));
+row(
+  "through the Redis WebSocket door, one SET per message (SET/s, median of 3)",
+  median(doorRuns.small),
+  median(doorRuns.large),
+);

@@ -11,7 +11,8 @@ import { httpLoad, wsLoad } from "./lib/load.ts";
 import type { LoadOptions } from "./lib/load.ts";
 
 const args = process.argv.slice(2);
-const opt = (name: string, def: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1]! : def);
+const opt = (name: string, def: string) =>
+  args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1]! : def;
 const door = args[0] && !args[0].startsWith("--") ? args[0] : "resp";
 const depth = Number(opt("depth", "16"));
 const op = opt("op", "GET");
@@ -25,20 +26,39 @@ const bulk = (a: string) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`;
 const command = (i: number, n: number) => {
   const key = `key:${i % 1000}`;
   const value = `v${n}.${i}`;
-  if (door === "resp") return op === "SET" ? `*3\r\n${bulk("SET")}${bulk(key)}${bulk(value)}` : `*2\r\n${bulk("GET")}${bulk(key)}`;
+  if (door === "resp")
+    return op === "SET"
+      ? `*3\r\n${bulk("SET")}${bulk(key)}${bulk(value)}`
+      : `*2\r\n${bulk("GET")}${bulk(key)}`;
   return op === "SET" ? `SET ${key} ${value}\n` : `GET ${key}\n`;
 };
 const request = (c: number, n: number) =>
   door === "lightredis"
-    ? JSON.stringify(op === "SET" ? { cmd: "set", key: `key:${(c * 31 + n) % 1000}`, value: `v${c}.${n}` } : { cmd: "get", key: `key:${n % 1000}` })
+    ? JSON.stringify(
+        op === "SET"
+          ? { cmd: "set", key: `key:${(c * 31 + n) % 1000}`, value: `v${c}.${n}` }
+          : { cmd: "get", key: `key:${n % 1000}` },
+      )
     : Array.from({ length: depth }, (_, i) => command(c * depth + i, n)).join("");
 
-const w = await startLocalWorker({ port: 0, persistTo: false, vars: { ALLOW_ANONYMOUS: "true" }, inspectorPort: INSPECTOR_PORT });
+const w = await startLocalWorker({
+  port: 0,
+  persistTo: false,
+  vars: { ALLOW_ANONYMOUS: "true" },
+  inspectorPort: INSPECTOR_PORT,
+});
 try {
   const url = `ws://${w.url.host}/${door}`;
   const load = (secs: number) => {
-    const o: LoadOptions = { connections: conns, seconds: secs, depth: door === "lightredis" ? 1 : depth, request };
-    return door === "lightredis" ? httpLoad(w.url.href, { ...o, contentType: "application/json" }) : wsLoad(url, o);
+    const o: LoadOptions = {
+      connections: conns,
+      seconds: secs,
+      depth: door === "lightredis" ? 1 : depth,
+      request,
+    };
+    return door === "lightredis"
+      ? httpLoad(w.url.href, { ...o, contentType: "application/json" })
+      : wsLoad(url, o);
   };
   await load(1); // warm-up
   const insp = new WebSocket(`ws://127.0.0.1:${INSPECTOR_PORT}/core:user:blink-edge`);
@@ -60,7 +80,12 @@ try {
   await call("Profiler.setSamplingInterval", { interval: SAMPLING_US });
   await call("Profiler.start");
   const r = await load(seconds);
-  const { profile } = (await call("Profiler.stop")) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[] } };
+  const { profile } = (await call("Profiler.stop")) as {
+    profile: {
+      nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+      samples: number[];
+    };
+  };
   insp.close();
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<string, number>();
@@ -69,7 +94,9 @@ try {
     const name = `${f.functionName || "(anonymous)"} ${f.url.split("/").pop()}:${f.lineNumber}`;
     self.set(name, (self.get(name) ?? 0) + 1);
   }
-  console.log(`${door} ${op} × ${depth} per message, ${conns} connection(s): ${r.rate} cmd/s; self time by function:`);
+  console.log(
+    `${door} ${op} × ${depth} per message, ${conns} connection(s): ${r.rate} cmd/s; self time by function:`,
+  );
   for (const [name, n] of [...self].sort((a, b) => b[1] - a[1]).slice(0, TOP)) {
     console.log(`${((n / profile.samples.length) * 100).toFixed(1).padStart(5)} %  ${name}`);
   }

@@ -39,7 +39,8 @@ interface Cell {
 
 const ALL_CELLS: Cell[] = [];
 for (const door of ["ws-redis", "http-upstash"] as const) {
-  for (const depth of [1, DEPTH]) for (const op of ["SET", "GET"] as Op[]) ALL_CELLS.push({ door, op, depth });
+  for (const depth of [1, DEPTH])
+    for (const op of ["SET", "GET"] as Op[]) ALL_CELLS.push({ door, op, depth });
   ALL_CELLS.push({ door, op: "MGET16", depth: 1 });
 }
 const cellId = (c: Cell) => `${c.door}/${c.op}/${c.depth}`;
@@ -53,18 +54,31 @@ const respOf = (argv: string[]) => `*${argv.length}\r\n${argv.map(bulk).join("")
 
 /** The argument vectors of request n of connection c. */
 function commands(cell: Cell, c: number, n: number): string[][] {
-  if (cell.op === "MGET16") return [["MGET", ...Array.from({ length: DEPTH }, (_, i) => key(c, n, i))]];
-  return Array.from({ length: cell.depth }, (_, i) => (cell.op === "SET" ? ["SET", key(c, n, i), VALUE] : ["GET", key(c, n, i)]));
+  if (cell.op === "MGET16")
+    return [["MGET", ...Array.from({ length: DEPTH }, (_, i) => key(c, n, i))]];
+  return Array.from({ length: cell.depth }, (_, i) =>
+    cell.op === "SET" ? ["SET", key(c, n, i), VALUE] : ["GET", key(c, n, i)],
+  );
 }
 
 function check(reply: string): void {
-  if (reply.startsWith("-") || reply.includes('"error"')) throw new Error(`error reply: ${reply.slice(0, 200)}`);
+  if (reply.startsWith("-") || reply.includes('"error"'))
+    throw new Error(`error reply: ${reply.slice(0, 200)}`);
 }
 
 function run(base: URL, cell: Cell): Promise<LoadResult> {
-  const load = (request: LoadOptions["request"]): LoadOptions => ({ connections: CONNS, seconds: SECONDS, depth: cell.depth, request, check });
+  const load = (request: LoadOptions["request"]): LoadOptions => ({
+    connections: CONNS,
+    seconds: SECONDS,
+    depth: cell.depth,
+    request,
+    check,
+  });
   if (cell.door === "ws-redis") {
-    return wsLoad(`ws://${base.host}/resp`, load((c, n) => commands(cell, c, n).map(respOf).join("")));
+    return wsLoad(
+      `ws://${base.host}/resp`,
+      load((c, n) => commands(cell, c, n).map(respOf).join("")),
+    );
   }
   const batch = cell.depth > 1;
   return httpLoad(new URL(batch ? "/pipeline" : "/", base).href, {
@@ -81,7 +95,11 @@ async function main(): Promise<void> {
   const rows: string[] = [];
   for (const shards of SHARD_COUNTS) {
     // SHARD_WS_CALLS=0: a benchmark socket makes far more shard calls than the default budget.
-    const worker = await startLocalWorker({ port: 0, persistTo: false, vars: { ALLOW_ANONYMOUS: "true", SHARDS: String(shards), SHARD_WS_CALLS: "0" } });
+    const worker = await startLocalWorker({
+      port: 0,
+      persistTo: false,
+      vars: { ALLOW_ANONYMOUS: "true", SHARDS: String(shards), SHARD_WS_CALLS: "0" },
+    });
     try {
       // Every key exists, so GET and MGET read values.
       const preload = await fetch(new URL("/pipeline", worker.url), {

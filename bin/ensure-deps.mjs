@@ -13,6 +13,9 @@ if (!existsSync(join(root, "node_modules", ".package-lock.json"))) {
   process.stderr.write("blink-edge: first run: installing dependencies (npm install)...\n");
   // npm ci refuses this lock file on machines whose registry lacks other platforms' workerd
   // packages; npm install honours the lock file (see .ci/run).
-  const r = spawnSync("npm", ["install", "--no-audit", "--no-fund"], { cwd: root, stdio: "inherit" });
+  const r = spawnSync("npm", ["install", "--no-audit", "--no-fund"], {
+    cwd: root,
+    stdio: "inherit",
+  });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }

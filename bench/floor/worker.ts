@@ -16,7 +16,9 @@ export class FloorObject extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID");
+    ctx.storage.sql.exec(
+      "CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID",
+    );
   }
 
   /** Runs lines "SET k v" / "GET k"; one reply line each. */
@@ -31,7 +33,12 @@ export class FloorObject extends DurableObject<Env> {
         const k = line.slice(a + 1, b);
         const v = line.slice(b + 1);
         this.map.set(k, v);
-        if (sql) this.ctx.storage.sql.exec("INSERT INTO kv (k, v) VALUES (?, ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v", k, v);
+        if (sql)
+          this.ctx.storage.sql.exec(
+            "INSERT INTO kv (k, v) VALUES (?, ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v",
+            k,
+            v,
+          );
         out += "OK\n";
       } else {
         const v = this.map.get(line.slice(a + 1));
@@ -53,7 +60,9 @@ export class FloorObject extends DurableObject<Env> {
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     const sql = this.ctx.getTags(ws)[0] === "sql";
-    ws.send(this.run(typeof message === "string" ? message : new TextDecoder().decode(message), sql));
+    ws.send(
+      this.run(typeof message === "string" ? message : new TextDecoder().decode(message), sql),
+    );
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {

@@ -16,7 +16,8 @@ const CONNECTIONS = 50;
 const KEYS = 1000;
 const VALUE = "x".repeat(16);
 /** A value different on every write (an unchanged row would let SQLite skip the write). */
-const fresh = (c: number, n: number, i: number) => `${c}.${n}.${i}.`.padEnd(VALUE.length, "x").slice(0, VALUE.length);
+const fresh = (c: number, n: number, i: number) =>
+  `${c}.${n}.${i}.`.padEnd(VALUE.length, "x").slice(0, VALUE.length);
 const DEPTHS = [1, 16] as const;
 const OPS = ["SET", "GET"] as const;
 /** Share of the original's rate to reach with one command in flight. */

@@ -11,7 +11,13 @@ import type { Store } from "./store.ts";
 /** Creates an empty collection; the caller adds a member in the same command. */
 export function createCollection(store: Store, key: string, type: ValueType): Entry {
   const value =
-    type === "set" ? new Set<string>() : type === "hash" ? new Map<string, string>() : type === "list" ? new Deque() : new SortedSet();
+    type === "set"
+      ? new Set<string>()
+      : type === "hash"
+        ? new Map<string, string>()
+        : type === "list"
+          ? new Deque()
+          : new SortedSet();
   return store.create(key, type, value, 0);
 }
 
@@ -60,7 +66,10 @@ export function hashPut(store: Store, e: Entry, f: string, v: string): boolean {
   store.noteChange(e);
   h.set(f, v);
   store.changes.member(e.key, f);
-  store.resize(e, old === undefined ? byteLength(f) + byteLength(v) : byteLength(v) - byteLength(old));
+  store.resize(
+    e,
+    old === undefined ? byteLength(f) + byteLength(v) : byteLength(v) - byteLength(old),
+  );
   store.onUndo(() => (old === undefined ? h.delete(f) : h.set(f, old)));
   return old === undefined;
 }

@@ -39,7 +39,11 @@ export interface Ctx {
   readonly now: number;
 }
 
-export type Handler = (ctx: Ctx, argv: readonly string[], typed?: readonly (TypedArg | undefined)[]) => Reply;
+export type Handler = (
+  ctx: Ctx,
+  argv: readonly string[],
+  typed?: readonly (TypedArg | undefined)[],
+) => Reply;
 
 /** Which arguments are keys: first index, last index (negative counts from the end), step. */
 export type KeySpec = readonly [first: number, last: number, step: number];
@@ -53,7 +57,13 @@ export interface CommandSpec {
 }
 
 /** Defines a command; `flags` is a string of letters from "rwacnix". */
-export function command(name: string, arity: number, flags: string, keys: KeySpec | null, run: Handler): CommandSpec {
+export function command(
+  name: string,
+  arity: number,
+  flags: string,
+  keys: KeySpec | null,
+  run: Handler,
+): CommandSpec {
   let bits = 0;
   for (const c of flags) {
     const b = FLAG_LETTERS[c];

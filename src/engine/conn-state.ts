@@ -31,7 +31,10 @@ export interface ConnState {
 }
 
 /** A fresh connection context. */
-export function newConn(id: number, opts: { authed: boolean; readonly: boolean; addr?: string; now?: number }): ConnState {
+export function newConn(
+  id: number,
+  opts: { authed: boolean; readonly: boolean; addr?: string; now?: number },
+): ConnState {
   const now = opts.now ?? Date.now();
   return {
     id,

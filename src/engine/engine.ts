@@ -215,7 +215,8 @@ export class Engine {
     const keys = keyIndexes(spec, argv.length);
     for (const i of keys) {
       const k = argv[i]!;
-      if (k.length > KEY_MAX_BYTES / 4 && byteLength(k) > KEY_MAX_BYTES) return Errors.keyTooLarge();
+      if (k.length > KEY_MAX_BYTES / 4 && byteLength(k) > KEY_MAX_BYTES)
+        return Errors.keyTooLarge();
     }
     if (spec.flags & Flag.WRITE) {
       for (let i = 1; i < argv.length; i++) {
@@ -238,7 +239,9 @@ function execAbort(conn: ConnState, reason: string): ErrorReply {
   conn.multiFailed = false;
   conn.watch = null;
   const why = reason.startsWith("ERR ") ? reason.slice(4) : reason;
-  return R.error(new CommandError("EXECABORT", `EXECABORT Transaction discarded because of: ${why}`));
+  return R.error(
+    new CommandError("EXECABORT", `EXECABORT Transaction discarded because of: ${why}`),
+  );
 }
 
 /** Redis's unknown-command text (spec §10.2 step 1). */

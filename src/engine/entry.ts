@@ -111,7 +111,7 @@ export class RecencyList {
 
   /** Least recently used entries first. */
   *oldestFirst(): Generator<Entry> {
-    for (let e = this.head.next!; e !== this.head; ) {
+    for (let e = this.head.next!; e !== this.head;) {
       const next = e.next!;
       yield e;
       e = next;

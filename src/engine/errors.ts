@@ -33,7 +33,10 @@ const err = (text: string) => new CommandError("ERR", text);
 
 export const Errors = {
   wrongType: () =>
-    new CommandError("WRONGTYPE", "WRONGTYPE Operation against a key holding the wrong kind of value"),
+    new CommandError(
+      "WRONGTYPE",
+      "WRONGTYPE Operation against a key holding the wrong kind of value",
+    ),
   notInteger: () => err("ERR value is not an integer or out of range"),
   notFloat: () => err("ERR value is not a valid float"),
   overflow: () => err("ERR increment or decrement would overflow"),

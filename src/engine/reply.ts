@@ -46,7 +46,9 @@ export const R = {
   ONE: SMALL_INTS[1]!,
   status: (v: string): Reply => ({ k: "status", v }),
   int: (v: number | bigint): Reply =>
-    typeof v === "number" && v >= 0 && v < 256 && Number.isInteger(v) ? SMALL_INTS[v]! : { k: "int", v },
+    typeof v === "number" && v >= 0 && v < 256 && Number.isInteger(v)
+      ? SMALL_INTS[v]!
+      : { k: "int", v },
   bulk: (v: string): Reply => ({ k: "bulk", v }),
   bulkOrNil: (v: string | undefined): Reply => (v === undefined ? R.NIL : { k: "bulk", v }),
   array: (v: readonly Reply[]): Reply => ({ k: "array", v }),

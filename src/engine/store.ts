@@ -144,7 +144,13 @@ export class Store {
   }
 
   /** Replaces an entry's value (any type); clears the TTL unless `keepTtl`. */
-  replace<T extends ValueType>(e: Entry, type: T, value: ValueOf[T], size: number, keepTtl = false): void {
+  replace<T extends ValueType>(
+    e: Entry,
+    type: T,
+    value: ValueOf[T],
+    size: number,
+    keepTtl = false,
+  ): void {
     this.noteChange(e);
     if (isCollection(e.type)) this.changes.rewrite(e.key, e.type);
     else if (isCollection(type)) this.changes.rewrite(e.key, type);
@@ -157,7 +163,13 @@ export class Store {
   }
 
   /** Writes a key: replaces it if present, creates it otherwise. */
-  put<T extends ValueType>(key: string, type: T, value: ValueOf[T], size: number, keepTtl = false): Entry {
+  put<T extends ValueType>(
+    key: string,
+    type: T,
+    value: ValueOf[T],
+    size: number,
+    keepTtl = false,
+  ): Entry {
     const e = this.map.get(key);
     if (e) {
       this.replace(e, type, value, size, keepTtl);

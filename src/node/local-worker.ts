@@ -63,7 +63,11 @@ export function bundleWorker(entry = join(ROOT, "src/worker/index.ts")): Promise
 /** Starts the blink-edge Worker (wrangler.toml) on Miniflare; resolves once it is listening. */
 export function startLocalWorker(opts: LocalWorkerOptions = {}): Promise<LocalWorker> {
   const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml"));
-  return startWorkerScript(join(ROOT, "src/worker/index.ts"), workerOptions as Record<string, unknown>, opts);
+  return startWorkerScript(
+    join(ROOT, "src/worker/index.ts"),
+    workerOptions as Record<string, unknown>,
+    opts,
+  );
 }
 
 /** Starts any Worker entry on Miniflare with the given (wrangler-style) worker options. */

@@ -6,10 +6,14 @@ import type { DatabaseSync, StatementSync } from "node:sqlite";
 type Binding = string | number | bigint | null | ArrayBuffer | Uint8Array;
 
 const toSql = (v: Binding) => (v instanceof ArrayBuffer ? new Uint8Array(v) : v);
-const fromSql = (v: unknown) => (v instanceof Uint8Array ? v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) : v);
+const fromSql = (v: unknown) =>
+  v instanceof Uint8Array ? v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength) : v;
 
 export interface NodeSqlStorage {
-  exec(query: string, ...bindings: Binding[]): { raw(): Iterator<unknown[]> & Iterable<unknown[]>; toArray(): Record<string, unknown>[] };
+  exec(
+    query: string,
+    ...bindings: Binding[]
+  ): { raw(): Iterator<unknown[]> & Iterable<unknown[]>; toArray(): Record<string, unknown>[] };
   /** Rows changed by writes so far. */
   rowsWritten: number;
 }

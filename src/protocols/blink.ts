@@ -27,7 +27,9 @@ export function isBlinkSpace(c: number): boolean {
 const VERBS = new Set(["GET", "SET", "DELETE", "DEL", "USAGE", "STATS", "QUIT"]);
 const fatalUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
-const blinkError = (text: string): BatchItem => ({ reply: R.error(new CommandError("ERR", `ERR ${text}`)) });
+const blinkError = (text: string): BatchItem => ({
+  reply: R.error(new CommandError("ERR", `ERR ${text}`)),
+});
 const UNKNOWN = blinkError("unknown command");
 
 /** Why parsing stopped early, and the error line to send before closing (if any). */
@@ -102,7 +104,10 @@ export function parseBlink(input: Uint8Array | string, opts: BlinkParseOptions):
     const last = nl < 0;
     if (last) nl = total;
     if (opts.maxCommands !== undefined && items.length >= opts.maxCommands) {
-      return { items, stop: { kind: "error", line: "ERROR too many commands in one request (max 1000)\n" } };
+      return {
+        items,
+        stop: { kind: "error", line: "ERROR too many commands in one request (max 1000)\n" },
+      };
     }
     let line: string;
     if (isText) {

@@ -33,7 +33,12 @@ export type ImportRecord = ImportValue & {
 // ---- writing (spec §13.4) -------------------------------------------------------------------
 
 /** Header line: `{"format":"blink-edge-export","version":1,…}` with its `\n`. */
-export function headerLine(namespace: string, snapshotSeq: number, snapshotAt: number, keys: number): string {
+export function headerLine(
+  namespace: string,
+  snapshotSeq: number,
+  snapshotAt: number,
+  keys: number,
+): string {
   return (
     `{"format":"${EXPORT_FORMAT}","version":${EXPORT_VERSION},"namespace":${JSON.stringify(namespace)},` +
     `"snapshot_seq":${snapshotSeq},"snapshot_at":${snapshotAt},"keys":${keys}}\n`
@@ -86,7 +91,12 @@ export function scoreJson(score: number): string {
 }
 
 /** One element of a collection record's value array. */
-export function elementJson(type: "set" | "hash" | "list" | "zset", a: string, b: string | number | null, base64: boolean): string {
+export function elementJson(
+  type: "set" | "hash" | "list" | "zset",
+  a: string,
+  b: string | number | null,
+  base64: boolean,
+): string {
   if (type === "hash") return `[${bytesJson(a, base64)},${bytesJson(b as string, base64)}]`;
   if (type === "zset") return `[${bytesJson(a, base64)},${scoreJson(b as number)}]`;
   return bytesJson(a, base64);
@@ -105,7 +115,8 @@ export interface ImportLimits {
 
 /** Checks a key's size. */
 export function checkKey(key: string, limits: ImportLimits): void {
-  if (byteLength(key) > limits.keyMax) throw new RecordError(`key too large (max ${limits.keyMax} bytes)`);
+  if (byteLength(key) > limits.keyMax)
+    throw new RecordError(`key too large (max ${limits.keyMax} bytes)`);
 }
 
 /** Checks one value byte string's size and returns its length. */
@@ -125,7 +136,10 @@ export function jsonDepth(v: JsonValue): number {
 }
 
 /** Builds a set record's members: first occurrence kept, as SADD would. */
-export function dedupeSet(members: Iterable<string>, limits: ImportLimits): { value: string[]; size: number } {
+export function dedupeSet(
+  members: Iterable<string>,
+  limits: ImportLimits,
+): { value: string[]; size: number } {
   const seen = new Set<string>();
   let size = 0;
   for (const m of members) {

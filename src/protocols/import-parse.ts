@@ -6,9 +6,23 @@ import { fromBytes } from "../engine/bytes.ts";
 import type { ValueType } from "../engine/entry.ts";
 import type { JsonObject, JsonValue } from "../engine/json-value.ts";
 import { NESTING_MAX_DEPTH } from "../limits.ts";
-import { EXPORT_FORMAT, EXPORT_VERSION, RecordError, checkKey, checkValue, dedupeSet, jsonDepth } from "./export-format.ts";
+import {
+  EXPORT_FORMAT,
+  EXPORT_VERSION,
+  RecordError,
+  checkKey,
+  checkValue,
+  dedupeSet,
+  jsonDepth,
+} from "./export-format.ts";
 import type { ImportLimits, ImportRecord, ImportValue } from "./export-format.ts";
-import { JsonParseError, dumpsCanonical, parseJson, parseJsonBytes, pyFloatRepr } from "./python-json.ts";
+import {
+  JsonParseError,
+  dumpsCanonical,
+  parseJson,
+  parseJsonBytes,
+  pyFloatRepr,
+} from "./python-json.ts";
 
 export type ImportParse = { ok: true; records: ImportRecord[] } | { ok: false; error: string };
 
@@ -65,7 +79,8 @@ export function parseJsonlImport(body: Uint8Array, limits: ImportLimits): Import
       } else records.push(parseRecord(v, limits));
       seenRecordOrHeader = true;
     } catch (e) {
-      if (e instanceof RecordError) return { ok: false, error: `ERR import line ${n}: ${e.message}` };
+      if (e instanceof RecordError)
+        return { ok: false, error: `ERR import line ${n}: ${e.message}` };
       throw e;
     }
   }
@@ -90,10 +105,13 @@ function firstBadUtf8Line(body: Uint8Array): number {
 }
 
 function checkHeader(h: JsonObject): number | null {
-  if (h.get("format") !== EXPORT_FORMAT) throw new RecordError(`unknown format (expected "${EXPORT_FORMAT}")`);
+  if (h.get("format") !== EXPORT_FORMAT)
+    throw new RecordError(`unknown format (expected "${EXPORT_FORMAT}")`);
   const version = h.get("version");
   if (version !== BigInt(EXPORT_VERSION)) {
-    throw new RecordError(`unsupported version ${JSON.stringify(String(version ?? null))} (expected ${EXPORT_VERSION})`);
+    throw new RecordError(
+      `unsupported version ${JSON.stringify(String(version ?? null))} (expected ${EXPORT_VERSION})`,
+    );
   }
   const keys = h.get("keys");
   return typeof keys === "bigint" ? Number(keys) : null;
@@ -102,15 +120,19 @@ function checkHeader(h: JsonObject): number | null {
 function checkTrailer(t: JsonObject, headerKeys: number | null, records: number): void {
   if (t.get("end") !== true) throw new RecordError('invalid trailer ("end" must be true)');
   const keys = t.get("keys");
-  if (typeof keys !== "bigint" || keys < 0n) throw new RecordError('invalid trailer ("keys" must be a count)');
+  if (typeof keys !== "bigint" || keys < 0n)
+    throw new RecordError('invalid trailer ("keys" must be a count)');
   // With the header in the same body the file is whole: the counts must agree (a cut file fails).
   if (headerKeys !== null && (Number(keys) !== headerKeys || records !== headerKeys)) {
-    throw new RecordError(`the file has ${records} records but its header says ${headerKeys} and its trailer ${keys}`);
+    throw new RecordError(
+      `the file has ${records} records but its header says ${headerKeys} and its trailer ${keys}`,
+    );
   }
 }
 
 function parseRecord(r: JsonObject, limits: ImportLimits): ImportRecord {
-  for (const m of r.keys()) if (!RECORD_MEMBERS.has(m)) throw new RecordError(`unknown member ${JSON.stringify(m)}`);
+  for (const m of r.keys())
+    if (!RECORD_MEMBERS.has(m)) throw new RecordError(`unknown member ${JSON.stringify(m)}`);
   const key = byteStringMember(r, "key", "key_encoding");
   checkKey(key, limits);
   const type = r.get("type");
@@ -121,7 +143,9 @@ function parseRecord(r: JsonObject, limits: ImportLimits): ImportRecord {
   const encoding = r.get("encoding") ?? defaultEncoding(t);
   const allowed = t === "int" ? ["decimal"] : t === "json" ? ["json"] : ["utf8", "base64"];
   if (typeof encoding !== "string" || !allowed.includes(encoding)) {
-    throw new RecordError(`"encoding" of a ${t} must be ${allowed.map((a) => `"${a}"`).join(" or ")}`);
+    throw new RecordError(
+      `"encoding" of a ${t} must be ${allowed.map((a) => `"${a}"`).join(" or ")}`,
+    );
   }
   if (!r.has("value")) throw new RecordError('missing "value"');
   const value = parseValue(t, r.get("value")!, encoding === "base64", limits);
@@ -142,9 +166,11 @@ function expiresAt(v: JsonValue | undefined): number {
 
 function byteStringMember(r: JsonObject, name: string, encName: string): string {
   const v = r.get(name);
-  if (typeof v !== "string") throw new RecordError(v === undefined ? `missing "${name}"` : `"${name}" must be a string`);
+  if (typeof v !== "string")
+    throw new RecordError(v === undefined ? `missing "${name}"` : `"${name}" must be a string`);
   const enc = r.get(encName) ?? "utf8";
-  if (enc !== "utf8" && enc !== "base64") throw new RecordError(`"${encName}" must be "utf8" or "base64"`);
+  if (enc !== "utf8" && enc !== "base64")
+    throw new RecordError(`"${encName}" must be "utf8" or "base64"`);
   return enc === "base64" ? decodeBase64(v, name) : v;
 }
 
@@ -162,7 +188,12 @@ function bytesOf(v: JsonValue | undefined, base64: boolean, what: string): strin
   return base64 ? decodeBase64(v, "value") : v;
 }
 
-function parseValue(t: ValueType, v: JsonValue, base64: boolean, limits: ImportLimits): ImportValue & { size: number } {
+function parseValue(
+  t: ValueType,
+  v: JsonValue,
+  base64: boolean,
+  limits: ImportLimits,
+): ImportValue & { size: number } {
   switch (t) {
     case "string": {
       const s = bytesOf(v, base64, '"value" of a string');
@@ -173,7 +204,8 @@ function parseValue(t: ValueType, v: JsonValue, base64: boolean, limits: ImportL
       return { type: t, value: n, size: n.toString().length };
     }
     case "json": {
-      if (!Array.isArray(v) && !isObject(v)) throw new RecordError('"value" of a json record must be an object or an array');
+      if (!Array.isArray(v) && !isObject(v))
+        throw new RecordError('"value" of a json record must be an object or an array');
       const text = dumpsCanonical(v);
       return { type: t, value: text, size: checkValue(text, limits) };
     }
@@ -189,7 +221,8 @@ function parseValue(t: ValueType, v: JsonValue, base64: boolean, limits: ImportL
       // A repeated field keeps its first position and its last value, as HSET would.
       const fields = new Map<string, string>();
       for (const p of nonEmptyArray(v, t)) {
-        if (!Array.isArray(p) || p.length !== 2) throw new RecordError("each element of a hash must be a [field, value] pair");
+        if (!Array.isArray(p) || p.length !== 2)
+          throw new RecordError("each element of a hash must be a [field, value] pair");
         fields.set(bytesOf(p[0], base64, "a hash field"), bytesOf(p[1], base64, "a hash value"));
       }
       let size = 0;
@@ -199,7 +232,8 @@ function parseValue(t: ValueType, v: JsonValue, base64: boolean, limits: ImportL
     case "zset": {
       const members = new Map<string, number>();
       for (const p of nonEmptyArray(v, t)) {
-        if (!Array.isArray(p) || p.length !== 2) throw new RecordError("each element of a zset must be a [member, score] pair");
+        if (!Array.isArray(p) || p.length !== 2)
+          throw new RecordError("each element of a zset must be a [member, score] pair");
         members.set(bytesOf(p[0], base64, "a zset member"), parseScore(p[1]!));
       }
       let size = 0;
@@ -228,7 +262,8 @@ function parseScore(v: JsonValue): number {
   if (v === "inf") return Infinity;
   if (v === "-inf") return -Infinity;
   const x = typeof v === "bigint" ? Number(v) : v;
-  if (typeof x !== "number" || !Number.isFinite(x)) throw new RecordError('a zset score must be a number, "inf" or "-inf"');
+  if (typeof x !== "number" || !Number.isFinite(x))
+    throw new RecordError('a zset score must be a number, "inf" or "-inf"');
   return x;
 }
 
@@ -245,14 +280,16 @@ export function parseLightRedisImport(body: Uint8Array, limits: ImportLimits): I
     if (e.position < 0) return { ok: false, error: `ERR import: ${e.message}` };
     return { ok: false, error: `ERR import line ${lineOf(body, e.position)}: ${e.message}` };
   }
-  if (!isObject(root)) return { ok: false, error: "ERR import: a Light-Redis db.json must be a JSON object" };
+  if (!isObject(root))
+    return { ok: false, error: "ERR import: a Light-Redis db.json must be a JSON object" };
   const records: ImportRecord[] = [];
   for (const [key, rec] of root) {
     try {
       checkKey(key, limits);
       records.push({ key, expiresAt: 0, ...lightRedisValue(rec, limits) });
     } catch (e) {
-      if (e instanceof RecordError) return { ok: false, error: `ERR import key '${key}': ${e.message}` };
+      if (e instanceof RecordError)
+        return { ok: false, error: `ERR import key '${key}': ${e.message}` };
       throw e;
     }
   }
@@ -271,7 +308,8 @@ function lightRedisValue(rec: JsonValue, limits: ImportLimits): ImportValue & { 
   const cmd = rec.get("cmd");
   const val = rec.get("val");
   if (cmd === "set") {
-    if (typeof val === "string") return { type: "string", value: val, size: checkValue(val, limits) };
+    if (typeof val === "string")
+      return { type: "string", value: val, size: checkValue(val, limits) };
     if (isObject(val)) {
       if (jsonDepth(val) > NESTING_MAX_DEPTH) throw new RecordError("nesting too deep");
       const text = dumpsCanonical(val);
@@ -285,7 +323,9 @@ function lightRedisValue(rec: JsonValue, limits: ImportLimits): ImportValue & { 
     return { type: "set", ...dedupeSet(val.map(memberText), limits) };
   }
   if (cmd === undefined) throw new RecordError('missing "cmd"');
-  throw new RecordError(`unsupported cmd ${typeof cmd === "string" ? `'${cmd}'` : "(not a string)"} (expected "set" or "sadd")`);
+  throw new RecordError(
+    `unsupported cmd ${typeof cmd === "string" ? `'${cmd}'` : "(not a string)"} (expected "set" or "sadd")`,
+  );
 }
 
 /** A sadd member: strings as is, numbers and booleans as their Python JSON text. */

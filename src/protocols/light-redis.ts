@@ -16,7 +16,18 @@ import { formatScore } from "./resp-encode.ts";
 const NATIVE = new Set(["set", "get", "info", "sadd", "save", "smembers", "sismember", "scard"]);
 /** Redis commands the generic form refuses (spec §8.7). */
 const GENERIC_EXCLUDED = new Set([
-  "auth", "hello", "quit", "reset", "select", "client", "command", "multi", "exec", "discard", "watch", "unwatch",
+  "auth",
+  "hello",
+  "quit",
+  "reset",
+  "select",
+  "client",
+  "command",
+  "multi",
+  "exec",
+  "discard",
+  "watch",
+  "unwatch",
 ]);
 
 export const NOT_A_VALID_COMMAND = "NOT_A_VALID_COMMAND";
@@ -57,11 +68,18 @@ function scalarText(v: JsonValue): string | undefined {
 }
 
 /** Turns a request object into a batch item (spec §8.1, §8.4, §8.7). */
-export function parseLightRedis(body: JsonObject, isRedisCommand: (name: string) => boolean): LightRedisRequest {
+export function parseLightRedis(
+  body: JsonObject,
+  isRedisCommand: (name: string) => boolean,
+): LightRedisRequest {
   const cmd = body.get("cmd");
   const key = body.get("key");
   const value = body.get("value");
-  const native = (item: BatchItem): LightRedisRequest => ({ dialect: "lightredis", item, generic: false });
+  const native = (item: BatchItem): LightRedisRequest => ({
+    dialect: "lightredis",
+    item,
+    generic: false,
+  });
   if (typeof cmd !== "string") return native(NOT_VALID);
   if (!NATIVE.has(cmd)) return generic(cmd, body, isRedisCommand);
   if (cmd === "info" || cmd === "save") return native({ argv: [cmd] });
@@ -73,15 +91,23 @@ export function parseLightRedis(body: JsonObject, isRedisCommand: (name: string)
     case "set":
       if (typeof value === "string") return native({ argv: [cmd, key, value] });
       if (isJsonObject(value!)) {
-        return native({ argv: [cmd, key, ""], typed: [undefined, undefined, { type: "json", text: dumpsCanonical(value) }] });
+        return native({
+          argv: [cmd, key, ""],
+          typed: [undefined, undefined, { type: "json", text: dumpsCanonical(value) }],
+        });
       }
       return native(fail("ERR value must be a non-empty string or object"));
     case "sadd": {
       const member = scalarText(value!);
-      return native(member === undefined ? fail("ERR set members must be strings, numbers or booleans") : { argv: [cmd, key, member] });
+      return native(
+        member === undefined
+          ? fail("ERR set members must be strings, numbers or booleans")
+          : { argv: [cmd, key, member] },
+      );
     }
     case "sismember": {
-      const member = value === undefined || value === null || value === false ? undefined : scalarText(value);
+      const member =
+        value === undefined || value === null || value === false ? undefined : scalarText(value);
       return native({ argv: member === undefined ? [cmd, key] : [cmd, key, member] });
     }
     default:
@@ -89,7 +115,11 @@ export function parseLightRedis(body: JsonObject, isRedisCommand: (name: string)
   }
 }
 
-function generic(cmd: string, body: JsonObject, isRedisCommand: (name: string) => boolean): LightRedisRequest {
+function generic(
+  cmd: string,
+  body: JsonObject,
+  isRedisCommand: (name: string) => boolean,
+): LightRedisRequest {
   const lower = cmd.toLowerCase();
   const name = lower === "delete" ? "del" : lower;
   const out = (item: BatchItem): LightRedisRequest => ({ dialect: "redis", item, generic: true });
@@ -106,14 +136,20 @@ function generic(cmd: string, body: JsonObject, isRedisCommand: (name: string) =
     argv.push(key);
   }
   if (value !== undefined) {
-    const v = typeof value === "string" || typeof value === "bigint" || typeof value === "number" ? scalarText(value) : undefined;
+    const v =
+      typeof value === "string" || typeof value === "bigint" || typeof value === "number"
+        ? scalarText(value)
+        : undefined;
     if (v === undefined) return out(badArgs);
     argv.push(v);
   }
   if (args !== undefined) {
     if (!Array.isArray(args)) return out(badArgs);
     for (const a of args) {
-      const v = typeof a === "string" || typeof a === "bigint" || typeof a === "number" ? scalarText(a) : undefined;
+      const v =
+        typeof a === "string" || typeof a === "bigint" || typeof a === "number"
+          ? scalarText(a)
+          : undefined;
       if (v === undefined) return out(badArgs);
       argv.push(v);
     }
@@ -127,7 +163,11 @@ export function flaskBody(v: JsonValue): string {
 }
 
 /** An error answer of this door (`"ERROR"` with the reason in a header, §4.2). */
-export function lightRedisError(status: number, canonical: string, body = "ERROR"): LightRedisResponse {
+export function lightRedisError(
+  status: number,
+  canonical: string,
+  body = "ERROR",
+): LightRedisResponse {
   return { status, body: flaskBody(body), error: canonical };
 }
 

@@ -43,7 +43,12 @@ const cache = new Map<string, AuthConfig>();
 
 /** The auth configuration for these settings (digests computed once per token value). */
 export function authConfig(env: AuthSettings): AuthConfig {
-  const cacheKey = [env.AUTH_TOKEN, env.AUTH_TOKEN_READONLY, env.NAMESPACE_TOKENS, env.ALLOW_ANONYMOUS].join("\u0000");
+  const cacheKey = [
+    env.AUTH_TOKEN,
+    env.AUTH_TOKEN_READONLY,
+    env.NAMESPACE_TOKENS,
+    env.ALLOW_ANONYMOUS,
+  ].join("\u0000");
   let cfg = cache.get(cacheKey);
   if (!cfg) {
     const digest = (t: unknown) => (typeof t === "string" && t ? sha256(encoder.encode(t)) : null);
@@ -55,20 +60,32 @@ export function authConfig(env: AuthSettings): AuthConfig {
       try {
         parsed = JSON.parse(env.NAMESPACE_TOKENS);
       } catch {
-        throw new Error("NAMESPACE_TOKENS must be a JSON object: namespace -> {\"full\": token, \"readonly\": token}");
+        throw new Error(
+          'NAMESPACE_TOKENS must be a JSON object: namespace -> {"full": token, "readonly": token}',
+        );
       }
-      for (const [ns, t] of Object.entries(parsed as Record<string, { full?: string; readonly?: string }>)) {
+      for (const [ns, t] of Object.entries(
+        parsed as Record<string, { full?: string; readonly?: string }>,
+      )) {
         namespaces.set(ns, { full: digest(t?.full), readonly: digest(t?.readonly) });
       }
     }
     const enabled = full !== null || ro !== null || namespaces.size > 0;
-    cfg = { enabled, anonymous: !enabled && env.ALLOW_ANONYMOUS === "true", fullDigest: full, readonlyDigest: ro, namespaces };
+    cfg = {
+      enabled,
+      anonymous: !enabled && env.ALLOW_ANONYMOUS === "true",
+      fullDigest: full,
+      readonlyDigest: ro,
+      namespaces,
+    };
     cache.set(cacheKey, cfg);
   }
   return cfg;
 }
 
-type SubtleWithTimingSafeEqual = SubtleCrypto & { timingSafeEqual?: (a: ArrayBufferView, b: ArrayBufferView) => boolean };
+type SubtleWithTimingSafeEqual = SubtleCrypto & {
+  timingSafeEqual?: (a: ArrayBufferView, b: ArrayBufferView) => boolean;
+};
 
 function equalDigests(a: Uint8Array, b: Uint8Array | null): boolean {
   // Compare against a same-length dummy when a token is not configured, so timing never tells.
@@ -107,10 +124,17 @@ export function presentedToken(request: Request, url: URL): string | null {
 }
 
 /** Authenticates a request for a namespace. */
-export function authenticateRequest(cfg: AuthConfig, request: Request, url: URL, namespace: string): AuthOutcome {
+export function authenticateRequest(
+  cfg: AuthConfig,
+  request: Request,
+  url: URL,
+  namespace: string,
+): AuthOutcome {
   const token = presentedToken(request, url);
   if (!cfg.enabled) {
-    return cfg.anonymous ? { ok: true, scope: "full", presented: token !== null } : { ok: false, reason: "unconfigured" };
+    return cfg.anonymous
+      ? { ok: true, scope: "full", presented: token !== null }
+      : { ok: false, reason: "unconfigured" };
   }
   if (token === null) return { ok: false, reason: "missing" };
   const scope = tokenScope(cfg, token, namespace);

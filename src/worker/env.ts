@@ -1,7 +1,13 @@
 // The Worker's bindings and variables, and the engine settings derived from them.
 
 import type { EngineConfig } from "../engine/engine.ts";
-import { EVICTION_POLICIES, EVICTION_POLICY, MEMORY_LIMIT_BYTES, VALUE_MAX_BYTES, VALUE_MAX_BYTES_CEILING } from "../limits.ts";
+import {
+  EVICTION_POLICIES,
+  EVICTION_POLICY,
+  MEMORY_LIMIT_BYTES,
+  VALUE_MAX_BYTES,
+  VALUE_MAX_BYTES_CEILING,
+} from "../limits.ts";
 import type { EvictionPolicy } from "../limits.ts";
 import type { AuthSettings } from "./auth.ts";
 import type { NamespaceObject } from "./namespace-object.ts";
@@ -27,8 +33,10 @@ export function engineSettings(env: Env): Partial<EngineConfig> & { valueMax: nu
     throw new Error(`VALUE_MAX_BYTES must be an integer in 1..${VALUE_MAX_BYTES_CEILING}`);
   }
   const maxmemory = env.MEMORY_LIMIT_BYTES ? Number(env.MEMORY_LIMIT_BYTES) : MEMORY_LIMIT_BYTES;
-  if (!Number.isInteger(maxmemory) || maxmemory < 0) throw new Error("MEMORY_LIMIT_BYTES must be an integer >= 0");
+  if (!Number.isInteger(maxmemory) || maxmemory < 0)
+    throw new Error("MEMORY_LIMIT_BYTES must be an integer >= 0");
   const policy = (env.EVICTION_POLICY ?? EVICTION_POLICY) as EvictionPolicy;
-  if (!EVICTION_POLICIES.includes(policy)) throw new Error(`EVICTION_POLICY must be one of ${EVICTION_POLICIES.join(", ")}`);
+  if (!EVICTION_POLICIES.includes(policy))
+    throw new Error(`EVICTION_POLICY must be one of ${EVICTION_POLICIES.join(", ")}`);
   return { valueMax, maxmemory, policy };
 }

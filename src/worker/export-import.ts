@@ -38,7 +38,14 @@ export interface ExportPageRequest {
 
 /** Export text and where to continue; `next` null = every record was sent (the trailer follows). */
 export type ExportPage =
-  | { ok: true; text: string; records: number; next: ExportCursor | null; snapshot: SnapshotId; keys: number }
+  | {
+      ok: true;
+      text: string;
+      records: number;
+      next: ExportCursor | null;
+      snapshot: SnapshotId;
+      keys: number;
+    }
   | { ok: false; error: string };
 
 export interface ImportRequest {
@@ -51,10 +58,16 @@ export interface ImportRequest {
   dryRun?: boolean;
 }
 
-export type ImportOutcome = { ok: true; imported: number; skippedExpired: number } | { ok: false; error: string };
+export type ImportOutcome =
+  { ok: true; imported: number; skippedExpired: number } | { ok: false; error: string };
 
 /** One page of the export; the first takes the snapshot if there is none or `fresh` is set. */
-export function exportPage(engine: Engine, sql: SqlStorage, req: ExportPageRequest, now: number): ExportPage {
+export function exportPage(
+  engine: Engine,
+  sql: SqlStorage,
+  req: ExportPageRequest,
+  now: number,
+): ExportPage {
   if (req.cursor === null) {
     if (req.fresh || engine.snapshotAt === 0) engine.takeSnapshot(now);
     const snapshot = { seq: engine.snapshotSeq, at: engine.snapshotAt };
@@ -68,7 +81,14 @@ export function exportPage(engine: Engine, sql: SqlStorage, req: ExportPageReque
     return { ok: false, error: "a newer snapshot replaced the one being exported" };
   }
   const page = readSnapshotPage(engine, sql, req.cursor, req.budget ?? PAGE_BUDGET);
-  return { ok: true, text: page.text, records: page.records, next: page.next, snapshot: s, keys: -1 };
+  return {
+    ok: true,
+    text: page.text,
+    records: page.records,
+    next: page.next,
+    snapshot: s,
+    keys: -1,
+  };
 }
 
 /**
@@ -81,7 +101,12 @@ export function applyImport(engine: Engine, req: ImportRequest, now: number): Im
   store.purgeExpired(now);
   const records = req.records.filter((r) => r.expiresAt === 0 || r.expiresAt > now);
   if (!fits(engine, req.mode, records)) return { ok: false, error: Errors.oom().message };
-  if (req.dryRun) return { ok: true, imported: records.length, skippedExpired: req.records.length - records.length };
+  if (req.dryRun)
+    return {
+      ok: true,
+      imported: records.length,
+      skippedExpired: req.records.length - records.length,
+    };
   engine.stats.commands++;
   store.beginCommand(true);
   try {
@@ -98,11 +123,19 @@ export function applyImport(engine: Engine, req: ImportRequest, now: number): Im
   store.endCommand();
   store.writeSeq++;
   store.endBatch();
-  return { ok: true, imported: records.length, skippedExpired: req.records.length - records.length };
+  return {
+    ok: true,
+    imported: records.length,
+    skippedExpired: req.records.length - records.length,
+  };
 }
 
 /** Memory admission without eviction (spec §3.8 rules 1-3, §13.5). */
-function fits(engine: Engine, mode: ImportRequest["mode"], records: readonly ImportRecord[]): boolean {
+function fits(
+  engine: Engine,
+  mode: ImportRequest["mode"],
+  records: readonly ImportRecord[],
+): boolean {
   const limit = engine.config.maxmemory;
   if (limit === 0) return true;
   const store = engine.store;

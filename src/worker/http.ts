@@ -54,8 +54,18 @@ export function respond(
 }
 
 /** A JSON `{"error": ...}` response (Upstash-style surfaces and route errors, §6.4). */
-export function jsonError(status: number, text: string, origin: string, extra: Record<string, string> = {}): Response {
-  return respond(JSON.stringify({ error: text }), status, { "Content-Type": "application/json", ...extra }, origin);
+export function jsonError(
+  status: number,
+  text: string,
+  origin: string,
+  extra: Record<string, string> = {},
+): Response {
+  return respond(
+    JSON.stringify({ error: text }),
+    status,
+    { "Content-Type": "application/json", ...extra },
+    origin,
+  );
 }
 
 /** The CORS preflight answer (spec §6.4). */
@@ -63,7 +73,8 @@ export function preflight(request: Request, origin: string): Response {
   const headers: Record<string, string> = { Allow: ALLOW_METHODS };
   if (origin) {
     headers["Access-Control-Allow-Methods"] = ALLOW_METHODS;
-    headers["Access-Control-Allow-Headers"] = request.headers.get("Access-Control-Request-Headers") ?? "";
+    headers["Access-Control-Allow-Headers"] =
+      request.headers.get("Access-Control-Request-Headers") ?? "";
     headers["Access-Control-Max-Age"] = "86400";
   }
   return respond(null, 204, headers, origin);

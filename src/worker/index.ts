@@ -17,7 +17,16 @@ import {
   withoutBody,
 } from "./doors/upstash-http.ts";
 import type { Env } from "./env.ts";
-import { ALLOW_METHODS, BodyTooLarge, ERROR_HEADER, corsOrigin, jsonError, preflight, readBody, respond } from "./http.ts";
+import {
+  ALLOW_METHODS,
+  BodyTooLarge,
+  ERROR_HEADER,
+  corsOrigin,
+  jsonError,
+  preflight,
+  readBody,
+  respond,
+} from "./http.ts";
 import { lightRedisError } from "../protocols/light-redis.ts";
 import { splitNamespace } from "./routes.ts";
 import { WS_HEADERS } from "./namespace-object.ts";
@@ -35,13 +44,25 @@ type Surface = "blink" | "lightredis" | "json";
 const WRONGPASS = Errors.badToken().message;
 const BEARER_CHALLENGE = { "WWW-Authenticate": 'Bearer realm="blink-edge"' };
 
-function errorFor(surface: Surface, status: number, text: string, origin: string, extra: Record<string, string> = {}): Response {
-  if (surface === "blink") return blinkErrorResponse(status, text, origin, { [ERROR_HEADER]: text, ...extra });
-  if (surface === "lightredis") return lightRedisResponse(lightRedisError(status, text), origin, extra);
+function errorFor(
+  surface: Surface,
+  status: number,
+  text: string,
+  origin: string,
+  extra: Record<string, string> = {},
+): Response {
+  if (surface === "blink")
+    return blinkErrorResponse(status, text, origin, { [ERROR_HEADER]: text, ...extra });
+  if (surface === "lightredis")
+    return lightRedisResponse(lightRedisError(status, text), origin, extra);
   return jsonError(status, text, origin, extra);
 }
 
-function authError(surface: Surface, outcome: Exclude<AuthOutcome, { ok: true }>, origin: string): Response {
+function authError(
+  surface: Surface,
+  outcome: Exclude<AuthOutcome, { ok: true }>,
+  origin: string,
+): Response {
   const extra: Record<string, string> = { ...BEARER_CHALLENGE };
   if (outcome.reason === "unconfigured") extra[ERROR_HEADER] = UNCONFIGURED_TEXT;
   return errorFor(surface, 401, WRONGPASS, origin, extra);
@@ -66,14 +87,17 @@ function firstSignificantByte(body: Uint8Array): number {
 }
 
 function isTextPlain(request: Request): boolean {
-  return (request.headers.get("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase() === "text/plain";
+  return (
+    (request.headers.get("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase() === "text/plain"
+  );
 }
 
 async function handle(request: Request, env: Env): Promise<Response> {
   const url = new URL(request.url);
   const origin = corsOrigin(env);
   if (request.method === "OPTIONS") return preflight(request, origin);
-  if (url.pathname === "/_/health") return respond('{"result":"ok"}', 200, { "Content-Type": "application/json" }, origin);
+  if (url.pathname === "/_/health")
+    return respond('{"result":"ok"}', 200, { "Content-Type": "application/json" }, origin);
   const route = splitNamespace(url.pathname);
   if (!route.ok) return jsonError(route.status, route.text, origin);
   const { namespace, rest } = route;
@@ -94,9 +118,13 @@ async function handle(request: Request, env: Env): Promise<Response> {
       return blinkHttp(env, namespace, body, outcome.scope === "readonly", origin);
     }
     if (method === "GET" || method === "HEAD") {
-      return errorFor(surface, 426, "ERR expected WebSocket upgrade", origin, { Upgrade: "websocket" });
+      return errorFor(surface, 426, "ERR expected WebSocket upgrade", origin, {
+        Upgrade: "websocket",
+      });
     }
-    return errorFor(surface, 405, "ERR method not allowed", origin, { Allow: segment === "blink" ? "GET, POST, OPTIONS" : "GET, OPTIONS" });
+    return errorFor(surface, 405, "ERR method not allowed", origin, {
+      Allow: segment === "blink" ? "GET, POST, OPTIONS" : "GET, OPTIONS",
+    });
   }
 
   if (segment === "") {
@@ -107,9 +135,18 @@ async function handle(request: Request, env: Env): Promise<Response> {
       body = await readBody(request);
     } catch (e) {
       if (!(e instanceof BodyTooLarge)) throw e;
-      return errorFor(textPlain ? "blink" : "lightredis", 413, Errors.bodyTooLarge().message, origin);
+      return errorFor(
+        textPlain ? "blink" : "lightredis",
+        413,
+        Errors.bodyTooLarge().message,
+        origin,
+      );
     }
-    const surface: Surface = textPlain ? "blink" : firstSignificantByte(body) === 0x5b ? "json" : "lightredis";
+    const surface: Surface = textPlain
+      ? "blink"
+      : firstSignificantByte(body) === 0x5b
+        ? "json"
+        : "lightredis";
     const outcome = authenticateRequest(auth, request, url, namespace);
     if (!outcome.ok) return authError(surface, outcome, origin);
     const ro = outcome.scope === "readonly";
@@ -124,12 +161,26 @@ async function handle(request: Request, env: Env): Promise<Response> {
 }
 
 /** Upstash routes (spec §11): `B/pipeline`, `B/multi-exec`, and the path form `B/<command>/…`. */
-async function upstash(request: Request, env: Env, url: URL, namespace: string, rest: string, segment: string, origin: string): Promise<Response> {
+async function upstash(
+  request: Request,
+  env: Env,
+  url: URL,
+  namespace: string,
+  rest: string,
+  segment: string,
+  origin: string,
+): Promise<Response> {
   const method = request.method;
   const batch = segment === "pipeline" || segment === "multi-exec";
-  if (batch && rest !== `/${segment}` && rest !== `/${segment}/`) return jsonError(404, "ERR no such route", origin);
-  const allowed = batch ? method === "POST" : method === "GET" || method === "HEAD" || method === "POST" || method === "PUT";
-  if (!allowed) return jsonError(405, "ERR method not allowed", origin, { Allow: batch ? UPSTASH_BATCH_ALLOW : ALLOW_METHODS });
+  if (batch && rest !== `/${segment}` && rest !== `/${segment}/`)
+    return jsonError(404, "ERR no such route", origin);
+  const allowed = batch
+    ? method === "POST"
+    : method === "GET" || method === "HEAD" || method === "POST" || method === "PUT";
+  if (!allowed)
+    return jsonError(405, "ERR method not allowed", origin, {
+      Allow: batch ? UPSTASH_BATCH_ALLOW : ALLOW_METHODS,
+    });
   const outcome = authenticateRequest(authConfig(env), request, url, namespace);
   if (!outcome.ok) {
     const refused = authError("json", outcome, origin);
@@ -142,11 +193,19 @@ async function upstash(request: Request, env: Env, url: URL, namespace: string, 
   return method === "HEAD" ? withoutBody(res) : res;
 }
 
-async function upgrade(request: Request, env: Env, url: URL, namespace: string, segment: string, origin: string): Promise<Response> {
+async function upgrade(
+  request: Request,
+  env: Env,
+  url: URL,
+  namespace: string,
+  segment: string,
+  origin: string,
+): Promise<Response> {
   let dialect = "blink";
   if (segment === "resp") {
     dialect = url.searchParams.get("dialect") ?? "redis";
-    if (dialect !== "redis" && dialect !== "gevent") return jsonError(400, `ERR unknown dialect '${dialect}'`, origin);
+    if (dialect !== "redis" && dialect !== "gevent")
+      return jsonError(400, `ERR unknown dialect '${dialect}'`, origin);
   }
   const outcome = authenticateRequest(authConfig(env), request, url, namespace);
   let scope = "none";
@@ -170,7 +229,13 @@ async function upgrade(request: Request, env: Env, url: URL, namespace: string, 
  * refused inside). Sharded namespaces have no single object to multiplex onto: 404, and the shim
  * falls back to a WebSocket per connection.
  */
-async function muxUpgrade(request: Request, env: Env, url: URL, namespace: string, origin: string): Promise<Response> {
+async function muxUpgrade(
+  request: Request,
+  env: Env,
+  url: URL,
+  namespace: string,
+  origin: string,
+): Promise<Response> {
   if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
     return jsonError(426, "ERR expected WebSocket upgrade", origin, { Upgrade: "websocket" });
   }

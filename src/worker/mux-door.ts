@@ -76,7 +76,11 @@ export class MuxSession {
       return;
     }
     const authed = this.scope !== "none";
-    const conn = newConn(this.host.nextClientId(), { authed, readonly: this.scope === "readonly", addr: this.addr });
+    const conn = newConn(this.host.nextClientId(), {
+      authed,
+      readonly: this.scope === "readonly",
+      addr: this.addr,
+    });
     this.conns.set(id, { door, conn });
   }
 
@@ -87,7 +91,10 @@ export class MuxSession {
       this.out.frame(id, MUX_OP.END, encoder.encode(""), CLOSE_POLICY);
       return false;
     }
-    const buffer = payload.byteOffset === 0 && payload.byteLength === payload.buffer.byteLength ? payload.buffer : payload.slice().buffer;
+    const buffer =
+      payload.byteOffset === 0 && payload.byteLength === payload.buffer.byteLength
+        ? payload.buffer
+        : payload.slice().buffer;
     const parsed = v.door.parse(buffer as ArrayBuffer, v.conn, this.host.valueMax);
     const replies = parsed.items.length ? this.host.run(v.door.dialect, v.conn, parsed.items) : [];
     const reply = v.door.encode(replies, v.conn, parsed.errorText);

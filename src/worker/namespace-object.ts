@@ -17,7 +17,12 @@ import { authConfig, tokenScope } from "./auth.ts";
 import type { Env } from "./env.ts";
 import { engineSettings } from "./env.ts";
 import { applyImport, exportPage } from "./export-import.ts";
-import type { ExportPage, ExportPageRequest, ImportOutcome, ImportRequest } from "./export-import.ts";
+import type {
+  ExportPage,
+  ExportPageRequest,
+  ImportOutcome,
+  ImportRequest,
+} from "./export-import.ts";
 import { Persistence } from "./persistence.ts";
 import { META } from "./schema.ts";
 import { limitShare } from "./shard-map.ts";
@@ -102,7 +107,12 @@ export class NamespaceObject extends DurableObject<Env> {
         const [shard, shards] = ref.split("/").map(Number) as [number, number];
         settings.maxmemory = limitShare(settings.maxmemory ?? 0, shard, shards);
       }
-      this.engine = new Engine(COMMANDS, typeof ns === "string" ? ns : DEFAULT_NAMESPACE, settings, this.host());
+      this.engine = new Engine(
+        COMMANDS,
+        typeof ns === "string" ? ns : DEFAULT_NAMESPACE,
+        settings,
+        this.host(),
+      );
       this.persistence.load(this.engine);
       for (const ws of ctx.getWebSockets()) {
         const a = ws.deserializeAttachment() as WsAttachment | null;
@@ -145,7 +155,9 @@ export class NamespaceObject extends DurableObject<Env> {
    */
   async runShard(req: ShardBatchRequest): Promise<ShardBatchResult> {
     this.adoptNamespace(req.namespace, req);
-    const replies = await this.group.submit(() => this.engine.run(req.dialect, req.conn, req.items, Date.now()));
+    const replies = await this.group.submit(() =>
+      this.engine.run(req.dialect, req.conn, req.items, Date.now()),
+    );
     return req.withContext ? { replies, conn: req.conn } : { replies };
   }
 
@@ -155,7 +167,10 @@ export class NamespaceObject extends DurableObject<Env> {
    */
   allocateClientId(req: ShardRef & { namespace: string }): number {
     this.adoptNamespace(req.namespace, req);
-    const id = Math.max(this.engine.nextClientId, Number(this.persistence.meta(META.clientSeq) ?? 0) + 1);
+    const id = Math.max(
+      this.engine.nextClientId,
+      Number(this.persistence.meta(META.clientSeq) ?? 0) + 1,
+    );
     this.engine.nextClientId = id + 1;
     this.persistence.setMeta(META.clientSeq, id);
     return id;
@@ -165,7 +180,8 @@ export class NamespaceObject extends DurableObject<Env> {
   exportPage(req: ExportPageRequest): ExportPage {
     this.adoptNamespace(req.namespace, req.shard);
     // Due keys go first (an empty batch), so the snapshot holds only keys live at its time.
-    if (req.cursor === null) this.runBatch("redis", newConn(0, { authed: true, readonly: false }), []);
+    if (req.cursor === null)
+      this.runBatch("redis", newConn(0, { authed: true, readonly: false }), []);
     return exportPage(this.engine, this.persistence.sql, req, Date.now());
   }
 
@@ -254,7 +270,11 @@ export class NamespaceObject extends DurableObject<Env> {
    * (src/worker/mux-door.ts). Accepted without hibernation, so the connection contexts it carries
    * stay in memory for the socket's life.
    */
-  private acceptMux(pair: { 0: WebSocket; 1: WebSocket }, scope: string | null, request: Request): Response {
+  private acceptMux(
+    pair: { 0: WebSocket; 1: WebSocket },
+    scope: string | null,
+    request: Request,
+  ): Response {
     const ws = pair[1];
     ws.accept();
     // Frames must be read synchronously in the message event (a Blob would need an await).
@@ -272,14 +292,16 @@ export class NamespaceObject extends DurableObject<Env> {
     );
     this.muxes.add(session);
     ws.addEventListener("message", (e: MessageEvent) => {
-      this.group.submit(() => session.handle(e.data as ArrayBuffer | string)).then(
-        (out) => ws.send(out),
-        (err) => {
-          console.error("blink-edge: mux message failed", err);
-          this.muxes.delete(session);
-          ws.close(CLOSE_INTERNAL, "internal error");
-        },
-      );
+      this.group
+        .submit(() => session.handle(e.data as ArrayBuffer | string))
+        .then(
+          (out) => ws.send(out),
+          (err) => {
+            console.error("blink-edge: mux message failed", err);
+            this.muxes.delete(session);
+            ws.close(CLOSE_INTERNAL, "internal error");
+          },
+        );
     });
     const end = () => {
       this.muxes.delete(session);
@@ -313,7 +335,9 @@ export class NamespaceObject extends DurableObject<Env> {
     try {
       const { out, close } = await this.group.submit(() => {
         const parsed = door.parse(message, a.conn, this.engine.valueMax);
-        const replies = parsed.items.length ? this.engine.run(door.dialect, a.conn, parsed.items, Date.now()) : [];
+        const replies = parsed.items.length
+          ? this.engine.run(door.dialect, a.conn, parsed.items, Date.now())
+          : [];
         const bytes = door.encode(replies, a.conn, parsed.errorText);
         return { out: bytes, close: parsed.close ?? (a.conn.closing ? CLOSE_NORMAL : 0) };
       });

@@ -88,13 +88,16 @@ export class Persistence {
     engine.snapshotSeq = Number(this.meta(META.snapshotSeq) ?? 0);
     engine.snapshotAt = Number(this.meta(META.snapshotAt) ?? 0);
     const cfg = this.meta(META.config);
-    if (typeof cfg === "string") engine.config = { ...engine.config, ...(JSON.parse(cfg) as Partial<EngineConfig>) };
+    if (typeof cfg === "string")
+      engine.config = { ...engine.config, ...(JSON.parse(cfg) as Partial<EngineConfig>) };
 
     const collections = new Map<string, Entry>();
     // Sorted sets are built in bulk once all their members are read.
     const zsetMembers = new Map<Entry, [string, number][]>();
     const entries: Entry[] = [];
-    for (const row of this.sql.exec("SELECT key, type, value, expires_at, version, created_seq FROM kv").raw()) {
+    for (const row of this.sql
+      .exec("SELECT key, type, value, expires_at, version, created_seq FROM kv")
+      .raw()) {
       const key = bytesOfSql(row[0]);
       const type = TYPE_OF_CODE[row[1] as number]!;
       const e = new Entry(key, type, emptyValue(type, row[2]), 0);
@@ -105,7 +108,9 @@ export class Persistence {
       entries.push(e);
       if (isCollection(type)) collections.set(key, e);
     }
-    for (const row of this.sql.exec("SELECT key, member, value FROM members ORDER BY rowid").raw()) {
+    for (const row of this.sql
+      .exec("SELECT key, member, value FROM members ORDER BY rowid")
+      .raw()) {
       const e = collections.get(bytesOfSql(row[0]));
       if (!e) continue;
       const m = bytesOfSql(row[1]);
@@ -124,7 +129,9 @@ export class Persistence {
       }
     }
     for (const [e, members] of zsetMembers) e.value = SortedSet.fromEntries(members);
-    for (const row of this.sql.exec("SELECT key, pos, value FROM list_items ORDER BY key, pos").raw()) {
+    for (const row of this.sql
+      .exec("SELECT key, pos, value FROM list_items ORDER BY key, pos")
+      .raw()) {
       const e = collections.get(bytesOfSql(row[0]));
       if (!e) continue;
       const d = e.value as Deque;
@@ -161,7 +168,8 @@ export class Persistence {
     for (const [key, before] of ch.keys) {
       const e = store.get(key);
       const oldType = ch.rewrites.get(key) ?? e?.type;
-      if (snapshotActive && before >= 0 && before <= seq && !ch.flushAll) this.copyPreImage(key, oldType);
+      if (snapshotActive && before >= 0 && before <= seq && !ch.flushAll)
+        this.copyPreImage(key, oldType);
       this.writeKey(key, e, ch, oldType);
       if (e && e.version > newest) newest = e.version;
     }
@@ -188,7 +196,12 @@ export class Persistence {
     this.setMeta(META.snapshotAt, at);
   }
 
-  private writeKey(key: string, e: Entry | undefined, ch: ChangeSet, oldType: ValueType | undefined): void {
+  private writeKey(
+    key: string,
+    e: Entry | undefined,
+    ch: ChangeSet,
+    oldType: ValueType | undefined,
+  ): void {
     const k = sqlBytes(key);
     const rewrite = ch.flushAll || ch.rewrites.has(key);
     if (rewrite && oldType && !ch.flushAll) this.deleteMembers(k, oldType);
@@ -214,7 +227,8 @@ export class Persistence {
     }
     for (const m of ch.members.get(e.key) ?? []) {
       const v = memberValue(e, m);
-      if (v === undefined) this.sql.exec("DELETE FROM members WHERE key = ? AND member = ?", k, sqlBytes(m));
+      if (v === undefined)
+        this.sql.exec("DELETE FROM members WHERE key = ? AND member = ?", k, sqlBytes(m));
       else this.memberRows.add(k, sqlBytes(m), v);
     }
   }
@@ -228,7 +242,9 @@ export class Persistence {
       return;
     }
     const members =
-      e.type === "zset" ? (e.value as SortedSet).scores.keys() : (e.value as Set<string> | Map<string, string>).keys();
+      e.type === "zset"
+        ? (e.value as SortedSet).scores.keys()
+        : (e.value as Set<string> | Map<string, string>).keys();
     for (const m of members) {
       this.memberRows.add(k, sqlBytes(m), memberValue(e, m)!);
     }
@@ -243,7 +259,10 @@ export class Persistence {
     const k = sqlBytes(key);
     this.sql.exec("INSERT OR IGNORE INTO snap_kv SELECT * FROM kv WHERE key = ?", k);
     if (oldType === "list") {
-      this.sql.exec("INSERT OR IGNORE INTO snap_list_items SELECT * FROM list_items WHERE key = ?", k);
+      this.sql.exec(
+        "INSERT OR IGNORE INTO snap_list_items SELECT * FROM list_items WHERE key = ?",
+        k,
+      );
     } else if (oldType && isCollection(oldType)) {
       this.sql.exec(
         "INSERT OR IGNORE INTO snap_members (key, member, value) SELECT key, member, value FROM members WHERE key = ? ORDER BY rowid",

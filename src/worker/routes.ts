@@ -8,8 +8,10 @@ export type RouteResult =
 
 /** Splits a path into namespace and the route after the namespace base. */
 export function splitNamespace(pathname: string): RouteResult {
-  if (pathname === "/db" || pathname === "/db/") return { ok: false, status: 404, text: "ERR no such route" };
-  if (!pathname.startsWith("/db/")) return { ok: true, namespace: DEFAULT_NAMESPACE, base: "", rest: pathname };
+  if (pathname === "/db" || pathname === "/db/")
+    return { ok: false, status: 404, text: "ERR no such route" };
+  if (!pathname.startsWith("/db/"))
+    return { ok: true, namespace: DEFAULT_NAMESPACE, base: "", rest: pathname };
   const end = pathname.indexOf("/", 4);
   const name = end < 0 ? pathname.slice(4) : pathname.slice(4, end);
   if (!NAMESPACE_NAME_RE.test(name) || name === "." || name === "..") {

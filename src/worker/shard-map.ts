@@ -9,7 +9,12 @@
 
 import type { Reply } from "../engine/reply.ts";
 import type { Env } from "./env.ts";
-import type { BatchRequest, ShardBatchRequest, ShardBatchResult, ShardRef } from "./namespace-object.ts";
+import type {
+  BatchRequest,
+  ShardBatchRequest,
+  ShardBatchResult,
+  ShardRef,
+} from "./namespace-object.ts";
 export { hashSlot, shardOfKey, SLOT_COUNT } from "./router/slots.ts";
 
 /** Most shards a namespace may have (every fan-out costs one subrequest per shard). */
@@ -71,7 +76,8 @@ function namespaceCounts(source: string | undefined): Map<string, number> {
     throw new Error("NAMESPACE_SHARDS must be a JSON object of namespace name -> shard count");
   }
   const counts = new Map<string, number>();
-  for (const [name, v] of Object.entries(obj)) counts.set(name, validCount(v, `NAMESPACE_SHARDS["${name}"]`));
+  for (const [name, v] of Object.entries(obj))
+    counts.set(name, validCount(v, `NAMESPACE_SHARDS["${name}"]`));
   parsedSource = source;
   parsedCounts = counts;
   return counts;

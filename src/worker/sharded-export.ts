@@ -14,7 +14,14 @@
 import type { ImportRecord } from "../protocols/export-format.ts";
 import { headerLine, trailerLine } from "../protocols/export-format.ts";
 import type { Env } from "./env.ts";
-import type { ExportCursor, ExportPage, ExportPageRequest, ImportOutcome, ImportRequest, SnapshotId } from "./export-import.ts";
+import type {
+  ExportCursor,
+  ExportPage,
+  ExportPageRequest,
+  ImportOutcome,
+  ImportRequest,
+  SnapshotId,
+} from "./export-import.ts";
 import { classifyFailure } from "./object-failure.ts";
 import { objectFor, shardOfKey } from "./shard-map.ts";
 
@@ -24,7 +31,8 @@ interface OperationStub {
   importRecords(req: ImportRequest): Promise<ImportOutcome>;
 }
 
-const stub = (env: Env, namespace: string, shard: number) => objectFor(env, namespace, shard) as unknown as OperationStub;
+const stub = (env: Env, namespace: string, shard: number) =>
+  objectFor(env, namespace, shard) as unknown as OperationStub;
 
 async function call<T>(f: () => Promise<T>): Promise<T> {
   try {
@@ -40,11 +48,27 @@ function okPage(p: ExportPage): Extract<ExportPage, { ok: true }> {
 }
 
 /** The export body of a sharded namespace, streamed shard after shard. */
-export async function shardedExportBody(env: Env, namespace: string, shards: number, fresh: boolean): Promise<ReadableStream<Uint8Array>> {
+export async function shardedExportBody(
+  env: Env,
+  namespace: string,
+  shards: number,
+  fresh: boolean,
+): Promise<ReadableStream<Uint8Array>> {
   const ids = Array.from({ length: shards }, (_, i) => i);
   // Budget 0: the first pages only take the snapshots and count keys; records come later.
   const firsts = await call(() =>
-    Promise.all(ids.map((shard) => stub(env, namespace, shard).exportPage({ namespace, fresh, cursor: null, snapshot: null, shard: { shard, shards }, budget: 0 }))),
+    Promise.all(
+      ids.map((shard) =>
+        stub(env, namespace, shard).exportPage({
+          namespace,
+          fresh,
+          cursor: null,
+          snapshot: null,
+          shard: { shard, shards },
+          budget: 0,
+        }),
+      ),
+    ),
   ).then((pages) => pages.map(okPage));
   const keys = firsts.reduce((n, p) => n + p.keys, 0);
   const seq = firsts.reduce((n, p) => n + p.snapshot.seq, 0);
@@ -63,7 +87,8 @@ export async function shardedExportBody(env: Env, namespace: string, shards: num
       try {
         for (;;) {
           if (shard === shards) {
-            if (records !== keys) throw new Error(`export wrote ${records} records, header says ${keys}`);
+            if (records !== keys)
+              throw new Error(`export wrote ${records} records, header says ${keys}`);
             controller.enqueue(enc.encode(trailerLine(keys)));
             controller.close();
             return;
@@ -80,7 +105,13 @@ export async function shardedExportBody(env: Env, namespace: string, shards: num
               return;
             }
           } else if (next !== null) {
-            const req: ExportPageRequest = { namespace, fresh: false, cursor: next, snapshot: snapshots[shard]!, shard: { shard, shards } };
+            const req: ExportPageRequest = {
+              namespace,
+              fresh: false,
+              cursor: next,
+              snapshot: snapshots[shard]!,
+              shard: { shard, shards },
+            };
             const page = okPage(await call(() => stub(env, namespace, shard).exportPage(req)));
             records += page.records;
             next = page.next;
@@ -103,14 +134,30 @@ export async function shardedExportBody(env: Env, namespace: string, shards: num
 }
 
 /** Imports validated records into a sharded namespace: checked on every shard, then applied. */
-export async function shardedImport(env: Env, namespace: string, shards: number, mode: ImportRequest["mode"], records: ImportRecord[]): Promise<ImportOutcome> {
+export async function shardedImport(
+  env: Env,
+  namespace: string,
+  shards: number,
+  mode: ImportRequest["mode"],
+  records: ImportRecord[],
+): Promise<ImportOutcome> {
   const parts = Array.from({ length: shards }, (): ImportRecord[] => []);
   for (const r of records) parts[shardOfKey(r.key, shards)]!.push(r);
-  const targets = parts.flatMap((recs, shard) => (mode === "replace" || recs.length ? [shard] : []));
+  const targets = parts.flatMap((recs, shard) =>
+    mode === "replace" || recs.length ? [shard] : [],
+  );
   const run = (dryRun: boolean) =>
     call(() =>
       Promise.all(
-        targets.map((shard) => stub(env, namespace, shard).importRecords({ namespace, mode, records: parts[shard]!, shard: { shard, shards }, dryRun })),
+        targets.map((shard) =>
+          stub(env, namespace, shard).importRecords({
+            namespace,
+            mode,
+            records: parts[shard]!,
+            shard: { shard, shards },
+            dryRun,
+          }),
+        ),
       ),
     );
   const checks = await run(true);

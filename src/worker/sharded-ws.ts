@@ -40,7 +40,14 @@ async function allocateClientId(env: Env, namespace: string, shards: number): Pr
 }
 
 /** Accepts a WebSocket for a sharded namespace; `scope` as the upgrade authenticated it. */
-export async function shardedSocket(env: Env, request: Request, namespace: string, dialect: Dialect, scope: string, shards: number): Promise<Response> {
+export async function shardedSocket(
+  env: Env,
+  request: Request,
+  namespace: string,
+  dialect: Dialect,
+  scope: string,
+  shards: number,
+): Promise<Response> {
   const door = WS_DIALECTS[dialect]!;
   const budget = callBudget(env);
   const id = await allocateClientId(env, namespace, shards);
@@ -76,7 +83,9 @@ export async function shardedSocket(env: Env, request: Request, namespace: strin
     if (closed) return;
     try {
       const parsed = door.parse(message, conn, session.local.valueMax);
-      const replies = parsed.items.length ? await runShardedBatch(session, parsed.items, Date.now()) : [];
+      const replies = parsed.items.length
+        ? await runShardedBatch(session, parsed.items, Date.now())
+        : [];
       if (closed) return;
       const out = door.encode(replies, conn, parsed.errorText);
       const code = parsed.close ?? (conn.closing ? CLOSE_NORMAL : 0);
@@ -96,7 +105,9 @@ export async function shardedSocket(env: Env, request: Request, namespace: strin
   ws.addEventListener("message", (ev) => {
     // Binary messages may arrive as Blobs on a socket the Worker accepts itself.
     const data = ev.data as string | ArrayBuffer | Blob;
-    queue = queue.then(async () => onMessage(data instanceof Blob ? await data.arrayBuffer() : data));
+    queue = queue.then(async () =>
+      onMessage(data instanceof Blob ? await data.arrayBuffer() : data),
+    );
   });
   ws.addEventListener("close", (ev) => {
     if (!closed) close(ev.code === 1005 || ev.code === 1006 ? CLOSE_NORMAL : ev.code, "");

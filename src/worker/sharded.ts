@@ -18,7 +18,11 @@ import { objectFor } from "./shard-map.ts";
 import type { NamespaceStub } from "./shard-map.ts";
 
 /** The Worker's engine for a connection: connection commands and checks; its store stays empty. */
-export function workerEngine(env: Env, namespace: string, clients: () => readonly ConnState[]): Engine {
+export function workerEngine(
+  env: Env,
+  namespace: string,
+  clients: () => readonly ConnState[],
+): Engine {
   const auth = authConfig(env);
   return new Engine(COMMANDS, namespace, engineSettings(env), {
     snapshot: () => {},
@@ -28,8 +32,21 @@ export function workerEngine(env: Env, namespace: string, clients: () => readonl
   });
 }
 
-async function callShard(stub: NamespaceStub, namespace: string, shards: number, c: ShardCall): Promise<ShardBatchResult> {
-  const req = { namespace, shard: c.shard, shards, dialect: c.dialect, items: c.items, conn: c.conn, withContext: c.withContext === true };
+async function callShard(
+  stub: NamespaceStub,
+  namespace: string,
+  shards: number,
+  c: ShardCall,
+): Promise<ShardBatchResult> {
+  const req = {
+    namespace,
+    shard: c.shard,
+    shards,
+    dialect: c.dialect,
+    items: c.items,
+    conn: c.conn,
+    withContext: c.withContext === true,
+  };
   const attempt = () => stub.runShard(req);
   try {
     return await attempt();
@@ -45,7 +62,12 @@ async function callShard(stub: NamespaceStub, namespace: string, shards: number,
  * whatever the others answered, so no caller ever sees a partial answer. `onCalls` counts the
  * subrequests (spec: a Worker-held WebSocket spends them for its whole life).
  */
-export function shardTransport(env: Env, namespace: string, shards: number, onCalls?: (n: number) => void): ShardTransport {
+export function shardTransport(
+  env: Env,
+  namespace: string,
+  shards: number,
+  onCalls?: (n: number) => void,
+): ShardTransport {
   // Stubs are kept for the session: a WebSocket reuses them for every message.
   const stubs = new Map<number, NamespaceStub>();
   const stubOf = (shard: number) => {
@@ -74,6 +96,12 @@ export function runShardedHttp(
 ): Promise<Reply[]> {
   const conn = newConn(0, { authed: true, readonly });
   const local = workerEngine(env, namespace, () => []);
-  const session = { dialect, shards, conn, local, transport: shardTransport(env, namespace, shards) };
+  const session = {
+    dialect,
+    shards,
+    conn,
+    local,
+    transport: shardTransport(env, namespace, shards),
+  };
   return runShardedBatch(session, items, Date.now());
 }

@@ -13,7 +13,12 @@ import type { Deque } from "../engine/deque.ts";
 import type { Entry, ValueType } from "../engine/entry.ts";
 import type { Engine } from "../engine/engine.ts";
 import { SortedSet } from "../engine/sorted-set.ts";
-import { elementJson, recordClose, recordOpen, scalarValueJson } from "../protocols/export-format.ts";
+import {
+  elementJson,
+  recordClose,
+  recordOpen,
+  scalarValueJson,
+} from "../protocols/export-format.ts";
 import { bytesOfSql, sqlBytes } from "./persistence.ts";
 import { TYPE_OF_CODE } from "./schema.ts";
 
@@ -98,7 +103,13 @@ export function readSnapshotPage(
   const copied = new Set(sources.map((s) => s.created));
   for (const e of unchanged) {
     if (e.created <= hi && !copied.has(e.created)) {
-      sources.push({ created: e.created, key: e.key, type: e.type, expiresAt: e.expiresAt, entry: e });
+      sources.push({
+        created: e.created,
+        key: e.key,
+        type: e.type,
+        expiresAt: e.expiresAt,
+        entry: e,
+      });
     }
   }
   sources.sort((a, b) => a.created - b.created);
@@ -110,7 +121,8 @@ export function readSnapshotPage(
     const start = s.created === cursor.from ? cursor.index : 0;
     const part = writeRecord(sql, s, start, budget - text.length);
     text += part.text;
-    if (part.nextIndex >= 0) return { text, records, next: { from: s.created, index: part.nextIndex } };
+    if (part.nextIndex >= 0)
+      return { text, records, next: { from: s.created, index: part.nextIndex } };
     records++;
     if (text.length >= budget) return { text, records, next: { from: s.created + 1, index: 0 } };
   }
@@ -118,11 +130,19 @@ export function readSnapshotPage(
 }
 
 /** Writes a record from element `start`; nextIndex >= 0 when the budget ran out inside it. */
-function writeRecord(sql: SqlStorage, s: Source, start: number, budget: number): { text: string; nextIndex: number } {
+function writeRecord(
+  sql: SqlStorage,
+  s: Source,
+  start: number,
+  budget: number,
+): { text: string; nextIndex: number } {
   if (s.type === "string" || s.type === "int" || s.type === "json") {
     const v = s.entry ? (s.entry.value as string | bigint) : scalarOfSql(s.type, s.raw);
     const b64 = s.type === "string" && isBinary(v as string);
-    return { text: recordOpen(s.key, s.type, b64) + scalarValueJson(s.type, v) + recordClose(s.expiresAt), nextIndex: -1 };
+    return {
+      text: recordOpen(s.key, s.type, b64) + scalarValueJson(s.type, v) + recordClose(s.expiresAt),
+      nextIndex: -1,
+    };
   }
   const elements = s.entry ? memoryElements(s.entry) : snapElements(sql, s);
   const b64 = elements.some(([a, b]) => isBinary(a) || (typeof b === "string" && isBinary(b)));
@@ -166,7 +186,9 @@ function snapElements(sql: SqlStorage, s: Source): Element[] {
       .toArray()
       .map((r) => [bytesOfSql(r.value), null]);
   }
-  const rows = sql.exec("SELECT member, value FROM snap_members WHERE key = ? ORDER BY rowid", k).toArray();
+  const rows = sql
+    .exec("SELECT member, value FROM snap_members WHERE key = ? ORDER BY rowid", k)
+    .toArray();
   if (s.type === "set") return rows.map((r) => [bytesOfSql(r.member), null]);
   if (s.type === "hash") return rows.map((r) => [bytesOfSql(r.member), bytesOfSql(r.value)]);
   const out: [string, number][] = rows.map((r) => [bytesOfSql(r.member), r.value as number]);

@@ -1,7 +1,14 @@
 // The three WebSocket doors of a namespace object (spec §6.3): how one message becomes a batch,
 // and how the batch's replies become one message.
 
-import { KEY_MAX_BYTES, PIPELINE_MAX_COMMANDS, WS_MESSAGE_MAX_BYTES, CLOSE_POLICY, CLOSE_TOO_BIG, CLOSE_NORMAL } from "../limits.ts";
+import {
+  KEY_MAX_BYTES,
+  PIPELINE_MAX_COMMANDS,
+  WS_MESSAGE_MAX_BYTES,
+  CLOSE_POLICY,
+  CLOSE_TOO_BIG,
+  CLOSE_NORMAL,
+} from "../limits.ts";
 import type { BatchItem, Dialect } from "../engine/command.ts";
 import type { ConnState } from "../engine/conn-state.ts";
 import type { Reply } from "../engine/reply.ts";
@@ -49,7 +56,8 @@ function bytesOf(msg: string | ArrayBuffer): Uint8Array {
 const blink: WsDoor = {
   dialect: "blink",
   parse(msg, _conn, valueMax) {
-    if (tooLarge(msg)) return { items: [], errorText: "ERROR message too large\n", close: CLOSE_TOO_BIG };
+    if (tooLarge(msg))
+      return { items: [], errorText: "ERROR message too large\n", close: CLOSE_TOO_BIG };
     const batch = parseBlink(typeof msg === "string" ? msg : new Uint8Array(msg), {
       lineMax: valueMax + KEY_MAX_BYTES + 16,
       maxCommands: PIPELINE_MAX_COMMANDS,
@@ -71,18 +79,32 @@ function respMessage(
   parse: (b: Uint8Array) => { items: BatchItem[]; consumed: number; error?: string },
 ): ParsedMessage {
   if (tooLarge(msg)) {
-    return { items: [], errorText: respError(`ERR Protocol error: message too large (max ${WS_MESSAGE_MAX_BYTES} bytes)`), close: CLOSE_TOO_BIG };
+    return {
+      items: [],
+      errorText: respError(
+        `ERR Protocol error: message too large (max ${WS_MESSAGE_MAX_BYTES} bytes)`,
+      ),
+      close: CLOSE_TOO_BIG,
+    };
   }
   const bytes = bytesOf(msg);
   const r = parse(bytes);
   let items = r.items;
   if (items.length > PIPELINE_MAX_COMMANDS) {
     items = items.slice(0, PIPELINE_MAX_COMMANDS);
-    return { items, errorText: respError(`ERR too many commands in one request (max ${PIPELINE_MAX_COMMANDS})`), close: CLOSE_POLICY };
+    return {
+      items,
+      errorText: respError(`ERR too many commands in one request (max ${PIPELINE_MAX_COMMANDS})`),
+      close: CLOSE_POLICY,
+    };
   }
   if (r.error) return { items, errorText: respError(r.error), close: CLOSE_POLICY };
   if (r.consumed < bytes.length) {
-    return { items, errorText: respError("ERR Protocol error: incomplete command in message"), close: CLOSE_POLICY };
+    return {
+      items,
+      errorText: respError("ERR Protocol error: incomplete command in message"),
+      close: CLOSE_POLICY,
+    };
   }
   return { items };
 }

@@ -9,9 +9,15 @@ export interface WireStep {
 export const GEVENT_EXCHANGES: WireStep[] = [
   { request: "*3\r\n$3\r\nSET\r\n$8\r\nusername\r\n$4\r\njdoe\r\n", reply: ":1\r\n" },
   { request: "*2\r\n$3\r\nGET\r\n$8\r\nusername\r\n", reply: "$4\r\njdoe\r\n" },
-  { request: "*7\r\n$4\r\nMSET\r\n$1\r\na\r\n:1\r\n$1\r\nb\r\n:2\r\n$1\r\nc\r\n:3\r\n", reply: ":3\r\n" },
+  {
+    request: "*7\r\n$4\r\nMSET\r\n$1\r\na\r\n:1\r\n$1\r\nb\r\n:2\r\n$1\r\nc\r\n:3\r\n",
+    reply: ":3\r\n",
+  },
   { request: "*3\r\n$4\r\nMGET\r\n$1\r\na\r\n$1\r\nb\r\n", reply: "*2\r\n:1\r\n:2\r\n" },
-  { request: "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n%1\r\n$1\r\nx\r\n*2\r\n:1\r\n$-1\r\n", reply: ":1\r\n" },
+  {
+    request: "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n%1\r\n$1\r\nx\r\n*2\r\n:1\r\n$-1\r\n",
+    reply: ":1\r\n",
+  },
   { request: "*2\r\n$3\r\nGET\r\n$1\r\nk\r\n", reply: "%1\r\n$1\r\nx\r\n*2\r\n:1\r\n$-1\r\n" },
   { request: "+get username\r\n", reply: "$4\r\njdoe\r\n" },
   { request: "*2\r\n$6\r\nDELETE\r\n$1\r\nk\r\n", reply: ":1\r\n" },
@@ -34,11 +40,18 @@ export const REDIS_EXCHANGES: WireStep[] = [
   { request: "PING\r\n", reply: "+PONG\r\n" },
   { request: "set  k   'a b' \r\n", reply: "+OK\r\n" },
   { request: "*2\r\n$3\r\nGET\r\n$1\r\nk\r\n", reply: "$3\r\na b\r\n" },
-  { request: "*1\r\n$3\r\nFOO\r\n", reply: "-ERR unknown command 'FOO', with args beginning with: \r\n" },
-  { request: "FOO a b\r\n", reply: "-ERR unknown command 'FOO', with args beginning with: 'a' 'b' \r\n" },
+  {
+    request: "*1\r\n$3\r\nFOO\r\n",
+    reply: "-ERR unknown command 'FOO', with args beginning with: \r\n",
+  },
+  {
+    request: "FOO a b\r\n",
+    reply: "-ERR unknown command 'FOO', with args beginning with: 'a' 'b' \r\n",
+  },
   {
     request: "MULTI\r\nSET a x\r\nINCR a\r\nEXEC\r\n",
-    reply: "+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n+OK\r\n-ERR value is not an integer or out of range\r\n",
+    reply:
+      "+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n+OK\r\n-ERR value is not an integer or out of range\r\n",
   },
   { request: "SELECT 1\r\n", reply: "-ERR DB index is out of range\r\n" },
   { request: "CONFIG GET save\r\n", reply: "*2\r\n$4\r\nsave\r\n$0\r\n\r\n" },

@@ -160,10 +160,25 @@ describe("blink-edge", () => {
 
   it("dev: an acknowledged write survives a clean restart and a kill -9 of `npm start`", async () => {
     const state = mkdtempSync(join(tmpdir(), "blink-edge-restart-"));
-    const args = ["dev", "--port", "0", "--state", state, "--blink", "0", "--gevent", "off", "--redis", "off"];
+    const args = [
+      "dev",
+      "--port",
+      "0",
+      "--state",
+      state,
+      "--blink",
+      "0",
+      "--gevent",
+      "off",
+      "--redis",
+      "off",
+    ];
     /** Starts dev in its own process group (kill -9 must reach workerd too); resolves with its URL and Blink port. */
     const startDev = () => {
-      const child = spawn(process.execPath, [BIN, ...args], { detached: true, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, [BIN, ...args], {
+        detached: true,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       let out = "";
       const ready = new Promise<{ url: string; blink: number }>((resolve, reject) => {
         child.stdout!.setEncoding("utf8").on("data", (d: string) => {
@@ -181,12 +196,17 @@ describe("blink-edge", () => {
       for (const stop of ["SIGTERM", "SIGKILL"] as const) {
         const first = startDev();
         const { blink } = await first.ready;
-        expect((await exchange(blink, `SET survives:${stop} yes\n`, { halfClose: true })).toString()).toBe("OK\n");
+        expect(
+          (await exchange(blink, `SET survives:${stop} yes\n`, { halfClose: true })).toString(),
+        ).toBe("OK\n");
         process.kill(-first.child.pid!, stop);
         await first.exited;
         const second = startDev();
         const { url } = await second.ready;
-        const res = await fetch(new URL("/blink", url), { method: "POST", body: `GET survives:${stop}` });
+        const res = await fetch(new URL("/blink", url), {
+          method: "POST",
+          body: `GET survives:${stop}`,
+        });
         expect(await res.text()).toBe("VALUE eWVz\n");
         process.kill(-second.child.pid!, "SIGTERM");
         await second.exited;

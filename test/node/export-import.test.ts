@@ -34,7 +34,11 @@ afterAll(async () => {
 });
 
 function cli(args: string[], input?: string) {
-  return runProcess(process.execPath, [BIN, ...args], { timeoutMs: CLI_TIMEOUT_MS, input, env: { BLINK_EDGE_URL: base } });
+  return runProcess(process.execPath, [BIN, ...args], {
+    timeoutMs: CLI_TIMEOUT_MS,
+    input,
+    env: { BLINK_EDGE_URL: base },
+  });
 }
 
 type Arg = string | Buffer;
@@ -69,7 +73,8 @@ async function pipeline(url: string, messages: Buffer[]): Promise<Buffer[]> {
 /** Redis commands in messages of PIPELINE commands; fails on any error reply. */
 async function redis(ns: string, cmds: Arg[][]): Promise<string[]> {
   const messages: Buffer[] = [];
-  for (let i = 0; i < cmds.length; i += PIPELINE) messages.push(Buffer.concat(cmds.slice(i, i + PIPELINE).map(resp)));
+  for (let i = 0; i < cmds.length; i += PIPELINE)
+    messages.push(Buffer.concat(cmds.slice(i, i + PIPELINE).map(resp)));
   const replies = await pipeline(`${base.replace(/^http/, "ws")}/db/${ns}/resp`, messages);
   const text = replies.map((r) => r.toString("latin1"));
   for (const t of text) expect(t).not.toMatch(/(^|\n)-/);
@@ -89,9 +94,16 @@ async function geventJson(ns: string, pairs: [string, unknown][]): Promise<void>
   const messages: Buffer[] = [];
   for (let i = 0; i < pairs.length; i += 500) {
     const chunk = pairs.slice(i, i + 500);
-    messages.push(Buffer.from(`*${1 + 2 * chunk.length}\r\n$4\r\nMSET\r\n${chunk.map(([k, v]) => enc(k) + enc(v)).join("")}`));
+    messages.push(
+      Buffer.from(
+        `*${1 + 2 * chunk.length}\r\n$4\r\nMSET\r\n${chunk.map(([k, v]) => enc(k) + enc(v)).join("")}`,
+      ),
+    );
   }
-  const replies = await pipeline(`${base.replace(/^http/, "ws")}/db/${ns}/resp?dialect=gevent`, messages);
+  const replies = await pipeline(
+    `${base.replace(/^http/, "ws")}/db/${ns}/resp?dialect=gevent`,
+    messages,
+  );
   for (const r of replies) expect(r.toString()).toMatch(/^:\d+\r\n$/);
 }
 
@@ -122,7 +134,10 @@ async function fill(ns: string): Promise<void> {
         break;
       case 7:
       case 8:
-        json.push([`json:${i}`, { id: i, name: `n${i}`, tags: ["a", i % 3], nested: { deep: [i, null] } }]);
+        json.push([
+          `json:${i}`,
+          { id: i, name: `n${i}`, tags: ["a", i % 3], nested: { deep: [i, null] } },
+        ]);
         break;
       case 9:
       case 10:
@@ -130,23 +145,49 @@ async function fill(ns: string): Promise<void> {
         break;
       case 11:
       case 12:
-        cmds.push(["HSET", k, ...Array.from({ length: 2 + (i % 4) }, (_, j) => [`f${j}`, `v${j}-${i}`]).flat()]);
+        cmds.push([
+          "HSET",
+          k,
+          ...Array.from({ length: 2 + (i % 4) }, (_, j) => [`f${j}`, `v${j}-${i}`]).flat(),
+        ]);
         break;
       case 13:
-        cmds.push(["RPUSH", k, ...Array.from({ length: 3 + (i % 4) }, (_, j) => `e${j}`), Buffer.from([0xfe, i % 256])]);
+        cmds.push([
+          "RPUSH",
+          k,
+          ...Array.from({ length: 3 + (i % 4) }, (_, j) => `e${j}`),
+          Buffer.from([0xfe, i % 256]),
+        ]);
         break;
       case 14:
         cmds.push(["LPUSH", k, "a", "b", "c"]);
         break;
       case 15:
       case 16:
-        cmds.push(["ZADD", k, "1.5", `a${i}`, String(-i), "b", "inf", "top", "0", "zero", String(i / 7), "frac"]);
+        cmds.push([
+          "ZADD",
+          k,
+          "1.5",
+          `a${i}`,
+          String(-i),
+          "b",
+          "inf",
+          "top",
+          "0",
+          "zero",
+          String(i / 7),
+          "frac",
+        ]);
         break;
       case 17:
         cmds.push(["SET", k, `expiring ${i}`, "PX", ttl]);
         break;
       case 18:
-        cmds.push(["SET", Buffer.from([0x6b, 0xff, i & 0xff, (i >> 8) & 0xff, i >> 16]), `binary key ${i}`]);
+        cmds.push([
+          "SET",
+          Buffer.from([0x6b, 0xff, i & 0xff, (i >> 8) & 0xff, i >> 16]),
+          `binary key ${i}`,
+        ]);
         break;
       default:
         cmds.push(["SADD", k, "only"], ["PEXPIRE", k, ttl]);
@@ -186,7 +227,12 @@ describe("blink-edge export / import", () => {
     const e1Start = performance.now();
     const e1 = await cli(["export", "--db", src, "--fresh", "-o", first]);
     const e1Wall = (performance.now() - e1Start) / 1000;
-    expect(e1.stderr).toMatch(new RegExp(`^blink-edge export: ${KEYS} keys, [\\d.]+ MiB in [\\d.]+ s \\(\\d+ keys/s\\) to ${first}\\n$`, "m"));
+    expect(e1.stderr).toMatch(
+      new RegExp(
+        `^blink-edge export: ${KEYS} keys, [\\d.]+ MiB in [\\d.]+ s \\(\\d+ keys/s\\) to ${first}\\n$`,
+        "m",
+      ),
+    );
     expect(e1.code, e1.stderr).toBe(0);
     expect(e1.stdout).toBe("");
 
@@ -194,7 +240,11 @@ describe("blink-edge export / import", () => {
     const i1 = await cli(["import", "--db", dst, first]);
     const i1Wall = (performance.now() - i1Start) / 1000;
     expect(i1.code, i1.stderr).toBe(0);
-    expect(i1.stderr).toMatch(new RegExp(`imported ${KEYS} keys from ${first}, [\\d.]+ MiB in [\\d.]+ s \\(\\d+ keys/s\\)\\n$`));
+    expect(i1.stderr).toMatch(
+      new RegExp(
+        `imported ${KEYS} keys from ${first}, [\\d.]+ MiB in [\\d.]+ s \\(\\d+ keys/s\\)\\n$`,
+      ),
+    );
 
     const second = join(dir, "second.jsonl");
     const e2 = await cli(["export", "--url", `${base}/db/${dst}`, "-o", second]);
@@ -202,11 +252,19 @@ describe("blink-edge export / import", () => {
     const a = readFileSync(first, "utf8");
     const b = readFileSync(second, "utf8");
     const header = JSON.parse(a.slice(0, a.indexOf("\n")));
-    expect(header).toMatchObject({ format: "blink-edge-export", version: 1, namespace: src, keys: KEYS });
+    expect(header).toMatchObject({
+      format: "blink-edge-export",
+      version: 1,
+      namespace: src,
+      keys: KEYS,
+    });
     expect(JSON.parse(b.slice(0, b.indexOf("\n")))).toMatchObject({ namespace: dst, keys: KEYS });
-    expect(withoutHeader(b) === withoutHeader(a), "second export differs from the first").toBe(true);
+    expect(withoutHeader(b) === withoutHeader(a), "second export differs from the first").toBe(
+      true,
+    );
     // Every type is in the file.
-    for (const t of ["string", "int", "json", "set", "hash", "list", "zset"]) expect(a).toContain(`"type":"${t}"`);
+    for (const t of ["string", "int", "json", "set", "hash", "list", "zset"])
+      expect(a).toContain(`"type":"${t}"`);
     expect(a).toContain('"key_encoding":"base64"');
     expect(a).toContain('"encoding":"base64"');
 
@@ -251,21 +309,35 @@ with open(sys.argv[2], "w", encoding="utf-8") as f: json.dump(big, f, indent=2, 
     );
 
     expect(statSync(large).size).toBeGreaterThan(10_485_760);
-    const big = await cli(["import", "--db", ns, "--format", "lightredis", "--mode", "replace", large]);
+    const big = await cli([
+      "import",
+      "--db",
+      ns,
+      "--format",
+      "lightredis",
+      "--mode",
+      "replace",
+      large,
+    ]);
     expect(big.code, big.stderr).toBe(0);
     expect(big.stderr).toMatch(/imported 60000 keys from /);
     const bigOut = join(dir, "lr-big.jsonl");
     expect((await cli(["export", "--db", ns, "--fresh", "-o", bigOut])).code).toBe(0);
     const lines = readFileSync(bigOut, "utf8").split("\n");
     expect(lines.length).toBe(60003);
-    expect(lines[1]).toBe(`{"key":"k0","key_encoding":"utf8","type":"string","encoding":"utf8","value":"${"v".repeat(200)}0","expires_at":null}`);
+    expect(lines[1]).toBe(
+      `{"key":"k0","key_encoding":"utf8","type":"string","encoding":"utf8","value":"${"v".repeat(200)}0","expires_at":null}`,
+    );
     expect(lines[60000]).toContain('"key":"k59999"');
   });
 
   it("imports a Blink-Store dump of SET lines through the Blink door", async () => {
     const ns = freshNamespace("blink");
     const dump = join(dir, "dump.txt");
-    writeFileSync(dump, "SET user alice\n\nset config.timeout 30\nSET spaced  a value  with spaces \nSET empty\n");
+    writeFileSync(
+      dump,
+      "SET user alice\n\nset config.timeout 30\nSET spaced  a value  with spaces \nSET empty\n",
+    );
     const r = await cli(["import", "--db", ns, "--format", "blink", dump]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/imported 4 keys from /);
@@ -280,9 +352,14 @@ with open(sys.argv[2], "w", encoding="utf-8") as f: json.dump(big, f, indent=2, 
     writeFileSync(dump, "SET a 1\nGET a\n");
     const bad = await cli(["import", "--db", ns, "--format", "blink", dump]);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toBe("blink-edge import: line 2: expected 'SET key value' (nothing was imported)\n");
+    expect(bad.stderr).toBe(
+      "blink-edge import: line 2: expected 'SET key value' (nothing was imported)\n",
+    );
     // stdin works too, and replace mode empties the namespace first
-    const piped = await cli(["import", "--db", ns, "--format", "blink", "--mode", "replace", "-"], "SET only one\n");
+    const piped = await cli(
+      ["import", "--db", ns, "--format", "blink", "--mode", "replace", "-"],
+      "SET only one\n",
+    );
     expect(piped.code, piped.stderr).toBe(0);
     expect((await cli(["export", "--db", ns, "--fresh"])).stdout).toContain('"keys":1}');
   });
@@ -304,13 +381,20 @@ with open(sys.argv[2], "w", encoding="utf-8") as f: json.dump(big, f, indent=2, 
   it("refuses a cut export file before sending anything, and a cut stdin at the end", async () => {
     const ns = freshNamespace("cut");
     const file = join(dir, "cut.jsonl");
-    writeFileSync(file, '{"format":"blink-edge-export","version":1,"namespace":"x","snapshot_seq":1,"snapshot_at":1,"keys":2}\n{"key":"a","type":"string","value":"v"}\n');
+    writeFileSync(
+      file,
+      '{"format":"blink-edge-export","version":1,"namespace":"x","snapshot_seq":1,"snapshot_at":1,"keys":2}\n{"key":"a","type":"string","value":"v"}\n',
+    );
     const r = await cli(["import", "--db", ns, file]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`blink-edge import: ${file} is cut short: it has an export header but no trailer line (nothing was imported)\n`);
+    expect(r.stderr).toBe(
+      `blink-edge import: ${file} is cut short: it has an export header but no trailer line (nothing was imported)\n`,
+    );
     const s = await cli(["import", "--db", ns, "-"], readFileSync(file, "utf8"));
     expect(s.code).toBe(1);
-    expect(s.stderr).toMatch(/the input is cut short: it has an export header but no trailer line \(1 keys were imported by earlier requests\)\n$/);
+    expect(s.stderr).toMatch(
+      /the input is cut short: it has an export header but no trailer line \(1 keys were imported by earlier requests\)\n$/,
+    );
   });
 
   it("usage errors exit 2, refusals and unreachable Workers exit 1, --help exits 0", async () => {
@@ -326,21 +410,47 @@ with open(sys.argv[2], "w", encoding="utf-8") as f: json.dump(big, f, indent=2, 
     expect((await cli(["import", "--mode", "append", "x"])).code).toBe(2);
     expect((await cli(["export", "--url", "ftp://x"])).code).toBe(2);
     const missing = await cli(["import", join(dir, "nope.jsonl")]);
-    expect([missing.code, missing.stderr]).toEqual([1, `blink-edge import: cannot read ${join(dir, "nope.jsonl")} (ENOENT)\n`]);
+    expect([missing.code, missing.stderr]).toEqual([
+      1,
+      `blink-edge import: cannot read ${join(dir, "nope.jsonl")} (ENOENT)\n`,
+    ]);
     const port = await closedPort();
     const down = await cli(["export", "--url", `http://127.0.0.1:${port}`]);
-    expect([down.code, down.stderr]).toEqual([1, `blink-edge export: cannot reach http://127.0.0.1:${port} (ECONNREFUSED)\n`]);
+    expect([down.code, down.stderr]).toEqual([
+      1,
+      `blink-edge export: cannot reach http://127.0.0.1:${port} (ECONNREFUSED)\n`,
+    ]);
   });
 
   it("refuses without a full-access token (exit 1, the Worker's error)", async () => {
-    const secured = await startTestWorker({ AUTH_TOKEN: "full-secret", AUTH_TOKEN_READONLY: "ro-secret" });
+    const secured = await startTestWorker({
+      AUTH_TOKEN: "full-secret",
+      AUTH_TOKEN_READONLY: "ro-secret",
+    });
     try {
       const url = secured.url.toString();
-      const none = await runProcess(process.execPath, [BIN, "export", "--url", url], { env: { BLINK_EDGE_TOKEN: "" } });
-      expect([none.code, none.stderr]).toEqual([1, "blink-edge export: WRONGPASS invalid or missing auth token\n"]);
-      const ro = await runProcess(process.execPath, [BIN, "export", "--url", url, "--token", "ro-secret"]);
-      expect([ro.code, ro.stderr]).toEqual([1, "blink-edge export: NOPERM this user has no permissions to run the 'export' command\n"]);
-      const ok = await runProcess(process.execPath, [BIN, "export", "--url", url], { env: { BLINK_EDGE_TOKEN: "full-secret" } });
+      const none = await runProcess(process.execPath, [BIN, "export", "--url", url], {
+        env: { BLINK_EDGE_TOKEN: "" },
+      });
+      expect([none.code, none.stderr]).toEqual([
+        1,
+        "blink-edge export: WRONGPASS invalid or missing auth token\n",
+      ]);
+      const ro = await runProcess(process.execPath, [
+        BIN,
+        "export",
+        "--url",
+        url,
+        "--token",
+        "ro-secret",
+      ]);
+      expect([ro.code, ro.stderr]).toEqual([
+        1,
+        "blink-edge export: NOPERM this user has no permissions to run the 'export' command\n",
+      ]);
+      const ok = await runProcess(process.execPath, [BIN, "export", "--url", url], {
+        env: { BLINK_EDGE_TOKEN: "full-secret" },
+      });
       expect(ok.code, ok.stderr).toBe(0);
     } finally {
       await secured.dispose();
@@ -349,13 +459,29 @@ with open(sys.argv[2], "w", encoding="utf-8") as f: json.dump(big, f, indent=2, 
 
   it("draws a progress bar on a terminal and plain lines otherwise", async () => {
     const ns = freshNamespace("tty");
-    await redis(ns, Array.from({ length: 20_000 }, (_, i) => ["SET", `k${i}`, "v".repeat(300)]));
+    await redis(
+      ns,
+      Array.from({ length: 20_000 }, (_, i) => ["SET", `k${i}`, "v".repeat(300)]),
+    );
     const out = join(dir, "tty.jsonl");
     // A pseudo-terminal for the child's stdio (Python's pty), so stderr.isTTY holds.
-    const pty = await runProcess(PYTHON, ["-c", "import pty, sys; sys.exit(pty.spawn(sys.argv[1:]) >> 8)", process.execPath, BIN, "export", "--url", `${base}/db/${ns}`, "--fresh", "-o", out]);
+    const pty = await runProcess(PYTHON, [
+      "-c",
+      "import pty, sys; sys.exit(pty.spawn(sys.argv[1:]) >> 8)",
+      process.execPath,
+      BIN,
+      "export",
+      "--url",
+      `${base}/db/${ns}`,
+      "--fresh",
+      "-o",
+      out,
+    ]);
     expect(pty.code, pty.stdout).toBe(0);
     expect(pty.stdout).toMatch(/\r\x1b\[Kblink-edge export \[[#-]{24}\] +\d+% \d+ keys, /);
-    expect(pty.stdout).toMatch(/\r\x1b\[Kblink-edge export: 20000 keys, [\d.]+ MiB in [\d.]+ s \(\d+ keys\/s\) to /);
+    expect(pty.stdout).toMatch(
+      /\r\x1b\[Kblink-edge export: 20000 keys, [\d.]+ MiB in [\d.]+ s \(\d+ keys\/s\) to /,
+    );
     const plain = await cli(["export", "--db", ns, "-o", out]);
     expect(plain.stderr).not.toContain("\x1b");
     expect(plain.stderr.trim().split("\n").at(-1)).toMatch(/^blink-edge export: 20000 keys/);

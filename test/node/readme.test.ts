@@ -62,7 +62,11 @@ describe("README examples", () => {
     const m = /```js\n(const ws = new WebSocket[\s\S]*?)```/.exec(doors)!;
     const code = rewrite(m[1]!);
     const expected = /\/\/ (".*")\s*$/m.exec(code)![1]!;
-    const { stdout } = await run(process.execPath, ["--input-type=module", "-e", `${code}\nsetTimeout(() => process.exit(0), 2000);`]);
+    const { stdout } = await run(process.execPath, [
+      "--input-type=module",
+      "-e",
+      `${code}\nsetTimeout(() => process.exit(0), 2000);`,
+    ]);
     expect(stdout.trim()).toBe(expected);
   });
 });

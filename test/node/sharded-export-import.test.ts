@@ -17,7 +17,10 @@ let worker: LocalWorker;
 let base: string;
 
 beforeAll(async () => {
-  worker = await startTestWorker({ ALLOW_ANONYMOUS: "true", NAMESPACE_SHARDS: JSON.stringify({ "big-16": 16 }) });
+  worker = await startTestWorker({
+    ALLOW_ANONYMOUS: "true",
+    NAMESPACE_SHARDS: JSON.stringify({ "big-16": 16 }),
+  });
   base = worker.url.toString().replace(/\/$/, "");
 });
 afterAll(async () => {
@@ -28,7 +31,8 @@ const bulk = (a: string | Buffer) => {
   const b = typeof a === "string" ? Buffer.from(a) : a;
   return Buffer.concat([Buffer.from(`$${b.length}\r\n`), b, Buffer.from("\r\n")]);
 };
-const resp = (args: (string | Buffer)[]) => Buffer.concat([Buffer.from(`*${args.length}\r\n`), ...args.map(bulk)]);
+const resp = (args: (string | Buffer)[]) =>
+  Buffer.concat([Buffer.from(`*${args.length}\r\n`), ...args.map(bulk)]);
 
 /** Mixed types, TTLs, binary keys and values, in messages of PIPELINE commands. */
 async function fill(ns: string): Promise<void> {
@@ -38,13 +42,26 @@ async function fill(ns: string): Promise<void> {
   for (let i = 0; i < KEYS; i++) {
     const k = `key:${i}`;
     switch (i % 7) {
-      case 0: cmds.push(["SET", k, `v${i} é😀`]); break;
-      case 1: cmds.push(["INCRBY", k, String(i - 5000)]); break;
-      case 2: cmds.push(["SADD", k, "a", `m${i}`]); break;
-      case 3: cmds.push(["HSET", k, "f", `v${i}`]); break;
-      case 4: cmds.push(["RPUSH", k, "x", Buffer.from([0xff, i & 0xff])]); break;
-      case 5: cmds.push(["ZADD", k, "2.5", "a", String(-i), "b"]); break;
-      default: cmds.push(["SET", Buffer.from([0x6b, 0xfe, i & 0xff, i >> 8]), "bin", "PX", "3600000"]);
+      case 0:
+        cmds.push(["SET", k, `v${i} é😀`]);
+        break;
+      case 1:
+        cmds.push(["INCRBY", k, String(i - 5000)]);
+        break;
+      case 2:
+        cmds.push(["SADD", k, "a", `m${i}`]);
+        break;
+      case 3:
+        cmds.push(["HSET", k, "f", `v${i}`]);
+        break;
+      case 4:
+        cmds.push(["RPUSH", k, "x", Buffer.from([0xff, i & 0xff])]);
+        break;
+      case 5:
+        cmds.push(["ZADD", k, "2.5", "a", String(-i), "b"]);
+        break;
+      default:
+        cmds.push(["SET", Buffer.from([0x6b, 0xfe, i & 0xff, i >> 8]), "bin", "PX", "3600000"]);
     }
   }
   for (let i = 0; i < cmds.length; i += PIPELINE) {
@@ -55,25 +72,33 @@ async function fill(ns: string): Promise<void> {
   ws.close();
 }
 
-const sh = (script: string) => runProcess("sh", ["-c", script], { timeoutMs: 300_000, env: { BLINK_EDGE_URL: base, BIN } });
+const sh = (script: string) =>
+  runProcess("sh", ["-c", script], { timeoutMs: 300_000, env: { BLINK_EDGE_URL: base, BIN } });
 const records = (text: string) => text.split("\n").slice(1, -2);
 
 describe("blink-edge export | blink-edge import into more shards", () => {
   it(`moves ${KEYS} keys from 1 shard to 16 and back losslessly`, async () => {
     await fill("small");
-    const pipe = await sh(`node "$BIN" export --db small --fresh | node "$BIN" import --db big-16 -`);
+    const pipe = await sh(
+      `node "$BIN" export --db small --fresh | node "$BIN" import --db big-16 -`,
+    );
     expect(pipe.code, pipe.stderr).toBe(0);
     expect(pipe.stderr).toMatch(new RegExp(`imported ${KEYS} keys`));
     const a = await sh(`node "$BIN" export --db small`);
     const b = await sh(`node "$BIN" export --db big-16`);
     expect(a.code, a.stderr).toBe(0);
     expect(b.code, b.stderr).toBe(0);
-    expect(JSON.parse(b.stdout.slice(0, b.stdout.indexOf("\n")))).toMatchObject({ namespace: "big-16", keys: KEYS });
+    expect(JSON.parse(b.stdout.slice(0, b.stdout.indexOf("\n")))).toMatchObject({
+      namespace: "big-16",
+      keys: KEYS,
+    });
     const ra = records(a.stdout);
     const rb = records(b.stdout);
     expect(rb.length).toBe(KEYS);
     expect([...rb].sort()).toEqual([...ra].sort());
-    const back = await sh(`node "$BIN" export --db big-16 | node "$BIN" import --db small-again --mode replace -`);
+    const back = await sh(
+      `node "$BIN" export --db big-16 | node "$BIN" import --db small-again --mode replace -`,
+    );
     expect(back.code, back.stderr).toBe(0);
     const c = await sh(`node "$BIN" export --db small-again`);
     expect([...records(c.stdout)].sort()).toEqual([...ra].sort());

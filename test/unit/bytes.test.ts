@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { byteLength, compareBytes, fromBytes, isBinary, toBase64, toBytes } from "../../src/engine/bytes.ts";
+import {
+  byteLength,
+  compareBytes,
+  fromBytes,
+  isBinary,
+  toBase64,
+  toBytes,
+} from "../../src/engine/bytes.ts";
 
 describe("byte strings", () => {
   it("round-trips any bytes and keeps one form per byte sequence", () => {

@@ -42,7 +42,9 @@ describe("memory limit", () => {
   it("refuses an entry larger than the limit without evicting anything", () => {
     const h = new Harness({ config: { maxmemory: 10 } });
     blink(h, "SET a 1");
-    expect(blink(h, "SET big 0123456789")).toBe("ERROR storage is at capacity and eviction failed\n");
+    expect(blink(h, "SET big 0123456789")).toBe(
+      "ERROR storage is at capacity and eviction failed\n",
+    );
     expect(blink(h, "GET a")).toBe("VALUE MQ==\n");
     expect(blink(h, "GET big")).toBe("NOT_FOUND\n");
   });
@@ -71,7 +73,9 @@ describe("memory limit", () => {
     for (let i = 1; i <= 4000; i++) expect(blink(h, `SET memtest_${i} ${v}`)).toBe("OK\n");
     const usage = Number(blink(h, "USAGE").slice(6));
     expect(usage).toBeLessThanOrEqual(2097152);
-    const early = [1, 2, 3, 10, 50, 100].filter((i) => blink(h, `GET memtest_${i}`) === "NOT_FOUND\n");
+    const early = [1, 2, 3, 10, 50, 100].filter(
+      (i) => blink(h, `GET memtest_${i}`) === "NOT_FOUND\n",
+    );
     expect(early.length).toBeGreaterThanOrEqual(3);
     for (let i = 3996; i <= 4000; i++) expect(blink(h, `GET memtest_${i}`)).not.toBe("NOT_FOUND\n");
     h.restart();

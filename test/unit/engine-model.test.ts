@@ -7,7 +7,8 @@ import { byteLength } from "../../src/engine/bytes.ts";
 import type { Reply } from "../../src/engine/reply.ts";
 import { Harness, dump } from "./support/engine-harness.ts";
 
-type ModelValue = { type: "string" | "int" | "json"; text: string } | { type: "set"; members: string[] };
+type ModelValue =
+  { type: "string" | "int" | "json"; text: string } | { type: "set"; members: string[] };
 
 class Model {
   readonly map = new Map<string, ModelValue>();
@@ -27,7 +28,10 @@ class Model {
 }
 
 const keyArb = fc.constantFrom("a", "b", "c", "é", "ключ", "🙂", "x:1");
-const textArb = fc.oneof(fc.constantFrom("", "v", "hello world", "é", "🙂🙂"), fc.string({ maxLength: 8 }).filter((s) => !/\s/.test(s)));
+const textArb = fc.oneof(
+  fc.constantFrom("", "v", "hello world", "é", "🙂🙂"),
+  fc.string({ maxLength: 8 }).filter((s) => !/\s/.test(s)),
+);
 const intArb = fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n });
 
 type Op =
@@ -47,7 +51,10 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ op: fc.constant("bdel" as const), k: keyArb }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant("usage" as const) }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant("gint" as const), k: keyArb, v: intArb }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant("gjson" as const), k: keyArb, v: fc.integer() }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ op: fc.constant("gjson" as const), k: keyArb, v: fc.integer() }),
+  },
   { weight: 1, arbitrary: fc.record({ op: fc.constant("gflush" as const) }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant("sadd" as const), k: keyArb, m: textArb }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant("restart" as const) }) },

@@ -32,7 +32,12 @@ const isRedis = (n: string) => COMMANDS.lookup("redis", n) !== undefined;
 const DOORS: Record<string, Door> = {
   blink: {
     dialect: "blink",
-    seeds: ["SET a 1\nGET a\nDEL a\nUSAGE\n", "set k  v v \r\nGET k\n", "STATS\nQUIT\nSET x y\n", "GET é\nSET é ü\n"],
+    seeds: [
+      "SET a 1\nGET a\nDEL a\nUSAGE\n",
+      "set k  v v \r\nGET k\n",
+      "STATS\nQUIT\nSET x y\n",
+      "GET é\nSET é ü\n",
+    ],
     run(h, input) {
       const b = parseBlink(input, { lineMax: 4096, maxCommands: 1000 });
       encodeBlink(h.batch("blink", b.items));
@@ -48,7 +53,13 @@ const DOORS: Record<string, Door> = {
     ],
     run(h, input) {
       const r = parseRedisRequests(input, 0, input.length, true);
-      encodeResp(h.batch("redis", r.argvs.map((argv) => ({ argv }))), h.conn.resp);
+      encodeResp(
+        h.batch(
+          "redis",
+          r.argvs.map((argv) => ({ argv })),
+        ),
+        h.conn.resp,
+      );
     },
   },
   gevent: {
@@ -94,20 +105,32 @@ const DOORS: Record<string, Door> = {
 /** Random bytes, or a seed with random byte edits (flips, inserts, deletes, splices). */
 function inputs(seeds: string[]): fc.Arbitrary<Uint8Array> {
   const seed = fc.constantFrom(...seeds.map((s) => enc.encode(s)));
-  const edit = fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom("flip", "insert", "delete", "dup"));
-  const mutated = fc.tuple(seed, fc.array(edit, { minLength: 1, maxLength: 8 })).map(([s, edits]) => {
-    let b = Array.from(s);
-    for (const [pos, byte, kind] of edits) {
-      const i = b.length ? pos % b.length : 0;
-      if (kind === "flip") b[i] = byte;
-      else if (kind === "insert") b.splice(i, 0, byte);
-      else if (kind === "delete") b.splice(i, 1);
-      else b = b.concat(b.slice(i, i + 16));
-    }
-    return new Uint8Array(b);
-  });
-  const joined = fc.array(seed, { minLength: 1, maxLength: 4 }).map((parts) => new Uint8Array(parts.flatMap((p) => Array.from(p))));
-  return fc.oneof({ weight: 2, arbitrary: fc.uint8Array({ maxLength: 200 }) }, { weight: 5, arbitrary: mutated }, { weight: 1, arbitrary: joined });
+  const edit = fc.tuple(
+    fc.nat(),
+    fc.integer({ min: 0, max: 255 }),
+    fc.constantFrom("flip", "insert", "delete", "dup"),
+  );
+  const mutated = fc
+    .tuple(seed, fc.array(edit, { minLength: 1, maxLength: 8 }))
+    .map(([s, edits]) => {
+      let b = Array.from(s);
+      for (const [pos, byte, kind] of edits) {
+        const i = b.length ? pos % b.length : 0;
+        if (kind === "flip") b[i] = byte;
+        else if (kind === "insert") b.splice(i, 0, byte);
+        else if (kind === "delete") b.splice(i, 1);
+        else b = b.concat(b.slice(i, i + 16));
+      }
+      return new Uint8Array(b);
+    });
+  const joined = fc
+    .array(seed, { minLength: 1, maxLength: 4 })
+    .map((parts) => new Uint8Array(parts.flatMap((p) => Array.from(p))));
+  return fc.oneof(
+    { weight: 2, arbitrary: fc.uint8Array({ maxLength: 200 }) },
+    { weight: 5, arbitrary: mutated },
+    { weight: 1, arbitrary: joined },
+  );
 }
 
 describe.each(Object.keys(DOORS))("fuzz %s", (name) => {
@@ -127,6 +150,8 @@ describe.each(Object.keys(DOORS))("fuzz %s", (name) => {
     const before = dump(h.engine);
     h.restart();
     expect(dump(h.engine)).toEqual(before);
-    console.log(`fuzz ${name}: ${RUNS} inputs in ${(performance.now() - started).toFixed(0)} ms, ${h.engine.dbsize} keys at the end`);
+    console.log(
+      `fuzz ${name}: ${RUNS} inputs in ${(performance.now() - started).toFixed(0)} ms, ${h.engine.dbsize} keys at the end`,
+    );
   }, 120_000);
 });

@@ -2,7 +2,13 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { MUX_DIALECTS, MUX_OP, MuxWriter, readEnd, readMuxFrames } from "../../src/protocols/mux.ts";
+import {
+  MUX_DIALECTS,
+  MUX_OP,
+  MuxWriter,
+  readEnd,
+  readMuxFrames,
+} from "../../src/protocols/mux.ts";
 import { MuxSession } from "../../src/worker/mux-door.ts";
 import { Harness } from "./support/engine-harness.ts";
 
@@ -41,12 +47,21 @@ describe("mux frames", () => {
   it("round-trip any frames", () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ conn: fc.nat(), op: fc.constantFrom(1, 2, 3, 4, 5, 6), payload: fc.uint8Array({ maxLength: 50 }) }), { maxLength: 20 }),
+        fc.array(
+          fc.record({
+            conn: fc.nat(),
+            op: fc.constantFrom(1, 2, 3, 4, 5, 6),
+            payload: fc.uint8Array({ maxLength: 50 }),
+          }),
+          { maxLength: 20 },
+        ),
         (frames) => {
           const w = new MuxWriter();
           for (const f of frames) w.frame(f.conn, f.op as never, f.payload);
           const back = readMuxFrames(w.take());
-          expect(back.map((f) => ({ ...f, payload: Array.from(f.payload) }))).toEqual(frames.map((f) => ({ ...f, payload: Array.from(f.payload) })));
+          expect(back.map((f) => ({ ...f, payload: Array.from(f.payload) }))).toEqual(
+            frames.map((f) => ({ ...f, payload: Array.from(f.payload) })),
+          );
         },
       ),
     );
@@ -103,7 +118,10 @@ describe("mux session", () => {
     expect(readEnd(r[0]!.payload)).toEqual({ code: 1000, bytes: enc.encode("OK\n") });
     expect(r[1]!.op).toBe(MUX_OP.END);
     const end = readEnd(r[1]!.payload);
-    expect([end.code, dec(end.bytes)]).toEqual([1008, "-ERR Protocol error: unknown type byte 'G'\r\n"]);
+    expect([end.code, dec(end.bytes)]).toEqual([
+      1008,
+      "-ERR Protocol error: unknown type byte 'G'\r\n",
+    ]);
   });
 
   it("refuses Blink and gevent without credentials; Redis starts unauthenticated", () => {

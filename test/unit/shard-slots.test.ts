@@ -6,7 +6,13 @@ import { rmSync } from "node:fs";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromBytes, toBytes } from "../../src/engine/bytes.ts";
-import { crc16, hashSlot, shardOfKey, shardOfSlot, SLOT_COUNT } from "../../src/worker/router/slots.ts";
+import {
+  crc16,
+  hashSlot,
+  shardOfKey,
+  shardOfSlot,
+  SLOT_COUNT,
+} from "../../src/worker/router/slots.ts";
 import { limitShare, MAX_SHARDS, objectName, shardCount } from "../../src/worker/shard-map.ts";
 import { oracleAvailable } from "./support/redis-oracle.ts";
 import { RedisRaw } from "./support/redis-raw.ts";
@@ -14,7 +20,7 @@ import { RedisRaw } from "./support/redis-raw.ts";
 const enc = new TextEncoder();
 
 describe("CRC16 (Redis Cluster spec, CRC16/XMODEM)", () => {
-  it("gives the specification's check value: \"123456789\" → 0x31C3", () => {
+  it('gives the specification\'s check value: "123456789" → 0x31C3', () => {
     expect(crc16(enc.encode("123456789"))).toBe(0x31c3);
   });
 
@@ -23,7 +29,8 @@ describe("CRC16 (Redis Cluster spec, CRC16/XMODEM)", () => {
       let crc = 0;
       for (const b of bytes) {
         crc ^= b << 8;
-        for (let i = 0; i < 8; i++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
+        for (let i = 0; i < 8; i++)
+          crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
       }
       return crc;
     };
@@ -113,16 +120,26 @@ describe.skipIf(!oracleAvailable())("CLUSTER KEYSLOT of redis-server 7.0.15", ()
       ...fc.sample(
         fc.oneof(
           fc.uint8Array({ maxLength: 24 }),
-          fc.string({ unit: fc.constantFrom("a", "b", "{", "}", "é", "😀", "\0") }).map((s) => enc.encode(s)),
+          fc
+            .string({ unit: fc.constantFrom("a", "b", "{", "}", "é", "😀", "\0") })
+            .map((s) => enc.encode(s)),
         ),
         { numRuns: 1500, seed: 7 },
       ),
     ];
     const parts: Uint8Array[] = [];
-    for (const k of keys) parts.push(enc.encode(`*3\r\n$7\r\nCLUSTER\r\n$7\r\nKEYSLOT\r\n$${k.length}\r\n`), k, enc.encode("\r\n"));
+    for (const k of keys)
+      parts.push(
+        enc.encode(`*3\r\n$7\r\nCLUSTER\r\n$7\r\nKEYSLOT\r\n$${k.length}\r\n`),
+        k,
+        enc.encode("\r\n"),
+      );
     const all = Buffer.concat(parts);
     const got = (await redis.exchange(all, 500)).bytes.toString("latin1");
-    const slots = got.split("\r\n").filter((l) => l.startsWith(":")).map((l) => Number(l.slice(1)));
+    const slots = got
+      .split("\r\n")
+      .filter((l) => l.startsWith(":"))
+      .map((l) => Number(l.slice(1)));
     expect(slots.length).toBe(keys.length);
     keys.forEach((k, i) => expect([i, hashSlot(fromBytes(k))]).toEqual([i, slots[i]]));
   });
@@ -138,7 +155,8 @@ describe("shard settings", () => {
   });
 
   it("refuses malformed settings", () => {
-    for (const SHARDS of ["0", "-1", "1.5", "x", String(MAX_SHARDS + 1)]) expect(() => shardCount({ SHARDS }, "a")).toThrow(/SHARDS/);
+    for (const SHARDS of ["0", "-1", "1.5", "x", String(MAX_SHARDS + 1)])
+      expect(() => shardCount({ SHARDS }, "a")).toThrow(/SHARDS/);
     for (const NAMESPACE_SHARDS of ["[]", "{", '{"a":0}', '{"a":"x"}', "null"]) {
       expect(() => shardCount({ NAMESPACE_SHARDS }, "a")).toThrow(/NAMESPACE_SHARDS/);
     }
@@ -151,12 +169,16 @@ describe("shard settings", () => {
 
   it("splits a memory limit into parts that add up to it", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 2 ** 40 }), fc.integer({ min: 1, max: 64 }), (total, n) => {
-        const parts = Array.from({ length: n }, (_, i) => limitShare(total, i, n));
-        if (total >= n || total === 0) expect(parts.reduce((a, b) => a + b, 0)).toBe(total);
-        for (const p of parts) expect(total === 0 ? p === 0 : p >= 1).toBe(true);
-        expect(Math.max(...parts) - Math.min(...parts)).toBeLessThanOrEqual(1);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 40 }),
+        fc.integer({ min: 1, max: 64 }),
+        (total, n) => {
+          const parts = Array.from({ length: n }, (_, i) => limitShare(total, i, n));
+          if (total >= n || total === 0) expect(parts.reduce((a, b) => a + b, 0)).toBe(total);
+          for (const p of parts) expect(total === 0 ? p === 0 : p >= 1).toBe(true);
+          expect(Math.max(...parts) - Math.min(...parts)).toBeLessThanOrEqual(1);
+        },
+      ),
     );
   });
 });

@@ -11,10 +11,16 @@ const WRONGPASS = "WRONGPASS invalid or missing auth token";
 describe("HTTP", () => {
   it("401 without or with a bad token, in each surface's format", async () => {
     let r = await post("/blink", "GET k", "text/plain");
-    expect([r.status, await r.text(), r.headers.get("WWW-Authenticate")]).toEqual([401, `ERROR ${WRONGPASS}\n`, 'Bearer realm="blink-edge"']);
+    expect([r.status, await r.text(), r.headers.get("WWW-Authenticate")]).toEqual([
+      401,
+      `ERROR ${WRONGPASS}\n`,
+      'Bearer realm="blink-edge"',
+    ]);
     r = await post("/", '{"cmd":"get","key":"k"}', "application/json", bearer("nope"));
     expect([r.status, await r.text()]).toEqual([401, '"ERROR"\n']);
-    r = await post("/", '{"cmd":"get","key":"k"}', "application/json", { Authorization: "Basic Zm9vOmJhcg==" });
+    r = await post("/", '{"cmd":"get","key":"k"}', "application/json", {
+      Authorization: "Basic Zm9vOmJhcg==",
+    });
     expect(r.status).toBe(401);
     r = await post("/", "GET k", "text/plain", bearer("nope"));
     expect([r.status, await r.text()]).toEqual([401, `ERROR ${WRONGPASS}\n`]);
@@ -23,21 +29,38 @@ describe("HTTP", () => {
   it("accepts the header (any scheme case) and ?_token=, the header winning", async () => {
     let r = await post("/blink", "SET a 1", "text/plain", { Authorization: "bEaReR full-token" });
     expect(await r.text()).toBe("OK\n");
-    r = await exports.default.fetch(`${BASE}/blink?_token=full-token`, { method: "POST", body: "GET a" });
+    r = await exports.default.fetch(`${BASE}/blink?_token=full-token`, {
+      method: "POST",
+      body: "GET a",
+    });
     expect(await r.text()).toBe("VALUE MQ==\n");
-    r = await exports.default.fetch(`${BASE}/blink?_token=full-token`, { method: "POST", body: "GET a", headers: bearer("bad") });
+    r = await exports.default.fetch(`${BASE}/blink?_token=full-token`, {
+      method: "POST",
+      body: "GET a",
+      headers: bearer("bad"),
+    });
     expect(r.status).toBe(401);
   });
 
   it("read-only tokens read but cannot write", async () => {
     await post("/blink", "SET ro 1", "text/plain", bearer("full-token"));
-    let r = await post("/blink", "GET ro\nSET ro 2\nDEL ro\nDELETE ro", "text/plain", bearer("ro-token"));
+    let r = await post(
+      "/blink",
+      "GET ro\nSET ro 2\nDEL ro\nDELETE ro",
+      "text/plain",
+      bearer("ro-token"),
+    );
     expect(await r.text()).toBe(
       "VALUE MQ==\nERROR NOPERM this user has no permissions to run the 'set' command\n" +
         "ERROR NOPERM this user has no permissions to run the 'del' command\n" +
         "ERROR NOPERM this user has no permissions to run the 'delete' command\n",
     );
-    r = await post("/", '{"cmd":"set","key":"ro","value":"x"}', "application/json", bearer("ro-token"));
+    r = await post(
+      "/",
+      '{"cmd":"set","key":"ro","value":"x"}',
+      "application/json",
+      bearer("ro-token"),
+    );
     expect([r.status, await r.text(), r.headers.get("Blink-Edge-Error")]).toEqual([
       400,
       '"ERROR"\n',
@@ -57,7 +80,9 @@ describe("HTTP", () => {
     r = await post("/blink", "GET t", "text/plain", bearer("team-token"));
     expect(r.status).toBe(401);
     r = await post("/db/team/blink", "GET t\nSET t 2", "text/plain", bearer("team-ro"));
-    expect(await r.text()).toBe("VALUE MQ==\nERROR NOPERM this user has no permissions to run the 'set' command\n");
+    expect(await r.text()).toBe(
+      "VALUE MQ==\nERROR NOPERM this user has no permissions to run the 'set' command\n",
+    );
     r = await post("/db/team/blink", "GET t", "text/plain", bearer("full-token"));
     expect(await r.text()).toBe("VALUE MQ==\n");
   });
@@ -79,7 +104,10 @@ describe("WebSocket", () => {
 
   it("Blink and gevent close without credentials, with the reason", async () => {
     for (const p of ["/blink", "/resp?dialect=gevent", "/mux"]) {
-      expect(await refusal(p, p === "/mux" ? bearer("bad") : {})).toEqual({ code: 1008, reason: WRONGPASS });
+      expect(await refusal(p, p === "/mux" ? bearer("bad") : {})).toEqual({
+        code: 1008,
+        reason: WRONGPASS,
+      });
     }
     expect(await refusal("/blink", bearer("bad"))).toEqual({ code: 1008, reason: WRONGPASS });
     const ok = await Ws.open("/blink?_token=full-token");
@@ -91,25 +119,37 @@ describe("WebSocket", () => {
     const ws = await Ws.open("/resp");
     expect(await ws.request("GET k\r\n")).toBe("-NOAUTH Authentication required.\r\n");
     expect(await ws.request("PING\r\n")).toBe("-NOAUTH Authentication required.\r\n");
-    expect(await ws.request("AUTH wrong\r\n")).toBe("-WRONGPASS invalid username-password pair or user is disabled.\r\n");
-    expect(await ws.request("AUTH bob full-token\r\n")).toBe("-WRONGPASS invalid username-password pair or user is disabled.\r\n");
+    expect(await ws.request("AUTH wrong\r\n")).toBe(
+      "-WRONGPASS invalid username-password pair or user is disabled.\r\n",
+    );
+    expect(await ws.request("AUTH bob full-token\r\n")).toBe(
+      "-WRONGPASS invalid username-password pair or user is disabled.\r\n",
+    );
     expect(await ws.request("AUTH ro-token\r\nGET k\r\nSET k v\r\n")).toBe(
       "+OK\r\n$-1\r\n-NOPERM this user has no permissions to run the 'set' command\r\n",
     );
-    expect(await ws.request(resp("AUTH", "default", "full-token") + "SET k v\r\nRESET\r\nGET k\r\n")).toBe(
-      "+OK\r\n+OK\r\n+RESET\r\n-NOAUTH Authentication required.\r\n",
-    );
+    expect(
+      await ws.request(resp("AUTH", "default", "full-token") + "SET k v\r\nRESET\r\nGET k\r\n"),
+    ).toBe("+OK\r\n+OK\r\n+RESET\r\n-NOAUTH Authentication required.\r\n");
   });
 
   it("HELLO AUTH authenticates; HELLO without auth says how", async () => {
     const ws = await Ws.open("/resp");
-    expect(await ws.request("HELLO 2\r\n")).toMatch(/^-NOAUTH HELLO must be called with the client already authenticated/);
-    expect(await ws.request("HELLO 3 AUTH default nope\r\n")).toBe("-WRONGPASS invalid username-password pair or user is disabled.\r\n");
-    expect((await ws.request("HELLO 3 AUTH default full-token\r\n"))!.startsWith("%7\r\n")).toBe(true);
+    expect(await ws.request("HELLO 2\r\n")).toMatch(
+      /^-NOAUTH HELLO must be called with the client already authenticated/,
+    );
+    expect(await ws.request("HELLO 3 AUTH default nope\r\n")).toBe(
+      "-WRONGPASS invalid username-password pair or user is disabled.\r\n",
+    );
+    expect((await ws.request("HELLO 3 AUTH default full-token\r\n"))!.startsWith("%7\r\n")).toBe(
+      true,
+    );
   });
 
   it("a read-only WebSocket cannot write", async () => {
     const ws = await Ws.open("/resp", bearer("ro-token"));
-    expect(await ws.request("SET x 1\r\nGET x\r\n")).toBe("-NOPERM this user has no permissions to run the 'set' command\r\n$-1\r\n");
+    expect(await ws.request("SET x 1\r\nGET x\r\n")).toBe(
+      "-NOPERM this user has no permissions to run the 'set' command\r\n$-1\r\n",
+    );
   });
 });

@@ -5,6 +5,8 @@ declare namespace Cloudflare {
     durableNamespaces: "NamespaceObject";
   }
   interface Env {
-    NAMESPACE: DurableObjectNamespace<import("../../src/worker/namespace-object.ts").NamespaceObject>;
+    NAMESPACE: DurableObjectNamespace<
+      import("../../src/worker/namespace-object.ts").NamespaceObject
+    >;
   }
 }

@@ -21,12 +21,17 @@ describe("distribution", () => {
       expect(c).toBeGreaterThanOrEqual(MIN_PER_SHARD);
       expect(c).toBeLessThanOrEqual(MAX_PER_SHARD);
     }
-    console.log(`[distribution] 10k keys over 16 shards: min ${Math.min(...counts)}, max ${Math.max(...counts)}`);
+    console.log(
+      `[distribution] 10k keys over 16 shards: min ${Math.min(...counts)}, max ${Math.max(...counts)}`,
+    );
     for (const shard of [0, 7, 15]) {
       const keys = await onShard(ns, shard, (e) => [...e.store.map.keys()]);
       for (const k of keys) expect(shardOfKey(k, SHARDS)).toBe(shard);
     }
-    expect(await upstash(ns, "/", ["DBSIZE"])).toMatchObject({ status: 200, text: '{"result":10000}' });
+    expect(await upstash(ns, "/", ["DBSIZE"])).toMatchObject({
+      status: 200,
+      text: '{"result":10000}',
+    });
   });
 
   it("keeps keys with one hash tag on one shard", async () => {

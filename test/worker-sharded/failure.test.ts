@@ -30,24 +30,42 @@ const keys = Array.from({ length: 64 }, (_, i) => `k${i}`);
 describe("a failing shard", () => {
   it("turns a fan-out into 500 with no partial answer, on every HTTP door", async () => {
     const ns = "fail1";
-    expect((await upstash(ns, "/", ["MSET", ...keys.flatMap((k) => [k, "v"])])).text).toBe('{"result":"OK"}');
+    expect((await upstash(ns, "/", ["MSET", ...keys.flatMap((k) => [k, "v"])])).text).toBe(
+      '{"result":"OK"}',
+    );
     const bad = shardOfKey(keys[0]!, SHARDS);
     breakShard(ns, bad, () => new Error("injected shard failure"));
     const internal = '{"error":"ERR internal error"}';
-    expect(await upstash(ns, "/", ["MGET", ...keys])).toMatchObject({ status: 500, text: internal });
+    expect(await upstash(ns, "/", ["MGET", ...keys])).toMatchObject({
+      status: 500,
+      text: internal,
+    });
     expect(await upstash(ns, "/", ["DBSIZE"])).toMatchObject({ status: 500, text: internal });
-    expect(await upstash(ns, "/pipeline", [["GET", keys[1]!], ["KEYS", "*"]])).toMatchObject({ status: 500, text: internal });
+    expect(
+      await upstash(ns, "/pipeline", [
+        ["GET", keys[1]!],
+        ["KEYS", "*"],
+      ]),
+    ).toMatchObject({ status: 500, text: internal });
     expect(await blinkHttp("USAGE\n", `/db/${ns}/blink`)).toBe(internal);
     // Commands that do not touch the broken shard still work.
     const fine = keys.find((k) => shardOfKey(k, SHARDS) !== bad)!;
-    expect(await upstash(ns, "/", ["GET", fine])).toMatchObject({ status: 200, text: '{"result":"v"}' });
+    expect(await upstash(ns, "/", ["GET", fine])).toMatchObject({
+      status: 200,
+      text: '{"result":"v"}',
+    });
     proto.runShard = original;
-    expect(await upstash(ns, "/", ["DBSIZE"])).toMatchObject({ status: 200, text: `{"result":${keys.length}}` });
+    expect(await upstash(ns, "/", ["DBSIZE"])).toMatchObject({
+      status: 200,
+      text: `{"result":${keys.length}}`,
+    });
   });
 
   it("answers 503 with Retry-After when the platform reports an overloaded object", async () => {
     const ns = "fail2";
-    breakShard(ns, 3, () => Object.assign(new Error("Durable Object is overloaded"), { overloaded: true }));
+    breakShard(ns, 3, () =>
+      Object.assign(new Error("Durable Object is overloaded"), { overloaded: true }),
+    );
     const r = await upstash(ns, "/", ["DBSIZE"]);
     // A user-thrown error keeps its flag across RPC only on some runtimes: 503 when it does, else 500.
     expect([503, 500]).toContain(r.status);

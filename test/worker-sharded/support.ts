@@ -12,12 +12,16 @@ export const SHARDS = 16;
 /** The engine inside shard `shard` of a namespace (the object's private field, read in place). */
 export function onShard<T>(ns: string, shard: number, f: (engine: Engine) => T): Promise<T> {
   const stub = env.NAMESPACE.getByName(objectName(ns, shard));
-  return runInDurableObject(stub, (instance) => f((instance as unknown as { engine: Engine }).engine));
+  return runInDurableObject(stub, (instance) =>
+    f((instance as unknown as { engine: Engine }).engine),
+  );
 }
 
 /** Keys held by each shard of a namespace. */
 export async function keysPerShard(ns: string, shards = SHARDS): Promise<number[]> {
-  return Promise.all(Array.from({ length: shards }, (_, i) => onShard(ns, i, (e) => e.store.map.size)));
+  return Promise.all(
+    Array.from({ length: shards }, (_, i) => onShard(ns, i, (e) => e.store.map.size)),
+  );
 }
 
 /** Redis commands as one WebSocket message; the reply message. */
@@ -29,7 +33,11 @@ export async function redisWs(ns: string, ...cmds: string[][]): Promise<string> 
 }
 
 /** An Upstash request: `path` under the namespace, JSON body. */
-export async function upstash(ns: string, path: string, body: unknown): Promise<{ status: number; text: string; headers: Headers }> {
+export async function upstash(
+  ns: string,
+  path: string,
+  body: unknown,
+): Promise<{ status: number; text: string; headers: Headers }> {
   const res = await exports.default.fetch(`${BASE}/db/${ns}${path}`, {
     method: "POST",
     body: JSON.stringify(body),

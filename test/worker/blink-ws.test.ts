@@ -32,7 +32,10 @@ describe("Blink WebSocket", () => {
     const ws = await Ws.open("/db/bws4/blink");
     const msg = "USAGE\n".repeat(PIPELINE_MAX_COMMANDS + 1);
     const reply = await ws.request(msg);
-    expect(reply).toBe("USAGE 0\n".repeat(PIPELINE_MAX_COMMANDS) + "ERROR too many commands in one request (max 1000)\n");
+    expect(reply).toBe(
+      "USAGE 0\n".repeat(PIPELINE_MAX_COMMANDS) +
+        "ERROR too many commands in one request (max 1000)\n",
+    );
     expect((await ws.waitClose()).code).toBe(1008);
   });
 
@@ -51,7 +54,11 @@ describe("Blink HTTP", () => {
     expect(await blinkHttp("", "/db/bh1/blink")).toBe("");
     const long = "SET k " + "x".repeat(1081360) + "\nGET a";
     expect(await blinkHttp(long, "/db/bh1/blink")).toBe("ERROR line too long\n");
-    expect(await blinkHttp("SET k " + "x".repeat(1048577), "/db/bh1/blink")).toBe("ERROR value too large (max 1048576 bytes)\n");
-    expect(await blinkHttp("GET " + "k".repeat(32769), "/db/bh1/blink")).toBe("ERROR key too large (max 32768 bytes)\n");
+    expect(await blinkHttp("SET k " + "x".repeat(1048577), "/db/bh1/blink")).toBe(
+      "ERROR value too large (max 1048576 bytes)\n",
+    );
+    expect(await blinkHttp("GET " + "k".repeat(32769), "/db/bh1/blink")).toBe(
+      "ERROR key too large (max 32768 bytes)\n",
+    );
   });
 });

@@ -1,15 +1,21 @@
 // gevent and Redis conformance over the RESP WebSocket doors (spec §6.3, §9.5, §10).
 
 import { describe, expect, it } from "vitest";
-import { GEVENT_EXCHANGES, GEVENT_PROTOCOL_ERROR, REDIS_EXCHANGES } from "../conformance/gevent-cases.ts";
+import {
+  GEVENT_EXCHANGES,
+  GEVENT_PROTOCOL_ERROR,
+  REDIS_EXCHANGES,
+} from "../conformance/gevent-cases.ts";
 import { Ws } from "./support/client.ts";
 
-const withId = (reply: string, got: string) => reply.replace(":ID\r\n", /:\d+\r\n/.exec(got.slice(reply.indexOf(":ID")))?.[0] ?? ":ID\r\n");
+const withId = (reply: string, got: string) =>
+  reply.replace(":ID\r\n", /:\d+\r\n/.exec(got.slice(reply.indexOf(":ID")))?.[0] ?? ":ID\r\n");
 
 describe("gevent over WebSocket", () => {
   it("runs the §9.5 exchange table, a message per request", async () => {
     const ws = await Ws.open("/db/gev1/resp?dialect=gevent");
-    for (const step of GEVENT_EXCHANGES) expect([step.request, await ws.request(step.request)]).toEqual([step.request, step.reply]);
+    for (const step of GEVENT_EXCHANGES)
+      expect([step.request, await ws.request(step.request)]).toEqual([step.request, step.reply]);
     expect(await ws.request(GEVENT_PROTOCOL_ERROR.request)).toBe(GEVENT_PROTOCOL_ERROR.reply);
     expect((await ws.waitClose()).code).toBe(1008);
   });
@@ -17,13 +23,19 @@ describe("gevent over WebSocket", () => {
   it("runs the table as one pipelined message", async () => {
     const ws = await Ws.open("/db/gev2/resp?dialect=gevent");
     const all = GEVENT_EXCHANGES.map((s) => s.request).join("") + GEVENT_PROTOCOL_ERROR.request;
-    expect(await ws.request(all)).toBe(GEVENT_EXCHANGES.map((s) => s.reply).join("") + GEVENT_PROTOCOL_ERROR.reply);
+    expect(await ws.request(all)).toBe(
+      GEVENT_EXCHANGES.map((s) => s.reply).join("") + GEVENT_PROTOCOL_ERROR.reply,
+    );
     expect((await ws.waitClose()).code).toBe(1008);
   });
 
   it("shows values written by gevent through the other doors (spec §9.5)", async () => {
     const ws = await Ws.open("/db/gev3/resp?dialect=gevent");
-    await ws.request(GEVENT_EXCHANGES.slice(0, 5).map((s) => s.request).join(""));
+    await ws.request(
+      GEVENT_EXCHANGES.slice(0, 5)
+        .map((s) => s.request)
+        .join(""),
+    );
     const redis = await Ws.open("/db/gev3/resp");
     expect(await redis.request("GET a\r\n")).toBe("$1\r\n1\r\n");
     const blink = await Ws.open("/db/gev3/blink");
@@ -32,7 +44,9 @@ describe("gevent over WebSocket", () => {
 
   it("an incomplete request in a message is a protocol error", async () => {
     const ws = await Ws.open("/db/gev4/resp?dialect=gevent");
-    expect(await ws.request("*2\r\n$3\r\nGET\r\n")).toBe("-ERR Protocol error: incomplete command in message\r\n");
+    expect(await ws.request("*2\r\n$3\r\nGET\r\n")).toBe(
+      "-ERR Protocol error: incomplete command in message\r\n",
+    );
     expect((await ws.waitClose()).code).toBe(1008);
   });
 });
@@ -68,6 +82,8 @@ describe("Redis over WebSocket", () => {
     const hello = (await ws.request("HELLO 3\r\n"))!;
     expect(hello.startsWith("%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n")).toBe(true);
     expect(await ws.request("GET nothing\r\n")).toBe("_\r\n");
-    expect(await ws.request("HSET h f v\r\nHGETALL h\r\n")).toBe(":1\r\n%1\r\n$1\r\nf\r\n$1\r\nv\r\n");
+    expect(await ws.request("HSET h f v\r\nHGETALL h\r\n")).toBe(
+      ":1\r\n%1\r\n$1\r\nf\r\n$1\r\nv\r\n",
+    );
   });
 });

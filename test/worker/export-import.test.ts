@@ -53,23 +53,45 @@ async function exportText(ns: string, query = ""): Promise<string> {
   return res.text();
 }
 
-async function importBody(ns: string, body: string | Uint8Array, query = ""): Promise<{ status: number; text: string }> {
-  const res = await exports.default.fetch(`${BASE}/db/${ns}/_/import${query}`, { method: "POST", body });
+async function importBody(
+  ns: string,
+  body: string | Uint8Array,
+  query = "",
+): Promise<{ status: number; text: string }> {
+  const res = await exports.default.fetch(`${BASE}/db/${ns}/_/import${query}`, {
+    method: "POST",
+    body,
+  });
   return { status: res.status, text: await res.text() };
 }
 
 /** The export without its header line. */
 const records = (text: string) => text.slice(text.indexOf("\n") + 1);
 
-const HEADER_RE = /^\{"format":"blink-edge-export","version":1,"namespace":"([^"]+)","snapshot_seq":(\d+),"snapshot_at":(\d+),"keys":(\d+)\}$/;
+const HEADER_RE =
+  /^\{"format":"blink-edge-export","version":1,"namespace":"([^"]+)","snapshot_seq":(\d+),"snapshot_at":(\d+),"keys":(\d+)\}$/;
 
 describe("export", () => {
   it("writes the §13.4 example shape byte for byte, with its headers", async () => {
     const ns = "exp-example";
     const ttl = Date.now() + 3_600_000;
-    await redis(ns, [["SET", "user:1", "alice"], ["INCRBY", "hits", "42"], ["PEXPIREAT", "hits", String(ttl)]]);
-    expect((await lr({ cmd: "set", key: "people:john", value: { name: "John Doe", age: 32 } }, `/db/${ns}`)).status).toBe(200);
-    await redis(ns, [["SADD", "os", "mac", "linux"], ["RPUSH", "bin", new Uint8Array([0xff]), "a"]]);
+    await redis(ns, [
+      ["SET", "user:1", "alice"],
+      ["INCRBY", "hits", "42"],
+      ["PEXPIREAT", "hits", String(ttl)],
+    ]);
+    expect(
+      (
+        await lr(
+          { cmd: "set", key: "people:john", value: { name: "John Doe", age: 32 } },
+          `/db/${ns}`,
+        )
+      ).status,
+    ).toBe(200);
+    await redis(ns, [
+      ["SADD", "os", "mac", "linux"],
+      ["RPUSH", "bin", new Uint8Array([0xff]), "a"],
+    ]);
     const res = await exports.default.fetch(exportUrl(ns));
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Type")).toBe("application/x-ndjson");
@@ -97,7 +119,20 @@ describe("export", () => {
     const ns = "exp-types";
     await redis(ns, [
       ["HSET", "h", "f1", "v1", "f2", "é\n\u0001"],
-      ["ZADD", "z", "1.5", "b", "-inf", "lo", "+inf", "hi", "1", "a", "100000000000000000000", "big"],
+      [
+        "ZADD",
+        "z",
+        "1.5",
+        "b",
+        "-inf",
+        "lo",
+        "+inf",
+        "hi",
+        "1",
+        "a",
+        "100000000000000000000",
+        "big",
+      ],
       ["SET", new Uint8Array([0x6b, 0x80]), "v"],
       ["SET", "empty", ""],
     ]);
@@ -134,9 +169,17 @@ describe("export", () => {
     const cmds: (string | Uint8Array)[][] = [];
     for (let i = 0; i < 4000; i++) cmds.push(["SET", `k:${i}`, `${i}:${value}`]);
     for (let i = 0; i < 30_000; i += 500) {
-      cmds.push(["SADD", "big", ...Array.from({ length: 500 }, (_, j) => `member-${i + j}-${"m".repeat(30)}`)]);
+      cmds.push([
+        "SADD",
+        "big",
+        ...Array.from({ length: 500 }, (_, j) => `member-${i + j}-${"m".repeat(30)}`),
+      ]);
     }
-    cmds.push(["HSET", "h", "f", "v", "g", "w"], ["RPUSH", "l", "x", "y", new Uint8Array([0])], ["ZADD", "z", "2", "two", "1", "one"]);
+    cmds.push(
+      ["HSET", "h", "f", "v", "g", "w"],
+      ["RPUSH", "l", "x", "y", new Uint8Array([0])],
+      ["ZADD", "z", "2", "two", "1", "one"],
+    );
     cmds.push(["SET", "ttl", "t", "PX", "600000"]);
     for (let i = 4000; i < 6000; i++) cmds.push(["SET", `k:${i}`, `${i}:${value}`]);
     await redis(ns, cmds);
@@ -150,8 +193,17 @@ describe("export", () => {
     // Change everything: rewrite, delete, add members, flush, create new keys.
     const writes: (string | Uint8Array)[][] = [];
     for (let i = 0; i < 6000; i += 7) writes.push(["SET", `k:${i}`, "changed"]);
-    writes.push(["SADD", "big", "new-member"], ["SREM", "big", "member-29999-" + "m".repeat(30)], ["HSET", "h", "f", "changed"]);
-    writes.push(["DEL", "l"], ["ZADD", "z", "0", "zero"], ["PERSIST", "ttl"], ["SET", "fresh-key", "x"]);
+    writes.push(
+      ["SADD", "big", "new-member"],
+      ["SREM", "big", "member-29999-" + "m".repeat(30)],
+      ["HSET", "h", "f", "changed"],
+    );
+    writes.push(
+      ["DEL", "l"],
+      ["ZADD", "z", "0", "zero"],
+      ["PERSIST", "ttl"],
+      ["SET", "fresh-key", "x"],
+    );
     await redis(ns, writes);
     await redis(ns, [["FLUSHALL"], ["SET", "after-flush", "y"]]);
     const chunks = [first.value!];
@@ -175,9 +227,11 @@ describe("export", () => {
     const reader = res.body!.getReader();
     await reader.read();
     await redis(ns, [["SAVE"]]);
-    await expect((async () => {
-      for (let r = await reader.read(); !r.done; r = await reader.read());
-    })()).rejects.toThrow();
+    await expect(
+      (async () => {
+        for (let r = await reader.read(); !r.done; r = await reader.read());
+      })(),
+    ).rejects.toThrow();
   });
 });
 
@@ -192,7 +246,15 @@ function concatBytes(chunks: Uint8Array[]): Uint8Array {
 }
 
 const rec = (o: Record<string, unknown>) =>
-  JSON.stringify({ key: "k", key_encoding: "utf8", type: "string", encoding: "utf8", value: "v", expires_at: null, ...o });
+  JSON.stringify({
+    key: "k",
+    key_encoding: "utf8",
+    type: "string",
+    encoding: "utf8",
+    value: "v",
+    expires_at: null,
+    ...o,
+  });
 
 describe("import", () => {
   it("round-trips every type through export → import → export", async () => {
@@ -207,48 +269,86 @@ describe("import", () => {
       ["ZADD", "z", "-0", "m0", "3.25", "m1", "inf", "m2"],
       ["SET", "ttl", "v", "PX", "3600000"],
     ]);
-    await lr({ cmd: "set", key: "j", value: { a: [1, 2.5, { b: null }], "ü": true } }, `/db/${src}`);
+    await lr({ cmd: "set", key: "j", value: { a: [1, 2.5, { b: null }], ü: true } }, `/db/${src}`);
     const first = await exportText(src, "?fresh=1");
     const imp = await importBody("imp-rt-dst", first);
     expect(imp).toEqual({ status: 200, text: '{"result":{"imported":9,"skipped_expired":0}}' });
     const second = await exportText("imp-rt-dst", "?fresh=1");
     expect(records(second)).toBe(records(first));
     // Imported keys answer through the doors as the originals do.
-    expect(await redis("imp-rt-dst", [["TYPE", "n"], ["GET", "n"], ["ZSCORE", "z", "m2"], ["LRANGE", "l", "0", "-1"]])).toBe(
+    expect(
+      await redis("imp-rt-dst", [
+        ["TYPE", "n"],
+        ["GET", "n"],
+        ["ZSCORE", "z", "m2"],
+        ["LRANGE", "l", "0", "-1"],
+      ]),
+    ).toBe(
       "+string\r\n$20\r\n-9223372036854775808\r\n$3\r\ninf\r\n*3\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n",
     );
   });
 
   it("merge replaces imported keys, keeps others, gives new keys creation order in file order", async () => {
     const ns = "imp-merge";
-    await redis(ns, [["SET", "old", "1"], ["RPUSH", "b", "x"], ["EXPIRE", "b", "100"]]);
-    const body = [rec({ key: "c" }), rec({ key: "b", type: "set", value: ["m"] }), rec({ key: "a" })].join("\n");
+    await redis(ns, [
+      ["SET", "old", "1"],
+      ["RPUSH", "b", "x"],
+      ["EXPIRE", "b", "100"],
+    ]);
+    const body = [
+      rec({ key: "c" }),
+      rec({ key: "b", type: "set", value: ["m"] }),
+      rec({ key: "a" }),
+    ].join("\n");
     expect((await importBody(ns, body, "?mode=merge")).status).toBe(200);
-    expect(await redis(ns, [["KEYS", "*"], ["TYPE", "b"], ["TTL", "b"]])).toBe(
-      "*4\r\n$3\r\nold\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\na\r\n+set\r\n:-1\r\n",
-    );
+    expect(
+      await redis(ns, [
+        ["KEYS", "*"],
+        ["TYPE", "b"],
+        ["TTL", "b"],
+      ]),
+    ).toBe("*4\r\n$3\r\nold\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\na\r\n+set\r\n:-1\r\n");
   });
 
   it("replace flushes the namespace first", async () => {
     const ns = "imp-replace";
-    await redis(ns, [["SET", "old", "1"], ["SET", "k", "old"]]);
+    await redis(ns, [
+      ["SET", "old", "1"],
+      ["SET", "k", "old"],
+    ]);
     expect(await importBody(ns, rec({}) + "\n", "?mode=replace")).toEqual({
       status: 200,
       text: '{"result":{"imported":1,"skipped_expired":0}}',
     });
-    expect(await redis(ns, [["KEYS", "*"], ["GET", "k"]])).toBe("*1\r\n$1\r\nk\r\n$1\r\nv\r\n");
+    expect(
+      await redis(ns, [
+        ["KEYS", "*"],
+        ["GET", "k"],
+      ]),
+    ).toBe("*1\r\n$1\r\nk\r\n$1\r\nv\r\n");
     // Replace with an empty body empties the namespace.
-    expect((await importBody(ns, "", "?mode=replace")).text).toBe('{"result":{"imported":0,"skipped_expired":0}}');
+    expect((await importBody(ns, "", "?mode=replace")).text).toBe(
+      '{"result":{"imported":0,"skipped_expired":0}}',
+    );
     expect(await redis(ns, [["DBSIZE"]])).toBe(":0\r\n");
   });
 
   it("skips expired records and keeps future expiries; counts as one write command", async () => {
     const ns = "imp-ttl";
     const future = Date.now() + 600_000;
-    const body = [rec({ key: "gone", expires_at: Date.now() - 1 }), rec({ key: "stays", expires_at: future }), rec({ key: "plain" })].join("\n");
+    const body = [
+      rec({ key: "gone", expires_at: Date.now() - 1 }),
+      rec({ key: "stays", expires_at: future }),
+      rec({ key: "plain" }),
+    ].join("\n");
     const before = JSON.parse((await lr({ cmd: "info" }, `/db/${ns}`)).text).writable_row;
     expect((await importBody(ns, body)).text).toBe('{"result":{"imported":2,"skipped_expired":1}}');
-    expect(await redis(ns, [["EXISTS", "gone"], ["PEXPIRETIME", "stays"]])).toBe(`:0\r\n:${future}\r\n`);
+    expect(
+      await redis(ns, [
+        ["EXISTS", "gone"],
+        ["PEXPIRETIME", "stays"],
+      ]),
+    ).toBe(`:0\r\n:${future}\r\n`);
     expect(JSON.parse((await lr({ cmd: "info" }, `/db/${ns}`)).text).writable_row).toBe(before + 1);
   });
 
@@ -261,7 +361,11 @@ describe("import", () => {
   it("an invalid record anywhere applies nothing (atomic)", async () => {
     const ns = "imp-atomic";
     await redis(ns, [["SET", "keep", "1"]]);
-    const body = [rec({ key: "a" }), rec({ key: "b" }), rec({ key: "c", type: "int", encoding: "decimal", value: "x" })].join("\n");
+    const body = [
+      rec({ key: "a" }),
+      rec({ key: "b" }),
+      rec({ key: "c", type: "int", encoding: "decimal", value: "x" }),
+    ].join("\n");
     expect(await importBody(ns, body, "?mode=replace")).toEqual({
       status: 400,
       text: '{"error":"ERR import line 3: \\"value\\" of an int must be its decimal text"}',
@@ -278,66 +382,159 @@ describe("import", () => {
       [rec({ extra: 1 }), 'ERR import line 1: unknown member "extra"'],
       ['{"type":"string","value":"v"}', 'ERR import line 1: missing "key"'],
       [rec({ key: 5 }), 'ERR import line 1: "key" must be a string'],
-      [rec({ key_encoding: "hex" }), 'ERR import line 1: "key_encoding" must be "utf8" or "base64"'],
+      [
+        rec({ key_encoding: "hex" }),
+        'ERR import line 1: "key_encoding" must be "utf8" or "base64"',
+      ],
       [rec({ key: "a=b", key_encoding: "base64" }), 'ERR import line 1: invalid base64 in "key"'],
-      [rec({ type: "blob" }), 'ERR import line 1: "type" must be one of "string", "int", "json", "set", "hash", "list", "zset"'],
-      [rec({ type: "int", encoding: "utf8", value: "1" }), 'ERR import line 1: "encoding" of a int must be "decimal"'],
-      [rec({ encoding: "json" }), 'ERR import line 1: "encoding" of a string must be "utf8" or "base64"'],
+      [
+        rec({ type: "blob" }),
+        'ERR import line 1: "type" must be one of "string", "int", "json", "set", "hash", "list", "zset"',
+      ],
+      [
+        rec({ type: "int", encoding: "utf8", value: "1" }),
+        'ERR import line 1: "encoding" of a int must be "decimal"',
+      ],
+      [
+        rec({ encoding: "json" }),
+        'ERR import line 1: "encoding" of a string must be "utf8" or "base64"',
+      ],
       ['{"key":"k","type":"string"}', 'ERR import line 1: missing "value"'],
       [rec({ value: 1 }), 'ERR import line 1: "value" of a string must be a string'],
-      [rec({ encoding: "base64", value: "not base64" }), 'ERR import line 1: invalid base64 in "value"'],
-      [rec({ type: "int", encoding: "decimal", value: "01" }), 'ERR import line 1: "value" of an int must be its decimal text'],
-      [rec({ type: "int", encoding: "decimal", value: "9223372036854775808" }), "ERR import line 1: int out of the signed 64-bit range"],
-      [rec({ type: "json", encoding: "json", value: "text" }), 'ERR import line 1: "value" of a json record must be an object or an array'],
+      [
+        rec({ encoding: "base64", value: "not base64" }),
+        'ERR import line 1: invalid base64 in "value"',
+      ],
+      [
+        rec({ type: "int", encoding: "decimal", value: "01" }),
+        'ERR import line 1: "value" of an int must be its decimal text',
+      ],
+      [
+        rec({ type: "int", encoding: "decimal", value: "9223372036854775808" }),
+        "ERR import line 1: int out of the signed 64-bit range",
+      ],
+      [
+        rec({ type: "json", encoding: "json", value: "text" }),
+        'ERR import line 1: "value" of a json record must be an object or an array',
+      ],
       [rec({ type: "set", value: "m" }), 'ERR import line 1: "value" of a set must be an array'],
-      [rec({ type: "list", value: [] }), "ERR import line 1: empty list (collections never exist empty)"],
-      [rec({ type: "set", value: ["a", 1] }), "ERR import line 1: each element of a set must be a string"],
-      [rec({ type: "hash", value: [["f"]] }), "ERR import line 1: each element of a hash must be a [field, value] pair"],
-      [rec({ type: "zset", value: [["m", "nan"]] }), 'ERR import line 1: a zset score must be a number, "inf" or "-inf"'],
-      [rec({ expires_at: -5 }), 'ERR import line 1: "expires_at" must be null or a positive integer (Unix ms)'],
-      [rec({ expires_at: 1.5 }), 'ERR import line 1: "expires_at" must be null or a positive integer (Unix ms)'],
+      [
+        rec({ type: "list", value: [] }),
+        "ERR import line 1: empty list (collections never exist empty)",
+      ],
+      [
+        rec({ type: "set", value: ["a", 1] }),
+        "ERR import line 1: each element of a set must be a string",
+      ],
+      [
+        rec({ type: "hash", value: [["f"]] }),
+        "ERR import line 1: each element of a hash must be a [field, value] pair",
+      ],
+      [
+        rec({ type: "zset", value: [["m", "nan"]] }),
+        'ERR import line 1: a zset score must be a number, "inf" or "-inf"',
+      ],
+      [
+        rec({ expires_at: -5 }),
+        'ERR import line 1: "expires_at" must be null or a positive integer (Unix ms)',
+      ],
+      [
+        rec({ expires_at: 1.5 }),
+        'ERR import line 1: "expires_at" must be null or a positive integer (Unix ms)',
+      ],
       [rec({ key: "k".repeat(32769) }), "ERR import line 1: key too large (max 32768 bytes)"],
       [rec({ value: big }), "ERR import line 1: value too large (max 1048576 bytes)"],
-      [rec({ type: "hash", value: [["f", big]] }), "ERR import line 1: value too large (max 1048576 bytes)"],
-      [rec({ type: "json", encoding: "json", value: [big] }), "ERR import line 1: value too large (max 1048576 bytes)"],
-      [rec({ type: "json", encoding: "json", value: JSON.parse("[".repeat(65) + "]".repeat(65)) }), "ERR import line 1: nesting too deep"],
-      ['{"format":"blink-edge-export","version":2}', 'ERR import line 1: unsupported version "2" (expected 1)'],
-      ['{"format":"other","version":1}', 'ERR import line 1: unknown format (expected "blink-edge-export")'],
-      [`${rec({})}\n{"format":"blink-edge-export","version":1}`, "ERR import line 2: header after the first line"],
-      [`${rec({})}\n{"end":true,"keys":1}\n${rec({})}`, "ERR import line 3: line after the trailer (line 2)"],
+      [
+        rec({ type: "hash", value: [["f", big]] }),
+        "ERR import line 1: value too large (max 1048576 bytes)",
+      ],
+      [
+        rec({ type: "json", encoding: "json", value: [big] }),
+        "ERR import line 1: value too large (max 1048576 bytes)",
+      ],
+      [
+        rec({ type: "json", encoding: "json", value: JSON.parse("[".repeat(65) + "]".repeat(65)) }),
+        "ERR import line 1: nesting too deep",
+      ],
+      [
+        '{"format":"blink-edge-export","version":2}',
+        'ERR import line 1: unsupported version "2" (expected 1)',
+      ],
+      [
+        '{"format":"other","version":1}',
+        'ERR import line 1: unknown format (expected "blink-edge-export")',
+      ],
+      [
+        `${rec({})}\n{"format":"blink-edge-export","version":1}`,
+        "ERR import line 2: header after the first line",
+      ],
+      [
+        `${rec({})}\n{"end":true,"keys":1}\n${rec({})}`,
+        "ERR import line 3: line after the trailer (line 2)",
+      ],
       [`{"end":1}`, 'ERR import line 1: invalid trailer ("end" must be true)'],
       [
         `{"format":"blink-edge-export","version":1,"keys":2}\n${rec({})}\n{"end":true,"keys":2}`,
         "ERR import line 3: the file has 1 records but its header says 2 and its trailer 2",
       ],
-      [concatBytes([enc.encode(`${rec({})}\n${rec({})}\n"`), new Uint8Array([0xff]), enc.encode('"')]), "ERR import line 3: invalid UTF-8"],
+      [
+        concatBytes([
+          enc.encode(`${rec({})}\n${rec({})}\n"`),
+          new Uint8Array([0xff]),
+          enc.encode('"'),
+        ]),
+        "ERR import line 3: invalid UTF-8",
+      ],
     ];
     for (const [body, error] of cases) {
       const r = await importBody(ns, body);
-      expect(r, String(body).slice(0, 80)).toEqual({ status: 400, text: JSON.stringify({ error }) });
+      expect(r, String(body).slice(0, 80)).toEqual({
+        status: 400,
+        text: JSON.stringify({ error }),
+      });
     }
     const q = await importBody(ns, "", "?format=csv");
-    expect(q).toEqual({ status: 400, text: `{"error":"ERR unknown import format 'csv' (expected jsonl or lightredis)"}` });
+    expect(q).toEqual({
+      status: 400,
+      text: `{"error":"ERR unknown import format 'csv' (expected jsonl or lightredis)"}`,
+    });
     const m = await importBody(ns, "", "?mode=append");
-    expect(m).toEqual({ status: 400, text: `{"error":"ERR unknown import mode 'append' (expected merge or replace)"}` });
+    expect(m).toEqual({
+      status: 400,
+      text: `{"error":"ERR unknown import mode 'append' (expected merge or replace)"}`,
+    });
     expect(await redis(ns, [["DBSIZE"]])).toBe(":0\r\n");
   });
 
   it("applies the memory limit without evicting; a capacity failure applies nothing", async () => {
     const ns = "imp-oom";
-    await redis(ns, [["CONFIG", "SET", "maxmemory", "200"], ["SET", "a", "x".repeat(99)]]); // usage 100
-    const tooBig = [rec({ key: "b", value: "y".repeat(99) }), rec({ key: "c", value: "z".repeat(10) })].join("\n");
+    await redis(ns, [
+      ["CONFIG", "SET", "maxmemory", "200"],
+      ["SET", "a", "x".repeat(99)],
+    ]); // usage 100
+    const tooBig = [
+      rec({ key: "b", value: "y".repeat(99) }),
+      rec({ key: "c", value: "z".repeat(10) }),
+    ].join("\n");
     expect(await importBody(ns, tooBig)).toEqual({
       status: 400,
       text: `{"error":"OOM command not allowed when used memory > 'maxmemory'."}`,
     });
     expect(await redis(ns, [["KEYS", "*"]])).toBe("*1\r\n$1\r\na\r\n");
     // Replacing "a" by something smaller makes room: it fits without eviction.
-    const fits = [rec({ key: "a", value: "1" }), rec({ key: "b", value: "y".repeat(99) }), rec({ key: "c", value: "z".repeat(10) })].join("\n");
+    const fits = [
+      rec({ key: "a", value: "1" }),
+      rec({ key: "b", value: "y".repeat(99) }),
+      rec({ key: "c", value: "z".repeat(10) }),
+    ].join("\n");
     expect((await importBody(ns, fits)).status).toBe(200);
-    expect(await redis(ns, [["DBSIZE"], ["INFO", "stats"]])).toMatch(/^:3\r\n[\s\S]*evicted_keys:0\r\n/);
+    expect(await redis(ns, [["DBSIZE"], ["INFO", "stats"]])).toMatch(
+      /^:3\r\n[\s\S]*evicted_keys:0\r\n/,
+    );
     // Replace mode counts only what is imported.
-    expect((await importBody(ns, rec({ key: "d", value: "w".repeat(150) }), "?mode=replace")).status).toBe(200);
+    expect(
+      (await importBody(ns, rec({ key: "d", value: "w".repeat(150) }), "?mode=replace")).status,
+    ).toBe(200);
   });
 
   it("maps a Light-Redis db.json (indent=2, raw UTF-8) as the spec's table says", async () => {
@@ -388,7 +585,9 @@ describe("import", () => {
         '{"key":"os","key_encoding":"utf8","type":"set","encoding":"utf8","value":["mac","linux","7","2.5","1e+16","true","false"],"expires_at":null}\n' +
         '{"end":true,"keys":3}\n',
     );
-    expect((await lr({ cmd: "get", key: "people:john" }, `/db/${ns}`)).text).toBe('{"age":32,"name":"John Doe","tags":["a",1.0]}\n');
+    expect((await lr({ cmd: "get", key: "people:john" }, `/db/${ns}`)).text).toBe(
+      '{"age":32,"name":"John Doe","tags":["a",1.0]}\n',
+    );
   });
 
   it("reports invalid Light-Redis records by key", async () => {
@@ -396,18 +595,42 @@ describe("import", () => {
     const cases: [string, string][] = [
       ["[]", "ERR import: a Light-Redis db.json must be a JSON object"],
       ['{\n  "a": {\n    "val": x\n  }\n}', "ERR import line 3: invalid JSON"],
-      ['{"k": {"val": ["f", "v"], "cmd": "hset"}}', `ERR import key 'k': unsupported cmd 'hset' (expected "set" or "sadd")`],
+      [
+        '{"k": {"val": ["f", "v"], "cmd": "hset"}}',
+        `ERR import key 'k': unsupported cmd 'hset' (expected "set" or "sadd")`,
+      ],
       ['{"k": {"val": "v"}}', `ERR import key 'k': missing "cmd"`],
       ['{"k": 5}', "ERR import key 'k': record must be a JSON object"],
-      ['{"k": {"val": 5, "cmd": "set"}}', `ERR import key 'k': "val" of a "set" record must be a string or an object`],
-      ['{"k": {"val": ["a"], "cmd": "set"}}', `ERR import key 'k': "val" of a "set" record must be a string or an object`],
-      ['{"k": {"val": "a", "cmd": "sadd"}}', `ERR import key 'k': "val" of a "sadd" record must be an array`],
-      ['{"k": {"val": [], "cmd": "sadd"}}', "ERR import key 'k': empty set (collections never exist empty)"],
-      ['{"k": {"val": [null], "cmd": "sadd"}}', `ERR import key 'k': each member of a "sadd" val must be a string, a number or a boolean`],
-      ['{"ok": {"val": "v", "cmd": "set"}, "k": {"val": [{}], "cmd": "sadd"}}', `ERR import key 'k': each member of a "sadd" val must be a string, a number or a boolean`],
+      [
+        '{"k": {"val": 5, "cmd": "set"}}',
+        `ERR import key 'k': "val" of a "set" record must be a string or an object`,
+      ],
+      [
+        '{"k": {"val": ["a"], "cmd": "set"}}',
+        `ERR import key 'k': "val" of a "set" record must be a string or an object`,
+      ],
+      [
+        '{"k": {"val": "a", "cmd": "sadd"}}',
+        `ERR import key 'k': "val" of a "sadd" record must be an array`,
+      ],
+      [
+        '{"k": {"val": [], "cmd": "sadd"}}',
+        "ERR import key 'k': empty set (collections never exist empty)",
+      ],
+      [
+        '{"k": {"val": [null], "cmd": "sadd"}}',
+        `ERR import key 'k': each member of a "sadd" val must be a string, a number or a boolean`,
+      ],
+      [
+        '{"ok": {"val": "v", "cmd": "set"}, "k": {"val": [{}], "cmd": "sadd"}}',
+        `ERR import key 'k': each member of a "sadd" val must be a string, a number or a boolean`,
+      ],
     ];
     for (const [body, error] of cases) {
-      expect(await importBody(ns, body, "?format=lightredis"), body).toEqual({ status: 400, text: JSON.stringify({ error }) });
+      expect(await importBody(ns, body, "?format=lightredis"), body).toEqual({
+        status: 400,
+        text: JSON.stringify({ error }),
+      });
     }
     expect(await redis(ns, [["DBSIZE"]])).toBe(":0\r\n");
   });
@@ -417,7 +640,10 @@ describe("routes and auth", () => {
   const withTokens = { ...env, AUTH_TOKEN: "full-token", AUTH_TOKEN_READONLY: "ro-token" };
   const call = (path: string, init: RequestInit = {}, token?: string) =>
     worker.fetch(
-      new Request(BASE + path, { ...init, headers: token ? { Authorization: `Bearer ${token}` } : {} }),
+      new Request(BASE + path, {
+        ...init,
+        headers: token ? { Authorization: `Bearer ${token}` } : {},
+      }),
       withTokens as never,
     );
 
@@ -428,9 +654,17 @@ describe("routes and auth", () => {
     expect(await none.text()).toBe('{"error":"WRONGPASS invalid or missing auth token"}');
     const ro = await call("/db/auth-x/_/export", {}, "ro-token");
     expect(ro.status).toBe(400);
-    expect(await ro.text()).toBe(`{"error":"NOPERM this user has no permissions to run the 'export' command"}`);
-    const roImport = await call("/db/auth-x/_/import", { method: "POST", body: rec({}) }, "ro-token");
-    expect(await roImport.text()).toBe(`{"error":"NOPERM this user has no permissions to run the 'import' command"}`);
+    expect(await ro.text()).toBe(
+      `{"error":"NOPERM this user has no permissions to run the 'export' command"}`,
+    );
+    const roImport = await call(
+      "/db/auth-x/_/import",
+      { method: "POST", body: rec({}) },
+      "ro-token",
+    );
+    expect(await roImport.text()).toBe(
+      `{"error":"NOPERM this user has no permissions to run the 'import' command"}`,
+    );
     expect((await call("/db/auth-x/_/export", {}, "full-token")).status).toBe(200);
   });
 
@@ -445,6 +679,9 @@ describe("routes and auth", () => {
 
   it("refuses an import body over HTTP_BODY_MAX_BYTES with 413", async () => {
     const r = await importBody("imp-413", new Uint8Array(10485761));
-    expect(r).toEqual({ status: 413, text: '{"error":"ERR request body too large (max 10485760 bytes)"}' });
+    expect(r).toEqual({
+      status: 413,
+      text: '{"error":"ERR request body too large (max 10485760 bytes)"}',
+    });
   });
 });

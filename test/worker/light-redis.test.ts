@@ -10,7 +10,9 @@ const ns = (name: string) => `/db/${name}`;
 describe("Light-Redis commands", () => {
   it("round-trips the README example (people:john)", async () => {
     const b = ns("readme");
-    expect(await lr({ cmd: "set", key: "people:john", value: { name: "John Doe", age: 32 } }, b)).toEqual({
+    expect(
+      await lr({ cmd: "set", key: "people:john", value: { name: "John Doe", age: 32 } }, b),
+    ).toEqual({
       status: 200,
       text: '"OK"\n',
       error: null,
@@ -28,9 +30,17 @@ describe("Light-Redis commands", () => {
     expect((await lr({ cmd: "sadd", key: "animal:world", value: "lion" }, b)).text).toBe('"OK"\n');
     expect((await lr({ cmd: "smembers", key: "animal:world" }, b)).text).toBe('["tiger","lion"]\n');
     expect((await lr({ cmd: "scard", key: "animal:world" }, b)).text).toBe("2\n");
-    expect((await lr({ cmd: "sismember", key: "animal:world", value: "lion" }, b)).text).toBe('"OK"\n');
-    expect(await lr({ cmd: "sismember", key: "animal:world", value: "cat" }, b)).toMatchObject({ status: 200, text: '"ERROR"\n' });
-    expect(await lr({ cmd: "sismember", key: "animal:world" }, b)).toMatchObject({ status: 200, text: '"ERROR"\n' });
+    expect((await lr({ cmd: "sismember", key: "animal:world", value: "lion" }, b)).text).toBe(
+      '"OK"\n',
+    );
+    expect(await lr({ cmd: "sismember", key: "animal:world", value: "cat" }, b)).toMatchObject({
+      status: 200,
+      text: '"ERROR"\n',
+    });
+    expect(await lr({ cmd: "sismember", key: "animal:world" }, b)).toMatchObject({
+      status: 200,
+      text: '"ERROR"\n',
+    });
     const info = await lr({ cmd: "info" }, b);
     expect(info.text).toBe(
       '{"db_file_name":"cli.jsonl","keys":["animal:name","animal:world"],"keys_count":2,"last_db_snapshot_write":0,"writable_row":3}\n',
@@ -44,11 +54,16 @@ describe("Light-Redis commands", () => {
   it("escapes like Flask and keeps numbers exact", async () => {
     const b = ns("escapes");
     await lr({ cmd: "set", key: "h", value: "héllo 😀\n\u007f" }, b);
-    expect((await lr({ cmd: "get", key: "h" }, b)).text).toBe('"h\\u00e9llo \\ud83d\\ude00\\n\\u007f"\n');
-    const body = '{"cmd":"set","key":"n","value":{"big":123456789012345678901234567890,"f":1.0,"e":1e16,"z":-0.0}}';
+    expect((await lr({ cmd: "get", key: "h" }, b)).text).toBe(
+      '"h\\u00e9llo \\ud83d\\ude00\\n\\u007f"\n',
+    );
+    const body =
+      '{"cmd":"set","key":"n","value":{"big":123456789012345678901234567890,"f":1.0,"e":1e16,"z":-0.0}}';
     const res = await post(b + "/", body, "application/json");
     expect(await res.text()).toBe('"OK"\n');
-    expect((await lr({ cmd: "get", key: "n" }, b)).text).toBe('{"big":123456789012345678901234567890,"e":1e+16,"f":1.0,"z":-0.0}\n');
+    expect((await lr({ cmd: "get", key: "n" }, b)).text).toBe(
+      '{"big":123456789012345678901234567890,"e":1e+16,"f":1.0,"z":-0.0}\n',
+    );
   });
 
   it("stores sadd numbers and booleans as their JSON text", async () => {
@@ -68,12 +83,27 @@ describe("Light-Redis errors (spec §8.4, §8.6)", () => {
     [{ cmd: "SET", key: "k", value: "v" }, 400, '"NOT_A_VALID_COMMAND"\n', "NOT_A_VALID_COMMAND"],
     [{ cmd: "set", key: "", value: "v" }, 400, '"ERROR"\n', null],
     [{ cmd: "set", key: "k", value: 0 }, 400, '"ERROR"\n', null],
-    [{ cmd: "set", key: "k", value: 5 }, 400, '"ERROR"\n', "ERR value must be a non-empty string or object"],
-    [{ cmd: "set", key: "k", value: [1] }, 400, '"ERROR"\n', "ERR value must be a non-empty string or object"],
+    [
+      { cmd: "set", key: "k", value: 5 },
+      400,
+      '"ERROR"\n',
+      "ERR value must be a non-empty string or object",
+    ],
+    [
+      { cmd: "set", key: "k", value: [1] },
+      400,
+      '"ERROR"\n',
+      "ERR value must be a non-empty string or object",
+    ],
     [{ cmd: "set", key: 5, value: "v" }, 400, '"ERROR"\n', "ERR key must be a string"],
     [{ cmd: "get", key: "missing" }, 400, '"ERROR"\n', null],
     [{ cmd: "smembers", key: "missing" }, 400, '"ERROR"\n', null],
-    [{ cmd: "sadd", key: "k2", value: { a: 1 } }, 400, '"ERROR"\n', "ERR set members must be strings, numbers or booleans"],
+    [
+      { cmd: "sadd", key: "k2", value: { a: 1 } },
+      400,
+      '"ERROR"\n',
+      "ERR set members must be strings, numbers or booleans",
+    ],
   ];
   for (const [body, status, text, error] of cases) {
     it(`${JSON.stringify(body)} -> ${status} ${text.trim()}`, async () => {
@@ -88,7 +118,10 @@ describe("Light-Redis errors (spec §8.4, §8.6)", () => {
   it("answers WRONGTYPE where the original did", async () => {
     await lr({ cmd: "set", key: "str", value: "v" }, b);
     const r = await lr({ cmd: "sadd", key: "str", value: "m" }, b);
-    expect(r).toMatchObject({ status: 400, text: '"WRONGTYPE Operation against a key holding the wrong kind of value"\n' });
+    expect(r).toMatchObject({
+      status: 400,
+      text: '"WRONGTYPE Operation against a key holding the wrong kind of value"\n',
+    });
     expect((await lr({ cmd: "scard", key: "str" }, b)).text).toContain("WRONGTYPE");
   });
 
@@ -98,11 +131,27 @@ describe("Light-Redis errors (spec §8.4, §8.6)", () => {
       return [res.status, await res.text(), res.headers.get("Blink-Edge-Error")];
     };
     expect(await bad("{nope")).toEqual([400, '"ERROR"\n', "ERR invalid JSON body"]);
-    expect(await bad('{"cmd":"info"}', "application/x-www-form-urlencoded")).toEqual([400, '"ERROR"\n', "ERR Content-Type must be application/json"]);
+    expect(await bad('{"cmd":"info"}', "application/x-www-form-urlencoded")).toEqual([
+      400,
+      '"ERROR"\n',
+      "ERR Content-Type must be application/json",
+    ]);
     expect(await bad("null")).toEqual([400, '"ERROR"\n', "ERR request body must be a JSON object"]);
-    expect(await bad('{"cmd":"info"}', "application/vnd.api+json; charset=utf-8")).toEqual([200, expect.stringContaining("db_file_name"), null]);
-    expect(await bad('{"cmd":"set","key":"k","value":NaN}')).toEqual([400, '"ERROR"\n', "ERR invalid JSON body"]);
-    expect(await bad('{"cmd":"set","key":"k","value":"\\ud800"}')).toEqual([400, '"ERROR"\n', "ERR invalid JSON body"]);
+    expect(await bad('{"cmd":"info"}', "application/vnd.api+json; charset=utf-8")).toEqual([
+      200,
+      expect.stringContaining("db_file_name"),
+      null,
+    ]);
+    expect(await bad('{"cmd":"set","key":"k","value":NaN}')).toEqual([
+      400,
+      '"ERROR"\n',
+      "ERR invalid JSON body",
+    ]);
+    expect(await bad('{"cmd":"set","key":"k","value":"\\ud800"}')).toEqual([
+      400,
+      '"ERROR"\n',
+      "ERR invalid JSON body",
+    ]);
   });
 
   it("changes nothing on error", async () => {
@@ -127,12 +176,20 @@ describe("Light-Redis generic form (spec §8.7)", () => {
       [{ cmd: "keys", key: "*" }, 200, '["n","h"]\n'],
       [{ cmd: "rename", key: "nokey", value: "x" }, 400, '"ERR no such key"\n'],
       [{ cmd: "SET", key: "k", value: "v" }, 400, '"NOT_A_VALID_COMMAND"\n'],
-      [{ cmd: "expire", key: "n" }, 400, "\"ERR wrong number of arguments for 'expire' command\"\n"],
+      [
+        { cmd: "expire", key: "n" },
+        400,
+        "\"ERR wrong number of arguments for 'expire' command\"\n",
+      ],
       [{ cmd: "multi" }, 400, '"NOT_A_VALID_COMMAND"\n'],
     ];
     for (const [body, status, text] of table) {
       const r = await lr(body, b);
-      expect([JSON.stringify(body), r.status, r.text]).toEqual([JSON.stringify(body), status, text]);
+      expect([JSON.stringify(body), r.status, r.text]).toEqual([
+        JSON.stringify(body),
+        status,
+        text,
+      ]);
     }
   });
 });
@@ -148,7 +205,10 @@ describe("routes", () => {
     const f = (path: string, init?: RequestInit) => exports.default.fetch(BASE + path, init);
     let r = await f("/_/health");
     expect([r.status, await r.text()]).toEqual([200, '{"result":"ok"}']);
-    r = await f("/anything", { method: "OPTIONS", headers: { "Access-Control-Request-Headers": "authorization" } });
+    r = await f("/anything", {
+      method: "OPTIONS",
+      headers: { "Access-Control-Request-Headers": "authorization" },
+    });
     expect(r.status).toBe(204);
     expect(r.headers.get("Access-Control-Allow-Origin")).toBe("*");
     expect(r.headers.get("Access-Control-Allow-Headers")).toBe("authorization");

@@ -10,7 +10,10 @@ const stub = (ns: string) => env.NAMESPACE.getByName(ns);
 
 function storedKeys(ns: string): Promise<string[]> {
   return runInDurableObject(stub(ns), (_i, state) =>
-    state.storage.sql.exec<{ key: string }>("SELECT key FROM kv ORDER BY created_seq").toArray().map((r) => r.key),
+    state.storage.sql
+      .exec<{ key: string }>("SELECT key FROM kv ORDER BY created_seq")
+      .toArray()
+      .map((r) => r.key),
   );
 }
 
@@ -19,8 +22,10 @@ describe("acknowledged writes are durable", () => {
     expect(await blinkHttp("SET a 1\nSET b 2", "/db/dur1/blink")).toBe("OK\nOK\n");
     expect(await storedKeys("dur1")).toEqual(["a", "b"]);
     await lr({ cmd: "sadd", key: "s", value: "m" }, "/db/dur1");
-    const members = await runInDurableObject(stub("dur1"), (_i, state) =>
-      state.storage.sql.exec("SELECT member FROM members WHERE key = 's'").toArray().length,
+    const members = await runInDurableObject(
+      stub("dur1"),
+      (_i, state) =>
+        state.storage.sql.exec("SELECT member FROM members WHERE key = 's'").toArray().length,
     );
     expect(members).toBe(1);
   });
@@ -32,18 +37,33 @@ describe("acknowledged writes are durable", () => {
     expect(await blinkHttp("GET user\nGET other\nUSAGE", "/db/dur2/blink")).toBe(
       "VALUE YWxpY2U=\nNOT_FOUND\nUSAGE 48\n",
     );
-    expect((await lr({ cmd: "get", key: "people:john" }, "/db/dur2")).text).toBe('{"age":32,"name":"John Doe"}\n');
+    expect((await lr({ cmd: "get", key: "people:john" }, "/db/dur2")).text).toBe(
+      '{"age":32,"name":"John Doe"}\n',
+    );
   });
 
   it("keeps keys and values with NUL and invalid UTF-8 bytes exact across eviction", async () => {
     const ws = await Ws.open("/db/dur5/resp");
     const key = "*3\r\n$3\r\nSET\r\n$3\r\na\u0000b\r\n$2\r\n\u0000\u0001\r\n";
     expect(await ws.request(key)).toBe("+OK\r\n");
-    ws.ws.send(new Uint8Array([...new TextEncoder().encode("*3\r\n$3\r\nSET\r\n$1\r\n"), 0xff, ...new TextEncoder().encode("\r\n$1\r\n"), 0xfe, 13, 10]));
+    ws.ws.send(
+      new Uint8Array([
+        ...new TextEncoder().encode("*3\r\n$3\r\nSET\r\n$1\r\n"),
+        0xff,
+        ...new TextEncoder().encode("\r\n$1\r\n"),
+        0xfe,
+        13,
+        10,
+      ]),
+    );
     expect(await ws.next()).toBe("+OK\r\n");
     await evictDurableObject(stub("dur5"));
-    expect(await ws.request("*2\r\n$3\r\nGET\r\n$3\r\na\u0000b\r\n")).toBe("$2\r\n\u0000\u0001\r\n");
-    ws.ws.send(new Uint8Array([...new TextEncoder().encode("*2\r\n$3\r\nGET\r\n$1\r\n"), 0xff, 13, 10]));
+    expect(await ws.request("*2\r\n$3\r\nGET\r\n$3\r\na\u0000b\r\n")).toBe(
+      "$2\r\n\u0000\u0001\r\n",
+    );
+    ws.ws.send(
+      new Uint8Array([...new TextEncoder().encode("*2\r\n$3\r\nGET\r\n$1\r\n"), 0xff, 13, 10]),
+    );
     expect(await ws.next()).toBe("$1\r\n\u00fe\r\n");
   });
 
@@ -76,12 +96,17 @@ describe("snapshots", () => {
     expect(after).toEqual(before);
     // pre-images: the first change after the snapshot copied the old row
     const pre = await runInDurableObject(stub("snap1"), (_i, state) =>
-      state.storage.sql.exec<{ key: string }>("SELECT key FROM snap_kv").toArray().map((r) => r.key),
+      state.storage.sql
+        .exec<{ key: string }>("SELECT key FROM snap_kv")
+        .toArray()
+        .map((r) => r.key),
     );
     expect(pre).toEqual([]);
     await lr({ cmd: "set", key: "a", value: "changed" }, b);
     const pre2 = await runInDurableObject(stub("snap1"), (_i, state) =>
-      state.storage.sql.exec<{ key: string; value: string }>("SELECT key, value FROM snap_kv").toArray(),
+      state.storage.sql
+        .exec<{ key: string; value: string }>("SELECT key, value FROM snap_kv")
+        .toArray(),
     );
     expect(pre2).toEqual([{ key: "a", value: "1" }]);
   });
@@ -102,8 +127,11 @@ describe("expiry", () => {
     expect(alarm).toBeLessThan(t0 + 1000);
     expect(await storedKeys("ttl1")).toEqual(["t2"]);
     // The alarm fires on its own locally; nothing else touches the object meanwhile.
-    for (let i = 0; i < 50 && (await storedKeys("ttl1")).length; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 50 && (await storedKeys("ttl1")).length; i++)
+      await new Promise((r) => setTimeout(r, 50));
     expect(await storedKeys("ttl1")).toEqual([]);
-    expect(await runInDurableObject(stub("ttl1"), (_i, state) => state.storage.getAlarm())).toBeNull();
+    expect(
+      await runInDurableObject(stub("ttl1"), (_i, state) => state.storage.getAlarm()),
+    ).toBeNull();
   });
 });

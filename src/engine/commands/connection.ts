@@ -44,7 +44,8 @@ function hello(ctx: Ctx, argv: readonly string[]): Reply {
   let proto = ctx.conn.resp;
   if (argv.length >= 2) {
     const v = parseStrictInt(argv[1]!);
-    if (v === undefined) throw new CommandError("ERR", "ERR Protocol version is not an integer or out of range");
+    if (v === undefined)
+      throw new CommandError("ERR", "ERR Protocol version is not an integer or out of range");
     if (v !== 2n && v !== 3n) throw Errors.noProto();
     proto = Number(v) as 2 | 3;
   }
@@ -70,13 +71,20 @@ function hello(ctx: Ctx, argv: readonly string[]): Reply {
   }
   ctx.conn.resp = proto;
   return R.map([
-    R.bulk("server"), R.bulk("redis"),
-    R.bulk("version"), R.bulk(REDIS_VERSION),
-    R.bulk("proto"), R.int(proto),
-    R.bulk("id"), R.int(ctx.conn.id),
-    R.bulk("mode"), R.bulk("standalone"),
-    R.bulk("role"), R.bulk("master"),
-    R.bulk("modules"), R.EMPTY,
+    R.bulk("server"),
+    R.bulk("redis"),
+    R.bulk("version"),
+    R.bulk(REDIS_VERSION),
+    R.bulk("proto"),
+    R.int(proto),
+    R.bulk("id"),
+    R.int(ctx.conn.id),
+    R.bulk("mode"),
+    R.bulk("standalone"),
+    R.bulk("role"),
+    R.bulk("master"),
+    R.bulk("modules"),
+    R.EMPTY,
   ]);
 }
 
@@ -91,13 +99,21 @@ export function clientLine(c: ConnState, now: number): string {
   );
 }
 
-const CLIENT_ARITY: Record<string, number> = { setname: 3, getname: 2, id: 2, info: 2, list: -2, setinfo: 4 };
+const CLIENT_ARITY: Record<string, number> = {
+  setname: 3,
+  getname: 2,
+  id: 2,
+  info: 2,
+  list: -2,
+  setinfo: 4,
+};
 
 function client(ctx: Ctx, argv: readonly string[]): Reply {
   const sub = argv[1]!.toLowerCase();
   const arity = CLIENT_ARITY[sub];
   if (arity === undefined) throw Errors.unknownSubcommand(argv[1]!, "client");
-  if ((arity > 0 && argv.length !== arity) || argv.length < -arity) throw Errors.arity(`client|${sub}`);
+  if ((arity > 0 && argv.length !== arity) || argv.length < -arity)
+    throw Errors.arity(`client|${sub}`);
   const c = ctx.conn;
   switch (sub) {
     case "setname":

@@ -86,7 +86,9 @@ export const lightRedisCommands: readonly CommandSpec[] = [
     setAdd(ctx.store, e, member!);
     return R.OK;
   }),
-  command("smembers", 2, "r", [1, 1, 1], (ctx, [, key]) => R.json(Array.from(setOf(ctx, key!), text))),
+  command("smembers", 2, "r", [1, 1, 1], (ctx, [, key]) =>
+    R.json(Array.from(setOf(ctx, key!), text)),
+  ),
   command("sismember", -2, "r", [1, 1, 1], (ctx, [, key, member]) => {
     const s = setOf(ctx, key!);
     return member !== undefined && s.has(member) ? R.OK : R.json("ERROR");
@@ -97,4 +99,3 @@ export const lightRedisCommands: readonly CommandSpec[] = [
     return R.OK;
   }),
 ];
-

@@ -10,7 +10,15 @@ import type { Reply } from "../reply.ts";
 import { BLINK_EDGE_VERSION, EVICTION_POLICIES, REDIS_VERSION } from "../../limits.ts";
 import type { EvictionPolicy } from "../../limits.ts";
 
-const SECTIONS = ["server", "clients", "memory", "persistence", "stats", "replication", "keyspace"] as const;
+const SECTIONS = [
+  "server",
+  "clients",
+  "memory",
+  "persistence",
+  "stats",
+  "replication",
+  "keyspace",
+] as const;
 type Section = (typeof SECTIONS)[number];
 const ALL_SECTIONS = new Set(["default", "all", "everything"]);
 
@@ -59,7 +67,9 @@ function section(ctx: Ctx, name: Section): string[] {
       return ["# Replication", "role:master", "connected_slaves:0"];
     case "keyspace": {
       const n = store.map.size;
-      return n === 0 ? ["# Keyspace"] : ["# Keyspace", `db0:keys=${n},expires=${store.ttlCount},avg_ttl=0`];
+      return n === 0
+        ? ["# Keyspace"]
+        : ["# Keyspace", `db0:keys=${n},expires=${store.ttlCount},avg_ttl=0`];
     }
   }
 }
@@ -115,7 +125,10 @@ function configSet(ctx: Ctx, argv: readonly string[]): Reply {
       }
       next.policy = policy;
     } else {
-      throw new CommandError("ERR", `ERR Unknown option or number of arguments for CONFIG SET - '${argv[i]}'`);
+      throw new CommandError(
+        "ERR",
+        `ERR Unknown option or number of arguments for CONFIG SET - '${argv[i]}'`,
+      );
     }
   }
   ctx.engine.config = next;
@@ -130,7 +143,8 @@ function config(ctx: Ctx, argv: readonly string[]): Reply {
     if (argv.length < 3) throw Errors.arity("config|get");
     const out: Reply[] = [];
     for (const p of CONFIG_PARAMS) {
-      if (argv.slice(2).some((pat) => globMatch(pat, p, true))) out.push(R.bulk(p), R.bulk(configValue(ctx, p)));
+      if (argv.slice(2).some((pat) => globMatch(pat, p, true)))
+        out.push(R.bulk(p), R.bulk(configValue(ctx, p)));
     }
     return R.map(out);
   }
@@ -146,7 +160,8 @@ function config(ctx: Ctx, argv: readonly string[]): Reply {
 
 function flushdb(ctx: Ctx, argv: readonly string[]): Reply {
   if (argv.length > 2) throw Errors.syntax();
-  if (argv.length === 2 && !["async", "sync"].includes(argv[1]!.toLowerCase())) throw Errors.syntax();
+  if (argv.length === 2 && !["async", "sync"].includes(argv[1]!.toLowerCase()))
+    throw Errors.syntax();
   ctx.store.flush();
   return R.OK;
 }
@@ -170,7 +185,8 @@ export const serverCommands: readonly CommandSpec[] = [
     return R.OK;
   }),
   command("bgsave", -1, "a", null, (ctx, argv) => {
-    if (argv.length > 2 || (argv.length === 2 && argv[1]!.toLowerCase() !== "schedule")) throw Errors.syntax();
+    if (argv.length > 2 || (argv.length === 2 && argv[1]!.toLowerCase() !== "schedule"))
+      throw Errors.syntax();
     ctx.engine.takeSnapshot(ctx.now);
     return R.status("Background saving started");
   }),

@@ -57,7 +57,8 @@ export const transactionCommands: readonly CommandSpec[] = [
   command("watch", -2, "ix", [1, -1, 1], (ctx, argv) => {
     if (ctx.conn.multi) throw new CommandError("ERR", "ERR WATCH inside MULTI is not allowed");
     const w = (ctx.conn.watch ??= []);
-    for (let i = 1; i < argv.length; i++) w.push([argv[i]!, ctx.store.get(argv[i]!)?.version ?? -1]);
+    for (let i = 1; i < argv.length; i++)
+      w.push([argv[i]!, ctx.store.get(argv[i]!)?.version ?? -1]);
     return R.OK;
   }),
   command("unwatch", 1, "x", null, (ctx) => {

@@ -38,7 +38,11 @@ export const exportCommand: Subcommand = {
   name: "export",
   help: HELP,
   async run(args) {
-    const v = parseOptions(args, { ...REMOTE_OPTIONS, fresh: { type: "boolean" }, output: { type: "string", short: "o" } });
+    const v = parseOptions(args, {
+      ...REMOTE_OPTIONS,
+      fresh: { type: "boolean" },
+      output: { type: "string", short: "o" },
+    });
     if (v.help) {
       process.stdout.write(HELP + "\n");
       return EXIT_OK;
@@ -46,11 +50,16 @@ export const exportCommand: Subcommand = {
     const remote = remoteFrom(v);
     const toFile = v.output !== undefined && v.output !== "-";
     const res = await request(remote, `/_/export${v.fresh ? "?fresh=1" : ""}`, {}, LABEL);
-    if (res.status !== 200 || !res.body) throw new RuntimeError(`${LABEL}: ${await errorText(res)}`);
+    if (res.status !== 200 || !res.body)
+      throw new RuntimeError(`${LABEL}: ${await errorText(res)}`);
     const temp = toFile ? `${v.output}.partial-${process.pid}` : "";
     const out: Writable = toFile ? createWriteStream(temp) : process.stdout;
     // Records on the terminal and a bar on the same terminal would garble each other.
-    const progress = new Progress({ label: LABEL, out: process.stderr, live: toFile || !process.stdout.isTTY });
+    const progress = new Progress({
+      label: LABEL,
+      out: process.stderr,
+      live: toFile || !process.stdout.isTTY,
+    });
     try {
       const result = await copyExport(res.body, out, progress);
       if (toFile) {
@@ -60,7 +69,9 @@ export const exportCommand: Subcommand = {
       } else {
         // stdout to a pipe is asynchronous: the caller exits the process when we return, which
         // would drop what is still buffered (a cut file at the other end of `| blink-edge import`).
-        await new Promise<void>((resolve, reject) => out.write(new Uint8Array(0), (e) => (e ? reject(e) : resolve())));
+        await new Promise<void>((resolve, reject) =>
+          out.write(new Uint8Array(0), (e) => (e ? reject(e) : resolve())),
+        );
       }
       progress.finish(
         `${result.keys} keys, ${formatBytes(progress.bytes)} in ${progress.elapsed().toFixed(2)} s ` +
@@ -79,7 +90,11 @@ export const exportCommand: Subcommand = {
 };
 
 /** Copies the stream with backpressure, counting lines; checks the header and the trailer. */
-async function copyExport(body: ReadableStream<Uint8Array>, out: Writable, progress: Progress): Promise<{ keys: number }> {
+async function copyExport(
+  body: ReadableStream<Uint8Array>,
+  out: Writable,
+  progress: Progress,
+): Promise<{ keys: number }> {
   let lines = 0;
   let headerText = "";
   let headerKeys = -1;
@@ -101,11 +116,19 @@ async function copyExport(body: ReadableStream<Uint8Array>, out: Writable, progr
       progress.update(Math.max(0, lines - 1), progress.bytes + chunk.length);
     }
   } catch (e) {
-    throw new RuntimeError(`${LABEL}: the export was cut short after ${Math.max(0, lines - 1)} records (${(e as Error).message})`);
+    throw new RuntimeError(
+      `${LABEL}: the export was cut short after ${Math.max(0, lines - 1)} records (${(e as Error).message})`,
+    );
   }
   const trailer = new TextDecoder().decode(tail).split("\n").at(-2) ?? "";
-  if (headerKeys < 0 || trailer !== `{"end":true,"keys":${headerKeys}}` || lines !== headerKeys + 2) {
-    throw new RuntimeError(`${LABEL}: the export was cut short after ${Math.max(0, lines - 1)} records (no trailer)`);
+  if (
+    headerKeys < 0 ||
+    trailer !== `{"end":true,"keys":${headerKeys}}` ||
+    lines !== headerKeys + 2
+  ) {
+    throw new RuntimeError(
+      `${LABEL}: the export was cut short after ${Math.max(0, lines - 1)} records (no trailer)`,
+    );
   }
   return { keys: headerKeys };
 }

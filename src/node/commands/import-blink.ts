@@ -32,10 +32,18 @@ export async function blinkBatches(
   const failures: string[] = [];
   let failed = 0;
   try {
-    for await (const batch of lineBatches(input, { maxBytes: HTTP_BODY_MAX_BYTES, maxLines: BLINK_BATCH_LINES })) {
+    for await (const batch of lineBatches(input, {
+      maxBytes: HTTP_BODY_MAX_BYTES,
+      maxLines: BLINK_BATCH_LINES,
+    })) {
       const { lines, numbers } = setLines(batch.body, batch.firstLine);
       if (lines.length > 0) {
-        const res = await request(remote, "/blink", { method: "POST", body: lines.join("\n"), headers: { "Content-Type": "text/plain" } }, LABEL);
+        const res = await request(
+          remote,
+          "/blink",
+          { method: "POST", body: lines.join("\n"), headers: { "Content-Type": "text/plain" } },
+          LABEL,
+        );
         if (res.status !== 200) throw new RuntimeError(`${LABEL}: ${await errorText(res)}`);
         const replies = (await res.text()).split("\n");
         for (let i = 0; i < lines.length; i++) {
@@ -43,7 +51,8 @@ export async function blinkBatches(
           if (reply === "OK") total.imported++;
           else {
             failed++;
-            if (failures.length < ERRORS_SHOWN) failures.push(`line ${numbers[i]}: ${reply ?? "no reply"}`);
+            if (failures.length < ERRORS_SHOWN)
+              failures.push(`line ${numbers[i]}: ${reply ?? "no reply"}`);
           }
         }
       }
@@ -52,10 +61,14 @@ export async function blinkBatches(
   } catch (e) {
     if (e instanceof LineTooLong) throw new RuntimeError(`${LABEL}: ${e.message}`);
     if (e instanceof RuntimeError) throw e;
-    throw new RuntimeError(`${LABEL}: cannot read the input (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new RuntimeError(
+      `${LABEL}: cannot read the input (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
   if (failed > 0) {
-    throw new RuntimeError(`${LABEL}: ${failed} lines failed, ${total.imported} keys were imported:\n  ${failures.join("\n  ")}`);
+    throw new RuntimeError(
+      `${LABEL}: ${failed} lines failed, ${total.imported} keys were imported:\n  ${failures.join("\n  ")}`,
+    );
   }
 }
 

@@ -23,14 +23,18 @@ export function* lightRedisBodies(body: Buffer, max: number): Generator<Buffer> 
     const where = e.position >= 0 ? ` at line ${lineOf(body, e.position)}` : "";
     throw new RuntimeError(`${LABEL}: the db.json is not valid JSON${where} (${e.message})`);
   }
-  if (!(root instanceof Map)) throw new RuntimeError(`${LABEL}: a Light-Redis db.json must be a JSON object`);
+  if (!(root instanceof Map))
+    throw new RuntimeError(`${LABEL}: a Light-Redis db.json must be a JSON object`);
   // Python-compatible canonical JSON keeps every value exactly (integers, float reprs, order).
   let parts: string[] = [];
   let size = 2;
   for (const [key, rec] of root) {
     const piece = `${dumpsCanonical(key)}:${dumpsCanonical(rec)}`;
     const n = Buffer.byteLength(piece) + 1;
-    if (n + 2 > max) throw new RuntimeError(`${LABEL}: key '${key}' is larger than one request may be (${max} bytes)`);
+    if (n + 2 > max)
+      throw new RuntimeError(
+        `${LABEL}: key '${key}' is larger than one request may be (${max} bytes)`,
+      );
     if (parts.length > 0 && size + n > max) {
       yield Buffer.from(`{${parts.join(",")}}`);
       parts = [];

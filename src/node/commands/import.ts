@@ -64,7 +64,12 @@ export const importCommand: Subcommand = {
     try {
       parsed = parseArgs({
         args,
-        options: { ...REMOTE_OPTIONS, format: { type: "string" }, mode: { type: "string" }, help: { type: "boolean", short: "h" } },
+        options: {
+          ...REMOTE_OPTIONS,
+          format: { type: "string" },
+          mode: { type: "string" },
+          help: { type: "boolean", short: "h" },
+        },
         strict: true,
         allowPositionals: true,
       });
@@ -77,10 +82,13 @@ export const importCommand: Subcommand = {
       return EXIT_OK;
     }
     const format = (v.format ?? "jsonl") as Format;
-    if (!FORMATS.includes(format)) throw new UsageError(`--format: expected one of ${FORMATS.join(", ")}, got '${v.format}'`);
+    if (!FORMATS.includes(format))
+      throw new UsageError(`--format: expected one of ${FORMATS.join(", ")}, got '${v.format}'`);
     const mode = (v.mode ?? "merge") as Mode;
-    if (!MODES.includes(mode)) throw new UsageError(`--mode: expected merge or replace, got '${v.mode}'`);
-    if (parsed.positionals.length !== 1) throw new UsageError("expected one input: FILE, or - for stdin");
+    if (!MODES.includes(mode))
+      throw new UsageError(`--mode: expected merge or replace, got '${v.mode}'`);
+    if (parsed.positionals.length !== 1)
+      throw new UsageError("expected one input: FILE, or - for stdin");
     const file = parsed.positionals[0]!;
     const remote = remoteFrom(v);
     const size = file === "-" ? undefined : fileSize(file);
@@ -91,7 +99,8 @@ export const importCommand: Subcommand = {
         if (file !== "-") await checkWholeFile(file);
         await importJsonl(remote, openInput(file), mode, progress, total);
       } else if (format === "lightredis") {
-        const body = file === "-" ? await readAll(process.stdin) : await readFile(file).catch(readError(file));
+        const body =
+          file === "-" ? await readAll(process.stdin) : await readFile(file).catch(readError(file));
         let first = true;
         for (const b of lightRedisBodies(body, HTTP_BODY_MAX_BYTES)) {
           await post(remote, "lightredis", first ? mode : "merge", b, total, (e) => e);
@@ -99,12 +108,16 @@ export const importCommand: Subcommand = {
           progress.update(total.imported, progress.bytes + b.length);
         }
       } else {
-        await blinkBatches(remote, openInput(file), mode, progress, total, (m, body) => post(remote, "jsonl", m, body, total, (e) => e));
+        await blinkBatches(remote, openInput(file), mode, progress, total, (m, body) =>
+          post(remote, "jsonl", m, body, total, (e) => e),
+        );
       }
     } catch (e) {
       progress.clear();
       if (e instanceof RuntimeError) {
-        const done = total.imported ? ` (${total.imported} keys were imported by earlier requests)` : " (nothing was imported)";
+        const done = total.imported
+          ? ` (${total.imported} keys were imported by earlier requests)`
+          : " (nothing was imported)";
         throw new RuntimeError(`${e.message}${done}`);
       }
       throw e;
@@ -122,7 +135,9 @@ function fileSize(file: string): number {
   try {
     return statSync(file).size;
   } catch (e) {
-    throw new RuntimeError(`${LABEL}: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new RuntimeError(
+      `${LABEL}: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
 }
 
@@ -158,22 +173,38 @@ async function checkWholeFile(file: string): Promise<void> {
     await fh.read(tail, 0, tail.length, size - tail.length);
     const last = tail.toString("latin1").trimEnd().split("\n").at(-1) ?? "";
     if (!/^\{"end":true,"keys":\d+\}\r?$/.test(last)) {
-      throw new RuntimeError(`${LABEL}: ${file} is cut short: it has an export header but no trailer line`);
+      throw new RuntimeError(
+        `${LABEL}: ${file} is cut short: it has an export header but no trailer line`,
+      );
     }
   } finally {
     await fh.close();
   }
 }
 
-async function importJsonl(remote: Remote, input: Readable, mode: Mode, progress: Progress, total: Applied): Promise<void> {
+async function importJsonl(
+  remote: Remote,
+  input: Readable,
+  mode: Mode,
+  progress: Progress,
+  total: Applied,
+): Promise<void> {
   let sent = 0;
   let header = false;
   let lastLine = "";
   try {
-    for await (const batch of lineBatches(input, { maxBytes: HTTP_BODY_MAX_BYTES, maxLines: JSONL_BATCH_LINES })) {
-      if (sent === 0) header = batch.body.subarray(0, 16).toString("latin1").startsWith('{"format"');
+    for await (const batch of lineBatches(input, {
+      maxBytes: HTTP_BODY_MAX_BYTES,
+      maxLines: JSONL_BATCH_LINES,
+    })) {
+      if (sent === 0)
+        header = batch.body.subarray(0, 16).toString("latin1").startsWith('{"format"');
       lastLine = lastNonEmptyLine(batch.body) ?? lastLine;
-      const relabel = (e: string) => e.replace(/^ERR import line (\d+):/, (_m, n: string) => `line ${batch.firstLine + Number(n) - 1}:`);
+      const relabel = (e: string) =>
+        e.replace(
+          /^ERR import line (\d+):/,
+          (_m, n: string) => `line ${batch.firstLine + Number(n) - 1}:`,
+        );
       await post(remote, "jsonl", sent === 0 ? mode : "merge", batch.body, total, relabel);
       sent++;
       progress.update(total.imported, progress.bytes + batch.body.length);
@@ -181,17 +212,25 @@ async function importJsonl(remote: Remote, input: Readable, mode: Mode, progress
   } catch (e) {
     if (e instanceof LineTooLong) throw new RuntimeError(`${LABEL}: ${e.message}`);
     if (e instanceof RuntimeError) throw e;
-    throw new RuntimeError(`${LABEL}: cannot read the input (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new RuntimeError(
+      `${LABEL}: cannot read the input (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
   // Replace mode empties the namespace even for an empty input.
-  if (sent === 0 && mode === "replace") await post(remote, "jsonl", mode, Buffer.alloc(0), total, (e) => e);
+  if (sent === 0 && mode === "replace")
+    await post(remote, "jsonl", mode, Buffer.alloc(0), total, (e) => e);
   if (header && !/^\{"end":true,"keys":\d+\}\r?$/.test(lastLine)) {
-    throw new RuntimeError(`${LABEL}: the input is cut short: it has an export header but no trailer line`);
+    throw new RuntimeError(
+      `${LABEL}: the input is cut short: it has an export header but no trailer line`,
+    );
   }
 }
 
 function lastNonEmptyLine(body: Buffer): string | undefined {
-  const lines = body.subarray(Math.max(0, body.length - 256)).toString("latin1").split("\n");
+  const lines = body
+    .subarray(Math.max(0, body.length - 256))
+    .toString("latin1")
+    .split("\n");
   for (let i = lines.length - 1; i >= 0; i--) if (lines[i]!.trim() !== "") return lines[i];
   return undefined;
 }
@@ -205,7 +244,12 @@ async function post(
   total: Applied,
   relabel: (error: string) => string,
 ): Promise<void> {
-  const res = await request(remote, `/_/import?format=${format}&mode=${mode}`, { method: "POST", body }, LABEL);
+  const res = await request(
+    remote,
+    `/_/import?format=${format}&mode=${mode}`,
+    { method: "POST", body },
+    LABEL,
+  );
   if (res.status !== 200) throw new RuntimeError(`${LABEL}: ${relabel(await errorText(res))}`);
   const r = (await res.json()) as { result: { imported: number; skipped_expired: number } };
   total.imported += r.result.imported;

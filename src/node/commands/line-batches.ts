@@ -32,7 +32,10 @@ export class LineTooLong extends Error {
 }
 
 /** Batches of whole lines; a last line without `\n` is still a line. */
-export async function* lineBatches(input: Readable, limits: BatchLimits): AsyncGenerator<LineBatch> {
+export async function* lineBatches(
+  input: Readable,
+  limits: BatchLimits,
+): AsyncGenerator<LineBatch> {
   let parts: Buffer[] = [];
   let size = 0;
   let count = 0;
@@ -43,7 +46,12 @@ export async function* lineBatches(input: Readable, limits: BatchLimits): AsyncG
   let pendingSize = 0;
 
   const flush = (): LineBatch => {
-    const b: LineBatch = { body: Buffer.concat(parts, size), firstLine: first, lines: texts, lineCount: count };
+    const b: LineBatch = {
+      body: Buffer.concat(parts, size),
+      firstLine: first,
+      lines: texts,
+      lineCount: count,
+    };
     parts = [];
     size = 0;
     first = lineNo + 1;

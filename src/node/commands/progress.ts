@@ -106,7 +106,10 @@ export class Progress {
       return;
     }
     const filled = f === undefined ? 0 : Math.round(f * BAR_WIDTH);
-    const bar = f === undefined ? "" : `[${"#".repeat(filled)}${"-".repeat(BAR_WIDTH - filled)}] ${String(Math.floor(f * 100)).padStart(3)}% `;
+    const bar =
+      f === undefined
+        ? ""
+        : `[${"#".repeat(filled)}${"-".repeat(BAR_WIDTH - filled)}] ${String(Math.floor(f * 100)).padStart(3)}% `;
     this.opts.out.write(`\r\x1b[K${this.opts.label} ${bar}${figures}`);
     this.drawn = true;
   }

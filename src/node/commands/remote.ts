@@ -31,7 +31,8 @@ export function remoteFrom(v: { url?: string; db?: string; token?: string }): Re
   } catch {
     throw new UsageError(`--url: invalid URL '${url}'`);
   }
-  if (u.protocol !== "http:" && u.protocol !== "https:") throw new UsageError(`--url: expected an http(s) URL, got '${url}'`);
+  if (u.protocol !== "http:" && u.protocol !== "https:")
+    throw new UsageError(`--url: expected an http(s) URL, got '${url}'`);
   if (v.db !== undefined && (!NAMESPACE_NAME_RE.test(v.db) || v.db === "." || v.db === "..")) {
     throw new UsageError(`--db: invalid namespace name '${v.db}'`);
   }
@@ -41,16 +42,29 @@ export function remoteFrom(v: { url?: string; db?: string; token?: string }): Re
   u.search = "";
   u.hash = "";
   const token = v.token ?? (process.env.BLINK_EDGE_TOKEN || undefined);
-  return { base: u.toString().replace(/\/+$/, ""), headers: token ? { Authorization: `Bearer ${token}` } : {} };
+  return {
+    base: u.toString().replace(/\/+$/, ""),
+    headers: token ? { Authorization: `Bearer ${token}` } : {},
+  };
 }
 
 /** A request to `<base><path>`; network failures become RuntimeError. */
-export async function request(remote: Remote, path: string, init: RequestInit, what: string): Promise<Response> {
+export async function request(
+  remote: Remote,
+  path: string,
+  init: RequestInit,
+  what: string,
+): Promise<Response> {
   try {
-    return await fetch(remote.base + path, { ...init, headers: { ...remote.headers, ...(init.headers as Record<string, string>) } });
+    return await fetch(remote.base + path, {
+      ...init,
+      headers: { ...remote.headers, ...(init.headers as Record<string, string>) },
+    });
   } catch (e) {
     const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-    throw new RuntimeError(`${what}: cannot reach ${remote.base} (${cause?.code ?? cause?.message ?? (e as Error).message})`);
+    throw new RuntimeError(
+      `${what}: cannot reach ${remote.base} (${cause?.code ?? cause?.message ?? (e as Error).message})`,
+    );
   }
 }
 

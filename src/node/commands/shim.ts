@@ -80,7 +80,13 @@ export async function runShim(
 ): Promise<Shim> {
   let shim: Shim;
   try {
-    shim = await startShim({ url, token, listen, idleTimeoutMs: limits.idleTimeoutMs, mux: limits.mux });
+    shim = await startShim({
+      url,
+      token,
+      listen,
+      idleTimeoutMs: limits.idleTimeoutMs,
+      mux: limits.mux,
+    });
   } catch (e) {
     throw new RuntimeError(`blink-edge shim: ${(e as Error).message}`);
   }

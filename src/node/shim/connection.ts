@@ -244,7 +244,8 @@ export class ShimConnection {
 
   private onUpstreamClosed(code: number, reason: string): void {
     // The Worker accepts an upgrade without valid credentials and closes it with the reason.
-    if (code === CLOSE_POLICY && isAuthRefusal(reason)) return this.onUpstreamFailed({ kind: "auth", detail: reason });
+    if (code === CLOSE_POLICY && isAuthRefusal(reason))
+      return this.onUpstreamFailed({ kind: "auth", detail: reason });
     if (code !== CLOSE_NORMAL)
       this.logOnce(`upstream closed (code ${code}${reason ? `, ${reason}` : ""})`);
     this.noMore = true;

@@ -78,7 +78,9 @@ export async function startShim(opts: ShimOptions): Promise<Shim> {
   });
   const connector =
     opts.connector ??
-    (opts.mux === false ? ws : new MuxConnector({ url: opts.url, token: opts.token, timeoutMs: opts.upstreamTimeoutMs }));
+    (opts.mux === false
+      ? ws
+      : new MuxConnector({ url: opts.url, token: opts.token, timeoutMs: opts.upstreamTimeoutMs }));
   const gate: ConnectionGate = {
     max: opts.maxConnections ?? SHIM_MAX_CONNECTIONS,
     open: 0,

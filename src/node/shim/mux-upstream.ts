@@ -12,7 +12,13 @@ import { SHIM_UPSTREAM_TIMEOUT_MS, WS_MESSAGE_MAX_BYTES } from "../../limits.ts"
 import { MUX_DIALECTS, MUX_OP, MuxWriter, readEnd, readMuxFrames } from "../../protocols/mux.ts";
 import type { ShimDialect } from "./dialects.ts";
 import { WebSocketConnector, upstreamUrl } from "./upstream.ts";
-import type { UpstreamConnector, UpstreamEvents, UpstreamFailure, UpstreamLink, WebSocketConnectorOptions } from "./upstream.ts";
+import type {
+  UpstreamConnector,
+  UpstreamEvents,
+  UpstreamFailure,
+  UpstreamLink,
+  WebSocketConnectorOptions,
+} from "./upstream.ts";
 
 /**
  * Messages sent and not yet answered. While they are out, new frames wait and then leave
@@ -81,7 +87,8 @@ export class MuxConnector implements UpstreamConnector {
   private flush(): void {
     this.flushScheduled = false;
     if (this.state !== "open" || this.out.length === 0) return;
-    if (this.inflight >= MUX_MAX_INFLIGHT_MESSAGES && this.out.length < WS_MESSAGE_MAX_BYTES) return;
+    if (this.inflight >= MUX_MAX_INFLIGHT_MESSAGES && this.out.length < WS_MESSAGE_MAX_BYTES)
+      return;
     this.inflight++;
     const ws = this.ws!;
     const ids = [...this.links.keys()];
@@ -108,7 +115,10 @@ export class MuxConnector implements UpstreamConnector {
       req.destroy();
       if (NO_MUX_STATUSES.has(status)) return this.useFallback();
       const auth = status === HTTP_UNAUTHORIZED || status === HTTP_FORBIDDEN;
-      this.failAll({ kind: auth ? "auth" : "unavailable", detail: `upgrade refused: HTTP ${status}` });
+      this.failAll({
+        kind: auth ? "auth" : "unavailable",
+        detail: `upgrade refused: HTTP ${status}`,
+      });
     });
     ws.on("open", () => {
       this.state = "open";
@@ -128,7 +138,8 @@ export class MuxConnector implements UpstreamConnector {
       const wasOpen = this.state === "open";
       this.ws = null;
       if (this.state !== "fallback") this.state = "idle";
-      if (!wasOpen) return this.failAll({ kind: "unavailable", detail: lastError || `closed ${code}` });
+      if (!wasOpen)
+        return this.failAll({ kind: "unavailable", detail: lastError || `closed ${code}` });
       // The object went away (redeploy, restart): every connection on it ends (spec §12.2).
       const links = [...this.links.values()];
       this.links.clear();

@@ -9,7 +9,14 @@ import { parseJsonlImport, parseLightRedisImport } from "../../protocols/import-
 import { authConfig, authenticateRequest, UNCONFIGURED_TEXT } from "../auth.ts";
 import type { Env } from "../env.ts";
 import { engineSettings } from "../env.ts";
-import type { ExportCursor, ExportPage, ExportPageRequest, ImportOutcome, ImportRequest, SnapshotId } from "../export-import.ts";
+import type {
+  ExportCursor,
+  ExportPage,
+  ExportPageRequest,
+  ImportOutcome,
+  ImportRequest,
+  SnapshotId,
+} from "../export-import.ts";
 import { ERROR_HEADER, jsonError, readBody, respond } from "../http.ts";
 import { objectFor, shardCount } from "../shard-map.ts";
 import { shardedExportBody, shardedImport } from "../sharded-export.ts";
@@ -30,10 +37,18 @@ const FORMATS = ["jsonl", "lightredis"];
 const MODES = ["merge", "replace"];
 
 /** Serves `B/_/…` (`rest` is the path after the namespace base). */
-export async function operationRoute(request: Request, env: Env, url: URL, namespace: string, rest: string, origin: string): Promise<Response> {
+export async function operationRoute(
+  request: Request,
+  env: Env,
+  url: URL,
+  namespace: string,
+  rest: string,
+  origin: string,
+): Promise<Response> {
   const route = ROUTES[rest];
   if (!route) return jsonError(404, "ERR no such route", origin);
-  if (request.method !== route.method) return jsonError(405, "ERR method not allowed", origin, { Allow: `${route.method}, OPTIONS` });
+  if (request.method !== route.method)
+    return jsonError(405, "ERR method not allowed", origin, { Allow: `${route.method}, OPTIONS` });
   const outcome = authenticateRequest(authConfig(env), request, url, namespace);
   if (!outcome.ok) {
     const extra: Record<string, string> = { "WWW-Authenticate": 'Bearer realm="blink-edge"' };
@@ -44,7 +59,9 @@ export async function operationRoute(request: Request, env: Env, url: URL, names
   const stub = objectFor(env, namespace) as unknown as OperationStub;
   const shards = shardCount(env, namespace);
   if (route.name === "export") {
-    return shards > 1 ? shardedExportResponse(env, url, namespace, shards, origin) : exportResponse(stub, url, namespace, origin);
+    return shards > 1
+      ? shardedExportResponse(env, url, namespace, shards, origin)
+      : exportResponse(stub, url, namespace, origin);
   }
   return importResponse(stub, env, request, url, namespace, origin, shards);
 }
@@ -54,10 +71,22 @@ const EXPORT_HEADERS = (namespace: string) => ({
   "Content-Disposition": `attachment; filename="${namespace}.jsonl"`,
 });
 
-async function shardedExportResponse(env: Env, url: URL, namespace: string, shards: number, origin: string): Promise<Response> {
+async function shardedExportResponse(
+  env: Env,
+  url: URL,
+  namespace: string,
+  shards: number,
+  origin: string,
+): Promise<Response> {
   const fresh = url.searchParams.get("fresh") ?? "0";
-  if (fresh !== "0" && fresh !== "1") return jsonError(400, "ERR invalid value for 'fresh' (expected 0 or 1)", origin);
-  return respond(await shardedExportBody(env, namespace, shards, fresh === "1"), 200, EXPORT_HEADERS(namespace), origin);
+  if (fresh !== "0" && fresh !== "1")
+    return jsonError(400, "ERR invalid value for 'fresh' (expected 0 or 1)", origin);
+  return respond(
+    await shardedExportBody(env, namespace, shards, fresh === "1"),
+    200,
+    EXPORT_HEADERS(namespace),
+    origin,
+  );
 }
 
 async function call<T>(f: () => Promise<T>): Promise<T> {
@@ -70,10 +99,18 @@ async function call<T>(f: () => Promise<T>): Promise<T> {
   }
 }
 
-async function exportResponse(stub: OperationStub, url: URL, namespace: string, origin: string): Promise<Response> {
+async function exportResponse(
+  stub: OperationStub,
+  url: URL,
+  namespace: string,
+  origin: string,
+): Promise<Response> {
   const fresh = url.searchParams.get("fresh") ?? "0";
-  if (fresh !== "0" && fresh !== "1") return jsonError(400, "ERR invalid value for 'fresh' (expected 0 or 1)", origin);
-  const first = await call(() => stub.exportPage({ namespace, fresh: fresh === "1", cursor: null, snapshot: null }));
+  if (fresh !== "0" && fresh !== "1")
+    return jsonError(400, "ERR invalid value for 'fresh' (expected 0 or 1)", origin);
+  const first = await call(() =>
+    stub.exportPage({ namespace, fresh: fresh === "1", cursor: null, snapshot: null }),
+  );
   if (!first.ok) throw new Error(first.error);
   const keys = first.keys;
   const snapshot: SnapshotId = first.snapshot;
@@ -108,17 +145,39 @@ async function exportResponse(stub: OperationStub, url: URL, namespace: string, 
   return respond(body, 200, EXPORT_HEADERS(namespace), origin);
 }
 
-async function importResponse(stub: OperationStub, env: Env, request: Request, url: URL, namespace: string, origin: string, shards: number): Promise<Response> {
+async function importResponse(
+  stub: OperationStub,
+  env: Env,
+  request: Request,
+  url: URL,
+  namespace: string,
+  origin: string,
+  shards: number,
+): Promise<Response> {
   const format = url.searchParams.get("format") ?? "jsonl";
-  if (!FORMATS.includes(format)) return jsonError(400, `ERR unknown import format '${format}' (expected jsonl or lightredis)`, origin);
+  if (!FORMATS.includes(format))
+    return jsonError(
+      400,
+      `ERR unknown import format '${format}' (expected jsonl or lightredis)`,
+      origin,
+    );
   const mode = url.searchParams.get("mode") ?? "merge";
-  if (!MODES.includes(mode)) return jsonError(400, `ERR unknown import mode '${mode}' (expected merge or replace)`, origin);
+  if (!MODES.includes(mode))
+    return jsonError(400, `ERR unknown import mode '${mode}' (expected merge or replace)`, origin);
   const body = await readBody(request);
   const limits = { keyMax: KEY_MAX_BYTES, valueMax: engineSettings(env).valueMax };
-  const parsed = format === "jsonl" ? parseJsonlImport(body, limits) : parseLightRedisImport(body, limits);
+  const parsed =
+    format === "jsonl" ? parseJsonlImport(body, limits) : parseLightRedisImport(body, limits);
   if (!parsed.ok) return jsonError(400, parsed.error, origin);
-  const req: ImportRequest = { namespace, mode: mode as ImportRequest["mode"], records: parsed.records };
-  const outcome = shards > 1 ? await shardedImport(env, namespace, shards, req.mode, req.records) : await call(() => stub.importRecords(req));
+  const req: ImportRequest = {
+    namespace,
+    mode: mode as ImportRequest["mode"],
+    records: parsed.records,
+  };
+  const outcome =
+    shards > 1
+      ? await shardedImport(env, namespace, shards, req.mode, req.records)
+      : await call(() => stub.importRecords(req));
   if (!outcome.ok) return jsonError(400, outcome.error, origin);
   const result = `{"result":{"imported":${outcome.imported},"skipped_expired":${outcome.skippedExpired}}}`;
   return respond(result, 200, { "Content-Type": "application/json" }, origin);

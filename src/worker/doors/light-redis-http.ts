@@ -14,11 +14,17 @@ const isRedisCommand = (name: string) => COMMANDS.lookup("redis", name) !== unde
 /** True for `application/json` and `application/*+json` (parameters ignored). */
 export function isJsonContentType(ct: string | null): boolean {
   const media = (ct ?? "").split(";")[0]!.trim().toLowerCase();
-  return media === "application/json" || (media.startsWith("application/") && media.endsWith("+json"));
+  return (
+    media === "application/json" || (media.startsWith("application/") && media.endsWith("+json"))
+  );
 }
 
 /** Renders a Light-Redis answer with its headers. */
-export function lightRedisResponse(r: LightRedisResponse, origin: string, extra: Record<string, string> = {}): Response {
+export function lightRedisResponse(
+  r: LightRedisResponse,
+  origin: string,
+  extra: Record<string, string> = {},
+): Response {
   const headers: Record<string, string> = { "Content-Type": "application/json" };
   if (r.error) headers[ERROR_HEADER] = errorHeader(r.error);
   return respond(r.body, r.status, { ...headers, ...extra }, origin);
@@ -34,7 +40,10 @@ export async function lightRedisHttp(
   origin: string,
 ): Promise<Response> {
   if (!isJsonContentType(request.headers.get("Content-Type"))) {
-    return lightRedisResponse(lightRedisError(400, "ERR Content-Type must be application/json"), origin);
+    return lightRedisResponse(
+      lightRedisError(400, "ERR Content-Type must be application/json"),
+      origin,
+    );
   }
   let value;
   try {
@@ -43,7 +52,11 @@ export async function lightRedisHttp(
     if (!(e instanceof JsonParseError)) throw e;
     return lightRedisResponse(lightRedisError(400, "ERR invalid JSON body"), origin);
   }
-  if (!isJsonObject(value)) return lightRedisResponse(lightRedisError(400, "ERR request body must be a JSON object"), origin);
+  if (!isJsonObject(value))
+    return lightRedisResponse(
+      lightRedisError(400, "ERR request body must be a JSON object"),
+      origin,
+    );
   const req = parseLightRedis(value, isRedisCommand);
   const [reply] = await runOnObject(env, namespace, req.dialect, [req.item], readonly);
   return lightRedisResponse(encodeLightRedis(reply!, req.generic), origin);

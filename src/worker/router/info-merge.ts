@@ -67,7 +67,8 @@ export function mergeInfoTexts(texts: readonly string[]): string {
   for (const line of texts[0]!.split("\r\n")) {
     if (DB0.test(line)) continue;
     out.push(line);
-    if (line === KEYSPACE_HEADER && keys > 0n) out.push(`db0:keys=${keys},expires=${expires},avg_ttl=0`);
+    if (line === KEYSPACE_HEADER && keys > 0n)
+      out.push(`db0:keys=${keys},expires=${expires},avg_ttl=0`);
     if (line.startsWith("#")) continue;
     const i = line.indexOf(":");
     const name = i > 0 ? line.slice(0, i) : "";

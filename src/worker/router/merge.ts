@@ -22,7 +22,9 @@ function intOf(r: Reply): bigint {
 }
 
 function asNumber(n: bigint): number | bigint {
-  return n <= BigInt(Number.MAX_SAFE_INTEGER) && n >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
+  return n <= BigInt(Number.MAX_SAFE_INTEGER) && n >= -BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number(n)
+    : n;
 }
 
 /** Sum of one integer reply per part (DBSIZE, DEL, EXISTS, gevent FLUSH and MSET). */
@@ -79,7 +81,11 @@ export function sumUsage(parts: PartReplies): Reply {
  * Elements of several arrays back in argument order: `positions[i]` lists, for part i, the
  * argument positions its array answers (MGET, gevent MGET).
  */
-export function byPosition(parts: PartReplies, positions: readonly (readonly number[])[], total: number): Reply {
+export function byPosition(
+  parts: PartReplies,
+  positions: readonly (readonly number[])[],
+  total: number,
+): Reply {
   const err = firstError(parts);
   if (err) return err;
   const out: Reply[] = new Array<Reply>(total);
@@ -141,7 +147,8 @@ export function lightRedisInfo(parts: PartReplies): Reply {
   if (err) return err;
   const maps = parts.map((p) => {
     const r = p[0]!;
-    if (r.k !== "json" || !(r.v instanceof Map)) throw new Error("expected a Light-Redis info object");
+    if (r.k !== "json" || !(r.v instanceof Map))
+      throw new Error("expected a Light-Redis info object");
     return r.v;
   });
   const keys: JsonValue[] = [];

@@ -13,7 +13,17 @@ import { R } from "../../engine/reply.ts";
 import type { ErrorReply, Reply } from "../../engine/reply.ts";
 import { limitShare } from "../shard-map.ts";
 import { mergeInfo } from "./info-merge.ts";
-import { allOk, byPosition, concatArrays, configGet, lightRedisInfo, minInt, randomKey, sumInts, sumUsage } from "./merge.ts";
+import {
+  allOk,
+  byPosition,
+  concatArrays,
+  configGet,
+  lightRedisInfo,
+  minInt,
+  randomKey,
+  sumInts,
+  sumUsage,
+} from "./merge.ts";
 import type { PartReplies } from "./merge.ts";
 import { shardOfKey } from "./slots.ts";
 
@@ -60,7 +70,10 @@ export type Route =
   | { kind: "unsupported" };
 
 const same: Fanout["items"] = (c) => [c];
-const everywhere = (merge: Fanout["merge"]): Route => ({ kind: "all", fanout: { items: same, merge } });
+const everywhere = (merge: Fanout["merge"]): Route => ({
+  kind: "all",
+  fanout: { items: same, merge },
+});
 
 /** CONFIG: SET gives each shard its share of `maxmemory`; GET reports the namespace total. */
 const config: Fanout = {
@@ -178,7 +191,12 @@ export function commonShard(spec: CommandSpec, argv: readonly string[], shards: 
 }
 
 /** The plan of a keyed command: its shard, its split, or CROSSSLOT. */
-export function planKeyed(spec: CommandSpec, route: Route & { kind: "keyed" }, c: Command, shards: number): Plan | ErrorReply {
+export function planKeyed(
+  spec: CommandSpec,
+  route: Route & { kind: "keyed" },
+  c: Command,
+  shards: number,
+): Plan | ErrorReply {
   const shard = commonShard(spec, c.argv, shards);
   if (shard >= 0) return single(shard, c);
   if (!route.split) return R.error(Errors.crossSlot());
@@ -193,7 +211,10 @@ export function single(shard: number, c: Command): Plan {
 function split(how: Split, positions: number[], c: Command, shards: number): Plan {
   const argv = c.argv;
   const typed = c.typed;
-  const groups = new Map<number, { argv: string[]; typed: (TypedArg | undefined)[]; out: number[] }>();
+  const groups = new Map<
+    number,
+    { argv: string[]; typed: (TypedArg | undefined)[]; out: number[] }
+  >();
   positions.forEach((pos, n) => {
     const shard = shardOfKey(argv[pos]!, shards);
     let g = groups.get(shard);
@@ -221,7 +242,8 @@ function split(how: Split, positions: number[], c: Command, shards: number): Pla
 /** The plan of a command that runs on every shard. */
 export function planAll(fanout: Fanout, c: Command, shards: number): Plan {
   const parts: Part[] = [];
-  for (let shard = 0; shard < shards; shard++) parts.push({ shard, items: fanout.items(c, shard, shards) });
+  for (let shard = 0; shard < shards; shard++)
+    parts.push({ shard, items: fanout.items(c, shard, shards) });
   return { parts, merge: fanout.merge };
 }
 
@@ -247,7 +269,8 @@ export function planScan(c: Command, shards: number): Plan | ErrorReply {
       const r = replies[0]![0]!;
       if (r.k !== "array") return r;
       const local = BigInt((r.v[0] as { v: string }).v);
-      const next = local === 0n ? (shard + 1 < shards ? BigInt(shard + 1) : 0n) : local * n + BigInt(shard);
+      const next =
+        local === 0n ? (shard + 1 < shards ? BigInt(shard + 1) : 0n) : local * n + BigInt(shard);
       return R.array([R.bulk(String(next)), r.v[1]!]);
     },
   };

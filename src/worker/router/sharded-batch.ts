@@ -103,7 +103,12 @@ class Round {
     if (this.pending.length === 0) return;
     const shards = [...this.calls.keys()].sort((a, b) => a - b);
     const conn = this.conn!;
-    const calls = shards.map((shard): ShardCall => ({ shard, dialect: s.dialect, items: this.calls.get(shard)!, conn }));
+    const calls = shards.map((shard): ShardCall => ({
+      shard,
+      dialect: s.dialect,
+      items: this.calls.get(shard)!,
+      conn,
+    }));
     const pending = this.pending;
     this.calls.clear();
     this.pending = [];
@@ -112,7 +117,10 @@ class Round {
     const byShard = new Map<number, Reply[]>();
     shards.forEach((shard, i) => {
       const got = answers[i]!.replies;
-      if (got.length !== calls[i]!.items.length) throw new Error(`shard ${shard} answered ${got.length} of ${calls[i]!.items.length} commands`);
+      if (got.length !== calls[i]!.items.length)
+        throw new Error(
+          `shard ${shard} answered ${got.length} of ${calls[i]!.items.length} commands`,
+        );
       byShard.set(shard, got);
     });
     for (const p of pending) {
@@ -138,7 +146,8 @@ function refuseInTransaction(conn: ConnState, e: ErrorReply): ErrorReply {
   return e;
 }
 
-const unsupported = (name: string) => R.error(Errors.custom(`ERR '${name}' is not supported on a sharded namespace`));
+const unsupported = (name: string) =>
+  R.error(Errors.custom(`ERR '${name}' is not supported on a sharded namespace`));
 
 /** Queues a checked command in the open transaction, or refuses it (spec §10.8 + CROSSSLOT). */
 function queue(s: ShardedSession, spec: CommandSpec, route: Route, c: Command): Reply {
@@ -147,7 +156,8 @@ function queue(s: ShardedSession, spec: CommandSpec, route: Route, c: Command): 
   if (route.kind === "keyed") {
     const shard = commonShard(spec, c.argv, s.shards);
     const tx = transactionShard(conn, s.local, s.shards);
-    if (shard < 0 || (tx >= 0 && tx !== shard)) return refuseInTransaction(conn, R.error(Errors.crossSlot()));
+    if (shard < 0 || (tx >= 0 && tx !== shard))
+      return refuseInTransaction(conn, R.error(Errors.crossSlot()));
   } else if (route.kind !== "local") {
     // Keyless commands that read or change every shard cannot join a one-shard transaction.
     return refuseInTransaction(conn, R.error(Errors.crossSlot()));
@@ -158,7 +168,9 @@ function queue(s: ShardedSession, spec: CommandSpec, route: Route, c: Command): 
 
 /** Runs EXEC or WATCH alone on one shard with the full context, and adopts the context it returns. */
 async function withContext(s: ShardedSession, shard: number, c: Command): Promise<Reply> {
-  const [answer] = await s.transport([{ shard, dialect: s.dialect, items: [c], conn: { ...s.conn }, withContext: true }]);
+  const [answer] = await s.transport([
+    { shard, dialect: s.dialect, items: [c], conn: { ...s.conn }, withContext: true },
+  ]);
   Object.assign(s.conn, answer!.conn);
   return answer!.replies[0]!;
 }
@@ -168,7 +180,11 @@ async function withContext(s: ShardedSession, shard: number, c: Command): Promis
  * A shard that fails rejects the whole batch (the caller answers 5xx or closes the socket):
  * never a partial answer.
  */
-export async function runShardedBatch(s: ShardedSession, items: readonly BatchItem[], now: number): Promise<Reply[]> {
+export async function runShardedBatch(
+  s: ShardedSession,
+  items: readonly BatchItem[],
+  now: number,
+): Promise<Reply[]> {
   const { dialect, local, shards } = s;
   const conn = s.conn;
   const replies: Reply[] = [];
@@ -198,7 +214,10 @@ export async function runShardedBatch(s: ShardedSession, items: readonly BatchIt
     }
     if (conn.multi && route.kind !== "exec" && route.kind !== "watch") {
       // Queued, or (immediate in MULTI: SAVE refuses itself there) answered from the context.
-      replies[i] = checked.flags & Flag.IMMEDIATE ? local.dispatch(dialect, conn, item, now) : queue(s, checked, route, item);
+      replies[i] =
+        checked.flags & Flag.IMMEDIATE
+          ? local.dispatch(dialect, conn, item, now)
+          : queue(s, checked, route, item);
       continue;
     }
     let plan: Plan | ErrorReply;
@@ -206,7 +225,8 @@ export async function runShardedBatch(s: ShardedSession, items: readonly BatchIt
       case "exec": {
         const tx = conn.multi && !conn.multiFailed ? transactionShard(conn, local, shards) : -1;
         await round.flush(s, replies);
-        replies[i] = tx < 0 ? local.dispatch(dialect, conn, item, now) : await withContext(s, tx, item);
+        replies[i] =
+          tx < 0 ? local.dispatch(dialect, conn, item, now) : await withContext(s, tx, item);
         continue;
       }
       case "watch": {

@@ -13,7 +13,8 @@ const TABLE = (() => {
   const t = new Uint16Array(256);
   for (let i = 0; i < 256; i++) {
     let c = i << 8;
-    for (let j = 0; j < 8; j++) c = c & 0x8000 ? ((c << 1) ^ CRC16_POLY) & 0xffff : (c << 1) & 0xffff;
+    for (let j = 0; j < 8; j++)
+      c = c & 0x8000 ? ((c << 1) ^ CRC16_POLY) & 0xffff : (c << 1) & 0xffff;
     t[i] = c;
   }
   return t;
@@ -21,7 +22,8 @@ const TABLE = (() => {
 
 const encoder = new TextEncoder();
 
-const step = (crc: number, byte: number) => ((crc << 8) & 0xffff) ^ TABLE[((crc >> 8) ^ byte) & 0xff]!;
+const step = (crc: number, byte: number) =>
+  ((crc << 8) & 0xffff) ^ TABLE[((crc >> 8) ^ byte) & 0xff]!;
 
 /** CRC16/XMODEM of bytes (Redis `crc16`): "123456789" → 0x31C3. */
 export function crc16(bytes: Uint8Array): number {

@@ -21,7 +21,9 @@ export class Harness {
   persistence: Persistence | null;
   private readonly config: Partial<EngineConfig> & { valueMax?: number };
 
-  constructor(opts: { persist?: boolean; config?: Partial<EngineConfig> & { valueMax?: number } } = {}) {
+  constructor(
+    opts: { persist?: boolean; config?: Partial<EngineConfig> & { valueMax?: number } } = {},
+  ) {
     this.config = opts.config ?? {};
     this.sql = opts.persist ? new FakeSql() : null;
     this.persistence = this.sql ? new Persistence(this.sql as unknown as SqlStorage) : null;
@@ -91,7 +93,12 @@ export function dump(engine: Engine): unknown {
     }
     keys.push([e.key, e.type, value, e.expiresAt, e.ksize + e.size]);
   }
-  return { keys, usage: engine.store.usage, writeSeq: engine.store.writeSeq, size: engine.store.map.size };
+  return {
+    keys,
+    usage: engine.store.usage,
+    writeSeq: engine.store.writeSeq,
+    size: engine.store.map.size,
+  };
 }
 
 /** Recomputes every entry's size from its value and checks the store's totals (throws on mismatch). */
@@ -114,7 +121,10 @@ export function checkInvariants(engine: Engine): void {
         size = [...(e.value as Set<string>)].reduce((a, m) => a + byteLength(m), 0);
         break;
       case "hash":
-        size = [...(e.value as Map<string, string>)].reduce((a, [f, v]) => a + byteLength(f) + byteLength(v), 0);
+        size = [...(e.value as Map<string, string>)].reduce(
+          (a, [f, v]) => a + byteLength(f) + byteLength(v),
+          0,
+        );
         break;
       case "list":
         size = [...(e.value as Deque)].reduce((a, v) => a + byteLength(v), 0);
@@ -125,8 +135,12 @@ export function checkInvariants(engine: Engine): void {
       }
     }
     if (size !== e.size) throw new Error(`size of ${key}: ${e.size} != ${size}`);
-    const members = e.type === "set" || e.type === "list" ? (e.value as { size?: number; length?: number }) : null;
-    if (members && (members.size ?? members.length) === 0) throw new Error(`empty collection ${key}`);
+    const members =
+      e.type === "set" || e.type === "list"
+        ? (e.value as { size?: number; length?: number })
+        : null;
+    if (members && (members.size ?? members.length) === 0)
+      throw new Error(`empty collection ${key}`);
     usage += e.ksize + e.size;
     if (e.expiresAt) ttl++;
   }
@@ -138,10 +152,17 @@ export function checkInvariants(engine: Engine): void {
  * Runs `steps` (Redis command lines) on a persisted engine, command by command (restarting after
  * each when `eachStep`) and then as one batch, and expects every restart to reproduce the state.
  */
-export function expectSurvivesRestart(steps: readonly string[][], opts: { eachStep?: boolean } = {}): void {
+export function expectSurvivesRestart(
+  steps: readonly string[][],
+  opts: { eachStep?: boolean } = {},
+): void {
   for (const oneBatch of [false, true]) {
     const h = new Harness({ persist: true });
-    if (oneBatch) h.batch("redis", steps.map((argv) => ({ argv })));
+    if (oneBatch)
+      h.batch(
+        "redis",
+        steps.map((argv) => ({ argv })),
+      );
     else {
       for (const argv of steps) {
         h.run("redis", ...argv);
@@ -156,7 +177,9 @@ export function expectSurvivesRestart(steps: readonly string[][], opts: { eachSt
     const before = dump(h.engine);
     h.restart();
     if (JSON.stringify(dump(h.engine), replacer) !== JSON.stringify(before, replacer)) {
-      throw new Error(`state changed by a restart (${oneBatch ? "one batch" : "command by command"})`);
+      throw new Error(
+        `state changed by a restart (${oneBatch ? "one batch" : "command by command"})`,
+      );
     }
   }
 }

@@ -95,9 +95,13 @@ export class RawRedis {
   static async start(): Promise<RawRedis> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const port = 20000 + Math.floor(Math.random() * 10000);
-      const proc = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
-        stdio: "ignore",
-      });
+      const proc = spawn(
+        "redis-server",
+        ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        {
+          stdio: "ignore",
+        },
+      );
       for (let i = 0; i < 100; i++) {
         await new Promise((r) => setTimeout(r, 50));
         const sock = await new Promise<Socket | null>((resolve) => {
@@ -157,7 +161,11 @@ export function show(b: Buffer): string {
  * Runs a script against both (fresh namespace on each side: FLUSHALL/new engine) and returns
  * [argv, ours, redis] for every command, as printable strings.
  */
-export async function runBoth(redis: RawRedis, script: readonly Argv[], proto: 2 | 3 = 2): Promise<string[][]> {
+export async function runBoth(
+  redis: RawRedis,
+  script: readonly Argv[],
+  proto: 2 | 3 = 2,
+): Promise<string[][]> {
   await redis.command(["FLUSHALL"]);
   await redis.command(["HELLO", String(proto)]);
   const ours = new EngineSession();
@@ -166,7 +174,11 @@ export async function runBoth(redis: RawRedis, script: readonly Argv[], proto: 2
   for (const argv of script) {
     const a = ours.command(argv);
     const b = await redis.command(argv);
-    rows.push([argv.map((x) => (typeof x === "string" ? x : Buffer.from(x).toString("hex"))).join(" "), show(a), show(b)]);
+    rows.push([
+      argv.map((x) => (typeof x === "string" ? x : Buffer.from(x).toString("hex"))).join(" "),
+      show(a),
+      show(b),
+    ]);
   }
   return rows;
 }

@@ -34,7 +34,11 @@ export class ShardSim {
   }
 
   /** A connection's session: `conn` persists across its batches, as a WebSocket's does. */
-  session(dialect: Dialect, conn: ConnState = newConn(7, { authed: true, readonly: false }), host: EngineHost = NULL_HOST): ShardedSession {
+  session(
+    dialect: Dialect,
+    conn: ConnState = newConn(7, { authed: true, readonly: false }),
+    host: EngineHost = NULL_HOST,
+  ): ShardedSession {
     return {
       dialect,
       shards: this.shards,
@@ -48,7 +52,12 @@ export class ShardSim {
           this.log.push(structuredClone(c));
           if (c.shard === this.failing) throw new Error(`shard ${c.shard} failed`);
           const conn = structuredClone(c.conn);
-          const replies = this.engines[c.shard]!.run(c.dialect, conn, structuredClone(c.items), this.now);
+          const replies = this.engines[c.shard]!.run(
+            c.dialect,
+            conn,
+            structuredClone(c.items),
+            this.now,
+          );
           return structuredClone(c.withContext ? { replies, conn } : { replies });
         });
       },
@@ -62,7 +71,10 @@ export class ShardSim {
 
   /** Runs command lines as one batch on a fresh HTTP-like session. */
   lines(dialect: Dialect, ...lines: string[][]): Promise<Reply[]> {
-    return this.run(this.session(dialect), lines.map((argv) => ({ argv })));
+    return this.run(
+      this.session(dialect),
+      lines.map((argv) => ({ argv })),
+    );
   }
 
   /** Keys held by each shard. */

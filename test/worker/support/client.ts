@@ -5,12 +5,24 @@ import { exports } from "cloudflare:workers";
 export const BASE = "https://blink.test";
 
 /** POSTs a body to a path. */
-export function post(path: string, body: BodyInit, contentType: string, headers: Record<string, string> = {}) {
-  return exports.default.fetch(BASE + path, { method: "POST", body, headers: { "Content-Type": contentType, ...headers } });
+export function post(
+  path: string,
+  body: BodyInit,
+  contentType: string,
+  headers: Record<string, string> = {},
+) {
+  return exports.default.fetch(BASE + path, {
+    method: "POST",
+    body,
+    headers: { "Content-Type": contentType, ...headers },
+  });
 }
 
 /** Light-Redis request: JSON object body to B/. */
-export async function lr(body: unknown, base = ""): Promise<{ status: number; text: string; error: string | null }> {
+export async function lr(
+  body: unknown,
+  base = "",
+): Promise<{ status: number; text: string; error: string | null }> {
   const res = await post(base + "/", JSON.stringify(body), "application/json");
   return { status: res.status, text: await res.text(), error: res.headers.get("Blink-Edge-Error") };
 }
@@ -45,8 +57,11 @@ export class Ws {
 
   /** Opens a WebSocket to a path (e.g. "/blink", "/resp?dialect=gevent"). */
   static async open(path: string, headers: Record<string, string> = {}): Promise<Ws> {
-    const res = await exports.default.fetch(BASE + path, { headers: { Upgrade: "websocket", ...headers } });
-    if (res.status !== 101 || !res.webSocket) throw new Error(`upgrade failed: ${res.status} ${await res.text()}`);
+    const res = await exports.default.fetch(BASE + path, {
+      headers: { Upgrade: "websocket", ...headers },
+    });
+    if (res.status !== 101 || !res.webSocket)
+      throw new Error(`upgrade failed: ${res.status} ${await res.text()}`);
     return new Ws(res.webSocket);
   }
 
