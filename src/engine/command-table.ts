@@ -2,6 +2,7 @@
 // Arity, authentication, key/value size, scope and MULTI queueing are checked once, in the
 // dispatcher (engine.ts), from these fields; a handler only does its command's own work.
 
+import { asciiLower } from "./ascii.ts";
 import type { Dialect, TypedArg } from "./command.ts";
 import type { ConnState } from "./conn-state.ts";
 import type { Engine } from "./engine.ts";
@@ -86,16 +87,26 @@ export function keyIndexes(spec: CommandSpec, argc: number): number[] {
 /** Every dialect's commands by lower-case name. */
 export class CommandTable {
   private readonly byDialect = new Map<Dialect, Map<string, CommandSpec>>();
+  /** Names as clients usually send them (lower and upper case), so most lookups fold nothing. */
+  private readonly byUsualCase = new Map<Dialect, Map<string, CommandSpec>>();
 
   /** Adds a family of commands to a dialect. */
   register(dialect: Dialect, specs: readonly CommandSpec[]): this {
     let t = this.byDialect.get(dialect);
     if (!t) this.byDialect.set(dialect, (t = new Map()));
+    let u = this.byUsualCase.get(dialect);
+    if (!u) this.byUsualCase.set(dialect, (u = new Map()));
     for (const s of specs) {
       if (t.has(s.name)) throw new Error(`duplicate command ${dialect}:${s.name}`);
       t.set(s.name, s);
+      u.set(s.name, s).set(s.name.toUpperCase(), s);
     }
     return this;
+  }
+
+  /** The spec for a name in any ASCII case (Redis's strcasecmp), if the dialect has it. */
+  find(dialect: Dialect, name: string): CommandSpec | undefined {
+    return this.byUsualCase.get(dialect)?.get(name) ?? this.lookup(dialect, asciiLower(name));
   }
 
   /** The spec for a lower-case name, if the dialect has it. */

@@ -2,6 +2,7 @@
 // one WebSocket message, one EXEC) runs here in one turn; the caller persists `store.changes`
 // afterwards in the same turn (spec §13.1).
 
+import { asciiLower } from "./ascii.ts";
 import { byteLength, sliceBytes } from "./bytes.ts";
 import type { BatchItem, Command, Dialect } from "./command.ts";
 import { Flag, keyIndexes } from "./command-table.ts";
@@ -115,9 +116,8 @@ export class Engine {
    */
   check(dialect: Dialect, conn: ConnState, c: Command): CommandSpec | ErrorReply {
     const argv = c.argv;
-    const name = argv[0] ?? "";
-    const lname = asciiLower(name);
-    const spec = this.table.lookup(dialect, lname);
+    const spec = this.table.find(dialect, argv[0] ?? "");
+    const lname = spec ? spec.name : asciiLower(argv[0] ?? "");
     conn.lastCmd = lname;
     if (!spec) return this.queueingError(conn, Errors.unknownCommand(unknownCommandText(argv)));
     if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity) {
@@ -259,13 +259,4 @@ export function unknownCommandText(argv: readonly string[]): string {
 
 function truncateBytes(s: string, max: number): string {
   return byteLength(s) <= max ? s : sliceBytes(s, 0, max);
-}
-
-/** Lower-cases A-Z only, as Redis's strcasecmp does (no Unicode folding: "\u212Aeys" is not "keys"). */
-export function asciiLower(s: string): string {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0x41 && c <= 0x5a) return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
-  }
-  return s;
 }

@@ -3,6 +3,7 @@
 // `zslParseLexRangeItem`), and CONFIG SET memory values (`memtoull`, spec §10.9).
 // Float *output* text lives with floatResultText (src/protocols/python-json.ts).
 
+import { asciiLower } from "./ascii.ts";
 import { isBinary, sliceBytes, byteLength } from "./bytes.ts";
 import { Errors } from "./errors.ts";
 import {
@@ -190,8 +191,4 @@ function cString(s: string): string {
   }
   const nul = s.indexOf("\0");
   return nul < 0 ? s : s.slice(0, nul);
-}
-
-function asciiLower(s: string): string {
-  return s.replace(/[A-Z]/g, (ch) => ch.toLowerCase());
 }

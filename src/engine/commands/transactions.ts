@@ -4,7 +4,6 @@
 import { command } from "../command-table.ts";
 import type { CommandSpec, Ctx } from "../command-table.ts";
 import { CommandError, Errors } from "../errors.ts";
-import { asciiLower } from "../engine.ts";
 import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
 
@@ -36,7 +35,7 @@ function exec(ctx: Ctx): Reply {
   endTransaction(ctx);
   const replies: Reply[] = [];
   for (const c of queue) {
-    const spec = ctx.engine.table.lookup("redis", asciiLower(c.argv[0]!))!;
+    const spec = ctx.engine.table.find("redis", c.argv[0]!)!;
     replies.push(ctx.engine.execute(spec, ctx, c));
   }
   return R.array(replies);

@@ -6,7 +6,7 @@ import type { Command, Dialect, TypedArg } from "../../engine/command.ts";
 import { Flag, keyIndexes } from "../../engine/command-table.ts";
 import type { CommandSpec } from "../../engine/command-table.ts";
 import { parseScanCursor } from "../../engine/commands/keys-scan.ts";
-import { asciiLower } from "../../engine/engine.ts";
+import { asciiLower } from "../../engine/ascii.ts";
 import { Errors } from "../../engine/errors.ts";
 import { parseMemoryValue } from "../../engine/numbers.ts";
 import { R } from "../../engine/reply.ts";

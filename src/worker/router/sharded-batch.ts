@@ -18,7 +18,6 @@ import type { BatchItem, Command, Dialect } from "../../engine/command.ts";
 import { Flag } from "../../engine/command-table.ts";
 import type { CommandSpec } from "../../engine/command-table.ts";
 import type { ConnState } from "../../engine/conn-state.ts";
-import { asciiLower } from "../../engine/engine.ts";
 import type { Engine } from "../../engine/engine.ts";
 import { Errors } from "../../engine/errors.ts";
 import { R } from "../../engine/reply.ts";
@@ -135,7 +134,7 @@ export function transactionShard(conn: ConnState, local: Engine, shards: number)
   const w = conn.watch?.[0];
   if (w) return shardOfKey(w[0], shards);
   for (const c of conn.multi ?? []) {
-    const spec = local.table.lookup("redis", asciiLower(c.argv[0]!));
+    const spec = local.table.find("redis", c.argv[0]!);
     if (spec && routeOf("redis", spec).kind === "keyed") return commonShard(spec, c.argv, shards);
   }
   return -1;
@@ -196,7 +195,7 @@ export async function runShardedBatch(
       replies[i] = item.reply;
       continue;
     }
-    const spec = local.table.lookup(dialect, asciiLower(item.argv[0] ?? ""));
+    const spec = local.table.find(dialect, item.argv[0] ?? "");
     const route: Route = spec ? routeOf(dialect, spec) : { kind: "local" };
     if (route.kind === "local") {
       replies[i] = local.dispatch(dialect, conn, item, now);
