@@ -10,9 +10,16 @@ export class BodyTooLarge extends Error {}
 
 /** Reads a request body, refusing more than HTTP_BODY_MAX_BYTES (declared or actual). */
 export async function readBody(request: Request): Promise<Uint8Array> {
-  const declared = Number(request.headers.get("Content-Length") ?? "0");
+  const length = request.headers.get("Content-Length");
+  const declared = Number(length ?? "0");
   if (declared > HTTP_BODY_MAX_BYTES) throw new BodyTooLarge();
   if (!request.body) return new Uint8Array(0);
+  // A declared length bounds the body (the runtime enforces the framing): read it whole.
+  if (length !== null) {
+    const whole = new Uint8Array(await request.arrayBuffer());
+    if (whole.length > HTTP_BODY_MAX_BYTES) throw new BodyTooLarge();
+    return whole;
+  }
   const chunks: Uint8Array[] = [];
   let total = 0;
   const reader = request.body.getReader();
@@ -48,9 +55,10 @@ export function respond(
   headers: Record<string, string>,
   origin: string,
 ): Response {
-  const h = new Headers(headers);
-  if (origin) h.set("Access-Control-Allow-Origin", origin);
-  return new Response(body, { status, headers: h });
+  return new Response(body, {
+    status,
+    headers: origin ? { ...headers, "Access-Control-Allow-Origin": origin } : headers,
+  });
 }
 
 /** A JSON `{"error": ...}` response (Upstash-style surfaces and route errors, §6.4). */
