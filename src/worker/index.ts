@@ -1,22 +1,19 @@
-// The Worker: routes (spec §6), auth (§5.2), content negotiation (§6.2); each door's codec runs
-// here and the namespace object only sees batches of commands.
+// The Worker: routes (spec §6), auth (§5.2), content negotiation (§6.2). A door's request then
+// runs whole in the namespace object (src/worker/doors/plan.ts), or here around the shard router.
 
 import { authConfig, authenticateRequest, UNCONFIGURED_TEXT } from "./auth.ts";
 import type { AuthOutcome } from "./auth.ts";
-import { blinkErrorResponse, blinkHttp } from "./doors/blink-http.ts";
-import { ObjectUnavailable } from "./doors/call.ts";
+import { blinkErrorResponse } from "./doors/blink-http.ts";
+import { answerResponse } from "./doors/door.ts";
+import type { DoorName } from "./doors/door.ts";
+import { ObjectUnavailable } from "./object-failure.ts";
 import { operationRoute } from "./doors/export-import-http.ts";
-import { lightRedisHttp, lightRedisResponse } from "./doors/light-redis-http.ts";
+import { lightRedisResponse } from "./doors/light-redis-http.ts";
+import { runDoor } from "./doors/plan.ts";
 import { serveConsole } from "./console/serve.ts";
-import {
-  UPSTASH_BATCH_ALLOW,
-  upstashBodyCommand,
-  upstashPathCommand,
-  upstashPipeline,
-  upstashTransaction,
-  withoutBody,
-} from "./doors/upstash-http.ts";
+import { UPSTASH_BATCH_ALLOW, withoutBody } from "./doors/upstash-http.ts";
 import type { Env } from "./env.ts";
+import { engineSettings } from "./env.ts";
 import {
   ALLOW_METHODS,
   BodyTooLarge,
@@ -115,7 +112,7 @@ async function handle(request: Request, env: Env): Promise<Response> {
       const outcome = authenticateRequest(auth, request, url, namespace);
       if (!outcome.ok) return authError("blink", outcome, origin);
       const body = await readBody(request);
-      return blinkHttp(env, namespace, body, outcome.scope === "readonly", origin);
+      return door({ env, request, namespace, origin }, "blink", body, outcome.scope === "readonly");
     }
     if (method === "GET" || method === "HEAD") {
       return errorFor(surface, 426, "ERR expected WebSocket upgrade", origin, {
@@ -149,10 +146,9 @@ async function handle(request: Request, env: Env): Promise<Response> {
         : "lightredis";
     const outcome = authenticateRequest(auth, request, url, namespace);
     if (!outcome.ok) return authError(surface, outcome, origin);
-    const ro = outcome.scope === "readonly";
-    if (surface === "blink") return blinkHttp(env, namespace, body, ro, origin);
-    if (surface === "lightredis") return lightRedisHttp(env, namespace, request, body, ro, origin);
-    return upstashBodyCommand({ env, namespace, request, readonly: ro, origin }, body);
+    const name: DoorName =
+      surface === "blink" ? "blink" : surface === "lightredis" ? "lightredis" : "upstash-command";
+    return door({ env, request, namespace, origin }, name, body, outcome.scope === "readonly");
   }
 
   if (segment === "_console") return serveConsole(request, env, url, namespace, rest, origin);
@@ -186,11 +182,47 @@ async function upstash(
     const refused = authError("json", outcome, origin);
     return method === "HEAD" ? withoutBody(refused) : refused;
   }
-  const req = { env, namespace, request, readonly: outcome.scope === "readonly", origin };
-  if (segment === "pipeline") return upstashPipeline(req);
-  if (segment === "multi-exec") return upstashTransaction(req);
-  const res = await upstashPathCommand(req, url, rest);
+  const ctx = { env, request, namespace, origin };
+  const readonly = outcome.scope === "readonly";
+  if (batch) {
+    const name = segment === "pipeline" ? "upstash-pipeline" : "upstash-transaction";
+    return door(ctx, name, await readBody(request), readonly);
+  }
+  const body = method === "POST" || method === "PUT" ? await readBody(request) : null;
+  const res = await door(ctx, "upstash-path", body, readonly, rest, url.search);
   return method === "HEAD" ? withoutBody(res) : res;
+}
+
+/** A routed, authenticated request, as the door helpers need it. */
+interface Routed {
+  env: Env;
+  request: Request;
+  namespace: string;
+  origin: string;
+}
+
+/** Runs a door's request on the namespace (src/worker/doors/plan.ts) and renders its answer. */
+async function door(
+  { env, request, namespace, origin }: Routed,
+  name: DoorName,
+  body: Uint8Array | null,
+  readonly: boolean,
+  route = "",
+  search = "",
+): Promise<Response> {
+  const h = request.headers;
+  const answer = await runDoor(env, namespace, {
+    door: name,
+    body,
+    contentType: h.get("Content-Type"),
+    encoding: h.get("Upstash-Encoding"),
+    format: h.get("Upstash-Response-Format"),
+    route,
+    search,
+    readonly,
+    valueMax: engineSettings(env).valueMax,
+  });
+  return answerResponse(answer, origin);
 }
 
 async function upgrade(

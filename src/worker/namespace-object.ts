@@ -23,6 +23,9 @@ import type {
   ImportOutcome,
   ImportRequest,
 } from "./export-import.ts";
+import { isPlan } from "./doors/door.ts";
+import type { DoorAnswer, DoorRequest } from "./doors/door.ts";
+import { planDoor } from "./doors/plan.ts";
 import { Persistence } from "./persistence.ts";
 import { META } from "./schema.ts";
 import { limitShare } from "./shard-map.ts";
@@ -30,14 +33,6 @@ import { GroupCommit } from "./group-commit.ts";
 import { MuxSession } from "./mux-door.ts";
 import { WS_DIALECTS } from "./ws-dialects.ts";
 import type { WsAttachment } from "./ws-dialects.ts";
-
-/** A batch sent by the Worker for one HTTP request. */
-export interface BatchRequest {
-  namespace: string;
-  dialect: Dialect;
-  items: BatchItem[];
-  readonly: boolean;
-}
 
 /** Which shard of a sharded namespace a request is for (absent: the namespace has one shard). */
 export interface ShardRef {
@@ -142,11 +137,18 @@ export class NamespaceObject extends DurableObject<Env> {
     };
   }
 
-  /** Runs one HTTP request's batch (RPC from the Worker), grouped with concurrent ones. */
-  run(req: BatchRequest): Promise<Reply[]> {
-    this.adoptNamespace(req.namespace, UNSHARDED);
+  /**
+   * Runs one HTTP request of a door whole, parse to encoded answer (RPC from the Worker: one body
+   * each way), its batch grouped with concurrent ones. The Worker has authenticated it.
+   */
+  exchange(namespace: string, req: DoorRequest): DoorAnswer | Promise<DoorAnswer> {
+    this.adoptNamespace(namespace, UNSHARDED);
+    const plan = planDoor(req);
+    if (!isPlan(plan)) return plan;
     const conn = newConn(0, { authed: true, readonly: req.readonly });
-    return this.group.submit(() => this.engine.run(req.dialect, conn, req.items, Date.now()));
+    return this.group.submit(() =>
+      plan.finish(this.engine.run(plan.dialect, conn, plan.items, Date.now())),
+    );
   }
 
   /**

@@ -7,14 +7,9 @@
 // after the namespace itself, so a namespace that grows from 1 shard keeps shard 0's objects
 // (resharding its data is out of scope: export, then import into a namespace with more shards).
 
-import type { Reply } from "../engine/reply.ts";
+import type { DoorAnswer, DoorRequest } from "./doors/door.ts";
 import type { Env } from "./env.ts";
-import type {
-  BatchRequest,
-  ShardBatchRequest,
-  ShardBatchResult,
-  ShardRef,
-} from "./namespace-object.ts";
+import type { ShardBatchRequest, ShardBatchResult, ShardRef } from "./namespace-object.ts";
 export { hashSlot, shardOfKey, SLOT_COUNT } from "./router/slots.ts";
 
 /** Most shards a namespace may have (every fan-out costs one subrequest per shard). */
@@ -22,7 +17,7 @@ export const MAX_SHARDS = 1024;
 
 /** The RPC surface of a namespace object, typed plainly (the generated stub type is too deep for tsc). */
 export interface NamespaceStub {
-  run(req: BatchRequest): Promise<Reply[]>;
+  exchange(namespace: string, req: DoorRequest): Promise<DoorAnswer>;
   runShard(req: ShardBatchRequest): Promise<ShardBatchResult>;
   allocateClientId(req: ShardRef & { namespace: string }): Promise<number>;
   fetch(request: Request): Promise<Response>;

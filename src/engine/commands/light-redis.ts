@@ -17,6 +17,8 @@ import { readTyped } from "./access.ts";
 import { putTyped } from "./typed-values.ts";
 
 const notFound = () => new CommandError("ERR", "ERR no such key");
+/** The reply of a read of a missing key, made once: the common miss builds no error object. */
+const NO_SUCH_KEY = R.error(notFound());
 const notUtf8 = () => new CommandError("ERR", "ERR value is not valid UTF-8");
 
 function text(s: string): string {
@@ -77,7 +79,7 @@ export const lightRedisCommands: readonly CommandSpec[] = [
   }),
   command("get", 2, "r", [1, 1, 1], (ctx, [, key]) => {
     const e = ctx.store.read(key!);
-    if (!e) throw notFound();
+    if (!e) return NO_SUCH_KEY;
     return R.json(lightRedisView(e));
   }),
   command("info", 1, "r", null, info),

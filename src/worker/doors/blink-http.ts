@@ -2,12 +2,11 @@
 
 import { KEY_MAX_BYTES } from "../../limits.ts";
 import { encodeBlink, parseBlink } from "../../protocols/blink.ts";
-import type { Env } from "../env.ts";
-import { engineSettings } from "../env.ts";
 import { respond } from "../http.ts";
-import { runOnObject } from "./call.ts";
+import type { DoorPlan, DoorRequest } from "./door.ts";
 
 const TEXT = { "Content-Type": "text/plain; charset=utf-8" };
+const EMPTY = new Uint8Array(0);
 
 /** A Blink-format error response (route-level errors of §6.4 on this surface). */
 export function blinkErrorResponse(
@@ -20,19 +19,13 @@ export function blinkErrorResponse(
   return respond(`ERROR ${text}\n`, status, { ...TEXT, ...extra }, origin);
 }
 
-/** Runs a body of Blink lines. */
-export async function blinkHttp(
-  env: Env,
-  namespace: string,
-  body: Uint8Array,
-  readonly: boolean,
-  origin: string,
-): Promise<Response> {
-  const { valueMax } = engineSettings(env);
-  const batch = parseBlink(body, { lineMax: valueMax + KEY_MAX_BYTES + 16 });
-  const replies = batch.items.length
-    ? await runOnObject(env, namespace, "blink", batch.items, readonly)
-    : [];
+/** A body of Blink lines: one reply line per command, then the line that stopped parsing, if any. */
+export function planBlink(req: DoorRequest): DoorPlan {
+  const batch = parseBlink(req.body ?? EMPTY, { lineMax: req.valueMax + KEY_MAX_BYTES + 16 });
   const tail = batch.stop?.kind === "error" ? batch.stop.line : "";
-  return respond(encodeBlink(replies) + tail, 200, TEXT, origin);
+  return {
+    dialect: "blink",
+    items: batch.items,
+    finish: (replies) => ({ status: 200, body: encodeBlink(replies) + tail, headers: TEXT }),
+  };
 }

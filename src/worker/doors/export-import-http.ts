@@ -20,7 +20,7 @@ import type {
 import { ERROR_HEADER, jsonError, readBody, respond } from "../http.ts";
 import { objectFor, shardCount } from "../shard-map.ts";
 import { shardedExportBody, shardedImport } from "../sharded-export.ts";
-import { ObjectUnavailable } from "./call.ts";
+import { ObjectUnavailable } from "../object-failure.ts";
 
 /** The namespace object's export/import RPC methods. */
 interface OperationStub {

@@ -21,10 +21,7 @@ import {
   transactionError,
 } from "../../protocols/upstash.ts";
 import type { Argv, Parsed, ResponseOptions } from "../../protocols/upstash.ts";
-import type { Env } from "../env.ts";
-import { engineSettings } from "../env.ts";
-import { readBody, respond } from "../http.ts";
-import { runOnObject } from "./call.ts";
+import type { DoorAnswer, DoorPlan, DoorRequest } from "./door.ts";
 
 const JSON_TYPE = { "Content-Type": "application/json" };
 const RESP_TYPE = { "Content-Type": "application/octet-stream" };
@@ -34,96 +31,80 @@ export const UPSTASH_BATCH_ALLOW = "POST, OPTIONS";
 const RETRY_AFTER_SECONDS = "1";
 /** Answer to commands a QUIT in the same request kept from running. */
 const AFTER_QUIT = "ERR connection closed by QUIT";
+const EMPTY = new Uint8Array(0);
 
-/** What a door needs to know about the request. */
-export interface UpstashRequest {
-  env: Env;
-  namespace: string;
-  request: Request;
-  readonly: boolean;
-  origin: string;
+function withRetryAfter(status: number, headers: Record<string, string>): Record<string, string> {
+  return status === 503 ? { ...headers, "Retry-After": RETRY_AFTER_SECONDS } : headers;
 }
 
-function json(body: string, status: number, origin: string): Response {
-  return respond(
-    body,
-    status,
-    status === 503 ? { ...JSON_TYPE, "Retry-After": RETRY_AFTER_SECONDS } : JSON_TYPE,
-    origin,
-  );
+function json(body: string, status: number): DoorAnswer {
+  return { status, body, headers: withRetryAfter(status, JSON_TYPE) };
 }
 
-function badRequest(text: string, origin: string): Response {
-  return json(errorJson(text), 400, origin);
+function badRequest(text: string): DoorAnswer {
+  return json(errorJson(text), 400);
 }
 
-function options(req: UpstashRequest, resp2Allowed: boolean): Parsed<ResponseOptions> {
-  const h = req.request.headers;
-  return responseOptions(h.get("Upstash-Encoding"), h.get("Upstash-Response-Format"), resp2Allowed);
+function options(req: DoorRequest, resp2Allowed: boolean): Parsed<ResponseOptions> {
+  return responseOptions(req.encoding, req.format, resp2Allowed);
 }
 
-/** Runs one command and renders its reply (spec §11.2, §11.3). */
-async function single(req: UpstashRequest, opts: ResponseOptions, argv: Argv): Promise<Response> {
-  const [reply] = await runOnObject(req.env, req.namespace, "redis", [{ argv }], req.readonly);
-  const r = reply!;
-  const status = replyStatus(r);
-  if (opts.resp2) {
-    const headers =
-      status === 503 ? { ...RESP_TYPE, "Retry-After": RETRY_AFTER_SECONDS } : RESP_TYPE;
-    return respond(encodeResp([r], 2), status, headers, req.origin);
-  }
-  return json(envelopeJson(r, opts.base64), status, req.origin);
+/** One command, its reply rendered as an envelope or as RESP2 (spec §11.2, §11.3). */
+function single(opts: ResponseOptions, argv: Argv): DoorPlan {
+  return {
+    dialect: "redis",
+    items: [{ argv }],
+    finish: ([reply]) => {
+      const status = replyStatus(reply!);
+      if (opts.resp2)
+        return {
+          status,
+          body: encodeResp([reply!], 2),
+          headers: withRetryAfter(status, RESP_TYPE),
+        };
+      return json(envelopeJson(reply!, opts.base64), status);
+    },
+  };
 }
 
 /** `POST B/` whose body starts with `[` (spec §6.2, §11.1). */
-export async function upstashBodyCommand(req: UpstashRequest, body: Uint8Array): Promise<Response> {
+export function planUpstashCommand(req: DoorRequest): DoorAnswer | DoorPlan {
   const opts = options(req, true);
-  if (!opts.ok) return badRequest(opts.error, req.origin);
-  const argv = parseCommandBody(body);
-  if (!argv.ok) return badRequest(argv.error, req.origin);
-  return single(req, opts.value, argv.value);
+  if (!opts.ok) return badRequest(opts.error);
+  const argv = parseCommandBody(req.body ?? EMPTY);
+  if (!argv.ok) return badRequest(argv.error);
+  return single(opts.value, argv.value);
 }
 
-/**
- * The path form `B/<command>/<args>…` (spec §11.1); `route` is the path after the namespace
- * base, still percent-encoded. POST and PUT bodies are appended raw.
- */
-export async function upstashPathCommand(
-  req: UpstashRequest,
-  url: URL,
-  route: string,
-): Promise<Response> {
+/** The path form `B/<command>/<args>…` (spec §11.1); POST and PUT bodies are appended raw. */
+export function planUpstashPath(req: DoorRequest): DoorAnswer | DoorPlan {
   const opts = options(req, true);
-  if (!opts.ok) return badRequest(opts.error, req.origin);
-  const method = req.request.method;
-  const body = method === "POST" || method === "PUT" ? await readBody(req.request) : null;
-  const argv = parsePathCommand(route, url.search, body);
-  if (!argv.ok) return badRequest(argv.error, req.origin);
-  return single(req, opts.value, argv.value);
+  if (!opts.ok) return badRequest(opts.error);
+  const argv = parsePathCommand(req.route, req.search, req.body);
+  if (!argv.ok) return badRequest(argv.error);
+  return single(opts.value, argv.value);
 }
 
 /** `POST B/pipeline` (spec §11.4): one batch, one envelope per command, in order. */
-export async function upstashPipeline(req: UpstashRequest): Promise<Response> {
+export function planUpstashPipeline(req: DoorRequest): DoorAnswer | DoorPlan {
   const opts = options(req, true);
-  if (!opts.ok) return badRequest(opts.error, req.origin);
-  const commands = parsePipelineBody(await readBody(req.request));
-  if (!commands.ok) return badRequest(commands.error, req.origin);
+  if (!opts.ok) return badRequest(opts.error);
+  const commands = parsePipelineBody(req.body ?? EMPTY);
+  if (!commands.ok) return badRequest(commands.error);
   const argvs = commands.value;
-  let replies: Reply[] = [];
-  if (argvs.length > 0) {
-    replies = await runOnObject(
-      req.env,
-      req.namespace,
-      "redis",
-      argvs.map((argv): BatchItem => ({ argv })),
-      req.readonly,
-    );
-  }
-  // The engine stops after QUIT; the commands behind it never ran.
-  const afterQuit: Reply = { k: "error", code: "ERR", v: AFTER_QUIT };
-  while (replies.length < argvs.length) replies.push(afterQuit);
-  if (opts.value.resp2) return respond(encodeResp(replies, 2), 200, RESP_TYPE, req.origin);
-  return json(envelopesJson(replies, opts.value.base64), 200, req.origin);
+  const { resp2, base64 } = opts.value;
+  return {
+    dialect: "redis",
+    items: argvs.map((argv): BatchItem => ({ argv })),
+    finish: (ran) => {
+      // The engine stops after QUIT; the commands behind it never ran.
+      const afterQuit: Reply = { k: "error", code: "ERR", v: AFTER_QUIT };
+      const replies = ran.slice();
+      while (replies.length < argvs.length) replies.push(afterQuit);
+      if (resp2) return { status: 200, body: encodeResp(replies, 2), headers: RESP_TYPE };
+      return json(envelopesJson(replies, base64), 200);
+    },
+  };
 }
 
 /**
@@ -131,30 +112,31 @@ export async function upstashPipeline(req: UpstashRequest): Promise<Response> {
  * fails; then all run as MULTI … EXEC in one batch, so they are atomic, isolated and durable
  * together. Always JSON.
  */
-export async function upstashTransaction(req: UpstashRequest): Promise<Response> {
+export function planUpstashTransaction(req: DoorRequest): DoorAnswer | DoorPlan {
   const opts = options(req, false);
-  if (!opts.ok) return badRequest(opts.error, req.origin);
-  const commands = parsePipelineBody(await readBody(req.request));
-  if (!commands.ok) return badRequest(commands.error, req.origin);
+  if (!opts.ok) return badRequest(opts.error);
+  const commands = parsePipelineBody(req.body ?? EMPTY);
+  if (!commands.ok) return badRequest(commands.error);
   const argvs = commands.value;
-  if (argvs.length === 0) return json("[]", 200, req.origin);
+  if (argvs.length === 0) return json("[]", 200);
   const failure = transactionError(COMMANDS, argvs, {
     readonly: req.readonly,
-    valueMax: engineSettings(req.env).valueMax,
+    valueMax: req.valueMax,
   });
-  if (failure !== null) return badRequest(failure, req.origin);
-  const items: BatchItem[] = [
-    { argv: ["multi"] },
-    ...argvs.map((argv): BatchItem => ({ argv })),
-    { argv: ["exec"] },
-  ];
-  const replies = await runOnObject(req.env, req.namespace, "redis", items, req.readonly);
-  const exec = replies[replies.length - 1]!;
-  if (exec.k === "array") return json(envelopesJson(exec.v, opts.value.base64), 200, req.origin);
-  // Only reachable if the object refused what the checks above let through: nothing ran.
-  const refusal = replies.find((r) => r.k === "error") ?? exec;
-  if (refusal.k === "error") return json(errorJson(refusal.v), errorStatus(refusal), req.origin);
-  return json(errorJson(Errors.internal().message), 500, req.origin);
+  if (failure !== null) return badRequest(failure);
+  const { base64 } = opts.value;
+  return {
+    dialect: "redis",
+    items: [{ argv: ["multi"] }, ...argvs.map((argv): BatchItem => ({ argv })), { argv: ["exec"] }],
+    finish: (replies) => {
+      const exec = replies[replies.length - 1]!;
+      if (exec.k === "array") return json(envelopesJson(exec.v, base64), 200);
+      // Only reachable if the object refused what the checks above let through: nothing ran.
+      const refusal = replies.find((r) => r.k === "error") ?? exec;
+      if (refusal.k === "error") return json(errorJson(refusal.v), errorStatus(refusal));
+      return json(errorJson(Errors.internal().message), 500);
+    },
+  };
 }
 
 /** The same response without a body (HEAD). */

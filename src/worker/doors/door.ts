@@ -1,0 +1,58 @@
+// An HTTP door's work, split at the round trip to the namespace object: `plan` parses a request
+// into a batch (or answers it at once), `finish` encodes the batch's replies. Requests and answers
+// are plain data, so the whole exchange can run inside the object and cross RPC as one body each
+// way (the direct path), or in the Worker around the shard router (sharded namespaces).
+
+import type { BatchItem, Dialect } from "../../engine/command.ts";
+import type { Reply } from "../../engine/reply.ts";
+import { respond } from "../http.ts";
+
+/** The HTTP doors whose exchange is planned this way. */
+export type DoorName =
+  | "blink"
+  | "lightredis"
+  | "upstash-command"
+  | "upstash-path"
+  | "upstash-pipeline"
+  | "upstash-transaction";
+
+/** What a door reads of an HTTP request: authenticated and routed by the Worker already. */
+export interface DoorRequest {
+  door: DoorName;
+  /** The body as read (bounded by HTTP_BODY_MAX_BYTES); null for a path-form GET or HEAD. */
+  body: Uint8Array | null;
+  contentType: string | null;
+  /** Upstash-Encoding and Upstash-Response-Format (spec §11.3). */
+  encoding: string | null;
+  format: string | null;
+  /** Path form (spec §11.1): the route after the namespace base, still percent-encoded, and the query. */
+  route: string;
+  search: string;
+  readonly: boolean;
+  /** The configured VALUE_MAX_BYTES. */
+  valueMax: number;
+}
+
+/** A door's answer, without CORS (the Worker adds it). */
+export interface DoorAnswer {
+  status: number;
+  body: string | Uint8Array;
+  headers: Record<string, string>;
+}
+
+/** A parsed request: the batch to run, and how its replies become the answer. */
+export interface DoorPlan {
+  dialect: Dialect;
+  items: BatchItem[];
+  finish(replies: Reply[]): DoorAnswer;
+}
+
+/** True when `plan` produced a batch rather than an immediate answer. */
+export function isPlan(p: DoorAnswer | DoorPlan): p is DoorPlan {
+  return "items" in p;
+}
+
+/** The HTTP response of an answer. */
+export function answerResponse(a: DoorAnswer, origin: string): Response {
+  return respond(a.body, a.status, a.headers, origin);
+}
