@@ -88,8 +88,10 @@ export class Engine {
   run(dialect: Dialect, conn: ConnState, items: readonly BatchItem[], now: number): Reply[] {
     this.store.purgeExpired(now);
     const replies: Reply[] = [];
+    // One context for the whole batch: handlers never keep it.
+    const ctx: Ctx = { engine: this, store: this.store, conn, now };
     for (const item of items) {
-      replies.push("argv" in item ? this.dispatch(dialect, conn, item, now) : item.reply);
+      replies.push("argv" in item ? this.dispatchWith(dialect, ctx, item) : item.reply);
       if (conn.closing) break;
     }
     this.store.endBatch();
@@ -98,15 +100,20 @@ export class Engine {
 
   /** One command through every check of spec §10.2, then execution. */
   dispatch(dialect: Dialect, conn: ConnState, c: Command, now: number): Reply {
+    return this.dispatchWith(dialect, { engine: this, store: this.store, conn, now }, c);
+  }
+
+  private dispatchWith(dialect: Dialect, ctx: Ctx, c: Command): Reply {
+    const conn = ctx.conn;
     this.stats.commands++;
-    conn.lastAt = now;
+    conn.lastAt = ctx.now;
     const spec = this.check(dialect, conn, c);
     if ("k" in spec) return spec;
     if (conn.multi && !(spec.flags & Flag.IMMEDIATE)) {
       conn.multi.push(c);
       return R.QUEUED;
     }
-    return this.execute(spec, { engine: this, store: this.store, conn, now }, c);
+    return this.execute(spec, ctx, c);
   }
 
   /**
