@@ -74,7 +74,8 @@ export class Store {
   /** Starts a command; with `undoable` every change is journaled so `rollback` can revert it. */
   beginCommand(undoable: boolean): void {
     this.journal = undoable ? [] : null;
-    this.written.clear();
+    // Only a journaled command fills `written`; clearing an empty set still costs.
+    if (this.written.size) this.written.clear();
   }
 
   /** Reverts every change of the running command. */

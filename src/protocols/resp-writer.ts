@@ -25,6 +25,16 @@ function decimalDigits(n: number): number {
   return d;
 }
 
+/** Writes a non-negative integer's decimal digits at `p`; returns the position after them. */
+function writeDecimal(b: Uint8Array, p: number, n: number): number {
+  const end = p + decimalDigits(n);
+  for (let i = end - 1; i >= p; i--) {
+    b[i] = 0x30 + (n % 10);
+    n = Math.floor(n / 10);
+  }
+  return end;
+}
+
 export class RespWriter {
   buf = new Uint8Array(INITIAL_BYTES);
   pos = 0;
@@ -111,12 +121,28 @@ export class RespWriter {
 
   /** Appends `<mark><len>\r\n<prefix><bytes of s>\r\n` (bulk, verbatim), prefix ASCII. */
   bulk(mark: string, s: string, prefix = ""): void {
-    if (isBinary(s) || (s.length <= ASCII_LOOP_MAX && isAsciiShort(s))) {
-      const n = isBinary(s) ? s.length - 1 : s.length;
-      this.header(mark, n + prefix.length);
+    if (isBinary(s)) {
+      this.header(mark, s.length - 1 + prefix.length);
       if (prefix) this.ascii(prefix);
       this.text(s, false);
       this.ascii("\r\n");
+      return;
+    }
+    if (s.length <= ASCII_LOOP_MAX && isAsciiShort(s)) {
+      // The common case (short text): header, prefix and payload in one pass, no string built.
+      const n = s.length + prefix.length;
+      this.ensure(mark.length + decimalDigits(n) + n + 4);
+      const b = this.buf;
+      let p = this.pos;
+      for (let i = 0; i < mark.length; i++) b[p++] = mark.charCodeAt(i);
+      p = writeDecimal(b, p, n);
+      b[p++] = CR;
+      b[p++] = LF;
+      for (let i = 0; i < prefix.length; i++) b[p++] = prefix.charCodeAt(i);
+      for (let i = 0; i < s.length; i++) b[p++] = s.charCodeAt(i);
+      b[p++] = CR;
+      b[p++] = LF;
+      this.pos = p;
       return;
     }
     // Encode the payload after room for the longest header, then move it next to the real one.
