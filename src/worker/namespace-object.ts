@@ -146,7 +146,7 @@ export class NamespaceObject extends DurableObject<Env> {
     const plan = planDoor(req);
     if (!isPlan(plan)) return plan;
     const conn = newConn(0, { authed: true, readonly: req.readonly });
-    return this.group.submit(() =>
+    return this.group.runOrQueue(() =>
       plan.finish(this.engine.run(plan.dialect, conn, plan.items, Date.now())),
     );
   }
@@ -335,7 +335,7 @@ export class NamespaceObject extends DurableObject<Env> {
     const a = s.a;
     const door = WS_DIALECTS[a.dialect];
     try {
-      const { out, close } = await this.group.submit(() => {
+      const ran = this.group.runOrQueue(() => {
         const parsed = door.parse(message, a.conn, this.engine.valueMax);
         const replies = parsed.items.length
           ? this.engine.run(door.dialect, a.conn, parsed.items, Date.now())
@@ -343,6 +343,9 @@ export class NamespaceObject extends DurableObject<Env> {
         const bytes = door.encode(replies, a.conn, parsed.errorText);
         return { out: bytes, close: parsed.close ?? (a.conn.closing ? CLOSE_NORMAL : 0) };
       });
+      // Uncontended, the reply goes out in this same turn (the output gate still holds it until
+      // the batch's writes are durable).
+      const { out, close } = ran instanceof Promise ? await ran : ran;
       if (close === 0 || out.length > 0) ws.send(out);
       if (close) ws.close(close, "");
       else {

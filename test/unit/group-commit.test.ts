@@ -86,4 +86,27 @@ describe("group commit", () => {
     await g.submit(() => "r2");
     expect(log).toEqual(["commit", "commit"]);
   });
+
+  it("runOrQueue answers at once when nothing waits, and queues behind a pending commit", async () => {
+    const { g, log, confirm } = rig();
+    expect(g.runOrQueue(() => (log.push("a"), "A"))).toBe("A");
+    expect(log).toEqual(["a", "commit", "durable?"]);
+    const b = g.runOrQueue(() => (log.push("b"), "B"));
+    expect(b).toBeInstanceOf(Promise);
+    expect(log).toEqual(["a", "commit", "durable?"]);
+    await confirm();
+    expect(await b).toBe("B");
+    expect(log).toEqual(["a", "commit", "durable?", "b", "commit", "durable?"]);
+  });
+
+  it("runOrQueue still commits when its work throws, and throws", () => {
+    const { g, log, readsOnly } = rig();
+    readsOnly();
+    expect(() =>
+      g.runOrQueue(() => {
+        throw new Error("bad frame");
+      }),
+    ).toThrow("bad frame");
+    expect(log).toEqual(["commit"]);
+  });
 });
