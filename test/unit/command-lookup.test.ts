@@ -15,9 +15,7 @@ describe("ASCII case folding of command names", () => {
     expect(asciiLower("GeT")).toBe("get");
     expect(asciiLower("\u212Aeys")).toBe("\u212Aeys");
     expect(asciiLower("ÄBC")).toBe("Äbc");
-    fc.assert(
-      fc.property(fc.string({ unit: "binary" }), (s) => asciiLower(s) === model(s)),
-    );
+    fc.assert(fc.property(fc.string({ unit: "binary" }), (s) => asciiLower(s) === model(s)));
   });
 
   it("find agrees with lookup of the folded name, in every case mix", () => {
