@@ -8,6 +8,12 @@
 // (resharding its data is out of scope: export, then import into a namespace with more shards).
 
 import type { DoorAnswer, DoorRequest } from "./doors/door.ts";
+import type {
+  ExportPage,
+  ExportPageRequest,
+  ImportOutcome,
+  ImportRequest,
+} from "./export-import.ts";
 import type { Env } from "./env.ts";
 import type { ShardBatchRequest, ShardBatchResult, ShardRef } from "./namespace-object.ts";
 export { hashSlot, shardOfKey, SLOT_COUNT } from "./router/slots.ts";
@@ -20,6 +26,8 @@ export interface NamespaceStub {
   exchange(namespace: string, req: DoorRequest): Promise<DoorAnswer>;
   runShard(req: ShardBatchRequest): Promise<ShardBatchResult>;
   allocateClientId(req: ShardRef & { namespace: string }): Promise<number>;
+  exportPage(req: ExportPageRequest): Promise<ExportPage>;
+  importRecords(req: ImportRequest): Promise<ImportOutcome>;
   fetch(request: Request): Promise<Response>;
 }
 

@@ -25,14 +25,7 @@ import type {
 import { classifyFailure } from "./object-failure.ts";
 import { objectFor, shardOfKey } from "./shard-map.ts";
 
-/** The namespace object's export/import RPC methods. */
-interface OperationStub {
-  exportPage(req: ExportPageRequest): Promise<ExportPage>;
-  importRecords(req: ImportRequest): Promise<ImportOutcome>;
-}
-
-const stub = (env: Env, namespace: string, shard: number) =>
-  objectFor(env, namespace, shard) as unknown as OperationStub;
+const stub = (env: Env, namespace: string, shard: number) => objectFor(env, namespace, shard);
 
 async function call<T>(f: () => Promise<T>): Promise<T> {
   try {

@@ -18,7 +18,6 @@ import {
 } from "./support/redis-cli.ts";
 import {
   AUTH_SESSION,
-  MASS_BIG_BYTES,
   MASS_KEYS,
   MASS_LIST,
   MASS_TIMEOUT_MS,

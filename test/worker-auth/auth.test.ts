@@ -93,9 +93,6 @@ describe("HTTP", () => {
 });
 
 describe("WebSocket", () => {
-  const upgrade = (path: string, headers: Record<string, string> = {}) =>
-    exports.default.fetch(BASE + path, { headers: { Upgrade: "websocket", ...headers } });
-
   /** The close a refused socket gets: 1008 with the reason (issue 5). */
   async function refusal(path: string, headers: Record<string, string> = {}) {
     const ws = await Ws.open(path, headers);

@@ -6,7 +6,7 @@ import type { Readable } from "node:stream";
 import { HTTP_BODY_MAX_BYTES } from "../../limits.ts";
 import { isBlinkSpace, parseBlinkLine } from "../../protocols/blink.ts";
 import { RuntimeError } from "./command.ts";
-import { LineTooLong, lineBatches } from "./line-batches.ts";
+import { inputFailure, lineBatches } from "./line-batches.ts";
 import type { Progress } from "./progress.ts";
 import { errorText, request } from "./remote.ts";
 import type { Remote } from "./remote.ts";
@@ -59,11 +59,7 @@ export async function blinkBatches(
       progress.update(total.imported, progress.bytes + batch.body.length);
     }
   } catch (e) {
-    if (e instanceof LineTooLong) throw new RuntimeError(`${LABEL}: ${e.message}`);
-    if (e instanceof RuntimeError) throw e;
-    throw new RuntimeError(
-      `${LABEL}: cannot read the input (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-    );
+    throw inputFailure(LABEL, e);
   }
   if (failed > 0) {
     throw new RuntimeError(

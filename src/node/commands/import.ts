@@ -11,7 +11,7 @@ import { EXIT_OK, RuntimeError, UsageError } from "./command.ts";
 import type { Subcommand } from "./command.ts";
 import { blinkBatches } from "./import-blink.ts";
 import { lightRedisBodies } from "./import-lightredis.ts";
-import { LineTooLong, lineBatches } from "./line-batches.ts";
+import { inputFailure, lineBatches } from "./line-batches.ts";
 import { Progress, formatBytes } from "./progress.ts";
 import { REMOTE_HELP, REMOTE_OPTIONS, errorText, remoteFrom, request } from "./remote.ts";
 import type { Remote } from "./remote.ts";
@@ -210,11 +210,7 @@ async function importJsonl(
       progress.update(total.imported, progress.bytes + batch.body.length);
     }
   } catch (e) {
-    if (e instanceof LineTooLong) throw new RuntimeError(`${LABEL}: ${e.message}`);
-    if (e instanceof RuntimeError) throw e;
-    throw new RuntimeError(
-      `${LABEL}: cannot read the input (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-    );
+    throw inputFailure(LABEL, e);
   }
   // Replace mode empties the namespace even for an empty input.
   if (sent === 0 && mode === "replace")

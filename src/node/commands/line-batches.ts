@@ -1,6 +1,7 @@
 // Splitting an input stream into request bodies at line boundaries, each at most a byte and line
 // budget, without holding more than one body in memory.
 
+import { RuntimeError } from "./command.ts";
 import type { Readable } from "node:stream";
 
 const LF = 0x0a;
@@ -29,6 +30,17 @@ export class LineTooLong extends Error {
     super(`line ${line} is longer than one request may be (${max} bytes)`);
     this.line = line;
   }
+}
+
+/**
+ * The RuntimeError for a failure while reading an import's input: a line too long, or the
+ * stream's own error (a RuntimeError from sending passes through).
+ */
+export function inputFailure(label: string, e: unknown): RuntimeError {
+  if (e instanceof LineTooLong) return new RuntimeError(`${label}: ${e.message}`);
+  if (e instanceof RuntimeError) return e;
+  const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+  return new RuntimeError(`${label}: cannot read the input (${code})`);
 }
 
 /** Batches of whole lines; a last line without `\n` is still a line. */

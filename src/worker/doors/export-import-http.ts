@@ -9,24 +9,12 @@ import { parseJsonlImport, parseLightRedisImport } from "../../protocols/import-
 import { authConfig, authenticateRequest, UNCONFIGURED_TEXT } from "../auth.ts";
 import type { Env } from "../env.ts";
 import { engineSettings } from "../env.ts";
-import type {
-  ExportCursor,
-  ExportPage,
-  ExportPageRequest,
-  ImportOutcome,
-  ImportRequest,
-  SnapshotId,
-} from "../export-import.ts";
+import type { ExportCursor, ImportRequest, SnapshotId } from "../export-import.ts";
 import { ERROR_HEADER, jsonError, readBody, respond } from "../http.ts";
 import { objectFor, shardCount } from "../shard-map.ts";
+import type { NamespaceStub } from "../shard-map.ts";
 import { shardedExportBody, shardedImport } from "../sharded-export.ts";
 import { ObjectUnavailable } from "../object-failure.ts";
-
-/** The namespace object's export/import RPC methods. */
-interface OperationStub {
-  exportPage(req: ExportPageRequest): Promise<ExportPage>;
-  importRecords(req: ImportRequest): Promise<ImportOutcome>;
-}
 
 const ROUTES: Record<string, { method: string; name: string }> = {
   "/_/export": { method: "GET", name: "export" },
@@ -56,7 +44,7 @@ export async function operationRoute(
     return jsonError(401, Errors.badToken().message, origin, extra);
   }
   if (outcome.scope !== "full") return jsonError(400, Errors.noPerm(route.name).message, origin);
-  const stub = objectFor(env, namespace) as unknown as OperationStub;
+  const stub = objectFor(env, namespace);
   const shards = shardCount(env, namespace);
   if (route.name === "export") {
     return shards > 1
@@ -100,7 +88,7 @@ async function call<T>(f: () => Promise<T>): Promise<T> {
 }
 
 async function exportResponse(
-  stub: OperationStub,
+  stub: NamespaceStub,
   url: URL,
   namespace: string,
   origin: string,
@@ -146,7 +134,7 @@ async function exportResponse(
 }
 
 async function importResponse(
-  stub: OperationStub,
+  stub: NamespaceStub,
   env: Env,
   request: Request,
   url: URL,
