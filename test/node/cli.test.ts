@@ -9,10 +9,14 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { exchange, runProcess, runPython } from "./support/shim-harness.ts";
+import {
+  PYTHON_CLIENTS as CLIENTS,
+  exchange,
+  runProcess,
+  runPython,
+} from "./support/shim-harness.ts";
 
 const BIN = join(import.meta.dirname, "../../bin/blink-edge.mjs");
-const CLIENTS = join(import.meta.dirname, "../clients/python");
 const running: ChildProcessWithoutNullStreams[] = [];
 afterAll(() => {
   for (const c of running) if (c.exitCode === null) c.kill("SIGKILL");

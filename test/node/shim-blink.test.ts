@@ -5,44 +5,22 @@ import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LocalWorker } from "../../src/node/local-worker.ts";
+import { describe, expect, it } from "vitest";
 import { BLINK_LINE_MAX_BYTES, PIPELINE_MAX_COMMANDS } from "../../src/limits.ts";
 import { BLINK_CASES } from "../conformance/blink-cases.ts";
 import {
   TcpClient,
   exchange,
-  freshNamespace,
   runProcess,
   runPython,
   sleep,
-  startTestShim,
-  startTestWorker,
+  PYTHON_CLIENTS as CLIENTS,
+  workerPerFile,
 } from "./support/shim-harness.ts";
-import type { TestShim } from "./support/shim-harness.ts";
 
-const CLIENTS = join(import.meta.dirname, "../clients/python");
-
-let worker: LocalWorker;
-const shims: TestShim[] = [];
-
-beforeAll(async () => {
-  worker = await startTestWorker();
-});
-afterAll(async () => {
-  await Promise.all(shims.map((s) => s.close()));
-  await worker?.dispose();
-});
-
+const file = workerPerFile();
 /** A Blink listener on a namespace of its own; returns its port. */
-async function blinkPort(): Promise<number> {
-  const s = await startTestShim(worker.url.href, {
-    namespace: freshNamespace("blink"),
-    dialects: ["blink"],
-  });
-  shims.push(s);
-  return s.port("blink");
-}
+const blinkPort = () => file.listener("blink");
 
 // The seed's transcript (seeds/000, "Run: python3 client.py"), as a terminal shows it: what the
 // user types after each "> " is the terminal's echo, not the program's output.

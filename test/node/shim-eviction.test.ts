@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { LocalWorker } from "../../src/node/local-worker.ts";
 import {
+  PYTHON_CLIENTS as CLIENTS,
   TcpClient,
   freshNamespace,
   runPython,
@@ -13,7 +14,6 @@ import {
 } from "./support/shim-harness.ts";
 import type { TestShim } from "./support/shim-harness.ts";
 
-const CLIENTS = join(import.meta.dirname, "../clients/python");
 const LIMIT = 2097152;
 
 let worker: LocalWorker;

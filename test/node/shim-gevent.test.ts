@@ -2,39 +2,17 @@
 // Python 3 port of the blog Client (originals.md §3.6) and the spec's exact exchanges.
 
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LocalWorker } from "../../src/node/local-worker.ts";
+import { describe, expect, it } from "vitest";
 import {
   TcpClient,
   exchange,
-  freshNamespace,
   runPython,
-  startTestShim,
-  startTestWorker,
+  PYTHON_CLIENTS as CLIENTS,
+  workerPerFile,
 } from "./support/shim-harness.ts";
-import type { TestShim } from "./support/shim-harness.ts";
 
-const CLIENTS = join(import.meta.dirname, "../clients/python");
-
-let worker: LocalWorker;
-const shims: TestShim[] = [];
-
-beforeAll(async () => {
-  worker = await startTestWorker();
-});
-afterAll(async () => {
-  await Promise.all(shims.map((s) => s.close()));
-  await worker?.dispose();
-});
-
-async function geventPort(): Promise<number> {
-  const s = await startTestShim(worker.url.href, {
-    namespace: freshNamespace("gevent"),
-    dialects: ["gevent"],
-  });
-  shims.push(s);
-  return s.port("gevent");
-}
+const file = workerPerFile();
+const geventPort = () => file.listener("gevent");
 
 interface Call {
   call: string;

@@ -5,12 +5,16 @@ import { spawn } from "node:child_process";
 import { connect } from "node:net";
 import type { Socket } from "node:net";
 import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { startLocalWorker } from "../../../src/node/local-worker.ts";
 import type { LocalWorker } from "../../../src/node/local-worker.ts";
 import { startShim } from "../../../src/node/shim/index.ts";
 import type { DialectName, Shim } from "../../../src/node/shim/index.ts";
 
 export const PYTHON = "/usr/bin/python3";
+/** The seed's Python clients, run unchanged (originals.md §4). */
+export const PYTHON_CLIENTS = join(import.meta.dirname, "../../clients/python");
 const LOOPBACK = "127.0.0.1";
 /** How long a test waits for a server to close a connection before failing. */
 export const CLOSE_WAIT_MS = 15_000;
@@ -258,4 +262,30 @@ export function runProcess(
 /** Resolves after `ms`. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * One Worker for a test file, started before its tests and stopped after them, and listeners of
+ * one dialect each on a namespace of their own (their shims stopped with it).
+ */
+export function workerPerFile(): { listener(dialect: DialectName): Promise<number> } {
+  let worker: LocalWorker | undefined;
+  const shims: TestShim[] = [];
+  beforeAll(async () => {
+    worker = await startTestWorker();
+  });
+  afterAll(async () => {
+    await Promise.all(shims.map((s) => s.close()));
+    await worker?.dispose();
+  });
+  return {
+    async listener(dialect) {
+      const s = await startTestShim(worker!.url.href, {
+        namespace: freshNamespace(dialect),
+        dialects: [dialect],
+      });
+      shims.push(s);
+      return s.port(dialect);
+    },
+  };
 }
