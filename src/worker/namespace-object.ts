@@ -293,17 +293,21 @@ export class NamespaceObject extends DurableObject<Env> {
       `${request.headers.get("CF-Connecting-IP") ?? "unknown"}:0`,
     );
     this.muxes.add(session);
+    const fail = (err: unknown) => {
+      console.error("blink-edge: mux message failed", err);
+      this.muxes.delete(session);
+      ws.close(CLOSE_INTERNAL, "internal error");
+    };
     ws.addEventListener("message", (e: MessageEvent) => {
-      this.group
-        .submit(() => session.handle(e.data as ArrayBuffer | string))
-        .then(
-          (out) => ws.send(out),
-          (err) => {
-            console.error("blink-edge: mux message failed", err);
-            this.muxes.delete(session);
-            ws.close(CLOSE_INTERNAL, "internal error");
-          },
-        );
+      let ran;
+      try {
+        ran = this.group.runOrQueue(() => session.handle(e.data as ArrayBuffer | string));
+      } catch (err) {
+        return fail(err);
+      }
+      // Uncontended, the reply leaves in this turn (held by the output gate until durable).
+      if (ran instanceof Promise) ran.then((out) => ws.send(out), fail);
+      else ws.send(ran);
     });
     const end = () => {
       this.muxes.delete(session);
