@@ -1,4 +1,5 @@
-// Types of `cloudflare:workers` exports and env inside the workerd test project.
+// Types of `cloudflare:workers` exports and env inside every workerd test project (test/worker*:
+// one declaration for all, as tsconfig includes the whole test tree).
 declare namespace Cloudflare {
   interface GlobalProps {
     mainModule: typeof import("../../src/worker/index.ts");

@@ -2,9 +2,7 @@
 // redis-server 7.0.15, and returns both byte streams per command, for byte-for-byte comparison
 // (spec §15: compare outputs instead of hand-writing expectations).
 
-import { spawn, spawnSync } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { connect } from "node:net";
 import type { Socket } from "node:net";
 import { COMMANDS } from "../../../src/engine/commands/index.ts";
 import { newConn } from "../../../src/engine/conn-state.ts";
@@ -12,12 +10,10 @@ import type { ConnState } from "../../../src/engine/conn-state.ts";
 import { Engine } from "../../../src/engine/engine.ts";
 import { fromBytes } from "../../../src/engine/bytes.ts";
 import { encodeResp } from "../../../src/protocols/resp-encode.ts";
+import { startRedisServer } from "./redis-server.ts";
 
 /** True when redis-server 7.0.15 is installed (the oracle of spec §15). */
-export function redisAvailable(): boolean {
-  const r = spawnSync("redis-server", ["--version"], { encoding: "utf8" });
-  return r.status === 0 && r.stdout.includes("v=7.0.15 ");
-}
+export { oracleAvailable as redisAvailable } from "./redis-oracle.ts";
 
 /** A command line as text (each argument UTF-8) or raw bytes. */
 export type Argv = readonly (string | Uint8Array)[];
@@ -93,28 +89,8 @@ export class RawRedis {
 
   /** Starts redis-server on a random port in 20000-29999. */
   static async start(): Promise<RawRedis> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const port = 20000 + Math.floor(Math.random() * 10000);
-      const proc = spawn(
-        "redis-server",
-        ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        {
-          stdio: "ignore",
-        },
-      );
-      for (let i = 0; i < 100; i++) {
-        await new Promise((r) => setTimeout(r, 50));
-        const sock = await new Promise<Socket | null>((resolve) => {
-          const s = connect(port, "127.0.0.1");
-          s.once("connect", () => resolve(s));
-          s.once("error", () => resolve(null));
-        });
-        if (sock) return new RawRedis(proc, sock);
-        if (proc.exitCode !== null) break;
-      }
-      proc.kill();
-    }
-    throw new Error("could not start redis-server");
+    const { proc, sock } = await startRedisServer();
+    return new RawRedis(proc, sock);
   }
 
   /** Sends one command and returns its raw reply. */

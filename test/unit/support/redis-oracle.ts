@@ -1,17 +1,12 @@
 // A throwaway redis-server 7.0.15 on loopback, used as the oracle by unit tests (spec §15).
 // Tests that need it skip when no redis-server binary (or another version) is installed.
 
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { connect, type Socket } from "node:net";
+import { spawnSync, type ChildProcess } from "node:child_process";
+import type { Socket } from "node:net";
+import { startRedisServer } from "./redis-server.ts";
 
 /** Version the oracle must report (spec: Redis 7.0.15). */
 const ORACLE_VERSION = "7.0.15";
-/** Ports the helper may pick from (the project reserves 20000-29999 for test servers). */
-const PORT_MIN = 20000;
-const PORT_SPAN = 10000;
-const START_ATTEMPTS = 5;
-const READY_TIMEOUT_MS = 5000;
-const READY_POLL_MS = 50;
 
 /** A RESP2 reply as parsed by the helper; bulk strings stay raw bytes, integers are bigints. */
 export type RespValue = string | bigint | Buffer | null | RespError | RespValue[];
@@ -48,34 +43,8 @@ export class RedisOracle {
 
   /** Starts a server on a free loopback port and connects to it. */
   static async start(): Promise<RedisOracle> {
-    let lastError: unknown;
-    for (let attempt = 0; attempt < START_ATTEMPTS; attempt++) {
-      const port = PORT_MIN + Math.floor(Math.random() * PORT_SPAN);
-      const proc = spawn(
-        "redis-server",
-        [
-          "--port",
-          String(port),
-          "--bind",
-          "127.0.0.1",
-          "--save",
-          "",
-          "--appendonly",
-          "no",
-          "--dir",
-          "/tmp",
-        ],
-        { stdio: "ignore" },
-      );
-      try {
-        const sock = await connectWhenReady(port, proc);
-        return new RedisOracle(proc, sock);
-      } catch (e) {
-        lastError = e;
-        proc.kill();
-      }
-    }
-    throw lastError;
+    const { proc, sock } = await startRedisServer();
+    return new RedisOracle(proc, sock);
   }
 
   /** Sends the commands in one write and resolves with their replies in order. */
@@ -113,22 +82,6 @@ export class RedisOracle {
       this.waiters.shift()!(parsed.value);
     }
   }
-}
-
-async function connectWhenReady(port: number, proc: ChildProcess): Promise<Socket> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (proc.exitCode !== null) throw new Error(`redis-server exited (${proc.exitCode})`);
-    try {
-      return await new Promise<Socket>((resolve, reject) => {
-        const s = connect(port, "127.0.0.1", () => resolve(s));
-        s.once("error", reject);
-      });
-    } catch {
-      await new Promise((r) => setTimeout(r, READY_POLL_MS));
-    }
-  }
-  throw new Error("redis-server did not become ready");
 }
 
 function parseReply(buf: Buffer, pos: number): { value: RespValue; end: number } | undefined {

@@ -2,14 +2,10 @@
 // opens a fresh connection, writes the bytes, and collects the reply bytes until the server
 // closes the connection or stays silent for a while. Used to compare protocol error handling.
 
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { connect } from "node:net";
+import { startRedisServer } from "./redis-server.ts";
 
-const PORT_MIN = 20000;
-const PORT_SPAN = 10000;
-const START_ATTEMPTS = 5;
-const READY_TIMEOUT_MS = 5000;
-const READY_POLL_MS = 50;
 /** Silence after which a connection that is still open is taken to be waiting for input. */
 const IDLE_MS = 250;
 
@@ -30,35 +26,9 @@ export class RedisRaw {
 
   /** Starts a server on a free loopback port (sorted sets always skiplist-encoded when asked). */
   static async start(extraArgs: string[] = []): Promise<RedisRaw> {
-    let lastError: unknown;
-    for (let attempt = 0; attempt < START_ATTEMPTS; attempt++) {
-      const port = PORT_MIN + Math.floor(Math.random() * PORT_SPAN);
-      const proc = spawn(
-        "redis-server",
-        [
-          "--port",
-          String(port),
-          "--bind",
-          "127.0.0.1",
-          "--save",
-          "",
-          "--appendonly",
-          "no",
-          "--dir",
-          "/tmp",
-          ...extraArgs,
-        ],
-        { stdio: "ignore" },
-      );
-      try {
-        await waitReady(port, proc);
-        return new RedisRaw(proc, port);
-      } catch (e) {
-        lastError = e;
-        proc.kill();
-      }
-    }
-    throw lastError;
+    const { proc, port, sock } = await startRedisServer(extraArgs);
+    sock.destroy();
+    return new RedisRaw(proc, port);
   }
 
   /** Sends bytes on a fresh connection and collects the reply. */
@@ -96,24 +66,4 @@ export class RedisRaw {
   stop(): void {
     this.proc.kill();
   }
-}
-
-async function waitReady(port: number, proc: ChildProcess): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (proc.exitCode !== null) throw new Error(`redis-server exited (${proc.exitCode})`);
-    try {
-      await new Promise<void>((resolve, reject) => {
-        const s = connect(port, "127.0.0.1", () => {
-          s.destroy();
-          resolve();
-        });
-        s.once("error", reject);
-      });
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, READY_POLL_MS));
-    }
-  }
-  throw new Error("redis-server did not become ready");
 }
