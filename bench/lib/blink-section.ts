@@ -8,7 +8,7 @@ import { linesDone, tcpLoad } from "./load.ts";
 import type { LoadResult } from "./load.ts";
 import type { Started } from "./processes.ts";
 import { blinkStoreProblem, startBlinkStore } from "./references.ts";
-import { met, ms, rate, ratio, table, warmSeconds } from "./report.ts";
+import { comparisonCells, met, rate, ratio, table, warmSeconds } from "./report.ts";
 import type { SectionContext, SectionResult, Target } from "./report.ts";
 import { startShimProcess } from "./shim-process.ts";
 
@@ -100,16 +100,7 @@ export async function blinkSection(
             ok,
           });
         }
-        rows.push([
-          op,
-          String(depth),
-          rate(ours.rate),
-          `${ms(ours.p50)} / ${ms(ours.p99)}`,
-          ref ? rate(ref.rate) : "reference not available",
-          ref ? `${ms(ref.p50)} / ${ms(ref.p99)}` : "–",
-          ref ? ratio(ours.rate, ref.rate) : "–",
-          verdict,
-        ]);
+        rows.push([op, String(depth), ...comparisonCells(ours, ref), verdict]);
       }
     }
   } finally {

@@ -5,7 +5,7 @@
 import { httpLoad } from "./load.ts";
 import type { LoadResult } from "./load.ts";
 import { lightRedisProblem, startLightRedis } from "./references.ts";
-import { met, ms, rate, ratio, table, warmSeconds } from "./report.ts";
+import { comparisonCells, met, rate, ratio, table, warmSeconds } from "./report.ts";
 import type { SectionContext, SectionResult, Target } from "./report.ts";
 
 const CONNECTIONS = 50;
@@ -88,15 +88,7 @@ export async function lightRedisSection(
           ok,
         });
       }
-      rows.push([
-        op,
-        rate(ours.rate),
-        `${ms(ours.p50)} / ${ms(ours.p99)}`,
-        ref ? rate(ref.rate) : "reference not available",
-        ref ? `${ms(ref.p50)} / ${ms(ref.p99)}` : "–",
-        ref ? ratio(ours.rate, ref.rate) : "–",
-        verdict,
-      ]);
+      rows.push([op, ...comparisonCells(ours, ref), verdict]);
     }
   } finally {
     await original?.stop();

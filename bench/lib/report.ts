@@ -34,6 +34,24 @@ export function ratio(ours: number, theirs: number): string {
   return theirs > 0 ? (ours / theirs).toFixed(2) : "–";
 }
 
+/** A measured rate. */
+interface Measured {
+  rate: number;
+  p50: number;
+  p99: number;
+}
+
+/** The row cells comparing ours with a reference: rate, p50 / p99, theirs, theirs, ratio. */
+export function comparisonCells(ours: Measured, ref: Measured | null): string[] {
+  return [
+    rate(ours.rate),
+    `${ms(ours.p50)} / ${ms(ours.p99)}`,
+    ref ? rate(ref.rate) : "reference not available",
+    ref ? `${ms(ref.p50)} / ${ms(ref.p99)}` : "–",
+    ref ? ratio(ours.rate, ref.rate) : "–",
+  ];
+}
+
 /** The verdict cell for a target. */
 export function met(ok: boolean): string {
   return ok ? "yes" : "**no**";
