@@ -10,9 +10,10 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startLocalWorker, startWorkerScript } from "../src/node/local-worker.ts";
+import { startWorkerScript } from "../src/node/local-worker.ts";
 import { httpLoad, wsLoad } from "./lib/load.ts";
 import type { LoadOptions, LoadResult } from "./lib/load.ts";
+import { benchWorker } from "./lib/bench-worker.ts";
 
 const KEYS = 1000;
 const VALUE_BYTES = 16;
@@ -195,11 +196,7 @@ export async function runMatrix(
   opts: MatrixOptions,
 ): Promise<{ rows: MatrixRow[]; lines: string[] }> {
   const wanted = opts.doors ?? DOOR_NAMES;
-  const ours = await startLocalWorker({
-    port: 0,
-    persistTo: false,
-    vars: { ALLOW_ANONYMOUS: "true" },
-  });
+  const ours = await benchWorker();
   const floor = await startWorkerScript(
     new URL("./floor/worker.ts", import.meta.url).pathname,
     {

@@ -9,12 +9,12 @@
 import { execFileSync } from "node:child_process";
 import { DatabaseSync } from "node:sqlite";
 import { fileURLToPath } from "node:url";
-import { startLocalWorker } from "../src/node/local-worker.ts";
 import { COMMANDS } from "../src/engine/commands/index.ts";
 import { newConn } from "../src/engine/conn-state.ts";
 import { Engine, NULL_HOST } from "../src/engine/engine.ts";
 import { Persistence } from "../src/worker/persistence.ts";
 import { nodeSqlStorage } from "../src/node/node-sqlite.ts";
+import { benchWorker } from "./lib/bench-worker.ts";
 
 const args = process.argv.slice(2);
 const KEYS = Number(args[args.indexOf("--keys") + 1] || 1_000_000);
@@ -135,12 +135,7 @@ async function isolateHeap(port: number): Promise<number> {
 /** Bytes per key beyond key+value inside workerd: isolate heap before and after loading keys through a door. */
 async function runtimeBytesPerKey(n: number): Promise<number> {
   const INSPECTOR_PORT = 29229;
-  const w = await startLocalWorker({
-    port: 0,
-    persistTo: false,
-    vars: { ALLOW_ANONYMOUS: "true" },
-    inspectorPort: INSPECTOR_PORT,
-  });
+  const w = await benchWorker({ inspectorPort: INSPECTOR_PORT });
   try {
     const ws = new WebSocket(`ws://${w.url.host}/db/mem/resp`);
     await new Promise((r) => ws.addEventListener("open", r));
@@ -176,11 +171,7 @@ const DOOR_ROUND_SECONDS = 1;
  * the round with the median ratio is returned, so drift on the shared machine hits both alike.
  */
 async function doorSetCost(largeKeys: number): Promise<{ small: number; large: number }> {
-  const w = await startLocalWorker({
-    port: 0,
-    persistTo: false,
-    vars: { ALLOW_ANONYMOUS: "true" },
-  });
+  const w = await benchWorker();
   try {
     const set = (j: number) =>
       `*3\r\n$3\r\nSET\r\n$${keys[j]!.length}\r\n${keys[j]}\r\n$${values[j]!.length}\r\n${values[j]}\r\n`;

@@ -6,9 +6,9 @@
 // (lightredis: HTTP POST / with one JSON command per request)
 
 import WebSocket from "ws";
-import { startLocalWorker } from "../src/node/local-worker.ts";
 import { httpLoad, wsLoad } from "./lib/load.ts";
 import type { LoadOptions } from "./lib/load.ts";
+import { benchWorker } from "./lib/bench-worker.ts";
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: string) =>
@@ -41,12 +41,7 @@ const request = (c: number, n: number) =>
       )
     : Array.from({ length: depth }, (_, i) => command(c * depth + i, n)).join("");
 
-const w = await startLocalWorker({
-  port: 0,
-  persistTo: false,
-  vars: { ALLOW_ANONYMOUS: "true" },
-  inspectorPort: INSPECTOR_PORT,
-});
+const w = await benchWorker({ inspectorPort: INSPECTOR_PORT });
 try {
   const url = `ws://${w.url.host}/${door}`;
   const load = (secs: number) => {

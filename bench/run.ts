@@ -9,7 +9,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { dirname } from "node:path";
-import { startLocalWorker } from "../src/node/local-worker.ts";
 import type { LocalWorker } from "../src/node/local-worker.ts";
 import { blinkSection } from "./lib/blink-section.ts";
 import { lightRedisSection } from "./lib/light-redis-section.ts";
@@ -20,6 +19,7 @@ import type { SectionContext, SectionResult, Target } from "./lib/report.ts";
 import { scriptsSection } from "./lib/scripts-section.ts";
 import { FLOOR_RATIO_TARGET, runMatrix } from "./matrix.ts";
 import type { MatrixRow } from "./matrix.ts";
+import { benchWorker } from "./lib/bench-worker.ts";
 
 const USAGE = `usage: node bench/run.ts [--quick] [--out FILE.md] [--blink-store PATH] [--light-redis DIR] [--only SECTIONS]
   --quick        short cells (a smoke test of the whole run, ~2 minutes); the full run takes ~6 minutes
@@ -66,11 +66,7 @@ const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
 /** Our Worker for sections 2-4: Miniflare directly (as `npm start`), in-memory state. */
 const started: { worker: LocalWorker | null } = { worker: null };
 async function ourWorker(): Promise<URL> {
-  started.worker ??= await startLocalWorker({
-    port: 0,
-    persistTo: false,
-    vars: { ALLOW_ANONYMOUS: "true" },
-  });
+  started.worker ??= await benchWorker();
   return started.worker.url;
 }
 

@@ -13,7 +13,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { dirname } from "node:path";
-import { startLocalWorker } from "../src/node/local-worker.ts";
+import { benchWorker } from "./lib/bench-worker.ts";
 import { httpLoad, wsLoad } from "./lib/load.ts";
 import type { LoadOptions, LoadResult } from "./lib/load.ts";
 
@@ -95,10 +95,8 @@ async function main(): Promise<void> {
   const rows: string[] = [];
   for (const shards of SHARD_COUNTS) {
     // SHARD_WS_CALLS=0: a benchmark socket makes far more shard calls than the default budget.
-    const worker = await startLocalWorker({
-      port: 0,
-      persistTo: false,
-      vars: { ALLOW_ANONYMOUS: "true", SHARDS: String(shards), SHARD_WS_CALLS: "0" },
+    const worker = await benchWorker({
+      vars: { SHARDS: String(shards), SHARD_WS_CALLS: "0" },
     });
     try {
       // Every key exists, so GET and MGET read values.

@@ -14,10 +14,10 @@ import { fork } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { startLocalWorker } from "../src/node/local-worker.ts";
 import { newCounters, openClient } from "./lib/soak-clients.ts";
 import type { ClientKind, SoakClient } from "./lib/soak-clients.ts";
 import type { ShimMessage, ShimSample } from "./lib/soak-shim.ts";
+import { benchWorker } from "./lib/bench-worker.ts";
 
 const { values: opt } = parseArgs({
   options: {
@@ -104,11 +104,7 @@ function table(rows: Row[]): string {
 }
 
 async function main(): Promise<number> {
-  const worker = await startLocalWorker({
-    port: 0,
-    persistTo: false,
-    vars: { ALLOW_ANONYMOUS: "true" },
-  });
+  const worker = await benchWorker();
   const origin = worker.url.origin;
   const { child, ports } = await startShimProcess(`${origin}/db/soak-tcp`);
   const counters = newCounters();
