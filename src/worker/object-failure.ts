@@ -18,7 +18,7 @@ export class ObjectUnavailable extends Error {
 export function batchHasWrites(dialect: Dialect, items: readonly BatchItem[]): boolean {
   return items.some((it) => {
     if (!("argv" in it)) return false;
-    const spec = COMMANDS.lookup(dialect, it.argv[0]!.toLowerCase());
+    const spec = COMMANDS.find(dialect, it.argv[0]!);
     return !spec || (spec.flags & (Flag.WRITE | Flag.ADMIN)) !== 0 || spec.name === "exec";
   });
 }

@@ -4,6 +4,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { asciiLower } from "../../src/engine/ascii.ts";
+import { newConn } from "../../src/engine/conn-state.ts";
+import { Engine } from "../../src/engine/engine.ts";
 import { COMMANDS } from "../../src/engine/commands/index.ts";
 
 /** The plain definition: each A-Z unit lowered, nothing else touched. */
@@ -30,5 +32,16 @@ describe("ASCII case folding of command names", () => {
     );
     expect(COMMANDS.find("redis", "\u212Aeys")).toBeUndefined();
     expect(COMMANDS.find("blink", "SET")?.name).toBe("set");
+  });
+
+  it("subcommands and option words fold the same way (KELVIN SIGN is not K)", () => {
+    const engine = new Engine(COMMANDS, "fold");
+    const conn = newConn(1, { authed: true, readonly: false });
+    const run = (...argv: string[]) => engine.run("redis", conn, [{ argv }], 0)[0];
+    expect(run("CLIENT", "\u212Aill", "x")).toMatchObject({ k: "error" });
+    expect(String((run("CLIENT", "\u212Aill", "x") as { v: string }).v)).toMatch(
+      /^ERR unknown subcommand/,
+    );
+    expect(run("client", "GETNAME")).toEqual({ k: "nil" });
   });
 });

@@ -1,5 +1,6 @@
 // Connection commands (spec §10.4, §10.9): PING ECHO QUIT AUTH HELLO SELECT RESET CLIENT COMMAND.
 
+import { asciiLower } from "../ascii.ts";
 import { command } from "../command-table.ts";
 import type { CommandSpec, Ctx } from "../command-table.ts";
 import type { ConnState } from "../conn-state.ts";
@@ -55,11 +56,11 @@ function hello(ctx: Ctx, argv: readonly string[]): Reply {
   for (let j = 2; j < argv.length; j++) {
     const more = argv.length - 1 - j;
     const opt = argv[j]!;
-    if (opt.toLowerCase() === "auth" && more >= 2) {
+    if (asciiLower(opt) === "auth" && more >= 2) {
       user = argv[j + 1];
       pass = argv[j + 2];
       j += 2;
-    } else if (opt.toLowerCase() === "setname" && more >= 1) {
+    } else if (asciiLower(opt) === "setname" && more >= 1) {
       name = argv[++j];
     } else throw new CommandError("ERR", `ERR Syntax error in HELLO option '${opt}'`);
   }
@@ -109,7 +110,7 @@ const CLIENT_ARITY: Record<string, number> = {
 };
 
 function client(ctx: Ctx, argv: readonly string[]): Reply {
-  const sub = argv[1]!.toLowerCase();
+  const sub = asciiLower(argv[1]!);
   const arity = CLIENT_ARITY[sub];
   if (arity === undefined) throw Errors.unknownSubcommand(argv[1]!, "client");
   if ((arity > 0 && argv.length !== arity) || argv.length < -arity)
@@ -132,7 +133,7 @@ function client(ctx: Ctx, argv: readonly string[]): Reply {
       return R.verbatim(lines.join(""));
     }
     default: {
-      const attr = argv[2]!.toLowerCase();
+      const attr = asciiLower(argv[2]!);
       if (attr === "lib-name") c.libName = argv[3]!;
       else if (attr === "lib-ver") c.libVer = argv[3]!;
       else throw new CommandError("ERR", `ERR Unrecognized option '${argv[2]}'`);
@@ -143,7 +144,7 @@ function client(ctx: Ctx, argv: readonly string[]): Reply {
 
 function commandCmd(ctx: Ctx, argv: readonly string[]): Reply {
   if (argv.length === 1) return R.EMPTY;
-  const sub = argv[1]!.toLowerCase();
+  const sub = asciiLower(argv[1]!);
   const names = ctx.engine.table.names("redis");
   switch (sub) {
     case "count":

@@ -1,5 +1,6 @@
 // Server commands (spec §10.6, §10.9): INFO CONFIG DBSIZE FLUSHDB FLUSHALL SAVE BGSAVE LASTSAVE TIME.
 
+import { asciiLower } from "../ascii.ts";
 import { command } from "../command-table.ts";
 import type { CommandSpec, Ctx } from "../command-table.ts";
 import { CommandError, Errors } from "../errors.ts";
@@ -75,7 +76,7 @@ function section(ctx: Ctx, name: Section): string[] {
 }
 
 function info(ctx: Ctx, argv: readonly string[]): Reply {
-  const wanted = argv.slice(1).map((s) => s.toLowerCase());
+  const wanted = argv.slice(1).map(asciiLower);
   const all = wanted.length === 0 || wanted.some((w) => ALL_SECTIONS.has(w));
   const chosen = SECTIONS.filter((s) => all || wanted.includes(s));
   const text = chosen.map((s) => section(ctx, s).join("\r\n") + "\r\n").join("\r\n");
@@ -104,7 +105,7 @@ function configSet(ctx: Ctx, argv: readonly string[]): Reply {
   if (argv.length < 4 || argv.length % 2 !== 0) throw Errors.arity("config|set");
   const next = { ...ctx.engine.config };
   for (let i = 2; i < argv.length; i += 2) {
-    const p = argv[i]!.toLowerCase();
+    const p = asciiLower(argv[i]!);
     const v = argv[i + 1]!;
     if (p === "maxmemory") {
       const n = parseMemoryValue(v);
@@ -116,7 +117,7 @@ function configSet(ctx: Ctx, argv: readonly string[]): Reply {
       }
       next.maxmemory = n;
     } else if (p === "maxmemory-policy") {
-      const policy = v.toLowerCase() as EvictionPolicy;
+      const policy = asciiLower(v) as EvictionPolicy;
       if (!EVICTION_POLICIES.includes(policy)) {
         throw new CommandError(
           "ERR",
@@ -138,7 +139,7 @@ function configSet(ctx: Ctx, argv: readonly string[]): Reply {
 }
 
 function config(ctx: Ctx, argv: readonly string[]): Reply {
-  const sub = argv[1]!.toLowerCase();
+  const sub = asciiLower(argv[1]!);
   if (sub === "get") {
     if (argv.length < 3) throw Errors.arity("config|get");
     const out: Reply[] = [];
@@ -160,8 +161,7 @@ function config(ctx: Ctx, argv: readonly string[]): Reply {
 
 function flushdb(ctx: Ctx, argv: readonly string[]): Reply {
   if (argv.length > 2) throw Errors.syntax();
-  if (argv.length === 2 && !["async", "sync"].includes(argv[1]!.toLowerCase()))
-    throw Errors.syntax();
+  if (argv.length === 2 && !["async", "sync"].includes(asciiLower(argv[1]!))) throw Errors.syntax();
   ctx.store.flush();
   return R.OK;
 }
@@ -185,7 +185,7 @@ export const serverCommands: readonly CommandSpec[] = [
     return R.OK;
   }),
   command("bgsave", -1, "a", null, (ctx, argv) => {
-    if (argv.length > 2 || (argv.length === 2 && argv[1]!.toLowerCase() !== "schedule"))
+    if (argv.length > 2 || (argv.length === 2 && asciiLower(argv[1]!) !== "schedule"))
       throw Errors.syntax();
     ctx.engine.takeSnapshot(ctx.now);
     return R.status("Background saving started");
