@@ -49,7 +49,71 @@ export type Handler = (
 /** Which arguments are keys: first index, last index (negative counts from the end), step. */
 export type KeySpec = readonly [first: number, last: number, step: number];
 
-export interface CommandSpec {
+/**
+ * How a reply is put together from the replies of several shards (the sharded router maps each
+ * name to a function; the engine only names them).
+ */
+export type MergeName =
+  | "position" // the parts' arrays back in argument order (MGET)
+  | "sum" // integers added (DEL, DBSIZE)
+  | "ok" // +OK when every part said so
+  | "concat" // arrays concatenated (KEYS)
+  | "min" // the smallest integer (LASTSAVE)
+  | "info" // INFO sections merged
+  | "usage" // Blink USAGE/STATS
+  | "lightredis-info"
+  | "config" // CONFIG: SET shares maxmemory, GET reports the total
+  | "randomkey"; // a random key weighed by each shard's size
+
+/** Where a command runs in a sharded namespace (docs/scaling.md). */
+export type ShardRoute =
+  /** By its keys: one shard; split over shards when `split` says how, else CROSSSLOT. */
+  | { readonly kind: "keyed"; readonly split?: { shape: "keys" | "pairs"; merge: MergeName } }
+  /** On every shard, replies merged. */
+  | { readonly kind: "all"; readonly merge: MergeName }
+  /** Answered from the connection context by the Worker's own engine. */
+  | { readonly kind: "local" }
+  /** SCAN: the shard its cursor names. */
+  | { readonly kind: "scan" }
+  /** EXEC and WATCH: on the transaction's shard, with the connection context. */
+  | { readonly kind: "exec" }
+  | { readonly kind: "watch" }
+  /** Refused in a sharded namespace (a keyless command nobody classified). */
+  | { readonly kind: "unsupported" };
+
+/** What COMMAND DOCS, the REPL's help and docs/compatibility.md say of a command. */
+export interface CommandDoc {
+  /** One line, as Redis's command docs summarise it. */
+  readonly summary: string;
+  /** Redis's command group: string, list, generic, server, connection, scripting, … */
+  readonly group: string;
+  /** Redis version that introduced it ("1.0.0"); for our own dialects, blink-edge's. */
+  readonly since: string;
+  /** The arguments after the name, as redis-cli's help prints them. */
+  readonly params?: string;
+  /** Subcommands (CONFIG GET, CLIENT LIST, …) by upper-case name. */
+  readonly subcommands?: Readonly<
+    Record<string, { summary: string; params?: string; since?: string }>
+  >;
+  /** Where blink-edge differs from Redis (the compatibility page prints it). */
+  readonly differs?: string;
+}
+
+/** Optional facts of a command record beyond arity, flags, keys and handler. */
+export interface CommandMeta {
+  /**
+   * Argument index of a `numkeys` count whose keys follow it (ZUNIONSTORE 2, EVAL 2, LMPOP 1);
+   * these keys are added to those of `keys`.
+   */
+  readonly numkeys?: number;
+  /** Key positions that neither `keys` nor `numkeys` can say (XREAD's STREAMS, SORT's STORE). */
+  readonly keysOf?: (argv: readonly string[]) => number[];
+  /** Shard route; default: keyed when the command has keys, local for a connection command. */
+  readonly route?: ShardRoute;
+  readonly doc?: CommandDoc;
+}
+
+export interface CommandSpec extends CommandMeta {
   readonly name: string;
   readonly arity: number;
   readonly flags: number;
@@ -64,6 +128,7 @@ export function command(
   flags: string,
   keys: KeySpec | null,
   run: Handler,
+  meta: CommandMeta = {},
 ): CommandSpec {
   let bits = 0;
   for (const c of flags) {
@@ -71,10 +136,24 @@ export function command(
     if (b === undefined) throw new Error(`unknown flag '${c}' for ${name}`);
     bits |= b;
   }
-  return { name, arity, flags: bits, keys, run };
+  return { ...meta, name, arity, flags: bits, keys, run };
 }
 
-/** Indexes of the key arguments of a command line. */
+/** Adds docs to records defined without them (a family's doc table beside its commands). */
+export function withDocs(
+  specs: readonly CommandSpec[],
+  group: string,
+  docs: Readonly<Record<string, Omit<CommandDoc, "group"> | string>>,
+): CommandSpec[] {
+  return specs.map((s) => {
+    const d = docs[s.name];
+    if (d === undefined || s.doc) return s;
+    const doc = typeof d === "string" ? { summary: d, since: "1.0.0" } : d;
+    return { ...s, doc: { group, ...doc } };
+  });
+}
+
+/** Indexes of the key arguments of a command line from its `keys` spec alone. */
 export function keyIndexes(spec: CommandSpec, argc: number): number[] {
   if (!spec.keys) return [];
   const [first, lastSpec, step] = spec.keys;
@@ -82,6 +161,28 @@ export function keyIndexes(spec: CommandSpec, argc: number): number[] {
   const out: number[] = [];
   for (let i = first; i <= last; i += step) out.push(i);
   return out;
+}
+
+/** Argument indexes of every key of a command line: `keys`, then `numkeys` keys, then `keysOf`. */
+export function keyPositions(spec: CommandSpec, argv: readonly string[]): number[] {
+  const pos = keyIndexes(spec, argv.length);
+  const at = spec.numkeys;
+  if (at !== undefined) {
+    const n = Number(argv[at]);
+    if (Number.isInteger(n) && n > 0) {
+      for (let i = at + 1; i <= at + n && i < argv.length; i++) if (!pos.includes(i)) pos.push(i);
+    }
+  }
+  if (spec.keysOf) for (const i of spec.keysOf(argv)) if (!pos.includes(i)) pos.push(i);
+  return pos;
+}
+
+/** A command's shard route: its own, or the default for its keys and flags. */
+export function shardRoute(spec: CommandSpec): ShardRoute {
+  if (spec.route) return spec.route;
+  if (spec.keys || spec.numkeys !== undefined || spec.keysOf) return { kind: "keyed" };
+  if (spec.flags & Flag.CONN) return { kind: "local" };
+  return { kind: "unsupported" };
 }
 
 /** Every dialect's commands by lower-case name. */
@@ -118,4 +219,17 @@ export class CommandTable {
   names(dialect: Dialect): string[] {
     return [...(this.byDialect.get(dialect)?.keys() ?? [])];
   }
+
+  /** Every record of a dialect, in registration order. */
+  specs(dialect: Dialect): CommandSpec[] {
+    return [...(this.byDialect.get(dialect)?.values() ?? [])];
+  }
 }
+
+/** Meta of a keyless command that runs on every shard of a sharded namespace. */
+export const allShards = (merge: MergeName): CommandMeta => ({ route: { kind: "all", merge } });
+
+/** Meta of a multi-key command split per shard, its integer replies added (DEL, EXISTS). */
+export const SUM_SPLIT: CommandMeta = {
+  route: { kind: "keyed", split: { shape: "keys", merge: "sum" } },
+};

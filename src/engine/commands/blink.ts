@@ -2,7 +2,7 @@
 // reaches the engine (it is a transport action, §7.5).
 
 import { byteLength } from "../bytes.ts";
-import { command } from "../command-table.ts";
+import { command, allShards } from "../command-table.ts";
 import type { CommandSpec, Ctx } from "../command-table.ts";
 import { R } from "../reply.ts";
 import { readString } from "./access.ts";
@@ -26,6 +26,6 @@ export const blinkCommands: readonly CommandSpec[] = [
   command("get", 2, "r", [1, 1, 1], get),
   command("delete", 2, "w", [1, 1, 1], del),
   command("del", 2, "w", [1, 1, 1], del),
-  command("usage", 1, "r", null, usage),
-  command("stats", 1, "r", null, usage),
+  command("usage", 1, "r", null, usage, allShards("usage")),
+  command("stats", 1, "r", null, usage, allShards("usage")),
 ];

@@ -1,7 +1,7 @@
 // The gevent store's six commands (spec §9.5). The codec has validated shapes, keys and values
 // (§9.2); values arrive typed.
 
-import { command } from "../command-table.ts";
+import { command, allShards } from "../command-table.ts";
 import type { CommandSpec } from "../command-table.ts";
 import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
@@ -18,15 +18,29 @@ export const geventCommands: readonly CommandSpec[] = [
     if (e) ctx.store.remove(e);
     return e ? R.ONE : R.ZERO;
   }),
-  command("flush", 1, "w", null, (ctx) => R.int(ctx.store.flush())),
-  command("mget", -1, "r", [1, -1, 1], (ctx, argv) => {
-    const out: Reply[] = [];
-    for (let i = 1; i < argv.length; i++) out.push(typedView(ctx.store.read(argv[i]!)));
-    return R.array(out);
-  }),
-  command("mset", -1, "w", [1, -1, 2], (ctx, argv, typed) => {
-    const pairs = (argv.length - 1) >> 1;
-    for (let i = 0; i < pairs; i++) putTyped(ctx, argv[1 + 2 * i]!, typed![2 + 2 * i]!);
-    return R.int(pairs);
-  }),
+  command("flush", 1, "w", null, (ctx) => R.int(ctx.store.flush()), allShards("sum")),
+  command(
+    "mget",
+    -1,
+    "r",
+    [1, -1, 1],
+    (ctx, argv) => {
+      const out: Reply[] = [];
+      for (let i = 1; i < argv.length; i++) out.push(typedView(ctx.store.read(argv[i]!)));
+      return R.array(out);
+    },
+    { route: { kind: "keyed", split: { shape: "keys", merge: "position" } } },
+  ),
+  command(
+    "mset",
+    -1,
+    "w",
+    [1, -1, 2],
+    (ctx, argv, typed) => {
+      const pairs = (argv.length - 1) >> 1;
+      for (let i = 0; i < pairs; i++) putTyped(ctx, argv[1 + 2 * i]!, typed![2 + 2 * i]!);
+      return R.int(pairs);
+    },
+    { route: { kind: "keyed", split: { shape: "pairs", merge: "sum" } } },
+  ),
 ];

@@ -2,7 +2,7 @@
 // creation number (spec §3.1 created_seq) of the next key to visit, so every key that lives
 // through a whole iteration is returned exactly once, whatever else is created or deleted.
 
-import { command } from "../command-table.ts";
+import { command, allShards } from "../command-table.ts";
 import type { CommandSpec, Ctx } from "../command-table.ts";
 import { typeName } from "../entry.ts";
 import { Errors } from "../errors.ts";
@@ -77,6 +77,6 @@ function scan(ctx: Ctx, argv: readonly string[]): Reply {
 
 /** KEYS SCAN. */
 export const scanCommands: readonly CommandSpec[] = [
-  command("keys", 2, "r", null, keys),
-  command("scan", -2, "r", null, scan),
+  command("keys", 2, "r", null, keys, allShards("concat")),
+  command("scan", -2, "r", null, scan, { route: { kind: "scan" } }),
 ];

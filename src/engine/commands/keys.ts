@@ -1,7 +1,7 @@
 // Redis key commands (spec §10.6 "Keys"). Expiry commands live in keys-expire.ts, KEYS and
 // SCAN in keys-scan.ts; all are exported here.
 
-import { command } from "../command-table.ts";
+import { command, allShards, SUM_SPLIT } from "../command-table.ts";
 import type { CommandSpec, Ctx } from "../command-table.ts";
 import { isCollection, typeName } from "../entry.ts";
 import { Errors } from "../errors.ts";
@@ -80,12 +80,12 @@ function rename(nx: boolean) {
 
 /** Every command of the Keys table. */
 export const keysCommands: readonly CommandSpec[] = [
-  command("del", -2, "w", [1, -1, 1], del),
-  command("unlink", -2, "w", [1, -1, 1], del),
-  command("exists", -2, "r", [1, -1, 1], countKeys(false)),
-  command("touch", -2, "r", [1, -1, 1], countKeys(true)),
+  command("del", -2, "w", [1, -1, 1], del, SUM_SPLIT),
+  command("unlink", -2, "w", [1, -1, 1], del, SUM_SPLIT),
+  command("exists", -2, "r", [1, -1, 1], countKeys(false), SUM_SPLIT),
+  command("touch", -2, "r", [1, -1, 1], countKeys(true), SUM_SPLIT),
   command("type", 2, "r", [1, 1, 1], type),
-  command("randomkey", 1, "r", null, randomkey),
+  command("randomkey", 1, "r", null, randomkey, allShards("randomkey")),
   command("rename", 3, "w", [1, 2, 1], rename(false)),
   command("renamenx", 3, "w", [1, 2, 1], rename(true)),
   ...expireCommands,

@@ -2,7 +2,7 @@
 // truthiness and key-type rules; values arrive as strings or typed json objects.
 
 import { isBinary, toDisplayText } from "../bytes.ts";
-import { command } from "../command-table.ts";
+import { command, allShards } from "../command-table.ts";
 import type { CommandSpec, Ctx } from "../command-table.ts";
 import type { Deque } from "../deque.ts";
 import type { Entry } from "../entry.ts";
@@ -82,7 +82,7 @@ export const lightRedisCommands: readonly CommandSpec[] = [
     if (!e) return NO_SUCH_KEY;
     return R.json(lightRedisView(e));
   }),
-  command("info", 1, "r", null, info),
+  command("info", 1, "r", null, info, allShards("lightredis-info")),
   command("sadd", 3, "w", [1, 1, 1], (ctx, [, key, member]) => {
     const e = readTyped(ctx, key!, "set") ?? createCollection(ctx.store, key!, "set");
     setAdd(ctx.store, e, member!);
@@ -96,8 +96,15 @@ export const lightRedisCommands: readonly CommandSpec[] = [
     return member !== undefined && s.has(member) ? R.OK : R.json("ERROR");
   }),
   command("scard", 2, "r", [1, 1, 1], (ctx, [, key]) => R.int(setOf(ctx, key!).size)),
-  command("save", 1, "a", null, (ctx) => {
-    ctx.engine.takeSnapshot(ctx.now);
-    return R.OK;
-  }),
+  command(
+    "save",
+    1,
+    "a",
+    null,
+    (ctx) => {
+      ctx.engine.takeSnapshot(ctx.now);
+      return R.OK;
+    },
+    allShards("ok"),
+  ),
 ];

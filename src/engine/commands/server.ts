@@ -1,7 +1,7 @@
 // Server commands (spec §10.6, §10.9): INFO CONFIG DBSIZE FLUSHDB FLUSHALL SAVE BGSAVE LASTSAVE TIME.
 
 import { asciiLower } from "../ascii.ts";
-import { command } from "../command-table.ts";
+import { command, allShards } from "../command-table.ts";
 import type { CommandSpec, Ctx } from "../command-table.ts";
 import { CommandError, Errors } from "../errors.ts";
 import { globMatch } from "../glob.ts";
@@ -170,29 +170,57 @@ function flushdb(ctx: Ctx, argv: readonly string[]): Reply {
 const NOT_IN_TRANSACTION = "ERR Command not allowed inside a transaction";
 
 export const serverCommands: readonly CommandSpec[] = [
-  command("info", -1, "r", null, info),
-  command("config", -2, "r", null, config),
-  command("dbsize", 1, "r", null, (ctx) => R.int(ctx.store.map.size)),
-  command("flushdb", -1, "w", null, flushdb),
-  command("flushall", -1, "w", null, flushdb),
+  command("info", -1, "r", null, info, allShards("info")),
+  command("config", -2, "r", null, config, allShards("config")),
+  command("dbsize", 1, "r", null, (ctx) => R.int(ctx.store.map.size), allShards("sum")),
+  command("flushdb", -1, "w", null, flushdb, allShards("ok")),
+  command("flushall", -1, "w", null, flushdb, allShards("ok")),
   // Immediate inside MULTI only to be refused there, as Redis's no-multi flag does (marking it).
-  command("save", 1, "ai", null, (ctx) => {
-    if (ctx.conn.multi) {
-      ctx.conn.multiFailed = true;
-      throw Errors.custom(NOT_IN_TRANSACTION);
-    }
-    ctx.engine.takeSnapshot(ctx.now);
-    return R.OK;
-  }),
-  command("bgsave", -1, "a", null, (ctx, argv) => {
-    if (argv.length > 2 || (argv.length === 2 && asciiLower(argv[1]!) !== "schedule"))
-      throw Errors.syntax();
-    ctx.engine.takeSnapshot(ctx.now);
-    return R.status("Background saving started");
-  }),
-  command("lastsave", 1, "r", null, (ctx) => R.int(Math.floor(ctx.engine.snapshotAt / 1000))),
-  command("time", 1, "r", null, (ctx) => {
-    const ms = ctx.now;
-    return R.array([R.bulk(String(Math.floor(ms / 1000))), R.bulk(String((ms % 1000) * 1000))]);
-  }),
+  command(
+    "save",
+    1,
+    "ai",
+    null,
+    (ctx) => {
+      if (ctx.conn.multi) {
+        ctx.conn.multiFailed = true;
+        throw Errors.custom(NOT_IN_TRANSACTION);
+      }
+      ctx.engine.takeSnapshot(ctx.now);
+      return R.OK;
+    },
+    allShards("ok"),
+  ),
+  command(
+    "bgsave",
+    -1,
+    "a",
+    null,
+    (ctx, argv) => {
+      if (argv.length > 2 || (argv.length === 2 && asciiLower(argv[1]!) !== "schedule"))
+        throw Errors.syntax();
+      ctx.engine.takeSnapshot(ctx.now);
+      return R.status("Background saving started");
+    },
+    allShards("ok"),
+  ),
+  command(
+    "lastsave",
+    1,
+    "r",
+    null,
+    (ctx) => R.int(Math.floor(ctx.engine.snapshotAt / 1000)),
+    allShards("min"),
+  ),
+  command(
+    "time",
+    1,
+    "r",
+    null,
+    (ctx) => {
+      const ms = ctx.now;
+      return R.array([R.bulk(String(Math.floor(ms / 1000))), R.bulk(String((ms % 1000) * 1000))]);
+    },
+    { route: { kind: "local" } },
+  ),
 ];

@@ -117,8 +117,12 @@ export const stringsCommands: readonly CommandSpec[] = [
   command("get", 2, "r", [1, 1, 1], (ctx, argv) => R.bulkOrNil(readString(ctx, argv[1]!))),
   command("getset", 3, "w", [1, 1, 1], getset),
   command("getdel", 2, "w", [1, 1, 1], getdel),
-  command("mget", -2, "r", [1, -1, 1], mget),
-  command("mset", -3, "w", [1, -1, 2], mset(false)),
+  command("mget", -2, "r", [1, -1, 1], mget, {
+    route: { kind: "keyed", split: { shape: "keys", merge: "position" } },
+  }),
+  command("mset", -3, "w", [1, -1, 2], mset(false), {
+    route: { kind: "keyed", split: { shape: "pairs", merge: "ok" } },
+  }),
   command("msetnx", -3, "w", [1, -1, 2], mset(true)),
   command("append", 3, "w", [1, 1, 1], append),
   command("strlen", 2, "r", [1, 1, 1], strlen),

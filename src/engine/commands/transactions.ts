@@ -42,26 +42,54 @@ function exec(ctx: Ctx): Reply {
 }
 
 export const transactionCommands: readonly CommandSpec[] = [
-  command("multi", 1, "ix", null, (ctx) => {
-    if (ctx.conn.multi) throw new CommandError("ERR", "ERR MULTI calls can not be nested");
-    ctx.conn.multi = [];
-    return R.OK;
-  }),
-  command("exec", 1, "ix", null, exec),
-  command("discard", 1, "ix", null, (ctx) => {
-    if (!ctx.conn.multi) throw new CommandError("ERR", "ERR DISCARD without MULTI");
-    endTransaction(ctx);
-    return R.OK;
-  }),
-  command("watch", -2, "ix", [1, -1, 1], (ctx, argv) => {
-    if (ctx.conn.multi) throw new CommandError("ERR", "ERR WATCH inside MULTI is not allowed");
-    const w = (ctx.conn.watch ??= []);
-    for (let i = 1; i < argv.length; i++)
-      w.push([argv[i]!, ctx.store.get(argv[i]!)?.version ?? -1]);
-    return R.OK;
-  }),
-  command("unwatch", 1, "x", null, (ctx) => {
-    ctx.conn.watch = null;
-    return R.OK;
-  }),
+  command(
+    "multi",
+    1,
+    "ix",
+    null,
+    (ctx) => {
+      if (ctx.conn.multi) throw new CommandError("ERR", "ERR MULTI calls can not be nested");
+      ctx.conn.multi = [];
+      return R.OK;
+    },
+    { route: { kind: "local" } },
+  ),
+  command("exec", 1, "ix", null, exec, { route: { kind: "exec" } }),
+  command(
+    "discard",
+    1,
+    "ix",
+    null,
+    (ctx) => {
+      if (!ctx.conn.multi) throw new CommandError("ERR", "ERR DISCARD without MULTI");
+      endTransaction(ctx);
+      return R.OK;
+    },
+    { route: { kind: "local" } },
+  ),
+  command(
+    "watch",
+    -2,
+    "ix",
+    [1, -1, 1],
+    (ctx, argv) => {
+      if (ctx.conn.multi) throw new CommandError("ERR", "ERR WATCH inside MULTI is not allowed");
+      const w = (ctx.conn.watch ??= []);
+      for (let i = 1; i < argv.length; i++)
+        w.push([argv[i]!, ctx.store.get(argv[i]!)?.version ?? -1]);
+      return R.OK;
+    },
+    { route: { kind: "watch" } },
+  ),
+  command(
+    "unwatch",
+    1,
+    "x",
+    null,
+    (ctx) => {
+      ctx.conn.watch = null;
+      return R.OK;
+    },
+    { route: { kind: "local" } },
+  ),
 ];

@@ -3,8 +3,8 @@
 // and how their replies merge, and which connection commands the Worker answers itself.
 
 import type { Command, Dialect, TypedArg } from "../../engine/command.ts";
-import { Flag, keyIndexes } from "../../engine/command-table.ts";
-import type { CommandSpec } from "../../engine/command-table.ts";
+import { keyPositions, shardRoute } from "../../engine/command-table.ts";
+import type { CommandSpec, MergeName } from "../../engine/command-table.ts";
 import { parseScanCursor } from "../../engine/commands/keys-scan.ts";
 import { asciiLower } from "../../engine/ascii.ts";
 import { Errors } from "../../engine/errors.ts";
@@ -70,10 +70,6 @@ export type Route =
   | { kind: "unsupported" };
 
 const same: Fanout["items"] = (c) => [c];
-const everywhere = (merge: Fanout["merge"]): Route => ({
-  kind: "all",
-  fanout: { items: same, merge },
-});
 
 /** CONFIG: SET gives each shard its share of `maxmemory`; GET reports the namespace total. */
 const config: Fanout = {
@@ -100,84 +96,44 @@ const randomkey: Fanout = {
   merge: (replies) => randomKey(replies, Math.random),
 };
 
-const SPLIT_SUM_KEYS: Split = { shape: "keys", merge: sumInts };
-
-const REDIS: Record<string, Route> = {
-  mget: { kind: "keyed", split: { shape: "keys", merge: "position" } },
-  mset: { kind: "keyed", split: { shape: "pairs", merge: allOk } },
-  del: { kind: "keyed", split: SPLIT_SUM_KEYS },
-  unlink: { kind: "keyed", split: SPLIT_SUM_KEYS },
-  exists: { kind: "keyed", split: SPLIT_SUM_KEYS },
-  touch: { kind: "keyed", split: SPLIT_SUM_KEYS },
-  dbsize: everywhere(sumInts),
-  flushdb: everywhere(allOk),
-  flushall: everywhere(allOk),
-  keys: everywhere(concatArrays),
-  info: everywhere(mergeInfo),
-  save: everywhere(allOk),
-  bgsave: everywhere(allOk),
-  lastsave: everywhere(minInt),
-  config: { kind: "all", fanout: config },
-  randomkey: { kind: "all", fanout: randomkey },
-  scan: { kind: "scan" },
-  time: { kind: "local" },
-  multi: { kind: "local" },
-  discard: { kind: "local" },
-  unwatch: { kind: "local" },
-  exec: { kind: "exec" },
-  watch: { kind: "watch" },
+/** The merge functions the command records name (engine/command-table.ts MergeName). */
+const MERGES: Record<MergeName, (replies: PartReplies) => Reply> = {
+  position: (r) => r[0]![0]!, // used only through a split, which rebuilds argument order
+  sum: sumInts,
+  ok: allOk,
+  concat: concatArrays,
+  min: minInt,
+  info: mergeInfo,
+  usage: sumUsage,
+  "lightredis-info": lightRedisInfo,
+  config: config.merge,
+  randomkey: randomkey.merge,
 };
 
-const BY_DIALECT: Record<Dialect, Record<string, Route>> = {
-  redis: REDIS,
-  blink: { usage: everywhere(sumUsage), stats: everywhere(sumUsage) },
-  gevent: {
-    flush: everywhere(sumInts),
-    mget: { kind: "keyed", split: { shape: "keys", merge: "position" } },
-    mset: { kind: "keyed", split: { shape: "pairs", merge: sumInts } },
-  },
-  lightredis: { info: everywhere(lightRedisInfo), save: everywhere(allOk) },
-};
+/** Fan-outs whose shards run other items than the command itself. */
+const FANOUTS: Partial<Record<MergeName, Fanout>> = { config, randomkey };
 
-/** How a command runs on a sharded namespace. */
-export function routeOf(dialect: Dialect, spec: CommandSpec): Route {
-  const r = BY_DIALECT[dialect][spec.name];
-  if (r) return r;
-  if (spec.keys || NUMKEYS[spec.name]) return { kind: "keyed" };
-  if (spec.flags & Flag.CONN) return { kind: "local" };
-  return { kind: "unsupported" };
-}
-
-/**
- * Commands whose key spec names only a fixed key and whose other keys follow a `numkeys`
- * argument (the engine guide gives ZUNIONSTORE-like commands `[1, 1, 1]`): argument index of
- * numkeys. None is implemented today; listed so that adding one cannot route it by half its keys.
- */
-const NUMKEYS: Record<string, number> = {
-  zunionstore: 2,
-  zinterstore: 2,
-  zdiffstore: 2,
-  zunion: 1,
-  zinter: 1,
-  zdiff: 1,
-  zintercard: 1,
-  sintercard: 1,
-  lmpop: 1,
-  zmpop: 1,
-};
-
-/** Argument indexes of a command's keys. */
-export function keyPositions(spec: CommandSpec, argv: readonly string[]): number[] {
-  const pos = keyIndexes(spec, argv.length);
-  const at = NUMKEYS[spec.name];
-  if (at !== undefined) {
-    const n = Number(argv[at]);
-    if (Number.isInteger(n) && n > 0) {
-      for (let i = at + 1; i <= at + n && i < argv.length; i++) if (!pos.includes(i)) pos.push(i);
-    }
+/** How a command runs on a sharded namespace, from its record's route. */
+export function routeOf(_dialect: Dialect, spec: CommandSpec): Route {
+  const r = shardRoute(spec);
+  switch (r.kind) {
+    case "keyed":
+      if (!r.split) return { kind: "keyed" };
+      return {
+        kind: "keyed",
+        split: {
+          shape: r.split.shape,
+          merge: r.split.merge === "position" ? "position" : MERGES[r.split.merge],
+        },
+      };
+    case "all":
+      return { kind: "all", fanout: FANOUTS[r.merge] ?? { items: same, merge: MERGES[r.merge] } };
+    default:
+      return r;
   }
-  return pos;
 }
+
+export { keyPositions };
 
 /** The shard all of a command's keys share, or -1 when they span shards (0 when it has none). */
 export function commonShard(spec: CommandSpec, argv: readonly string[], shards: number): number {
