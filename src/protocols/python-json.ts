@@ -2,7 +2,7 @@
 // JSON text, Flask JSON, and the float texts (py-float.ts). Import all of them from here.
 
 import type { JsonValue } from "../engine/json-value.ts";
-import { pyFloatRepr } from "./py-float.ts";
+import { pyFloatRepr } from "../engine/py-float.ts";
 
 export {
   JsonNumberSource,
@@ -11,8 +11,8 @@ export {
   parseJsonBytes,
   type JsonValueWithSource,
   type ParseJsonOptions,
-} from "./json-parse.ts";
-export { floatResultText, pyFloatRepr } from "./py-float.ts";
+} from "../engine/json-parse.ts";
+export { floatResultText, pyFloatRepr } from "../engine/py-float.ts";
 
 // JSON.stringify escapes a string exactly as Python's json with ensure_ascii=False does
 // (\" \\ \b \f \n \r \t, other U+0000-U+001F as lowercase \u00XX, everything else raw) for

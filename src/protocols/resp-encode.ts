@@ -2,10 +2,10 @@
 // (spec §10.12). Errors and statuses get `\r`/`\n` replaced by spaces (spec §4.2).
 
 import type { Reply } from "../engine/reply.ts";
-import { formatScore } from "./resp-double.ts";
+import { formatScore } from "../engine/score-text.ts";
 import { sharedWriter as w } from "./resp-writer.ts";
 
-export { formatScore } from "./resp-double.ts";
+export { formatScore } from "../engine/score-text.ts";
 
 /** JSON replies belong to the Light-Redis view and have no RESP form. */
 const NO_RESP_FORM = "ERR internal error";

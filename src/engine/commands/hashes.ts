@@ -12,7 +12,7 @@ import { Errors } from "../errors.ts";
 import { parseInt64Arg, parseRedisFloat, parseStrictInt } from "../numbers.ts";
 import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
-import { floatResultText } from "../../protocols/python-json.ts";
+import { floatResultText } from "../py-float.ts";
 import { readTyped } from "./access.ts";
 import { lookupForWrite } from "./collection-write.ts";
 import { parseScanCursor, parseScanOptions, scanReply } from "./member-scan.ts";

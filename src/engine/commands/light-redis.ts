@@ -11,7 +11,7 @@ import type { JsonValue } from "../json-value.ts";
 import { R } from "../reply.ts";
 import type { SortedSet } from "../sorted-set.ts";
 import { INFO_KEYS_MAX } from "../../limits.ts";
-import { parseJson } from "../../protocols/python-json.ts";
+import { parseJson } from "../json-parse.ts";
 import { createCollection, setAdd } from "../collection-ops.ts";
 import { readTyped } from "./access.ts";
 import { putTyped } from "./typed-values.ts";

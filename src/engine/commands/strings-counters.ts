@@ -8,7 +8,7 @@ import { Errors } from "../errors.ts";
 import { parseInt64Arg, parseRedisFloat, parseStrictInt } from "../numbers.ts";
 import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
-import { floatResultText } from "../../protocols/python-json.ts";
+import { floatResultText } from "../py-float.ts";
 import { isStringLike, stringOf } from "./access.ts";
 import { INT64_MAX, INT64_MIN } from "./redis-args.ts";
 

@@ -9,8 +9,8 @@ import type { Entry } from "../entry.ts";
 import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
 import type { SortedSet } from "../sorted-set.ts";
-import { parseJson } from "../../protocols/python-json.ts";
-import { formatScore } from "../../protocols/resp-encode.ts";
+import { parseJson } from "../json-parse.ts";
+import { formatScore } from "../score-text.ts";
 
 /** Stores a typed value (replacing any type, clearing the TTL). */
 export function putTyped(ctx: Ctx, key: string, v: TypedArg): void {

@@ -13,7 +13,7 @@ import { parseIntArg, parseScore, parseStrictInt } from "../numbers.ts";
 import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
 import type { SortedSet } from "../sorted-set.ts";
-import { formatScore } from "../../protocols/resp-encode.ts";
+import { formatScore } from "../score-text.ts";
 import { SCAN_DEFAULT_COUNT, WS_MESSAGE_MAX_BYTES } from "../../limits.ts";
 import { readTyped } from "./access.ts";
 import { lookupForWrite } from "./collection-write.ts";

@@ -6,7 +6,7 @@
 // plain string characters, and recurses only per container level (bounded by maxDepth).
 
 import { NESTING_MAX_DEPTH } from "../limits.ts";
-import type { JsonValue } from "../engine/json-value.ts";
+import type { JsonValue } from "./json-value.ts";
 
 /** A number token kept as its source text (`opts.numbersAsSource`; Upstash arguments, §11.1). */
 export class JsonNumberSource {
