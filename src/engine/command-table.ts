@@ -141,16 +141,10 @@ export function command(
 
 /** Adds docs to records defined without them (a family's doc table beside its commands). */
 export function withDocs(
+  docs: Readonly<Record<string, CommandDoc>>,
   specs: readonly CommandSpec[],
-  group: string,
-  docs: Readonly<Record<string, Omit<CommandDoc, "group"> | string>>,
 ): CommandSpec[] {
-  return specs.map((s) => {
-    const d = docs[s.name];
-    if (d === undefined || s.doc) return s;
-    const doc = typeof d === "string" ? { summary: d, since: "1.0.0" } : d;
-    return { ...s, doc: { group, ...doc } };
-  });
+  return specs.map((s) => (s.doc || !docs[s.name] ? s : { ...s, doc: docs[s.name] }));
 }
 
 /** Indexes of the key arguments of a command line from its `keys` spec alone. */

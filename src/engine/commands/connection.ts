@@ -1,8 +1,8 @@
 // Connection commands (spec §10.4, §10.9): PING ECHO QUIT AUTH HELLO SELECT RESET CLIENT COMMAND.
 
 import { asciiLower } from "../ascii.ts";
-import { command } from "../command-table.ts";
-import type { CommandSpec, Ctx } from "../command-table.ts";
+import { command, withDocs } from "../command-table.ts";
+import type { CommandSpec, Ctx, CommandDoc } from "../command-table.ts";
 import type { ConnState } from "../conn-state.ts";
 import { CommandError, Errors } from "../errors.ts";
 import { parseStrictInt } from "../numbers.ts";
@@ -160,7 +160,96 @@ function commandCmd(ctx: Ctx, argv: readonly string[]): Reply {
   }
 }
 
-export const connectionCommands: readonly CommandSpec[] = [
+/** Docs of this family's records (COMMAND DOCS, REPL help, docs/compatibility.md). */
+const DOCS: Record<string, CommandDoc> = {
+  ping: { summary: "Ping the server", group: "connection", since: "1.0.0", params: "[message]" },
+  echo: {
+    summary: "Echo the given string",
+    group: "connection",
+    since: "1.0.0",
+    params: "message",
+  },
+  quit: { summary: "Close the connection", group: "connection", since: "1.0.0", params: "" },
+  auth: {
+    summary: "Authenticate to the server",
+    group: "connection",
+    since: "1.0.0",
+    params: "[username] password",
+  },
+  hello: {
+    summary: "Handshake with Redis",
+    group: "connection",
+    since: "6.0.0",
+    params: "[protover [AUTH username password] [SETNAME clientname]]",
+  },
+  select: {
+    summary: "Change the selected database for the current connection",
+    group: "connection",
+    since: "1.0.0",
+    params: "index",
+  },
+  reset: { summary: "Reset the connection", group: "connection", since: "6.2.0", params: "" },
+  client: {
+    summary: "A container for client connection commands",
+    group: "connection",
+    since: "2.4.0",
+    params: "",
+    subcommands: {
+      GETNAME: { summary: "Get the current connection name", since: "2.6.9", params: "" },
+      ID: {
+        summary: "Returns the client ID for the current connection",
+        since: "5.0.0",
+        params: "",
+      },
+      INFO: {
+        summary: "Returns information about the current client connection.",
+        since: "6.2.0",
+        params: "",
+      },
+      LIST: {
+        summary: "Get the list of client connections",
+        since: "2.4.0",
+        params: "[TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id [client-id ...]]",
+      },
+      SETINFO: {
+        summary: "Set client or connection specific info",
+        since: "7.2.0",
+        params: "LIB-NAME libname|LIB-VER libver",
+      },
+      SETNAME: {
+        summary: "Set the current connection name",
+        since: "2.6.9",
+        params: "connection-name",
+      },
+    },
+  },
+  command: {
+    summary: "Get array of Redis command details",
+    group: "server",
+    since: "2.8.13",
+    params: "",
+    subcommands: {
+      COUNT: { summary: "Get total number of Redis commands", since: "2.8.13", params: "" },
+      DOCS: {
+        summary: "Get array of specific Redis command documentation",
+        since: "7.0.0",
+        params: "[command-name [command-name ...]]",
+      },
+      INFO: {
+        summary: "Get array of specific Redis command details, or all when no argument is given.",
+        since: "2.8.13",
+        params: "[command-name [command-name ...]]",
+      },
+      LIST: {
+        summary: "Get an array of Redis command names",
+        since: "7.0.0",
+        params: "[FILTERBY MODULE module-name|ACLCAT category|PATTERN pattern]",
+      },
+    },
+  },
+};
+
+export const connectionCommands: readonly CommandSpec[] = withDocs(DOCS, [
   command("ping", -1, "c", null, (_ctx, argv) => {
     if (argv.length > 2) throw Errors.arity("ping");
     return argv.length === 2 ? R.bulk(argv[1]!) : R.PONG;
@@ -196,4 +285,4 @@ export const connectionCommands: readonly CommandSpec[] = [
   }),
   command("client", -2, "c", null, client),
   command("command", -1, "c", null, commandCmd),
-];
+]);

@@ -1,13 +1,48 @@
 // The gevent store's six commands (spec §9.5). The codec has validated shapes, keys and values
 // (§9.2); values arrive typed.
 
-import { command, allShards } from "../command-table.ts";
-import type { CommandSpec } from "../command-table.ts";
+import { command, allShards, withDocs } from "../command-table.ts";
+import type { CommandSpec, CommandDoc } from "../command-table.ts";
 import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
 import { putTyped, typedView } from "./typed-values.ts";
 
-export const geventCommands: readonly CommandSpec[] = [
+/** Docs of this dialect's records (the REPL's help and docs/compatibility.md). */
+const DOCS: Record<string, CommandDoc> = {
+  get: { summary: "The typed value of a key", group: "gevent", since: "0.1.0", params: "key" },
+  set: {
+    summary: "Store a typed value (string, integer, dict, list)",
+    group: "gevent",
+    since: "0.1.0",
+    params: "key value",
+  },
+  delete: {
+    summary: "Delete a key; 1 if it existed",
+    group: "gevent",
+    since: "0.1.0",
+    params: "key",
+  },
+  flush: {
+    summary: "Delete every key; the number deleted",
+    group: "gevent",
+    since: "0.1.0",
+    params: "",
+  },
+  mget: {
+    summary: "Typed values of several keys",
+    group: "gevent",
+    since: "0.1.0",
+    params: "[key ...]",
+  },
+  mset: {
+    summary: "Store several typed values; the number stored",
+    group: "gevent",
+    since: "0.1.0",
+    params: "[key value ...]",
+  },
+};
+
+export const geventCommands: readonly CommandSpec[] = withDocs(DOCS, [
   command("get", 2, "r", [1, 1, 1], (ctx, [, key]) => typedView(ctx.store.read(key!))),
   command("set", 3, "w", [1, 1, 1], (ctx, argv, typed) => {
     putTyped(ctx, argv[1]!, typed![2]!);
@@ -43,4 +78,4 @@ export const geventCommands: readonly CommandSpec[] = [
     },
     { route: { kind: "keyed", split: { shape: "pairs", merge: "sum" } } },
   ),
-];
+]);

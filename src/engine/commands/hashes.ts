@@ -5,8 +5,8 @@
 
 import { byteLength } from "../bytes.ts";
 import { createCollection, hashDelete, hashPut } from "../collection-ops.ts";
-import { command } from "../command-table.ts";
-import type { CommandSpec, Ctx } from "../command-table.ts";
+import { command, withDocs } from "../command-table.ts";
+import type { CommandSpec, Ctx, CommandDoc } from "../command-table.ts";
 import type { Entry } from "../entry.ts";
 import { Errors } from "../errors.ts";
 import { parseInt64Arg, parseRedisFloat, parseStrictInt } from "../numbers.ts";
@@ -98,7 +98,91 @@ function hincrbyfloat(ctx: Ctx, key: string, field: string, incrText: string): R
   return R.bulk(text);
 }
 
-export const hashesCommands: readonly CommandSpec[] = [
+/** Docs of this family's records (COMMAND DOCS, REPL help, docs/compatibility.md). */
+const DOCS: Record<string, CommandDoc> = {
+  hset: {
+    summary: "Set the string value of a hash field",
+    group: "hash",
+    since: "2.0.0",
+    params: "key field value [field value ...]",
+  },
+  hmset: {
+    summary: "Set multiple hash fields to multiple values",
+    group: "hash",
+    since: "2.0.0",
+    params: "key field value [field value ...]",
+  },
+  hsetnx: {
+    summary: "Set the value of a hash field, only if the field does not exist",
+    group: "hash",
+    since: "2.0.0",
+    params: "key field value",
+  },
+  hget: {
+    summary: "Get the value of a hash field",
+    group: "hash",
+    since: "2.0.0",
+    params: "key field",
+  },
+  hmget: {
+    summary: "Get the values of all the given hash fields",
+    group: "hash",
+    since: "2.0.0",
+    params: "key field [field ...]",
+  },
+  hdel: {
+    summary: "Delete one or more hash fields",
+    group: "hash",
+    since: "2.0.0",
+    params: "key field [field ...]",
+  },
+  hexists: {
+    summary: "Determine if a hash field exists",
+    group: "hash",
+    since: "2.0.0",
+    params: "key field",
+  },
+  hlen: {
+    summary: "Get the number of fields in a hash",
+    group: "hash",
+    since: "2.0.0",
+    params: "key",
+  },
+  hstrlen: {
+    summary: "Get the length of the value of a hash field",
+    group: "hash",
+    since: "3.2.0",
+    params: "key field",
+  },
+  hkeys: { summary: "Get all the fields in a hash", group: "hash", since: "2.0.0", params: "key" },
+  hvals: { summary: "Get all the values in a hash", group: "hash", since: "2.0.0", params: "key" },
+  hgetall: {
+    summary: "Get all the fields and values in a hash",
+    group: "hash",
+    since: "2.0.0",
+    params: "key",
+  },
+  hincrby: {
+    summary: "Increment the integer value of a hash field by the given number",
+    group: "hash",
+    since: "2.0.0",
+    params: "key field increment",
+  },
+  hincrbyfloat: {
+    summary: "Increment the float value of a hash field by the given amount",
+    group: "hash",
+    since: "2.6.0",
+    params: "key field increment",
+  },
+  hscan: {
+    summary: "Incrementally iterate hash fields and associated values",
+    group: "hash",
+    since: "2.8.0",
+    params: "key cursor [MATCH pattern] [COUNT count]",
+  },
+};
+
+export const hashesCommands: readonly CommandSpec[] = withDocs(DOCS, [
   command("hset", -4, "w", [1, 1, 1], (ctx, argv) => R.int(setFields(ctx, argv, "hset"))),
   command("hmset", -4, "w", [1, 1, 1], (ctx, argv) => {
     setFields(ctx, argv, "hmset");
@@ -164,4 +248,4 @@ export const hashesCommands: readonly CommandSpec[] = [
     for (const [f, v] of fieldsOf(e)) if (match(f)) out.push(R.bulk(f), R.bulk(v));
     return scanReply(out);
   }),
-];
+]);

@@ -4,8 +4,8 @@
 // (expire.c). None of them refreshes recency (spec §3.8).
 
 import { concat } from "../bytes.ts";
-import { command } from "../command-table.ts";
-import type { CommandSpec, Ctx } from "../command-table.ts";
+import { command, withDocs } from "../command-table.ts";
+import type { CommandSpec, Ctx, CommandDoc } from "../command-table.ts";
 import { Errors } from "../errors.ts";
 import { parseInt64Arg } from "../numbers.ts";
 import { R } from "../reply.ts";
@@ -99,7 +99,65 @@ function persist(ctx: Ctx, argv: readonly string[]): Reply {
 }
 
 /** EXPIRE PEXPIRE EXPIREAT PEXPIREAT TTL PTTL EXPIRETIME PEXPIRETIME PERSIST. */
-export const expireCommands: readonly CommandSpec[] = [
+/** Docs of this family's records (COMMAND DOCS, REPL help, docs/compatibility.md). */
+const DOCS: Record<string, CommandDoc> = {
+  expire: {
+    summary: "Set a key's time to live in seconds",
+    group: "generic",
+    since: "1.0.0",
+    params: "key seconds [NX|XX|GT|LT]",
+  },
+  pexpire: {
+    summary: "Set a key's time to live in milliseconds",
+    group: "generic",
+    since: "2.6.0",
+    params: "key milliseconds [NX|XX|GT|LT]",
+  },
+  expireat: {
+    summary: "Set the expiration for a key as a UNIX timestamp",
+    group: "generic",
+    since: "1.2.0",
+    params: "key unix-time-seconds [NX|XX|GT|LT]",
+  },
+  pexpireat: {
+    summary: "Set the expiration for a key as a UNIX timestamp specified in milliseconds",
+    group: "generic",
+    since: "2.6.0",
+    params: "key unix-time-milliseconds [NX|XX|GT|LT]",
+  },
+  ttl: {
+    summary: "Get the time to live for a key in seconds",
+    group: "generic",
+    since: "1.0.0",
+    params: "key",
+  },
+  pttl: {
+    summary: "Get the time to live for a key in milliseconds",
+    group: "generic",
+    since: "2.6.0",
+    params: "key",
+  },
+  expiretime: {
+    summary: "Get the expiration Unix timestamp for a key",
+    group: "generic",
+    since: "7.0.0",
+    params: "key",
+  },
+  pexpiretime: {
+    summary: "Get the expiration Unix timestamp for a key in milliseconds",
+    group: "generic",
+    since: "7.0.0",
+    params: "key",
+  },
+  persist: {
+    summary: "Remove the expiration from a key",
+    group: "generic",
+    since: "2.2.0",
+    params: "key",
+  },
+};
+
+export const expireCommands: readonly CommandSpec[] = withDocs(DOCS, [
   command("expire", -3, "w", [1, 1, 1], expireCommand("expire", true, true)),
   command("pexpire", -3, "w", [1, 1, 1], expireCommand("pexpire", true, false)),
   command("expireat", -3, "w", [1, 1, 1], expireCommand("expireat", false, true)),
@@ -109,4 +167,4 @@ export const expireCommands: readonly CommandSpec[] = [
   command("expiretime", 2, "r", [1, 1, 1], ttlCommand(false, true)),
   command("pexpiretime", 2, "r", [1, 1, 1], ttlCommand(true, true)),
   command("persist", 2, "w", [1, 1, 1], persist),
-];
+]);

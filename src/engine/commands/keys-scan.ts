@@ -2,8 +2,8 @@
 // creation number (spec §3.1 created_seq) of the next key to visit, so every key that lives
 // through a whole iteration is returned exactly once, whatever else is created or deleted.
 
-import { command, allShards } from "../command-table.ts";
-import type { CommandSpec, Ctx } from "../command-table.ts";
+import { command, allShards, withDocs } from "../command-table.ts";
+import type { CommandSpec, Ctx, CommandDoc } from "../command-table.ts";
 import { typeName } from "../entry.ts";
 import { Errors } from "../errors.ts";
 import { compileGlob, isMatchAll } from "../glob.ts";
@@ -76,7 +76,23 @@ function scan(ctx: Ctx, argv: readonly string[]): Reply {
 }
 
 /** KEYS SCAN. */
-export const scanCommands: readonly CommandSpec[] = [
+/** Docs of this family's records (COMMAND DOCS, REPL help, docs/compatibility.md). */
+const DOCS: Record<string, CommandDoc> = {
+  keys: {
+    summary: "Find all keys matching the given pattern",
+    group: "generic",
+    since: "1.0.0",
+    params: "pattern",
+  },
+  scan: {
+    summary: "Incrementally iterate the keys space",
+    group: "generic",
+    since: "2.8.0",
+    params: "cursor [MATCH pattern] [COUNT count] [TYPE type]",
+  },
+};
+
+export const scanCommands: readonly CommandSpec[] = withDocs(DOCS, [
   command("keys", 2, "r", null, keys, allShards("concat")),
   command("scan", -2, "r", null, scan, { route: { kind: "scan" } }),
-];
+]);

@@ -1,8 +1,8 @@
 // Redis key commands (spec §10.6 "Keys"). Expiry commands live in keys-expire.ts, KEYS and
 // SCAN in keys-scan.ts; all are exported here.
 
-import { command, allShards, SUM_SPLIT } from "../command-table.ts";
-import type { CommandSpec, Ctx } from "../command-table.ts";
+import { command, allShards, SUM_SPLIT, withDocs } from "../command-table.ts";
+import type { CommandSpec, Ctx, CommandDoc } from "../command-table.ts";
 import { isCollection, typeName } from "../entry.ts";
 import { Errors } from "../errors.ts";
 import { R } from "../reply.ts";
@@ -79,7 +79,51 @@ function rename(nx: boolean) {
 }
 
 /** Every command of the Keys table. */
-export const keysCommands: readonly CommandSpec[] = [
+/** Docs of this family's records (COMMAND DOCS, REPL help, docs/compatibility.md). */
+const DOCS: Record<string, CommandDoc> = {
+  del: { summary: "Delete a key", group: "generic", since: "1.0.0", params: "key [key ...]" },
+  unlink: {
+    summary:
+      "Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non blocking.",
+    group: "generic",
+    since: "4.0.0",
+    params: "key [key ...]",
+  },
+  exists: {
+    summary: "Determine if a key exists",
+    group: "generic",
+    since: "1.0.0",
+    params: "key [key ...]",
+  },
+  touch: {
+    summary:
+      "Alters the last access time of a key(s). Returns the number of existing keys specified.",
+    group: "generic",
+    since: "3.2.1",
+    params: "key [key ...]",
+  },
+  type: {
+    summary: "Determine the type stored at key",
+    group: "generic",
+    since: "1.0.0",
+    params: "key",
+  },
+  randomkey: {
+    summary: "Return a random key from the keyspace",
+    group: "generic",
+    since: "1.0.0",
+    params: "",
+  },
+  rename: { summary: "Rename a key", group: "generic", since: "1.0.0", params: "key newkey" },
+  renamenx: {
+    summary: "Rename a key, only if the new key does not exist",
+    group: "generic",
+    since: "1.0.0",
+    params: "key newkey",
+  },
+};
+
+export const keysCommands: readonly CommandSpec[] = withDocs(DOCS, [
   command("del", -2, "w", [1, -1, 1], del, SUM_SPLIT),
   command("unlink", -2, "w", [1, -1, 1], del, SUM_SPLIT),
   command("exists", -2, "r", [1, -1, 1], countKeys(false), SUM_SPLIT),
@@ -90,4 +134,4 @@ export const keysCommands: readonly CommandSpec[] = [
   command("renamenx", 3, "w", [1, 2, 1], rename(true)),
   ...expireCommands,
   ...scanCommands,
-];
+]);

@@ -2,8 +2,8 @@
 // truthiness and key-type rules; values arrive as strings or typed json objects.
 
 import { isBinary, toDisplayText } from "../bytes.ts";
-import { command, allShards } from "../command-table.ts";
-import type { CommandSpec, Ctx } from "../command-table.ts";
+import { command, allShards, withDocs } from "../command-table.ts";
+import type { CommandSpec, Ctx, CommandDoc } from "../command-table.ts";
 import type { Deque } from "../deque.ts";
 import type { Entry } from "../entry.ts";
 import { CommandError } from "../errors.ts";
@@ -72,7 +72,44 @@ function info(ctx: Ctx) {
   return R.json(out);
 }
 
-export const lightRedisCommands: readonly CommandSpec[] = [
+/** Docs of this dialect's records (the REPL's help and docs/compatibility.md). */
+const DOCS: Record<string, CommandDoc> = {
+  set: {
+    summary: "Store a JSON value under a key",
+    group: "lightredis",
+    since: "0.1.0",
+    params: "key value",
+  },
+  get: { summary: "The JSON value of a key", group: "lightredis", since: "0.1.0", params: "key" },
+  info: {
+    summary: "Server facts as a JSON object",
+    group: "lightredis",
+    since: "0.1.0",
+    params: "",
+  },
+  sadd: {
+    summary: "Add a member to a set",
+    group: "lightredis",
+    since: "0.1.0",
+    params: "key member",
+  },
+  smembers: { summary: "The members of a set", group: "lightredis", since: "0.1.0", params: "key" },
+  sismember: {
+    summary: "Whether a member is in a set",
+    group: "lightredis",
+    since: "0.1.0",
+    params: "key [member]",
+  },
+  scard: {
+    summary: "The number of members of a set",
+    group: "lightredis",
+    since: "0.1.0",
+    params: "key",
+  },
+  save: { summary: "Take a snapshot point", group: "lightredis", since: "0.1.0", params: "" },
+};
+
+export const lightRedisCommands: readonly CommandSpec[] = withDocs(DOCS, [
   command("set", 3, "w", [1, 1, 1], (ctx, argv, typed) => {
     putTyped(ctx, argv[1]!, typed?.[2] ?? { type: "string", v: argv[2]! });
     return R.OK;
@@ -107,4 +144,4 @@ export const lightRedisCommands: readonly CommandSpec[] = [
     },
     allShards("ok"),
   ),
-];
+]);

@@ -3,8 +3,8 @@
 // (LTRIM only ever drops ends, so it pops); LINSERT and LREM renumber the list through
 // listReplace unless the change happens to sit at an end.
 
-import { command } from "../command-table.ts";
-import type { CommandSpec, Ctx } from "../command-table.ts";
+import { command, withDocs } from "../command-table.ts";
+import type { CommandSpec, Ctx, CommandDoc } from "../command-table.ts";
 import { createCollection, listPop, listPush, listReplace, listSet } from "../collection-ops.ts";
 import type { Deque } from "../deque.ts";
 import type { Entry } from "../entry.ts";
@@ -212,7 +212,102 @@ function move(ctx: Ctx, srcKey: string, dstKey: string, fromLeft: boolean, toLef
 }
 
 /** LPUSH … RPOPLPUSH (spec §10.6 "Lists"). */
-export const listsCommands: readonly CommandSpec[] = [
+/** Docs of this family's records (COMMAND DOCS, REPL help, docs/compatibility.md). */
+const DOCS: Record<string, CommandDoc> = {
+  lpush: {
+    summary: "Prepend one or multiple elements to a list",
+    group: "list",
+    since: "1.0.0",
+    params: "key element [element ...]",
+  },
+  rpush: {
+    summary: "Append one or multiple elements to a list",
+    group: "list",
+    since: "1.0.0",
+    params: "key element [element ...]",
+  },
+  lpushx: {
+    summary: "Prepend an element to a list, only if the list exists",
+    group: "list",
+    since: "2.2.0",
+    params: "key element [element ...]",
+  },
+  rpushx: {
+    summary: "Append an element to a list, only if the list exists",
+    group: "list",
+    since: "2.2.0",
+    params: "key element [element ...]",
+  },
+  lpop: {
+    summary: "Remove and get the first elements in a list",
+    group: "list",
+    since: "1.0.0",
+    params: "key [count]",
+  },
+  rpop: {
+    summary: "Remove and get the last elements in a list",
+    group: "list",
+    since: "1.0.0",
+    params: "key [count]",
+  },
+  llen: { summary: "Get the length of a list", group: "list", since: "1.0.0", params: "key" },
+  lrange: {
+    summary: "Get a range of elements from a list",
+    group: "list",
+    since: "1.0.0",
+    params: "key start stop",
+  },
+  lindex: {
+    summary: "Get an element from a list by its index",
+    group: "list",
+    since: "1.0.0",
+    params: "key index",
+  },
+  lset: {
+    summary: "Set the value of an element in a list by its index",
+    group: "list",
+    since: "1.0.0",
+    params: "key index element",
+  },
+  lrem: {
+    summary: "Remove elements from a list",
+    group: "list",
+    since: "1.0.0",
+    params: "key count element",
+  },
+  ltrim: {
+    summary: "Trim a list to the specified range",
+    group: "list",
+    since: "1.0.0",
+    params: "key start stop",
+  },
+  linsert: {
+    summary: "Insert an element before or after another element in a list",
+    group: "list",
+    since: "2.2.0",
+    params: "key BEFORE|AFTER pivot element",
+  },
+  lpos: {
+    summary: "Return the index of matching elements on a list",
+    group: "list",
+    since: "6.0.6",
+    params: "key element [RANK rank] [COUNT num-matches] [MAXLEN len]",
+  },
+  lmove: {
+    summary: "Pop an element from a list, push it to another list and return it",
+    group: "list",
+    since: "6.2.0",
+    params: "source destination LEFT|RIGHT LEFT|RIGHT",
+  },
+  rpoplpush: {
+    summary: "Remove the last element in a list, prepend it to another list and return it",
+    group: "list",
+    since: "1.2.0",
+    params: "source destination",
+  },
+};
+
+export const listsCommands: readonly CommandSpec[] = withDocs(DOCS, [
   command("lpush", -3, "w", [1, 1, 1], (ctx, argv) => push(ctx, argv, true, false)),
   command("rpush", -3, "w", [1, 1, 1], (ctx, argv) => push(ctx, argv, false, false)),
   command("lpushx", -3, "w", [1, 1, 1], (ctx, argv) => push(ctx, argv, true, true)),
@@ -238,4 +333,4 @@ export const listsCommands: readonly CommandSpec[] = [
   command("rpoplpush", 3, "w", [1, 2, 1], (ctx, argv) =>
     move(ctx, argv[1]!, argv[2]!, false, true),
   ),
-];
+]);

@@ -1,8 +1,8 @@
 // Server commands (spec §10.6, §10.9): INFO CONFIG DBSIZE FLUSHDB FLUSHALL SAVE BGSAVE LASTSAVE TIME.
 
 import { asciiLower } from "../ascii.ts";
-import { command, allShards } from "../command-table.ts";
-import type { CommandSpec, Ctx } from "../command-table.ts";
+import { command, allShards, withDocs } from "../command-table.ts";
+import type { CommandSpec, Ctx, CommandDoc } from "../command-table.ts";
 import { CommandError, Errors } from "../errors.ts";
 import { globMatch } from "../glob.ts";
 import { parseMemoryValue } from "../numbers.ts";
@@ -169,7 +169,73 @@ function flushdb(ctx: Ctx, argv: readonly string[]): Reply {
 /** SAVE inside MULTI (Redis 7.0.15: the only command of ours with the no-multi flag). */
 const NOT_IN_TRANSACTION = "ERR Command not allowed inside a transaction";
 
-export const serverCommands: readonly CommandSpec[] = [
+/** Docs of this family's records (COMMAND DOCS, REPL help, docs/compatibility.md). */
+const DOCS: Record<string, CommandDoc> = {
+  info: {
+    summary: "Get information and statistics about the server",
+    group: "server",
+    since: "1.0.0",
+    params: "[section [section ...]]",
+  },
+  config: {
+    summary: "A container for server configuration commands",
+    group: "server",
+    since: "2.0.0",
+    params: "",
+    subcommands: {
+      GET: {
+        summary: "Get the values of configuration parameters",
+        since: "2.0.0",
+        params: "parameter [parameter ...]",
+      },
+      RESETSTAT: { summary: "Reset the stats returned by INFO", since: "2.0.0", params: "" },
+      SET: {
+        summary: "Set configuration parameters to the given values",
+        since: "2.0.0",
+        params: "parameter value [parameter value ...]",
+      },
+    },
+  },
+  dbsize: {
+    summary: "Return the number of keys in the selected database",
+    group: "server",
+    since: "1.0.0",
+    params: "",
+  },
+  flushdb: {
+    summary: "Remove all keys from the current database",
+    group: "server",
+    since: "1.0.0",
+    params: "[ASYNC|SYNC]",
+  },
+  flushall: {
+    summary: "Remove all keys from all databases",
+    group: "server",
+    since: "1.0.0",
+    params: "[ASYNC|SYNC]",
+  },
+  save: {
+    summary: "Synchronously save the dataset to disk",
+    group: "server",
+    since: "1.0.0",
+    params: "",
+  },
+  bgsave: {
+    summary: "Asynchronously save the dataset to disk",
+    group: "server",
+    since: "1.0.0",
+    params: "[SCHEDULE]",
+  },
+  lastsave: {
+    summary: "Get the UNIX time stamp of the last successful save to disk",
+    group: "server",
+    since: "1.0.0",
+    params: "",
+  },
+  time: { summary: "Return the current server time", group: "server", since: "2.6.0", params: "" },
+};
+
+export const serverCommands: readonly CommandSpec[] = withDocs(DOCS, [
   command("info", -1, "r", null, info, allShards("info")),
   command("config", -2, "r", null, config, allShards("config")),
   command("dbsize", 1, "r", null, (ctx) => R.int(ctx.store.map.size), allShards("sum")),
@@ -223,4 +289,4 @@ export const serverCommands: readonly CommandSpec[] = [
     },
     { route: { kind: "local" } },
   ),
-];
+]);

@@ -4,8 +4,8 @@
 
 import { byteLength } from "../bytes.ts";
 import { createCollection, setAdd } from "../collection-ops.ts";
-import { command } from "../command-table.ts";
-import type { CommandSpec, Ctx } from "../command-table.ts";
+import { command, withDocs } from "../command-table.ts";
+import type { CommandSpec, Ctx, CommandDoc } from "../command-table.ts";
 import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
 import { readTyped } from "./access.ts";
@@ -86,11 +86,46 @@ function algebraStore(op: SetOp) {
 }
 
 /** The six set-algebra commands, registered with the set family. */
-export const setAlgebraCommands: readonly CommandSpec[] = [
+/** Docs of this family's records (COMMAND DOCS, REPL help, docs/compatibility.md). */
+const DOCS: Record<string, CommandDoc> = {
+  sinter: {
+    summary: "Intersect multiple sets",
+    group: "set",
+    since: "1.0.0",
+    params: "key [key ...]",
+  },
+  sunion: { summary: "Add multiple sets", group: "set", since: "1.0.0", params: "key [key ...]" },
+  sdiff: {
+    summary: "Subtract multiple sets",
+    group: "set",
+    since: "1.0.0",
+    params: "key [key ...]",
+  },
+  sinterstore: {
+    summary: "Intersect multiple sets and store the resulting set in a key",
+    group: "set",
+    since: "1.0.0",
+    params: "destination key [key ...]",
+  },
+  sunionstore: {
+    summary: "Add multiple sets and store the resulting set in a key",
+    group: "set",
+    since: "1.0.0",
+    params: "destination key [key ...]",
+  },
+  sdiffstore: {
+    summary: "Subtract multiple sets and store the resulting set in a key",
+    group: "set",
+    since: "1.0.0",
+    params: "destination key [key ...]",
+  },
+};
+
+export const setAlgebraCommands: readonly CommandSpec[] = withDocs(DOCS, [
   command("sinter", -2, "r", [1, -1, 1], algebra("inter")),
   command("sunion", -2, "r", [1, -1, 1], algebra("union")),
   command("sdiff", -2, "r", [1, -1, 1], algebra("diff")),
   command("sinterstore", -3, "w", [1, -1, 1], algebraStore("inter")),
   command("sunionstore", -3, "w", [1, -1, 1], algebraStore("union")),
   command("sdiffstore", -3, "w", [1, -1, 1], algebraStore("diff")),
-];
+]);

@@ -10,8 +10,8 @@
 // when |count| exceeds the set's size). Every such reply is one Redis may give.
 
 import { createCollection, setAdd, setRemove } from "../collection-ops.ts";
-import { command } from "../command-table.ts";
-import type { CommandSpec, Ctx } from "../command-table.ts";
+import { command, withDocs } from "../command-table.ts";
+import type { CommandSpec, Ctx, CommandDoc } from "../command-table.ts";
 import type { Entry } from "../entry.ts";
 import { Errors } from "../errors.ts";
 import { parseStrictInt } from "../numbers.ts";
@@ -86,7 +86,71 @@ function srandmemberCount(ctx: Ctx, key: string, countText: string): Reply {
   return R.array(out);
 }
 
-export const setsCommands: readonly CommandSpec[] = [
+/** Docs of this family's records (COMMAND DOCS, REPL help, docs/compatibility.md). */
+const DOCS: Record<string, CommandDoc> = {
+  sadd: {
+    summary: "Add one or more members to a set",
+    group: "set",
+    since: "1.0.0",
+    params: "key member [member ...]",
+  },
+  srem: {
+    summary: "Remove one or more members from a set",
+    group: "set",
+    since: "1.0.0",
+    params: "key member [member ...]",
+  },
+  smembers: {
+    summary: "Get all the members in a set",
+    group: "set",
+    since: "1.0.0",
+    params: "key",
+  },
+  sismember: {
+    summary: "Determine if a given value is a member of a set",
+    group: "set",
+    since: "1.0.0",
+    params: "key member",
+  },
+  smismember: {
+    summary: "Returns the membership associated with the given elements for a set",
+    group: "set",
+    since: "6.2.0",
+    params: "key member [member ...]",
+  },
+  scard: {
+    summary: "Get the number of members in a set",
+    group: "set",
+    since: "1.0.0",
+    params: "key",
+  },
+  spop: {
+    summary: "Remove and return one or multiple random members from a set",
+    group: "set",
+    since: "1.0.0",
+    params: "key [count]",
+  },
+  srandmember: {
+    summary: "Get one or multiple random members from a set",
+    group: "set",
+    since: "1.0.0",
+    params: "key [count]",
+  },
+  smove: {
+    summary: "Move a member from one set to another",
+    group: "set",
+    since: "1.0.0",
+    params: "source destination member",
+  },
+  sscan: {
+    summary: "Incrementally iterate Set elements",
+    group: "set",
+    since: "2.8.0",
+    params: "key cursor [MATCH pattern] [COUNT count]",
+  },
+};
+
+export const setsCommands: readonly CommandSpec[] = withDocs(DOCS, [
   command("sadd", -3, "w", [1, 1, 1], (ctx, argv) => {
     const key = argv[1]!;
     const e = lookupForWrite(ctx, key, "set") ?? createCollection(ctx.store, key, "set");
@@ -158,4 +222,4 @@ export const setsCommands: readonly CommandSpec[] = [
     for (const m of membersOf(e)) if (match(m)) out.push(R.bulk(m));
     return scanReply(out);
   }),
-];
+]);

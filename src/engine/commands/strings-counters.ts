@@ -2,8 +2,8 @@
 // Integer results are stored as type int, float results as string; the TTL is kept.
 
 import { byteLength } from "../bytes.ts";
-import { command } from "../command-table.ts";
-import type { CommandSpec, Ctx } from "../command-table.ts";
+import { command, withDocs } from "../command-table.ts";
+import type { CommandSpec, Ctx, CommandDoc } from "../command-table.ts";
 import { Errors } from "../errors.ts";
 import { parseInt64Arg, parseRedisFloat, parseStrictInt } from "../numbers.ts";
 import { R } from "../reply.ts";
@@ -50,7 +50,41 @@ function incrbyfloat(ctx: Ctx, argv: readonly string[]): Reply {
 }
 
 /** INCR DECR INCRBY DECRBY INCRBYFLOAT. */
-export const counterCommands: readonly CommandSpec[] = [
+/** Docs of this family's records (COMMAND DOCS, REPL help, docs/compatibility.md). */
+const DOCS: Record<string, CommandDoc> = {
+  incr: {
+    summary: "Increment the integer value of a key by one",
+    group: "string",
+    since: "1.0.0",
+    params: "key",
+  },
+  decr: {
+    summary: "Decrement the integer value of a key by one",
+    group: "string",
+    since: "1.0.0",
+    params: "key",
+  },
+  incrby: {
+    summary: "Increment the integer value of a key by the given amount",
+    group: "string",
+    since: "1.0.0",
+    params: "key increment",
+  },
+  decrby: {
+    summary: "Decrement the integer value of a key by the given number",
+    group: "string",
+    since: "1.0.0",
+    params: "key decrement",
+  },
+  incrbyfloat: {
+    summary: "Increment the float value of a key by the given amount",
+    group: "string",
+    since: "2.6.0",
+    params: "key increment",
+  },
+};
+
+export const counterCommands: readonly CommandSpec[] = withDocs(DOCS, [
   command("incr", 2, "w", [1, 1, 1], (ctx, argv) => incrBy(ctx, argv[1]!, 1n)),
   command("decr", 2, "w", [1, 1, 1], (ctx, argv) => incrBy(ctx, argv[1]!, -1n)),
   command("incrby", 3, "w", [1, 1, 1], (ctx, argv) =>
@@ -62,4 +96,4 @@ export const counterCommands: readonly CommandSpec[] = [
     return incrBy(ctx, argv[1]!, -by);
   }),
   command("incrbyfloat", 3, "w", [1, 1, 1], incrbyfloat),
-];
+]);

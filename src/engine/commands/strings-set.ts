@@ -3,8 +3,8 @@
 // `getExpireMillisecondsOrReply`, `setGenericCommand` and `getexCommand` (t_string.c).
 
 import { byteLength } from "../bytes.ts";
-import { command } from "../command-table.ts";
-import type { CommandSpec, Ctx } from "../command-table.ts";
+import { command, withDocs } from "../command-table.ts";
+import type { CommandSpec, Ctx, CommandDoc } from "../command-table.ts";
 import { Errors } from "../errors.ts";
 import { parseInt64Arg } from "../numbers.ts";
 import { R } from "../reply.ts";
@@ -135,10 +135,46 @@ function getex(ctx: Ctx, argv: readonly string[]): Reply {
 }
 
 /** SET SETNX SETEX PSETEX GETEX. */
-export const setCommands: readonly CommandSpec[] = [
+/** Docs of this family's records (COMMAND DOCS, REPL help, docs/compatibility.md). */
+const DOCS: Record<string, CommandDoc> = {
+  set: {
+    summary: "Set the string value of a key",
+    group: "string",
+    since: "1.0.0",
+    params:
+      "key value [NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|KEEPTTL]",
+  },
+  setnx: {
+    summary: "Set the value of a key, only if the key does not exist",
+    group: "string",
+    since: "1.0.0",
+    params: "key value",
+  },
+  setex: {
+    summary: "Set the value and expiration of a key",
+    group: "string",
+    since: "2.0.0",
+    params: "key seconds value",
+  },
+  psetex: {
+    summary: "Set the value and expiration in milliseconds of a key",
+    group: "string",
+    since: "2.6.0",
+    params: "key milliseconds value",
+  },
+  getex: {
+    summary: "Get the value of a key and optionally set its expiration",
+    group: "string",
+    since: "6.2.0",
+    params:
+      "key [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|PERSIST]",
+  },
+};
+
+export const setCommands: readonly CommandSpec[] = withDocs(DOCS, [
   command("set", -3, "w", [1, 1, 1], set),
   command("setnx", 3, "w", [1, 1, 1], setnx),
   command("setex", 4, "w", [1, 1, 1], setWithTtl("ex", "setex")),
   command("psetex", 4, "w", [1, 1, 1], setWithTtl("px", "psetex")),
   command("getex", -2, "w", [1, 1, 1], getex),
-];
+]);

@@ -2,8 +2,8 @@
 // relatives live in strings-set.ts, the counters in strings-counters.ts; all are exported here.
 
 import { byteLength, concat, fromBytes, sliceBytes, toBytes } from "../bytes.ts";
-import { command } from "../command-table.ts";
-import type { CommandSpec, Ctx } from "../command-table.ts";
+import { command, withDocs } from "../command-table.ts";
+import type { CommandSpec, Ctx, CommandDoc } from "../command-table.ts";
 import { Errors } from "../errors.ts";
 import { parseInt64Arg, parseIntArg } from "../numbers.ts";
 import { R } from "../reply.ts";
@@ -113,7 +113,66 @@ function setrange(ctx: Ctx, argv: readonly string[]): Reply {
 }
 
 /** Every command of the Strings table. */
-export const stringsCommands: readonly CommandSpec[] = [
+/** Docs of this family's records (COMMAND DOCS, REPL help, docs/compatibility.md). */
+const DOCS: Record<string, CommandDoc> = {
+  get: { summary: "Get the value of a key", group: "string", since: "1.0.0", params: "key" },
+  getset: {
+    summary: "Set the string value of a key and return its old value",
+    group: "string",
+    since: "1.0.0",
+    params: "key value",
+  },
+  getdel: {
+    summary: "Get the value of a key and delete the key",
+    group: "string",
+    since: "6.2.0",
+    params: "key",
+  },
+  mget: {
+    summary: "Get the values of all the given keys",
+    group: "string",
+    since: "1.0.0",
+    params: "key [key ...]",
+  },
+  mset: {
+    summary: "Set multiple keys to multiple values",
+    group: "string",
+    since: "1.0.1",
+    params: "key value [key value ...]",
+  },
+  msetnx: {
+    summary: "Set multiple keys to multiple values, only if none of the keys exist",
+    group: "string",
+    since: "1.0.1",
+    params: "key value [key value ...]",
+  },
+  append: {
+    summary: "Append a value to a key",
+    group: "string",
+    since: "2.0.0",
+    params: "key value",
+  },
+  strlen: {
+    summary: "Get the length of the value stored in a key",
+    group: "string",
+    since: "2.2.0",
+    params: "key",
+  },
+  getrange: {
+    summary: "Get a substring of the string stored at a key",
+    group: "string",
+    since: "2.4.0",
+    params: "key start end",
+  },
+  setrange: {
+    summary: "Overwrite part of a string at key starting at the specified offset",
+    group: "string",
+    since: "2.2.0",
+    params: "key offset value",
+  },
+};
+
+export const stringsCommands: readonly CommandSpec[] = withDocs(DOCS, [
   command("get", 2, "r", [1, 1, 1], (ctx, argv) => R.bulkOrNil(readString(ctx, argv[1]!))),
   command("getset", 3, "w", [1, 1, 1], getset),
   command("getdel", 2, "w", [1, 1, 1], getdel),
@@ -130,4 +189,4 @@ export const stringsCommands: readonly CommandSpec[] = [
   command("setrange", 4, "w", [1, 1, 1], setrange),
   ...setCommands,
   ...counterCommands,
-];
+]);

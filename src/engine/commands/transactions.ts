@@ -1,8 +1,8 @@
 // MULTI / EXEC / DISCARD / WATCH / UNWATCH (spec §10.8). EXEC runs the queue inside the batch's
 // turn, so a transaction is atomic and isolated: one object runs one thing at a time.
 
-import { command } from "../command-table.ts";
-import type { CommandSpec, Ctx } from "../command-table.ts";
+import { command, withDocs } from "../command-table.ts";
+import type { CommandSpec, Ctx, CommandDoc } from "../command-table.ts";
 import { CommandError, Errors } from "../errors.ts";
 import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
@@ -41,7 +41,41 @@ function exec(ctx: Ctx): Reply {
   return R.array(replies);
 }
 
-export const transactionCommands: readonly CommandSpec[] = [
+/** Docs of this family's records (COMMAND DOCS, REPL help, docs/compatibility.md). */
+const DOCS: Record<string, CommandDoc> = {
+  multi: {
+    summary: "Mark the start of a transaction block",
+    group: "transactions",
+    since: "1.2.0",
+    params: "",
+  },
+  exec: {
+    summary: "Execute all commands issued after MULTI",
+    group: "transactions",
+    since: "1.2.0",
+    params: "",
+  },
+  discard: {
+    summary: "Discard all commands issued after MULTI",
+    group: "transactions",
+    since: "2.0.0",
+    params: "",
+  },
+  watch: {
+    summary: "Watch the given keys to determine execution of the MULTI/EXEC block",
+    group: "transactions",
+    since: "2.2.0",
+    params: "key [key ...]",
+  },
+  unwatch: {
+    summary: "Forget about all watched keys",
+    group: "transactions",
+    since: "2.2.0",
+    params: "",
+  },
+};
+
+export const transactionCommands: readonly CommandSpec[] = withDocs(DOCS, [
   command(
     "multi",
     1,
@@ -92,4 +126,4 @@ export const transactionCommands: readonly CommandSpec[] = [
     },
     { route: { kind: "local" } },
   ),
-];
+]);

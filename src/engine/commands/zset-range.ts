@@ -3,8 +3,8 @@
 // zrangeGenericCommand, option for option and error for error.
 
 import { compareBytes } from "../bytes.ts";
-import { command } from "../command-table.ts";
-import type { CommandSpec, Ctx } from "../command-table.ts";
+import { command, withDocs } from "../command-table.ts";
+import type { CommandSpec, Ctx, CommandDoc } from "../command-table.ts";
 import { zsetDelete } from "../collection-ops.ts";
 import { Errors } from "../errors.ts";
 import { parseIntArg, parseLexRange, parseScoreRange } from "../numbers.ts";
@@ -191,7 +191,61 @@ function zremrange(ctx: Ctx, argv: readonly string[], byScore: boolean): Reply {
 }
 
 /** ZRANGE, ZREVRANGE, ZRANGEBYSCORE, ZREVRANGEBYSCORE, ZRANGEBYLEX, ZCOUNT, ZREMRANGEBY{RANK,SCORE}. */
-export const zsetRangeCommands: readonly CommandSpec[] = [
+/** Docs of this family's records (COMMAND DOCS, REPL help, docs/compatibility.md). */
+const DOCS: Record<string, CommandDoc> = {
+  zrange: {
+    summary: "Return a range of members in a sorted set",
+    group: "sorted-set",
+    since: "1.2.0",
+    params: "key start stop [BYSCORE|BYLEX] [REV] [LIMIT offset count] [WITHSCORES]",
+  },
+  zrevrange: {
+    summary:
+      "Return a range of members in a sorted set, by index, with scores ordered from high to low",
+    group: "sorted-set",
+    since: "1.2.0",
+    params: "key start stop [WITHSCORES]",
+  },
+  zrangebyscore: {
+    summary: "Return a range of members in a sorted set, by score",
+    group: "sorted-set",
+    since: "1.0.5",
+    params: "key min max [WITHSCORES] [LIMIT offset count]",
+  },
+  zrevrangebyscore: {
+    summary:
+      "Return a range of members in a sorted set, by score, with scores ordered from high to low",
+    group: "sorted-set",
+    since: "2.2.0",
+    params: "key max min [WITHSCORES] [LIMIT offset count]",
+  },
+  zrangebylex: {
+    summary: "Return a range of members in a sorted set, by lexicographical range",
+    group: "sorted-set",
+    since: "2.8.9",
+    params: "key min max [LIMIT offset count]",
+  },
+  zcount: {
+    summary: "Count the members in a sorted set with scores within the given values",
+    group: "sorted-set",
+    since: "2.0.0",
+    params: "key min max",
+  },
+  zremrangebyrank: {
+    summary: "Remove all members in a sorted set within the given indexes",
+    group: "sorted-set",
+    since: "2.0.0",
+    params: "key start stop",
+  },
+  zremrangebyscore: {
+    summary: "Remove all members in a sorted set within the given scores",
+    group: "sorted-set",
+    since: "1.2.0",
+    params: "key min max",
+  },
+};
+
+export const zsetRangeCommands: readonly CommandSpec[] = withDocs(DOCS, [
   command("zrange", -4, "r", [1, 1, 1], (ctx, argv) => zrange(ctx, argv, "auto", "auto")),
   command("zrevrange", -4, "r", [1, 1, 1], (ctx, argv) => zrange(ctx, argv, "rank", "reverse")),
   command("zrangebyscore", -4, "r", [1, 1, 1], (ctx, argv) =>
@@ -204,4 +258,4 @@ export const zsetRangeCommands: readonly CommandSpec[] = [
   command("zcount", 4, "r", [1, 1, 1], zcount),
   command("zremrangebyrank", 4, "w", [1, 1, 1], (ctx, argv) => zremrange(ctx, argv, false)),
   command("zremrangebyscore", 4, "w", [1, 1, 1], (ctx, argv) => zremrange(ctx, argv, true)),
-];
+]);

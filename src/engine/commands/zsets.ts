@@ -2,8 +2,8 @@
 // texts; the range family lives in zset-range.ts. Scores are replied as R.double, which RESP2
 // prints as Redis's bulk score text and RESP3 as a `,` double.
 
-import { command } from "../command-table.ts";
-import type { CommandSpec, Ctx } from "../command-table.ts";
+import { command, withDocs } from "../command-table.ts";
+import type { CommandSpec, Ctx, CommandDoc } from "../command-table.ts";
 import { createCollection, zsetDelete, zsetPut } from "../collection-ops.ts";
 import type { Entry } from "../entry.ts";
 import { Errors } from "../errors.ts";
@@ -257,7 +257,84 @@ function scanScoreText(s: number, setSize: number): string {
 }
 
 /** ZADD … ZSCAN (spec §10.12). */
-export const zsetsCommands: readonly CommandSpec[] = [
+/** Docs of this family's records (COMMAND DOCS, REPL help, docs/compatibility.md). */
+const DOCS: Record<string, CommandDoc> = {
+  zadd: {
+    summary: "Add one or more members to a sorted set, or update its score if it already exists",
+    group: "sorted-set",
+    since: "1.2.0",
+    params: "key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...]",
+  },
+  zincrby: {
+    summary: "Increment the score of a member in a sorted set",
+    group: "sorted-set",
+    since: "1.2.0",
+    params: "key increment member",
+  },
+  zrem: {
+    summary: "Remove one or more members from a sorted set",
+    group: "sorted-set",
+    since: "1.2.0",
+    params: "key member [member ...]",
+  },
+  zscore: {
+    summary: "Get the score associated with the given member in a sorted set",
+    group: "sorted-set",
+    since: "1.2.0",
+    params: "key member",
+  },
+  zmscore: {
+    summary: "Get the score associated with the given members in a sorted set",
+    group: "sorted-set",
+    since: "6.2.0",
+    params: "key member [member ...]",
+  },
+  zcard: {
+    summary: "Get the number of members in a sorted set",
+    group: "sorted-set",
+    since: "1.2.0",
+    params: "key",
+  },
+  zrank: {
+    summary: "Determine the index of a member in a sorted set",
+    group: "sorted-set",
+    since: "2.0.0",
+    params: "key member",
+  },
+  zrevrank: {
+    summary:
+      "Determine the index of a member in a sorted set, with scores ordered from high to low",
+    group: "sorted-set",
+    since: "2.0.0",
+    params: "key member",
+  },
+  zpopmin: {
+    summary: "Remove and return members with the lowest scores in a sorted set",
+    group: "sorted-set",
+    since: "5.0.0",
+    params: "key [count]",
+  },
+  zpopmax: {
+    summary: "Remove and return members with the highest scores in a sorted set",
+    group: "sorted-set",
+    since: "5.0.0",
+    params: "key [count]",
+  },
+  zrandmember: {
+    summary: "Get one or multiple random elements from a sorted set",
+    group: "sorted-set",
+    since: "6.2.0",
+    params: "key [count [WITHSCORES]]",
+  },
+  zscan: {
+    summary: "Incrementally iterate sorted sets elements and associated scores",
+    group: "sorted-set",
+    since: "2.8.0",
+    params: "key cursor [MATCH pattern] [COUNT count]",
+  },
+};
+
+export const zsetsCommands: readonly CommandSpec[] = withDocs(DOCS, [
   command("zadd", -4, "w", [1, 1, 1], (ctx, argv) => zadd(ctx, argv, false)),
   command("zincrby", 4, "w", [1, 1, 1], (ctx, argv) => zadd(ctx, argv, true)),
   command("zrem", -3, "w", [1, 1, 1], zrem),
@@ -282,4 +359,4 @@ export const zsetsCommands: readonly CommandSpec[] = [
   command("zrandmember", -2, "r", [1, 1, 1], zrandmember),
   command("zscan", -3, "r", [1, 1, 1], zscan),
   ...zsetRangeCommands,
-];
+]);
