@@ -7,7 +7,6 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BLINK_LINE_MAX_BYTES, PIPELINE_MAX_COMMANDS } from "../../src/limits.ts";
-import { BLINK_CASES } from "../conformance/blink-cases.ts";
 import {
   TcpClient,
   exchange,
@@ -202,31 +201,6 @@ describe("Blink over TCP (spec §7)", () => {
     ]);
     expect((await exchange(port, request)).toString()).toBe("NOT_FOUND\nERROR invalid UTF-8\n");
   });
-});
-
-describe("shared Blink conformance cases through the TCP port", () => {
-  for (const c of BLINK_CASES) {
-    it(`${c.name} (pipelined, then EOF)`, async () => {
-      const port = await blinkPort();
-      expect(
-        (
-          await exchange(port, c.lines.map((l) => l + "\n").join(""), { halfClose: true })
-        ).toString(),
-      ).toBe(c.replies);
-    });
-    it(`${c.name} (one line at a time)`, async () => {
-      const port = await blinkPort();
-      const client = await TcpClient.open(port);
-      let lines = 0;
-      for (const l of c.lines) {
-        client.write(l + "\n");
-        lines++;
-        await client.until(() => client.received.toString().split("\n").length > lines);
-      }
-      client.write("QUIT\n");
-      expect((await client.readToEnd()).toString()).toBe(c.replies);
-    });
-  }
 });
 
 /** A loopback port nobody listens on right now. */

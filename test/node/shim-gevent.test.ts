@@ -65,50 +65,8 @@ describe("the gevent store's Client (Python 3 port)", () => {
   });
 });
 
-// spec §9.5, executed in order on an empty namespace.
-const EXCHANGES: [string, string][] = [
-  ["*3\r\n$3\r\nSET\r\n$8\r\nusername\r\n$4\r\njdoe\r\n", ":1\r\n"],
-  ["*2\r\n$3\r\nGET\r\n$8\r\nusername\r\n", "$4\r\njdoe\r\n"],
-  ["*7\r\n$4\r\nMSET\r\n$1\r\na\r\n:1\r\n$1\r\nb\r\n:2\r\n$1\r\nc\r\n:3\r\n", ":3\r\n"],
-  ["*3\r\n$4\r\nMGET\r\n$1\r\na\r\n$1\r\nb\r\n", "*2\r\n:1\r\n:2\r\n"],
-  ["*3\r\n$3\r\nSET\r\n$1\r\nk\r\n%1\r\n$1\r\nx\r\n*2\r\n:1\r\n$-1\r\n", ":1\r\n"],
-  ["*2\r\n$3\r\nGET\r\n$1\r\nk\r\n", "%1\r\n$1\r\nx\r\n*2\r\n:1\r\n$-1\r\n"],
-  ["+get username\r\n", "$4\r\njdoe\r\n"],
-  ["*2\r\n$6\r\nDELETE\r\n$1\r\nk\r\n", ":1\r\n"],
-  ["*2\r\n$3\r\nGET\r\n$7\r\nmissing\r\n", "$-1\r\n"],
-  [":5\r\n", "-Request must be list or simple string.\r\n"],
-  ["*0\r\n", "-Missing command\r\n"],
-  ["*1\r\n$3\r\nFOO\r\n", "-Unrecognized command: FOO\r\n"],
-  ["*1\r\n$3\r\nGET\r\n", "-ERR wrong number of arguments for 'get' command\r\n"],
-  ["*1\r\n$5\r\nFLUSH\r\n", ":4\r\n"],
-];
-const PROTOCOL_ERROR: [string, string] = [
-  "GET a\r\n",
-  "-ERR Protocol error: unknown type byte 'G'\r\n",
-];
-
+// The §9.5 exchange table runs through this port in test/node/conformance-shim.test.ts.
 describe("gevent over TCP (spec §9)", () => {
-  it("answers the §9.5 exchanges one at a time, then the protocol error, then closes", async () => {
-    const port = await geventPort();
-    const c = await TcpClient.open(port);
-    let expected = "";
-    for (const [req, rep] of EXCHANGES) {
-      c.write(req);
-      expected += rep;
-      expect((await c.readBytes(expected.length)).toString("latin1")).toBe(expected);
-    }
-    c.write(PROTOCOL_ERROR[0]);
-    expect((await c.readToEnd()).toString("latin1")).toBe(expected + PROTOCOL_ERROR[1]);
-    c.destroy();
-  });
-
-  it("answers the same exchanges pipelined in one write", async () => {
-    const port = await geventPort();
-    const all = [...EXCHANGES, PROTOCOL_ERROR];
-    const reply = await exchange(port, all.map(([q]) => q).join(""));
-    expect(reply.toString("latin1")).toBe(all.map(([, r]) => r).join(""));
-  });
-
   it("keeps typed values: :1 comes back as :1, a dict as %", async () => {
     const port = await geventPort();
     const c = await TcpClient.open(port);

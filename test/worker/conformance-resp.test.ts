@@ -1,34 +1,14 @@
 // gevent and Redis conformance over the RESP WebSocket doors (spec §6.3, §9.5, §10).
 
 import { describe, expect, it } from "vitest";
-import {
-  GEVENT_EXCHANGES,
-  GEVENT_PROTOCOL_ERROR,
-  REDIS_EXCHANGES,
-} from "../conformance/gevent-cases.ts";
-import { Ws } from "./support/client.ts";
+import { GEVENT_EXCHANGES } from "../conformance/gevent-cases.ts";
+import { runGeventCases, runRedisCases } from "../conformance/runners.ts";
+import { Ws, wsDoor } from "./support/client.ts";
 
-const withId = (reply: string, got: string) =>
-  reply.replace(":ID\r\n", /:\d+\r\n/.exec(got.slice(reply.indexOf(":ID")))?.[0] ?? ":ID\r\n");
+runGeventCases(wsDoor("gevent over WebSocket", "/resp?dialect=gevent"));
+runRedisCases(wsDoor("Redis over WebSocket", "/resp"));
 
 describe("gevent over WebSocket", () => {
-  it("runs the §9.5 exchange table, a message per request", async () => {
-    const ws = await Ws.open("/db/gev1/resp?dialect=gevent");
-    for (const step of GEVENT_EXCHANGES)
-      expect([step.request, await ws.request(step.request)]).toEqual([step.request, step.reply]);
-    expect(await ws.request(GEVENT_PROTOCOL_ERROR.request)).toBe(GEVENT_PROTOCOL_ERROR.reply);
-    expect((await ws.waitClose()).code).toBe(1008);
-  });
-
-  it("runs the table as one pipelined message", async () => {
-    const ws = await Ws.open("/db/gev2/resp?dialect=gevent");
-    const all = GEVENT_EXCHANGES.map((s) => s.request).join("") + GEVENT_PROTOCOL_ERROR.request;
-    expect(await ws.request(all)).toBe(
-      GEVENT_EXCHANGES.map((s) => s.reply).join("") + GEVENT_PROTOCOL_ERROR.reply,
-    );
-    expect((await ws.waitClose()).code).toBe(1008);
-  });
-
   it("shows values written by gevent through the other doors (spec §9.5)", async () => {
     const ws = await Ws.open("/db/gev3/resp?dialect=gevent");
     await ws.request(
@@ -52,14 +32,6 @@ describe("gevent over WebSocket", () => {
 });
 
 describe("Redis over WebSocket", () => {
-  it("answers the spec's exchanges", async () => {
-    const ws = await Ws.open("/db/red1/resp");
-    for (const step of REDIS_EXCHANGES) {
-      const got = (await ws.request(step.request))!;
-      expect([step.request, got]).toEqual([step.request, withId(step.reply, got)]);
-    }
-  });
-
   it("an empty inline line gets an empty reply message; QUIT closes 1000", async () => {
     const ws = await Ws.open("/db/red2/resp");
     expect(await ws.request("\r\n")).toBe("");

@@ -48,6 +48,8 @@ export async function startTestShim(
     token?: string;
     dialects?: DialectName[];
     upstreamTimeoutMs?: number;
+    /** false: one WebSocket per connection (`--no-mux`). */
+    mux?: boolean;
   } = {},
 ): Promise<TestShim> {
   const logs: string[] = [];
@@ -61,6 +63,7 @@ export async function startTestShim(
     listen,
     log: (l) => logs.push(l),
     upstreamTimeoutMs: opts.upstreamTimeoutMs,
+    mux: opts.mux,
   });
   return {
     shim,
@@ -268,7 +271,9 @@ export function sleep(ms: number): Promise<void> {
  * One Worker for a test file, started before its tests and stopped after them, and listeners of
  * one dialect each on a namespace of their own (their shims stopped with it).
  */
-export function workerPerFile(): { listener(dialect: DialectName): Promise<number> } {
+export function workerPerFile(): {
+  listener(dialect: DialectName, opts?: { mux?: boolean }): Promise<number>;
+} {
   let worker: LocalWorker | undefined;
   const shims: TestShim[] = [];
   beforeAll(async () => {
@@ -279,10 +284,11 @@ export function workerPerFile(): { listener(dialect: DialectName): Promise<numbe
     await worker?.dispose();
   });
   return {
-    async listener(dialect) {
+    async listener(dialect, opts = {}) {
       const s = await startTestShim(worker!.url.href, {
         namespace: freshNamespace(dialect),
         dialects: [dialect],
+        mux: opts.mux,
       });
       shims.push(s);
       return s.port(dialect);

@@ -1,5 +1,6 @@
 // Test clients for the Worker's doors, inside workerd.
 
+import type { WireDoor, WireSession } from "../../conformance/runners.ts";
 import { exports } from "cloudflare:workers";
 
 export const BASE = "https://blink.test";
@@ -119,4 +120,22 @@ export function resp(...argv: string[]): string {
   let out = `*${argv.length}\r\n`;
   for (const a of argv) out += `$${enc.encode(a).length}\r\n${a}\r\n`;
   return out;
+}
+
+/** A conformance-runner door over a WebSocket path of a fresh namespace per session. */
+export function wsDoor(name: string, path: string, skip?: readonly string[]): WireDoor {
+  let n = 0;
+  return {
+    name,
+    protocolErrorEnd: 1008,
+    skip,
+    async open(): Promise<WireSession> {
+      const ws = await Ws.open(`/db/${name.replace(/\W+/g, "-")}-${++n}${path}`);
+      return {
+        request: async (bytes) => (await ws.request(bytes)) ?? "",
+        ended: async () => (await ws.waitClose()).code,
+        close: () => ws.close(),
+      };
+    },
+  };
 }
