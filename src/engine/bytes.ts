@@ -137,19 +137,6 @@ export function bytesToBase64(bytes: Uint8Array): string {
   return btoa(latin1(bytes, 0));
 }
 
-/** Decodes standard base64; returns undefined when it is not valid base64. */
-export function base64ToBytes(b64: string): Uint8Array | undefined {
-  let bin: string;
-  try {
-    bin = atob(b64);
-  } catch {
-    return undefined;
-  }
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
 /** UTF-8 bytes of a text (convenience for codecs). */
 export function utf8(text: string): Uint8Array {
   return encoder.encode(text);

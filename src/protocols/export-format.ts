@@ -3,7 +3,7 @@
 // (JSON lines or a Light-Redis db.json) validated into records the engine applies in one turn.
 // Pure: no I/O, no platform APIs.
 
-import { byteLength, fromBytes, isBinary, toBase64 } from "../engine/bytes.ts";
+import { byteLength, isBinary, toBase64 } from "../engine/bytes.ts";
 import type { ValueType } from "../engine/entry.ts";
 import type { JsonValue } from "../engine/json-value.ts";
 import { pyFloatRepr } from "./python-json.ts";
@@ -149,6 +149,3 @@ export function dedupeSet(
   }
   return { value: [...seen], size };
 }
-
-/** Canonical UTF-8 byte string of decoded bytes. */
-export const bytesString = fromBytes;

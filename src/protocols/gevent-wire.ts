@@ -6,13 +6,14 @@
 
 import {
   NESTING_MAX_DEPTH,
-  PIPELINE_MAX_COMMANDS,
   RESP_BULK_MAX_BYTES,
   RESP_INLINE_MAX_BYTES,
   RESP_MULTIBULK_MAX_ARGS,
   WS_MESSAGE_MAX_BYTES,
 } from "../limits.ts";
 import { byteString, findByte, OVERFLOW, parseSignedInt, parseSignedNumber } from "./resp-scan.ts";
+import { FAILED, INCOMPLETE, frameWith, parseWith } from "./frame-scan.ts";
+import type { Scanner } from "./frame-scan.ts";
 
 export { encodeGevent, encodeGeventReply } from "./gevent-encode.ts";
 
@@ -66,8 +67,6 @@ export function unknownTypeByteError(byte: number): string {
 
 const CR = 0x0d;
 const LF = 0x0a;
-const INCOMPLETE = -1;
-const FAILED = -2;
 
 // Outputs of one scan, reused (the codec is synchronous and never re-entered).
 let scanError = "";
@@ -211,6 +210,14 @@ function scanRequest(
   return scanValue(buf, pos, end, 0, build);
 }
 
+/** The gevent request scanner for the shared loops (frame-scan.ts). */
+const GEVENT_SCANNER: Scanner<GeventValue> = {
+  scan: scanRequest,
+  item: () => scanned,
+  counts: () => true,
+  error: () => scanError,
+};
+
 /**
  * Parses every complete gevent request in [start, end). Stops at the first incomplete request
  * (kept by the caller) or at a framing error. With `atEof` (a WebSocket message, spec §6.3)
@@ -222,20 +229,16 @@ export function parseGeventRequests(
   end: number,
   atEof = false,
 ): GeventParse {
-  const values: GeventValue[] = [];
-  let pos = start;
-  while (pos < end) {
-    const next = scanRequest(buf, pos, end, true, WS_MESSAGE_MAX_BYTES);
-    if (next === INCOMPLETE) {
-      if (atEof)
-        return { values, consumed: pos - start, error: GeventProtocolErrors.incompleteInMessage };
-      break;
-    }
-    if (next === FAILED) return { values, consumed: pos - start, error: scanError };
-    values.push(scanned);
-    pos = next;
-  }
-  return { values, consumed: pos - start };
+  const r = parseWith(
+    GEVENT_SCANNER,
+    buf,
+    start,
+    end,
+    atEof,
+    GeventProtocolErrors.incompleteInMessage,
+    WS_MESSAGE_MAX_BYTES,
+  );
+  return { values: r.items, consumed: r.consumed, error: r.error };
 }
 
 /**
@@ -244,15 +247,5 @@ export function parseGeventRequests(
  * bytes; a framing error (or one request larger than a message) ends it with `error`.
  */
 export function frameGevent(buf: Uint8Array, start: number, end: number): GeventFrame {
-  let pos = start;
-  let commands = 0;
-  while (pos < end && commands < PIPELINE_MAX_COMMANDS) {
-    const next = scanRequest(buf, pos, end, false, WS_MESSAGE_MAX_BYTES);
-    if (next === INCOMPLETE) break;
-    if (next === FAILED) return { commands, consumed: pos - start, error: scanError };
-    if (next - start > WS_MESSAGE_MAX_BYTES) break; // it starts the next message
-    commands++;
-    pos = next;
-  }
-  return { commands, consumed: pos - start };
+  return frameWith(GEVENT_SCANNER, buf, start, end);
 }

@@ -39,12 +39,21 @@ function quoteAscii(s: string): string {
   return NON_ASCII.test(q) ? q.replace(NON_ASCII, escapeUnit) : q;
 }
 
-/** Python's `json.dumps(v, ensure_ascii=False, separators=(",", ":"))` (canonical JSON text). */
-export function dumpsCanonical(v: JsonValue): string {
+/** How `dumpsJson` writes: Python's `ensure_ascii` and `sort_keys`. */
+export interface DumpsOptions {
+  readonly ensureAscii: boolean;
+  readonly sortKeys: boolean;
+}
+
+const CANONICAL: DumpsOptions = { ensureAscii: false, sortKeys: false };
+const FLASK: DumpsOptions = { ensureAscii: true, sortKeys: true };
+
+/** Python's `json.dumps(v, ensure_ascii=…, sort_keys=…, separators=(",", ":"))`. */
+export function dumpsJson(v: JsonValue, opts: DumpsOptions): string {
   if (v === null) return "null";
   switch (typeof v) {
     case "string":
-      return quoteCanonical(v);
+      return opts.ensureAscii ? quoteAscii(v) : quoteCanonical(v);
     case "bigint":
       return v.toString();
     case "number":
@@ -56,51 +65,27 @@ export function dumpsCanonical(v: JsonValue): string {
     let out = "[";
     for (let i = 0; i < v.length; i++) {
       if (i > 0) out += ",";
-      out += dumpsCanonical(v[i]!);
+      out += dumpsJson(v[i]!, opts);
     }
     return out + "]";
   }
+  const quote = opts.ensureAscii ? quoteAscii : quoteCanonical;
+  const keys = opts.sortKeys ? Array.from(v.keys()).sort(compareCodePoints) : v.keys();
   let out = "{";
   let first = true;
-  for (const [k, x] of v) {
+  for (const k of keys) {
     if (!first) out += ",";
     first = false;
-    out += quoteCanonical(k) + ":" + dumpsCanonical(x);
+    out += quote(k) + ":" + dumpsJson(v.get(k)!, opts);
   }
   return out + "}";
 }
 
-/** Python's `json.dumps(v, ensure_ascii=True, sort_keys=True, separators=(",", ":"))` (Flask
- * JSON without its trailing newline). */
-export function dumpsFlask(v: JsonValue): string {
-  if (v === null) return "null";
-  switch (typeof v) {
-    case "string":
-      return quoteAscii(v);
-    case "bigint":
-      return v.toString();
-    case "number":
-      return pyFloatRepr(v);
-    case "boolean":
-      return v ? "true" : "false";
-  }
-  if (Array.isArray(v)) {
-    let out = "[";
-    for (let i = 0; i < v.length; i++) {
-      if (i > 0) out += ",";
-      out += dumpsFlask(v[i]!);
-    }
-    return out + "]";
-  }
-  const keys = Array.from(v.keys()).sort(compareCodePoints);
-  let out = "{";
-  for (let i = 0; i < keys.length; i++) {
-    if (i > 0) out += ",";
-    const k = keys[i]!;
-    out += quoteAscii(k) + ":" + dumpsFlask(v.get(k)!);
-  }
-  return out + "}";
-}
+/** The canonical JSON text (spec §3.3): `ensure_ascii=False`, keys in insertion order. */
+export const dumpsCanonical = (v: JsonValue): string => dumpsJson(v, CANONICAL);
+
+/** Flask JSON without its trailing newline: `ensure_ascii=True, sort_keys=True`. */
+export const dumpsFlask = (v: JsonValue): string => dumpsJson(v, FLASK);
 
 const SURROGATE_MIN = 0xd800;
 const PRIVATE_USE_MIN = 0xe000;

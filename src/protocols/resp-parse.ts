@@ -13,7 +13,6 @@
 
 import { fromBytes } from "../engine/bytes.ts";
 import {
-  PIPELINE_MAX_COMMANDS,
   RESP_BULK_MAX_BYTES,
   RESP_INLINE_MAX_BYTES,
   RESP_MULTIBULK_MAX_ARGS,
@@ -21,6 +20,8 @@ import {
 } from "../limits.ts";
 import { splitInlineArgs, UNBALANCED } from "./resp-inline.ts";
 import { byteString, findByte, parseRedisInt } from "./resp-scan.ts";
+import { FAILED, INCOMPLETE, frameWith, parseWith } from "./frame-scan.ts";
+import type { Scanner } from "./frame-scan.ts";
 
 const STAR = 0x2a;
 const DOLLAR = 0x24;
@@ -66,9 +67,6 @@ export interface RedisFrame {
   consumed: number;
   error?: string;
 }
-
-const INCOMPLETE = -1;
-const FAILED = -2;
 
 // Per-scan outputs, reused (codecs are synchronous and never re-entered).
 let scanError = "";
@@ -164,6 +162,19 @@ function scanCommand(
     : scanInline(buf, pos, end, out);
 }
 
+let built: string[] = [];
+
+/** The Redis command scanner for the shared loops (frame-scan.ts). */
+const REDIS_SCANNER: Scanner<string[]> = {
+  scan(buf, pos, end, build, maxBytes) {
+    built = build ? [] : built;
+    return scanCommand(buf, pos, end, build ? built : null, maxBytes);
+  },
+  item: () => (built.length > 0 ? built : undefined),
+  counts: () => scanArgc > 0,
+  error: () => scanError,
+};
+
 /**
  * Parses every complete Redis command in [start, end). Stops at the first incomplete command
  * (the caller keeps those bytes) or at a protocol error. With `atEof` (a WebSocket message,
@@ -175,21 +186,16 @@ export function parseRedisRequests(
   end: number,
   atEof = false,
 ): RedisParse {
-  const argvs: string[][] = [];
-  let pos = start;
-  while (pos < end) {
-    const argv: string[] = [];
-    const next = scanCommand(buf, pos, end, argv, Infinity);
-    if (next === INCOMPLETE) {
-      if (atEof)
-        return { argvs, consumed: pos - start, error: RespProtocolErrors.incompleteInMessage };
-      break;
-    }
-    if (next === FAILED) return { argvs, consumed: pos - start, error: scanError };
-    if (argv.length > 0) argvs.push(argv);
-    pos = next;
-  }
-  return { argvs, consumed: pos - start };
+  const r = parseWith(
+    REDIS_SCANNER,
+    buf,
+    start,
+    end,
+    atEof,
+    RespProtocolErrors.incompleteInMessage,
+    Infinity,
+  );
+  return { argvs: r.items, consumed: r.consumed, error: r.error };
 }
 
 /**
@@ -199,15 +205,5 @@ export function parseRedisRequests(
  * A protocol error, or one command larger than a message, ends the run with `error`.
  */
 export function frameRedis(buf: Uint8Array, start: number, end: number): RedisFrame {
-  let pos = start;
-  let commands = 0;
-  while (pos < end && commands < PIPELINE_MAX_COMMANDS) {
-    const next = scanCommand(buf, pos, end, null, WS_MESSAGE_MAX_BYTES);
-    if (next === INCOMPLETE) break;
-    if (next === FAILED) return { commands, consumed: pos - start, error: scanError };
-    if (next - start > WS_MESSAGE_MAX_BYTES) break; // it starts the next message
-    if (scanArgc > 0) commands++;
-    pos = next;
-  }
-  return { commands, consumed: pos - start };
+  return frameWith(REDIS_SCANNER, buf, start, end);
 }
