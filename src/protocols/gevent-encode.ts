@@ -4,7 +4,6 @@
 import type { JsonValue } from "../engine/json-value.ts";
 import type { Reply } from "../engine/reply.ts";
 import { pyFloatRepr } from "./python-json.ts";
-import { integerText } from "./resp-encode.ts";
 import { sharedWriter as w } from "./resp-writer.ts";
 
 const I64_MIN = -(2n ** 63n);
@@ -18,12 +17,10 @@ function write(r: Reply): void {
       w.bulk("$", r.v);
       return;
     case "error":
-      w.ascii("-");
-      w.text(r.v, true);
-      w.ascii("\r\n");
+      w.errorLine(r.v);
       return;
     case "int":
-      w.ascii(":" + integerText(r.v) + "\r\n");
+      w.integer(r.v);
       return;
     case "nil":
     case "nilarray":

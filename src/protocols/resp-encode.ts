@@ -18,12 +18,10 @@ function write(r: Reply, proto: 2 | 3): void {
       w.ascii("\r\n");
       return;
     case "error":
-      w.ascii("-");
-      w.text(r.v, true);
-      w.ascii("\r\n");
+      w.errorLine(r.v);
       return;
     case "int":
-      w.ascii(":" + integerText(r.v) + "\r\n");
+      w.integer(r.v);
       return;
     case "bulk":
       w.bulk("$", r.v);
@@ -69,11 +67,7 @@ function write(r: Reply, proto: 2 | 3): void {
   }
 }
 
-/** Decimal text of an integer reply (numbers are integral by construction). */
-export function integerText(v: number | bigint): string {
-  if (typeof v === "bigint" || Number.isSafeInteger(v)) return v.toString();
-  return Number.isFinite(v) ? BigInt(Math.trunc(v)).toString() : "0";
-}
+export { integerText } from "./resp-writer.ts";
 
 /** The RESP2/RESP3 bytes of a run of replies, concatenated. */
 export function encodeResp(replies: readonly Reply[], proto: 2 | 3): Uint8Array {

@@ -120,6 +120,18 @@ export class RespWriter {
   }
 
   /** Appends `<mark><len>\r\n<prefix><bytes of s>\r\n` (bulk, verbatim), prefix ASCII. */
+  /** `-<text>\r\n`, CR and LF in the text turned to spaces (spec §4.2). */
+  errorLine(text: string): void {
+    this.ascii("-");
+    this.text(text, true);
+    this.ascii("\r\n");
+  }
+
+  /** `:<n>\r\n` of an integer reply. */
+  integer(v: number | bigint): void {
+    this.ascii(":" + integerText(v) + "\r\n");
+  }
+
   bulk(mark: string, s: string, prefix = ""): void {
     if (isBinary(s)) {
       this.header(mark, s.length - 1 + prefix.length);
@@ -168,3 +180,9 @@ function isAsciiShort(s: string): boolean {
 
 /** The writer shared by the encoders of this directory. */
 export const sharedWriter = new RespWriter();
+
+/** Decimal text of an integer reply (numbers are integral by construction). */
+export function integerText(v: number | bigint): string {
+  if (typeof v === "bigint" || Number.isSafeInteger(v)) return v.toString();
+  return Number.isFinite(v) ? BigInt(Math.trunc(v)).toString() : "0";
+}
