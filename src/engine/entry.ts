@@ -3,8 +3,9 @@
 import { byteLength } from "./bytes.ts";
 import type { Deque } from "./deque.ts";
 import type { SortedSet } from "./sorted-set.ts";
+import type { Stream } from "./stream.ts";
 
-export type ValueType = "string" | "int" | "json" | "set" | "hash" | "list" | "zset";
+export type ValueType = "string" | "int" | "json" | "set" | "hash" | "list" | "zset" | "stream";
 
 /** The value held by an entry, by type. */
 export type ValueOf = {
@@ -15,11 +16,12 @@ export type ValueOf = {
   hash: Map<string, string>;
   list: Deque;
   zset: SortedSet;
+  stream: Stream;
 };
 
 /** Types whose members live in their own storage rows. */
 export function isCollection(t: ValueType): boolean {
-  return t === "set" || t === "hash" || t === "list" || t === "zset";
+  return t === "set" || t === "hash" || t === "list" || t === "zset" || t === "stream";
 }
 
 /** Redis TYPE name of a value type (int and json are strings to Redis). */

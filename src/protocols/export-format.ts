@@ -20,7 +20,9 @@ export type ImportValue =
   | { type: "set"; value: string[] }
   | { type: "hash"; value: [string, string][] }
   | { type: "list"; value: string[] }
-  | { type: "zset"; value: [string, number][] };
+  | { type: "zset"; value: [string, number][] }
+  /** A stream as its storage members: [member, value] pairs (engine/stream.ts). */
+  | { type: "stream"; value: [string, string][] };
 
 export type ImportRecord = ImportValue & {
   key: string;
@@ -92,12 +94,13 @@ export function scoreJson(score: number): string {
 
 /** One element of a collection record's value array. */
 export function elementJson(
-  type: "set" | "hash" | "list" | "zset",
+  type: "set" | "hash" | "list" | "zset" | "stream",
   a: string,
   b: string | number | null,
   base64: boolean,
 ): string {
-  if (type === "hash") return `[${bytesJson(a, base64)},${bytesJson(b as string, base64)}]`;
+  if (type === "hash" || type === "stream")
+    return `[${bytesJson(a, base64)},${bytesJson(b as string, base64)}]`;
   if (type === "zset") return `[${bytesJson(a, base64)},${scoreJson(b as number)}]`;
   return bytesJson(a, base64);
 }

@@ -26,7 +26,7 @@ import {
 
 export type ImportParse = { ok: true; records: ImportRecord[] } | { ok: false; error: string };
 
-const TYPES: readonly ValueType[] = ["string", "int", "json", "set", "hash", "list", "zset"];
+const TYPES: readonly ValueType[] = ["string", "int", "json", "set", "hash", "list", "zset", "stream"];
 const RECORD_MEMBERS = new Set(["key", "key_encoding", "type", "encoding", "value", "expires_at"]);
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -228,6 +228,21 @@ function parseValue(
       let size = 0;
       for (const [f, x] of fields) size += checkValue(f, limits) + checkValue(x, limits);
       return { type: t, value: [...fields], size };
+    }
+    case "stream": {
+      const members = new Map<string, string>();
+      if (!Array.isArray(v)) throw new RecordError('"value" of a stream must be an array');
+      for (const p of v) {
+        if (!Array.isArray(p) || p.length !== 2)
+          throw new RecordError("each element of a stream must be a [member, value] pair");
+        members.set(
+          bytesOf(p[0], base64, "a stream member"),
+          bytesOf(p[1], base64, "a stream value"),
+        );
+      }
+      let size = 0;
+      for (const [m, x] of members) size += checkValue(m, limits) + checkValue(x, limits);
+      return { type: t, value: [...members], size };
     }
     case "zset": {
       const members = new Map<string, number>();

@@ -7,6 +7,7 @@ import type { Entry, ValueOf } from "../engine/entry.ts";
 import type { Engine } from "../engine/engine.ts";
 import { Errors } from "../engine/errors.ts";
 import { SortedSet } from "../engine/sorted-set.ts";
+import { Stream } from "../engine/stream.ts";
 import { headerLine } from "../protocols/export-format.ts";
 import type { ImportRecord } from "../protocols/export-format.ts";
 import type { ShardRef } from "./namespace-object.ts";
@@ -164,5 +165,11 @@ function valueOf(r: ImportRecord): ValueOf[ImportRecord["type"]] {
       return new Deque(r.value);
     case "zset":
       return SortedSet.fromEntries(r.value);
+    case "stream": {
+      const s = new Stream();
+      for (const [m, v] of r.value) s.loadMember(m, v);
+      s.finishLoad();
+      return s;
+    }
   }
 }

@@ -12,6 +12,7 @@ import type { ValueType } from "../engine/entry.ts";
 import type { Engine, EngineConfig } from "../engine/engine.ts";
 import { Deque } from "../engine/deque.ts";
 import { SortedSet } from "../engine/sorted-set.ts";
+import { Stream } from "../engine/stream.ts";
 import { RowBatch } from "./row-batch.ts";
 import { TABLES, TYPE_CODE, TYPE_OF_CODE, META, SCHEMA_VERSION } from "./schema.ts";
 
@@ -117,6 +118,8 @@ export class Persistence {
       if (e.type === "set") {
         (e.value as Set<string>).add(m);
         e.size += byteLength(m);
+      } else if (e.type === "stream") {
+        (e.value as Stream).loadMember(m, bytesOfSql(row[2]));
       } else if (e.type === "hash") {
         const v = bytesOfSql(row[2]);
         (e.value as Map<string, string>).set(m, v);
@@ -129,6 +132,12 @@ export class Persistence {
       }
     }
     for (const [e, members] of zsetMembers) e.value = SortedSet.fromEntries(members);
+    for (const e of collections.values()) {
+      if (e.type !== "stream") continue;
+      const s = e.value as Stream;
+      s.finishLoad();
+      e.size = s.bytes;
+    }
     for (const row of this.sql
       .exec("SELECT key, pos, value FROM list_items ORDER BY key, pos")
       .raw()) {
@@ -244,7 +253,9 @@ export class Persistence {
     const members =
       e.type === "zset"
         ? (e.value as SortedSet).scores.keys()
-        : (e.value as Set<string> | Map<string, string>).keys();
+        : e.type === "stream"
+          ? (e.value as Stream).members()
+          : (e.value as Set<string> | Map<string, string>).keys();
     for (const m of members) {
       this.memberRows.add(k, sqlBytes(m), memberValue(e, m)!);
     }
@@ -302,6 +313,8 @@ function emptyValue(type: ValueType, raw: unknown): Entry["value"] {
       return new Deque();
     case "zset":
       return new SortedSet();
+    case "stream":
+      return new Stream();
   }
 }
 
@@ -320,6 +333,10 @@ function memberValue(e: Entry, m: string): string | number | ArrayBuffer | null 
   if (e.type === "set") return (e.value as Set<string>).has(m) ? null : undefined;
   if (e.type === "hash") {
     const v = (e.value as Map<string, string>).get(m);
+    return v === undefined ? undefined : sqlBytes(v);
+  }
+  if (e.type === "stream") {
+    const v = (e.value as Stream).memberValue(m);
     return v === undefined ? undefined : sqlBytes(v);
   }
   return (e.value as SortedSet).score(m);

@@ -13,6 +13,7 @@ import type { Deque } from "../engine/deque.ts";
 import type { Entry, ValueType } from "../engine/entry.ts";
 import type { Engine } from "../engine/engine.ts";
 import { SortedSet } from "../engine/sorted-set.ts";
+import type { Stream } from "../engine/stream.ts";
 import {
   elementJson,
   recordClose,
@@ -169,6 +170,10 @@ function memoryElements(e: Entry): Element[] {
       return Array.from(e.value as Map<string, string>);
     case "list":
       return Array.from(e.value as Deque, (x) => [x, null]);
+    case "stream": {
+      const s = e.value as Stream;
+      return Array.from(s.members(), (m) => [m, s.memberValue(m)!]);
+    }
     default: {
       const out: Element[] = [];
       const z = e.value as SortedSet;
@@ -190,7 +195,8 @@ function snapElements(sql: SqlStorage, s: Source): Element[] {
     .exec("SELECT member, value FROM snap_members WHERE key = ? ORDER BY rowid", k)
     .toArray();
   if (s.type === "set") return rows.map((r) => [bytesOfSql(r.member), null]);
-  if (s.type === "hash") return rows.map((r) => [bytesOfSql(r.member), bytesOfSql(r.value)]);
+  if (s.type === "hash" || s.type === "stream")
+    return rows.map((r) => [bytesOfSql(r.member), bytesOfSql(r.value)]);
   const out: [string, number][] = rows.map((r) => [bytesOfSql(r.member), r.value as number]);
   return out.sort((x, y) => SortedSet.compare(x[1], x[0], y[1], y[0]));
 }

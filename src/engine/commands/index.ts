@@ -10,6 +10,7 @@ import { lightRedisCommands } from "./light-redis.ts";
 import { listsCommands } from "./lists.ts";
 import { serverCommands } from "./server.ts";
 import { setsCommands } from "./sets.ts";
+import { streamsCommands } from "./streams.ts";
 import { stringsCommands } from "./strings.ts";
 import { transactionCommands } from "./transactions.ts";
 import { zsetsCommands } from "./zsets.ts";
@@ -26,6 +27,7 @@ export function buildCommandTable(): CommandTable {
     .register("redis", hashesCommands)
     .register("redis", listsCommands)
     .register("redis", zsetsCommands)
+    .register("redis", streamsCommands)
     .register("blink", blinkCommands)
     .register("gevent", geventCommands)
     .register("lightredis", lightRedisCommands);

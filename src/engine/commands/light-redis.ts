@@ -9,6 +9,8 @@ import type { Entry } from "../entry.ts";
 import { CommandError } from "../errors.ts";
 import type { JsonValue } from "../json-value.ts";
 import { R } from "../reply.ts";
+import type { Stream } from "../stream.ts";
+import { MAX_ID, MIN_ID, idText } from "../stream-id.ts";
 import type { SortedSet } from "../sorted-set.ts";
 import { INFO_KEYS_MAX } from "../../limits.ts";
 import { parseJson } from "../json-parse.ts";
@@ -45,6 +47,9 @@ export function lightRedisView(e: Entry): JsonValue {
       const z = e.value as SortedSet;
       return z.slice(0, z.size).map((m) => [text(m), z.score(m)!]);
     }
+    case "stream":
+      // Entries as [id, [field, value, ...]] (a stream has no JSON form of its own).
+      return (e.value as Stream).range(MIN_ID, MAX_ID).map(([id, f]) => [idText(id), f.map(text)]);
   }
 }
 

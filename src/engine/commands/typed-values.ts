@@ -7,6 +7,9 @@ import type { Ctx } from "../command-table.ts";
 import type { Deque } from "../deque.ts";
 import type { Entry } from "../entry.ts";
 import { R } from "../reply.ts";
+import type { Stream } from "../stream.ts";
+import { MAX_ID, MIN_ID } from "../stream-id.ts";
+import { entriesReply } from "./stream-args.ts";
 import type { Reply } from "../reply.ts";
 import type { SortedSet } from "../sorted-set.ts";
 import { parseJson } from "../json-parse.ts";
@@ -44,5 +47,7 @@ export function typedView(e: Entry | undefined): Reply {
       for (const m of z.slice(0, z.size)) out.push(R.bulk(m), R.bulk(formatScore(z.score(m)!, 2)));
       return R.array(out);
     }
+    case "stream":
+      return entriesReply((e.value as Stream).range(MIN_ID, MAX_ID));
   }
 }

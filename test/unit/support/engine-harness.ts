@@ -8,6 +8,7 @@ import type { Deque } from "../../../src/engine/deque.ts";
 import { Engine, NULL_HOST } from "../../../src/engine/engine.ts";
 import type { EngineConfig } from "../../../src/engine/engine.ts";
 import type { Reply } from "../../../src/engine/reply.ts";
+import type { Stream } from "../../../src/engine/stream.ts";
 import type { SortedSet } from "../../../src/engine/sorted-set.ts";
 import { Persistence } from "../../../src/worker/persistence.ts";
 import { byteLength } from "../../../src/engine/bytes.ts";
@@ -88,6 +89,11 @@ export function dump(engine: Engine): unknown {
         value = z.slice(0, z.size).map((m) => [m, z.score(m)]);
         break;
       }
+      case "stream": {
+        const st = e.value as Stream;
+        value = [...st.members()].sort().map((m) => [m, st.memberValue(m)]);
+        break;
+      }
       default:
         value = String(e.value);
     }
@@ -132,7 +138,10 @@ export function checkInvariants(engine: Engine): void {
       case "zset": {
         const z = e.value as SortedSet;
         size = z.slice(0, z.size).reduce((a, m) => a + byteLength(m), 0);
+        break;
       }
+      case "stream":
+        size = (e.value as { bytes: number }).bytes;
     }
     if (size !== e.size) throw new Error(`size of ${key}: ${e.size} != ${size}`);
     const members =

@@ -1,0 +1,312 @@
+// Stream commands without consumer groups (Redis 7.0 t_stream.c): XADD, XRANGE, XREVRANGE,
+// XLEN, XDEL, XTRIM, XREAD, XSETID. Groups are in stream-groups.ts, XINFO in stream-info.ts.
+
+import { command, withDocs } from "../command-table.ts";
+import type { CommandDoc, CommandSpec, Ctx } from "../command-table.ts";
+import { CommandError, Errors } from "../errors.ts";
+import { R } from "../reply.ts";
+import type { Reply } from "../reply.ts";
+import type { Stream } from "../stream.ts";
+import {
+  MAX_ID,
+  MIN_ID,
+  U64_MAX,
+  compareIds,
+  idText,
+  nextId,
+  parseExactId,
+  parseId,
+  prevId,
+} from "../stream-id.ts";
+import type { StreamId } from "../stream-id.ts";
+import { optionName } from "./redis-args.ts";
+import { applyTrim, entriesReply, parseCount, parseTrim, perKeyReply } from "./stream-args.ts";
+import type { TrimSpec } from "./stream-args.ts";
+import { streamGroupCommands } from "./stream-groups.ts";
+import { streamInfoCommands } from "./stream-info.ts";
+import { keysAfterStreams } from "./stream-keys.ts";
+import {
+  appendEntry,
+  deleteEntry,
+  removedEntries,
+  streamForWrite,
+  streamOf,
+  writeMeta,
+} from "./stream-write.ts";
+
+const tooSmall = () =>
+  new CommandError(
+    "ERR",
+    "ERR The ID specified in XADD is equal or smaller than the target stream top item",
+  );
+
+/** The id XADD gives a new entry: `*`, `<ms>-*` or explicit (Redis `streamAppendItem`). */
+function newId(s: Stream, arg: string, now: number): StreamId {
+  const last = s.lastId;
+  let id: StreamId;
+  if (arg === "*") {
+    const ms = BigInt(now);
+    id = ms > last.ms ? { ms, seq: 0n } : nextId(last)!;
+  } else if (arg.endsWith("-*")) {
+    const ms = parseExactId(arg.slice(0, -2)).ms;
+    if (ms === last.ms) {
+      if (last.seq === U64_MAX) throw tooSmall();
+      id = { ms, seq: last.seq + 1n };
+    } else id = { ms, seq: 0n };
+  } else id = parseExactId(arg);
+  if (compareIds(id, last) <= 0) throw tooSmall();
+  return id;
+}
+
+function xadd(ctx: Ctx, argv: readonly string[]): Reply {
+  let i = 2;
+  let nomk = false;
+  let trim: TrimSpec | undefined;
+  for (;;) {
+    const o = optionName(argv[i] ?? "");
+    if (o === "nomkstream") {
+      nomk = true;
+      i++;
+    } else if (o === "maxlen" || o === "minid") [trim, i] = parseTrim(argv, i);
+    else break;
+  }
+  const idArg = argv[i];
+  const fields = argv.slice(i + 1);
+  if (idArg === undefined || fields.length === 0 || fields.length % 2 !== 0)
+    throw Errors.arity("xadd");
+  // The id is checked before the key is looked up or created, as Redis does.
+  if (idArg !== "*") {
+    const explicit = !idArg.endsWith("-*");
+    const id = parseExactId(explicit ? idArg : idArg.slice(0, -2));
+    if (explicit && id.ms === 0n && id.seq === 0n)
+      throw new CommandError("ERR", "ERR The ID specified in XADD must be greater than 0-0");
+  }
+  const e = streamForWrite(ctx, argv[1]!, !nomk);
+  if (!e) return R.NIL;
+  const s = e.value as Stream;
+  if (s.lastId.ms === U64_MAX && s.lastId.seq === U64_MAX)
+    throw new CommandError(
+      "ERR",
+      "ERR The stream has exhausted the last possible ID, unable to add more items",
+    );
+  const id = newId(s, idArg, ctx.now);
+  appendEntry(ctx, e, id, [...fields]);
+  if (trim) removedEntries(ctx, e, applyTrim(s, trim));
+  return R.bulk(idText(id));
+}
+
+/** A range bound: `-`, `+`, an id (a missing seq filled per side), or `(` exclusive. */
+function parseBound(arg: string, isStart: boolean): StreamId {
+  const exclusive = arg.startsWith("(");
+  const text = exclusive ? arg.slice(1) : arg;
+  if (exclusive && (text === "-" || text === "+")) throw Errors.syntax(); // Redis refuses "(-"
+  const id = parseId(text, isStart ? 0n : U64_MAX);
+  if (!exclusive) return id;
+  const moved = isStart ? nextId(id) : prevId(id);
+  if (!moved)
+    throw new CommandError(
+      "ERR",
+      isStart ? "ERR invalid start ID for the interval" : "ERR invalid end ID for the interval",
+    );
+  return moved;
+}
+
+function xrange(rev: boolean) {
+  return (ctx: Ctx, argv: readonly string[]): Reply => {
+    const start = parseBound(argv[rev ? 3 : 2]!, true);
+    const end = parseBound(argv[rev ? 2 : 3]!, false);
+    let count = Infinity;
+    if (argv.length > 4) {
+      if (argv.length !== 6 || optionName(argv[4]!) !== "count") throw Errors.syntax();
+      const n = Number(argv[5]);
+      count = parseCount(argv[5]!);
+      if (n < 0) count = 0;
+    }
+    if (count === 0) return R.NILARRAY;
+    const s = streamOf(ctx, argv[1]!);
+    if (!s) return R.EMPTY;
+    return entriesReply(s.range(start, end, count, rev));
+  };
+}
+
+function xdel(ctx: Ctx, argv: readonly string[]): Reply {
+  const ids = argv.slice(2).map(parseExactId); // every id is checked before any is deleted
+  const e = streamForWrite(ctx, argv[1]!, false);
+  if (!e) return R.ZERO;
+  let n = 0;
+  for (const id of ids) if (deleteEntry(ctx, e, id)) n++;
+  return R.int(n);
+}
+
+function xtrim(ctx: Ctx, argv: readonly string[]): Reply {
+  const o = optionName(argv[2]!);
+  if (o !== "maxlen" && o !== "minid") throw Errors.syntax();
+  const [trim, next] = parseTrim(argv, 2);
+  if (next !== argv.length) throw Errors.syntax();
+  const e = streamForWrite(ctx, argv[1]!, false);
+  if (!e) return R.ZERO;
+  const removed = applyTrim(e.value as Stream, trim);
+  removedEntries(ctx, e, removed);
+  return R.int(removed.length);
+}
+
+/** XREAD [COUNT n] [BLOCK ms] STREAMS key... id... (BLOCK waits only when nothing is ready). */
+function xread(ctx: Ctx, argv: readonly string[]): Reply {
+  let count = Infinity;
+  let block = false;
+  let i = 1;
+  for (; i < argv.length; i++) {
+    const o = optionName(argv[i]!);
+    if (o === "count" && i + 1 < argv.length) {
+      count = parseCount(argv[++i]!);
+      if (count === 0) count = Infinity;
+    } else if (o === "block" && i + 1 < argv.length) {
+      const ms = Number(argv[++i]);
+      if (!/^-?\d+$/.test(argv[i]!))
+        throw new CommandError("ERR", "ERR timeout is not an integer or out of range");
+      if (ms < 0) throw new CommandError("ERR", "ERR timeout is negative");
+      block = true;
+    } else if (o === "streams") break;
+    else throw Errors.syntax();
+  }
+  const rest = argv.length - i - 1;
+  if (i >= argv.length || rest <= 0 || rest % 2 !== 0)
+    throw new CommandError(
+      "ERR",
+      "ERR Unbalanced 'xread' list of streams: for each stream key an ID or '$' must be specified.",
+    );
+  const n = rest / 2;
+  const keys = argv.slice(i + 1, i + 1 + n);
+  const starts = argv.slice(i + 1 + n).map((a, j) => {
+    if (a === "$") return streamOf(ctx, keys[j]!)?.lastId ?? MIN_ID;
+    if (a === ">")
+      throw new CommandError(
+        "ERR",
+        "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.",
+      );
+    return parseId(a, 0n, false);
+  });
+  const out: [string, Reply][] = [];
+  keys.forEach((k, j) => {
+    const s = streamOf(ctx, k);
+    const from = nextId(starts[j]!);
+    if (!s || !from || s.length === 0) return;
+    const entries = s.range(from, MAX_ID, count);
+    if (entries.length) out.push([k, entriesReply(entries)]);
+  });
+  if (!out.length && block)
+    throw new CommandError(
+      "ERR",
+      "ERR XREAD BLOCK on a stream with no new entries is not supported yet",
+    );
+  return perKeyReply(ctx, out);
+}
+
+function xsetid(ctx: Ctx, argv: readonly string[]): Reply {
+  const id = parseExactId(argv[2]!);
+  let added: bigint | undefined;
+  let maxDel: StreamId | undefined;
+  for (let i = 3; i < argv.length; i += 2) {
+    const o = optionName(argv[i]!);
+    const v = argv[i + 1];
+    if (v === undefined) throw Errors.syntax();
+    if (o === "entriesadded") {
+      const n = BigInt(parseCount(v));
+      added = n;
+    } else if (o === "maxdeletedid") maxDel = parseExactId(v);
+    else throw Errors.syntax();
+  }
+  const e = streamForWrite(ctx, argv[1]!, false);
+  if (!e) throw Errors.noSuchKey();
+  const s = e.value as Stream;
+  if (added !== undefined && added < BigInt(s.length))
+    throw new CommandError(
+      "ERR",
+      "ERR The entries_added specified in XSETID is smaller than the target stream length",
+    );
+  if (maxDel && compareIds(id, maxDel) < 0)
+    throw new CommandError(
+      "ERR",
+      "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id",
+    );
+  const top = s.lastEntryId();
+  if (top && compareIds(id, top) < 0)
+    throw new CommandError(
+      "ERR",
+      "ERR The ID specified in XSETID is smaller than the target stream top item",
+    );
+  writeMeta(ctx, e, id, added ?? s.entriesAdded, maxDel ?? s.maxDeletedId);
+  return R.OK;
+}
+
+const DOCS: Record<string, CommandDoc> = {
+  xadd: {
+    summary: "Appends a new entry to a stream",
+    group: "stream",
+    since: "5.0.0",
+    params:
+      "key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value [field value ...]",
+  },
+  xrange: {
+    summary: "Return a range of elements in a stream, with IDs matching the specified IDs interval",
+    group: "stream",
+    since: "5.0.0",
+    params: "key start end [COUNT count]",
+  },
+  xrevrange: {
+    summary:
+      "Return a range of elements in a stream, with IDs matching the specified IDs interval, in reverse order (from greater to smaller IDs) compared to XRANGE",
+    group: "stream",
+    since: "5.0.0",
+    params: "key end start [COUNT count]",
+  },
+  xlen: {
+    summary: "Return the number of entries in a stream",
+    group: "stream",
+    since: "5.0.0",
+    params: "key",
+  },
+  xdel: {
+    summary:
+      "Removes the specified entries from the stream. Returns the number of items actually deleted, that may be different from the number of IDs passed in case certain IDs do not exist.",
+    group: "stream",
+    since: "5.0.0",
+    params: "key id [id ...]",
+  },
+  xtrim: {
+    summary: "Trims the stream to (approximately if '~' is passed) a certain size",
+    group: "stream",
+    since: "5.0.0",
+    params: "key MAXLEN|MINID [=|~] threshold [LIMIT count]",
+  },
+  xread: {
+    summary:
+      "Return never seen elements in multiple streams, with IDs greater than the ones reported by the caller for each stream. Can block.",
+    group: "stream",
+    since: "5.0.0",
+    params: "[COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...]",
+    differs:
+      "BLOCK waits only when entries are ready; a wait for new entries is refused until blocking commands land",
+  },
+  xsetid: {
+    summary: "An internal command for replicating stream values",
+    group: "stream",
+    since: "5.0.0",
+    params: "key last-id [ENTRIESADDED entries-added] [MAXDELETEDID max-deleted-id]",
+  },
+};
+
+export const streamsCommands: readonly CommandSpec[] = [
+  ...withDocs(DOCS, [
+    command("xadd", -5, "w", [1, 1, 1], xadd),
+    command("xrange", -4, "r", [1, 1, 1], xrange(false)),
+    command("xrevrange", -4, "r", [1, 1, 1], xrange(true)),
+    command("xlen", 2, "r", [1, 1, 1], (ctx, argv) => R.int(streamOf(ctx, argv[1]!)?.length ?? 0)),
+    command("xdel", -3, "w", [1, 1, 1], xdel),
+    command("xtrim", -4, "w", [1, 1, 1], xtrim),
+    command("xread", -4, "r", null, xread, { keysOf: keysAfterStreams }),
+    command("xsetid", -3, "w", [1, 1, 1], xsetid),
+  ]),
+  ...streamGroupCommands,
+  ...streamInfoCommands,
+];

@@ -1,0 +1,382 @@
+// A stream value (Redis t_stream.c): entries in id order with their field/value pairs, the top
+// id and counters Redis keeps (entries-added, max-deleted-id), and consumer groups with their
+// pending entries lists. Storage sees a stream as members (one row per entry, per group, per
+// consumer, per pending entry), so appending writes O(1) rows however long the stream is.
+
+import { byteLength } from "./bytes.ts";
+import { MIN_ID, compareIds, idBytes, idOfBytes, idText } from "./stream-id.ts";
+import type { StreamId } from "./stream-id.ts";
+
+/** Entries per radix-tree node in Redis (`stream-node-max-entries`): `~` trims whole nodes. */
+export const STREAM_NODE_MAX_ENTRIES = 100;
+/** Deleted slots tolerated at the front of the entry arrays before they are compacted. */
+const COMPACT_MIN = 1024;
+
+/** One entry of a consumer group's pending entries list. */
+export interface Pending {
+  readonly id: StreamId;
+  consumer: string;
+  /** Unix ms of the last delivery. */
+  time: number;
+  count: number;
+}
+
+export interface Consumer {
+  readonly name: string;
+  /** Unix ms of the last interaction (seen-time) and of the last successful one (active-time). */
+  seen: number;
+  active: number;
+  /** Its pending entries by `idBytes`. */
+  readonly pending: Map<string, Pending>;
+}
+
+export interface Group {
+  readonly name: string;
+  lastId: StreamId;
+  /** Entries read by the group (Redis 7 `entries-read`), -1 when unknown. */
+  entriesRead: bigint;
+  /** Pending entries by `idBytes` (byte order = id order). */
+  readonly pel: Map<string, Pending>;
+  readonly consumers: Map<string, Consumer>;
+}
+
+/** Storage member names: a kind byte, then the part's identity. */
+const M = { meta: "m", entry: "e", group: "g", consumer: "c", pending: "p" } as const;
+
+export class Stream {
+  /** Entry ids and their flat field/value arrays; null = deleted (XDEL) and not yet compacted. */
+  private ids: StreamId[] = [];
+  private vals: (string[] | null)[] = [];
+  /** Index of the first slot still in use; slots before it were trimmed. */
+  private head = 0;
+  /** Slot index the first node starts at (node boundaries for `~` trimming). */
+  private nodeBase = 0;
+  length = 0;
+  lastId: StreamId = MIN_ID;
+  maxDeletedId: StreamId = MIN_ID;
+  entriesAdded = 0n;
+  readonly groups = new Map<string, Group>();
+  /** Bytes of entries, for usage accounting. */
+  bytes = 0;
+
+  // ---- entries --------------------------------------------------------------------------
+
+  /** Appends an entry whose id is greater than every id in the stream. */
+  append(id: StreamId, fields: string[]): void {
+    this.ids.push(id);
+    this.vals.push(fields);
+    this.length++;
+    this.lastId = id;
+    this.bytes += entryBytes(fields);
+  }
+
+  /** The first live entry's id, or undefined when empty. */
+  firstId(): StreamId | undefined {
+    for (let i = this.head; i < this.ids.length; i++) if (this.vals[i]) return this.ids[i];
+    return undefined;
+  }
+
+  /** The last live entry's id, or undefined when empty. */
+  lastEntryId(): StreamId | undefined {
+    for (let i = this.ids.length - 1; i >= this.head; i--) if (this.vals[i]) return this.ids[i];
+    return undefined;
+  }
+
+  /** Fields of an entry, or undefined when it does not exist. */
+  get(id: StreamId): string[] | undefined {
+    const i = this.find(id);
+    return i >= 0 ? (this.vals[i] ?? undefined) : undefined;
+  }
+
+  /** Deletes an entry; its fields when it existed. */
+  delete(id: StreamId): string[] | undefined {
+    const i = this.find(id);
+    const v = i >= 0 ? this.vals[i] : null;
+    if (!v) return undefined;
+    this.vals[i] = null;
+    this.length--;
+    this.bytes -= entryBytes(v);
+    if (compareIds(id, this.maxDeletedId) > 0) this.maxDeletedId = id;
+    this.skipDeadHead();
+    return v;
+  }
+
+  /** Puts back an entry removed by `delete` or a trim (undo); its slot must still exist. */
+  restore(id: StreamId, fields: string[]): void {
+    let i = this.find(id);
+    if (i < 0) {
+      // Trimmed slots are only ever at the front: step the head back over them.
+      while (this.head > 0 && compareIds(this.ids[this.head - 1]!, id) >= 0) this.head--;
+      i = this.find(id);
+    }
+    if (i < 0 || this.vals[i]) return;
+    this.vals[i] = fields;
+    this.length++;
+    this.bytes += entryBytes(fields);
+  }
+
+  /** Removes the last slot (undo of `append`). */
+  unappend(before: StreamId): void {
+    const v = this.vals.pop();
+    this.ids.pop();
+    if (v) {
+      this.length--;
+      this.bytes -= entryBytes(v);
+    }
+    this.lastId = before;
+  }
+
+  /** Live entries with start <= id <= end, ascending (or descending with `rev`), at most `count`. */
+  range(start: StreamId, end: StreamId, count = Infinity, rev = false): [StreamId, string[]][] {
+    const out: [StreamId, string[]][] = [];
+    if (count <= 0 || compareIds(start, end) > 0) return out;
+    if (!rev) {
+      for (let i = this.lowerBound(start); i < this.ids.length && out.length < count; i++) {
+        if (compareIds(this.ids[i]!, end) > 0) break;
+        const v = this.vals[i];
+        if (v) out.push([this.ids[i]!, v]);
+      }
+    } else {
+      for (let i = this.lowerBound(end); i >= this.head && out.length < count; i--) {
+        if (i >= this.ids.length) continue;
+        const id = this.ids[i]!;
+        if (compareIds(id, end) > 0) continue;
+        if (compareIds(id, start) < 0) break;
+        const v = this.vals[i];
+        if (v) out.push([id, v]);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Trims from the oldest entry while `keep(id, remaining)` says it must go: exactly, or only
+   * whole nodes (`approx`, Redis's `~`) and at most `limit` entries. Returns what was removed.
+   */
+  trim(
+    mustGo: (id: StreamId, remaining: number) => boolean,
+    approx: boolean,
+    limit: number,
+  ): [StreamId, string[]][] {
+    const removed: [StreamId, string[]][] = [];
+    if (!approx) {
+      for (let i = this.head; i < this.ids.length && removed.length < limit; i++) {
+        const v = this.vals[i];
+        if (!v) continue;
+        if (!mustGo(this.ids[i]!, this.length)) break;
+        this.vals[i] = null;
+        this.length--;
+        this.bytes -= entryBytes(v);
+        removed.push([this.ids[i]!, v]);
+      }
+    } else {
+      // Whole nodes only: a node goes when every live entry in it must go.
+      for (;;) {
+        const start = this.nodeStartOf(this.head);
+        const end = Math.min(start + STREAM_NODE_MAX_ENTRIES, this.ids.length);
+        if (end >= this.ids.length && end - start < STREAM_NODE_MAX_ENTRIES) break;
+        let live = 0;
+        let last: StreamId | undefined;
+        for (let i = this.head; i < end; i++) {
+          if (this.vals[i]) {
+            live++;
+            last = this.ids[i];
+          }
+        }
+        if (live > 0 && (removed.length + live > limit || !mustGo(last!, this.length - live + 1)))
+          break;
+        for (let i = this.head; i < end; i++) {
+          const v = this.vals[i];
+          if (!v) continue;
+          this.vals[i] = null;
+          this.length--;
+          this.bytes -= entryBytes(v);
+          removed.push([this.ids[i]!, v]);
+        }
+        this.head = end;
+        if (this.head >= this.ids.length) break;
+      }
+    }
+    this.skipDeadHead();
+    return removed;
+  }
+
+  // ---- storage members --------------------------------------------------------------------
+
+  /** Storage member of an entry. */
+  static entryMember(id: StreamId): string {
+    return M.entry + idBytes(id);
+  }
+  static readonly META_MEMBER = M.meta;
+  static groupMember(g: string): string {
+    return M.group + g;
+  }
+  static consumerMember(g: string, c: string): string {
+    return M.consumer + JSON.stringify([g, c]);
+  }
+  static pendingMember(g: string, id: StreamId): string {
+    return M.pending + idBytes(id) + g;
+  }
+
+  /** Every storage member of the stream (a full rewrite). */
+  *members(): Generator<string> {
+    yield M.meta;
+    for (let i = this.head; i < this.ids.length; i++)
+      if (this.vals[i]) yield Stream.entryMember(this.ids[i]!);
+    for (const g of this.groups.values()) {
+      yield Stream.groupMember(g.name);
+      for (const c of g.consumers.values()) yield Stream.consumerMember(g.name, c.name);
+      for (const p of g.pel.values()) yield Stream.pendingMember(g.name, p.id);
+    }
+  }
+
+  /** The stored value of a member, or undefined when it no longer exists (its row goes). */
+  memberValue(m: string): string | undefined {
+    const kind = m[0];
+    if (kind === M.meta)
+      return JSON.stringify([
+        idText(this.lastId),
+        idText(this.maxDeletedId),
+        this.entriesAdded.toString(),
+      ]);
+    if (kind === M.entry) {
+      const v = this.get(idOfBytes(m, 1));
+      return v && JSON.stringify(v);
+    }
+    if (kind === M.group) {
+      const g = this.groups.get(m.slice(1));
+      return g && JSON.stringify([idText(g.lastId), g.entriesRead.toString()]);
+    }
+    if (kind === M.consumer) {
+      const [gn, cn] = JSON.parse(m.slice(1)) as [string, string];
+      const c = this.groups.get(gn)?.consumers.get(cn);
+      return c && JSON.stringify([c.seen, c.active]);
+    }
+    if (kind === M.pending) {
+      const p = this.groups.get(m.slice(17))?.pel.get(m.slice(1, 17));
+      return p && JSON.stringify([p.consumer, p.time, p.count]);
+    }
+    return undefined;
+  }
+
+  /** Loads one stored member (rows in any order; `finishLoad` orders the entries). */
+  loadMember(m: string, value: string): void {
+    const kind = m[0];
+    const v = JSON.parse(value) as unknown[];
+    if (kind === M.meta) {
+      this.lastId = parseStoredId(v[0] as string);
+      this.maxDeletedId = parseStoredId(v[1] as string);
+      this.entriesAdded = BigInt(v[2] as string);
+    } else if (kind === M.entry) {
+      this.ids.push(idOfBytes(m, 1));
+      this.vals.push(v as string[]);
+      this.length++;
+      this.bytes += entryBytes(v as string[]);
+    } else if (kind === M.group) {
+      const g = this.groupFor(m.slice(1));
+      g.lastId = parseStoredId(v[0] as string);
+      g.entriesRead = BigInt(v[1] as string);
+    } else if (kind === M.consumer) {
+      const [gn, cn] = JSON.parse(m.slice(1)) as [string, string];
+      const c = this.consumerFor(this.groupFor(gn), cn, 0);
+      c.seen = v[0] as number;
+      c.active = v[1] as number;
+    } else if (kind === M.pending) {
+      const g = this.groupFor(m.slice(17));
+      const id = idOfBytes(m, 1);
+      const p: Pending = {
+        id,
+        consumer: v[0] as string,
+        time: v[1] as number,
+        count: v[2] as number,
+      };
+      g.pel.set(m.slice(1, 17), p);
+      this.consumerFor(g, p.consumer, 0).pending.set(m.slice(1, 17), p);
+    }
+  }
+
+  /** Orders entries loaded out of order. */
+  finishLoad(): void {
+    const order = this.ids.map((_, i) => i).sort((a, b) => compareIds(this.ids[a]!, this.ids[b]!));
+    this.ids = order.map((i) => this.ids[i]!);
+    this.vals = order.map((i) => this.vals[i]!);
+  }
+
+  // ---- groups ---------------------------------------------------------------------------
+
+  /** A group by name, created empty when missing (loading). */
+  groupFor(name: string): Group {
+    let g = this.groups.get(name);
+    if (!g) {
+      g = { name, lastId: MIN_ID, entriesRead: -1n, pel: new Map(), consumers: new Map() };
+      this.groups.set(name, g);
+    }
+    return g;
+  }
+
+  /** A group's consumer, created when missing. */
+  consumerFor(g: Group, name: string, now: number): Consumer {
+    let c = g.consumers.get(name);
+    if (!c) {
+      c = { name, seen: now, active: -1, pending: new Map() };
+      g.consumers.set(name, c);
+    }
+    return c;
+  }
+
+  // ---- internals -----------------------------------------------------------------------
+
+  /** Slot of an id, or -1. */
+  private find(id: StreamId): number {
+    const i = this.lowerBound(id);
+    return i < this.ids.length && compareIds(this.ids[i]!, id) === 0 ? i : -1;
+  }
+
+  /** First slot at or after `head` whose id is >= `id`. */
+  private lowerBound(id: StreamId): number {
+    let lo = this.head;
+    let hi = this.ids.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareIds(this.ids[mid]!, id) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private nodeStartOf(i: number): number {
+    return (
+      this.nodeBase +
+      Math.floor((i - this.nodeBase) / STREAM_NODE_MAX_ENTRIES) * STREAM_NODE_MAX_ENTRIES
+    );
+  }
+
+  private skipDeadHead(): void {
+    if (this.length === 0) {
+      // An emptied stream starts its nodes afresh, as Redis frees its last node.
+      this.ids = [];
+      this.vals = [];
+      this.head = 0;
+      this.nodeBase = 0;
+      return;
+    }
+    if (this.head > COMPACT_MIN && this.head * 2 > this.ids.length) {
+      const cut = this.nodeStartOf(this.head);
+      this.ids = this.ids.slice(cut);
+      this.vals = this.vals.slice(cut);
+      this.head -= cut;
+      this.nodeBase = this.nodeBase - cut;
+    }
+  }
+}
+
+function entryBytes(fields: readonly string[]): number {
+  let n = 16;
+  for (const f of fields) n += byteLength(f);
+  return n;
+}
+
+function parseStoredId(s: string): StreamId {
+  const [ms, seq] = s.split("-");
+  return { ms: BigInt(ms!), seq: BigInt(seq!) };
+}
