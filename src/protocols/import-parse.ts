@@ -26,7 +26,16 @@ import {
 
 export type ImportParse = { ok: true; records: ImportRecord[] } | { ok: false; error: string };
 
-const TYPES: readonly ValueType[] = ["string", "int", "json", "set", "hash", "list", "zset", "stream"];
+const TYPES: readonly ValueType[] = [
+  "string",
+  "int",
+  "json",
+  "set",
+  "hash",
+  "list",
+  "zset",
+  "stream",
+];
 const RECORD_MEMBERS = new Set(["key", "key_encoding", "type", "encoding", "value", "expires_at"]);
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;

@@ -42,9 +42,7 @@ export interface BlinkDoor {
 
 /** A reply pattern: ":ID" stands for any client id. */
 const pattern = (reply: string) =>
-  new RegExp(
-    "^" + reply.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/:ID\r/g, ":\\d+\r") + "$",
-  );
+  new RegExp("^" + reply.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/:ID\r/g, ":\\d+\r") + "$");
 const completeFor = (reply: string) => {
   const p = pattern(reply);
   return (got: string) => p.test(got);
