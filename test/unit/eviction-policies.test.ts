@@ -8,7 +8,10 @@ import { Engine } from "../../src/engine/engine.ts";
 import { COMMANDS } from "../../src/engine/commands/index.ts";
 import { encodeBlinkReply } from "../../src/protocols/blink.ts";
 import { encodeResp } from "../../src/protocols/resp-encode.ts";
-import { EVICTION_POLICIES, EVICTION_POLICY } from "../../src/limits.ts";
+import { EVICTION_POLICIES, EVICTION_POLICY, MEMORY_LIMIT_BYTES } from "../../src/limits.ts";
+import { engineSettings } from "../../src/worker/env.ts";
+import type { Env } from "../../src/worker/env.ts";
+import { limitShare } from "../../src/worker/shard-map.ts";
 import type { EvictionPolicy } from "../../src/limits.ts";
 import { Harness } from "./support/engine-harness.ts";
 import { RedisOracle, oracleAvailable } from "./support/redis-oracle.ts";
@@ -43,6 +46,21 @@ describe("defaults", () => {
     blink(h, "GET a");
     expect(blink(h, "SET c 333")).toBe("OK\n");
     expect(keys(h)).toEqual(["a", "c"]);
+  });
+
+  it("guards each object: a sharded namespace's default is the guard times its shards", () => {
+    const env = {} as Env;
+    expect(MEMORY_LIMIT_BYTES).toBe(64 * 1024 * 1024);
+    expect(engineSettings(env)).toMatchObject({
+      maxmemory: MEMORY_LIMIT_BYTES,
+      policy: "noeviction",
+    });
+    const total = engineSettings(env, 16).maxmemory!;
+    for (const shard of [0, 7, 15]) expect(limitShare(total, shard, 16)).toBe(MEMORY_LIMIT_BYTES);
+    // A configured MEMORY_LIMIT_BYTES is the namespace's total, shared by its shards.
+    const set = { MEMORY_LIMIT_BYTES: "1048576", EVICTION_POLICY: "allkeys-lru" } as Env;
+    expect(engineSettings(set, 16)).toMatchObject({ maxmemory: 1048576, policy: "allkeys-lru" });
+    expect(() => engineSettings({ EVICTION_POLICY: "lru" } as Env)).toThrow(/EVICTION_POLICY/);
   });
 
   it("reports maxmemory and its human form in INFO memory", () => {
