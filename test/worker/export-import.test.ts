@@ -151,16 +151,42 @@ describe("export", () => {
     expect(text.split("\n").slice(1)).toEqual(['{"end":true,"keys":0}', ""]);
   });
 
-  it("exports the retained snapshot; fresh=1 takes a new one", async () => {
+  it("exports what is stored now by default; snapshot=1 the last saved snapshot (issue 13)", async () => {
     const ns = "exp-retained";
     await redis(ns, [["SET", "a", "1"], ["SAVE"], ["SET", "b", "2"]]);
-    expect(records(await exportText(ns))).toBe(
-      '{"key":"a","key_encoding":"utf8","type":"string","encoding":"utf8","value":"1","expires_at":null}\n{"end":true,"keys":1}\n',
-    );
-    expect(records(await exportText(ns, "?fresh=1"))).toContain('"key":"b"');
-    const bad = await exports.default.fetch(exportUrl(ns, "?fresh=yes"));
-    expect(bad.status).toBe(400);
-    expect(await bad.text()).toBe(`{"error":"ERR invalid value for 'fresh' (expected 0 or 1)"}`);
+    const a =
+      '{"key":"a","key_encoding":"utf8","type":"string","encoding":"utf8","value":"1","expires_at":null}\n';
+    const saved = await exports.default.fetch(exportUrl(ns, "?snapshot=1"));
+    expect(saved.headers.get("Blink-Edge-Export")).toBe("saved");
+    expect(records(await saved.text())).toBe(`${a}{"end":true,"keys":1}\n`);
+    const now = await exports.default.fetch(exportUrl(ns));
+    expect(now.headers.get("Blink-Edge-Export")).toBe("current");
+    expect(records(await now.text())).toContain('"key":"b"');
+    await redis(ns, [["SET", "c", "3"]]);
+    expect(records(await exportText(ns))).toContain('"key":"c"');
+    expect(records(await exportText(ns, "?fresh=1"))).toContain('"key":"c"');
+    // The export's snapshot is now the last save.
+    expect(records(await exportText(ns, "?snapshot=1"))).toContain('"key":"c"');
+    for (const [q, text] of [
+      ["?fresh=yes", "ERR invalid value for 'fresh' (expected 0 or 1)"],
+      ["?snapshot=2", "ERR invalid value for 'snapshot' (expected 0 or 1)"],
+      ["?snapshot=1&fresh=1", "ERR 'fresh' and 'snapshot' cannot both be set"],
+    ]) {
+      const bad = await exports.default.fetch(exportUrl(ns, q));
+      expect(bad.status).toBe(400);
+      expect(await bad.text()).toBe(JSON.stringify({ error: text }));
+    }
+  });
+
+  it("two exports with no write between them share one snapshot (neither cuts the other)", async () => {
+    const ns = "exp-shared";
+    const cmds: string[][] = [];
+    for (let i = 0; i < 3000; i++) cmds.push(["SET", `k:${i}`, "x".repeat(800)]);
+    await redis(ns, cmds);
+    const first = await exports.default.fetch(exportUrl(ns));
+    const second = await exportText(ns);
+    expect(await first.text()).toBe(second);
+    expect(second.endsWith(`{"end":true,"keys":3000}\n`)).toBe(true);
   });
 
   it("writes during a streamed export do not change it (pages span keys and a big set)", async () => {
@@ -184,7 +210,7 @@ describe("export", () => {
     for (let i = 4000; i < 6000; i++) cmds.push(["SET", `k:${i}`, `${i}:${value}`]);
     await redis(ns, cmds);
 
-    const quiet = await exportText(ns, "?fresh=1");
+    const quiet = await exportText(ns);
     expect(quiet.endsWith(`{"end":true,"keys":6005}\n`)).toBe(true);
 
     const res = await exports.default.fetch(exportUrl(ns));
