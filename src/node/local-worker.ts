@@ -60,6 +60,12 @@ export function bundleWorker(entry = join(ROOT, "src/worker/index.ts")): Promise
   return b;
 }
 
+/** The variables and secrets the local Worker gets from wrangler.toml and `.dev.vars`. */
+export function localWorkerVars(): Record<string, unknown> {
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml"));
+  return (workerOptions as { bindings?: Record<string, unknown> }).bindings ?? {};
+}
+
 /** Starts the blink-edge Worker (wrangler.toml) on Miniflare; resolves once it is listening. */
 export function startLocalWorker(opts: LocalWorkerOptions = {}): Promise<LocalWorker> {
   const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml"));
