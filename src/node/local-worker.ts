@@ -29,6 +29,8 @@ export interface LocalWorkerOptions {
 export interface LocalWorker {
   readonly url: URL;
   readonly mf: Miniflare;
+  /** The variables and secrets it runs with (wrangler.toml, `.dev.vars`, `vars`). */
+  readonly bindings: Record<string, unknown>;
   dispose(): Promise<void>;
 }
 
@@ -60,12 +62,6 @@ export function bundleWorker(entry = join(ROOT, "src/worker/index.ts")): Promise
   return b;
 }
 
-/** The variables and secrets the local Worker gets from wrangler.toml and `.dev.vars`. */
-export function localWorkerVars(): Record<string, unknown> {
-  const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml"));
-  return (workerOptions as { bindings?: Record<string, unknown> }).bindings ?? {};
-}
-
 /** Starts the blink-edge Worker (wrangler.toml) on Miniflare; resolves once it is listening. */
 export function startLocalWorker(opts: LocalWorkerOptions = {}): Promise<LocalWorker> {
   const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml"));
@@ -88,6 +84,7 @@ export async function startWorkerScript(
   const { modulesRules: _rules, ...options } = workerOptions;
   const name = basename(entry, ".ts") === "index" ? "blink-edge" : basename(entry, ".ts");
   const host = opts.host ?? "127.0.0.1";
+  const bindings = { ...(options.bindings as Record<string, unknown> | undefined), ...opts.vars };
   const mf = new Miniflare(
     convertV4MiniflareOptions({
       // Miniflare's own entry worker (routing, cf object, logging) gets a port nobody uses; the
@@ -104,12 +101,12 @@ export async function startWorkerScript(
           unsafeDirectSockets: [{ host, port: opts.port ?? 8787 }],
           modules: true,
           scriptPath,
-          bindings: { ...(options.bindings as Record<string, string> | undefined), ...opts.vars },
+          bindings,
         },
       ],
     } as unknown as Parameters<typeof convertV4MiniflareOptions>[0]),
   );
   await mf.ready;
   const url = await mf.unsafeGetDirectURL(name);
-  return { url, mf, dispose: () => mf.dispose() };
+  return { url, mf, bindings, dispose: () => mf.dispose() };
 }

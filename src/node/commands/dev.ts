@@ -86,8 +86,7 @@ export const devCommand: Subcommand = {
     const state = v.state === undefined ? undefined : resolve(v.state);
 
     // Loaded here: Miniflare, wrangler and esbuild take a while and `shim` never needs them.
-    const { startLocalWorker, localWorkerVars, DEFAULT_STATE_DIR } =
-      await import("../local-worker.ts");
+    const { startLocalWorker, DEFAULT_STATE_DIR } = await import("../local-worker.ts");
     const signals = armSignals();
     let worker: Awaited<ReturnType<typeof startLocalWorker>>;
     try {
@@ -117,7 +116,7 @@ export const devCommand: Subcommand = {
     if (Object.keys(listen).length > 0) {
       // Wildcard binds are reached through loopback.
       const local = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
-      const token = shimToken(localWorkerVars());
+      const token = shimToken(worker.bindings);
       try {
         shim = await runShim(
           `http://${local.includes(":") ? `[${local}]` : local}:${boundPort}`,
