@@ -19,11 +19,27 @@ export const RESP_BULK_MAX_BYTES = WS_MESSAGE_MAX_BYTES;
 export const NESTING_MAX_DEPTH = 64;
 export const INFO_KEYS_MAX = 1000;
 export const SCAN_DEFAULT_COUNT = 10;
-/** 0 = unlimited. */
-export const MEMORY_LIMIT_BYTES = 0;
-export const EVICTION_POLICIES = ["allkeys-lru", "noeviction"] as const;
+/**
+ * Default `maxmemory` of one Durable Object (a sharded namespace: of each shard), a guard well
+ * inside the platform's 128 MB per object, which the runtime, SQLite caches and the per-key
+ * overhead (about 70 bytes a key beyond its key and value) share. A namespace past the platform
+ * limit is reset by it, and so is every later load of the same data. 0 = unlimited.
+ */
+export const MEMORY_LIMIT_BYTES = 64 * 1024 * 1024;
+/** Redis's maxmemory-policy values, in the order its CONFIG SET error lists them. */
+export const EVICTION_POLICIES = [
+  "volatile-lru",
+  "volatile-lfu",
+  "volatile-random",
+  "volatile-ttl",
+  "allkeys-lru",
+  "allkeys-lfu",
+  "allkeys-random",
+  "noeviction",
+] as const;
 export type EvictionPolicy = (typeof EVICTION_POLICIES)[number];
-export const EVICTION_POLICY: EvictionPolicy = "allkeys-lru";
+/** As Redis: a store whose keys can vanish under memory pressure loses data (queues, locks). */
+export const EVICTION_POLICY: EvictionPolicy = "noeviction";
 export const REDIS_VERSION = "7.0.15";
 export const BLINK_EDGE_VERSION = "0.1.0";
 

@@ -12,7 +12,8 @@ import { CommandError, Errors } from "./errors.ts";
 import { R, errorReplyOf, isError } from "./reply.ts";
 import type { ErrorReply, Reply } from "./reply.ts";
 import { Store } from "./store.ts";
-import { KEY_MAX_BYTES, VALUE_MAX_BYTES } from "../limits.ts";
+import { isLfu } from "./eviction.ts";
+import { EVICTION_POLICY, KEY_MAX_BYTES, VALUE_MAX_BYTES } from "../limits.ts";
 import type { EvictionPolicy } from "../limits.ts";
 
 /** Namespace configuration (spec §3.8, §10.9), persisted by the host. */
@@ -55,7 +56,7 @@ const UNKNOWN_CMD_QUOTE_MAX = 128;
 export class Engine {
   readonly store = new Store();
   readonly stats: EngineStats = { commands: 0 };
-  config: EngineConfig;
+  private settings!: EngineConfig;
   /** Snapshot point (spec §13.3): write_seq and Unix ms at the latest snapshot; 0 if none. */
   snapshotSeq = 0;
   snapshotAt = 0;
@@ -76,9 +77,20 @@ export class Engine {
     this.table = table;
     this.namespace = namespace;
     this.host = host;
-    this.config = { maxmemory: config.maxmemory ?? 0, policy: config.policy ?? "allkeys-lru" };
+    // No limit unless the host sets one (the Worker always does: MEMORY_LIMIT_BYTES).
+    this.config = { maxmemory: config.maxmemory ?? 0, policy: config.policy ?? EVICTION_POLICY };
     this.valueMax = config.valueMax ?? VALUE_MAX_BYTES;
     this.startedAt = Date.now();
+  }
+
+  /** maxmemory and maxmemory-policy (spec §3.8); an LFU policy turns on access counting. */
+  get config(): EngineConfig {
+    return this.settings;
+  }
+
+  set config(c: EngineConfig) {
+    this.settings = c;
+    this.store.countFrequencies(isLfu(c.policy));
   }
 
   /**
@@ -148,7 +160,7 @@ export class Engine {
     const store = this.store;
     const { maxmemory, policy } = this.config;
     const isWrite = (spec.flags & Flag.WRITE) !== 0;
-    const limited = maxmemory > 0 && isWrite;
+    const limited = maxmemory > 0 && isWrite && this.mayCross(maxmemory, c.argv);
     const usageBefore = store.usage;
     store.beginCommand(limited);
     let reply: Reply;
@@ -165,16 +177,37 @@ export class Engine {
         const e = store.get(k);
         if (e) sizeOfWritten += e.ksize + e.size;
       }
-      if (sizeOfWritten > maxmemory || policy === "noeviction") {
+      // A volatile policy with no volatile key left to evict refuses like noeviction (Redis);
+      // the keys it did evict come back with the rollback.
+      const evicted = store.stats.evicted;
+      if (
+        sizeOfWritten > maxmemory ||
+        policy === "noeviction" ||
+        !store.evict(maxmemory, store.written, policy)
+      ) {
         store.rollback();
+        store.stats.evicted = evicted;
         reply = R.error(Errors.oom());
-      } else {
-        store.evict(maxmemory, store.written);
       }
     }
     store.endCommand();
     if (isWrite && !isError(reply)) store.writeSeq++;
     return reply;
+  }
+
+  /**
+   * True when a write could take usage past `maxmemory`, so it must be journaled to be undone.
+   * A command adds at most its argument bytes, a value's worth (SETRANGE, APPEND results are
+   * capped by VALUE_MAX_BYTES) and a copy of data already stored (COPY, SUNIONSTORE, SORT …
+   * STORE): usage * 2 + arguments + 2 values. Below that the journal (about a third of a SET's
+   * engine time) is skipped: the default guard is always set, and most stores sit well under it.
+   */
+  private mayCross(maxmemory: number, argv: readonly string[]): boolean {
+    const floor = this.store.usage * 2 + this.valueMax * 2;
+    if (floor > maxmemory) return true;
+    let args = 0;
+    for (const a of argv) args += a.length * 3; // UTF-16 units → at most 3 bytes each
+    return floor + args > maxmemory;
   }
 
   /** Takes a snapshot point now (SAVE, BGSAVE, Light-Redis save; spec §13.3). */
@@ -187,8 +220,8 @@ export class Engine {
   /** Applies the memory limit at once (CONFIG SET maxmemory lowering it, spec §3.8). */
   enforceLimit(): void {
     const { maxmemory, policy } = this.config;
-    if (maxmemory > 0 && policy === "allkeys-lru" && this.store.usage > maxmemory) {
-      this.store.evict(maxmemory, new Set());
+    if (maxmemory > 0 && policy !== "noeviction" && this.store.usage > maxmemory) {
+      this.store.evict(maxmemory, new Set(), policy);
     }
   }
 

@@ -37,6 +37,23 @@ export class ExpiryHeap {
     return e;
   }
 
+  /** A random entry of the heap if it is live (eviction sampling), else undefined. */
+  sample(): Entry | undefined {
+    const n = this.at.length;
+    if (n === 0) return undefined;
+    const i = Math.floor(Math.random() * n);
+    const e = this.entries[i]!;
+    return e.alive && e.expiresAt === this.at[i] ? e : undefined;
+  }
+
+  /** Live entries, in heap order. */
+  *live(): Generator<Entry> {
+    for (let i = 0; i < this.at.length; i++) {
+      const e = this.entries[i]!;
+      if (e.alive && e.expiresAt === this.at[i]) yield e;
+    }
+  }
+
   /** Rebuilds without stale pairs (called when stale pairs pile up). */
   compact(): void {
     const live: [number, Entry][] = [];

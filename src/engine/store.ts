@@ -8,6 +8,9 @@ import { ChangeSet } from "./change-set.ts";
 import { Entry, RecencyList, isCollection } from "./entry.ts";
 import type { ValueOf, ValueType } from "./entry.ts";
 import { ExpiryHeap } from "./expiry-heap.ts";
+import { FrequencyTable, isVolatile, sampledVictim } from "./eviction.ts";
+import type { EvictionPool } from "./eviction.ts";
+import type { EvictionPolicy } from "../limits.ts";
 
 type Undo = () => void;
 
@@ -22,7 +25,7 @@ export interface StoreStats {
 /** Dead slots tolerated in the creation-order array before it is compacted. */
 const ORDER_COMPACT_MIN = 1024;
 
-export class Store {
+export class Store implements EvictionPool {
   readonly map = new Map<string, Entry>();
   /** Σ (key bytes + payload bytes) of live entries. */
   usage = 0;
@@ -43,6 +46,8 @@ export class Store {
   private journal: Undo[] | null = null;
   /** Keys written by the running command (collected while journaling). */
   readonly written = new Set<string>();
+  /** Access counters, only while an LFU policy is in effect (eviction.ts). */
+  private frequencies: FrequencyTable | null = null;
 
   /** The version stamped on entries changed by the running command. */
   get pendingSeq(): number {
@@ -59,6 +64,7 @@ export class Store {
     const e = this.map.get(key);
     if (e) {
       this.recency.touch(e);
+      if (this.frequencies) this.frequencies.hit(e);
       this.stats.hits++;
     } else this.stats.misses++;
     return e;
@@ -67,6 +73,12 @@ export class Store {
   /** Refreshes recency without reading (TOUCH). */
   touch(e: Entry): void {
     this.recency.touch(e);
+    if (this.frequencies) this.frequencies.hit(e);
+  }
+
+  /** Turns LFU access counting on or off (on only under an LFU policy: it costs every access). */
+  countFrequencies(on: boolean): void {
+    if (on !== (this.frequencies !== null)) this.frequencies = on ? new FrequencyTable() : null;
   }
 
   // ---- command lifecycle ------------------------------------------------------------------
@@ -102,6 +114,7 @@ export class Store {
     }
     e.version = this.pendingSeq;
     if (e.alive) this.recency.touch(e);
+    if (this.frequencies) this.frequencies.hit(e);
   }
 
   /** Journals an undo step (no-op when not journaling). */
@@ -227,6 +240,7 @@ export class Store {
 
   /** Deletes every key due at `now` (spec §3.6); returns how many. */
   purgeExpired(now: number): number {
+    if (this.frequencies) this.frequencies.now = now;
     let n = 0;
     for (let e = this.expiries.popDue(now); e; e = this.expiries.popDue(now)) {
       this.remove(e);
@@ -241,15 +255,52 @@ export class Store {
     return this.expiries.peek();
   }
 
-  /** Evicts least recently used keys not in `keep` until usage <= limit; false if impossible. */
-  evict(limit: number, keep: ReadonlySet<string>): boolean {
-    for (const e of this.recency.oldestFirst()) {
-      if (this.usage <= limit) return true;
-      if (keep.has(e.key)) continue;
+  /**
+   * Evicts keys not in `keep` by `policy` (spec §3.8) until usage <= limit; false when nothing
+   * more can go (then the caller rolls the command back and answers OOM).
+   */
+  evict(limit: number, keep: ReadonlySet<string>, policy: EvictionPolicy): boolean {
+    if (policy === "noeviction") return this.usage <= limit;
+    if (policy === "allkeys-lru" || policy === "volatile-lru") {
+      const volatile = isVolatile(policy);
+      for (const e of this.recency.oldestFirst()) {
+        if (this.usage <= limit) return true;
+        if (keep.has(e.key) || (volatile && e.expiresAt === 0)) continue;
+        this.remove(e);
+        this.stats.evicted++;
+      }
+      return this.usage <= limit;
+    }
+    while (this.usage > limit) {
+      const e = sampledVictim(this, policy, keep);
+      if (!e) return false;
       this.remove(e);
       this.stats.evicted++;
     }
-    return this.usage <= limit;
+    return true;
+  }
+
+  /** A random live entry: of every key, or of the keys with an expiry (eviction sampling). */
+  sample(volatile: boolean): Entry | undefined {
+    if (volatile) return this.expiries.sample();
+    if (this.order.length === 0) return undefined;
+    const e = this.order[Math.floor(Math.random() * this.order.length)]!;
+    return e.alive ? e : undefined;
+  }
+
+  /** Live keys, or live keys with an expiry. */
+  poolSize(volatile: boolean): number {
+    return volatile ? this.ttlCount : this.map.size;
+  }
+
+  /** Every live entry, or every live entry with an expiry. */
+  scan(volatile: boolean): Iterable<Entry> {
+    return volatile ? this.expiries.live() : this.map.values();
+  }
+
+  /** An entry's LFU counter (eviction.ts); 0 when counting is off. */
+  frequency(e: Entry): number {
+    return this.frequencies ? this.frequencies.get(e) : 0;
   }
 
   /** Compacts internal structures between batches. */

@@ -20,6 +20,11 @@ export interface LocalWorkerOptions {
   port?: number;
   /** State folder; false keeps state in memory only (tests). */
   persistTo?: string | false;
+  /**
+   * Runtime log lines a test provokes on purpose (fault injection): counted instead of printed,
+   * with one summary line when the Worker is disposed.
+   */
+  expectedLog?: RegExp;
   /** Extra variables and secrets (e.g. ALLOW_ANONYMOUS, AUTH_TOKEN). */
   vars?: Record<string, string>;
   /** Opens the V8 inspector on this port (benchmarks read the isolate's heap through it). */
@@ -29,6 +34,8 @@ export interface LocalWorkerOptions {
 export interface LocalWorker {
   readonly url: URL;
   readonly mf: Miniflare;
+  /** The variables and secrets it runs with (wrangler.toml, `.dev.vars`, `vars`). */
+  readonly bindings: Record<string, unknown>;
   dispose(): Promise<void>;
 }
 
@@ -82,6 +89,9 @@ export async function startWorkerScript(
   const { modulesRules: _rules, ...options } = workerOptions;
   const name = basename(entry, ".ts") === "index" ? "blink-edge" : basename(entry, ".ts");
   const host = opts.host ?? "127.0.0.1";
+  const bindings = { ...(options.bindings as Record<string, unknown> | undefined), ...opts.vars };
+  const expected = opts.expectedLog;
+  let quieted = 0;
   const mf = new Miniflare(
     convertV4MiniflareOptions({
       // Miniflare's own entry worker (routing, cf object, logging) gets a port nobody uses; the
@@ -89,6 +99,15 @@ export async function startWorkerScript(
       host: "127.0.0.1",
       port: 0,
       cf: false,
+      ...(expected
+        ? {
+            handleStructuredLogs: ({ level, message }: { level: string; message: string }) => {
+              if (expected.test(message)) quieted++;
+              else if (level === "error" || level === "warn") console.error(message);
+              else console.log(message);
+            },
+          }
+        : {}),
       ...(opts.inspectorPort ? { inspectorPort: opts.inspectorPort } : {}),
       ...(persistTo ? { resourcePersistencePath: join(persistTo, "v3") } : {}),
       workers: [
@@ -98,12 +117,19 @@ export async function startWorkerScript(
           unsafeDirectSockets: [{ host, port: opts.port ?? 8787 }],
           modules: true,
           scriptPath,
-          bindings: { ...(options.bindings as Record<string, string> | undefined), ...opts.vars },
+          bindings,
         },
       ],
     } as unknown as Parameters<typeof convertV4MiniflareOptions>[0]),
   );
   await mf.ready;
   const url = await mf.unsafeGetDirectURL(name);
-  return { url, mf, dispose: () => mf.dispose() };
+  const dispose = async () => {
+    await mf.dispose();
+    if (quieted > 0)
+      console.info(
+        `(${quieted} runtime log lines from injected faults were expected and not shown)`,
+      );
+  };
+  return { url, mf, bindings, dispose };
 }

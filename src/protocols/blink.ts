@@ -3,7 +3,7 @@
 
 import { byteLength, toBase64 } from "../engine/bytes.ts";
 import type { BatchItem } from "../engine/command.ts";
-import { CommandError } from "../engine/errors.ts";
+import { CommandError, Errors } from "../engine/errors.ts";
 import { R } from "../engine/reply.ts";
 import type { Reply } from "../engine/reply.ts";
 
@@ -31,6 +31,8 @@ const blinkError = (text: string): BatchItem => ({
   reply: R.error(new CommandError("ERR", `ERR ${text}`)),
 });
 const UNKNOWN = blinkError("unknown command");
+/** The line a body or message past PIPELINE_MAX_COMMANDS ends with (spec §6.3). */
+export const TOO_MANY_LINE = `ERROR ${Errors.tooManyCommands().message.slice(4)}\n`;
 
 /** Why parsing stopped early, and the error line to send before closing (if any). */
 export type BlinkStop = { kind: "quit" } | { kind: "error"; line: string };
@@ -43,7 +45,7 @@ export interface BlinkBatch {
 export interface BlinkParseOptions {
   /** BLINK_LINE_MAX_BYTES in effect. */
   lineMax: number;
-  /** PIPELINE_MAX_COMMANDS for WebSocket messages; unlimited for HTTP bodies. */
+  /** PIPELINE_MAX_COMMANDS (every door): parsing stops with the error line past it. */
   maxCommands?: number;
 }
 
@@ -106,7 +108,7 @@ export function parseBlink(input: Uint8Array | string, opts: BlinkParseOptions):
     if (opts.maxCommands !== undefined && items.length >= opts.maxCommands) {
       return {
         items,
-        stop: { kind: "error", line: "ERROR too many commands in one request (max 1000)\n" },
+        stop: { kind: "error", line: TOO_MANY_LINE },
       };
     }
     let line: string;

@@ -26,13 +26,19 @@ export interface Env extends AuthSettings {
   CORS_ALLOW_ORIGIN?: string;
 }
 
-/** Engine settings from the environment; a bad value refuses to start (spec §2). */
-export function engineSettings(env: Env): Partial<EngineConfig> & { valueMax: number } {
+/**
+ * Engine settings from the environment; a bad value refuses to start (spec §2). `maxmemory` is
+ * the namespace's total: MEMORY_LIMIT_BYTES if set, else the per-object guard times `shards`,
+ * so each shard's share (shard-map.ts limitShare) is the guard.
+ */
+export function engineSettings(env: Env, shards = 1): Partial<EngineConfig> & { valueMax: number } {
   const valueMax = env.VALUE_MAX_BYTES ? Number(env.VALUE_MAX_BYTES) : VALUE_MAX_BYTES;
   if (!Number.isInteger(valueMax) || valueMax < 1 || valueMax > VALUE_MAX_BYTES_CEILING) {
     throw new Error(`VALUE_MAX_BYTES must be an integer in 1..${VALUE_MAX_BYTES_CEILING}`);
   }
-  const maxmemory = env.MEMORY_LIMIT_BYTES ? Number(env.MEMORY_LIMIT_BYTES) : MEMORY_LIMIT_BYTES;
+  const maxmemory = env.MEMORY_LIMIT_BYTES
+    ? Number(env.MEMORY_LIMIT_BYTES)
+    : MEMORY_LIMIT_BYTES * shards;
   if (!Number.isInteger(maxmemory) || maxmemory < 0)
     throw new Error("MEMORY_LIMIT_BYTES must be an integer >= 0");
   const policy = (env.EVICTION_POLICY ?? EVICTION_POLICY) as EvictionPolicy;

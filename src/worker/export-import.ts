@@ -28,6 +28,7 @@ export interface SnapshotId {
 /** One export page request (RPC from the Worker); `cursor` null = first page. */
 export interface ExportPageRequest {
   namespace: string;
+  /** True: what is stored now (a snapshot taken at this request); false: the retained one. */
   fresh: boolean;
   cursor: ExportCursor | null;
   snapshot: SnapshotId | null;
@@ -62,7 +63,11 @@ export interface ImportRequest {
 export type ImportOutcome =
   { ok: true; imported: number; skippedExpired: number } | { ok: false; error: string };
 
-/** One page of the export; the first takes the snapshot if there is none or `fresh` is set. */
+/**
+ * One page of the export. The first takes a snapshot when there is none, or when `fresh` asks for
+ * the current data and writes happened since the retained one (with none, it is the same view:
+ * two exports in a row share it rather than cut each other short).
+ */
 export function exportPage(
   engine: Engine,
   sql: SqlStorage,
@@ -70,7 +75,8 @@ export function exportPage(
   now: number,
 ): ExportPage {
   if (req.cursor === null) {
-    if (req.fresh || engine.snapshotAt === 0) engine.takeSnapshot(now);
+    const current = engine.snapshotAt > 0 && engine.snapshotSeq === engine.store.writeSeq;
+    if (engine.snapshotAt === 0 || (req.fresh && !current)) engine.takeSnapshot(now);
     const snapshot = { seq: engine.snapshotSeq, at: engine.snapshotAt };
     const keys = countSnapshotKeys(engine, sql);
     const page = readSnapshotPage(engine, sql, { from: 0, index: 0 }, req.budget ?? PAGE_BUDGET);

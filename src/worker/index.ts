@@ -25,6 +25,7 @@ import {
   respond,
 } from "./http.ts";
 import { lightRedisError } from "../protocols/light-redis.ts";
+import { rootPointer } from "./root-pointer.ts";
 import { splitNamespace } from "./routes.ts";
 import { WS_HEADERS } from "./namespace-object.ts";
 import { objectFor, shardCount } from "./shard-map.ts";
@@ -89,6 +90,15 @@ function isTextPlain(request: Request): boolean {
   );
 }
 
+/** The JSON surface of a `POST B/` body from its first chunk only (array = Upstash). */
+async function peekSurface(request: Request): Promise<Surface> {
+  if (!request.body) return "lightredis";
+  const reader = request.body.getReader();
+  const { value } = await reader.read();
+  void reader.cancel();
+  return value && firstSignificantByte(value) === 0x5b ? "json" : "lightredis";
+}
+
 async function handle(request: Request, env: Env): Promise<Response> {
   const url = new URL(request.url);
   const origin = corsOrigin(env);
@@ -125,8 +135,13 @@ async function handle(request: Request, env: Env): Promise<Response> {
   }
 
   if (segment === "") {
+    if (method === "GET" || method === "HEAD") return rootPointer(url, route.base, method, origin);
     if (method !== "POST") return upstash(request, env, url, namespace, rest, segment, origin);
     const textPlain = isTextPlain(request);
+    // Credentials first: an anonymous body is never read whole (one chunk picks the 401's format).
+    const outcome = authenticateRequest(auth, request, url, namespace);
+    if (!outcome.ok)
+      return authError(textPlain ? "blink" : await peekSurface(request), outcome, origin);
     let body: Uint8Array;
     try {
       body = await readBody(request);
@@ -144,8 +159,6 @@ async function handle(request: Request, env: Env): Promise<Response> {
       : firstSignificantByte(body) === 0x5b
         ? "json"
         : "lightredis";
-    const outcome = authenticateRequest(auth, request, url, namespace);
-    if (!outcome.ok) return authError(surface, outcome, origin);
     const name: DoorName =
       surface === "blink" ? "blink" : surface === "lightredis" ? "lightredis" : "upstash-command";
     return door({ env, request, namespace, origin }, name, body, outcome.scope === "readonly");

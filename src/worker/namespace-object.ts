@@ -96,10 +96,11 @@ export class NamespaceObject extends DurableObject<Env> {
       this.persistence = new Persistence(ctx.storage.sql);
       const ns = this.persistence.meta(META.namespace);
       const ref = this.persistence.meta(META.shard);
-      const settings = engineSettings(env);
+      let settings = engineSettings(env);
       if (typeof ref === "string") {
         this.shardRef = ref;
         const [shard, shards] = ref.split("/").map(Number) as [number, number];
+        settings = engineSettings(env, shards);
         settings.maxmemory = limitShare(settings.maxmemory ?? 0, shard, shards);
       }
       this.engine = new Engine(
@@ -227,7 +228,7 @@ export class NamespaceObject extends DurableObject<Env> {
     this.shardRef = ref;
     this.persistence.setMeta(META.shard, ref);
     if (this.persistence.meta(META.config) !== null) return;
-    const maxmemory = limitShare(engineSettings(this.env).maxmemory ?? 0, shard, shards);
+    const maxmemory = limitShare(engineSettings(this.env, shards).maxmemory ?? 0, shard, shards);
     this.engine.config = { ...this.engine.config, maxmemory };
     this.engine.enforceLimit();
     this.persistence.flush(this.engine);

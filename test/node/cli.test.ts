@@ -3,7 +3,7 @@
 
 import { spawn } from "node:child_process";
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -161,6 +161,91 @@ describe("blink-edge", () => {
       rmSync(state, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it("dev: a taken shim port is reported with how to pick another; the other doors keep running (issue 13)", async () => {
+    const state = mkdtempSync(join(tmpdir(), "blink-edge-busy-"));
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, "127.0.0.1", r));
+    const taken = (busy.address() as AddressInfo).port;
+    try {
+      const p = start(
+        [
+          "dev",
+          "--port",
+          "0",
+          "--state",
+          state,
+          "--blink",
+          "0",
+          "--gevent",
+          "off",
+          "--redis",
+          String(taken),
+        ],
+        2,
+      );
+      const lines = await p.ready;
+      const blink = portOf(lines[1]!);
+      expect((await exchange(blink, "SET a 1\n", { halfClose: true })).toString()).toBe("OK\n");
+      expect(p.stderr()).toBe(
+        `blink-edge dev: cannot listen on 127.0.0.1:${taken} for redis (EADDRINUSE); the Worker and ` +
+          "the other listeners keep running. Pick another port with --redis PORT (or --redis off).\n",
+      );
+      p.child.kill("SIGINT");
+      expect(await p.exited).toBe(0);
+    } finally {
+      busy.close();
+      rmSync(state, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  // .dev.vars sits beside wrangler.toml; a checkout that has its own is left alone.
+  const DEV_VARS = join(import.meta.dirname, "../../.dev.vars");
+  it.skipIf(existsSync(DEV_VARS))(
+    "dev: with a token in .dev.vars the shim presents it, so TCP clients are not left at NOAUTH (issue 13)",
+    async () => {
+      const state = mkdtempSync(join(tmpdir(), "blink-edge-vars-"));
+      writeFileSync(DEV_VARS, "AUTH_TOKEN=dev-vars-secret\n");
+      try {
+        const p = start(
+          [
+            "dev",
+            "--port",
+            "0",
+            "--state",
+            state,
+            "--blink",
+            "off",
+            "--gevent",
+            "off",
+            "--redis",
+            "0",
+          ],
+          4, // wrangler's own "Using secrets defined in .dev.vars" comes first
+          { BLINK_EDGE_TOKEN: "" },
+        );
+        const lines = (await p.ready).filter((l) => l.startsWith("blink-edge"));
+        expect(lines[2]).toBe(
+          "blink-edge dev: the shim presents AUTH_TOKEN (from .dev.vars) for its clients",
+        );
+        const redis = portOf(lines[1]!);
+        expect((await exchange(redis, "PING\r\n", { halfClose: true })).toString()).toBe(
+          "+PONG\r\n",
+        );
+        // The Worker itself requires the token: anonymous HTTP is refused.
+        const url = /Worker on (http:\/\/\S+)/.exec(lines[0]!)![1]!;
+        expect(
+          (await fetch(new URL("/blink", url), { method: "POST", body: "GET a" })).status,
+        ).toBe(401);
+        p.child.kill("SIGINT");
+        expect(await p.exited).toBe(0);
+      } finally {
+        rmSync(DEV_VARS, { force: true });
+        rmSync(state, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
 
   it("dev: an acknowledged write survives a clean restart and a kill -9 of `npm start`", async () => {
     const state = mkdtempSync(join(tmpdir(), "blink-edge-restart-"));

@@ -122,7 +122,7 @@ describe("web console", () => {
       .poll(() => page.locator("#u-max").textContent())
       .toMatch(/^976\.6 KiB \(\d+% used\)$/);
     await expect.poll(() => page.locator("#u-keys").textContent()).toBe("8 (1 with TTL)");
-    expect(await page.locator("#u-policy").textContent()).toBe("allkeys-lru");
+    expect(await page.locator("#u-policy").textContent()).toBe("noeviction");
 
     // Prefix search (SCAN MATCH user:*).
     await page.fill("#prefix", "user:");

@@ -225,7 +225,7 @@ describe("blink-edge export / import", () => {
 
     const first = join(dir, "first.jsonl");
     const e1Start = performance.now();
-    const e1 = await cli(["export", "--db", src, "--fresh", "-o", first]);
+    const e1 = await cli(["export", "--db", src, "-o", first]);
     const e1Wall = (performance.now() - e1Start) / 1000;
     expect(e1.stderr).toMatch(
       new RegExp(
@@ -300,7 +300,7 @@ with open(sys.argv[2], "w", encoding="utf-8") as f: json.dump(big, f, indent=2, 
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/imported 3 keys from /);
     const out = join(dir, "lr.jsonl");
-    expect((await cli(["export", "--db", ns, "--fresh", "-o", out])).code).toBe(0);
+    expect((await cli(["export", "--db", ns, "-o", out])).code).toBe(0);
     expect(withoutHeader(readFileSync(out, "utf8"))).toBe(
       '{"key":"people:john","key_encoding":"utf8","type":"json","encoding":"json","value":{"name":"John Doe","age":32,"ratio":1.0,"big":12345678901234567890},"expires_at":null}\n' +
         '{"key":"greeting","key_encoding":"utf8","type":"string","encoding":"utf8","value":"héllo 😀","expires_at":null}\n' +
@@ -322,7 +322,7 @@ with open(sys.argv[2], "w", encoding="utf-8") as f: json.dump(big, f, indent=2, 
     expect(big.code, big.stderr).toBe(0);
     expect(big.stderr).toMatch(/imported 60000 keys from /);
     const bigOut = join(dir, "lr-big.jsonl");
-    expect((await cli(["export", "--db", ns, "--fresh", "-o", bigOut])).code).toBe(0);
+    expect((await cli(["export", "--db", ns, "-o", bigOut])).code).toBe(0);
     const lines = readFileSync(bigOut, "utf8").split("\n");
     expect(lines.length).toBe(60003);
     expect(lines[1]).toBe(
@@ -341,7 +341,7 @@ with open(sys.argv[2], "w", encoding="utf-8") as f: json.dump(big, f, indent=2, 
     const r = await cli(["import", "--db", ns, "--format", "blink", dump]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/imported 4 keys from /);
-    const out = await cli(["export", "--db", ns, "--fresh"]);
+    const out = await cli(["export", "--db", ns]);
     expect(withoutHeader(out.stdout)).toBe(
       '{"key":"user","key_encoding":"utf8","type":"string","encoding":"utf8","value":"alice","expires_at":null}\n' +
         '{"key":"config.timeout","key_encoding":"utf8","type":"string","encoding":"utf8","value":"30","expires_at":null}\n' +
@@ -361,7 +361,36 @@ with open(sys.argv[2], "w", encoding="utf-8") as f: json.dump(big, f, indent=2, 
       "SET only one\n",
     );
     expect(piped.code, piped.stderr).toBe(0);
-    expect((await cli(["export", "--db", ns, "--fresh"])).stdout).toContain('"keys":1}');
+    expect((await cli(["export", "--db", ns])).stdout).toContain('"keys":1}');
+  });
+
+  it("export with no flags writes what is stored now, and says so (issue 13 item 5)", async () => {
+    const ns = freshNamespace("now");
+    await redis(ns, [["SET", "a", "1"], ["SAVE"], ["SET", "b", "2"], ["SET", "c", "3"]]);
+    const keysOf = (text: string) =>
+      text
+        .trim()
+        .split("\n")
+        .slice(1, -1)
+        .map((l) => (JSON.parse(l) as { key: string }).key);
+    const first = await cli(["export", "--db", ns]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(keysOf(first.stdout)).toEqual(["a", "b", "c"]);
+    expect(first.stderr).toMatch(
+      /3 keys, .*; data as stored at \d{4}-\d\d-\d\dT[\d:.]+Z \(this request\)\n$/,
+    );
+    await redis(ns, [["SET", "d", "4"]]);
+    const file = join(dir, "now.jsonl");
+    const second = await cli(["export", "--db", ns, "-o", file]);
+    expect(second.code, second.stderr).toBe(0);
+    expect(keysOf(readFileSync(file, "utf8"))).toEqual(["a", "b", "c", "d"]);
+    // --snapshot: the last saved snapshot (here the one the second export took), said so.
+    await redis(ns, [["SET", "e", "5"]]);
+    const saved = await cli(["export", "--db", ns, "--snapshot"]);
+    expect(keysOf(saved.stdout)).toEqual(["a", "b", "c", "d"]);
+    expect(saved.stderr).toMatch(/\(the last saved snapshot\)\n$/);
+    const both = await cli(["export", "--db", ns, "--snapshot", "--fresh"]);
+    expect(both.code).toBe(2);
   });
 
   it("names the input line of an invalid record across requests, and exits 1", async () => {

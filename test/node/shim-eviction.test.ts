@@ -1,5 +1,6 @@
 // Blink-Store's own eviction check (scripts/benchmark.py, originals.md §1.7) through the shim:
-// the namespace's limit is set through the Redis door, the check runs over the Blink door.
+// the namespace's limit and Blink-Store's policy (allkeys-lru; the default is Redis's noeviction)
+// are set through the Redis door, the check runs over the Blink door.
 
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -34,7 +35,8 @@ afterAll(async () => {
 it("4000 × 1 KiB SETs under a 2 MiB limit: usage ≤ limit, early keys evicted, the last ones present", async () => {
   const redis = await TcpClient.open(shim.port("redis"));
   redis.write(
-    `*4\r\n$6\r\nCONFIG\r\n$3\r\nSET\r\n$9\r\nmaxmemory\r\n$${String(LIMIT).length}\r\n${LIMIT}\r\n`,
+    `*6\r\n$6\r\nCONFIG\r\n$3\r\nSET\r\n$9\r\nmaxmemory\r\n$${String(LIMIT).length}\r\n${LIMIT}\r\n` +
+      `$16\r\nmaxmemory-policy\r\n$11\r\nallkeys-lru\r\n`,
   );
   expect((await redis.readBytes(5)).toString()).toBe("+OK\r\n");
   redis.destroy();

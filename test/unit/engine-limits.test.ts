@@ -27,8 +27,8 @@ describe("usage (Blink-Store's engine tests)", () => {
 });
 
 describe("memory limit", () => {
-  it("evicts the least recently used key, and GET hits refresh", () => {
-    const h = new Harness({ config: { maxmemory: 10 } });
+  it("evicts the least recently used key under allkeys-lru, and GET hits refresh", () => {
+    const h = new Harness({ config: { maxmemory: 10, policy: "allkeys-lru" } });
     blink(h, "SET a 111"); // 4
     blink(h, "SET b 222"); // 8
     blink(h, "GET a"); // a is now the most recent
@@ -40,7 +40,7 @@ describe("memory limit", () => {
   });
 
   it("refuses an entry larger than the limit without evicting anything", () => {
-    const h = new Harness({ config: { maxmemory: 10 } });
+    const h = new Harness({ config: { maxmemory: 10, policy: "allkeys-lru" } });
     blink(h, "SET a 1");
     expect(blink(h, "SET big 0123456789")).toBe(
       "ERROR storage is at capacity and eviction failed\n",
@@ -68,7 +68,7 @@ describe("memory limit", () => {
   });
 
   it("passes Blink-Store's benchmark.py check: 4000 x 1 KiB under 2 MiB", () => {
-    const h = new Harness({ persist: true, config: { maxmemory: 2097152 } });
+    const h = new Harness({ persist: true, config: { maxmemory: 2097152, policy: "allkeys-lru" } });
     const v = "x".repeat(1024);
     for (let i = 1; i <= 4000; i++) expect(blink(h, `SET memtest_${i} ${v}`)).toBe("OK\n");
     const usage = Number(blink(h, "USAGE").slice(6));
@@ -82,8 +82,8 @@ describe("memory limit", () => {
     expect(Number(blink(h, "USAGE").slice(6))).toBe(usage);
   });
 
-  it("lowering maxmemory with CONFIG SET evicts at once", () => {
-    const h = new Harness();
+  it("lowering maxmemory with CONFIG SET evicts at once under allkeys-lru", () => {
+    const h = new Harness({ config: { policy: "allkeys-lru" } });
     for (const k of ["a", "b", "c", "d"]) blink(h, `SET ${k} 123`);
     expect(h.run("redis", "CONFIG", "SET", "maxmemory", "8")).toEqual({ k: "status", v: "OK" });
     expect(blink(h, "USAGE")).toBe("USAGE 8\n");

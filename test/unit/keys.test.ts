@@ -497,9 +497,9 @@ describe("key commands: creation order, cursor, recency, clock", () => {
       run(...cmd);
     }
     const store = s.engine.store;
-    store.evict(store.usage - 1, new Set());
+    store.evict(store.usage - 1, new Set(), "allkeys-lru");
     expect(run("KEYS", "*")).toBe(arr("a", "c"));
-    store.evict(store.usage - 1, new Set());
+    store.evict(store.usage - 1, new Set(), "allkeys-lru");
     expect(run("KEYS", "*")).toBe(arr("a"));
   });
 

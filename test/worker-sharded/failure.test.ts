@@ -2,7 +2,7 @@
 // WebSocket closes 1011), never a partial answer. The failure is injected into one shard's
 // object by wrapping the class's runShard for one namespace and shard.
 
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { NamespaceObject } from "../../src/worker/namespace-object.ts";
 import type { ShardBatchRequest } from "../../src/worker/namespace-object.ts";
 import { shardOfKey } from "../../src/worker/shard-map.ts";
@@ -21,8 +21,16 @@ function breakShard(ns: string, shard: number, make: () => Error): void {
   };
 }
 
+// The failures are the point of this file: the Worker's log lines about them are silenced (and
+// counted), and workerd's own "uncaught exception" lines name them as injected.
+const INJECTED = "injected shard failure (expected: test/worker-sharded/failure.test.ts)";
+let logged: ReturnType<typeof vi.spyOn>;
+beforeEach(() => {
+  logged = vi.spyOn(console, "error").mockImplementation(() => {});
+});
 afterEach(() => {
   proto.runShard = original;
+  logged.mockRestore();
 });
 
 const keys = Array.from({ length: 64 }, (_, i) => `k${i}`);
@@ -34,7 +42,7 @@ describe("a failing shard", () => {
       '{"result":"OK"}',
     );
     const bad = shardOfKey(keys[0]!, SHARDS);
-    breakShard(ns, bad, () => new Error("injected shard failure"));
+    breakShard(ns, bad, () => new Error(INJECTED));
     const internal = '{"error":"ERR internal error"}';
     expect(await upstash(ns, "/", ["MGET", ...keys])).toMatchObject({
       status: 500,
@@ -64,7 +72,9 @@ describe("a failing shard", () => {
   it("answers 503 with Retry-After when the platform reports an overloaded object", async () => {
     const ns = "fail2";
     breakShard(ns, 3, () =>
-      Object.assign(new Error("Durable Object is overloaded"), { overloaded: true }),
+      Object.assign(new Error("Durable Object is overloaded (injected, expected)"), {
+        overloaded: true,
+      }),
     );
     const r = await upstash(ns, "/", ["DBSIZE"]);
     // A user-thrown error keeps its flag across RPC only on some runtimes: 503 when it does, else 500.
@@ -79,7 +89,7 @@ describe("a failing shard", () => {
     const ns = "fail3";
     const ws = await Ws.open(`/db/${ns}/resp`);
     expect(await ws.request(resp("MSET", ...keys.flatMap((k) => [k, "v"])))).toBe("+OK\r\n");
-    breakShard(ns, shardOfKey(keys[5]!, SHARDS), () => new Error("injected shard failure"));
+    breakShard(ns, shardOfKey(keys[5]!, SHARDS), () => new Error(INJECTED));
     expect(await ws.request(resp("MGET", ...keys))).toBeNull();
     expect((await ws.waitClose()).code).toBe(1011);
   });

@@ -215,8 +215,8 @@ describe("routes", () => {
     expect(r.headers.get("Access-Control-Max-Age")).toBe("86400");
     r = await f("/db/bad name/x");
     expect([r.status, await r.text()]).toEqual([400, '{"error":"ERR invalid namespace name"}']);
-    r = await f("/db/..");
-    expect(r.status).toBe(400);
+    r = await f("/db/.."); // the URL parser makes this `/`: the root's pointer (issue 13)
+    expect(r.status).toBe(200);
     r = await f("/db");
     expect([r.status, await r.text()]).toEqual([404, '{"error":"ERR no such route"}']);
     r = await f("/_/nothing");

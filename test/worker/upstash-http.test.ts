@@ -122,13 +122,19 @@ describe("path form (spec §11.1)", () => {
     expect([e.status, e.bytes.length]).toEqual([400, 0]);
   });
 
-  it("answers B/ without a command", async () => {
-    for (const method of ["GET", "HEAD", "PUT"]) {
-      const a = await call(`${b}/`, { method });
-      expect(a.status).toBe(400);
-      if (method !== "HEAD") expect(a.text).toBe('{"error":"ERR empty command"}');
+  it("answers B/ without a command; GET B/ points a browser to the console (issue 13)", async () => {
+    const put = await call(`${b}/`, { method: "PUT" });
+    expect(sb(put)).toEqual([400, '{"error":"ERR empty command"}']);
+    for (const path of ["/", `${b}/`, b]) {
+      const a = await call(path);
+      expect(a.status, path).toBe(200);
+      expect(a.headers.get("Content-Type")).toBe("text/plain; charset=utf-8");
+      const base = path === "/" ? "" : b;
+      expect(a.text).toContain(`Web console:  https://blink.test${base}/_console\n`);
+      expect(a.text).toContain("docs/protocols.md");
+      const head = await call(path, { method: "HEAD" });
+      expect([head.status, head.bytes.length]).toEqual([200, 0]);
     }
-    expect(sb(await call("/"))).toEqual([400, '{"error":"ERR empty command"}']);
   });
 });
 

@@ -1,5 +1,6 @@
 // Server commands (spec §10.6, §10.9): INFO CONFIG DBSIZE FLUSHDB FLUSHALL SAVE BGSAVE LASTSAVE TIME.
 
+import { bytesToHuman } from "../memory-text.ts";
 import { asciiLower } from "../ascii.ts";
 import { command, allShards, withDocs } from "../command-table.ts";
 import type { CommandSpec, Ctx, CommandDoc } from "../command-table.ts";
@@ -42,7 +43,9 @@ function section(ctx: Ctx, name: Section): string[] {
       return [
         "# Memory",
         `used_memory:${store.usage}`,
+        `used_memory_human:${bytesToHuman(store.usage)}`,
         `maxmemory:${engine.config.maxmemory}`,
+        `maxmemory_human:${bytesToHuman(engine.config.maxmemory)}`,
         `maxmemory_policy:${engine.config.policy}`,
       ];
     case "persistence":

@@ -15,7 +15,9 @@ const MAX_PORT = 65535;
 const HELP = `Usage: blink-edge dev [--host HOST] [--port PORT] [--state DIR] [--no-shim] [shim listener options]
 
 Runs the Worker locally on Miniflare with ALLOW_ANONYMOUS=true (no token needed) and its state
-persisted in DIR, plus the TCP shim pointed at it.
+persisted in DIR, plus the TCP shim pointed at it. When tokens are configured (.dev.vars holding
+AUTH_TOKEN), the shim presents BLINK_EDGE_TOKEN if set, else that AUTH_TOKEN, for its clients.
+A shim port that is taken is reported and skipped: the Worker and the other listeners keep running.
 
 Options:
   --host HOST         Worker listen host (default ${DEFAULT_HOST})
@@ -28,6 +30,38 @@ ${LISTENER_HELP}
 ${ADDR_HELP}
 
 Exit status: 0 after SIGINT/SIGTERM, 1 when the Worker or a listener cannot start, 2 on a usage error.`;
+
+/**
+ * The token the shim presents. With tokens configured (`.dev.vars`), a shim without one would
+ * leave every TCP client at NOAUTH: BLINK_EDGE_TOKEN wins, else the Worker's own AUTH_TOKEN.
+ */
+export function shimToken(vars: Record<string, unknown>): { value?: string; note?: string } {
+  const env = process.env.BLINK_EDGE_TOKEN;
+  if (env) return { value: env, note: "the shim presents BLINK_EDGE_TOKEN for its clients" };
+  const configured = ["AUTH_TOKEN", "AUTH_TOKEN_READONLY", "NAMESPACE_TOKENS"].filter(
+    (k) => typeof vars[k] === "string" && vars[k] !== "",
+  );
+  if (typeof vars.AUTH_TOKEN === "string" && vars.AUTH_TOKEN !== "")
+    return {
+      value: vars.AUTH_TOKEN,
+      note: "the shim presents AUTH_TOKEN (from .dev.vars) for its clients",
+    };
+  if (configured.length > 0)
+    return {
+      note:
+        `tokens are configured (${configured.join(", ")}) but the shim has none: its clients ` +
+        "must AUTH (Redis) or set BLINK_EDGE_TOKEN before `blink-edge dev`",
+    };
+  return {};
+}
+
+/** One listener could not bind: say which and how to pick another; the rest keep serving. */
+function reportBindError(dialect: string, e: Error): void {
+  process.stderr.write(
+    `blink-edge dev: ${e.message.replace(/^blink-edge shim: /, "")}; the Worker and the other ` +
+      `listeners keep running. Pick another port with --${dialect} PORT (or --${dialect} off).\n`,
+  );
+}
 
 export const devCommand: Subcommand = {
   name: "dev",
@@ -82,16 +116,19 @@ export const devCommand: Subcommand = {
     if (Object.keys(listen).length > 0) {
       // Wildcard binds are reached through loopback.
       const local = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
+      const token = shimToken(worker.bindings);
       try {
         shim = await runShim(
           `http://${local.includes(":") ? `[${local}]` : local}:${boundPort}`,
-          undefined,
+          token.value,
           listen,
+          { onBindError: (dialect, e) => reportBindError(dialect, e) },
         );
       } catch (e) {
         await worker.dispose();
         throw e;
       }
+      if (token.note) process.stdout.write(`blink-edge dev: ${token.note}\n`);
     }
     return signals.until(async () => {
       await shim?.close();

@@ -1,11 +1,12 @@
-// `blink-edge export`: a namespace's retained snapshot as JSON lines (spec §13.4), streamed from
+// `blink-edge export`: a namespace as JSON lines (spec §13.4), as stored at the moment of the
+// request (or, with --snapshot, as of the last saved snapshot), streamed from
 // `GET B/_/export` to a file or stdout, with progress on stderr. A file is written under a
 // temporary name and renamed once the trailer has arrived, so a cut export never looks whole.
 
 import { createWriteStream, renameSync, rmSync } from "node:fs";
 import type { Writable } from "node:stream";
 import { once } from "node:events";
-import { EXIT_OK, RuntimeError, parseOptions } from "./command.ts";
+import { EXIT_OK, RuntimeError, UsageError, parseOptions } from "./command.ts";
 import type { Subcommand } from "./command.ts";
 import { Progress, formatBytes } from "./progress.ts";
 import { REMOTE_HELP, REMOTE_OPTIONS, errorText, remoteFrom, request } from "./remote.ts";
@@ -15,15 +16,18 @@ const LF = 0x0a;
 /** Bytes of the stream's end kept to check the trailer. */
 const TAIL_KEEP = 256;
 
-const HELP = `Usage: blink-edge export [--url URL] [--db NAME] [--token T] [--fresh] [-o FILE]
+const HELP = `Usage: blink-edge export [--url URL] [--db NAME] [--token T] [--snapshot] [-o FILE]
 
 Writes a namespace as JSON lines (spec §13.4: a header, one record per key in creation order, a
-trailer) from the Worker's retained snapshot; the Worker takes one first if it has none. Writes
-during the export do not change it.
+trailer): everything stored at the moment of the request, a consistent point-in-time view (the
+Worker takes a snapshot for it, which becomes the namespace's last save). Writes during the
+export do not change it. The summary on stderr says which point in time the file holds.
 
 Options:
 ${REMOTE_HELP}
-  --fresh         take a new snapshot first (otherwise the retained one is exported)
+  --snapshot      export the last saved snapshot instead (SAVE, BGSAVE or an earlier export;
+                  one is taken now if there is none)
+  --fresh         the default, kept for older scripts: what is stored now
   -o, --output F  write to file F (default: stdout); F appears only once the export is complete
   -h, --help      show this help
 
@@ -41,15 +45,18 @@ export const exportCommand: Subcommand = {
     const v = parseOptions(args, {
       ...REMOTE_OPTIONS,
       fresh: { type: "boolean" },
+      snapshot: { type: "boolean" },
       output: { type: "string", short: "o" },
     });
     if (v.help) {
       process.stdout.write(HELP + "\n");
       return EXIT_OK;
     }
+    if (v.fresh && v.snapshot)
+      throw new UsageError(`${LABEL}: --fresh and --snapshot exclude each other`);
     const remote = remoteFrom(v);
     const toFile = v.output !== undefined && v.output !== "-";
-    const res = await request(remote, `/_/export${v.fresh ? "?fresh=1" : ""}`, {}, LABEL);
+    const res = await request(remote, `/_/export${v.snapshot ? "?snapshot=1" : ""}`, {}, LABEL);
     if (res.status !== 200 || !res.body)
       throw new RuntimeError(`${LABEL}: ${await errorText(res)}`);
     const temp = toFile ? `${v.output}.partial-${process.pid}` : "";
@@ -73,9 +80,14 @@ export const exportCommand: Subcommand = {
           out.write(new Uint8Array(0), (e) => (e ? reject(e) : resolve())),
         );
       }
+      const view =
+        res.headers.get("Blink-Edge-Export") === "saved"
+          ? "the last saved snapshot"
+          : "this request";
       progress.finish(
         `${result.keys} keys, ${formatBytes(progress.bytes)} in ${progress.elapsed().toFixed(2)} s ` +
-          `(${Math.round(progress.rate())} keys/s)${toFile ? ` to ${v.output}` : ""}`,
+          `(${Math.round(progress.rate())} keys/s)${toFile ? ` to ${v.output}` : ""}; ` +
+          `data as stored at ${new Date(result.at).toISOString()} (${view})`,
       );
       return EXIT_OK;
     } catch (e) {
@@ -94,10 +106,11 @@ async function copyExport(
   body: ReadableStream<Uint8Array>,
   out: Writable,
   progress: Progress,
-): Promise<{ keys: number }> {
+): Promise<{ keys: number; at: number }> {
   let lines = 0;
   let headerText = "";
   let headerKeys = -1;
+  let at = 0;
   let tail: Uint8Array = new Uint8Array(0);
   const decoder = new TextDecoder();
   try {
@@ -106,7 +119,7 @@ async function copyExport(
         const nl = chunk.indexOf(LF);
         headerText += decoder.decode(nl < 0 ? chunk : chunk.subarray(0, nl), { stream: nl < 0 });
         if (nl >= 0) {
-          headerKeys = headerCount(headerText);
+          ({ keys: headerKeys, at } = headerOf(headerText));
           progress.setTotalKeys(headerKeys);
         }
       }
@@ -130,13 +143,15 @@ async function copyExport(
       `${LABEL}: the export was cut short after ${Math.max(0, lines - 1)} records (no trailer)`,
     );
   }
-  return { keys: headerKeys };
+  return { keys: headerKeys, at };
 }
 
-function headerCount(line: string): number {
+/** The header's key count and snapshot time (Unix ms). */
+function headerOf(line: string): { keys: number; at: number } {
   try {
-    const h = JSON.parse(line) as { format?: string; keys?: number };
-    if (h.format === "blink-edge-export" && Number.isInteger(h.keys)) return h.keys!;
+    const h = JSON.parse(line) as { format?: string; keys?: number; snapshot_at?: number };
+    if (h.format === "blink-edge-export" && Number.isInteger(h.keys))
+      return { keys: h.keys!, at: h.snapshot_at ?? 0 };
   } catch {
     // fall through
   }

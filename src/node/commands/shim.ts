@@ -76,7 +76,11 @@ export async function runShim(
   url: string,
   token: string | undefined,
   listen: Partial<Record<DialectName, ListenAddr>>,
-  limits: { idleTimeoutMs?: number; mux?: boolean } = {},
+  limits: {
+    idleTimeoutMs?: number;
+    mux?: boolean;
+    onBindError?: (dialect: DialectName, error: Error) => void;
+  } = {},
 ): Promise<Shim> {
   let shim: Shim;
   try {
@@ -86,6 +90,7 @@ export async function runShim(
       listen,
       idleTimeoutMs: limits.idleTimeoutMs,
       mux: limits.mux,
+      onBindError: limits.onBindError,
     });
   } catch (e) {
     throw new RuntimeError(`blink-edge shim: ${(e as Error).message}`);

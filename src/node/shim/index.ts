@@ -42,6 +42,11 @@ export interface ShimOptions {
    * WebSocket per connection (spec §12.2). Falls back per connection where the Worker has no mux.
    */
   mux?: boolean;
+  /**
+   * A listener that cannot bind is reported here and skipped, the others keep serving (`dev`);
+   * without it the shim binds all or none. At least one must bind either way.
+   */
+  onBindError?: (dialect: DialectName, error: Error) => void;
 }
 
 export interface ShimListenerInfo {
@@ -68,7 +73,7 @@ export function exposureWarning(name: string, addr: ListenAddr): string {
   return `warning: ${name} listens on ${formatAddr(addr)}; anyone who can reach it acts with the shim's token`;
 }
 
-/** Binds every requested listener (all or none) and starts forwarding. */
+/** Binds every requested listener (all or none, unless `onBindError`) and starts forwarding. */
 export async function startShim(opts: ShimOptions): Promise<Shim> {
   const log = opts.log ?? defaultLog;
   const ws = new WebSocketConnector({
@@ -97,10 +102,18 @@ export async function startShim(opts: ShimOptions): Promise<Shim> {
     for (const dialect of SHIM_DIALECTS) {
       const addr = opts.listen[dialect.name];
       if (!addr) continue;
-      const l = await listen(dialect, addr, settings);
+      let l: ShimListener;
+      try {
+        l = await listen(dialect, addr, settings);
+      } catch (e) {
+        if (!opts.onBindError) throw e;
+        opts.onBindError(dialect.name, e as Error);
+        continue;
+      }
       bound.push(l);
       if (!isLoopbackHost(addr.host)) log(exposureWarning(dialect.name, l.address));
     }
+    if (bound.length === 0) throw new Error("no listener could bind");
   } catch (e) {
     await Promise.all(bound.map(closeListener));
     throw e;

@@ -54,10 +54,29 @@ export async function operationRoute(
   return importResponse(stub, env, request, url, namespace, origin, shards);
 }
 
-const EXPORT_HEADERS = (namespace: string) => ({
+/** Which point in time an export holds: `current` (taken at the request) or `saved`. */
+export const EXPORT_VIEW_HEADER = "Blink-Edge-Export";
+
+const EXPORT_HEADERS = (namespace: string, fresh: boolean) => ({
   "Content-Type": "application/x-ndjson",
   "Content-Disposition": `attachment; filename="${namespace}.jsonl"`,
+  [EXPORT_VIEW_HEADER]: fresh ? "current" : "saved",
 });
+
+/**
+ * `?snapshot=1` exports the last saved snapshot (SAVE, BGSAVE, an earlier export; one is taken if
+ * there is none); by default, and with the older `?fresh=1`, what is stored at the request.
+ */
+function exportView(url: URL): boolean | string {
+  const flag = (name: string) => url.searchParams.get(name) ?? "0";
+  for (const name of ["fresh", "snapshot"]) {
+    const v = flag(name);
+    if (v !== "0" && v !== "1") return `ERR invalid value for '${name}' (expected 0 or 1)`;
+  }
+  if (flag("fresh") === "1" && flag("snapshot") === "1")
+    return "ERR 'fresh' and 'snapshot' cannot both be set";
+  return flag("snapshot") !== "1";
+}
 
 async function shardedExportResponse(
   env: Env,
@@ -66,13 +85,12 @@ async function shardedExportResponse(
   shards: number,
   origin: string,
 ): Promise<Response> {
-  const fresh = url.searchParams.get("fresh") ?? "0";
-  if (fresh !== "0" && fresh !== "1")
-    return jsonError(400, "ERR invalid value for 'fresh' (expected 0 or 1)", origin);
+  const fresh = exportView(url);
+  if (typeof fresh === "string") return jsonError(400, fresh, origin);
   return respond(
-    await shardedExportBody(env, namespace, shards, fresh === "1"),
+    await shardedExportBody(env, namespace, shards, fresh),
     200,
-    EXPORT_HEADERS(namespace),
+    EXPORT_HEADERS(namespace, fresh),
     origin,
   );
 }
@@ -93,11 +111,10 @@ async function exportResponse(
   namespace: string,
   origin: string,
 ): Promise<Response> {
-  const fresh = url.searchParams.get("fresh") ?? "0";
-  if (fresh !== "0" && fresh !== "1")
-    return jsonError(400, "ERR invalid value for 'fresh' (expected 0 or 1)", origin);
+  const fresh = exportView(url);
+  if (typeof fresh === "string") return jsonError(400, fresh, origin);
   const first = await call(() =>
-    stub.exportPage({ namespace, fresh: fresh === "1", cursor: null, snapshot: null }),
+    stub.exportPage({ namespace, fresh, cursor: null, snapshot: null }),
   );
   if (!first.ok) throw new Error(first.error);
   const keys = first.keys;
@@ -130,7 +147,7 @@ async function exportResponse(
       }
     },
   });
-  return respond(body, 200, EXPORT_HEADERS(namespace), origin);
+  return respond(body, 200, EXPORT_HEADERS(namespace, fresh), origin);
 }
 
 async function importResponse(

@@ -1,6 +1,7 @@
 // INFO (spec §10.9) over shards: every shard answers the same sections in the same order; the
 // namespace's text keeps the first shard's layout with each field combined over all shards.
 
+import { bytesToHuman } from "../../engine/memory-text.ts";
 import { R } from "../../engine/reply.ts";
 import type { Reply } from "../../engine/reply.ts";
 import { firstError } from "./merge.ts";
@@ -25,6 +26,12 @@ const RULES: Record<string, Rule> = {
   uptime_in_seconds: "max",
   connected_clients: "max",
   rdb_last_save_time: "min",
+};
+
+/** Fields printed from another field's combined value. */
+const HUMAN: Record<string, string> = {
+  used_memory_human: "used_memory",
+  maxmemory_human: "maxmemory",
 };
 
 const KEYSPACE_HEADER = "# Keyspace";
@@ -72,6 +79,15 @@ export function mergeInfoTexts(texts: readonly string[]): string {
     if (line.startsWith("#")) continue;
     const i = line.indexOf(":");
     const name = i > 0 ? line.slice(0, i) : "";
+    const of = HUMAN[name];
+    if (of) {
+      const total = combine(
+        "sum",
+        shards.map((f) => BigInt(f.get(of) ?? "0")),
+      );
+      out[out.length - 1] = `${name}:${bytesToHuman(Number(total))}`;
+      continue;
+    }
     const rule = RULES[name];
     if (!rule) continue;
     const values = shards.map((f) => BigInt(f.get(name) ?? "0"));

@@ -52,9 +52,13 @@ export function startFaultWorker(
   return startWorkerScript(
     join(ROOT, "test/node/support/fault-worker.ts"),
     { ...options, compatibilityFlags: flags },
-    { port, persistTo, vars },
+    { port, persistTo, vars, expectedLog: FAULT_NOISE },
   );
 }
+
+/** What workerd logs about the faults this rig injects (issue 13: expected, not failures). */
+export const FAULT_NOISE =
+  /abortAllDurableObjects|evictAllDurableObjects|Durable Object (?:was )?(?:reset|aborted)|broken\.|Network connection lost/i;
 
 /** One shim per namespace (its URL carries the namespace), Blink and Redis listeners. */
 export class Shims {
