@@ -8,10 +8,11 @@ import type { BatchItem, Command, Dialect } from "./command.ts";
 import { Flag, keyIndexes } from "./command-table.ts";
 import type { CommandSpec, CommandTable, Ctx } from "./command-table.ts";
 import type { ConnState } from "./conn-state.ts";
+import { Databases } from "./databases.ts";
 import { CommandError, Errors } from "./errors.ts";
 import { R, errorReplyOf, isError } from "./reply.ts";
 import type { ErrorReply, Reply } from "./reply.ts";
-import { Store } from "./store.ts";
+import type { Store } from "./store.ts";
 import { KEY_MAX_BYTES, VALUE_MAX_BYTES } from "../limits.ts";
 import type { EvictionPolicy } from "../limits.ts";
 
@@ -53,7 +54,8 @@ export const NULL_HOST: EngineHost = {
 const UNKNOWN_CMD_QUOTE_MAX = 128;
 
 export class Engine {
-  readonly store = new Store();
+  /** The 16 databases (SELECT); `store` is database 0, the one every door but Redis's uses. */
+  readonly dbs = new Databases();
   readonly stats: EngineStats = { commands: 0 };
   config: EngineConfig;
   /** Snapshot point (spec §13.3): write_seq and Unix ms at the latest snapshot; 0 if none. */
@@ -86,21 +88,34 @@ export class Engine {
    * Stops after QUIT.
    */
   run(dialect: Dialect, conn: ConnState, items: readonly BatchItem[], now: number): Reply[] {
-    this.store.purgeExpired(now);
+    const stores = this.dbs.all();
+    for (let i = 0; i < stores.length; i++) stores[i]!.purgeExpired(now);
     const replies: Reply[] = [];
     // One context for the whole batch: handlers never keep it.
-    const ctx: Ctx = { engine: this, store: this.store, conn, now };
+    const ctx: Ctx = { engine: this, store: this.dbs.get(conn.db), conn, now };
     for (const item of items) {
       replies.push("argv" in item ? this.dispatchWith(dialect, ctx, item) : item.reply);
       if (conn.closing) break;
     }
-    this.store.endBatch();
+    for (let i = 0; i < stores.length; i++) stores[i]!.endBatch();
     return replies;
   }
 
   /** One command through every check of spec §10.2, then execution. */
   dispatch(dialect: Dialect, conn: ConnState, c: Command, now: number): Reply {
-    return this.dispatchWith(dialect, { engine: this, store: this.store, conn, now }, c);
+    const ctx: Ctx = { engine: this, store: this.dbs.get(conn.db), conn, now };
+    return this.dispatchWith(dialect, ctx, c);
+  }
+
+  /** Database 0 (the Blink, Light-Redis, gevent and Upstash doors' only one). */
+  get store(): Store {
+    return this.dbs.get(0);
+  }
+
+  /** Points a connection and the running batch's context at database `index` (SELECT, SWAPDB). */
+  select(ctx: Ctx, index: number): void {
+    ctx.conn.db = index;
+    (ctx as { store: Store }).store = this.dbs.get(index);
   }
 
   private dispatchWith(dialect: Dialect, ctx: Ctx, c: Command): Reply {
@@ -145,7 +160,7 @@ export class Engine {
 
   /** Runs a command whose checks have passed, applying the memory limit (spec §3.8). */
   execute(spec: CommandSpec, ctx: Ctx, c: Command): Reply {
-    const store = this.store;
+    const store = ctx.store;
     const { maxmemory, policy } = this.config;
     const isWrite = (spec.flags & Flag.WRITE) !== 0;
     const limited = maxmemory > 0 && isWrite;
@@ -192,9 +207,9 @@ export class Engine {
     }
   }
 
-  /** Live key count. */
+  /** Live key count of every database. */
   get dbsize(): number {
-    return this.store.map.size;
+    return this.dbs.keys;
   }
 
   /** Writes since the latest snapshot (Light-Redis writable_row, INFO rdb_changes_since_last_save). */

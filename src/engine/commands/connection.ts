@@ -5,6 +5,7 @@ import { command } from "../command-table.ts";
 import type { CommandSpec, Ctx } from "../command-table.ts";
 import type { ConnState } from "../conn-state.ts";
 import { CommandError, Errors } from "../errors.ts";
+import { parseDbIndex } from "../databases.ts";
 import { parseStrictInt } from "../numbers.ts";
 import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
@@ -177,10 +178,8 @@ export const connectionCommands: readonly CommandSpec[] = [
     return R.OK;
   }),
   command("hello", -1, "cn", null, hello),
-  command("select", 2, "c", null, (_ctx, argv) => {
-    const db = parseStrictInt(argv[1]!);
-    if (db === undefined) throw Errors.notInteger();
-    if (db !== 0n) throw new CommandError("ERR", "ERR DB index is out of range");
+  command("select", 2, "c", null, (ctx, argv) => {
+    ctx.engine.select(ctx, parseDbIndex(argv[1]!));
     return R.OK;
   }),
   command("reset", 1, "cni", null, (ctx) => {
@@ -190,6 +189,7 @@ export const connectionCommands: readonly CommandSpec[] = [
     c.watch = null;
     c.name = "";
     c.resp = 2;
+    ctx.engine.select(ctx, 0);
     c.authed = c.authedAtOpen;
     c.readonly = c.readonlyAtOpen;
     return R.status("RESET");

@@ -133,7 +133,7 @@ function configSet(ctx: Ctx, argv: readonly string[]): Reply {
     }
   }
   ctx.engine.config = next;
-  ctx.store.changes.config = true;
+  ctx.engine.store.changes.config = true;
   ctx.engine.enforceLimit();
   return R.OK;
 }
@@ -159,11 +159,16 @@ function config(ctx: Ctx, argv: readonly string[]): Reply {
   return R.OK;
 }
 
-function flushdb(ctx: Ctx, argv: readonly string[]): Reply {
-  if (argv.length > 2) throw Errors.syntax();
-  if (argv.length === 2 && !["async", "sync"].includes(asciiLower(argv[1]!))) throw Errors.syntax();
-  ctx.store.flush();
-  return R.OK;
+/** FLUSHDB empties the selected database, FLUSHALL every one. */
+function flush(all: boolean) {
+  return (ctx: Ctx, argv: readonly string[]): Reply => {
+    if (argv.length > 2) throw Errors.syntax();
+    if (argv.length === 2 && !["async", "sync"].includes(asciiLower(argv[1]!)))
+      throw Errors.syntax();
+    if (all) for (const s of ctx.engine.dbs.all()) s.flush();
+    else ctx.store.flush();
+    return R.OK;
+  };
 }
 
 /** SAVE inside MULTI (Redis 7.0.15: the only command of ours with the no-multi flag). */
@@ -173,8 +178,8 @@ export const serverCommands: readonly CommandSpec[] = [
   command("info", -1, "r", null, info, allShards("info")),
   command("config", -2, "r", null, config, allShards("config")),
   command("dbsize", 1, "r", null, (ctx) => R.int(ctx.store.map.size), allShards("sum")),
-  command("flushdb", -1, "w", null, flushdb, allShards("ok")),
-  command("flushall", -1, "w", null, flushdb, allShards("ok")),
+  command("flushdb", -1, "w", null, flush(false), allShards("ok")),
+  command("flushall", -1, "w", null, flush(true), allShards("ok")),
   // Immediate inside MULTI only to be refused there, as Redis's no-multi flag does (marking it).
   command(
     "save",
