@@ -5,6 +5,7 @@
 import { asciiLower } from "./ascii.ts";
 import { byteLength, sliceBytes } from "./bytes.ts";
 import type { BatchItem, Command, Dialect } from "./command.ts";
+import { CommandStats } from "./command-stats.ts";
 import { Flag, keyIndexes } from "./command-table.ts";
 import type { CommandSpec, CommandTable, Ctx } from "./command-table.ts";
 import type { ConnState } from "./conn-state.ts";
@@ -57,6 +58,14 @@ export class Engine {
   /** The 16 databases (SELECT); `store` is database 0, the one every door but Redis's uses. */
   readonly dbs = new Databases();
   readonly stats: EngineStats = { commands: 0 };
+  /** Per-command and error counters (INFO commandstats, errorstats). */
+  readonly cmdStats = new CommandStats();
+  /** Redis tuning parameters set by CONFIG SET, normalised, by name (config-table.ts). */
+  readonly params = new Map<string, string>();
+  /** Highest usage INFO has seen (used_memory_peak). */
+  peakUsage = 0;
+  /** 40 hex digits naming this run of the engine (INFO run_id, master_replid). */
+  readonly runId = randomHex(40);
   config: EngineConfig;
   /** Snapshot point (spec §13.3): write_seq and Unix ms at the latest snapshot; 0 if none. */
   snapshotSeq = 0;
@@ -88,6 +97,8 @@ export class Engine {
    * Stops after QUIT.
    */
   run(dialect: Dialect, conn: ConnState, items: readonly BatchItem[], now: number): Reply[] {
+    const started = performance.now();
+    this.cmdStats.tick(now, this.stats.commands);
     const stores = this.dbs.all();
     for (let i = 0; i < stores.length; i++) stores[i]!.purgeExpired(now);
     const replies: Reply[] = [];
@@ -98,6 +109,7 @@ export class Engine {
       if (conn.closing) break;
     }
     for (let i = 0; i < stores.length; i++) stores[i]!.endBatch();
+    this.cmdStats.busyMs += performance.now() - started;
     return replies;
   }
 
@@ -123,7 +135,10 @@ export class Engine {
     this.stats.commands++;
     conn.lastAt = ctx.now;
     const spec = this.check(dialect, conn, c);
-    if ("k" in spec) return spec;
+    if ("k" in spec) {
+      this.cmdStats.rejected(this.table.find(dialect, c.argv[0] ?? ""), c.argv, spec);
+      return spec;
+    }
     if (conn.multi && !(spec.flags & Flag.IMMEDIATE)) {
       conn.multi.push(c);
       return R.QUEUED;
@@ -188,7 +203,9 @@ export class Engine {
       }
     }
     store.endCommand();
-    if (isWrite && !isError(reply)) store.writeSeq++;
+    const failed = isError(reply) ? reply : null;
+    this.cmdStats.called(spec, c.argv, failed);
+    if (isWrite && !failed) store.writeSeq++;
     return reply;
   }
 
@@ -281,4 +298,10 @@ export function unknownCommandText(argv: readonly string[]): string {
 
 function truncateBytes(s: string, max: number): string {
   return byteLength(s) <= max ? s : sliceBytes(s, 0, max);
+}
+
+function randomHex(n: number): string {
+  let s = "";
+  for (let i = 0; i < n; i++) s += Math.floor(Math.random() * 16).toString(16);
+  return s;
 }

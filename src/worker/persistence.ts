@@ -141,6 +141,11 @@ export class Persistence {
     const cfg = this.meta(META.config);
     if (typeof cfg === "string")
       engine.config = { ...engine.config, ...(JSON.parse(cfg) as Partial<EngineConfig>) };
+    const params = this.meta(META.params);
+    if (typeof params === "string") {
+      for (const [k, v] of Object.entries(JSON.parse(params) as Record<string, string>))
+        engine.params.set(k, v);
+    }
 
     let newest = 0;
     for (const [n, slot] of this.slots) {
@@ -241,7 +246,10 @@ export class Persistence {
       if (newest !== store.writeSeq) this.setMeta(META.seqs, seqs);
       this.savedSeqs = seqs;
     }
-    if (config) this.setMeta(META.config, JSON.stringify(engine.config));
+    if (config) {
+      this.setMeta(META.config, JSON.stringify(engine.config));
+      this.setMeta(META.params, JSON.stringify(Object.fromEntries(engine.params)));
+    }
     for (const s of stores) s.changes.clear();
     return true;
   }

@@ -77,6 +77,8 @@ export const META = {
   snapshotSeq: "snapshot_seq",
   snapshotAt: "snapshot_at",
   config: "config",
+  /** JSON object: Redis tuning parameters set by CONFIG SET (src/engine/config-table.ts). */
+  params: "config_params",
   namespace: "namespace",
   /** "<shard>/<shards>" when this object is one shard of a sharded namespace (shard-map.ts). */
   shard: "shard",

@@ -90,14 +90,20 @@ function hello(ctx: Ctx, argv: readonly string[]): Reply {
   ]);
 }
 
-/** One CLIENT LIST / CLIENT INFO line (spec §10.9). */
+/**
+ * One CLIENT LIST / CLIENT INFO line (spec §10.9) with Redis 7's fields; those about sockets and
+ * buffers the Worker does not have keep Redis's idle values (qbuf=0, obl=0 …).
+ */
 export function clientLine(c: ConnState, now: number): string {
   const age = Math.floor((now - c.openedAt) / 1000);
   const idle = Math.floor((now - c.lastAt) / 1000);
   const multi = c.multi ? c.multi.length : -1;
+  const flags = c.multi ? "x" : "N";
   return (
-    `id=${c.id} addr=${c.addr} name=${c.name} age=${age} idle=${idle} flags=N db=0 multi=${multi} ` +
-    `cmd=${c.lastCmd} user=default resp=${c.resp} lib-name=${c.libName} lib-ver=${c.libVer}\n`
+    `id=${c.id} addr=${c.addr} laddr=unknown:0 fd=-1 name=${c.name} age=${age} idle=${idle} ` +
+    `flags=${flags} db=${c.db} sub=0 psub=0 ssub=0 multi=${multi} qbuf=0 qbuf-free=0 ` +
+    `argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=${c.lastCmd} ` +
+    `user=default redir=-1 resp=${c.resp} lib-name=${c.libName} lib-ver=${c.libVer}\n`
   );
 }
 
