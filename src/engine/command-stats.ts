@@ -12,6 +12,27 @@ interface PerCommand {
   failed: number;
 }
 
+/** Commands Redis counts per subcommand even where our record lists none. */
+const CONTAINERS = new Set([
+  "acl",
+  "client",
+  "cluster",
+  "command",
+  "config",
+  "function",
+  "latency",
+  "memory",
+  "module",
+  "object",
+  "pubsub",
+  "script",
+  "slowlog",
+  "xgroup",
+  "xinfo",
+]);
+/** A subcommand name worth a counter of its own (not any argument a client sends). */
+const SUBCOMMAND_RE = /^[a-z][a-z-]{0,23}$/;
+
 /** Width of the window instantaneous_ops_per_sec is measured over (Unix ms). */
 const OPS_WINDOW_MS = 1000;
 
@@ -87,7 +108,10 @@ export class CommandStats {
   private entry(spec: CommandSpec, argv: readonly string[]): PerCommand {
     // Container commands count per subcommand, as Redis names them (config|get).
     const sub = argv.length > 1 ? asciiLower(argv[1]!) : "";
-    const name = spec.doc?.subcommands?.[sub.toUpperCase()] ? `${spec.name}|${sub}` : spec.name;
+    const known =
+      spec.doc?.subcommands?.[sub.toUpperCase()] !== undefined ||
+      (CONTAINERS.has(spec.name) && SUBCOMMAND_RE.test(sub));
+    const name = known ? `${spec.name}|${sub}` : spec.name;
     let c = this.commands.get(name);
     if (!c) this.commands.set(name, (c = { calls: 0, rejected: 0, failed: 0 }));
     return c;
