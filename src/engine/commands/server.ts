@@ -149,6 +149,8 @@ function flush(all: boolean) {
 
 /** SAVE inside MULTI (Redis 7.0.15: the only command of ours with the no-multi flag). */
 const NOT_IN_TRANSACTION = "ERR Command not allowed inside a transaction";
+const SHUTDOWN_REFUSED =
+  "ERR SHUTDOWN is not supported: a namespace stops when idle and every acknowledged write is already durable";
 
 export const serverCommands: readonly CommandSpec[] = [
   command("info", -1, "r", null, info, allShards("info")),
@@ -171,6 +173,32 @@ export const serverCommands: readonly CommandSpec[] = [
       return R.OK;
     },
     allShards("ok"),
+  ),
+  // Refused: a client cannot stop the namespace's object (it stops when idle, and every
+  // acknowledged write is already durable). Inside MULTI it is refused as Redis's no-multi does.
+  command(
+    "shutdown",
+    -1,
+    "ai",
+    null,
+    (ctx) => {
+      if (ctx.conn.multi) {
+        ctx.conn.multiFailed = true;
+        throw Errors.custom(NOT_IN_TRANSACTION);
+      }
+      throw Errors.custom(SHUTDOWN_REFUSED);
+    },
+    {
+      route: { kind: "local" },
+      doc: {
+        summary: "Synchronously saves the database(s) to disk and shuts down the Redis server.",
+        group: "server",
+        since: "1.0.0",
+        params: "[NOSAVE|SAVE] [NOW] [FORCE] [ABORT]",
+        differs:
+          "refused: a namespace is not stopped by its clients; writes are durable when acknowledged",
+      },
+    },
   ),
   command(
     "bgsave",
