@@ -107,11 +107,14 @@ export class CommandStats {
 
   private entry(spec: CommandSpec, argv: readonly string[]): PerCommand {
     // Container commands count per subcommand, as Redis names them (config|get).
-    const sub = argv.length > 1 ? asciiLower(argv[1]!) : "";
-    const known =
-      spec.doc?.subcommands?.[sub.toUpperCase()] !== undefined ||
-      (CONTAINERS.has(spec.name) && SUBCOMMAND_RE.test(sub));
-    const name = known ? `${spec.name}|${sub}` : spec.name;
+    let name = spec.name;
+    // Only container commands look at their first argument (most commands' is a key).
+    const subs = spec.doc?.subcommands;
+    if ((subs || CONTAINERS.has(name)) && argv.length > 1) {
+      const sub = asciiLower(argv[1]!);
+      if (subs ? subs[sub.toUpperCase()] !== undefined : SUBCOMMAND_RE.test(sub))
+        name = `${name}|${sub}`;
+    }
     let c = this.commands.get(name);
     if (!c) this.commands.set(name, (c = { calls: 0, rejected: 0, failed: 0 }));
     return c;
