@@ -179,7 +179,8 @@ export class Engine {
     const { maxmemory, policy } = this.config;
     const isWrite = (spec.flags & Flag.WRITE) !== 0;
     const limited = maxmemory > 0 && isWrite;
-    const usageBefore = store.usage;
+    // The limit covers every database (spec §3.8): usage is the namespace's total.
+    const usageBefore = limited ? this.dbs.usage : 0;
     store.beginCommand(limited);
     let reply: Reply;
     try {
@@ -189,7 +190,8 @@ export class Engine {
       if (!(e instanceof CommandError)) console.error("blink-edge: command failed", spec.name, e);
       reply = errorReplyOf(e);
     }
-    if (limited && !isError(reply) && store.usage > maxmemory && store.usage > usageBefore) {
+    const usage = limited ? this.dbs.usage : 0;
+    if (limited && !isError(reply) && usage > maxmemory && usage > usageBefore) {
       let sizeOfWritten = 0;
       for (const k of store.written) {
         const e = store.get(k);
@@ -199,7 +201,7 @@ export class Engine {
         store.rollback();
         reply = R.error(Errors.oom());
       } else {
-        store.evict(maxmemory, store.written);
+        this.evictOver(maxmemory, store, store.written);
       }
     }
     store.endCommand();
@@ -219,8 +221,20 @@ export class Engine {
   /** Applies the memory limit at once (CONFIG SET maxmemory lowering it, spec §3.8). */
   enforceLimit(): void {
     const { maxmemory, policy } = this.config;
-    if (maxmemory > 0 && policy === "allkeys-lru" && this.store.usage > maxmemory) {
-      this.store.evict(maxmemory, new Set());
+    if (maxmemory > 0 && policy === "allkeys-lru" && this.dbs.usage > maxmemory) {
+      this.evictOver(maxmemory, this.store, new Set());
+    }
+  }
+
+  /**
+   * Evicts until the namespace's total usage is within `limit`: from the other databases first
+   * (the running command just used `current`), least recently used first within each.
+   */
+  private evictOver(limit: number, current: Store, keep: ReadonlySet<string>): void {
+    const others = this.dbs.all().filter((s) => s !== current);
+    for (const s of [...others, current]) {
+      const elsewhere = this.dbs.usage - s.usage;
+      if (s.evict(limit - elsewhere, s === current ? keep : new Set())) return;
     }
   }
 

@@ -131,3 +131,32 @@ describe("databases persist per database", () => {
     );
   });
 });
+
+describe("the namespace's limit and settings cover every database", () => {
+  it("counts every database's usage against maxmemory, evicting from the others too", () => {
+    const h = new Harness({ persist: true, config: { maxmemory: 1000 } });
+    for (let i = 0; i < 8; i++) run(h, "SET", `a${i}`, "x".repeat(100));
+    run(h, "SELECT", "5");
+    for (let i = 0; i < 4; i++) run(h, "SET", `b${i}`, "y".repeat(100));
+    expect(h.engine.dbs.usage).toBeLessThanOrEqual(1000);
+    expect(h.engine.dbs.peek(5)!.map.size).toBe(4);
+    expect(h.engine.dbs.peek(0)!.map.size).toBeLessThan(8);
+    run(h, "CONFIG", "SET", "maxmemory-policy", "noeviction");
+    expect(run(h, "SET", "big", "z".repeat(400))).toMatch(/^-OOM/);
+  });
+
+  it("keeps CONFIG SET parameters across a restart", () => {
+    const h = new Harness({ persist: true });
+    run(h, "CONFIG", "SET", "hash-max-ziplist-entries", "1k", "notify-keyspace-events", "KEA");
+    run(h, "SELECT", "3");
+    run(h, "SET", "k", "v");
+    h.restart();
+    h.conn.db = 0;
+    expect(run(h, "CONFIG", "GET", "hash-max-listpack-entries")).toBe(
+      "*2\r\n$25\r\nhash-max-listpack-entries\r\n$4\r\n1000\r\n",
+    );
+    expect(run(h, "CONFIG", "GET", "notify-keyspace-events")).toBe(
+      "*2\r\n$22\r\nnotify-keyspace-events\r\n$3\r\nAKE\r\n",
+    );
+  });
+});
