@@ -149,7 +149,7 @@ export class Persistence {
 
     let newest = 0;
     for (const [n, slot] of this.slots) {
-      const v = this.loadSlot(slot.t, n === dbs.slots[0] ? store : dbs.ofSlot(n));
+      const v = this.loadSlot(slot.t, dbs.ofSlot(n));
       if (v > newest) newest = v;
     }
     if (newest > store.writeSeq) store.writeSeq = newest;
