@@ -63,6 +63,27 @@ describe("databases in the namespace object", () => {
     expect(await blinkHttp("GET k\nGET l", `/db/${ns}/blink`)).toBe("VALUE emVybw==\nNOT_FOUND\n");
   });
 
+  it("the expiry alarm purges keys of every database from storage", async () => {
+    const ns = "dbs-alarm";
+    const t0 = Date.now();
+    await redis(ns, [
+      ["SET", "keep", "v"],
+      ["SELECT", "6"],
+      ["SET", "t", "v", "PX", "150"],
+    ]);
+    const rows = () =>
+      runInDurableObject(
+        stub(ns),
+        (_i, state) => state.storage.sql.exec("SELECT key FROM kv_db6").toArray().length,
+      );
+    const alarm = await runInDurableObject(stub(ns), (_i, state) => state.storage.getAlarm());
+    expect(alarm).toBeGreaterThanOrEqual(t0 + 150);
+    expect(await rows()).toBe(1);
+    // The alarm fires on its own locally; nothing else touches the object meanwhile.
+    for (let i = 0; i < 60 && (await rows()) > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await rows()).toBe(0);
+  });
+
   it("a WebSocket keeps its selected database across hibernation", async () => {
     const ns = "dbs-hibernate";
     const ws = await Ws.open(`/db/${ns}/resp`);
