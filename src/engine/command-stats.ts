@@ -106,17 +106,24 @@ export class CommandStats {
   }
 
   private entry(spec: CommandSpec, argv: readonly string[]): PerCommand {
-    // Container commands count per subcommand, as Redis names them (config|get).
-    let name = spec.name;
-    // Only container commands look at their first argument (most commands' is a key).
-    const subs = spec.doc?.subcommands;
-    if ((subs || CONTAINERS.has(name)) && argv.length > 1) {
-      const sub = asciiLower(argv[1]!);
-      if (subs ? subs[sub.toUpperCase()] !== undefined : SUBCOMMAND_RE.test(sub))
-        name = `${name}|${sub}`;
-    }
+    const name = commandName(spec, argv);
     let c = this.commands.get(name);
     if (!c) this.commands.set(name, (c = { calls: 0, rejected: 0, failed: 0 }));
     return c;
   }
+}
+
+/**
+ * A command's name as Redis reports it (commandstats, CLIENT LIST cmd=): container commands with
+ * their subcommand (`config|get`). Only container commands look at their first argument (most
+ * commands' is a key).
+ */
+export function commandName(spec: CommandSpec, argv: readonly string[]): string {
+  const subs = spec.doc?.subcommands;
+  if ((subs || CONTAINERS.has(spec.name)) && argv.length > 1) {
+    const sub = asciiLower(argv[1]!);
+    if (subs ? subs[sub.toUpperCase()] !== undefined : SUBCOMMAND_RE.test(sub))
+      return `${spec.name}|${sub}`;
+  }
+  return spec.name;
 }

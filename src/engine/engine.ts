@@ -5,7 +5,7 @@
 import { asciiLower } from "./ascii.ts";
 import { byteLength, sliceBytes } from "./bytes.ts";
 import type { BatchItem, Command, Dialect } from "./command.ts";
-import { CommandStats } from "./command-stats.ts";
+import { CommandStats, commandName } from "./command-stats.ts";
 import { Flag, keyIndexes } from "./command-table.ts";
 import type { CommandSpec, CommandTable, Ctx } from "./command-table.ts";
 import type { ConnState } from "./conn-state.ts";
@@ -155,7 +155,7 @@ export class Engine {
     const argv = c.argv;
     const spec = this.table.find(dialect, argv[0] ?? "");
     const lname = spec ? spec.name : asciiLower(argv[0] ?? "");
-    conn.lastCmd = lname;
+    conn.lastCmd = spec ? commandName(spec, argv) : lname;
     if (!spec) return this.queueingError(conn, Errors.unknownCommand(unknownCommandText(argv)));
     if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity) {
       if (spec.name === "exec") return execAbort(conn, Errors.arity(spec.name).message);

@@ -162,3 +162,30 @@ describe.skipIf(!redisAvailable())("INFO vs redis-server", () => {
     }
   });
 });
+
+describe.skipIf(!redisAvailable())("CLIENT INFO vs redis-server", () => {
+  let redis: RawRedis;
+  beforeAll(async () => {
+    redis = await RawRedis.start();
+  });
+  afterAll(() => redis.stop());
+
+  it("has Redis 7.0's fields in its order, with db= the selected database", async () => {
+    const fields = (b: Buffer) =>
+      b
+        .toString("latin1")
+        .split("\r\n")[1]!
+        .trim()
+        .split(" ")
+        .map((f) => f.slice(0, f.indexOf("=")));
+    const s = new EngineSession();
+    s.command(["SELECT", "4"]);
+    await redis.command(["SELECT", "4"]);
+    const ours = s.command(["CLIENT", "INFO"]);
+    const theirs = await redis.command(["CLIENT", "INFO"]);
+    // lib-name and lib-ver (CLIENT SETINFO) come from Redis 7.2, after resp=.
+    expect(fields(ours)).toEqual([...fields(theirs), "lib-name", "lib-ver"]);
+    expect(ours.toString("latin1")).toContain(" db=4 ");
+    expect(ours.toString("latin1")).toContain(" cmd=client|info ");
+  });
+});
