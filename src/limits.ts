@@ -63,3 +63,6 @@ export const CLOSE_INTERNAL = 1011;
 
 /** Bytes of a WebSocket attachment (platform limit 16 KiB); a MULTI queue beyond this spills to storage. */
 export const WS_ATTACHMENT_MAX_BYTES = 16384;
+
+/** Databases of a namespace on the Redis door (SELECT 0..15, Redis's `databases` default). */
+export const DATABASES = 16;

@@ -13,6 +13,8 @@ export interface ConnState {
   authedAtOpen: boolean;
   readonlyAtOpen: boolean;
   resp: 2 | 3;
+  /** Selected database (SELECT), 0..15; only the Redis door changes it. */
+  db: number;
   name: string;
   libName: string;
   libVer: string;
@@ -20,8 +22,8 @@ export interface ConnState {
   multi: Command[] | null;
   /** A queueing error happened: EXEC aborts. */
   multiFailed: boolean;
-  /** WATCHed keys and their versions (-1 = absent) at WATCH time. */
-  watch: [string, number][] | null;
+  /** WATCHed keys, their versions (-1 = absent) at WATCH time and their database. */
+  watch: [key: string, version: number, db?: number][] | null;
   /** Set by QUIT: the transport closes after the replies so far. */
   closing: boolean;
   addr: string;
@@ -43,6 +45,7 @@ export function newConn(
     authedAtOpen: opts.authed,
     readonlyAtOpen: opts.readonly,
     resp: 2,
+    db: 0,
     name: "",
     libName: "",
     libVer: "",

@@ -5,13 +5,15 @@
 import { asciiLower } from "./ascii.ts";
 import { byteLength, sliceBytes } from "./bytes.ts";
 import type { BatchItem, Command, Dialect } from "./command.ts";
+import { CommandStats, commandName } from "./command-stats.ts";
 import { Flag, keyIndexes } from "./command-table.ts";
 import type { CommandSpec, CommandTable, Ctx } from "./command-table.ts";
 import type { ConnState } from "./conn-state.ts";
+import { Databases } from "./databases.ts";
 import { CommandError, Errors } from "./errors.ts";
 import { R, errorReplyOf, isError } from "./reply.ts";
 import type { ErrorReply, Reply } from "./reply.ts";
-import { Store } from "./store.ts";
+import type { Store } from "./store.ts";
 import { isLfu } from "./eviction.ts";
 import { EVICTION_POLICY, KEY_MAX_BYTES, VALUE_MAX_BYTES } from "../limits.ts";
 import type { EvictionPolicy } from "../limits.ts";
@@ -54,8 +56,17 @@ export const NULL_HOST: EngineHost = {
 const UNKNOWN_CMD_QUOTE_MAX = 128;
 
 export class Engine {
-  readonly store = new Store();
+  /** The 16 databases (SELECT); `store` is database 0, the one every door but Redis's uses. */
+  readonly dbs = new Databases();
   readonly stats: EngineStats = { commands: 0 };
+  /** Per-command and error counters (INFO commandstats, errorstats). */
+  readonly cmdStats = new CommandStats();
+  /** Redis tuning parameters set by CONFIG SET, normalised, by name (config-table.ts). */
+  readonly params = new Map<string, string>();
+  /** Highest usage INFO has seen (used_memory_peak). */
+  peakUsage = 0;
+  /** 40 hex digits naming this run of the engine (INFO run_id, master_replid). */
+  readonly runId = randomHex(40);
   private settings!: EngineConfig;
   /** Snapshot point (spec §13.3): write_seq and Unix ms at the latest snapshot; 0 if none. */
   snapshotSeq = 0;
@@ -90,7 +101,7 @@ export class Engine {
 
   set config(c: EngineConfig) {
     this.settings = c;
-    this.store.countFrequencies(isLfu(c.policy));
+    this.dbs.countFrequencies(isLfu(c.policy));
   }
 
   /**
@@ -98,21 +109,37 @@ export class Engine {
    * Stops after QUIT.
    */
   run(dialect: Dialect, conn: ConnState, items: readonly BatchItem[], now: number): Reply[] {
-    this.store.purgeExpired(now);
+    const started = performance.now();
+    this.cmdStats.tick(now, this.stats.commands);
+    const stores = this.dbs.all();
+    for (let i = 0; i < stores.length; i++) stores[i]!.purgeExpired(now);
     const replies: Reply[] = [];
     // One context for the whole batch: handlers never keep it.
-    const ctx: Ctx = { engine: this, store: this.store, conn, now };
+    const ctx: Ctx = { engine: this, store: this.dbs.get(conn.db), conn, now };
     for (const item of items) {
       replies.push("argv" in item ? this.dispatchWith(dialect, ctx, item) : item.reply);
       if (conn.closing) break;
     }
-    this.store.endBatch();
+    for (let i = 0; i < stores.length; i++) stores[i]!.endBatch();
+    this.cmdStats.busyMs += performance.now() - started;
     return replies;
   }
 
   /** One command through every check of spec §10.2, then execution. */
   dispatch(dialect: Dialect, conn: ConnState, c: Command, now: number): Reply {
-    return this.dispatchWith(dialect, { engine: this, store: this.store, conn, now }, c);
+    const ctx: Ctx = { engine: this, store: this.dbs.get(conn.db), conn, now };
+    return this.dispatchWith(dialect, ctx, c);
+  }
+
+  /** Database 0 (the Blink, Light-Redis, gevent and Upstash doors' only one). */
+  get store(): Store {
+    return this.dbs.get(0);
+  }
+
+  /** Points a connection and the running batch's context at database `index` (SELECT, SWAPDB). */
+  select(ctx: Ctx, index: number): void {
+    ctx.conn.db = index;
+    (ctx as { store: Store }).store = this.dbs.get(index);
   }
 
   private dispatchWith(dialect: Dialect, ctx: Ctx, c: Command): Reply {
@@ -120,7 +147,10 @@ export class Engine {
     this.stats.commands++;
     conn.lastAt = ctx.now;
     const spec = this.check(dialect, conn, c);
-    if ("k" in spec) return spec;
+    if ("k" in spec) {
+      this.cmdStats.rejected(this.table.find(dialect, c.argv[0] ?? ""), c.argv, spec);
+      return spec;
+    }
     if (conn.multi && !(spec.flags & Flag.IMMEDIATE)) {
       conn.multi.push(c);
       return R.QUEUED;
@@ -137,7 +167,7 @@ export class Engine {
     const argv = c.argv;
     const spec = this.table.find(dialect, argv[0] ?? "");
     const lname = spec ? spec.name : asciiLower(argv[0] ?? "");
-    conn.lastCmd = lname;
+    conn.lastCmd = spec ? commandName(spec, argv) : lname;
     if (!spec) return this.queueingError(conn, Errors.unknownCommand(unknownCommandText(argv)));
     if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity) {
       if (spec.name === "exec") return execAbort(conn, Errors.arity(spec.name).message);
@@ -157,11 +187,12 @@ export class Engine {
 
   /** Runs a command whose checks have passed, applying the memory limit (spec §3.8). */
   execute(spec: CommandSpec, ctx: Ctx, c: Command): Reply {
-    const store = this.store;
+    const store = ctx.store;
     const { maxmemory, policy } = this.config;
     const isWrite = (spec.flags & Flag.WRITE) !== 0;
     const limited = maxmemory > 0 && isWrite && this.mayCross(maxmemory, c.argv);
-    const usageBefore = store.usage;
+    // The limit covers every database (spec §3.8): usage is the namespace's total.
+    const usageBefore = limited ? this.dbs.usage : 0;
     store.beginCommand(limited);
     let reply: Reply;
     try {
@@ -171,19 +202,20 @@ export class Engine {
       if (!(e instanceof CommandError)) console.error("blink-edge: command failed", spec.name, e);
       reply = errorReplyOf(e);
     }
-    if (limited && !isError(reply) && store.usage > maxmemory && store.usage > usageBefore) {
+    const usage = limited ? this.dbs.usage : 0;
+    if (limited && !isError(reply) && usage > maxmemory && usage > usageBefore) {
       let sizeOfWritten = 0;
       for (const k of store.written) {
         const e = store.get(k);
         if (e) sizeOfWritten += e.ksize + e.size;
       }
       // A volatile policy with no volatile key left to evict refuses like noeviction (Redis);
-      // the keys it did evict come back with the rollback.
+      // the keys it evicted from this database come back with the rollback.
       const evicted = store.stats.evicted;
       if (
         sizeOfWritten > maxmemory ||
         policy === "noeviction" ||
-        !store.evict(maxmemory, store.written, policy)
+        !this.evictOver(maxmemory, store, store.written, policy)
       ) {
         store.rollback();
         store.stats.evicted = evicted;
@@ -191,23 +223,10 @@ export class Engine {
       }
     }
     store.endCommand();
-    if (isWrite && !isError(reply)) store.writeSeq++;
+    const failed = isError(reply) ? reply : null;
+    this.cmdStats.called(spec, c.argv, failed);
+    if (isWrite && !failed) store.writeSeq++;
     return reply;
-  }
-
-  /**
-   * True when a write could take usage past `maxmemory`, so it must be journaled to be undone.
-   * A command adds at most its argument bytes, a value's worth (SETRANGE, APPEND results are
-   * capped by VALUE_MAX_BYTES) and a copy of data already stored (COPY, SUNIONSTORE, SORT …
-   * STORE): usage * 2 + arguments + 2 values. Below that the journal (about a third of a SET's
-   * engine time) is skipped: the default guard is always set, and most stores sit well under it.
-   */
-  private mayCross(maxmemory: number, argv: readonly string[]): boolean {
-    const floor = this.store.usage * 2 + this.valueMax * 2;
-    if (floor > maxmemory) return true;
-    let args = 0;
-    for (const a of argv) args += a.length * 3; // UTF-16 units → at most 3 bytes each
-    return floor + args > maxmemory;
   }
 
   /** Takes a snapshot point now (SAVE, BGSAVE, Light-Redis save; spec §13.3). */
@@ -220,14 +239,47 @@ export class Engine {
   /** Applies the memory limit at once (CONFIG SET maxmemory lowering it, spec §3.8). */
   enforceLimit(): void {
     const { maxmemory, policy } = this.config;
-    if (maxmemory > 0 && policy !== "noeviction" && this.store.usage > maxmemory) {
-      this.store.evict(maxmemory, new Set(), policy);
+    if (maxmemory > 0 && policy !== "noeviction" && this.dbs.usage > maxmemory) {
+      this.evictOver(maxmemory, this.store, new Set(), policy);
     }
   }
 
-  /** Live key count. */
+  /**
+   * Evicts until the namespace's total usage is within `limit`: from the other databases first
+   * (the running command just used `current`), least recently used first within each.
+   */
+  private evictOver(
+    limit: number,
+    current: Store,
+    keep: ReadonlySet<string>,
+    policy: EvictionPolicy,
+  ): boolean {
+    const others = this.dbs.all().filter((s) => s !== current);
+    for (const s of [...others, current]) {
+      const elsewhere = this.dbs.usage - s.usage;
+      if (s.evict(limit - elsewhere, s === current ? keep : new Set(), policy)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * True when a write could take usage past `maxmemory`, so it must be journaled to be undone.
+   * A command adds at most its argument bytes, a value's worth (SETRANGE, APPEND results are
+   * capped by VALUE_MAX_BYTES) and a copy of data already stored (COPY, SUNIONSTORE, SORT …
+   * STORE): usage * 2 + arguments + 2 values. Below that the journal (about a third of a SET's
+   * engine time) is skipped: the default guard is always set, and most stores sit well under it.
+   */
+  private mayCross(maxmemory: number, argv: readonly string[]): boolean {
+    const floor = this.dbs.usage * 2 + this.valueMax * 2;
+    if (floor > maxmemory) return true;
+    let args = 0;
+    for (const a of argv) args += a.length * 3; // UTF-16 units → at most 3 bytes each
+    return floor + args > maxmemory;
+  }
+
+  /** Live key count of every database. */
   get dbsize(): number {
-    return this.store.map.size;
+    return this.dbs.keys;
   }
 
   /** Writes since the latest snapshot (Light-Redis writable_row, INFO rdb_changes_since_last_save). */
@@ -299,4 +351,10 @@ export function unknownCommandText(argv: readonly string[]): string {
 
 function truncateBytes(s: string, max: number): string {
   return byteLength(s) <= max ? s : sliceBytes(s, 0, max);
+}
+
+function randomHex(n: number): string {
+  let s = "";
+  for (let i = 0; i < n; i++) s += Math.floor(Math.random() * 16).toString(16);
+  return s;
 }

@@ -22,6 +22,23 @@ export interface StoreStats {
   evicted: number;
 }
 
+/**
+ * What the databases of one namespace share (spec §13.2): write_seq and created_seq count over
+ * every database, so versions and creation numbers are unique across them; INFO sums the stats.
+ */
+export interface StoreShared {
+  seqs: { write: number; created: number };
+  stats: StoreStats;
+}
+
+/** A fresh shared part (the first database creates it; the others are given it). */
+export function newStoreShared(): StoreShared {
+  return {
+    seqs: { write: 0, created: 0 },
+    stats: { hits: 0, misses: 0, expired: 0, evicted: 0 },
+  };
+}
+
 /** Dead slots tolerated in the creation-order array before it is compacted. */
 const ORDER_COMPACT_MIN = 1024;
 
@@ -31,12 +48,10 @@ export class Store implements EvictionPool {
   usage = 0;
   /** Live entries with an expiry. */
   ttlCount = 0;
-  /** Last creation number handed out (spec §3.1 created_seq). */
-  createdSeq = 0;
-  /** Successful write commands so far (spec §13.2 write_seq). */
-  writeSeq = 0;
   readonly changes = new ChangeSet();
-  readonly stats: StoreStats = { hits: 0, misses: 0, expired: 0, evicted: 0 };
+  readonly stats: StoreStats;
+  /** Shared with the namespace's other databases. */
+  readonly shared: StoreShared;
 
   /** Entries in creation order; deleted ones (negative `created`) stay until compaction. */
   private order: Entry[] = [];
@@ -48,6 +63,27 @@ export class Store implements EvictionPool {
   readonly written = new Set<string>();
   /** Access counters, only while an LFU policy is in effect (eviction.ts). */
   private frequencies: FrequencyTable | null = null;
+
+  constructor(shared: StoreShared = newStoreShared()) {
+    this.shared = shared;
+    this.stats = shared.stats;
+  }
+
+  /** Last creation number handed out (spec §3.1 created_seq), over every database. */
+  get createdSeq(): number {
+    return this.shared.seqs.created;
+  }
+  set createdSeq(n: number) {
+    this.shared.seqs.created = n;
+  }
+
+  /** Successful write commands so far (spec §13.2 write_seq), over every database. */
+  get writeSeq(): number {
+    return this.shared.seqs.write;
+  }
+  set writeSeq(n: number) {
+    this.shared.seqs.write = n;
+  }
 
   /** The version stamped on entries changed by the running command. */
   get pendingSeq(): number {
@@ -231,8 +267,11 @@ export class Store implements EvictionPool {
     this.expiries.clear();
     this.usage = 0;
     this.ttlCount = 0;
+    // A configuration change earlier in the batch must still be written.
+    const config = this.changes.config;
     this.changes.clear();
     this.changes.flushAll = true;
+    this.changes.config = config;
     return n;
   }
 

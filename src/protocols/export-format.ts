@@ -26,6 +26,8 @@ export type ImportValue =
 
 export type ImportRecord = ImportValue & {
   key: string;
+  /** Database (SELECT index); absent = 0. */
+  db?: number;
   /** Unix ms; 0 = no expiry. */
   expiresAt: number;
   /** Payload bytes of the value (spec §3.7; zset: Σ member bytes). */
@@ -64,11 +66,14 @@ export function encodingOf(type: ValueType, base64: boolean): string {
   return base64 ? "base64" : "utf8";
 }
 
-/** A record up to and including `"value":`; the value and `recordClose` follow. */
-export function recordOpen(key: string, type: ValueType, base64: boolean): string {
+/**
+ * A record up to and including `"value":`; the value and `recordClose` follow. A key of database
+ * n > 0 (SELECT) starts with `"db":n`; database 0 leaves it out, as files before databases did.
+ */
+export function recordOpen(key: string, type: ValueType, base64: boolean, db = 0): string {
   const kb = isBinary(key);
   return (
-    `{"key":${bytesJson(key, kb)},"key_encoding":"${kb ? "base64" : "utf8"}","type":"${type}",` +
+    `{${db > 0 ? `"db":${db},` : ""}"key":${bytesJson(key, kb)},"key_encoding":"${kb ? "base64" : "utf8"}","type":"${type}",` +
     `"encoding":"${encodingOf(type, base64)}","value":`
   );
 }

@@ -5,7 +5,7 @@
 import { fromBytes } from "../engine/bytes.ts";
 import type { ValueType } from "../engine/entry.ts";
 import type { JsonObject, JsonValue } from "../engine/json-value.ts";
-import { NESTING_MAX_DEPTH } from "../limits.ts";
+import { DATABASES, NESTING_MAX_DEPTH } from "../limits.ts";
 import {
   EXPORT_FORMAT,
   EXPORT_VERSION,
@@ -36,7 +36,15 @@ const TYPES: readonly ValueType[] = [
   "zset",
   "stream",
 ];
-const RECORD_MEMBERS = new Set(["key", "key_encoding", "type", "encoding", "value", "expires_at"]);
+const RECORD_MEMBERS = new Set([
+  "db",
+  "key",
+  "key_encoding",
+  "type",
+  "encoding",
+  "value",
+  "expires_at",
+]);
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const DECIMAL_RE = /^-?(0|[1-9][0-9]*)$/;
@@ -94,6 +102,14 @@ export function parseJsonlImport(body: Uint8Array, limits: ImportLimits): Import
     }
   }
   return { ok: true, records };
+}
+
+/** A record's database: absent or an integer 0..DATABASES-1. */
+function dbOf(v: JsonValue | undefined): number {
+  if (v === undefined) return 0;
+  if (typeof v !== "bigint" || v < 0n || v >= BigInt(DATABASES))
+    throw new RecordError(`"db" must be an integer from 0 to ${DATABASES - 1}`);
+  return Number(v);
 }
 
 function firstBadUtf8Line(body: Uint8Array): number {
@@ -158,7 +174,8 @@ function parseRecord(r: JsonObject, limits: ImportLimits): ImportRecord {
   }
   if (!r.has("value")) throw new RecordError('missing "value"');
   const value = parseValue(t, r.get("value")!, encoding === "base64", limits);
-  return { key, expiresAt: expiresAt(r.get("expires_at")), ...value };
+  const db = dbOf(r.get("db"));
+  return { key, ...(db ? { db } : {}), expiresAt: expiresAt(r.get("expires_at")), ...value };
 }
 
 function defaultEncoding(t: ValueType): string {

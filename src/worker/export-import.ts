@@ -5,6 +5,7 @@ import { byteLength } from "../engine/bytes.ts";
 import { Deque } from "../engine/deque.ts";
 import type { Entry, ValueOf } from "../engine/entry.ts";
 import type { Engine } from "../engine/engine.ts";
+import type { Store } from "../engine/store.ts";
 import { Errors } from "../engine/errors.ts";
 import { SortedSet } from "../engine/sorted-set.ts";
 import { Stream } from "../engine/stream.ts";
@@ -104,8 +105,8 @@ export function exportPage(
  * failure leaves nothing behind. The caller persists the changes in the same turn.
  */
 export function applyImport(engine: Engine, req: ImportRequest, now: number): ImportOutcome {
-  const store = engine.store;
-  store.purgeExpired(now);
+  const dbs = engine.dbs;
+  for (const st of dbs.all()) st.purgeExpired(now);
   const records = req.records.filter((r) => r.expiresAt === 0 || r.expiresAt > now);
   if (!fits(engine, req.mode, records)) return { ok: false, error: Errors.oom().message };
   if (req.dryRun)
@@ -115,21 +116,29 @@ export function applyImport(engine: Engine, req: ImportRequest, now: number): Im
       skippedExpired: req.records.length - records.length,
     };
   engine.stats.commands++;
-  store.beginCommand(true);
+  // Every database the import touches is journaled, so a failure leaves none of them changed.
+  const touched = new Set<Store>(req.mode === "replace" ? dbs.all() : []);
+  for (const r of records) touched.add(dbs.get(r.db ?? 0));
+  for (const st of touched) st.beginCommand(true);
   try {
-    if (req.mode === "replace") store.flush();
+    if (req.mode === "replace") for (const st of touched) st.flush();
     for (const r of records) {
+      const store = dbs.get(r.db ?? 0);
       const e: Entry = store.put(r.key, r.type, valueOf(r), r.size);
       if (r.expiresAt > 0) store.setExpiry(e, r.expiresAt);
     }
   } catch (e) {
-    store.rollback();
-    store.endCommand();
+    for (const st of touched) {
+      st.rollback();
+      st.endCommand();
+    }
     throw e;
   }
-  store.endCommand();
-  store.writeSeq++;
-  store.endBatch();
+  for (const st of touched) {
+    st.endCommand();
+    st.endBatch();
+  }
+  engine.store.writeSeq++;
   return {
     ok: true,
     imported: records.length,
@@ -137,7 +146,7 @@ export function applyImport(engine: Engine, req: ImportRequest, now: number): Im
   };
 }
 
-/** Memory admission without eviction (spec §3.8 rules 1-3, §13.5). */
+/** Memory admission without eviction (spec §3.8 rules 1-3, §13.5), over every database. */
 function fits(
   engine: Engine,
   mode: ImportRequest["mode"],
@@ -145,16 +154,18 @@ function fits(
 ): boolean {
   const limit = engine.config.maxmemory;
   if (limit === 0) return true;
-  const store = engine.store;
-  const final = new Map<string, number>();
-  for (const r of records) final.set(r.key, byteLength(r.key) + r.size);
-  let after = mode === "replace" ? 0 : store.usage;
-  for (const [key, usage] of final) {
-    const e = mode === "merge" ? store.get(key) : undefined;
+  const dbs = engine.dbs;
+  const final = new Map<string, [number, number]>();
+  for (const r of records)
+    final.set(`${r.db ?? 0}:${r.key}`, [r.db ?? 0, byteLength(r.key) + r.size]);
+  const usage = dbs.usage;
+  let after = mode === "replace" ? 0 : usage;
+  for (const [id, [db, size]] of final) {
+    const e = mode === "merge" ? dbs.peek(db)?.get(id.slice(id.indexOf(":") + 1)) : undefined;
     if (e) after -= e.ksize + e.size;
-    after += usage;
+    after += size;
   }
-  return after <= limit || after <= store.usage;
+  return after <= limit || after <= usage;
 }
 
 function valueOf(r: ImportRecord): ValueOf[ImportRecord["type"]] {

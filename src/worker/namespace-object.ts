@@ -235,7 +235,7 @@ export class NamespaceObject extends DurableObject<Env> {
   }
 
   private armExpiryAlarm(): void {
-    const next = this.engine.store.nextExpiry();
+    const next = this.engine.dbs.nextExpiry();
     if (next === this.armedAlarm) return;
     this.armedAlarm = next;
     if (next === 0) void this.ctx.storage.deleteAlarm();
@@ -387,5 +387,5 @@ export class NamespaceObject extends DurableObject<Env> {
  * (last command, idle time) are refreshed in the attachment only along with it.
  */
 function persistentState(c: ConnState): string {
-  return `${+c.authed}${+c.readonly}${c.resp}|${c.name}|${c.libName}|${c.libVer}|${c.multi ? c.multi.length : -1}|${+c.multiFailed}|${c.watch ? c.watch.length : -1}`;
+  return `${+c.authed}${+c.readonly}${c.resp}|${c.db}|${c.name}|${c.libName}|${c.libVer}|${c.multi ? c.multi.length : -1}|${+c.multiFailed}|${c.watch ? c.watch.length : -1}`;
 }

@@ -10,11 +10,22 @@ import type { ChangeSet } from "../engine/change-set.ts";
 import { Entry, isCollection } from "../engine/entry.ts";
 import type { ValueType } from "../engine/entry.ts";
 import type { Engine, EngineConfig } from "../engine/engine.ts";
+import type { Store } from "../engine/store.ts";
 import { Deque } from "../engine/deque.ts";
 import { SortedSet } from "../engine/sorted-set.ts";
 import { Stream } from "../engine/stream.ts";
 import { RowBatch } from "./row-batch.ts";
-import { TABLES, TYPE_CODE, TYPE_OF_CODE, META, SCHEMA_VERSION } from "./schema.ts";
+import {
+  META,
+  SCHEMA_VERSION,
+  SLOT_KV_GLOB,
+  TABLES,
+  TYPE_CODE,
+  TYPE_OF_CODE,
+  slotSchema,
+  slotTables,
+} from "./schema.ts";
+import type { SlotTables } from "./schema.ts";
 
 type Sql = SqlStorage;
 type SqlValue = string | number | ArrayBuffer | null;
@@ -33,38 +44,72 @@ export function bytesOfSql(v: unknown): string {
   return typeof v === "string" ? v : fromBytes(new Uint8Array(v as ArrayBuffer));
 }
 
-export class Persistence {
-  readonly sql: Sql;
-  /** write_seq and created_seq as last written to `meta`. */
-  private savedSeqs = "0:0";
-  /** Upserts of a flush, sent as multi-row statements at its end. */
-  private readonly kvRows: RowBatch;
-  private readonly memberRows: RowBatch;
-  private readonly listRows: RowBatch;
+/** One storage slot's tables and its queued upserts. */
+class Slot {
+  readonly t: SlotTables;
+  readonly kvRows: RowBatch;
+  readonly memberRows: RowBatch;
+  readonly listRows: RowBatch;
 
-  constructor(sql: Sql) {
-    this.sql = sql;
-    for (const stmt of TABLES) sql.exec(stmt);
+  constructor(sql: Sql, slot: number) {
+    const t = (this.t = slotTables(slot));
     this.kvRows = new RowBatch(
       sql,
-      "INSERT INTO kv (key, type, value, expires_at, version, created_seq) VALUES",
+      `INSERT INTO ${t.kv} (key, type, value, expires_at, version, created_seq) VALUES`,
       " ON CONFLICT(key) DO UPDATE SET type = excluded.type, value = excluded.value, " +
         "expires_at = excluded.expires_at, version = excluded.version, created_seq = excluded.created_seq",
       6,
     );
     this.memberRows = new RowBatch(
       sql,
-      "INSERT INTO members (key, member, value) VALUES",
+      `INSERT INTO ${t.members} (key, member, value) VALUES`,
       " ON CONFLICT(key, member) DO UPDATE SET value = excluded.value",
       3,
     );
     this.listRows = new RowBatch(
       sql,
-      "INSERT INTO list_items (key, pos, value) VALUES",
+      `INSERT INTO ${t.list} (key, pos, value) VALUES`,
       " ON CONFLICT(key, pos) DO UPDATE SET value = excluded.value",
       3,
     );
+  }
+
+  flushRows(): void {
+    this.kvRows.flush();
+    this.memberRows.flush();
+    this.listRows.flush();
+  }
+}
+
+export class Persistence {
+  readonly sql: Sql;
+  /** write_seq and created_seq as last written to `meta`. */
+  private savedSeqs = "0:0";
+  /** The storage slots whose tables exist (slot 0 always), by slot number. */
+  private readonly slots = new Map<number, Slot>();
+
+  constructor(sql: Sql) {
+    this.sql = sql;
+    for (const stmt of TABLES) sql.exec(stmt);
+    this.slots.set(0, new Slot(sql, 0));
+    for (const row of sql
+      .exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB ?", SLOT_KV_GLOB)
+      .raw()) {
+      const n = Number(String(row[0]).slice(SLOT_KV_GLOB.length - 1));
+      if (Number.isInteger(n) && n > 0) this.slots.set(n, new Slot(sql, n));
+    }
     if (this.meta(META.schema) === null) this.setMeta(META.schema, SCHEMA_VERSION);
+  }
+
+  /** A slot's tables, created on its first write. */
+  private slot(n: number): Slot {
+    let s = this.slots.get(n);
+    if (!s) {
+      s = new Slot(this.sql, n);
+      for (const stmt of slotSchema(s.t)) this.sql.exec(stmt);
+      this.slots.set(n, s);
+    }
+    return s;
   }
 
   meta(name: string): SqlValue {
@@ -82,6 +127,12 @@ export class Persistence {
 
   /** Rebuilds the engine's store and settings from storage. */
   load(engine: Engine): void {
+    const dbs = engine.dbs;
+    const map = this.meta(META.dbSlots);
+    if (typeof map === "string") {
+      const slots = JSON.parse(map) as number[];
+      for (let i = 0; i < slots.length; i++) dbs.slots[i] = slots[i]!;
+    }
     const store = engine.store;
     this.savedSeqs = String(this.meta(META.seqs) ?? "0:0");
     const [writeSeq, createdSeq] = this.savedSeqs.split(":").map(Number);
@@ -91,13 +142,29 @@ export class Persistence {
     const cfg = this.meta(META.config);
     if (typeof cfg === "string")
       engine.config = { ...engine.config, ...(JSON.parse(cfg) as Partial<EngineConfig>) };
+    const params = this.meta(META.params);
+    if (typeof params === "string") {
+      for (const [k, v] of Object.entries(JSON.parse(params) as Record<string, string>))
+        engine.params.set(k, v);
+    }
 
+    let newest = 0;
+    for (const [n, slot] of this.slots) {
+      const v = this.loadSlot(slot.t, dbs.ofSlot(n));
+      if (v > newest) newest = v;
+    }
+    if (newest > store.writeSeq) store.writeSeq = newest;
+    store.createdSeq = Math.max(store.createdSeq, createdSeq!);
+  }
+
+  /** Loads one slot's rows into its database's store; returns the newest version seen. */
+  private loadSlot(t: SlotTables, store: Store): number {
     const collections = new Map<string, Entry>();
     // Sorted sets are built in bulk once all their members are read.
     const zsetMembers = new Map<Entry, [string, number][]>();
     const entries: Entry[] = [];
     for (const row of this.sql
-      .exec("SELECT key, type, value, expires_at, version, created_seq FROM kv")
+      .exec(`SELECT key, type, value, expires_at, version, created_seq FROM ${t.kv}`)
       .raw()) {
       const key = bytesOfSql(row[0]);
       const type = TYPE_OF_CODE[row[1] as number]!;
@@ -110,7 +177,7 @@ export class Persistence {
       if (isCollection(type)) collections.set(key, e);
     }
     for (const row of this.sql
-      .exec("SELECT key, member, value FROM members ORDER BY rowid")
+      .exec(`SELECT key, member, value FROM ${t.members} ORDER BY rowid`)
       .raw()) {
       const e = collections.get(bytesOfSql(row[0]));
       if (!e) continue;
@@ -139,7 +206,7 @@ export class Persistence {
       e.size = s.bytes;
     }
     for (const row of this.sql
-      .exec("SELECT key, pos, value FROM list_items ORDER BY key, pos")
+      .exec(`SELECT key, pos, value FROM ${t.list} ORDER BY key, pos`)
       .raw()) {
       const e = collections.get(bytesOfSql(row[0]));
       if (!e) continue;
@@ -151,11 +218,9 @@ export class Persistence {
     }
     // Recency is rebuilt from last-write order (spec §3.8).
     entries.sort((a, b) => a.version - b.version);
-    const newest = entries.length ? entries[entries.length - 1]!.version : 0;
-    if (newest > store.writeSeq) store.writeSeq = newest;
     for (const e of entries) store.load(e);
     store.finishLoad();
-    store.createdSeq = Math.max(store.createdSeq, createdSeq!);
+    return entries.length ? entries[entries.length - 1]!.version : 0;
   }
 
   /**
@@ -164,48 +229,78 @@ export class Persistence {
    */
   flush(engine: Engine): boolean {
     const store = engine.store;
-    const ch = store.changes;
+    const dbs = engine.dbs;
     const seqs = `${store.writeSeq}:${store.createdSeq}`;
-    if (ch.empty && seqs === this.savedSeqs) return false;
-    const snapshotActive = engine.snapshotAt > 0;
-    const seq = engine.snapshotSeq;
-    if (ch.flushAll) {
-      if (snapshotActive) this.copyAllPreImages(seq);
-      this.sql.exec("DELETE FROM kv; DELETE FROM members; DELETE FROM list_items");
+    const stores = dbs.all();
+    let dirty = dbs.slotsChanged || seqs !== this.savedSeqs;
+    let config = false;
+    for (const s of stores) {
+      if (!s.changes.empty) dirty = true;
+      if (s.changes.config) config = true;
     }
+    if (!dirty) return false;
     let newest = 0;
-    for (const [key, before] of ch.keys) {
-      const e = store.get(key);
-      const oldType = ch.rewrites.get(key) ?? e?.type;
-      if (snapshotActive && before >= 0 && before <= seq && !ch.flushAll)
-        this.copyPreImage(key, oldType);
-      this.writeKey(key, e, ch, oldType);
-      if (e && e.version > newest) newest = e.version;
+    for (const [index, s] of dbs.entries()) {
+      if (s.changes.empty) continue;
+      const v = this.flushStore(engine, s, this.slot(dbs.slots[index]!));
+      if (v > newest) newest = v;
     }
-    // Each (key), (key, member) and (key, pos) appears once per flush, so the queued upserts can
-    // go last: deletes ran in place, pre-images were copied before their key's writes.
-    this.kvRows.flush();
-    this.memberRows.flush();
-    this.listRows.flush();
+    if (dbs.slotsChanged) {
+      this.setMeta(META.dbSlots, JSON.stringify(dbs.slots));
+      dbs.slotsChanged = false;
+    }
     // A row written with the latest version already records write_seq (and its creation number
     // bounds created_seq): the meta row is only needed when the last write left no row behind.
     if (seqs !== this.savedSeqs) {
       if (newest !== store.writeSeq) this.setMeta(META.seqs, seqs);
       this.savedSeqs = seqs;
     }
-    if (ch.config) this.setMeta(META.config, JSON.stringify(engine.config));
-    ch.clear();
+    if (config) {
+      this.setMeta(META.config, JSON.stringify(engine.config));
+      this.setMeta(META.params, JSON.stringify(Object.fromEntries(engine.params)));
+    }
+    for (const s of stores) s.changes.clear();
     return true;
+  }
+
+  /** Writes one database's changes to its slot's tables; returns the newest version written. */
+  private flushStore(engine: Engine, store: Store, slot: Slot): number {
+    const ch = store.changes;
+    const t = slot.t;
+    const snapshotActive = engine.snapshotAt > 0;
+    const seq = engine.snapshotSeq;
+    if (ch.flushAll) {
+      if (snapshotActive) this.copyAllPreImages(t, seq);
+      this.sql.exec(`DELETE FROM ${t.kv}; DELETE FROM ${t.members}; DELETE FROM ${t.list}`);
+    }
+    let newest = 0;
+    for (const [key, before] of ch.keys) {
+      const e = store.get(key);
+      const oldType = ch.rewrites.get(key) ?? e?.type;
+      if (snapshotActive && before >= 0 && before <= seq && !ch.flushAll)
+        this.copyPreImage(t, key, oldType);
+      this.writeKey(slot, key, e, ch, oldType);
+      if (e && e.version > newest) newest = e.version;
+    }
+    // Each (key), (key, member) and (key, pos) appears once per flush, so the queued upserts can
+    // go last: deletes ran in place, pre-images were copied before their key's writes.
+    slot.flushRows();
+    return newest;
   }
 
   /** Records a snapshot point (spec §13.3): drops the old pre-images. */
   recordSnapshot(seq: number, at: number): void {
-    this.sql.exec("DELETE FROM snap_kv; DELETE FROM snap_members; DELETE FROM snap_list_items");
+    for (const { t } of this.slots.values()) {
+      this.sql.exec(
+        `DELETE FROM ${t.snapKv}; DELETE FROM ${t.snapMembers}; DELETE FROM ${t.snapList}`,
+      );
+    }
     this.setMeta(META.snapshotSeq, seq);
     this.setMeta(META.snapshotAt, at);
   }
 
   private writeKey(
+    slot: Slot,
     key: string,
     e: Entry | undefined,
     ch: ChangeSet,
@@ -213,40 +308,40 @@ export class Persistence {
   ): void {
     const k = sqlBytes(key);
     const rewrite = ch.flushAll || ch.rewrites.has(key);
-    if (rewrite && oldType && !ch.flushAll) this.deleteMembers(k, oldType);
+    if (rewrite && oldType && !ch.flushAll) this.deleteMembers(slot.t, k, oldType);
     if (!e) {
-      this.sql.exec("DELETE FROM kv WHERE key = ?", k);
+      this.sql.exec(`DELETE FROM ${slot.t.kv} WHERE key = ?`, k);
       return;
     }
-    this.kvRows.add(k, TYPE_CODE[e.type], scalarSql(e), e.expiresAt || null, e.version, e.created);
+    slot.kvRows.add(k, TYPE_CODE[e.type], scalarSql(e), e.expiresAt || null, e.version, e.created);
     if (!isCollection(e.type)) return;
-    if (rewrite) this.insertAllMembers(k, e);
-    else this.writeMembers(k, e, ch);
+    if (rewrite) this.insertAllMembers(slot, k, e);
+    else this.writeMembers(slot, k, e, ch);
   }
 
-  private writeMembers(k: string | ArrayBuffer, e: Entry, ch: ChangeSet): void {
+  private writeMembers(slot: Slot, k: string | ArrayBuffer, e: Entry, ch: ChangeSet): void {
     if (e.type === "list") {
       const d = e.value as Deque;
       for (const pos of ch.positions.get(e.key) ?? []) {
         const i = pos - d.head;
-        if (i >= 0 && i < d.length) this.listRows.add(k, pos, sqlBytes(d.at(i)!));
-        else this.sql.exec("DELETE FROM list_items WHERE key = ? AND pos = ?", k, pos);
+        if (i >= 0 && i < d.length) slot.listRows.add(k, pos, sqlBytes(d.at(i)!));
+        else this.sql.exec(`DELETE FROM ${slot.t.list} WHERE key = ? AND pos = ?`, k, pos);
       }
       return;
     }
     for (const m of ch.members.get(e.key) ?? []) {
       const v = memberValue(e, m);
       if (v === undefined)
-        this.sql.exec("DELETE FROM members WHERE key = ? AND member = ?", k, sqlBytes(m));
-      else this.memberRows.add(k, sqlBytes(m), v);
+        this.sql.exec(`DELETE FROM ${slot.t.members} WHERE key = ? AND member = ?`, k, sqlBytes(m));
+      else slot.memberRows.add(k, sqlBytes(m), v);
     }
   }
 
-  private insertAllMembers(k: string | ArrayBuffer, e: Entry): void {
+  private insertAllMembers(slot: Slot, k: string | ArrayBuffer, e: Entry): void {
     if (e.type === "list") {
       const d = e.value as Deque;
       for (let i = 0; i < d.length; i++) {
-        this.listRows.add(k, d.head + i, sqlBytes(d.at(i)!));
+        slot.listRows.add(k, d.head + i, sqlBytes(d.at(i)!));
       }
       return;
     }
@@ -257,41 +352,41 @@ export class Persistence {
           ? (e.value as Stream).members()
           : (e.value as Set<string> | Map<string, string>).keys();
     for (const m of members) {
-      this.memberRows.add(k, sqlBytes(m), memberValue(e, m)!);
+      slot.memberRows.add(k, sqlBytes(m), memberValue(e, m)!);
     }
   }
 
-  private deleteMembers(k: string | ArrayBuffer, type: ValueType): void {
-    if (type === "list") this.sql.exec("DELETE FROM list_items WHERE key = ?", k);
-    else if (isCollection(type)) this.sql.exec("DELETE FROM members WHERE key = ?", k);
+  private deleteMembers(t: SlotTables, k: string | ArrayBuffer, type: ValueType): void {
+    if (type === "list") this.sql.exec(`DELETE FROM ${t.list} WHERE key = ?`, k);
+    else if (isCollection(type)) this.sql.exec(`DELETE FROM ${t.members} WHERE key = ?`, k);
   }
 
-  private copyPreImage(key: string, oldType: ValueType | undefined): void {
+  private copyPreImage(t: SlotTables, key: string, oldType: ValueType | undefined): void {
     const k = sqlBytes(key);
-    this.sql.exec("INSERT OR IGNORE INTO snap_kv SELECT * FROM kv WHERE key = ?", k);
+    this.sql.exec(`INSERT OR IGNORE INTO ${t.snapKv} SELECT * FROM ${t.kv} WHERE key = ?`, k);
     if (oldType === "list") {
-      this.sql.exec(
-        "INSERT OR IGNORE INTO snap_list_items SELECT * FROM list_items WHERE key = ?",
-        k,
-      );
+      this.sql.exec(`INSERT OR IGNORE INTO ${t.snapList} SELECT * FROM ${t.list} WHERE key = ?`, k);
     } else if (oldType && isCollection(oldType)) {
       this.sql.exec(
-        "INSERT OR IGNORE INTO snap_members (key, member, value) SELECT key, member, value FROM members WHERE key = ? ORDER BY rowid",
+        `INSERT OR IGNORE INTO ${t.snapMembers} (key, member, value) SELECT key, member, value FROM ${t.members} WHERE key = ? ORDER BY rowid`,
         k,
       );
     }
   }
 
-  private copyAllPreImages(seq: number): void {
-    this.sql.exec("INSERT OR IGNORE INTO snap_kv SELECT * FROM kv WHERE version <= ?", seq);
+  private copyAllPreImages(t: SlotTables, seq: number): void {
     this.sql.exec(
-      "INSERT OR IGNORE INTO snap_members (key, member, value) SELECT m.key, m.member, m.value FROM members m " +
-        "JOIN kv ON kv.key = m.key WHERE kv.version <= ? ORDER BY m.rowid",
+      `INSERT OR IGNORE INTO ${t.snapKv} SELECT * FROM ${t.kv} WHERE version <= ?`,
       seq,
     );
     this.sql.exec(
-      "INSERT OR IGNORE INTO snap_list_items SELECT l.key, l.pos, l.value FROM list_items l " +
-        "JOIN kv ON kv.key = l.key WHERE kv.version <= ?",
+      `INSERT OR IGNORE INTO ${t.snapMembers} (key, member, value) SELECT m.key, m.member, m.value FROM ${t.members} m ` +
+        `JOIN ${t.kv} kv ON kv.key = m.key WHERE kv.version <= ? ORDER BY m.rowid`,
+      seq,
+    );
+    this.sql.exec(
+      `INSERT OR IGNORE INTO ${t.snapList} SELECT l.key, l.pos, l.value FROM ${t.list} l ` +
+        `JOIN ${t.kv} kv ON kv.key = l.key WHERE kv.version <= ?`,
       seq,
     );
   }

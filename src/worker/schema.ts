@@ -19,6 +19,53 @@ export const TABLES = [
   "CREATE TABLE IF NOT EXISTS snap_list_items (key NOT NULL, pos INTEGER NOT NULL, value NOT NULL, PRIMARY KEY (key, pos)) WITHOUT ROWID",
 ];
 
+/** The tables of one database's storage slot (src/engine/databases.ts). */
+export interface SlotTables {
+  kv: string;
+  members: string;
+  list: string;
+  snapKv: string;
+  snapMembers: string;
+  snapList: string;
+}
+
+/** Storage slots whose tables `kv_db<n>` etc. exist are found by this name pattern. */
+export const SLOT_KV_GLOB = "kv_db*";
+
+/**
+ * Table names of storage slot `slot`: slot 0 is today's tables (so existing data needs no
+ * migration), slot n > 0 the same tables suffixed `_db<n>`, created when first written.
+ */
+export function slotTables(slot: number): SlotTables {
+  const sfx = slot === 0 ? "" : `_db${slot}`;
+  return {
+    kv: `kv${sfx}`,
+    members: `members${sfx}`,
+    list: `list_items${sfx}`,
+    snapKv: `snap_kv${sfx}`,
+    snapMembers: `snap_members${sfx}`,
+    snapList: `snap_list_items${sfx}`,
+  };
+}
+
+/** The CREATE statements of a slot n > 0 (the layout of TABLES under its names). */
+export function slotSchema(t: SlotTables): string[] {
+  const kv = (name: string) =>
+    `CREATE TABLE IF NOT EXISTS ${name} (key PRIMARY KEY, type INTEGER NOT NULL, value, expires_at INTEGER, version INTEGER NOT NULL, created_seq INTEGER NOT NULL) WITHOUT ROWID`;
+  const members = (name: string) =>
+    `CREATE TABLE IF NOT EXISTS ${name} (key NOT NULL, member NOT NULL, value, PRIMARY KEY (key, member))`;
+  const list = (name: string) =>
+    `CREATE TABLE IF NOT EXISTS ${name} (key NOT NULL, pos INTEGER NOT NULL, value NOT NULL, PRIMARY KEY (key, pos)) WITHOUT ROWID`;
+  return [
+    kv(t.kv),
+    members(t.members),
+    list(t.list),
+    kv(t.snapKv),
+    members(t.snapMembers),
+    list(t.snapList),
+  ];
+}
+
 /** Names of the rows in `meta`. */
 export const META = {
   schema: "schema_version",
@@ -30,11 +77,15 @@ export const META = {
   snapshotSeq: "snapshot_seq",
   snapshotAt: "snapshot_at",
   config: "config",
+  /** JSON object: Redis tuning parameters set by CONFIG SET (src/engine/config-table.ts). */
+  params: "config_params",
   namespace: "namespace",
   /** "<shard>/<shards>" when this object is one shard of a sharded namespace (shard-map.ts). */
   shard: "shard",
   /** Last client id handed to a Worker-held connection of a sharded namespace (shard 0 only). */
   clientSeq: "client_seq",
+  /** JSON array: the storage slot of each database index, written once SWAPDB changed it. */
+  dbSlots: "db_slots",
 } as const;
 
 export const TYPE_CODE: Record<ValueType, number> = {

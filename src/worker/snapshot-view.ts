@@ -12,6 +12,7 @@ import { isBinary } from "../engine/bytes.ts";
 import type { Deque } from "../engine/deque.ts";
 import type { Entry, ValueType } from "../engine/entry.ts";
 import type { Engine } from "../engine/engine.ts";
+import type { Store } from "../engine/store.ts";
 import { SortedSet } from "../engine/sorted-set.ts";
 import type { Stream } from "../engine/stream.ts";
 import {
@@ -21,12 +22,40 @@ import {
   scalarValueJson,
 } from "../protocols/export-format.ts";
 import { bytesOfSql, sqlBytes } from "./persistence.ts";
-import { TYPE_OF_CODE } from "./schema.ts";
+import { TYPE_OF_CODE, slotTables } from "./schema.ts";
+import type { SlotTables } from "./schema.ts";
 
-/** Where an export resumes: the key with this created_seq (or the next one), at element `index`. */
+/**
+ * Where an export resumes: in database `db` (absent: 0), the key with this created_seq (or the
+ * next one), at element `index`. Databases are exported in index order.
+ */
 export interface ExportCursor {
   from: number;
   index: number;
+  db?: number;
+}
+
+/** One database as the snapshot reads it: its store and its slot's pre-image tables. */
+interface DbView {
+  db: number;
+  store: Store;
+  /** Its slot's snap_kv table, if that slot has tables yet (else it has no pre-images). */
+  snapKv: string | null;
+  t: SlotTables;
+}
+
+/** The databases that exist, in index order. */
+function dbViews(engine: Engine, sql: SqlStorage): DbView[] {
+  const tables = new Set(
+    sql
+      .exec("SELECT name FROM sqlite_master WHERE type = 'table'")
+      .toArray()
+      .map((r) => r.name as string),
+  );
+  return engine.dbs.entries().map(([db, store]) => {
+    const t = slotTables(engine.dbs.slots[db]!);
+    return { db, store, t, snapKv: tables.has(t.snapKv) ? t.snapKv : null };
+  });
 }
 
 /** Keys considered per page from each source (bounds the work of one call). */
@@ -47,17 +76,23 @@ type Element = [string, string | number | null];
 
 const live = (expiresAt: number, at: number) => expiresAt === 0 || expiresAt > at;
 
-/** Number of records the snapshot holds (the header's `keys`). */
+/** Number of records the snapshot holds (the header's `keys`), over every database. */
 export function countSnapshotKeys(engine: Engine, sql: SqlStorage): number {
   const { snapshotSeq: seq, snapshotAt: at } = engine;
-  const copied = new Set<number>();
   let n = 0;
-  for (const [created, expires] of sql.exec("SELECT created_seq, expires_at FROM snap_kv").raw()) {
-    copied.add(created as number);
-    if (live((expires as number | null) ?? 0, at)) n++;
-  }
-  for (const e of engine.store.map.values()) {
-    if (e.version <= seq && !copied.has(e.created) && live(e.expiresAt, at)) n++;
+  for (const v of dbViews(engine, sql)) {
+    const copied = new Set<number>();
+    if (v.snapKv) {
+      for (const [created, expires] of sql
+        .exec(`SELECT created_seq, expires_at FROM ${v.snapKv}`)
+        .raw()) {
+        copied.add(created as number);
+        if (live((expires as number | null) ?? 0, at)) n++;
+      }
+    }
+    for (const e of v.store.map.values()) {
+      if (e.version <= seq && !copied.has(e.created) && live(e.expiresAt, at)) n++;
+    }
   }
   return n;
 }
@@ -69,11 +104,37 @@ export function readSnapshotPage(
   cursor: ExportCursor,
   budget: number,
 ): { text: string; records: number; next: ExportCursor | null } {
+  const from = cursor.db ?? 0;
+  const views = dbViews(engine, sql).filter((v) => v.db >= from);
+  let text = "";
+  let records = 0;
+  for (let i = 0; i < views.length; i++) {
+    const v = views[i]!;
+    const start = v.db === from ? cursor : { from: 0, index: 0 };
+    const page = readDbPage(engine, sql, v, start, budget - text.length);
+    text += page.text;
+    records += page.records;
+    if (page.next) return { text, records, next: { ...page.next, db: v.db } };
+    const after = views[i + 1];
+    if (after && text.length >= budget)
+      return { text, records, next: { from: 0, index: 0, db: after.db } };
+  }
+  return { text, records, next: null };
+}
+
+/** One database's part of a page (the single-database export of before, per database). */
+function readDbPage(
+  engine: Engine,
+  sql: SqlStorage,
+  v: DbView,
+  cursor: ExportCursor,
+  budget: number,
+): { text: string; records: number; next: ExportCursor | null } {
   const { snapshotSeq: seq, snapshotAt: at } = engine;
   const unchanged: Entry[] = [];
   let hi = Number.MAX_SAFE_INTEGER;
   let exhausted = true;
-  for (const e of engine.store.inCreationOrder(cursor.from)) {
+  for (const e of v.store.inCreationOrder(cursor.from)) {
     if (e.version > seq) continue;
     if (unchanged.length === PAGE_KEYS) {
       hi = unchanged[unchanged.length - 1]!.created;
@@ -82,14 +143,16 @@ export function readSnapshotPage(
     }
     unchanged.push(e);
   }
-  const rows = sql
-    .exec(
-      "SELECT key, type, value, expires_at, created_seq FROM snap_kv WHERE created_seq >= ? AND created_seq <= ? ORDER BY created_seq LIMIT ?",
-      cursor.from,
-      hi,
-      PAGE_KEYS,
-    )
-    .toArray();
+  const rows = v.snapKv
+    ? sql
+        .exec(
+          `SELECT key, type, value, expires_at, created_seq FROM ${v.snapKv} WHERE created_seq >= ? AND created_seq <= ? ORDER BY created_seq LIMIT ?`,
+          cursor.from,
+          hi,
+          PAGE_KEYS,
+        )
+        .toArray()
+    : [];
   if (rows.length === PAGE_KEYS) {
     hi = rows[rows.length - 1]!.created_seq as number;
     exhausted = false;
@@ -120,7 +183,7 @@ export function readSnapshotPage(
   for (const s of sources) {
     if (!live(s.expiresAt, at)) continue;
     const start = s.created === cursor.from ? cursor.index : 0;
-    const part = writeRecord(sql, s, start, budget - text.length);
+    const part = writeRecord(sql, v, s, start, budget - text.length);
     text += part.text;
     if (part.nextIndex >= 0)
       return { text, records, next: { from: s.created, index: part.nextIndex } };
@@ -133,21 +196,25 @@ export function readSnapshotPage(
 /** Writes a record from element `start`; nextIndex >= 0 when the budget ran out inside it. */
 function writeRecord(
   sql: SqlStorage,
+  v: DbView,
   s: Source,
   start: number,
   budget: number,
 ): { text: string; nextIndex: number } {
   if (s.type === "string" || s.type === "int" || s.type === "json") {
-    const v = s.entry ? (s.entry.value as string | bigint) : scalarOfSql(s.type, s.raw);
-    const b64 = s.type === "string" && isBinary(v as string);
+    const value = s.entry ? (s.entry.value as string | bigint) : scalarOfSql(s.type, s.raw);
+    const b64 = s.type === "string" && isBinary(value as string);
     return {
-      text: recordOpen(s.key, s.type, b64) + scalarValueJson(s.type, v) + recordClose(s.expiresAt),
+      text:
+        recordOpen(s.key, s.type, b64, v.db) +
+        scalarValueJson(s.type, value) +
+        recordClose(s.expiresAt),
       nextIndex: -1,
     };
   }
-  const elements = s.entry ? memoryElements(s.entry) : snapElements(sql, s);
+  const elements = s.entry ? memoryElements(s.entry) : snapElements(sql, v.t, s);
   const b64 = elements.some(([a, b]) => isBinary(a) || (typeof b === "string" && isBinary(b)));
-  let text = start === 0 ? recordOpen(s.key, s.type, b64) + "[" : "";
+  let text = start === 0 ? recordOpen(s.key, s.type, b64, v.db) + "[" : "";
   for (let i = start; i < elements.length; i++) {
     if (i > start && text.length >= budget) return { text, nextIndex: i };
     const [a, b] = elements[i]!;
@@ -183,16 +250,16 @@ function memoryElements(e: Entry): Element[] {
   }
 }
 
-function snapElements(sql: SqlStorage, s: Source): Element[] {
+function snapElements(sql: SqlStorage, t: SlotTables, s: Source): Element[] {
   const k = sqlBytes(s.key);
   if (s.type === "list") {
     return sql
-      .exec("SELECT value FROM snap_list_items WHERE key = ? ORDER BY pos", k)
+      .exec(`SELECT value FROM ${t.snapList} WHERE key = ? ORDER BY pos`, k)
       .toArray()
       .map((r) => [bytesOfSql(r.value), null]);
   }
   const rows = sql
-    .exec("SELECT member, value FROM snap_members WHERE key = ? ORDER BY rowid", k)
+    .exec(`SELECT member, value FROM ${t.snapMembers} WHERE key = ? ORDER BY rowid`, k)
     .toArray();
   if (s.type === "set") return rows.map((r) => [bytesOfSql(r.member), null]);
   if (s.type === "hash" || s.type === "stream")

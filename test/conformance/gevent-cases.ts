@@ -53,7 +53,7 @@ export const REDIS_EXCHANGES: WireStep[] = [
     reply:
       "+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n+OK\r\n-ERR value is not an integer or out of range\r\n",
   },
-  { request: "SELECT 1\r\n", reply: "-ERR DB index is out of range\r\n" },
+  { request: "SELECT 16\r\n", reply: "-ERR DB index is out of range\r\n" },
   { request: "CONFIG GET save\r\n", reply: "*2\r\n$4\r\nsave\r\n$0\r\n\r\n" },
   { request: "CONFIG GET appendonly\r\n", reply: "*2\r\n$10\r\nappendonly\r\n$2\r\nno\r\n" },
   {

@@ -79,9 +79,7 @@ const records = (text: string) => text.split("\n").slice(1, -2);
 describe("blink-edge export | blink-edge import into more shards", () => {
   it(`moves ${KEYS} keys from 1 shard to 16 and back losslessly`, async () => {
     await fill("small");
-    const pipe = await sh(
-      `node "$BIN" export --db small | node "$BIN" import --db big-16 -`,
-    );
+    const pipe = await sh(`node "$BIN" export --db small | node "$BIN" import --db big-16 -`);
     expect(pipe.code, pipe.stderr).toBe(0);
     expect(pipe.stderr).toMatch(new RegExp(`imported ${KEYS} keys`));
     const a = await sh(`node "$BIN" export --db small`);

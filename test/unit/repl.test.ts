@@ -59,7 +59,7 @@ describe("completion", () => {
   });
 
   it("completes subcommands, CONFIG parameters and values, and option keywords", () => {
-    expect(complete("config ").options).toEqual(["get", "resetstat", "set"]);
+    expect(complete("config ").options).toEqual(["get", "resetstat", "rewrite", "set"]);
     expect(complete("CONFIG S").options).toEqual(["SET"]);
     expect(complete("CONFIG GET max").options).toEqual(["maxmemory", "maxmemory-policy"]);
     expect(complete("CONFIG SET maxmemory-policy no").options).toEqual(["noeviction"]);

@@ -18,7 +18,7 @@ async function text(path: string, body: string, type: string) {
 describe("default memory guard", () => {
   it("is reported by CONFIG GET maxmemory and INFO memory, with noeviction", async () => {
     const ws = await Ws.open(`${NS}/resp`);
-    expect(await ws.request(resp("CONFIG", "GET", "maxmemory*"))).toBe(
+    expect(await ws.request(resp("CONFIG", "GET", "maxmemory", "maxmemory-policy"))).toBe(
       `*4\r\n$9\r\nmaxmemory\r\n$8\r\n${MEMORY_LIMIT_BYTES}\r\n$16\r\nmaxmemory-policy\r\n$10\r\nnoeviction\r\n`,
     );
     const info = (await ws.request(resp("INFO", "memory")))!;

@@ -5,6 +5,7 @@ import { command, withDocs } from "../command-table.ts";
 import type { CommandSpec, Ctx, CommandDoc } from "../command-table.ts";
 import type { ConnState } from "../conn-state.ts";
 import { CommandError, Errors } from "../errors.ts";
+import { parseDbIndex } from "../databases.ts";
 import { parseStrictInt } from "../numbers.ts";
 import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
@@ -89,14 +90,20 @@ function hello(ctx: Ctx, argv: readonly string[]): Reply {
   ]);
 }
 
-/** One CLIENT LIST / CLIENT INFO line (spec §10.9). */
+/**
+ * One CLIENT LIST / CLIENT INFO line (spec §10.9) with Redis 7's fields; those about sockets and
+ * buffers the Worker does not have keep Redis's idle values (qbuf=0, obl=0 …).
+ */
 export function clientLine(c: ConnState, now: number): string {
   const age = Math.floor((now - c.openedAt) / 1000);
   const idle = Math.floor((now - c.lastAt) / 1000);
   const multi = c.multi ? c.multi.length : -1;
+  const flags = c.multi ? "x" : "N";
   return (
-    `id=${c.id} addr=${c.addr} name=${c.name} age=${age} idle=${idle} flags=N db=0 multi=${multi} ` +
-    `cmd=${c.lastCmd} user=default resp=${c.resp} lib-name=${c.libName} lib-ver=${c.libVer}\n`
+    `id=${c.id} addr=${c.addr} laddr=unknown:0 fd=-1 name=${c.name} age=${age} idle=${idle} ` +
+    `flags=${flags} db=${c.db} sub=0 psub=0 ssub=0 multi=${multi} qbuf=0 qbuf-free=0 ` +
+    `argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=${c.lastCmd} ` +
+    `user=default redir=-1 resp=${c.resp} lib-name=${c.libName} lib-ver=${c.libVer}\n`
   );
 }
 
@@ -266,10 +273,8 @@ export const connectionCommands: readonly CommandSpec[] = withDocs(DOCS, [
     return R.OK;
   }),
   command("hello", -1, "cn", null, hello),
-  command("select", 2, "c", null, (_ctx, argv) => {
-    const db = parseStrictInt(argv[1]!);
-    if (db === undefined) throw Errors.notInteger();
-    if (db !== 0n) throw new CommandError("ERR", "ERR DB index is out of range");
+  command("select", 2, "c", null, (ctx, argv) => {
+    ctx.engine.select(ctx, parseDbIndex(argv[1]!));
     return R.OK;
   }),
   command("reset", 1, "cni", null, (ctx) => {
@@ -279,6 +284,7 @@ export const connectionCommands: readonly CommandSpec[] = withDocs(DOCS, [
     c.watch = null;
     c.name = "";
     c.resp = 2;
+    ctx.engine.select(ctx, 0);
     c.authed = c.authedAtOpen;
     c.readonly = c.readonlyAtOpen;
     return R.status("RESET");

@@ -3,6 +3,7 @@
 import { CommandTable } from "../command-table.ts";
 import { blinkCommands } from "./blink.ts";
 import { connectionCommands } from "./connection.ts";
+import { databaseCommands } from "./databases.ts";
 import { geventCommands } from "./gevent.ts";
 import { hashesCommands } from "./hashes.ts";
 import { keysCommands } from "./keys.ts";
@@ -23,6 +24,7 @@ export function buildCommandTable(): CommandTable {
     .register("redis", transactionCommands)
     .register("redis", stringsCommands)
     .register("redis", keysCommands)
+    .register("redis", databaseCommands)
     .register("redis", setsCommands)
     .register("redis", hashesCommands)
     .register("redis", listsCommands)

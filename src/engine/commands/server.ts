@@ -1,114 +1,62 @@
-// Server commands (spec §10.6, §10.9): INFO CONFIG DBSIZE FLUSHDB FLUSHALL SAVE BGSAVE LASTSAVE TIME.
+// Server commands (spec §10.6, §10.9): INFO (info.ts) CONFIG DBSIZE FLUSHDB FLUSHALL SAVE BGSAVE LASTSAVE TIME.
 
-import { bytesToHuman } from "../memory-text.ts";
 import { asciiLower } from "../ascii.ts";
 import { command, allShards, withDocs } from "../command-table.ts";
 import type { CommandSpec, Ctx, CommandDoc } from "../command-table.ts";
 import { CommandError, Errors } from "../errors.ts";
+import { CONFIG_PARAMS, ConfigValueError, findConfig, normaliseConfig } from "../config-table.ts";
+import type { ConfigParam } from "../config-table.ts";
 import { globMatch } from "../glob.ts";
+import { info, paramValue } from "./info.ts";
 import { parseMemoryValue } from "../numbers.ts";
 import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
-import { BLINK_EDGE_VERSION, EVICTION_POLICIES, REDIS_VERSION } from "../../limits.ts";
+import { EVICTION_POLICIES } from "../../limits.ts";
 import type { EvictionPolicy } from "../../limits.ts";
 
-const SECTIONS = [
-  "server",
-  "clients",
-  "memory",
-  "persistence",
-  "stats",
-  "replication",
-  "keyspace",
-] as const;
-type Section = (typeof SECTIONS)[number];
-const ALL_SECTIONS = new Set(["default", "all", "everything"]);
+/** A parameter's value as CONFIG GET answers it. */
+function configValue(ctx: Ctx, p: ConfigParam): string {
+  if (p.name === "maxmemory") return String(ctx.engine.config.maxmemory);
+  if (p.name === "maxmemory-policy") return ctx.engine.config.policy;
+  return paramValue(ctx, p.name);
+}
 
-function section(ctx: Ctx, name: Section): string[] {
-  const { engine, store } = ctx;
-  switch (name) {
-    case "server":
-      return [
-        "# Server",
-        `redis_version:${REDIS_VERSION}`,
-        "redis_mode:standalone",
-        "arch_bits:64",
-        `blink_edge_version:${BLINK_EDGE_VERSION}`,
-        `namespace:${engine.namespace}`,
-        `uptime_in_seconds:${Math.floor((ctx.now - engine.startedAt) / 1000)}`,
-      ];
-    case "clients":
-      return ["# Clients", `connected_clients:${Math.max(engine.host.clients().length, 1)}`];
-    case "memory":
-      return [
-        "# Memory",
-        `used_memory:${store.usage}`,
-        `used_memory_human:${bytesToHuman(store.usage)}`,
-        `maxmemory:${engine.config.maxmemory}`,
-        `maxmemory_human:${bytesToHuman(engine.config.maxmemory)}`,
-        `maxmemory_policy:${engine.config.policy}`,
-      ];
-    case "persistence":
-      return [
-        "# Persistence",
-        "loading:0",
-        `rdb_changes_since_last_save:${engine.writesSinceSnapshot}`,
-        "rdb_bgsave_in_progress:0",
-        `rdb_last_save_time:${Math.floor(engine.snapshotAt / 1000)}`,
-        "rdb_last_bgsave_status:ok",
-        "aof_enabled:0",
-      ];
-    case "stats":
-      return [
-        "# Stats",
-        `total_commands_processed:${engine.stats.commands}`,
-        `keyspace_hits:${store.stats.hits}`,
-        `keyspace_misses:${store.stats.misses}`,
-        `expired_keys:${store.stats.expired}`,
-        `evicted_keys:${store.stats.evicted}`,
-      ];
-    case "replication":
-      return ["# Replication", "role:master", "connected_slaves:0"];
-    case "keyspace": {
-      const n = store.map.size;
-      return n === 0
-        ? ["# Keyspace"]
-        : ["# Keyspace", `db0:keys=${n},expires=${store.ttlCount},avg_ttl=0`];
+const setFailed = (name: string, why: string) =>
+  new CommandError(
+    "ERR",
+    `ERR CONFIG SET failed (possibly related to argument '${name}') - ${why}`,
+  );
+
+/**
+ * The parameters of a CONFIG SET, checked in Redis's order: every name first (unknown, immutable,
+ * duplicate: the first problem wins), values after.
+ */
+function configSetParams(argv: readonly string[]): ConfigParam[] {
+  const out: ConfigParam[] = [];
+  for (let i = 2; i < argv.length; i += 2) {
+    const p = findConfig(argv[i]!);
+    if (!p) {
+      throw new CommandError(
+        "ERR",
+        `ERR Unknown option or number of arguments for CONFIG SET - '${argv[i]}'`,
+      );
     }
+    if (p.immutable) throw setFailed(argv[i]!, "can't set immutable config");
+    if (out.includes(p)) throw setFailed(argv[i]!, "duplicate parameter");
+    out.push(p);
   }
-}
-
-function info(ctx: Ctx, argv: readonly string[]): Reply {
-  const wanted = argv.slice(1).map(asciiLower);
-  const all = wanted.length === 0 || wanted.some((w) => ALL_SECTIONS.has(w));
-  const chosen = SECTIONS.filter((s) => all || wanted.includes(s));
-  const text = chosen.map((s) => section(ctx, s).join("\r\n") + "\r\n").join("\r\n");
-  return R.verbatim(text);
-}
-
-/** CONFIG parameters in table order (spec §10.9). */
-const CONFIG_PARAMS = ["save", "appendonly", "maxmemory", "maxmemory-policy", "databases"] as const;
-
-function configValue(ctx: Ctx, p: (typeof CONFIG_PARAMS)[number]): string {
-  switch (p) {
-    case "save":
-      return "";
-    case "appendonly":
-      return "no";
-    case "maxmemory":
-      return String(ctx.engine.config.maxmemory);
-    case "maxmemory-policy":
-      return ctx.engine.config.policy;
-    case "databases":
-      return "1";
-  }
+  return out;
 }
 
 function configSet(ctx: Ctx, argv: readonly string[]): Reply {
   if (argv.length < 4 || argv.length % 2 !== 0) throw Errors.arity("config|set");
+  const params = configSetParams(argv);
   const next = { ...ctx.engine.config };
+  // Staged, so a refused value changes nothing (Redis restores every parameter it had set).
+  const staged = new Map<string, string>();
   for (let i = 2; i < argv.length; i += 2) {
-    const p = asciiLower(argv[i]!);
+    const param = params[(i - 2) / 2]!;
+    const p = param.name;
     const v = argv[i + 1]!;
     if (p === "maxmemory") {
       const n = parseMemoryValue(v);
@@ -129,48 +77,80 @@ function configSet(ctx: Ctx, argv: readonly string[]): Reply {
       }
       next.policy = policy;
     } else {
-      throw new CommandError(
-        "ERR",
-        `ERR Unknown option or number of arguments for CONFIG SET - '${argv[i]}'`,
-      );
+      try {
+        staged.set(p, normaliseConfig(param, v, paramValue(ctx, p)));
+      } catch (e) {
+        if (e instanceof ConfigValueError) throw setFailed(argv[i]!, e.message);
+        throw e;
+      }
     }
   }
   ctx.engine.config = next;
-  ctx.store.changes.config = true;
+  for (const [name, value] of staged) {
+    if (value === findConfig(name)!.default) ctx.engine.params.delete(name);
+    else ctx.engine.params.set(name, value);
+  }
+  ctx.engine.store.changes.config = true;
   ctx.engine.enforceLimit();
   return R.OK;
 }
 
+/** CONFIG GET patterns: exact names as given, globs over every listed name and alias. */
+function configGet(ctx: Ctx, argv: readonly string[]): Reply {
+  if (argv.length < 3) throw Errors.arity("config|get");
+  const seen = new Map<string, ConfigParam>();
+  for (const pat of argv.slice(2)) {
+    if (!/[[*?]/.test(pat)) {
+      const p = findConfig(pat);
+      if (p && !seen.has(pat)) seen.set(pat, p);
+      continue;
+    }
+    for (const p of CONFIG_PARAMS) {
+      if (p.hidden) continue;
+      for (const name of [p.name, ...(p.aliases ?? [])]) {
+        if (!seen.has(name) && globMatch(pat, name, true)) seen.set(name, p);
+      }
+    }
+  }
+  const out: Reply[] = [];
+  for (const [name, p] of seen) out.push(R.bulk(name), R.bulk(configValue(ctx, p)));
+  return R.map(out);
+}
+
 function config(ctx: Ctx, argv: readonly string[]): Reply {
   const sub = asciiLower(argv[1]!);
-  if (sub === "get") {
-    if (argv.length < 3) throw Errors.arity("config|get");
-    const out: Reply[] = [];
-    for (const p of CONFIG_PARAMS) {
-      if (argv.slice(2).some((pat) => globMatch(pat, p, true)))
-        out.push(R.bulk(p), R.bulk(configValue(ctx, p)));
-    }
-    return R.map(out);
-  }
-  if (sub !== "set" && sub !== "resetstat") throw Errors.unknownSubcommand(argv[1]!, "config");
+  if (sub === "get") return configGet(ctx, argv);
+  if (sub !== "set" && sub !== "resetstat" && sub !== "rewrite")
+    throw Errors.unknownSubcommand(argv[1]!, "config");
   if (ctx.conn.readonly) throw Errors.noPerm(`config|${sub}`);
   if (sub === "set") return configSet(ctx, argv);
-  if (argv.length !== 2) throw Errors.arity("config|resetstat");
+  if (argv.length !== 2) throw Errors.arity(`config|${sub}`);
+  // REWRITE: the configuration is already persisted with the namespace.
+  if (sub === "rewrite") return R.OK;
   const { store, engine } = ctx;
   engine.stats.commands = 0;
+  engine.cmdStats.reset();
+  engine.peakUsage = 0;
   Object.assign(store.stats, { hits: 0, misses: 0, expired: 0, evicted: 0 });
   return R.OK;
 }
 
-function flushdb(ctx: Ctx, argv: readonly string[]): Reply {
-  if (argv.length > 2) throw Errors.syntax();
-  if (argv.length === 2 && !["async", "sync"].includes(asciiLower(argv[1]!))) throw Errors.syntax();
-  ctx.store.flush();
-  return R.OK;
+/** FLUSHDB empties the selected database, FLUSHALL every one. */
+function flush(all: boolean) {
+  return (ctx: Ctx, argv: readonly string[]): Reply => {
+    if (argv.length > 2) throw Errors.syntax();
+    if (argv.length === 2 && !["async", "sync"].includes(asciiLower(argv[1]!)))
+      throw Errors.syntax();
+    if (all) for (const s of ctx.engine.dbs.all()) s.flush();
+    else ctx.store.flush();
+    return R.OK;
+  };
 }
 
 /** SAVE inside MULTI (Redis 7.0.15: the only command of ours with the no-multi flag). */
 const NOT_IN_TRANSACTION = "ERR Command not allowed inside a transaction";
+const SHUTDOWN_REFUSED =
+  "ERR SHUTDOWN is not supported: a namespace stops when idle and every acknowledged write is already durable";
 
 /** Docs of this family's records (COMMAND DOCS, REPL help, docs/compatibility.md). */
 const DOCS: Record<string, CommandDoc> = {
@@ -192,6 +172,11 @@ const DOCS: Record<string, CommandDoc> = {
         params: "parameter [parameter ...]",
       },
       RESETSTAT: { summary: "Reset the stats returned by INFO", since: "2.0.0", params: "" },
+      REWRITE: {
+        summary: "Rewrite the configuration file with the in memory configuration",
+        since: "2.8.0",
+        params: "",
+      },
       SET: {
         summary: "Set configuration parameters to the given values",
         since: "2.0.0",
@@ -242,8 +227,8 @@ export const serverCommands: readonly CommandSpec[] = withDocs(DOCS, [
   command("info", -1, "r", null, info, allShards("info")),
   command("config", -2, "r", null, config, allShards("config")),
   command("dbsize", 1, "r", null, (ctx) => R.int(ctx.store.map.size), allShards("sum")),
-  command("flushdb", -1, "w", null, flushdb, allShards("ok")),
-  command("flushall", -1, "w", null, flushdb, allShards("ok")),
+  command("flushdb", -1, "w", null, flush(false), allShards("ok")),
+  command("flushall", -1, "w", null, flush(true), allShards("ok")),
   // Immediate inside MULTI only to be refused there, as Redis's no-multi flag does (marking it).
   command(
     "save",
@@ -259,6 +244,32 @@ export const serverCommands: readonly CommandSpec[] = withDocs(DOCS, [
       return R.OK;
     },
     allShards("ok"),
+  ),
+  // Refused: a client cannot stop the namespace's object (it stops when idle, and every
+  // acknowledged write is already durable). Inside MULTI it is refused as Redis's no-multi does.
+  command(
+    "shutdown",
+    -1,
+    "ai",
+    null,
+    (ctx) => {
+      if (ctx.conn.multi) {
+        ctx.conn.multiFailed = true;
+        throw Errors.custom(NOT_IN_TRANSACTION);
+      }
+      throw Errors.custom(SHUTDOWN_REFUSED);
+    },
+    {
+      route: { kind: "local" },
+      doc: {
+        summary: "Synchronously saves the database(s) to disk and shuts down the Redis server.",
+        group: "server",
+        since: "1.0.0",
+        params: "[NOSAVE|SAVE] [NOW] [FORCE] [ABORT]",
+        differs:
+          "refused: a namespace is not stopped by its clients; writes are durable when acknowledged",
+      },
+    },
   ),
   command(
     "bgsave",

@@ -15,8 +15,9 @@ function endTransaction(ctx: Ctx): void {
 
 /** True when a WATCHed key changed since WATCH (version differs, or it appeared/disappeared). */
 function watchBroken(ctx: Ctx): boolean {
-  for (const [key, version] of ctx.conn.watch ?? []) {
-    if ((ctx.store.get(key)?.version ?? -1) !== version) return true;
+  for (const [key, version, db] of ctx.conn.watch ?? []) {
+    const store = db === undefined ? ctx.store : ctx.engine.dbs.get(db);
+    if ((store.get(key)?.version ?? -1) !== version) return true;
   }
   return false;
 }
@@ -110,7 +111,7 @@ export const transactionCommands: readonly CommandSpec[] = withDocs(DOCS, [
       if (ctx.conn.multi) throw new CommandError("ERR", "ERR WATCH inside MULTI is not allowed");
       const w = (ctx.conn.watch ??= []);
       for (let i = 1; i < argv.length; i++)
-        w.push([argv[i]!, ctx.store.get(argv[i]!)?.version ?? -1]);
+        w.push([argv[i]!, ctx.store.get(argv[i]!)?.version ?? -1, ctx.conn.db]);
       return R.OK;
     },
     { route: { kind: "watch" } },

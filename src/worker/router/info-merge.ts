@@ -23,19 +23,20 @@ const RULES: Record<string, Rule> = {
   keyspace_misses: "sum",
   expired_keys: "sum",
   evicted_keys: "sum",
+  total_error_replies: "sum",
+  instantaneous_ops_per_sec: "sum",
+  used_memory_peak: "sum",
+  used_memory_dataset: "sum",
   uptime_in_seconds: "max",
   connected_clients: "max",
   rdb_last_save_time: "min",
 };
 
-/** Fields printed from another field's combined value. */
-const HUMAN: Record<string, string> = {
-  used_memory_human: "used_memory",
-  maxmemory_human: "maxmemory",
-};
+/** `<field>_human` follows `<field>` after merging (used_memory_human, maxmemory_human …). */
+const HUMAN_SUFFIX = "_human";
 
 const KEYSPACE_HEADER = "# Keyspace";
-const DB0 = /^db0:keys=(\d+),expires=(\d+),avg_ttl=\d+$/;
+const DB_LINE = /^db(\d+):keys=(\d+),expires=(\d+),avg_ttl=\d+$/;
 
 function textOf(r: Reply): string {
   if (r.k === "verbatim" || r.k === "bulk") return r.v;
@@ -59,33 +60,34 @@ function combine(rule: Rule, values: bigint[]): bigint {
 /** The namespace's INFO text from its shards' INFO texts. */
 export function mergeInfoTexts(texts: readonly string[]): string {
   const shards = texts.map(fieldsOf);
-  let keys = 0n;
-  let expires = 0n;
+  // Each shard holds every database for its keys: a database's line adds up over shards.
+  const dbs = new Map<number, [bigint, bigint]>();
   for (const t of texts) {
     for (const line of t.split("\r\n")) {
-      const m = DB0.exec(line);
-      if (m) {
-        keys += BigInt(m[1]!);
-        expires += BigInt(m[2]!);
-      }
+      const m = DB_LINE.exec(line);
+      if (!m) continue;
+      const db = Number(m[1]);
+      const [k, e] = dbs.get(db) ?? [0n, 0n];
+      dbs.set(db, [k + BigInt(m[2]!), e + BigInt(m[3]!)]);
     }
   }
   const out: string[] = [];
   for (const line of texts[0]!.split("\r\n")) {
-    if (DB0.test(line)) continue;
+    if (DB_LINE.test(line)) continue;
     out.push(line);
-    if (line === KEYSPACE_HEADER && keys > 0n)
-      out.push(`db0:keys=${keys},expires=${expires},avg_ttl=0`);
+    if (line === KEYSPACE_HEADER) {
+      for (const db of [...dbs.keys()].sort((x, y) => x - y)) {
+        const [k, e] = dbs.get(db)!;
+        out.push(`db${db}:keys=${k},expires=${e},avg_ttl=0`);
+      }
+    }
     if (line.startsWith("#")) continue;
     const i = line.indexOf(":");
     const name = i > 0 ? line.slice(0, i) : "";
-    const of = HUMAN[name];
-    if (of) {
-      const total = combine(
-        "sum",
-        shards.map((f) => BigInt(f.get(of) ?? "0")),
-      );
-      out[out.length - 1] = `${name}:${bytesToHuman(Number(total))}`;
+    if (name.endsWith(HUMAN_SUFFIX) && RULES[name.slice(0, -HUMAN_SUFFIX.length)]) {
+      const base = name.slice(0, -HUMAN_SUFFIX.length);
+      const values = shards.map((f) => BigInt(f.get(base) ?? "0"));
+      out[out.length - 1] = `${name}:${bytesToHuman(Number(combine(RULES[base]!, values)))}`;
       continue;
     }
     const rule = RULES[name];

@@ -61,7 +61,7 @@ function remoteConn(c: ConnState): ConnState {
 }
 
 /** The fields of the context that change what a shard does. */
-const remoteKey = (c: ConnState) => `${+c.authed}${+c.readonly}${c.resp}`;
+const remoteKey = (c: ConnState) => `${+c.authed}${+c.readonly}${c.resp}/${c.db}`;
 
 interface Pending {
   index: number;

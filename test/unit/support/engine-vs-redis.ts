@@ -143,6 +143,7 @@ export async function runBoth(
   proto: 2 | 3 = 2,
 ): Promise<string[][]> {
   await redis.command(["FLUSHALL"]);
+  await redis.command(["SELECT", "0"]);
   await redis.command(["HELLO", String(proto)]);
   const ours = new EngineSession();
   ours.command(["HELLO", String(proto)]);
