@@ -8,6 +8,8 @@ import { ChangeSet } from "./change-set.ts";
 import { Entry, RecencyList, isCollection } from "./entry.ts";
 import type { ValueOf, ValueType } from "./entry.ts";
 import { ExpiryHeap } from "./expiry-heap.ts";
+import { FieldExpiryHeap } from "./field-expiry.ts";
+import { hashDelete } from "./collection-ops.ts";
 
 type Undo = () => void;
 
@@ -17,6 +19,8 @@ export interface StoreStats {
   misses: number;
   expired: number;
   evicted: number;
+  /** Hash fields deleted by their TTL (Redis INFO expired_subkeys). */
+  expiredFields: number;
 }
 
 /** Dead slots tolerated in the creation-order array before it is compacted. */
@@ -33,7 +37,9 @@ export class Store {
   /** Successful write commands so far (spec §13.2 write_seq). */
   writeSeq = 0;
   readonly changes = new ChangeSet();
-  readonly stats: StoreStats = { hits: 0, misses: 0, expired: 0, evicted: 0 };
+  readonly stats: StoreStats = { hits: 0, misses: 0, expired: 0, evicted: 0, expiredFields: 0 };
+  /** Due times of hash fields with a TTL (HEXPIRE family); the hashes' maps are in field-expiry.ts. */
+  readonly fieldExpiries = new FieldExpiryHeap();
 
   /** Entries in creation order; deleted ones (negative `created`) stay until compaction. */
   private order: Entry[] = [];
@@ -216,6 +222,7 @@ export class Store {
     this.deadSlots = 0;
     this.recency.clear();
     this.expiries.clear();
+    this.fieldExpiries.clear();
     this.usage = 0;
     this.ttlCount = 0;
     this.changes.clear();
@@ -225,7 +232,10 @@ export class Store {
 
   // ---- batch-level maintenance ------------------------------------------------------------
 
-  /** Deletes every key due at `now` (spec §3.6); returns how many. */
+  /**
+   * Deletes every key due at `now` (spec §3.6), then every hash field due (a hash whose last
+   * field goes is deleted); returns how many keys.
+   */
   purgeExpired(now: number): number {
     let n = 0;
     for (let e = this.expiries.popDue(now); e; e = this.expiries.popDue(now)) {
@@ -233,12 +243,17 @@ export class Store {
       this.stats.expired++;
       n++;
     }
+    for (let d = this.fieldExpiries.popDue(now); d; d = this.fieldExpiries.popDue(now)) {
+      if (hashDelete(this, d[0], d[1])) this.stats.expiredFields++;
+    }
     return n;
   }
 
-  /** Earliest expiry (Unix ms) among live keys, 0 if none. */
+  /** Earliest expiry (Unix ms) among live keys and hash fields, 0 if none. */
   nextExpiry(): number {
-    return this.expiries.peek();
+    const k = this.expiries.peek();
+    const f = this.fieldExpiries.peek();
+    return k === 0 ? f : f === 0 ? k : Math.min(k, f);
   }
 
   /** Evicts least recently used keys not in `keep` until usage <= limit; false if impossible. */
@@ -259,6 +274,7 @@ export class Store {
       this.deadSlots = 0;
     }
     if (this.expiries.size > 2 * this.ttlCount + ORDER_COMPACT_MIN) this.expiries.compact();
+    this.fieldExpiries.maybeCompact();
   }
 
   // ---- iteration --------------------------------------------------------------------------

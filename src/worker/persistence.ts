@@ -13,7 +13,8 @@ import type { Engine, EngineConfig } from "../engine/engine.ts";
 import { Deque } from "../engine/deque.ts";
 import { SortedSet } from "../engine/sorted-set.ts";
 import { RowBatch } from "./row-batch.ts";
-import { TABLES, TYPE_CODE, TYPE_OF_CODE, META, SCHEMA_VERSION } from "./schema.ts";
+import { fieldExpiry, putFieldExpiry } from "../engine/field-expiry.ts";
+import { MIGRATIONS, TABLES, TYPE_CODE, TYPE_OF_CODE, META, SCHEMA_VERSION } from "./schema.ts";
 
 type Sql = SqlStorage;
 type SqlValue = string | number | ArrayBuffer | null;
@@ -44,6 +45,7 @@ export class Persistence {
   constructor(sql: Sql) {
     this.sql = sql;
     for (const stmt of TABLES) sql.exec(stmt);
+    this.migrate();
     this.kvRows = new RowBatch(
       sql,
       "INSERT INTO kv (key, type, value, expires_at, version, created_seq) VALUES",
@@ -53,9 +55,9 @@ export class Persistence {
     );
     this.memberRows = new RowBatch(
       sql,
-      "INSERT INTO members (key, member, value) VALUES",
-      " ON CONFLICT(key, member) DO UPDATE SET value = excluded.value",
-      3,
+      "INSERT INTO members (key, member, value, expires_at) VALUES",
+      " ON CONFLICT(key, member) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at",
+      4,
     );
     this.listRows = new RowBatch(
       sql,
@@ -63,7 +65,15 @@ export class Persistence {
       " ON CONFLICT(key, pos) DO UPDATE SET value = excluded.value",
       3,
     );
-    if (this.meta(META.schema) === null) this.setMeta(META.schema, SCHEMA_VERSION);
+  }
+
+  /** Runs the schema steps this database has not had yet (schema.ts MIGRATIONS). */
+  private migrate(): void {
+    const at = Number(this.meta(META.schema) ?? 1);
+    if (at >= SCHEMA_VERSION) return;
+    for (let v = at; v < SCHEMA_VERSION; v++)
+      for (const stmt of MIGRATIONS[v - 1]!) this.sql.exec(stmt);
+    this.setMeta(META.schema, SCHEMA_VERSION);
   }
 
   meta(name: string): SqlValue {
@@ -109,7 +119,7 @@ export class Persistence {
       if (isCollection(type)) collections.set(key, e);
     }
     for (const row of this.sql
-      .exec("SELECT key, member, value FROM members ORDER BY rowid")
+      .exec("SELECT key, member, value, expires_at FROM members ORDER BY rowid")
       .raw()) {
       const e = collections.get(bytesOfSql(row[0]));
       if (!e) continue;
@@ -121,6 +131,11 @@ export class Persistence {
         const v = bytesOfSql(row[2]);
         (e.value as Map<string, string>).set(m, v);
         e.size += byteLength(m) + byteLength(v);
+        const at = row[3] as number | null;
+        if (at !== null) {
+          putFieldExpiry(e, m, at);
+          store.fieldExpiries.push(at, e, m);
+        }
       } else {
         let list = zsetMembers.get(e);
         if (!list) zsetMembers.set(e, (list = []));
@@ -229,7 +244,7 @@ export class Persistence {
       const v = memberValue(e, m);
       if (v === undefined)
         this.sql.exec("DELETE FROM members WHERE key = ? AND member = ?", k, sqlBytes(m));
-      else this.memberRows.add(k, sqlBytes(m), v);
+      else this.memberRows.add(k, sqlBytes(m), v, memberExpiry(e, m));
     }
   }
 
@@ -246,7 +261,7 @@ export class Persistence {
         ? (e.value as SortedSet).scores.keys()
         : (e.value as Set<string> | Map<string, string>).keys();
     for (const m of members) {
-      this.memberRows.add(k, sqlBytes(m), memberValue(e, m)!);
+      this.memberRows.add(k, sqlBytes(m), memberValue(e, m)!, memberExpiry(e, m));
     }
   }
 
@@ -265,7 +280,7 @@ export class Persistence {
       );
     } else if (oldType && isCollection(oldType)) {
       this.sql.exec(
-        "INSERT OR IGNORE INTO snap_members (key, member, value) SELECT key, member, value FROM members WHERE key = ? ORDER BY rowid",
+        "INSERT OR IGNORE INTO snap_members (key, member, value, expires_at) SELECT key, member, value, expires_at FROM members WHERE key = ? ORDER BY rowid",
         k,
       );
     }
@@ -274,7 +289,7 @@ export class Persistence {
   private copyAllPreImages(seq: number): void {
     this.sql.exec("INSERT OR IGNORE INTO snap_kv SELECT * FROM kv WHERE version <= ?", seq);
     this.sql.exec(
-      "INSERT OR IGNORE INTO snap_members (key, member, value) SELECT m.key, m.member, m.value FROM members m " +
+      "INSERT OR IGNORE INTO snap_members (key, member, value, expires_at) SELECT m.key, m.member, m.value, m.expires_at FROM members m " +
         "JOIN kv ON kv.key = m.key WHERE kv.version <= ? ORDER BY m.rowid",
       seq,
     );
@@ -314,6 +329,11 @@ function scalarSql(e: Entry): string | ArrayBuffer | null {
   if (e.type === "int") return (e.value as bigint).toString();
   if (e.type === "json") return e.value as string;
   return null;
+}
+
+/** A hash field's expiry for its row (NULL when none; other collections have none). */
+function memberExpiry(e: Entry, m: string): number | null {
+  return e.type === "hash" ? fieldExpiry(e, m) || null : null;
 }
 
 function memberValue(e: Entry, m: string): string | number | ArrayBuffer | null | undefined {

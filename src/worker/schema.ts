@@ -4,7 +4,19 @@
 
 import type { ValueType } from "../engine/entry.ts";
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+
+/**
+ * Steps that bring a database written by an older version up to SCHEMA_VERSION: index i takes
+ * version i+1 to i+2. A fresh database runs them all after TABLES (which create version 1).
+ */
+export const MIGRATIONS: readonly (readonly string[])[] = [
+  // 2: hash field expiry (Unix ms, NULL = none) on member rows and their snapshot pre-images.
+  [
+    "ALTER TABLE members ADD COLUMN expires_at INTEGER",
+    "ALTER TABLE snap_members ADD COLUMN expires_at INTEGER",
+  ],
+];
 
 export const TABLES = [
   "CREATE TABLE IF NOT EXISTS kv (key PRIMARY KEY, type INTEGER NOT NULL, value, expires_at INTEGER, version INTEGER NOT NULL, created_seq INTEGER NOT NULL) WITHOUT ROWID",

@@ -4,6 +4,7 @@ import { CommandTable } from "../command-table.ts";
 import { blinkCommands } from "./blink.ts";
 import { connectionCommands } from "./connection.ts";
 import { geventCommands } from "./gevent.ts";
+import { hashFieldExpiryCommands } from "./hash-field-expiry.ts";
 import { hashesCommands } from "./hashes.ts";
 import { keysCommands } from "./keys.ts";
 import { lightRedisCommands } from "./light-redis.ts";
@@ -24,6 +25,7 @@ export function buildCommandTable(): CommandTable {
     .register("redis", keysCommands)
     .register("redis", setsCommands)
     .register("redis", hashesCommands)
+    .register("redis", hashFieldExpiryCommands)
     .register("redis", listsCommands)
     .register("redis", zsetsCommands)
     .register("blink", blinkCommands)

@@ -155,7 +155,7 @@ function config(ctx: Ctx, argv: readonly string[]): Reply {
   if (argv.length !== 2) throw Errors.arity("config|resetstat");
   const { store, engine } = ctx;
   engine.stats.commands = 0;
-  Object.assign(store.stats, { hits: 0, misses: 0, expired: 0, evicted: 0 });
+  Object.assign(store.stats, { hits: 0, misses: 0, expired: 0, evicted: 0, expiredFields: 0 });
   return R.OK;
 }
 
