@@ -18,7 +18,8 @@ export type ImportValue =
   /** Canonical JSON text (spec §3.3) of an object or array. */
   | { type: "json"; value: string }
   | { type: "set"; value: string[] }
-  | { type: "hash"; value: [string, string][] }
+  /** `fieldTtls`: Unix ms expiries of the fields that have one (hash field expiry). */
+  | { type: "hash"; value: [string, string][]; fieldTtls?: [string, number][] }
   | { type: "list"; value: string[] }
   | { type: "zset"; value: [string, number][] };
 
@@ -90,14 +91,21 @@ export function scoreJson(score: number): string {
   return pyFloatRepr(score);
 }
 
-/** One element of a collection record's value array. */
+/**
+ * One element of a collection record's value array; a hash field with a TTL (`fieldTtl` Unix
+ * ms) is written as a triple `[field, value, expires_at]`.
+ */
 export function elementJson(
   type: "set" | "hash" | "list" | "zset",
   a: string,
   b: string | number | null,
   base64: boolean,
+  fieldTtl = 0,
 ): string {
-  if (type === "hash") return `[${bytesJson(a, base64)},${bytesJson(b as string, base64)}]`;
+  if (type === "hash") {
+    const ttl = fieldTtl > 0 ? `,${fieldTtl}` : "";
+    return `[${bytesJson(a, base64)},${bytesJson(b as string, base64)}${ttl}]`;
+  }
   if (type === "zset") return `[${bytesJson(a, base64)},${scoreJson(b as number)}]`;
   return bytesJson(a, base64);
 }

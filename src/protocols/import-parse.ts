@@ -220,14 +220,20 @@ function parseValue(
     case "hash": {
       // A repeated field keeps its first position and its last value, as HSET would.
       const fields = new Map<string, string>();
+      const ttls = new Map<string, number>();
       for (const p of nonEmptyArray(v, t)) {
-        if (!Array.isArray(p) || p.length !== 2)
+        if (!Array.isArray(p) || p.length < 2 || p.length > 3)
+          // A third member, the field's expires_at, is optional (hash field expiry).
           throw new RecordError("each element of a hash must be a [field, value] pair");
-        fields.set(bytesOf(p[0], base64, "a hash field"), bytesOf(p[1], base64, "a hash value"));
+        const f = bytesOf(p[0], base64, "a hash field");
+        fields.set(f, bytesOf(p[1], base64, "a hash value"));
+        if (p.length === 3) ttls.set(f, fieldTtlOf(p[2]));
+        else ttls.delete(f);
       }
       let size = 0;
       for (const [f, x] of fields) size += checkValue(f, limits) + checkValue(x, limits);
-      return { type: t, value: [...fields], size };
+      if (ttls.size === 0) return { type: t, value: [...fields], size };
+      return { type: t, value: [...fields], size, fieldTtls: [...ttls] };
     }
     case "zset": {
       const members = new Map<string, number>();
@@ -335,4 +341,12 @@ function memberText(v: JsonValue): string {
   if (typeof v === "number") return pyFloatRepr(v);
   if (typeof v === "boolean") return v ? "true" : "false";
   throw new RecordError('each member of a "sadd" val must be a string, a number or a boolean');
+}
+
+/** A hash field's expires_at in an import record: a positive integer of Unix ms. */
+function fieldTtlOf(x: unknown): number {
+  const n = typeof x === "bigint" ? Number(x) : x;
+  if (typeof n !== "number" || !Number.isSafeInteger(n) || n <= 0)
+    throw new RecordError("a hash field's expires_at must be a positive integer (Unix ms)");
+  return n;
 }

@@ -2,6 +2,7 @@
 // retained snapshot, and the import of validated records as one write command in one turn.
 
 import { byteLength } from "../engine/bytes.ts";
+import { hashDelete, hashSetFieldExpiry } from "../engine/collection-ops.ts";
 import { Deque } from "../engine/deque.ts";
 import type { Entry, ValueOf } from "../engine/entry.ts";
 import type { Engine } from "../engine/engine.ts";
@@ -114,6 +115,7 @@ export function applyImport(engine: Engine, req: ImportRequest, now: number): Im
     for (const r of records) {
       const e: Entry = store.put(r.key, r.type, valueOf(r), r.size);
       if (r.expiresAt > 0) store.setExpiry(e, r.expiresAt);
+      if (r.type === "hash" && r.fieldTtls) applyFieldTtls(store, e, r.fieldTtls, now);
     }
   } catch (e) {
     store.rollback();
@@ -128,6 +130,20 @@ export function applyImport(engine: Engine, req: ImportRequest, now: number): Im
     imported: records.length,
     skippedExpired: req.records.length - records.length,
   };
+}
+
+/** Gives imported hash fields their TTLs; a field already expired is not imported. */
+function applyFieldTtls(
+  store: Engine["store"],
+  e: Entry,
+  ttls: readonly [string, number][],
+  now: number,
+): void {
+  for (const [f, at] of ttls) {
+    if (!e.alive) return;
+    if (at <= now) hashDelete(store, e, f);
+    else hashSetFieldExpiry(store, e, f, at);
+  }
 }
 
 /** Memory admission without eviction (spec §3.8 rules 1-3, §13.5). */
