@@ -2,9 +2,19 @@
 
 import { byteLength } from "./bytes.ts";
 import type { Deque } from "./deque.ts";
+import type { JsonDoc } from "./json-doc.ts";
 import type { SortedSet } from "./sorted-set.ts";
 
-export type ValueType = "string" | "int" | "json" | "set" | "hash" | "list" | "zset";
+export type ValueType =
+  | "string"
+  | "int"
+  | "json"
+  | "set"
+  | "hash"
+  | "list"
+  | "zset"
+  /** A RedisJSON document (JSON.SET), distinct from Light-Redis "json" values. */
+  | "document";
 
 /** The value held by an entry, by type. */
 export type ValueOf = {
@@ -15,6 +25,7 @@ export type ValueOf = {
   hash: Map<string, string>;
   list: Deque;
   zset: SortedSet;
+  document: JsonDoc;
 };
 
 /** Types whose members live in their own storage rows. */
@@ -24,6 +35,7 @@ export function isCollection(t: ValueType): boolean {
 
 /** Redis TYPE name of a value type (int and json are strings to Redis). */
 export function typeName(t: ValueType): string {
+  if (t === "document") return "ReJSON-RL";
   return t === "int" || t === "json" ? "string" : t;
 }
 

@@ -21,7 +21,9 @@ export type ImportValue =
   /** `fieldTtls`: Unix ms expiries of the fields that have one (hash field expiry). */
   | { type: "hash"; value: [string, string][]; fieldTtls?: [string, number][] }
   | { type: "list"; value: string[] }
-  | { type: "zset"; value: [string, number][] };
+  | { type: "zset"; value: [string, number][] }
+  /** A RedisJSON document: its compact JSON text. */
+  | { type: "document"; value: string };
 
 export type ImportRecord = ImportValue & {
   key: string;
@@ -59,7 +61,7 @@ export function bytesJson(s: string, base64: boolean): string {
 /** The `encoding` member of a record (spec §13.4; zset as the other byte-string collections). */
 export function encodingOf(type: ValueType, base64: boolean): string {
   if (type === "int") return "decimal";
-  if (type === "json") return "json";
+  if (type === "json" || type === "document") return "json";
   return base64 ? "base64" : "utf8";
 }
 
@@ -78,9 +80,12 @@ export function recordClose(expiresAt: number): string {
 }
 
 /** The value of a string, int or json record (json: its canonical text as is). */
-export function scalarValueJson(type: "string" | "int" | "json", value: string | bigint): string {
+export function scalarValueJson(
+  type: "string" | "int" | "json" | "document",
+  value: string | bigint,
+): string {
   if (type === "int") return `"${(value as bigint).toString()}"`;
-  if (type === "json") return value as string;
+  if (type === "json" || type === "document") return value as string;
   return bytesJson(value as string, isBinary(value as string));
 }
 

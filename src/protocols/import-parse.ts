@@ -3,6 +3,8 @@
 // anything is applied; the first invalid record is the answer. Pure: no I/O.
 
 import { fromBytes } from "../engine/bytes.ts";
+import { jsonDepthOf, toJsonText } from "../engine/json-doc.ts";
+import { JSON_DOC_MAX_DEPTH } from "../limits.ts";
 import type { ValueType } from "../engine/entry.ts";
 import type { JsonObject, JsonValue } from "../engine/json-value.ts";
 import { NESTING_MAX_DEPTH } from "../limits.ts";
@@ -26,7 +28,16 @@ import {
 
 export type ImportParse = { ok: true; records: ImportRecord[] } | { ok: false; error: string };
 
-const TYPES: readonly ValueType[] = ["string", "int", "json", "set", "hash", "list", "zset"];
+const TYPES: readonly ValueType[] = [
+  "string",
+  "int",
+  "json",
+  "set",
+  "hash",
+  "list",
+  "zset",
+  "document",
+];
 const RECORD_MEMBERS = new Set(["key", "key_encoding", "type", "encoding", "value", "expires_at"]);
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -141,7 +152,8 @@ function parseRecord(r: JsonObject, limits: ImportLimits): ImportRecord {
   }
   const t = type as ValueType;
   const encoding = r.get("encoding") ?? defaultEncoding(t);
-  const allowed = t === "int" ? ["decimal"] : t === "json" ? ["json"] : ["utf8", "base64"];
+  const allowed =
+    t === "int" ? ["decimal"] : t === "json" || t === "document" ? ["json"] : ["utf8", "base64"];
   if (typeof encoding !== "string" || !allowed.includes(encoding)) {
     throw new RecordError(
       `"encoding" of a ${t} must be ${allowed.map((a) => `"${a}"`).join(" or ")}`,
@@ -153,7 +165,7 @@ function parseRecord(r: JsonObject, limits: ImportLimits): ImportRecord {
 }
 
 function defaultEncoding(t: ValueType): string {
-  return t === "int" ? "decimal" : t === "json" ? "json" : "utf8";
+  return t === "int" ? "decimal" : t === "json" || t === "document" ? "json" : "utf8";
 }
 
 function expiresAt(v: JsonValue | undefined): number {
@@ -207,6 +219,12 @@ function parseValue(
       if (!Array.isArray(v) && !isObject(v))
         throw new RecordError('"value" of a json record must be an object or an array');
       const text = dumpsCanonical(v);
+      return { type: t, value: text, size: checkValue(text, limits) };
+    }
+    case "document": {
+      // Any JSON value; kept as RedisJSON's compact text.
+      if (jsonDepthOf(v) > JSON_DOC_MAX_DEPTH) throw new RecordError("document nested too deep");
+      const text = toJsonText(v);
       return { type: t, value: text, size: checkValue(text, limits) };
     }
     case "set":

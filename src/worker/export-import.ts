@@ -3,6 +3,9 @@
 
 import { byteLength } from "../engine/bytes.ts";
 import { hashDelete, hashSetFieldExpiry } from "../engine/collection-ops.ts";
+import { JsonDoc } from "../engine/json-doc.ts";
+import { parseJson } from "../engine/json-parse.ts";
+import { JSON_DOC_MAX_DEPTH } from "../limits.ts";
 import { Deque } from "../engine/deque.ts";
 import type { Entry, ValueOf } from "../engine/entry.ts";
 import type { Engine } from "../engine/engine.ts";
@@ -180,5 +183,7 @@ function valueOf(r: ImportRecord): ValueOf[ImportRecord["type"]] {
       return new Deque(r.value);
     case "zset":
       return SortedSet.fromEntries(r.value);
+    case "document":
+      return new JsonDoc(parseJson(r.value, { maxDepth: JSON_DOC_MAX_DEPTH }));
   }
 }

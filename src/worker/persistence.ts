@@ -12,6 +12,9 @@ import type { ValueType } from "../engine/entry.ts";
 import type { Engine, EngineConfig } from "../engine/engine.ts";
 import { Deque } from "../engine/deque.ts";
 import { SortedSet } from "../engine/sorted-set.ts";
+import { JsonDoc, jsonSize, toJsonText } from "../engine/json-doc.ts";
+import { parseJson } from "../engine/json-parse.ts";
+import { JSON_DOC_MAX_DEPTH } from "../limits.ts";
 import { RowBatch } from "./row-batch.ts";
 import { fieldExpiry, putFieldExpiry } from "../engine/field-expiry.ts";
 import { MIGRATIONS, TABLES, TYPE_CODE, TYPE_OF_CODE, META, SCHEMA_VERSION } from "./schema.ts";
@@ -317,10 +320,13 @@ function emptyValue(type: ValueType, raw: unknown): Entry["value"] {
       return new Deque();
     case "zset":
       return new SortedSet();
+    case "document":
+      return new JsonDoc(parseJson(raw as string, { maxDepth: JSON_DOC_MAX_DEPTH }));
   }
 }
 
 function scalarSize(type: ValueType, v: Entry["value"]): number {
+  if (type === "document") return jsonSize((v as JsonDoc).root);
   return type === "int" ? (v as bigint).toString().length : byteLength(v as string);
 }
 
@@ -328,6 +334,7 @@ function scalarSql(e: Entry): string | ArrayBuffer | null {
   if (e.type === "string") return sqlBytes(e.value as string);
   if (e.type === "int") return (e.value as bigint).toString();
   if (e.type === "json") return e.value as string;
+  if (e.type === "document") return toJsonText((e.value as JsonDoc).root);
   return null;
 }
 

@@ -57,6 +57,7 @@ export const TYPE_CODE: Record<ValueType, number> = {
   hash: 5,
   list: 6,
   zset: 7,
+  document: 8,
 };
 
 export const TYPE_OF_CODE: Record<number, ValueType> = Object.fromEntries(

@@ -12,6 +12,8 @@ import { isBinary } from "../engine/bytes.ts";
 import type { Deque } from "../engine/deque.ts";
 import type { Entry, ValueType } from "../engine/entry.ts";
 import { fieldTtlsOf } from "../engine/field-expiry.ts";
+import { toJsonText } from "../engine/json-doc.ts";
+import type { JsonDoc } from "../engine/json-doc.ts";
 import type { Engine } from "../engine/engine.ts";
 import { SortedSet } from "../engine/sorted-set.ts";
 import {
@@ -138,6 +140,14 @@ function writeRecord(
   start: number,
   budget: number,
 ): { text: string; nextIndex: number } {
+  if (s.type === "document") {
+    // Kept as its compact text in the row; the live tree is printed the same way.
+    const v = s.entry ? toJsonText((s.entry.value as JsonDoc).root) : (s.raw as string);
+    return {
+      text: recordOpen(s.key, s.type, false) + scalarValueJson(s.type, v) + recordClose(s.expiresAt),
+      nextIndex: -1,
+    };
+  }
   if (s.type === "string" || s.type === "int" || s.type === "json") {
     const v = s.entry ? (s.entry.value as string | bigint) : scalarOfSql(s.type, s.raw);
     const b64 = s.type === "string" && isBinary(v as string);

@@ -6,6 +6,7 @@ import { connectionCommands } from "./connection.ts";
 import { geventCommands } from "./gevent.ts";
 import { hashFieldExpiryCommands } from "./hash-field-expiry.ts";
 import { hashesCommands } from "./hashes.ts";
+import { jsonCommands } from "./json.ts";
 import { keysCommands } from "./keys.ts";
 import { lightRedisCommands } from "./light-redis.ts";
 import { listsCommands } from "./lists.ts";
@@ -28,6 +29,7 @@ export function buildCommandTable(): CommandTable {
     .register("redis", hashFieldExpiryCommands)
     .register("redis", listsCommands)
     .register("redis", zsetsCommands)
+    .register("redis", jsonCommands)
     .register("blink", blinkCommands)
     .register("gevent", geventCommands)
     .register("lightredis", lightRedisCommands);

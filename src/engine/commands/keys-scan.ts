@@ -69,7 +69,7 @@ function scan(ctx: Ctx, argv: readonly string[]): Reply {
     }
     visited++;
     if (match && !match(e.key)) continue;
-    if (type !== undefined && typeName(e.type) !== type) continue;
+    if (type !== undefined && optionName(typeName(e.type)) !== type) continue;
     out.push(R.bulk(e.key));
   }
   return R.array([R.bulk(String(next)), R.array(out)]);

@@ -2,6 +2,7 @@
 // truthiness and key-type rules; values arrive as strings or typed json objects.
 
 import { isBinary, toDisplayText } from "../bytes.ts";
+import type { JsonDoc } from "../json-doc.ts";
 import { command, allShards } from "../command-table.ts";
 import type { CommandSpec, Ctx } from "../command-table.ts";
 import type { Deque } from "../deque.ts";
@@ -45,6 +46,8 @@ export function lightRedisView(e: Entry): JsonValue {
       const z = e.value as SortedSet;
       return z.slice(0, z.size).map((m) => [text(m), z.score(m)!]);
     }
+    case "document":
+      return (e.value as JsonDoc).root;
   }
 }
 

@@ -2,6 +2,7 @@
 // typed views of spec §3.4 and §9.4.
 
 import { byteLength } from "../bytes.ts";
+import type { JsonDoc } from "../json-doc.ts";
 import type { TypedArg } from "../command.ts";
 import type { Ctx } from "../command-table.ts";
 import type { Deque } from "../deque.ts";
@@ -44,5 +45,7 @@ export function typedView(e: Entry | undefined): Reply {
       for (const m of z.slice(0, z.size)) out.push(R.bulk(m), R.bulk(formatScore(z.score(m)!, 2)));
       return R.array(out);
     }
+    case "document":
+      return R.json((e.value as JsonDoc).root);
   }
 }

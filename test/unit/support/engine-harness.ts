@@ -12,6 +12,8 @@ import type { SortedSet } from "../../../src/engine/sorted-set.ts";
 import { Persistence } from "../../../src/worker/persistence.ts";
 import { byteLength } from "../../../src/engine/bytes.ts";
 import { FakeSql } from "./fake-sql.ts";
+import { jsonSize } from "../../../src/engine/json-doc.ts";
+import type { JsonDoc } from "../../../src/engine/json-doc.ts";
 
 export class Harness {
   engine: Engine;
@@ -132,7 +134,10 @@ export function checkInvariants(engine: Engine): void {
       case "zset": {
         const z = e.value as SortedSet;
         size = z.slice(0, z.size).reduce((a, m) => a + byteLength(m), 0);
+        break;
       }
+      case "document":
+        size = jsonSize((e.value as JsonDoc).root);
     }
     if (size !== e.size) throw new Error(`size of ${key}: ${e.size} != ${size}`);
     const members =
