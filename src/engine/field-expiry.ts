@@ -34,6 +34,18 @@ export function putFieldExpiry(e: Entry, f: string, at: number): void {
   m.set(f, at);
 }
 
+/** Removes and returns all field TTLs of a hash (its value is being replaced). */
+export function takeFieldTtls(e: Entry): Map<string, number> | undefined {
+  const m = TTLS.get(e);
+  if (m) TTLS.delete(e);
+  return m;
+}
+
+/** Puts back TTLs taken by takeFieldTtls (undo). */
+export function restoreFieldTtls(e: Entry, m: Map<string, number>): void {
+  TTLS.set(e, m);
+}
+
 /** Hands every field TTL of `from` to `to` (RENAME makes a new entry for the same value). */
 export function moveFieldTtls(from: Entry, to: Entry): ReadonlyMap<string, number> | undefined {
   const m = TTLS.get(from);

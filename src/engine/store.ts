@@ -8,7 +8,7 @@ import { ChangeSet } from "./change-set.ts";
 import { Entry, RecencyList, isCollection } from "./entry.ts";
 import type { ValueOf, ValueType } from "./entry.ts";
 import { ExpiryHeap } from "./expiry-heap.ts";
-import { FieldExpiryHeap } from "./field-expiry.ts";
+import { FieldExpiryHeap, restoreFieldTtls, takeFieldTtls } from "./field-expiry.ts";
 import { hashDelete } from "./collection-ops.ts";
 
 type Undo = () => void;
@@ -163,6 +163,13 @@ export class Store {
     else if (isCollection(type)) this.changes.rewrite(e.key, type);
     const old = { type: e.type, value: e.value };
     if (this.journal) this.journal.push(() => Object.assign(e, old));
+    // A new value has none of the old hash's field TTLs.
+    const ttls = e.type === "hash" ? takeFieldTtls(e) : undefined;
+    if (ttls && this.journal)
+      this.journal.push(() => {
+        restoreFieldTtls(e, ttls);
+        for (const [f, at] of ttls) this.fieldExpiries.push(at, e, f);
+      });
     e.type = type;
     e.value = value;
     this.resize(e, size - e.size);

@@ -210,6 +210,16 @@ describe("HTTL family and HPERSIST", () => {
     expect(h.r("HPTTL", "h", "FIELDS", "2", "a", "b")).toEqual([100, -2]);
   });
 
+  it("a value written over the hash drops its field TTLs", () => {
+    const h = harness();
+    h.r("HSET", "h", "f", "v");
+    h.r("HPEXPIRE", "h", "10", "FIELDS", "1", "f");
+    h.r("SET", "h", "x");
+    h.now += 10;
+    expect(h.r("GET", "h")).toBe("x");
+    expect(h.engine.store.nextExpiry()).toBe(0);
+  });
+
   it("RENAME carries field TTLs", () => {
     const h = harness();
     h.r("HSET", "a", "f", "1", "g", "2");
