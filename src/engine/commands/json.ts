@@ -39,7 +39,18 @@ import { optionName } from "./redis-args.ts";
 
 /** Checks that `v` placed below `depth` containers keeps the document within the limit. */
 function checkDepth(depth: number, v: JsonValue): void {
-  if (depth + jsonDepthOf(v) > JSON_DOC_MAX_DEPTH) throw JsonErrors.tooDeep();
+  // A parsed value is itself within the limit: only a value placed below containers can pass it.
+  if (depth > 0 && depth + jsonDepthOf(v) > JSON_DOC_MAX_DEPTH) throw JsonErrors.tooDeep();
+}
+
+/** The value to write at each of several places: the parsed value itself once, then copies. */
+function copies(): (old: JsonValue | undefined, v: JsonValue) => JsonValue {
+  let first = true;
+  return (_old, v) => {
+    if (!first) return cloneJson(v);
+    first = false;
+    return v;
+  };
 }
 
 /**
@@ -53,7 +64,7 @@ function writePath(
   pathText: string,
   v: JsonValue,
   cond: "" | "nx" | "xx",
-  put: (old: JsonValue | undefined, v: JsonValue) => JsonValue = (_o, x) => cloneJson(x),
+  put: (old: JsonValue | undefined, v: JsonValue) => JsonValue = copies(),
 ): boolean {
   const path = parsePath(pathText);
   const e = writeDoc(ctx, key);
@@ -128,7 +139,7 @@ function jsonGet(ctx: Ctx, argv: readonly string[]): Reply {
     const o = optionName(argv[i]!);
     if ((o === "indent" || o === "newline" || o === "space") && i + 1 < argv.length) {
       f[o] = argv[++i]!;
-    } else paths.push(argv[i]!);
+    } else if (o !== "noescape") paths.push(argv[i]!); // NOESCAPE: accepted and ignored, as RedisJSON 2 does
   }
   const e = readDoc(ctx, argv[1]!);
   if (!e) return R.NIL;
