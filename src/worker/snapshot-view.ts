@@ -144,7 +144,8 @@ function writeRecord(
     // Kept as its compact text in the row; the live tree is printed the same way.
     const v = s.entry ? toJsonText((s.entry.value as JsonDoc).root) : (s.raw as string);
     return {
-      text: recordOpen(s.key, s.type, false) + scalarValueJson(s.type, v) + recordClose(s.expiresAt),
+      text:
+        recordOpen(s.key, s.type, false) + scalarValueJson(s.type, v) + recordClose(s.expiresAt),
       nextIndex: -1,
     };
   }

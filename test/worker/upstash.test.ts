@@ -189,7 +189,10 @@ describe("pipeline body validation and limits (spec §11.4)", () => {
     ['{"a":1}', "ERR pipeline must be an array of command arrays"],
     ['[["ping"],"ping"]', "ERR pipeline must be an array of command arrays"],
     ['[["ping"],[]]', "ERR empty command"],
-    ['[["set","k",null]]', "ERR invalid argument: command arguments must be strings, numbers or booleans"],
+    [
+      '[["set","k",null]]',
+      "ERR invalid argument: command arguments must be strings, numbers or booleans",
+    ],
   ];
   for (const [body, error] of cases) {
     it(`${body} -> 400`, async () => {
