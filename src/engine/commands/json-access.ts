@@ -112,3 +112,10 @@ export function intArg(s: string): number {
   if (!/^-?\d+$/.test(s) || !Number.isSafeInteger(n)) throw Errors.notInteger();
   return n;
 }
+
+/** A document for a command that needs one: the missing-key error otherwise. */
+export function needDoc(ctx: Ctx, key: string, write: boolean): Entry {
+  const e = write ? writeDoc(ctx, key) : readDoc(ctx, key);
+  if (!e) throw JsonErrors.noKey();
+  return e;
+}
