@@ -17,6 +17,8 @@ export const RESP_INLINE_MAX_BYTES = 65536;
 export const RESP_MULTIBULK_MAX_ARGS = 1048576;
 export const RESP_BULK_MAX_BYTES = WS_MESSAGE_MAX_BYTES;
 export const NESTING_MAX_DEPTH = 64;
+/** Deepest nesting of a JSON document (RedisJSON / serde_json recursion limit). */
+export const JSON_DOC_MAX_DEPTH = 128;
 export const INFO_KEYS_MAX = 1000;
 export const SCAN_DEFAULT_COUNT = 10;
 /**

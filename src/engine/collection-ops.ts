@@ -5,6 +5,7 @@
 import { byteLength } from "./bytes.ts";
 import { Deque } from "./deque.ts";
 import type { Entry, ValueType } from "./entry.ts";
+import { fieldExpiry, moveFieldTtls, putFieldExpiry } from "./field-expiry.ts";
 import { SortedSet } from "./sorted-set.ts";
 import type { Store } from "./store.ts";
 
@@ -55,10 +56,14 @@ export function setRemove(store: Store, e: Entry, m: string): boolean {
   return true;
 }
 
-/** HSET one field; true if the field is new. */
-export function hashPut(store: Store, e: Entry, f: string, v: string): boolean {
+/**
+ * HSET one field; true if the field is new. A new value discards the field's TTL as Redis's
+ * HSET does, unless `keepTtl` (HINCRBY, HSETEX KEEPTTL).
+ */
+export function hashPut(store: Store, e: Entry, f: string, v: string, keepTtl = false): boolean {
   const h = e.value as Map<string, string>;
   const old = h.get(f);
+  if (!keepTtl) hashSetFieldExpiry(store, e, f, 0);
   if (old === v) {
     store.noteChange(e);
     return false;
@@ -80,6 +85,7 @@ export function hashDelete(store: Store, e: Entry, f: string): boolean {
   const old = h.get(f);
   if (old === undefined) return false;
   const before = store.journaling ? [...h] : null;
+  hashSetFieldExpiry(store, e, f, 0);
   store.noteChange(e);
   h.delete(f);
   store.changes.member(e.key, f);
@@ -90,6 +96,29 @@ export function hashDelete(store: Store, e: Entry, f: string): boolean {
   });
   dropIfEmpty(store, e, h.size);
   return true;
+}
+
+/**
+ * Sets (or clears, with 0) the expiry of an existing hash field: recorded for persistence (the
+ * member row carries it), undone with the command, and queued for the purge.
+ */
+export function hashSetFieldExpiry(store: Store, e: Entry, f: string, at: number): void {
+  const old = fieldExpiry(e, f);
+  if (old === at) return;
+  store.noteChange(e);
+  store.changes.member(e.key, f);
+  putFieldExpiry(e, f, at);
+  if (at !== 0) store.fieldExpiries.push(at, e, f);
+  store.onUndo(() => {
+    putFieldExpiry(e, f, old);
+    if (old !== 0) store.fieldExpiries.push(old, e, f);
+  });
+}
+
+/** RENAME of a hash: its field TTLs go with the value to the new entry. */
+export function moveHashFieldTtls(store: Store, from: Entry, to: Entry): void {
+  const m = moveFieldTtls(from, to);
+  if (m) for (const [f, at] of m) store.fieldExpiries.push(at, to, f);
 }
 
 /** LPUSH/RPUSH one element. */

@@ -2,10 +2,21 @@
 
 import { byteLength } from "./bytes.ts";
 import type { Deque } from "./deque.ts";
+import type { JsonDoc } from "./json-doc.ts";
 import type { SortedSet } from "./sorted-set.ts";
 import type { Stream } from "./stream.ts";
 
-export type ValueType = "string" | "int" | "json" | "set" | "hash" | "list" | "zset" | "stream";
+export type ValueType =
+  | "string"
+  | "int"
+  | "json"
+  | "set"
+  | "hash"
+  | "list"
+  | "zset"
+  /** A RedisJSON document (JSON.SET), distinct from Light-Redis "json" values. */
+  | "document"
+  | "stream";
 
 /** The value held by an entry, by type. */
 export type ValueOf = {
@@ -17,6 +28,7 @@ export type ValueOf = {
   list: Deque;
   zset: SortedSet;
   stream: Stream;
+  document: JsonDoc;
 };
 
 /** Types whose members live in their own storage rows. */
@@ -26,6 +38,7 @@ export function isCollection(t: ValueType): boolean {
 
 /** Redis TYPE name of a value type (int and json are strings to Redis). */
 export function typeName(t: ValueType): string {
+  if (t === "document") return "ReJSON-RL";
   return t === "int" || t === "json" ? "string" : t;
 }
 

@@ -11,6 +11,8 @@ import { ExpiryHeap } from "./expiry-heap.ts";
 import { FrequencyTable, isVolatile, sampledVictim } from "./eviction.ts";
 import type { EvictionPool } from "./eviction.ts";
 import type { EvictionPolicy } from "../limits.ts";
+import { FieldExpiryHeap, restoreFieldTtls, takeFieldTtls } from "./field-expiry.ts";
+import { hashDelete } from "./collection-ops.ts";
 
 type Undo = () => void;
 
@@ -20,6 +22,8 @@ export interface StoreStats {
   misses: number;
   expired: number;
   evicted: number;
+  /** Hash fields deleted by their TTL (Redis INFO expired_subkeys). */
+  expiredFields: number;
 }
 
 /**
@@ -35,7 +39,7 @@ export interface StoreShared {
 export function newStoreShared(): StoreShared {
   return {
     seqs: { write: 0, created: 0 },
-    stats: { hits: 0, misses: 0, expired: 0, evicted: 0 },
+    stats: { hits: 0, misses: 0, expired: 0, evicted: 0, expiredFields: 0 },
   };
 }
 
@@ -52,6 +56,8 @@ export class Store implements EvictionPool {
   readonly stats: StoreStats;
   /** Shared with the namespace's other databases. */
   readonly shared: StoreShared;
+  /** Due times of hash fields with a TTL (HEXPIRE family); the hashes' maps are in field-expiry.ts. */
+  readonly fieldExpiries = new FieldExpiryHeap();
 
   /** Entries in creation order; deleted ones (negative `created`) stay until compaction. */
   private order: Entry[] = [];
@@ -206,6 +212,13 @@ export class Store implements EvictionPool {
     else if (isCollection(type)) this.changes.rewrite(e.key, type);
     const old = { type: e.type, value: e.value };
     if (this.journal) this.journal.push(() => Object.assign(e, old));
+    // A new value has none of the old hash's field TTLs.
+    const ttls = e.type === "hash" ? takeFieldTtls(e) : undefined;
+    if (ttls && this.journal)
+      this.journal.push(() => {
+        restoreFieldTtls(e, ttls);
+        for (const [f, at] of ttls) this.fieldExpiries.push(at, e, f);
+      });
     e.type = type;
     e.value = value;
     this.resize(e, size - e.size);
@@ -265,6 +278,7 @@ export class Store implements EvictionPool {
     this.deadSlots = 0;
     this.recency.clear();
     this.expiries.clear();
+    this.fieldExpiries.clear();
     this.usage = 0;
     this.ttlCount = 0;
     // A configuration change earlier in the batch must still be written.
@@ -277,7 +291,10 @@ export class Store implements EvictionPool {
 
   // ---- batch-level maintenance ------------------------------------------------------------
 
-  /** Deletes every key due at `now` (spec §3.6); returns how many. */
+  /**
+   * Deletes every key due at `now` (spec §3.6), then every hash field due (a hash whose last
+   * field goes is deleted); returns how many keys.
+   */
   purgeExpired(now: number): number {
     if (this.frequencies) this.frequencies.now = now;
     let n = 0;
@@ -286,12 +303,17 @@ export class Store implements EvictionPool {
       this.stats.expired++;
       n++;
     }
+    for (let d = this.fieldExpiries.popDue(now); d; d = this.fieldExpiries.popDue(now)) {
+      if (hashDelete(this, d[0], d[1])) this.stats.expiredFields++;
+    }
     return n;
   }
 
-  /** Earliest expiry (Unix ms) among live keys, 0 if none. */
+  /** Earliest expiry (Unix ms) among live keys and hash fields, 0 if none. */
   nextExpiry(): number {
-    return this.expiries.peek();
+    const k = this.expiries.peek();
+    const f = this.fieldExpiries.peek();
+    return k === 0 ? f : f === 0 ? k : Math.min(k, f);
   }
 
   /**
@@ -349,6 +371,7 @@ export class Store implements EvictionPool {
       this.deadSlots = 0;
     }
     if (this.expiries.size > 2 * this.ttlCount + ORDER_COMPACT_MIN) this.expiries.compact();
+    this.fieldExpiries.maybeCompact();
   }
 
   // ---- iteration --------------------------------------------------------------------------

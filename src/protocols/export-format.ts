@@ -18,11 +18,14 @@ export type ImportValue =
   /** Canonical JSON text (spec §3.3) of an object or array. */
   | { type: "json"; value: string }
   | { type: "set"; value: string[] }
-  | { type: "hash"; value: [string, string][] }
+  /** `fieldTtls`: Unix ms expiries of the fields that have one (hash field expiry). */
+  | { type: "hash"; value: [string, string][]; fieldTtls?: [string, number][] }
   | { type: "list"; value: string[] }
   | { type: "zset"; value: [string, number][] }
   /** A stream as its storage members: [member, value] pairs (engine/stream.ts). */
-  | { type: "stream"; value: [string, string][] };
+  | { type: "stream"; value: [string, string][] }
+  /** A RedisJSON document: its compact JSON text. */
+  | { type: "document"; value: string };
 
 export type ImportRecord = ImportValue & {
   key: string;
@@ -62,7 +65,7 @@ export function bytesJson(s: string, base64: boolean): string {
 /** The `encoding` member of a record (spec §13.4; zset as the other byte-string collections). */
 export function encodingOf(type: ValueType, base64: boolean): string {
   if (type === "int") return "decimal";
-  if (type === "json") return "json";
+  if (type === "json" || type === "document") return "json";
   return base64 ? "base64" : "utf8";
 }
 
@@ -84,9 +87,12 @@ export function recordClose(expiresAt: number): string {
 }
 
 /** The value of a string, int or json record (json: its canonical text as is). */
-export function scalarValueJson(type: "string" | "int" | "json", value: string | bigint): string {
+export function scalarValueJson(
+  type: "string" | "int" | "json" | "document",
+  value: string | bigint,
+): string {
   if (type === "int") return `"${(value as bigint).toString()}"`;
-  if (type === "json") return value as string;
+  if (type === "json" || type === "document") return value as string;
   return bytesJson(value as string, isBinary(value as string));
 }
 
@@ -97,15 +103,21 @@ export function scoreJson(score: number): string {
   return pyFloatRepr(score);
 }
 
-/** One element of a collection record's value array. */
+/**
+ * One element of a collection record's value array; a hash field with a TTL (`fieldTtl` Unix
+ * ms) is written as a triple `[field, value, expires_at]`.
+ */
 export function elementJson(
   type: "set" | "hash" | "list" | "zset" | "stream",
   a: string,
   b: string | number | null,
   base64: boolean,
+  fieldTtl = 0,
 ): string {
-  if (type === "hash" || type === "stream")
-    return `[${bytesJson(a, base64)},${bytesJson(b as string, base64)}]`;
+  if (type === "hash" || type === "stream") {
+    const ttl = fieldTtl > 0 ? `,${fieldTtl}` : "";
+    return `[${bytesJson(a, base64)},${bytesJson(b as string, base64)}${ttl}]`;
+  }
   if (type === "zset") return `[${bytesJson(a, base64)},${scoreJson(b as number)}]`;
   return bytesJson(a, base64);
 }

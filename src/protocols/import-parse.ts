@@ -3,6 +3,8 @@
 // anything is applied; the first invalid record is the answer. Pure: no I/O.
 
 import { fromBytes } from "../engine/bytes.ts";
+import { jsonDepthOf, toJsonText } from "../engine/json-doc.ts";
+import { JSON_DOC_MAX_DEPTH } from "../limits.ts";
 import type { ValueType } from "../engine/entry.ts";
 import type { JsonObject, JsonValue } from "../engine/json-value.ts";
 import { DATABASES, NESTING_MAX_DEPTH } from "../limits.ts";
@@ -35,6 +37,7 @@ const TYPES: readonly ValueType[] = [
   "list",
   "zset",
   "stream",
+  "document",
 ];
 const RECORD_MEMBERS = new Set([
   "db",
@@ -166,7 +169,8 @@ function parseRecord(r: JsonObject, limits: ImportLimits): ImportRecord {
   }
   const t = type as ValueType;
   const encoding = r.get("encoding") ?? defaultEncoding(t);
-  const allowed = t === "int" ? ["decimal"] : t === "json" ? ["json"] : ["utf8", "base64"];
+  const allowed =
+    t === "int" ? ["decimal"] : t === "json" || t === "document" ? ["json"] : ["utf8", "base64"];
   if (typeof encoding !== "string" || !allowed.includes(encoding)) {
     throw new RecordError(
       `"encoding" of a ${t} must be ${allowed.map((a) => `"${a}"`).join(" or ")}`,
@@ -179,7 +183,7 @@ function parseRecord(r: JsonObject, limits: ImportLimits): ImportRecord {
 }
 
 function defaultEncoding(t: ValueType): string {
-  return t === "int" ? "decimal" : t === "json" ? "json" : "utf8";
+  return t === "int" ? "decimal" : t === "json" || t === "document" ? "json" : "utf8";
 }
 
 function expiresAt(v: JsonValue | undefined): number {
@@ -235,6 +239,12 @@ function parseValue(
       const text = dumpsCanonical(v);
       return { type: t, value: text, size: checkValue(text, limits) };
     }
+    case "document": {
+      // Any JSON value; kept as RedisJSON's compact text.
+      if (jsonDepthOf(v) > JSON_DOC_MAX_DEPTH) throw new RecordError("document nested too deep");
+      const text = toJsonText(v);
+      return { type: t, value: text, size: checkValue(text, limits) };
+    }
     case "set":
     case "list": {
       const items = nonEmptyArray(v, t).map((x) => bytesOf(x, base64, `each element of a ${t}`));
@@ -246,14 +256,20 @@ function parseValue(
     case "hash": {
       // A repeated field keeps its first position and its last value, as HSET would.
       const fields = new Map<string, string>();
+      const ttls = new Map<string, number>();
       for (const p of nonEmptyArray(v, t)) {
-        if (!Array.isArray(p) || p.length !== 2)
+        if (!Array.isArray(p) || p.length < 2 || p.length > 3)
+          // A third member, the field's expires_at, is optional (hash field expiry).
           throw new RecordError("each element of a hash must be a [field, value] pair");
-        fields.set(bytesOf(p[0], base64, "a hash field"), bytesOf(p[1], base64, "a hash value"));
+        const f = bytesOf(p[0], base64, "a hash field");
+        fields.set(f, bytesOf(p[1], base64, "a hash value"));
+        if (p.length === 3) ttls.set(f, fieldTtlOf(p[2]));
+        else ttls.delete(f);
       }
       let size = 0;
       for (const [f, x] of fields) size += checkValue(f, limits) + checkValue(x, limits);
-      return { type: t, value: [...fields], size };
+      if (ttls.size === 0) return { type: t, value: [...fields], size };
+      return { type: t, value: [...fields], size, fieldTtls: [...ttls] };
     }
     case "stream": {
       const members = new Map<string, string>();
@@ -376,4 +392,12 @@ function memberText(v: JsonValue): string {
   if (typeof v === "number") return pyFloatRepr(v);
   if (typeof v === "boolean") return v ? "true" : "false";
   throw new RecordError('each member of a "sadd" val must be a string, a number or a boolean');
+}
+
+/** A hash field's expires_at in an import record: a positive integer of Unix ms. */
+function fieldTtlOf(x: unknown): number {
+  const n = typeof x === "bigint" ? Number(x) : x;
+  if (typeof n !== "number" || !Number.isSafeInteger(n) || n <= 0)
+    throw new RecordError("a hash field's expires_at must be a positive integer (Unix ms)");
+  return n;
 }

@@ -11,7 +11,7 @@ import type { JsonValueWithSource } from "./python-json.ts";
 /** Error texts of this surface's request validation (spec §11.1, §11.2, §11.4). */
 export const UPSTASH_ERRORS = {
   invalidJson: "ERR invalid JSON body",
-  badArgument: "ERR invalid argument: command arguments must be strings or numbers",
+  badArgument: "ERR invalid argument: command arguments must be strings, numbers or booleans",
   emptyCommand: "ERR empty command",
   notPipeline: "ERR pipeline must be an array of command arrays",
   tooMany: Errors.tooManyCommands().message,
@@ -62,7 +62,10 @@ function parseBody(bytes: Uint8Array): Parsed<JsonValueWithSource> {
   }
 }
 
-/** One parsed JSON command array as argv: strings as their UTF-8 bytes, numbers as source text. */
+/**
+ * One parsed JSON command array as argv: strings as their UTF-8 bytes, numbers as source text,
+ * booleans as `true`/`false`.
+ */
 export function commandFromJson(v: JsonValueWithSource): Parsed<Argv> {
   if (!Array.isArray(v)) return fail(UPSTASH_ERRORS.badArgument);
   if (v.length === 0) return fail(UPSTASH_ERRORS.emptyCommand);
@@ -72,6 +75,8 @@ export function commandFromJson(v: JsonValueWithSource): Parsed<Argv> {
     const a = v[i];
     if (typeof a === "string") argv[i] = a;
     else if (a instanceof JsonNumberSource) argv[i] = a.text;
+    // The SDK sends booleans as they are (`hset(k, { f: false })`); Upstash reads them as text.
+    else if (typeof a === "boolean" && i > 0) argv[i] = a ? "true" : "false";
     else return fail(UPSTASH_ERRORS.badArgument);
   }
   return { ok: true, value: argv };

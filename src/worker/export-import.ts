@@ -2,6 +2,10 @@
 // retained snapshot, and the import of validated records as one write command in one turn.
 
 import { byteLength } from "../engine/bytes.ts";
+import { hashDelete, hashSetFieldExpiry } from "../engine/collection-ops.ts";
+import { JsonDoc } from "../engine/json-doc.ts";
+import { parseJson } from "../engine/json-parse.ts";
+import { JSON_DOC_MAX_DEPTH } from "../limits.ts";
 import { Deque } from "../engine/deque.ts";
 import type { Entry, ValueOf } from "../engine/entry.ts";
 import type { Engine } from "../engine/engine.ts";
@@ -126,6 +130,7 @@ export function applyImport(engine: Engine, req: ImportRequest, now: number): Im
       const store = dbs.get(r.db ?? 0);
       const e: Entry = store.put(r.key, r.type, valueOf(r), r.size);
       if (r.expiresAt > 0) store.setExpiry(e, r.expiresAt);
+      if (r.type === "hash" && r.fieldTtls) applyFieldTtls(store, e, r.fieldTtls, now);
     }
   } catch (e) {
     for (const st of touched) {
@@ -144,6 +149,20 @@ export function applyImport(engine: Engine, req: ImportRequest, now: number): Im
     imported: records.length,
     skippedExpired: req.records.length - records.length,
   };
+}
+
+/** Gives imported hash fields their TTLs; a field already expired is not imported. */
+function applyFieldTtls(
+  store: Engine["store"],
+  e: Entry,
+  ttls: readonly [string, number][],
+  now: number,
+): void {
+  for (const [f, at] of ttls) {
+    if (!e.alive) return;
+    if (at <= now) hashDelete(store, e, f);
+    else hashSetFieldExpiry(store, e, f, at);
+  }
 }
 
 /** Memory admission without eviction (spec §3.8 rules 1-3, §13.5), over every database. */
@@ -188,5 +207,7 @@ function valueOf(r: ImportRecord): ValueOf[ImportRecord["type"]] {
       s.finishLoad();
       return s;
     }
+    case "document":
+      return new JsonDoc(parseJson(r.value, { maxDepth: JSON_DOC_MAX_DEPTH }));
   }
 }

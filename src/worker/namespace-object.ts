@@ -5,6 +5,7 @@
 // replies leave through the output gate once those writes are durable (spec §13.1).
 
 import { DurableObject } from "cloudflare:workers";
+import { withSyncToken } from "./doors/upstash-http.ts";
 import type { BatchItem, Dialect } from "../engine/command.ts";
 import { COMMANDS } from "../engine/commands/index.ts";
 import type { ConnState } from "../engine/conn-state.ts";
@@ -148,7 +149,11 @@ export class NamespaceObject extends DurableObject<Env> {
     if (!isPlan(plan)) return plan;
     const conn = newConn(0, { authed: true, readonly: req.readonly });
     return this.group.runOrQueue(() =>
-      plan.finish(this.engine.run(plan.dialect, conn, plan.items, Date.now())),
+      withSyncToken(
+        req,
+        plan.finish(this.engine.run(plan.dialect, conn, plan.items, Date.now())),
+        this.engine.store.writeSeq,
+      ),
     );
   }
 

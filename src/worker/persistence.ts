@@ -14,9 +14,14 @@ import type { Store } from "../engine/store.ts";
 import { Deque } from "../engine/deque.ts";
 import { SortedSet } from "../engine/sorted-set.ts";
 import { Stream } from "../engine/stream.ts";
+import { JsonDoc, jsonSize, toJsonText } from "../engine/json-doc.ts";
+import { parseJson } from "../engine/json-parse.ts";
+import { JSON_DOC_MAX_DEPTH } from "../limits.ts";
+import { fieldExpiry, putFieldExpiry } from "../engine/field-expiry.ts";
 import { RowBatch } from "./row-batch.ts";
 import {
   META,
+  MIGRATIONS,
   SCHEMA_VERSION,
   SLOT_KV_GLOB,
   TABLES,
@@ -62,9 +67,9 @@ class Slot {
     );
     this.memberRows = new RowBatch(
       sql,
-      `INSERT INTO ${t.members} (key, member, value) VALUES`,
-      " ON CONFLICT(key, member) DO UPDATE SET value = excluded.value",
-      3,
+      `INSERT INTO ${t.members} (key, member, value, expires_at) VALUES`,
+      " ON CONFLICT(key, member) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at",
+      4,
     );
     this.listRows = new RowBatch(
       sql,
@@ -91,6 +96,7 @@ export class Persistence {
   constructor(sql: Sql) {
     this.sql = sql;
     for (const stmt of TABLES) sql.exec(stmt);
+    this.migrate();
     this.slots.set(0, new Slot(sql, 0));
     for (const row of sql
       .exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB ?", SLOT_KV_GLOB)
@@ -98,7 +104,18 @@ export class Persistence {
       const n = Number(String(row[0]).slice(SLOT_KV_GLOB.length - 1));
       if (Number.isInteger(n) && n > 0) this.slots.set(n, new Slot(sql, n));
     }
-    if (this.meta(META.schema) === null) this.setMeta(META.schema, SCHEMA_VERSION);
+  }
+
+  /**
+   * Runs the schema steps this database has not had yet (schema.ts MIGRATIONS); a database with
+   * no version yet is new or from version 1.
+   */
+  private migrate(): void {
+    const at = Number(this.meta(META.schema) ?? 1);
+    if (at >= SCHEMA_VERSION) return;
+    for (let v = at; v < SCHEMA_VERSION; v++)
+      for (const stmt of MIGRATIONS[v - 1]!) this.sql.exec(stmt);
+    this.setMeta(META.schema, SCHEMA_VERSION);
   }
 
   /** A slot's tables, created on its first write. */
@@ -177,7 +194,7 @@ export class Persistence {
       if (isCollection(type)) collections.set(key, e);
     }
     for (const row of this.sql
-      .exec(`SELECT key, member, value FROM ${t.members} ORDER BY rowid`)
+      .exec(`SELECT key, member, value, expires_at FROM ${t.members} ORDER BY rowid`)
       .raw()) {
       const e = collections.get(bytesOfSql(row[0]));
       if (!e) continue;
@@ -191,6 +208,11 @@ export class Persistence {
         const v = bytesOfSql(row[2]);
         (e.value as Map<string, string>).set(m, v);
         e.size += byteLength(m) + byteLength(v);
+        const at = row[3] as number | null;
+        if (at !== null) {
+          putFieldExpiry(e, m, at);
+          store.fieldExpiries.push(at, e, m);
+        }
       } else {
         let list = zsetMembers.get(e);
         if (!list) zsetMembers.set(e, (list = []));
@@ -333,7 +355,7 @@ export class Persistence {
       const v = memberValue(e, m);
       if (v === undefined)
         this.sql.exec(`DELETE FROM ${slot.t.members} WHERE key = ? AND member = ?`, k, sqlBytes(m));
-      else slot.memberRows.add(k, sqlBytes(m), v);
+      else slot.memberRows.add(k, sqlBytes(m), v, memberExpiry(e, m));
     }
   }
 
@@ -352,7 +374,7 @@ export class Persistence {
           ? (e.value as Stream).members()
           : (e.value as Set<string> | Map<string, string>).keys();
     for (const m of members) {
-      slot.memberRows.add(k, sqlBytes(m), memberValue(e, m)!);
+      slot.memberRows.add(k, sqlBytes(m), memberValue(e, m)!, memberExpiry(e, m));
     }
   }
 
@@ -368,7 +390,7 @@ export class Persistence {
       this.sql.exec(`INSERT OR IGNORE INTO ${t.snapList} SELECT * FROM ${t.list} WHERE key = ?`, k);
     } else if (oldType && isCollection(oldType)) {
       this.sql.exec(
-        `INSERT OR IGNORE INTO ${t.snapMembers} (key, member, value) SELECT key, member, value FROM ${t.members} WHERE key = ? ORDER BY rowid`,
+        `INSERT OR IGNORE INTO ${t.snapMembers} (key, member, value, expires_at) SELECT key, member, value, expires_at FROM ${t.members} WHERE key = ? ORDER BY rowid`,
         k,
       );
     }
@@ -380,7 +402,7 @@ export class Persistence {
       seq,
     );
     this.sql.exec(
-      `INSERT OR IGNORE INTO ${t.snapMembers} (key, member, value) SELECT m.key, m.member, m.value FROM ${t.members} m ` +
+      `INSERT OR IGNORE INTO ${t.snapMembers} (key, member, value, expires_at) SELECT m.key, m.member, m.value, m.expires_at FROM ${t.members} m ` +
         `JOIN ${t.kv} kv ON kv.key = m.key WHERE kv.version <= ? ORDER BY m.rowid`,
       seq,
     );
@@ -410,10 +432,13 @@ function emptyValue(type: ValueType, raw: unknown): Entry["value"] {
       return new SortedSet();
     case "stream":
       return new Stream();
+    case "document":
+      return new JsonDoc(parseJson(raw as string, { maxDepth: JSON_DOC_MAX_DEPTH }));
   }
 }
 
 function scalarSize(type: ValueType, v: Entry["value"]): number {
+  if (type === "document") return jsonSize((v as JsonDoc).root);
   return type === "int" ? (v as bigint).toString().length : byteLength(v as string);
 }
 
@@ -421,7 +446,13 @@ function scalarSql(e: Entry): string | ArrayBuffer | null {
   if (e.type === "string") return sqlBytes(e.value as string);
   if (e.type === "int") return (e.value as bigint).toString();
   if (e.type === "json") return e.value as string;
+  if (e.type === "document") return toJsonText((e.value as JsonDoc).root);
   return null;
+}
+
+/** A hash field's expiry for its row (NULL when none; other collections have none). */
+function memberExpiry(e: Entry, m: string): number | null {
+  return e.type === "hash" ? fieldExpiry(e, m) || null : null;
 }
 
 function memberValue(e: Entry, m: string): string | number | ArrayBuffer | null | undefined {

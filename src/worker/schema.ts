@@ -4,7 +4,19 @@
 
 import type { ValueType } from "../engine/entry.ts";
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+
+/**
+ * Steps that bring a database written by an older version up to SCHEMA_VERSION: index i takes
+ * version i+1 to i+2. A fresh database runs them all after TABLES (which create version 1).
+ */
+export const MIGRATIONS: readonly (readonly string[])[] = [
+  // 2: hash field expiry (Unix ms, NULL = none) on member rows and their snapshot pre-images.
+  [
+    "ALTER TABLE members ADD COLUMN expires_at INTEGER",
+    "ALTER TABLE snap_members ADD COLUMN expires_at INTEGER",
+  ],
+];
 
 export const TABLES = [
   "CREATE TABLE IF NOT EXISTS kv (key PRIMARY KEY, type INTEGER NOT NULL, value, expires_at INTEGER, version INTEGER NOT NULL, created_seq INTEGER NOT NULL) WITHOUT ROWID",
@@ -52,8 +64,9 @@ export function slotTables(slot: number): SlotTables {
 export function slotSchema(t: SlotTables): string[] {
   const kv = (name: string) =>
     `CREATE TABLE IF NOT EXISTS ${name} (key PRIMARY KEY, type INTEGER NOT NULL, value, expires_at INTEGER, version INTEGER NOT NULL, created_seq INTEGER NOT NULL) WITHOUT ROWID`;
+  // Created at the current schema: member rows carry their hash field expiry (MIGRATIONS 2).
   const members = (name: string) =>
-    `CREATE TABLE IF NOT EXISTS ${name} (key NOT NULL, member NOT NULL, value, PRIMARY KEY (key, member))`;
+    `CREATE TABLE IF NOT EXISTS ${name} (key NOT NULL, member NOT NULL, value, expires_at INTEGER, PRIMARY KEY (key, member))`;
   const list = (name: string) =>
     `CREATE TABLE IF NOT EXISTS ${name} (key NOT NULL, pos INTEGER NOT NULL, value NOT NULL, PRIMARY KEY (key, pos)) WITHOUT ROWID`;
   return [
@@ -96,6 +109,7 @@ export const TYPE_CODE: Record<ValueType, number> = {
   hash: 5,
   list: 6,
   zset: 7,
+  document: 8,
   stream: 15,
 };
 

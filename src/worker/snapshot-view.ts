@@ -11,6 +11,9 @@
 import { isBinary } from "../engine/bytes.ts";
 import type { Deque } from "../engine/deque.ts";
 import type { Entry, ValueType } from "../engine/entry.ts";
+import { fieldTtlsOf } from "../engine/field-expiry.ts";
+import { toJsonText } from "../engine/json-doc.ts";
+import type { JsonDoc } from "../engine/json-doc.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { Store } from "../engine/store.ts";
 import { SortedSet } from "../engine/sorted-set.ts";
@@ -72,7 +75,8 @@ interface Source {
   raw?: unknown;
 }
 
-type Element = [string, string | number | null];
+/** Member, value or score, and a hash field's expiry (Unix ms) when it has one. */
+type Element = [string, string | number | null, number?];
 
 const live = (expiresAt: number, at: number) => expiresAt === 0 || expiresAt > at;
 
@@ -201,6 +205,15 @@ function writeRecord(
   start: number,
   budget: number,
 ): { text: string; nextIndex: number } {
+  if (s.type === "document") {
+    // Kept as its compact text in the row; the live tree is printed the same way.
+    const v = s.entry ? toJsonText((s.entry.value as JsonDoc).root) : (s.raw as string);
+    return {
+      text:
+        recordOpen(s.key, s.type, false) + scalarValueJson(s.type, v) + recordClose(s.expiresAt),
+      nextIndex: -1,
+    };
+  }
   if (s.type === "string" || s.type === "int" || s.type === "json") {
     const value = s.entry ? (s.entry.value as string | bigint) : scalarOfSql(s.type, s.raw);
     const b64 = s.type === "string" && isBinary(value as string);
@@ -217,8 +230,8 @@ function writeRecord(
   let text = start === 0 ? recordOpen(s.key, s.type, b64, v.db) + "[" : "";
   for (let i = start; i < elements.length; i++) {
     if (i > start && text.length >= budget) return { text, nextIndex: i };
-    const [a, b] = elements[i]!;
-    text += (i > 0 ? "," : "") + elementJson(s.type, a, b, b64);
+    const [a, b, ttl] = elements[i]!;
+    text += (i > 0 ? "," : "") + elementJson(s.type, a, b, b64, ttl);
   }
   return { text: text + "]" + recordClose(s.expiresAt), nextIndex: -1 };
 }
@@ -233,8 +246,11 @@ function memoryElements(e: Entry): Element[] {
   switch (e.type) {
     case "set":
       return Array.from(e.value as Set<string>, (m) => [m, null]);
-    case "hash":
-      return Array.from(e.value as Map<string, string>);
+    case "hash": {
+      const ttls = fieldTtlsOf(e);
+      if (!ttls) return Array.from(e.value as Map<string, string>);
+      return Array.from(e.value as Map<string, string>, ([f, v]) => [f, v, ttls.get(f) ?? 0]);
+    }
     case "list":
       return Array.from(e.value as Deque, (x) => [x, null]);
     case "stream": {
@@ -259,11 +275,16 @@ function snapElements(sql: SqlStorage, t: SlotTables, s: Source): Element[] {
       .map((r) => [bytesOfSql(r.value), null]);
   }
   const rows = sql
-    .exec(`SELECT member, value FROM ${t.snapMembers} WHERE key = ? ORDER BY rowid`, k)
+    .exec(`SELECT member, value, expires_at FROM ${t.snapMembers} WHERE key = ? ORDER BY rowid`, k)
     .toArray();
   if (s.type === "set") return rows.map((r) => [bytesOfSql(r.member), null]);
-  if (s.type === "hash" || s.type === "stream")
-    return rows.map((r) => [bytesOfSql(r.member), bytesOfSql(r.value)]);
+  if (s.type === "stream") return rows.map((r) => [bytesOfSql(r.member), bytesOfSql(r.value)]);
+  if (s.type === "hash")
+    return rows.map((r) => [
+      bytesOfSql(r.member),
+      bytesOfSql(r.value),
+      (r.expires_at as number | null) ?? 0,
+    ]);
   const out: [string, number][] = rows.map((r) => [bytesOfSql(r.member), r.value as number]);
   return out.sort((x, y) => SortedSet.compare(x[1], x[0], y[1], y[0]));
 }

@@ -24,7 +24,7 @@ const enc = new TextEncoder();
 
 /** A record as the export writes it (snapshot-view.ts does the same, page by page). */
 function line(r: ImportRecord): string {
-  if (r.type === "string" || r.type === "int" || r.type === "json") {
+  if (r.type === "string" || r.type === "int" || r.type === "json" || r.type === "document") {
     return (
       recordOpen(r.key, r.type, r.type === "string" && isBinary(r.value)) +
       scalarValueJson(r.type, r.value) +

@@ -67,7 +67,7 @@ describe("completion", () => {
     expect(complete("SET k v E").options).toEqual(["EX", "EXAT"]);
     expect(complete("scan 0 m")).toEqual({ start: 7, word: "m", options: ["match"] });
     expect(complete("SET k ").options).toEqual([]);
-    expect(complete("help hge").options).toEqual(["hget", "hgetall"]);
+    expect(complete("help hge").options).toEqual(["hget", "hgetall", "hgetdel", "hgetex"]);
   });
 });
 

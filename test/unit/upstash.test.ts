@@ -46,7 +46,7 @@ describe("body form (spec §11.1)", () => {
     for (const b of [
       '[1,"k"]',
       '["get",null]',
-      '["get",true]',
+      "[true]",
       '["get",["k"]]',
       '["get",{"a":1}]',
       "[null]",
@@ -54,6 +54,10 @@ describe("body form (spec §11.1)", () => {
       expect(parseCommandBody(body(b)), b).toEqual(err(UPSTASH_ERRORS.badArgument));
     }
     expect(parseCommandBody(body("[]"))).toEqual(err("ERR empty command"));
+    // Booleans after the name are text, as the SDK sends them (issue 18).
+    expect(parseCommandBody(body('["hset","h","f",false]'))).toEqual(
+      ok(["hset", "h", "f", "false"]),
+    );
     for (const b of ["[", '["get",]', '["\\ud800"]', "[NaN]", "\xff"]) {
       expect(parseCommandBody(body(b)), b).toEqual(err("ERR invalid JSON body"));
     }
@@ -79,7 +83,7 @@ describe("pipeline bodies (spec §11.4)", () => {
     expect(parsePipelineBody(body('"x"'))).toEqual(err(UPSTASH_ERRORS.notPipeline));
     expect(parsePipelineBody(body('[["get","k"],"x"]'))).toEqual(err(UPSTASH_ERRORS.notPipeline));
     expect(parsePipelineBody(body('[["get","k"],[]]'))).toEqual(err("ERR empty command"));
-    expect(parsePipelineBody(body('[["get",true],"x"]'))).toEqual(err(UPSTASH_ERRORS.badArgument));
+    expect(parsePipelineBody(body('[["get",null],"x"]'))).toEqual(err(UPSTASH_ERRORS.badArgument));
     expect(parsePipelineBody(body("[[]"))).toEqual(err("ERR invalid JSON body"));
   });
 

@@ -47,11 +47,11 @@ describe("body form (spec §11.1)", () => {
     expect(sb(await post(`${b}/`, "[]"))).toEqual([400, '{"error":"ERR empty command"}']);
     expect(sb(await post(`${b}/`, "[1]"))).toEqual([
       400,
-      '{"error":"ERR invalid argument: command arguments must be strings or numbers"}',
+      '{"error":"ERR invalid argument: command arguments must be strings, numbers or booleans"}',
     ]);
     expect(sb(await post(`${b}/`, '["get",{"a":1}]'))).toEqual([
       400,
-      '{"error":"ERR invalid argument: command arguments must be strings or numbers"}',
+      '{"error":"ERR invalid argument: command arguments must be strings, numbers or booleans"}',
     ]);
     expect(sb(await post(`${b}/`, '["get",'))).toEqual([400, '{"error":"ERR invalid JSON body"}']);
     expect(sb(await post(`${b}/`, ["nope", "a"]))).toEqual([

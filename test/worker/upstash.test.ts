@@ -119,12 +119,12 @@ describe("pipeline and multi-exec examples (spec §11.4, §11.5)", () => {
       sb(
         await post(`${b}/multi-exec`, [
           ["set", "a", "1"],
-          ["get", 5, true],
+          ["get", 5, null],
         ]),
       ),
     ).toEqual([
       400,
-      '{"error":"ERR invalid argument: command arguments must be strings or numbers"}',
+      '{"error":"ERR invalid argument: command arguments must be strings, numbers or booleans"}',
     ]);
     expect(sb(await call(`${b}/exists/a`))).toEqual([200, '{"result":0}']);
   });
@@ -189,7 +189,10 @@ describe("pipeline body validation and limits (spec §11.4)", () => {
     ['{"a":1}', "ERR pipeline must be an array of command arrays"],
     ['[["ping"],"ping"]', "ERR pipeline must be an array of command arrays"],
     ['[["ping"],[]]', "ERR empty command"],
-    ['[["set","k",null]]', "ERR invalid argument: command arguments must be strings or numbers"],
+    [
+      '[["set","k",null]]',
+      "ERR invalid argument: command arguments must be strings, numbers or booleans",
+    ],
   ];
   for (const [body, error] of cases) {
     it(`${body} -> 400`, async () => {

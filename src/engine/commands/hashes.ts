@@ -69,7 +69,8 @@ function hincrby(ctx: Ctx, key: string, field: string, incrText: string): Reply 
   }
   const next = base + incr;
   if (next < INT64_MIN || next > INT64_MAX) throw Errors.overflow();
-  hashPut(ctx.store, e ?? createCollection(ctx.store, key, "hash"), field, next.toString());
+  // Redis keeps a field's TTL through HINCRBY (and HINCRBYFLOAT).
+  hashPut(ctx.store, e ?? createCollection(ctx.store, key, "hash"), field, next.toString(), true);
   return R.int(next);
 }
 
@@ -94,7 +95,7 @@ function hincrbyfloat(ctx: Ctx, key: string, field: string, incrText: string): R
   const next = base + incr;
   if (!Number.isFinite(next)) throw Errors.nanOrInf();
   const text = floatResultText(next);
-  hashPut(ctx.store, e ?? createCollection(ctx.store, key, "hash"), field, text);
+  hashPut(ctx.store, e ?? createCollection(ctx.store, key, "hash"), field, text, true);
   return R.bulk(text);
 }
 

@@ -5,7 +5,9 @@ import { blinkCommands } from "./blink.ts";
 import { connectionCommands } from "./connection.ts";
 import { databaseCommands } from "./databases.ts";
 import { geventCommands } from "./gevent.ts";
+import { hashFieldExpiryCommands } from "./hash-field-expiry.ts";
 import { hashesCommands } from "./hashes.ts";
+import { jsonCommands } from "./json.ts";
 import { keysCommands } from "./keys.ts";
 import { lightRedisCommands } from "./light-redis.ts";
 import { listsCommands } from "./lists.ts";
@@ -27,9 +29,11 @@ export function buildCommandTable(): CommandTable {
     .register("redis", databaseCommands)
     .register("redis", setsCommands)
     .register("redis", hashesCommands)
+    .register("redis", hashFieldExpiryCommands)
     .register("redis", listsCommands)
     .register("redis", zsetsCommands)
     .register("redis", streamsCommands)
+    .register("redis", jsonCommands)
     .register("blink", blinkCommands)
     .register("gevent", geventCommands)
     .register("lightredis", lightRedisCommands);

@@ -46,8 +46,15 @@ function scan(ctx: Ctx, argv: readonly string[]): Reply {
   let count = SCAN_DEFAULT_COUNT;
   let match: GlobMatcher | undefined;
   let type: string | undefined;
+  let withType = false;
   for (let i = 2; i < argv.length; i += 2) {
     const opt = optionName(argv[i]!);
+    // Upstash's WITHTYPE (a flag): each key is followed by its type name.
+    if (opt === "withtype") {
+      withType = true;
+      i--;
+      continue;
+    }
     if (i + 1 >= argv.length) throw Errors.syntax();
     const arg = argv[i + 1]!;
     if (opt === "count") {
@@ -69,8 +76,9 @@ function scan(ctx: Ctx, argv: readonly string[]): Reply {
     }
     visited++;
     if (match && !match(e.key)) continue;
-    if (type !== undefined && typeName(e.type) !== type) continue;
+    if (type !== undefined && optionName(typeName(e.type)) !== type) continue;
     out.push(R.bulk(e.key));
+    if (withType) out.push(R.bulk(typeName(e.type)));
   }
   return R.array([R.bulk(String(next)), R.array(out)]);
 }

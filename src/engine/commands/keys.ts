@@ -1,6 +1,7 @@
 // Redis key commands (spec §10.6 "Keys"). Expiry commands live in keys-expire.ts, KEYS and
 // SCAN in keys-scan.ts; all are exported here.
 
+import { moveHashFieldTtls } from "../collection-ops.ts";
 import { command, allShards, SUM_SPLIT, withDocs } from "../command-table.ts";
 import type { CommandSpec, Ctx, CommandDoc } from "../command-table.ts";
 import { isCollection, typeName } from "../entry.ts";
@@ -74,6 +75,7 @@ function rename(nx: boolean) {
     // marked for deletion by remove(), which the first rewrite mark keeps.
     if (isCollection(t)) store.changes.rewrite(to, t);
     if (expiresAt !== 0) store.setExpiry(moved, expiresAt);
+    if (t === "hash") moveHashFieldTtls(store, src, moved);
     return nx ? R.ONE : R.OK;
   };
 }

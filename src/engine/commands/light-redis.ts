@@ -4,6 +4,7 @@
 import { isBinary, toDisplayText } from "../bytes.ts";
 import { command, allShards, withDocs } from "../command-table.ts";
 import type { CommandSpec, Ctx, CommandDoc } from "../command-table.ts";
+import type { JsonDoc } from "../json-doc.ts";
 import type { Deque } from "../deque.ts";
 import type { Entry } from "../entry.ts";
 import { CommandError } from "../errors.ts";
@@ -50,6 +51,8 @@ export function lightRedisView(e: Entry): JsonValue {
     case "stream":
       // Entries as [id, [field, value, ...]] (a stream has no JSON form of its own).
       return (e.value as Stream).range(MIN_ID, MAX_ID).map(([id, f]) => [idText(id), f.map(text)]);
+    case "document":
+      return (e.value as JsonDoc).root;
   }
 }
 

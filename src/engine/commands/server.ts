@@ -131,7 +131,7 @@ function config(ctx: Ctx, argv: readonly string[]): Reply {
   engine.stats.commands = 0;
   engine.cmdStats.reset();
   engine.peakUsage = 0;
-  Object.assign(store.stats, { hits: 0, misses: 0, expired: 0, evicted: 0 });
+  Object.assign(store.stats, { hits: 0, misses: 0, expired: 0, evicted: 0, expiredFields: 0 });
   return R.OK;
 }
 

@@ -2,6 +2,7 @@
 // typed views of spec §3.4 and §9.4.
 
 import { byteLength } from "../bytes.ts";
+import type { JsonDoc } from "../json-doc.ts";
 import type { TypedArg } from "../command.ts";
 import type { Ctx } from "../command-table.ts";
 import type { Deque } from "../deque.ts";
@@ -49,5 +50,7 @@ export function typedView(e: Entry | undefined): Reply {
     }
     case "stream":
       return entriesReply((e.value as Stream).range(MIN_ID, MAX_ID));
+    case "document":
+      return R.json((e.value as JsonDoc).root);
   }
 }

@@ -139,6 +139,23 @@ export function planUpstashTransaction(req: DoorRequest): DoorAnswer | DoorPlan 
   };
 }
 
+/**
+ * Upstash read-your-writes: every Upstash answer carries `upstash-sync-token`, the namespace's
+ * write count after the request, which the SDK sends back on its next request. One object
+ * serves the whole namespace and answers only after its writes are durable, so a request always
+ * sees every write acknowledged before it; the token it brings back needs no wait here.
+ */
+export function withSyncToken(req: DoorRequest, a: DoorAnswer, writeSeq: number): DoorAnswer {
+  if (!req.door.startsWith("upstash")) return a;
+  const headers: Record<string, string> = { ...a.headers, [SYNC_TOKEN]: String(writeSeq) };
+  // Browsers let the SDK read it only when exposed.
+  headers["Access-Control-Expose-Headers"] = SYNC_TOKEN;
+  return { ...a, headers };
+}
+
+/** The read-your-writes header of the Upstash SDK. */
+export const SYNC_TOKEN = "upstash-sync-token";
+
 /** The same response without a body (HEAD). */
 export function withoutBody(res: Response): Response {
   return new Response(null, { status: res.status, headers: res.headers });

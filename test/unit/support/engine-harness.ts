@@ -13,6 +13,8 @@ import type { SortedSet } from "../../../src/engine/sorted-set.ts";
 import { Persistence } from "../../../src/worker/persistence.ts";
 import { byteLength } from "../../../src/engine/bytes.ts";
 import { FakeSql } from "./fake-sql.ts";
+import { jsonSize } from "../../../src/engine/json-doc.ts";
+import type { JsonDoc } from "../../../src/engine/json-doc.ts";
 
 export class Harness {
   engine: Engine;
@@ -142,6 +144,9 @@ export function checkInvariants(engine: Engine): void {
       }
       case "stream":
         size = (e.value as { bytes: number }).bytes;
+        break;
+      case "document":
+        size = jsonSize((e.value as JsonDoc).root);
     }
     if (size !== e.size) throw new Error(`size of ${key}: ${e.size} != ${size}`);
     const members =
