@@ -20,6 +20,7 @@ import { lookupForWrite } from "./collection-write.ts";
 import { parseScanCursor } from "./keys-scan.ts";
 import { parseCount } from "./range-args.ts";
 import { optionName } from "./redis-args.ts";
+import { zsetAlgebraCommands } from "./zset-algebra.ts";
 import { zsetRangeCommands } from "./zset-range.ts";
 
 const XX_AND_NX = "ERR XX and NX options at the same time are not compatible";
@@ -282,4 +283,5 @@ export const zsetsCommands: readonly CommandSpec[] = [
   command("zrandmember", -2, "r", [1, 1, 1], zrandmember),
   command("zscan", -3, "r", [1, 1, 1], zscan),
   ...zsetRangeCommands,
+  ...zsetAlgebraCommands,
 ];
