@@ -13,6 +13,7 @@ import { parseIntArg, parseScore, parseStrictInt } from "../numbers.ts";
 import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
 import type { SortedSet } from "../sorted-set.ts";
+import { distinctIndexes, randomIndex } from "../sampling.ts";
 import { formatScore } from "../score-text.ts";
 import { SCAN_DEFAULT_COUNT, WS_MESSAGE_MAX_BYTES } from "../../limits.ts";
 import { readTyped } from "./access.ts";
@@ -198,22 +199,12 @@ function zrandmember(ctx: Ctx, argv: readonly string[]): Reply {
     for (let r = size - 1; r >= 0; r--) emit(all[r]!); // the whole set, highest rank first (as Redis)
     return R.array(out);
   }
-  for (const m of z.membersAt(distinctRanks(Number(l), size))) emit(m);
+  for (const m of z.membersAt(distinctIndexes(Number(l), size))) emit(m);
   return R.array(out);
 }
 
 function randomRank(z: SortedSet): number {
-  return Math.floor(Math.random() * z.size);
-}
-
-/** `k` distinct ranks out of [0, n), ascending (Floyd's sampling: k draws, no rejection). */
-function distinctRanks(k: number, n: number): number[] {
-  const picked = new Set<number>();
-  for (let j = n - k; j < n; j++) {
-    const t = Math.floor(Math.random() * (j + 1));
-    picked.add(picked.has(t) ? j : t);
-  }
-  return [...picked].sort((a, b) => a - b);
+  return randomIndex(z.size);
 }
 
 /**
