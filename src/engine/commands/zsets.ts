@@ -49,7 +49,7 @@ const LISTPACK_MAX_ENTRIES = 128;
 const zsetOf = (e: Entry): SortedSet => e.value as SortedSet;
 
 /** ZADD and ZINCRBY (Redis zaddGenericCommand). */
-function zadd(ctx: Ctx, argv: readonly string[], incrCommand: boolean): Reply {
+export function zadd(ctx: Ctx, argv: readonly string[], incrCommand: boolean): Reply {
   let nx = false;
   let xx = false;
   let gt = false;
