@@ -18,6 +18,9 @@ import { optionName } from "./redis-args.ts";
 type ZOp = "union" | "inter" | "diff";
 type Aggregate = "sum" | "min" | "max";
 
+/** Redis's zset-max-listpack-entries and zset-max-listpack-value defaults. */
+const LISTPACK_MAX_ENTRIES = 128;
+const LISTPACK_MAX_VALUE = 64;
 const WEIGHT_NOT_FLOAT = "ERR weight value is not a float";
 const LIMIT_NEGATIVE = "ERR LIMIT can't be negative";
 
@@ -159,7 +162,16 @@ function compute(src: Source[], op: ZOp, o: Options, cardOnly = false): Map<stri
 
 /** Replaces `key` with a sorted set built from `result` (any old type and TTL go), or deletes it when empty. */
 export function storeZset(store: Store, key: string, result: Iterable<[string, number]>): number {
-  const z = SortedSet.fromEntries(result);
+  const entries = [...result];
+  // A result small enough for Redis's listpack encoding keeps a zero score as the integer 0,
+  // so -0 reads back as 0 there (and stays -0 in a larger, skiplist-encoded result).
+  if (
+    entries.length <= LISTPACK_MAX_ENTRIES &&
+    entries.every(([m]) => byteLength(m) <= LISTPACK_MAX_VALUE)
+  ) {
+    for (const e of entries) if (e[1] === 0) e[1] = 0;
+  }
+  const z = SortedSet.fromEntries(entries);
   const old = store.get(key);
   if (z.size === 0) {
     if (old) store.remove(old);
