@@ -147,11 +147,27 @@ function areaOfHalves(hi: number, lo: number, step: number, latRange: Range): Ar
  * step-26 area, clamped to the limits).
  */
 export function decodeScore(score: number): [lon: number, lat: number] {
-  const a = areaOfHalves(...uint64Halves(score), GEO_STEP_MAX, LAT_RANGE);
-  let x = (a.longitude.min + a.longitude.max) / 2;
+  let hi: number;
+  let lo: number;
+  if (score >= 0 && score < 2 ** 64) {
+    const b = Math.trunc(score);
+    hi = Math.floor(b / TWO_32) >>> 0;
+    lo = b >>> 0;
+  } else [hi, lo] = uint64Halves(score);
+  // geohashDecode then geohashDecodeAreaToLongLat, without building the area.
+  const ilato = squash32(lo) + squash32(hi) * 0x10000;
+  const ilono = squash32(lo >>> 1) + squash32(hi >>> 1) * 0x10000;
+  const latScale = LAT_RANGE.max - LAT_RANGE.min;
+  const longScale = LONG_RANGE.max - LONG_RANGE.min;
+  const div = 2 ** GEO_STEP_MAX;
+  const latMin = LAT_RANGE.min + ((ilato * 1.0) / div) * latScale;
+  const latMax = LAT_RANGE.min + (((ilato + 1) * 1.0) / div) * latScale;
+  const lonMin = LONG_RANGE.min + ((ilono * 1.0) / div) * longScale;
+  const lonMax = LONG_RANGE.min + (((ilono + 1) * 1.0) / div) * longScale;
+  let x = (lonMin + lonMax) / 2;
   if (x > GEO_LONG_MAX) x = GEO_LONG_MAX;
   if (x < GEO_LONG_MIN) x = GEO_LONG_MIN;
-  let y = (a.latitude.min + a.latitude.max) / 2;
+  let y = (latMin + latMax) / 2;
   if (y > GEO_LAT_MAX) y = GEO_LAT_MAX;
   if (y < GEO_LAT_MIN) y = GEO_LAT_MIN;
   return [x, y];

@@ -31,12 +31,13 @@ export class SortedSet {
       if (!z.scores.has(m)) z.order.add(m);
       z.scores.set(m, s);
     }
-    const all = [...z.scores.keys()];
-    all.sort((a, b) => SortedSet.compare(z.scores.get(a)!, a, z.scores.get(b)!, b));
+    // Sort (member, score) pairs: no score lookups inside the comparator.
+    const all = [...z.scores];
+    all.sort((a, b) => SortedSet.compare(a[1], a[0], b[1], b[0]));
     for (let i = 0; i < all.length; i += CHUNK_MAX / 2) {
       const part = all.slice(i, i + CHUNK_MAX / 2);
-      z.mem.push(part);
-      z.sc.push(part.map((m) => z.scores.get(m)!));
+      z.mem.push(part.map((p) => p[0]));
+      z.sc.push(part.map((p) => p[1]));
     }
     return z;
   }
