@@ -9,6 +9,15 @@
 // sampled keep their plain, smaller representation (no field is added to Entry either).
 
 import type { Entry } from "./entry.ts";
+import { WS_MESSAGE_MAX_BYTES } from "../limits.ts";
+
+/**
+ * Most picks a reply with repetitions may hold (SRANDMEMBER, ZRANDMEMBER, HRANDFIELD with a
+ * negative count; Redis would try up to 2^63 - 1): even empty members take 6 bytes
+ * (`$0\r\n\r\n`), so a longer reply could not cross a WebSocket message (spec §2) anyway, and
+ * building it would only exhaust the isolate. Beyond it: `ERR value is out of range`.
+ */
+export const RANDOM_REPLY_MAX = Math.floor(WS_MESSAGE_MAX_BYTES / 6);
 
 /** A uniform random integer in [0, n). */
 export function randomIndex(n: number): number {

@@ -5,8 +5,9 @@
 import type { Ctx } from "../command-table.ts";
 import { Errors } from "../errors.ts";
 import { distanceText, humanLongDouble } from "../geo-text.ts";
-import { boxScores, decodeScore, distanceWithin, searchBoxes } from "../geohash.ts";
-import type { Shape } from "../geohash.ts";
+import { decodeScore } from "../geohash.ts";
+import { boxScores, distanceWithin, searchBoxes } from "../geohash-area.ts";
+import type { Shape } from "../geohash-area.ts";
 import { parseInt64Arg } from "../numbers.ts";
 import { pqsort } from "../pqsort.ts";
 import { R } from "../reply.ts";

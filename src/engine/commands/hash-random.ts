@@ -8,8 +8,7 @@ import { Errors } from "../errors.ts";
 import { parseStrictInt } from "../numbers.ts";
 import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
-import { distinctIndexes, samplableMap } from "../sampling.ts";
-import { WS_MESSAGE_MAX_BYTES } from "../../limits.ts";
+import { RANDOM_REPLY_MAX, distinctIndexes, samplableMap } from "../sampling.ts";
 import { readTyped } from "./access.ts";
 import { optionName } from "./redis-args.ts";
 
@@ -17,11 +16,6 @@ const LONG_MAX = (1n << 63n) - 1n;
 const COUNT_RANGE =
   "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
 const OUT_OF_RANGE = "ERR value is out of range";
-/**
- * Fields a reply with repetitions may hold: even empty fields take 6 bytes (`$0\r\n\r\n`), so
- * a longer reply could not cross a WebSocket message (spec §2); same bound as ZRANDMEMBER's.
- */
-const RANDOM_REPLY_MAX = Math.floor(WS_MESSAGE_MAX_BYTES / 6);
 
 function hrandfield(ctx: Ctx, argv: readonly string[]): Reply {
   if (argv.length < 3) {

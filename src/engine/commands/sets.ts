@@ -12,9 +12,8 @@ import type { Entry } from "../entry.ts";
 import { Errors } from "../errors.ts";
 import { parseStrictInt } from "../numbers.ts";
 import { R } from "../reply.ts";
-import { distinctIndexes, randomIndex, samplableSet } from "../sampling.ts";
+import { RANDOM_REPLY_MAX, distinctIndexes, randomIndex, samplableSet } from "../sampling.ts";
 import type { Reply } from "../reply.ts";
-import { WS_MESSAGE_MAX_BYTES } from "../../limits.ts";
 import { readTyped } from "./access.ts";
 import { lookupForWrite } from "./collection-write.ts";
 import { parseScanCursor, parseScanOptions, scanReply } from "./member-scan.ts";
@@ -24,12 +23,6 @@ const INT64_MIN = -(1n << 63n);
 /** Redis's getRangeLongFromObjectOrReply text for SRANDMEMBER's count range (spec §10.7). */
 const SRANDMEMBER_RANGE_TEXT =
   "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
-/**
- * Most members a negative SRANDMEMBER count may ask for (Redis would try up to 2^63 - 1): even
- * empty members take 6 bytes (`$0\r\n\r\n`), so a longer reply could not cross a WebSocket
- * message (spec §2) anyway. Same bound and text as ZRANDMEMBER (src/engine/commands/zsets.ts).
- */
-const SRANDMEMBER_REPEAT_MAX = Math.floor(WS_MESSAGE_MAX_BYTES / 6);
 const OUT_OF_RANGE_TEXT = "ERR value is out of range";
 
 const EMPTY_SET = R.set([]);
@@ -73,7 +66,7 @@ function srandmemberCount(ctx: Ctx, key: string, countText: string): Reply {
   const s = samplableSet(e);
   if (count < 0n || count === 1n) {
     // With repetitions (Redis's case 1).
-    if (-count > BigInt(SRANDMEMBER_REPEAT_MAX)) throw Errors.custom(OUT_OF_RANGE_TEXT);
+    if (-count > BigInt(RANDOM_REPLY_MAX)) throw Errors.custom(OUT_OF_RANGE_TEXT);
     const n = count < 0n ? Number(-count) : 1;
     const out = new Array<Reply>(n);
     if (n <= s.size) for (let i = 0; i < n; i++) out[i] = R.bulk(s.random());

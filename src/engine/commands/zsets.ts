@@ -13,9 +13,9 @@ import { parseIntArg, parseScore, parseStrictInt } from "../numbers.ts";
 import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
 import type { SortedSet } from "../sorted-set.ts";
-import { distinctIndexes, randomIndex } from "../sampling.ts";
+import { RANDOM_REPLY_MAX, distinctIndexes, randomIndex } from "../sampling.ts";
 import { formatScore } from "../score-text.ts";
-import { SCAN_DEFAULT_COUNT, WS_MESSAGE_MAX_BYTES } from "../../limits.ts";
+import { SCAN_DEFAULT_COUNT } from "../../limits.ts";
 import { readTyped } from "./access.ts";
 import { lookupForWrite } from "./collection-write.ts";
 import { parseScanCursor } from "./keys-scan.ts";
@@ -35,12 +35,6 @@ const OUT_OF_RANGE = "ERR value is out of range";
 const LONG_MAX = (1n << 63n) - 1n;
 /** ZRANDMEMBER … WITHSCORES refuses |count| above LONG_MAX/2 (C integer division). */
 const WITHSCORES_COUNT_MAX = LONG_MAX / 2n;
-/**
- * Elements a ZRANDMEMBER reply with repetitions may hold: even empty members take 6 bytes
- * (`$0\r\n\r\n`), so a longer reply could not cross a WebSocket message (spec §2) anyway,
- * and building it would only exhaust the isolate. Beyond it: `ERR value is out of range`.
- */
-const RANDOM_REPLY_MAX = Math.floor(WS_MESSAGE_MAX_BYTES / 6);
 /** Scores with |value| <= 2^62 that are integers are held as integers by Redis's listpack. */
 const LISTPACK_INT_MAX = 2 ** 62;
 /** Redis's zset-max-listpack-entries default: larger sets use its skiplist encoding. */
