@@ -142,7 +142,7 @@ export function geoSearch(ctx: Ctx, argv: readonly string[], flags: SearchFlags)
   if (any && !count) throw Errors.custom("ERR the ANY argument requires COUNT argument");
   if (!z) {
     if (storeKey === undefined) return R.EMPTY;
-    storeZset(ctx.store, storeKey, []);
+    storeZset(ctx.store, storeKey, new Map());
     return R.ZERO;
   }
   if (count !== 0 && sort === "none" && !any) sort = "asc";
@@ -164,7 +164,7 @@ export function geoSearch(ctx: Ctx, argv: readonly string[], flags: SearchFlags)
       storeZset(
         ctx.store,
         storeKey,
-        picked.map((p) => [p.member, storeDist ? p.dist : p.score]),
+        new Map(picked.map((p) => [p.member, storeDist ? p.dist : p.score])),
       ),
     );
   }

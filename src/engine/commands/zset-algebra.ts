@@ -160,27 +160,30 @@ function compute(src: Source[], op: ZOp, o: Options, cardOnly = false): Map<stri
   return out;
 }
 
-/** Replaces `key` with a sorted set built from `result` (any old type and TTL go), or deletes it when empty. */
-export function storeZset(store: Store, key: string, result: Iterable<[string, number]>): number {
-  const entries = [...result];
-  // A result small enough for Redis's listpack encoding keeps a zero score as the integer 0,
-  // so -0 reads back as 0 there (and stays -0 in a larger, skiplist-encoded result).
-  if (
-    entries.length <= LISTPACK_MAX_ENTRIES &&
-    entries.every(([m]) => byteLength(m) <= LISTPACK_MAX_VALUE)
-  ) {
-    for (const e of entries) if (e[1] === 0) e[1] = 0;
-  }
-  const z = SortedSet.fromEntries(entries);
+/**
+ * Replaces `key` with a sorted set of `result` (member -> score; the new set takes the map
+ * over), any old type and TTL gone; deletes the key when the result is empty. Returns its size.
+ */
+export function storeZset(store: Store, key: string, result: Map<string, number>): number {
   const old = store.get(key);
-  if (z.size === 0) {
+  if (result.size === 0) {
     if (old) store.remove(old);
     return 0;
   }
   let size = 0;
-  for (const m of z.scores.keys()) size += byteLength(m);
-  store.put(key, "zset", z, size);
-  return z.size;
+  let maxLen = 0;
+  for (const m of result.keys()) {
+    const n = byteLength(m);
+    size += n;
+    if (n > maxLen) maxLen = n;
+  }
+  // A result small enough for Redis's listpack encoding keeps a zero score as the integer 0,
+  // so -0 reads back as 0 there (and stays -0 in a larger, skiplist-encoded result).
+  if (result.size <= LISTPACK_MAX_ENTRIES && maxLen <= LISTPACK_MAX_VALUE) {
+    for (const [m, s] of result) if (s === 0) result.set(m, 0);
+  }
+  store.put(key, "zset", SortedSet.fromMap(result), size);
+  return result.size;
 }
 
 /** The reply of a sorted set in rank order (RESP3 WITHSCORES nests pairs, as Redis). */
@@ -200,7 +203,7 @@ function algebra(op: ZOp, name: string) {
   return (ctx: Ctx, argv: readonly string[]): Reply => {
     const src = sourcesOf(ctx, argv, 1, name);
     const o = optionsOf(argv, 2 + src.length, src, op, false, false);
-    return zsetReply(ctx, SortedSet.fromEntries(compute(src, op, o)), o.withScores);
+    return zsetReply(ctx, SortedSet.fromMap(compute(src, op, o)), o.withScores);
   };
 }
 

@@ -109,8 +109,8 @@ function zrange(ctx: Ctx, argv: readonly string[], type: RangeType, dir: Directi
 /** ZRANGESTORE dst src min max [BYSCORE | BYLEX] [REV] [LIMIT offset count]. */
 function zrangestore(ctx: Ctx, argv: readonly string[]): Reply {
   const r = parseRange(ctx, argv, 2, true, "auto", "auto");
-  const picked: [string, number][] = [];
-  r.z?.forRange(r.from, r.to, (m, s) => picked.push([m, s]));
+  const picked = new Map<string, number>();
+  r.z?.forRange(r.from, r.to, (m, s) => picked.set(m, s));
   return R.int(storeZset(ctx.store, argv[1]!, picked));
 }
 
