@@ -18,8 +18,11 @@ export type Reply =
   | { readonly k: "map"; readonly v: readonly Reply[] }
   /** RESP3 set, RESP2 array. */
   | { readonly k: "set"; readonly v: readonly Reply[] }
-  /** RESP3 double, RESP2 bulk (Redis score text). */
-  | { readonly k: "double"; readonly v: number }
+  /**
+   * RESP3 double, RESP2 bulk (Redis score text; `text`, when given, replaces it: GEOPOS prints
+   * coordinates with `%.17Lf`, not the score's `%.17g`).
+   */
+  | { readonly k: "double"; readonly v: number; readonly text?: string }
   /** RESP3 boolean, RESP2 integer 1/0. */
   | { readonly k: "bool"; readonly v: boolean }
   /** RESP3 verbatim text, RESP2 bulk. */
@@ -56,6 +59,8 @@ export const R = {
   map: (v: readonly Reply[]): Reply => ({ k: "map", v }),
   set: (v: readonly Reply[]): Reply => ({ k: "set", v }),
   double: (v: number): Reply => ({ k: "double", v }),
+  /** A double printed as `text` in both protocols. */
+  doubleText: (v: number, text: string): Reply => ({ k: "double", v, text }),
   bool: (v: boolean): Reply => ({ k: "bool", v }),
   verbatim: (v: string): Reply => ({ k: "verbatim", v }),
   json: (v: JsonValue): Reply => ({ k: "json", v }),

@@ -18,11 +18,16 @@ const SEEKS_PER_WALK = 8;
 export type RankPredicate = (score: number, member: string) => boolean;
 
 export class SortedSet {
-  readonly scores = new Map<string, number>();
+  readonly scores: Map<string, number>;
   /** Members in rank order, chunked; `sc[c][i]` is the score of `mem[c][i]`. */
   private mem: string[][] = [];
   private sc: number[][] = [];
   private readonly order = new InsertionOrder();
+
+  /** An empty set (`scores` is for fromMap, which builds the rank order next). */
+  constructor(scores = new Map<string, number>()) {
+    this.scores = scores;
+  }
 
   /** Builds a set from (member, score) pairs in one sort (a later duplicate wins). */
   static fromEntries(entries: Iterable<readonly [string, number]>): SortedSet {
@@ -31,14 +36,27 @@ export class SortedSet {
       if (!z.scores.has(m)) z.order.add(m);
       z.scores.set(m, s);
     }
-    const all = [...z.scores.keys()];
-    all.sort((a, b) => SortedSet.compare(z.scores.get(a)!, a, z.scores.get(b)!, b));
+    z.rankAll();
+    return z;
+  }
+
+  /** Builds a set over a member -> score map, which the set takes over (no copy). */
+  static fromMap(scores: Map<string, number>): SortedSet {
+    const z = new SortedSet(scores);
+    for (const m of scores.keys()) z.order.add(m);
+    z.rankAll();
+    return z;
+  }
+
+  /** The rank order of all members, in one sort of (member, score) pairs. */
+  private rankAll(): void {
+    const all = [...this.scores];
+    all.sort((a, b) => SortedSet.compare(a[1], a[0], b[1], b[0]));
     for (let i = 0; i < all.length; i += CHUNK_MAX / 2) {
       const part = all.slice(i, i + CHUNK_MAX / 2);
-      z.mem.push(part);
-      z.sc.push(part.map((m) => z.scores.get(m)!));
+      this.mem.push(part.map((p) => p[0]));
+      this.sc.push(part.map((p) => p[1]));
     }
-    return z;
   }
 
   get size(): number {

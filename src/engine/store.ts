@@ -13,6 +13,7 @@ import type { EvictionPool } from "./eviction.ts";
 import type { EvictionPolicy } from "../limits.ts";
 import { FieldExpiryHeap, restoreFieldTtls, takeFieldTtls } from "./field-expiry.ts";
 import { hashDelete } from "./collection-ops.ts";
+import { randomIndex } from "./sampling.ts";
 
 type Undo = () => void;
 
@@ -43,6 +44,12 @@ export function newStoreShared(): StoreShared {
   };
 }
 
+/**
+ * RANDOMKEY draws slots of the creation-order array until one holds a live entry; dead slots
+ * are at most about half of it between batches, so a few draws suffice. Past this many (many
+ * deletions within one batch) it walks the key map to a random position instead.
+ */
+const RANDOM_KEY_DRAWS = 32;
 /** Dead slots tolerated in the creation-order array before it is compacted. */
 const ORDER_COMPACT_MIN = 1024;
 
@@ -382,6 +389,20 @@ export class Store implements EvictionPool {
       const e = this.order[i]!;
       if (e.alive) yield e;
     }
+  }
+
+  /** A uniformly random live entry, undefined when the store is empty (RANDOMKEY). */
+  randomEntry(): Entry | undefined {
+    const n = this.map.size;
+    if (n === 0) return undefined;
+    const order = this.order;
+    for (let i = 0; i < RANDOM_KEY_DRAWS; i++) {
+      const e = order[randomIndex(order.length)]!;
+      if (e.alive) return e;
+    }
+    let k = randomIndex(n);
+    for (const e of this.map.values()) if (k-- === 0) return e;
+    return undefined;
   }
 
   // ---- loading ----------------------------------------------------------------------------

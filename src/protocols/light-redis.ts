@@ -202,7 +202,7 @@ function toJson(r: Reply): JsonValue {
     case "bool":
       return r.v ? 1n : 0n;
     case "double":
-      return formatScore(r.v, 2);
+      return r.text ?? formatScore(r.v, 2);
     case "nil":
     case "nilarray":
     case "none":

@@ -46,7 +46,7 @@ function write(r: Reply, proto: 2 | 3): void {
       for (const x of r.v) write(x, proto);
       return;
     case "double": {
-      const text = formatScore(r.v, proto);
+      const text = r.text ?? formatScore(r.v, proto);
       if (proto === 3) w.ascii("," + text + "\r\n");
       else w.ascii("$" + text.length + "\r\n" + text + "\r\n");
       return;

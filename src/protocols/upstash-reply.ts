@@ -50,7 +50,7 @@ export function replyJson(r: Reply, base64: boolean, top = false): string {
     case "bool":
       return r.v ? "1" : "0";
     case "double":
-      return stringJson(formatScore(r.v, 2), base64);
+      return stringJson(r.text ?? formatScore(r.v, 2), base64);
     case "nil":
     case "nilarray":
     case "none":

@@ -15,6 +15,7 @@ import type { Reply } from "../reply.ts";
 import { floatResultText } from "../py-float.ts";
 import { readTyped } from "./access.ts";
 import { lookupForWrite } from "./collection-write.ts";
+import { hashRandomCommands } from "./hash-random.ts";
 import { parseScanCursor, parseScanOptions, scanReply } from "./member-scan.ts";
 
 const INT64_MIN = -(1n << 63n);
@@ -249,4 +250,5 @@ export const hashesCommands: readonly CommandSpec[] = withDocs(DOCS, [
     for (const [f, v] of fieldsOf(e)) if (match(f)) out.push(R.bulk(f), R.bulk(v));
     return scanReply(out);
   }),
+  ...hashRandomCommands,
 ]);

@@ -4,6 +4,7 @@ import { CommandTable } from "../command-table.ts";
 import { blinkCommands } from "./blink.ts";
 import { connectionCommands } from "./connection.ts";
 import { databaseCommands } from "./databases.ts";
+import { geoCommands } from "./geo.ts";
 import { geventCommands } from "./gevent.ts";
 import { hashFieldExpiryCommands } from "./hash-field-expiry.ts";
 import { hashesCommands } from "./hashes.ts";
@@ -11,6 +12,7 @@ import { jsonCommands } from "./json.ts";
 import { keysCommands } from "./keys.ts";
 import { lightRedisCommands } from "./light-redis.ts";
 import { listsCommands } from "./lists.ts";
+import { multiPopCommands } from "./multi-pop.ts";
 import { serverCommands } from "./server.ts";
 import { setsCommands } from "./sets.ts";
 import { streamsCommands } from "./streams.ts";
@@ -34,6 +36,8 @@ export function buildCommandTable(): CommandTable {
     .register("redis", zsetsCommands)
     .register("redis", streamsCommands)
     .register("redis", jsonCommands)
+    .register("redis", multiPopCommands)
+    .register("redis", geoCommands)
     .register("blink", blinkCommands)
     .register("gevent", geventCommands)
     .register("lightredis", lightRedisCommands);

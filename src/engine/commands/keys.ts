@@ -39,17 +39,10 @@ function type(ctx: Ctx, argv: readonly string[]): Reply {
   return R.status(e ? typeName(e.type) : "none");
 }
 
-/**
- * A random live key: the first at or after a random creation number (wrapping to the oldest).
- * Not exactly uniform (a key after a run of deleted ones is likelier), like Redis's own pick.
- */
+/** A uniformly random live key (Store.randomEntry). */
 function randomkey(ctx: Ctx): Reply {
-  const store = ctx.store;
-  if (store.map.size === 0) return R.NIL;
-  const from = 1 + Math.floor(Math.random() * store.createdSeq);
-  for (const e of store.inCreationOrder(from)) return R.bulk(e.key);
-  for (const e of store.inCreationOrder()) return R.bulk(e.key);
-  return R.NIL;
+  const e = ctx.store.randomEntry();
+  return e ? R.bulk(e.key) : R.NIL;
 }
 
 /**

@@ -6,10 +6,14 @@ import { byteLength } from "../bytes.ts";
 import { createCollection, setAdd } from "../collection-ops.ts";
 import { command, withDocs } from "../command-table.ts";
 import type { CommandSpec, Ctx, CommandDoc } from "../command-table.ts";
+import { Errors } from "../errors.ts";
+import { parseStrictInt } from "../numbers.ts";
 import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
 import { readTyped } from "./access.ts";
 import { lookupForWrite } from "./collection-write.ts";
+import { parseCount } from "./range-args.ts";
+import { optionName } from "./redis-args.ts";
 
 type SetOp = "inter" | "union" | "diff";
 
@@ -85,7 +89,31 @@ function algebraStore(op: SetOp) {
   };
 }
 
-/** The six set-algebra commands, registered with the set family. */
+/** SINTERCARD numkeys key [key ...] [LIMIT limit]: options are checked before the keys. */
+function sintercard(ctx: Ctx, argv: readonly string[]): Reply {
+  const v = parseStrictInt(argv[1]!);
+  if (v === undefined || v < 1n) throw Errors.custom("ERR numkeys should be greater than 0");
+  if (v > BigInt(argv.length - 2))
+    throw Errors.custom("ERR Number of keys can't be greater than number of args");
+  const n = Number(v);
+  let limit = 0;
+  for (let j = 2 + n; j < argv.length; j++) {
+    if (optionName(argv[j]!) === "limit" && j < argv.length - 1) {
+      limit = parseCount(argv[++j]!, "ERR LIMIT can't be negative");
+    } else throw Errors.syntax();
+  }
+  const sets = sourceSets(ctx, argv.slice(2, 2 + n), false);
+  if (sets.some((s) => !s)) return R.ZERO;
+  const [first, ...others] = (sets as Set<string>[]).slice().sort((a, b) => a.size - b.size);
+  let count = 0;
+  for (const m of first!) {
+    if (!others.every((s) => s.has(m))) continue;
+    if (++count === limit) break;
+  }
+  return R.int(count);
+}
+
+/** The six set-algebra commands and SINTERCARD, registered with the set family. */
 /** Docs of this family's records (COMMAND DOCS, REPL help, docs/compatibility.md). */
 const DOCS: Record<string, CommandDoc> = {
   sinter: {
@@ -128,4 +156,13 @@ export const setAlgebraCommands: readonly CommandSpec[] = withDocs(DOCS, [
   command("sinterstore", -3, "w", [1, -1, 1], algebraStore("inter")),
   command("sunionstore", -3, "w", [1, -1, 1], algebraStore("union")),
   command("sdiffstore", -3, "w", [1, -1, 1], algebraStore("diff")),
+  command("sintercard", -3, "r", null, sintercard, {
+    numkeys: 1,
+    doc: {
+      summary: "Intersect multiple sets and return the cardinality of the result",
+      group: "set",
+      since: "7.0.0",
+      params: "numkeys key [key ...] [LIMIT limit]",
+    },
+  }),
 ]);

@@ -1,13 +1,9 @@
 // Redis set commands (spec §10.6 "Sets"), as Redis 7.0.15 replies to them, except for order:
 // members come in insertion order wherever Redis's order is unspecified (spec §10.11 item 4).
 //
-// SPOP and SRANDMEMBER are deterministic rather than random: they take members from the oldest
-// end of the insertion order. A JS Set has no random access, so a random pick would cost O(n)
-// and draining a set with SPOP (a common work-queue pattern) O(n^2); from the oldest end each
-// pick is O(1), and replies are reproducible. SPOP therefore pops oldest first; SRANDMEMBER
-// returns the first member, or the first `count` distinct members, or — for a negative count —
-// |count| members cycling through the set in insertion order (so repetition happens exactly
-// when |count| exceeds the set's size). Every such reply is one Redis may give.
+// SPOP and SRANDMEMBER pick uniformly at random in O(1) per pick (src/engine/sampling.ts),
+// following Redis's cases for a count: a negative count repeats members, a count at least the
+// set's size returns (or pops) the whole set.
 
 import { createCollection, setAdd, setRemove } from "../collection-ops.ts";
 import { command, withDocs } from "../command-table.ts";
@@ -16,8 +12,8 @@ import type { Entry } from "../entry.ts";
 import { Errors } from "../errors.ts";
 import { parseStrictInt } from "../numbers.ts";
 import { R } from "../reply.ts";
+import { RANDOM_REPLY_MAX, distinctIndexes, randomIndex, samplableSet } from "../sampling.ts";
 import type { Reply } from "../reply.ts";
-import { WS_MESSAGE_MAX_BYTES } from "../../limits.ts";
 import { readTyped } from "./access.ts";
 import { lookupForWrite } from "./collection-write.ts";
 import { parseScanCursor, parseScanOptions, scanReply } from "./member-scan.ts";
@@ -27,12 +23,6 @@ const INT64_MIN = -(1n << 63n);
 /** Redis's getRangeLongFromObjectOrReply text for SRANDMEMBER's count range (spec §10.7). */
 const SRANDMEMBER_RANGE_TEXT =
   "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
-/**
- * Most members a negative SRANDMEMBER count may ask for (Redis would try up to 2^63 - 1): even
- * empty members take 6 bytes (`$0\r\n\r\n`), so a longer reply could not cross a WebSocket
- * message (spec §2) anyway. Same bound and text as ZRANDMEMBER (src/engine/commands/zsets.ts).
- */
-const SRANDMEMBER_REPEAT_MAX = Math.floor(WS_MESSAGE_MAX_BYTES / 6);
 const OUT_OF_RANGE_TEXT = "ERR value is out of range";
 
 const EMPTY_SET = R.set([]);
@@ -40,17 +30,6 @@ const EMPTY_SET = R.set([]);
 /** The members of a set entry. */
 function membersOf(e: Entry): Set<string> {
   return e.value as Set<string>;
-}
-
-/** The first `n` members (n <= size) in insertion order. */
-function firstMembers(s: Set<string>, n: number): string[] {
-  const out: string[] = [];
-  if (n <= 0) return out;
-  for (const m of s) {
-    out.push(m);
-    if (out.length === n) break;
-  }
-  return out;
 }
 
 const bulk = (m: string): Reply => R.bulk(m);
@@ -61,10 +40,20 @@ function spopCount(ctx: Ctx, key: string, countText: string): Reply {
   if (count === undefined || count < 0n) throw Errors.mustBePositive();
   const e = lookupForWrite(ctx, key, "set");
   if (!e || count === 0n) return EMPTY_SET;
-  const s = membersOf(e);
-  const popped = firstMembers(s, count >= BigInt(s.size) ? s.size : Number(count));
-  for (const m of popped) setRemove(ctx.store, e, m);
-  return R.set(popped.map(bulk));
+  const s = samplableSet(e);
+  if (count >= BigInt(s.size)) {
+    // The whole set: one key deletion instead of one per member.
+    const all = Array.from(s, bulk);
+    ctx.store.remove(e);
+    return R.set(all);
+  }
+  const out: Reply[] = [];
+  for (let n = Number(count); n > 0; n--) {
+    const m = s.random();
+    setRemove(ctx.store, e, m);
+    out.push(R.bulk(m));
+  }
+  return R.set(out);
 }
 
 /** SRANDMEMBER key count: always a plain array (also in RESP3, as Redis 7.0 replies). */
@@ -74,16 +63,22 @@ function srandmemberCount(ctx: Ctx, key: string, countText: string): Reply {
   if (count === INT64_MIN) throw Errors.custom(SRANDMEMBER_RANGE_TEXT);
   const e = readTyped(ctx, key, "set");
   if (!e || count === 0n) return R.EMPTY;
-  const s = membersOf(e);
-  if (count > 0n)
-    return R.array(firstMembers(s, count >= BigInt(s.size) ? s.size : Number(count)).map(bulk));
-  if (-count > BigInt(SRANDMEMBER_REPEAT_MAX)) throw Errors.custom(OUT_OF_RANGE_TEXT);
-  // Negative count: repetition allowed. One reply object per member, shared by its repeats.
-  const each = Array.from(s, bulk);
-  const n = Number(-count);
-  const out = new Array<Reply>(n);
-  for (let i = 0; i < n; i++) out[i] = each[i % each.length]!;
-  return R.array(out);
+  const s = samplableSet(e);
+  if (count < 0n || count === 1n) {
+    // With repetitions (Redis's case 1).
+    if (-count > BigInt(RANDOM_REPLY_MAX)) throw Errors.custom(OUT_OF_RANGE_TEXT);
+    const n = count < 0n ? Number(-count) : 1;
+    const out = new Array<Reply>(n);
+    if (n <= s.size) for (let i = 0; i < n; i++) out[i] = R.bulk(s.random());
+    else {
+      // More picks than members: one reply object per member, shared by its repeats.
+      const each = Array.from({ length: s.size }, (_, i) => R.bulk(s.at(i)));
+      for (let i = 0; i < n; i++) out[i] = each[randomIndex(each.length)]!;
+    }
+    return R.array(out);
+  }
+  if (count >= BigInt(s.size)) return R.array(Array.from(s, bulk));
+  return R.array(distinctIndexes(Number(count), s.size).map((i) => R.bulk(s.at(i))));
 }
 
 /** Docs of this family's records (COMMAND DOCS, REPL help, docs/compatibility.md). */
@@ -188,15 +183,15 @@ export const setsCommands: readonly CommandSpec[] = withDocs(DOCS, [
     if (argv.length === 3) return spopCount(ctx, argv[1]!, argv[2]!);
     const e = lookupForWrite(ctx, argv[1]!, "set");
     if (!e) return R.NIL;
-    const [m] = firstMembers(membersOf(e), 1);
-    setRemove(ctx.store, e, m!);
-    return R.bulk(m!);
+    const m = samplableSet(e).random();
+    setRemove(ctx.store, e, m);
+    return R.bulk(m);
   }),
   command("srandmember", -2, "r", [1, 1, 1], (ctx, argv) => {
     if (argv.length > 3) throw Errors.syntax();
     if (argv.length === 3) return srandmemberCount(ctx, argv[1]!, argv[2]!);
     const e = readTyped(ctx, argv[1]!, "set");
-    return e ? R.bulk(firstMembers(membersOf(e), 1)[0]!) : R.NIL;
+    return e ? R.bulk(samplableSet(e).random()) : R.NIL;
   }),
   command("smove", 4, "w", [1, 2, 1], (ctx, [, src, dst, member]) => {
     const store = ctx.store;

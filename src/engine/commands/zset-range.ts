@@ -14,6 +14,7 @@ import type { Reply } from "../reply.ts";
 import type { RankPredicate, SortedSet } from "../sorted-set.ts";
 import { readTyped } from "./access.ts";
 import { lookupForWrite } from "./collection-write.ts";
+import { storeZset } from "./zset-algebra.ts";
 import { indexRange } from "./range-args.ts";
 import { optionName } from "./redis-args.ts";
 
@@ -100,12 +101,43 @@ function limitRanks([from, to]: Ranks, offset: number, limit: number, reverse: b
 
 /** ZRANGE and its older forms: `type`/`dir` are fixed by the command, or "auto" for ZRANGE. */
 function zrange(ctx: Ctx, argv: readonly string[], type: RangeType, dir: Direction): Reply {
+  const r = parseRange(ctx, argv, 1, false, type, dir);
+  if (!r.z) return R.EMPTY;
+  return rangeReply(ctx, r.z, r.from, r.to, r.reverse, r.withScores);
+}
+
+/** ZRANGESTORE dst src min max [BYSCORE | BYLEX] [REV] [LIMIT offset count]. */
+function zrangestore(ctx: Ctx, argv: readonly string[]): Reply {
+  const r = parseRange(ctx, argv, 2, true, "auto", "auto");
+  const picked = new Map<string, number>();
+  r.z?.forRange(r.from, r.to, (m, s) => picked.set(m, s));
+  return R.int(storeZset(ctx.store, argv[1]!, picked));
+}
+
+interface ParsedRange {
+  /** The source set, undefined when the key is missing. */
+  readonly z: SortedSet | undefined;
+  readonly from: number;
+  readonly to: number;
+  readonly reverse: boolean;
+  readonly withScores: boolean;
+}
+
+/** Redis's zrangeGenericCommand up to the ranks: options from argv[at+3], then the key argv[at]. */
+function parseRange(
+  ctx: Ctx,
+  argv: readonly string[],
+  at: number,
+  store: boolean,
+  type: RangeType,
+  dir: Direction,
+): ParsedRange {
   let withScores = false;
   let offset = 0;
   let limit = -1;
-  for (let j = 4; j < argv.length; j++) {
+  for (let j = at + 3; j < argv.length; j++) {
     const opt = optionName(argv[j]!);
-    if (opt === "withscores") withScores = true;
+    if (!store && opt === "withscores") withScores = true;
     else if (opt === "limit" && argv.length - j - 1 >= 2) {
       offset = parseIntArg(argv[j + 1]!);
       limit = parseIntArg(argv[j + 2]!);
@@ -120,17 +152,19 @@ function zrange(ctx: Ctx, argv: readonly string[], type: RangeType, dir: Directi
   if (limit !== -1 && type === "rank") throw Errors.custom(LIMIT_NEEDS_BY);
   if (withScores && type === "lex") throw Errors.custom(WITHSCORES_BYLEX);
   // BYSCORE and BYLEX take the range as max, min when reversed.
-  const [minArg, maxArg] = reverse && type !== "rank" ? [argv[3]!, argv[2]!] : [argv[2]!, argv[3]!];
+  const [minArg, maxArg] =
+    reverse && type !== "rank" ? [argv[at + 2]!, argv[at + 1]!] : [argv[at + 1]!, argv[at + 2]!];
+  const none = { z: undefined, from: 0, to: 0, reverse, withScores };
   if (type === "rank") {
     const start = parseIntArg(minArg);
     const end = parseIntArg(maxArg);
-    const z = zsetToRead(ctx, argv[1]!);
-    if (!z) return R.EMPTY;
+    const z = zsetToRead(ctx, argv[at]!);
+    if (!z) return none;
     const n = z.size;
     const [from, to] = indexRange(start, end, n);
     return reverse
-      ? rangeReply(ctx, z, n - to, n - from, true, withScores)
-      : rangeReply(ctx, z, from, to, false, withScores);
+      ? { z, from: n - to, to: n - from, reverse, withScores }
+      : { z, from, to, reverse, withScores };
   }
   let ranks: (z: SortedSet) => Ranks;
   if (type === "score") {
@@ -138,16 +172,19 @@ function zrange(ctx: Ctx, argv: readonly string[], type: RangeType, dir: Directi
     const max = parseScoreRange(maxArg);
     if (!min || !max) throw Errors.custom(NOT_FLOAT_RANGE);
     ranks = (z) => scoreRanks(z, min, max);
-  } else {
-    const min = parseLexRange(minArg);
-    const max = parseLexRange(maxArg);
-    if (!min || !max) throw Errors.custom(NOT_LEX_RANGE);
-    ranks = (z) => lexRanks(z, min, max);
-  }
-  const z = zsetToRead(ctx, argv[1]!);
-  if (!z) return R.EMPTY;
+  } else ranks = lexRanksOf(minArg, maxArg);
+  const z = zsetToRead(ctx, argv[at]!);
+  if (!z) return none;
   const [from, to] = limitRanks(ranks(z), offset, limit, reverse);
-  return rangeReply(ctx, z, from, to, reverse, withScores);
+  return { z, from, to, reverse, withScores };
+}
+
+/** Parses a lex range (Redis's error when invalid) into the function that finds its ranks. */
+function lexRanksOf(minArg: string, maxArg: string): (z: SortedSet) => Ranks {
+  const min = parseLexRange(minArg);
+  const max = parseLexRange(maxArg);
+  if (!min || !max) throw Errors.custom(NOT_LEX_RANGE);
+  return (z) => lexRanks(z, min, max);
 }
 
 function zsetToRead(ctx: Ctx, key: string): SortedSet | undefined {
@@ -164,10 +201,20 @@ function zcount(ctx: Ctx, argv: readonly string[]): Reply {
   return R.int(Math.max(0, to - from));
 }
 
-/** ZREMRANGEBYRANK / ZREMRANGEBYSCORE: parse, then remove the ranks the key resolves to. */
-function zremrange(ctx: Ctx, argv: readonly string[], byScore: boolean): Reply {
+/** ZLEXCOUNT key min max. */
+function zlexcount(ctx: Ctx, argv: readonly string[]): Reply {
+  const ranks = lexRanksOf(argv[2]!, argv[3]!);
+  const z = zsetToRead(ctx, argv[1]!);
+  if (!z) return R.ZERO;
+  const [from, to] = ranks(z);
+  return R.int(Math.max(0, to - from));
+}
+
+/** ZREMRANGEBYRANK / ZREMRANGEBYSCORE / ZREMRANGEBYLEX: parse, then remove the ranks the key resolves to. */
+function zremrange(ctx: Ctx, argv: readonly string[], by: "rank" | "score" | "lex"): Reply {
   let ranks: (z: SortedSet) => Ranks;
-  if (byScore) {
+  if (by === "lex") ranks = lexRanksOf(argv[2]!, argv[3]!);
+  else if (by === "score") {
     const min = parseScoreRange(argv[2]!);
     const max = parseScoreRange(argv[3]!);
     if (!min || !max) throw Errors.custom(NOT_FLOAT_RANGE);
@@ -255,7 +302,47 @@ export const zsetRangeCommands: readonly CommandSpec[] = withDocs(DOCS, [
     zrange(ctx, argv, "score", "reverse"),
   ),
   command("zrangebylex", -4, "r", [1, 1, 1], (ctx, argv) => zrange(ctx, argv, "lex", "forward")),
+  command(
+    "zrevrangebylex",
+    -4,
+    "r",
+    [1, 1, 1],
+    (ctx, argv) => zrange(ctx, argv, "lex", "reverse"),
+    {
+      doc: {
+        summary:
+          "Return a range of members in a sorted set, by lexicographical range, ordered from higher to lower strings.",
+        group: "sorted-set",
+        since: "2.8.9",
+        params: "key max min [LIMIT offset count]",
+      },
+    },
+  ),
+  command("zrangestore", -5, "w", [1, 2, 1], zrangestore, {
+    doc: {
+      summary: "Store a range of members from sorted set into another key",
+      group: "sorted-set",
+      since: "6.2.0",
+      params: "dst src min max [BYSCORE | BYLEX] [REV] [LIMIT offset count]",
+    },
+  }),
   command("zcount", 4, "r", [1, 1, 1], zcount),
-  command("zremrangebyrank", 4, "w", [1, 1, 1], (ctx, argv) => zremrange(ctx, argv, false)),
-  command("zremrangebyscore", 4, "w", [1, 1, 1], (ctx, argv) => zremrange(ctx, argv, true)),
+  command("zlexcount", 4, "r", [1, 1, 1], zlexcount, {
+    doc: {
+      summary: "Count the number of members in a sorted set between a given lexicographical range",
+      group: "sorted-set",
+      since: "2.8.9",
+      params: "key min max",
+    },
+  }),
+  command("zremrangebyrank", 4, "w", [1, 1, 1], (ctx, argv) => zremrange(ctx, argv, "rank")),
+  command("zremrangebyscore", 4, "w", [1, 1, 1], (ctx, argv) => zremrange(ctx, argv, "score")),
+  command("zremrangebylex", 4, "w", [1, 1, 1], (ctx, argv) => zremrange(ctx, argv, "lex"), {
+    doc: {
+      summary: "Remove all members in a sorted set between the given lexicographical range",
+      group: "sorted-set",
+      since: "2.8.9",
+      params: "key min max",
+    },
+  }),
 ]);

@@ -13,13 +13,15 @@ import { parseIntArg, parseScore, parseStrictInt } from "../numbers.ts";
 import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
 import type { SortedSet } from "../sorted-set.ts";
+import { RANDOM_REPLY_MAX, distinctIndexes, randomIndex } from "../sampling.ts";
 import { formatScore } from "../score-text.ts";
-import { SCAN_DEFAULT_COUNT, WS_MESSAGE_MAX_BYTES } from "../../limits.ts";
+import { SCAN_DEFAULT_COUNT } from "../../limits.ts";
 import { readTyped } from "./access.ts";
 import { lookupForWrite } from "./collection-write.ts";
 import { parseScanCursor } from "./keys-scan.ts";
 import { parseCount } from "./range-args.ts";
 import { optionName } from "./redis-args.ts";
+import { zsetAlgebraCommands } from "./zset-algebra.ts";
 import { zsetRangeCommands } from "./zset-range.ts";
 
 const XX_AND_NX = "ERR XX and NX options at the same time are not compatible";
@@ -33,12 +35,6 @@ const OUT_OF_RANGE = "ERR value is out of range";
 const LONG_MAX = (1n << 63n) - 1n;
 /** ZRANDMEMBER … WITHSCORES refuses |count| above LONG_MAX/2 (C integer division). */
 const WITHSCORES_COUNT_MAX = LONG_MAX / 2n;
-/**
- * Elements a ZRANDMEMBER reply with repetitions may hold: even empty members take 6 bytes
- * (`$0\r\n\r\n`), so a longer reply could not cross a WebSocket message (spec §2) anyway,
- * and building it would only exhaust the isolate. Beyond it: `ERR value is out of range`.
- */
-const RANDOM_REPLY_MAX = Math.floor(WS_MESSAGE_MAX_BYTES / 6);
 /** Scores with |value| <= 2^62 that are integers are held as integers by Redis's listpack. */
 const LISTPACK_INT_MAX = 2 ** 62;
 /** Redis's zset-max-listpack-entries default: larger sets use its skiplist encoding. */
@@ -47,7 +43,7 @@ const LISTPACK_MAX_ENTRIES = 128;
 const zsetOf = (e: Entry): SortedSet => e.value as SortedSet;
 
 /** ZADD and ZINCRBY (Redis zaddGenericCommand). */
-function zadd(ctx: Ctx, argv: readonly string[], incrCommand: boolean): Reply {
+export function zadd(ctx: Ctx, argv: readonly string[], incrCommand: boolean): Reply {
   let nx = false;
   let xx = false;
   let gt = false;
@@ -197,22 +193,12 @@ function zrandmember(ctx: Ctx, argv: readonly string[]): Reply {
     for (let r = size - 1; r >= 0; r--) emit(all[r]!); // the whole set, highest rank first (as Redis)
     return R.array(out);
   }
-  for (const m of z.membersAt(distinctRanks(Number(l), size))) emit(m);
+  for (const m of z.membersAt(distinctIndexes(Number(l), size))) emit(m);
   return R.array(out);
 }
 
 function randomRank(z: SortedSet): number {
-  return Math.floor(Math.random() * z.size);
-}
-
-/** `k` distinct ranks out of [0, n), ascending (Floyd's sampling: k draws, no rejection). */
-function distinctRanks(k: number, n: number): number[] {
-  const picked = new Set<number>();
-  for (let j = n - k; j < n; j++) {
-    const t = Math.floor(Math.random() * (j + 1));
-    picked.add(picked.has(t) ? j : t);
-  }
-  return [...picked].sort((a, b) => a - b);
+  return randomIndex(z.size);
 }
 
 /**
@@ -359,4 +345,5 @@ export const zsetsCommands: readonly CommandSpec[] = withDocs(DOCS, [
   command("zrandmember", -2, "r", [1, 1, 1], zrandmember),
   command("zscan", -3, "r", [1, 1, 1], zscan),
   ...zsetRangeCommands,
+  ...zsetAlgebraCommands,
 ]);

@@ -1,0 +1,105 @@
+// LMPOP and ZMPOP (Redis 7.0.15's lmpopGenericCommand / zmpopGenericCommand, non-blocking):
+// pop up to COUNT elements from the first non-empty key of `numkeys` keys; the reply names the
+// key. Both parse numkeys, the direction word and COUNT the same way.
+
+import { command } from "../command-table.ts";
+import type { CommandSpec, Ctx } from "../command-table.ts";
+import { listPop, zsetDelete } from "../collection-ops.ts";
+import type { Deque } from "../deque.ts";
+import { Errors } from "../errors.ts";
+import { parseStrictInt } from "../numbers.ts";
+import { R } from "../reply.ts";
+import type { Reply } from "../reply.ts";
+import type { SortedSet } from "../sorted-set.ts";
+import { lookupForWrite } from "./collection-write.ts";
+import { optionName } from "./redis-args.ts";
+
+const NUMKEYS_POSITIVE = "ERR numkeys should be greater than 0";
+const COUNT_POSITIVE = "ERR count should be greater than 0";
+
+/** getRangeLongFromObjectOrReply(1, LONG_MAX, msg): one text for junk and for < 1. */
+function positive(s: string, msg: string): number {
+  const v = parseStrictInt(s);
+  if (v === undefined || v < 1n) throw Errors.custom(msg);
+  return Number(v);
+}
+
+interface MultiPop {
+  readonly keys: readonly string[];
+  /** The direction word, lower case (left/right, min/max). */
+  readonly where: string;
+  readonly count: number;
+}
+
+/** numkeys key [key ...] <where> [COUNT count], with `where` one of `words`. */
+function parseMultiPop(argv: readonly string[], words: readonly string[]): MultiPop {
+  const n = positive(argv[1]!, NUMKEYS_POSITIVE);
+  const whereAt = 1 + n + 1;
+  if (whereAt >= argv.length) throw Errors.syntax();
+  const where = optionName(argv[whereAt]!);
+  if (!words.includes(where)) throw Errors.syntax();
+  let count = -1;
+  for (let j = whereAt + 1; j < argv.length; j++) {
+    const more = argv.length - 1 - j;
+    if (count === -1 && optionName(argv[j]!) === "count" && more) {
+      count = positive(argv[++j]!, COUNT_POSITIVE);
+    } else throw Errors.syntax();
+  }
+  return { keys: argv.slice(2, 2 + n), where, count: count === -1 ? 1 : count };
+}
+
+/** LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]. */
+function lmpop(ctx: Ctx, argv: readonly string[]): Reply {
+  const { keys, where, count } = parseMultiPop(argv, ["left", "right"]);
+  for (const key of keys) {
+    const e = lookupForWrite(ctx, key, "list");
+    if (!e) continue;
+    const n = Math.min(count, (e.value as Deque).length);
+    const out: Reply[] = [];
+    for (let i = 0; i < n; i++) out.push(R.bulk(listPop(ctx.store, e, where === "left")!));
+    return R.array([R.bulk(key), R.array(out)]);
+  }
+  return R.NILARRAY;
+}
+
+/** ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]: [key, [[member, score], …]]. */
+function zmpop(ctx: Ctx, argv: readonly string[]): Reply {
+  const { keys, where, count } = parseMultiPop(argv, ["min", "max"]);
+  for (const key of keys) {
+    const e = lookupForWrite(ctx, key, "zset");
+    if (!e) continue;
+    const z = e.value as SortedSet;
+    const n = Math.min(count, z.size);
+    const out: Reply[] = [];
+    for (let i = 0; i < n; i++) {
+      const m = z.at(where === "max" ? z.size - 1 : 0)!;
+      const s = z.score(m)!;
+      zsetDelete(ctx.store, e, m);
+      out.push(R.array([R.bulk(m), R.double(s)]));
+    }
+    return R.array([R.bulk(key), R.array(out)]);
+  }
+  return R.NILARRAY;
+}
+
+/** LMPOP and ZMPOP. */
+export const multiPopCommands: readonly CommandSpec[] = [
+  command("lmpop", -4, "w", null, lmpop, {
+    numkeys: 1,
+    doc: {
+      summary: "Pop elements from a list",
+      group: "list",
+      since: "7.0.0",
+      params: "numkeys key [key ...] <LEFT | RIGHT> [COUNT count]",
+    },
+  }),
+  command("zmpop", -4, "w", null, zmpop, {
+    numkeys: 1,
+    doc: {
+      summary: "Remove and return members with scores in a sorted set",
+      group: "sorted-set",
+      since: "7.0.0",
+      params: "numkeys key [key ...] <MIN | MAX> [COUNT count]",
+    },
+  }),
+];
