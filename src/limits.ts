@@ -47,3 +47,17 @@ export const CLOSE_INTERNAL = 1011;
 
 /** Bytes of a WebSocket attachment (platform limit 16 KiB); a MULTI queue beyond this spills to storage. */
 export const WS_ATTACHMENT_MAX_BYTES = 16384;
+
+// Redis 7.0.15's default encoding thresholds (OBJECT ENCODING and DUMP pick the compact
+// encodings Redis would use for a value of this size).
+export const SET_MAX_INTSET_ENTRIES = 512;
+export const HASH_MAX_LISTPACK_ENTRIES = 128;
+export const HASH_MAX_LISTPACK_VALUE = 64;
+export const ZSET_MAX_LISTPACK_ENTRIES = 128;
+export const ZSET_MAX_LISTPACK_VALUE = 64;
+/** Strings up to this many bytes are `embstr` (OBJ_ENCODING_EMBSTR_SIZE_LIMIT). */
+export const EMBSTR_SIZE_LIMIT = 44;
+/** A quicklist node's listpack holds at most this many bytes (list-max-listpack-size -2). */
+export const LIST_NODE_MAX_BYTES = 8192;
+/** LCS's transient table ((len1+1)*(len2+1) 32-bit cells) may take at most this many bytes. */
+export const LCS_TABLE_MAX_BYTES = 64 * 1024 * 1024;

@@ -64,6 +64,8 @@ export class Engine {
   readonly table: CommandTable;
   namespace: string;
   host: EngineHost;
+  /** True on a shard of a sharded namespace: commands whose patterns name other keys refuse them (SORT BY/GET). */
+  sharded = false;
   /** Configured VALUE_MAX_BYTES (spec §2). */
   readonly valueMax: number;
 
@@ -86,6 +88,7 @@ export class Engine {
    * Stops after QUIT.
    */
   run(dialect: Dialect, conn: ConnState, items: readonly BatchItem[], now: number): Reply[] {
+    this.store.setClock(now);
     this.store.purgeExpired(now);
     const replies: Reply[] = [];
     // One context for the whole batch: handlers never keep it.
@@ -100,6 +103,7 @@ export class Engine {
 
   /** One command through every check of spec §10.2, then execution. */
   dispatch(dialect: Dialect, conn: ConnState, c: Command, now: number): Reply {
+    this.store.setClock(now);
     return this.dispatchWith(dialect, { engine: this, store: this.store, conn, now }, c);
   }
 

@@ -5,7 +5,7 @@
 
 import { byteLength } from "./bytes.ts";
 import { ChangeSet } from "./change-set.ts";
-import { Entry, RecencyList, isCollection } from "./entry.ts";
+import { ATIME_BASE_SECONDS, Entry, RecencyList, isCollection } from "./entry.ts";
 import type { ValueOf, ValueType } from "./entry.ts";
 import { ExpiryHeap } from "./expiry-heap.ts";
 
@@ -44,6 +44,10 @@ export class Store {
   /** Keys written by the running command (collected while journaling). */
   readonly written = new Set<string>();
 
+  constructor() {
+    this.setClock(Date.now()); // entries loaded from storage count as accessed at load time
+  }
+
   /** The version stamped on entries changed by the running command. */
   get pendingSeq(): number {
     return this.writeSeq + 1;
@@ -62,6 +66,16 @@ export class Store {
       this.stats.hits++;
     } else this.stats.misses++;
     return e;
+  }
+
+  /** Sets the time access times are stamped with (Unix ms; the engine calls it per batch). */
+  setClock(nowMs: number): void {
+    this.recency.clock = Math.floor(nowMs / 1000) - ATIME_BASE_SECONDS;
+  }
+
+  /** Seconds since an entry was last read or written (OBJECT IDLETIME). */
+  idleSeconds(e: Entry, nowMs: number): number {
+    return Math.max(0, Math.floor(nowMs / 1000) - ATIME_BASE_SECONDS - e.atime);
   }
 
   /** Refreshes recency without reading (TOUCH). */

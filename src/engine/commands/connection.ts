@@ -1,4 +1,5 @@
-// Connection commands (spec §10.4, §10.9): PING ECHO QUIT AUTH HELLO SELECT RESET CLIENT COMMAND.
+// Connection commands (spec §10.4, §10.9): PING ECHO QUIT AUTH HELLO SELECT RESET CLIENT
+// (COMMAND lives in introspection.ts).
 
 import { asciiLower } from "../ascii.ts";
 import { command } from "../command-table.ts";
@@ -142,24 +143,6 @@ function client(ctx: Ctx, argv: readonly string[]): Reply {
   }
 }
 
-function commandCmd(ctx: Ctx, argv: readonly string[]): Reply {
-  if (argv.length === 1) return R.EMPTY;
-  const sub = asciiLower(argv[1]!);
-  const names = ctx.engine.table.names("redis");
-  switch (sub) {
-    case "count":
-      return R.int(names.length);
-    case "docs":
-      return R.map([]);
-    case "info":
-      return R.array(argv.slice(2).map(() => R.NILARRAY));
-    case "list":
-      return R.bulks(names);
-    default:
-      throw Errors.unknownSubcommand(argv[1]!, "command");
-  }
-}
-
 export const connectionCommands: readonly CommandSpec[] = [
   command("ping", -1, "c", null, (_ctx, argv) => {
     if (argv.length > 2) throw Errors.arity("ping");
@@ -195,5 +178,4 @@ export const connectionCommands: readonly CommandSpec[] = [
     return R.status("RESET");
   }),
   command("client", -2, "c", null, client),
-  command("command", -1, "c", null, commandCmd),
 ];

@@ -3,6 +3,13 @@
 import { CommandTable } from "../command-table.ts";
 import { blinkCommands } from "./blink.ts";
 import { connectionCommands } from "./connection.ts";
+import { copyCommands } from "./copy.ts";
+import { dumpRestoreCommands } from "./dump-restore.ts";
+import { introspectionCommands } from "./introspection.ts";
+import { lcsCommands } from "./lcs.ts";
+import { objectMemoryCommands } from "./object-memory.ts";
+import { serverMiscCommands } from "./server-misc.ts";
+import { sortCommands } from "./sort.ts";
 import { geventCommands } from "./gevent.ts";
 import { hashesCommands } from "./hashes.ts";
 import { keysCommands } from "./keys.ts";
@@ -26,6 +33,13 @@ export function buildCommandTable(): CommandTable {
     .register("redis", hashesCommands)
     .register("redis", listsCommands)
     .register("redis", zsetsCommands)
+    .register("redis", introspectionCommands)
+    .register("redis", sortCommands)
+    .register("redis", copyCommands)
+    .register("redis", lcsCommands)
+    .register("redis", dumpRestoreCommands)
+    .register("redis", objectMemoryCommands)
+    .register("redis", serverMiscCommands)
     .register("blink", blinkCommands)
     .register("gevent", geventCommands)
     .register("lightredis", lightRedisCommands);

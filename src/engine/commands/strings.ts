@@ -74,7 +74,7 @@ function strlen(ctx: Ctx, argv: readonly string[]): Reply {
 }
 
 /** Redis `getrangeCommand`, in exact 64-bit arithmetic. */
-function getrange(ctx: Ctx, argv: readonly string[]): Reply {
+export function getrange(ctx: Ctx, argv: readonly string[]): Reply {
   let start = parseInt64Arg(argv[2]!);
   let end = parseInt64Arg(argv[3]!);
   const v = readString(ctx, argv[1]!);
