@@ -106,6 +106,30 @@ function writeBacklen(w: ByteWriter, l: number): void {
   }
 }
 
+/** Bytes an entry takes in a listpack (encoding, data and backlen). */
+export function lpEntrySize(e: Uint8Array): number {
+  const v = entryInt(e);
+  let n: number;
+  if (v !== undefined) {
+    n =
+      v >= 0n && v <= 127n
+        ? 1
+        : v >= -4096n && v <= 4095n
+          ? 2
+          : v >= -32768n && v <= 32767n
+            ? 3
+            : v >= -8388608n && v <= 8388607n
+              ? 4
+              : v >= -2147483648n && v <= 2147483647n
+                ? 5
+                : 9;
+  } else n = e.length + (e.length < 64 ? 1 : e.length < 4096 ? 2 : 5);
+  return n + backlenSize(n);
+}
+
+/** Bytes of an empty listpack (header and terminator). */
+export const LP_EMPTY_BYTES = LP_HDR_SIZE + 1;
+
 function backlenSize(l: number): number {
   return l <= 127 ? 1 : l < 16383 ? 2 : l < 2097151 ? 3 : l < 268435455 ? 4 : 5;
 }

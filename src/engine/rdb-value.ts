@@ -16,10 +16,20 @@ import {
   RDB_ENC_INT16,
   RDB_ENC_INT32,
   RDB_ENC_INT8,
+  RDB_ENC_LZF,
   RdbFormatError,
   crc64,
+  lzfCompress,
 } from "./rdb-bytes.ts";
-import { readIntset, readListpack, readZiplist, writeIntset, writeListpack } from "./rdb-packed.ts";
+import {
+  LP_EMPTY_BYTES,
+  lpEntrySize,
+  readIntset,
+  readListpack,
+  readZiplist,
+  writeIntset,
+  writeListpack,
+} from "./rdb-packed.ts";
 import { SortedSet } from "./sorted-set.ts";
 import { LIST_NODE_MAX_BYTES } from "../limits.ts";
 
@@ -44,8 +54,12 @@ const T = {
 } as const;
 const QUICKLIST_NODE_PLAIN = 1;
 const QUICKLIST_NODE_PACKED = 2;
+/** quicklist.c SIZE_ESTIMATE_OVERHEAD. */
+const QUICKLIST_SIZE_ESTIMATE_OVERHEAD = 8;
 /** Integer-encoded RDB strings are tried for texts this short (rdbSaveRawString). */
 const RDB_INT_TEXT_MAX = 11;
+/** Strings longer than this are tried with LZF (rdbSaveRawString). */
+const LZF_MIN_LEN = 20;
 /** d2string prints integral doubles within ±2^52 as integers. */
 const D2STRING_INT_MAX = 2 ** 52;
 
@@ -73,11 +87,21 @@ function writeString(w: ByteWriter, s: string): void {
       return;
     }
   }
-  w.rdbLen(b.length);
-  w.bytes(b);
+  writeBlob(w, b);
 }
 
+/** rdbSaveRawString: LZF-compressed when over 20 bytes and it saves at least 4, else raw. */
 function writeBlob(w: ByteWriter, b: Uint8Array): void {
+  if (b.length > LZF_MIN_LEN) {
+    const c = lzfCompress(b, b.length - 4);
+    if (c) {
+      w.byte(0xc0 | RDB_ENC_LZF);
+      w.rdbLen(c.length);
+      w.rdbLen(b.length);
+      w.bytes(c);
+      return;
+    }
+  }
   w.rdbLen(b.length);
   w.bytes(b);
 }
@@ -172,20 +196,26 @@ function writeValue(w: ByteWriter, e: Entry): void {
   }
 }
 
-/** A list as quicklist nodes of listpacks of at most LIST_NODE_MAX_BYTES entry bytes each. */
+/**
+ * A list as quicklist nodes of listpacks, split where RPUSH would have started a new node
+ * (_quicklistNodeAllowInsert: listpack bytes + element length + 8 must stay within 8 KB).
+ */
 function writeQuicklist(w: ByteWriter, items: readonly string[]): void {
   const nodes: Uint8Array[][] = [];
   let cur: Uint8Array[] = [];
-  let bytes = 0;
+  let bytes = LP_EMPTY_BYTES;
   for (const x of items) {
     const b = toBytes(x);
-    if (cur.length > 0 && bytes + b.length + 11 > LIST_NODE_MAX_BYTES) {
+    if (
+      cur.length > 0 &&
+      bytes + b.length + QUICKLIST_SIZE_ESTIMATE_OVERHEAD > LIST_NODE_MAX_BYTES
+    ) {
       nodes.push(cur);
       cur = [];
-      bytes = 0;
+      bytes = LP_EMPTY_BYTES;
     }
     cur.push(b);
-    bytes += b.length + 11; // an entry's header and backlen take at most 11 bytes
+    bytes += lpEntrySize(b);
   }
   if (cur.length) nodes.push(cur);
   w.rdbLen(nodes.length);
