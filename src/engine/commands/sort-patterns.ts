@@ -70,7 +70,8 @@ function fromLatin1(t: string): string {
 
 /**
  * C `strtod` as SORT uses it: the whole text (up to a NUL) must be one number after optional
- * leading white space; NaN, overflow and underflow are errors (undefined). An empty text is 0.
+ * leading white space; NaN, overflow and underflow (to zero or a subnormal) are errors
+ * (undefined). An empty text is 0.
  */
 export function cStrtod(s: string): number | undefined {
   const t = cString(s);
@@ -80,5 +81,10 @@ export function cStrtod(s: string): number | undefined {
   const v = literalToDouble(lit);
   if (lit.kind !== "inf" && !Number.isFinite(v)) return undefined;
   if (v === 0 && !isZeroLiteral(lit)) return undefined;
+  // glibc reports ERANGE for a subnormal result too.
+  if (v !== 0 && Math.abs(v) < DBL_MIN) return undefined;
   return v;
 }
+
+/** Smallest normal double (C DBL_MIN). */
+const DBL_MIN = 2.2250738585072014e-308;
