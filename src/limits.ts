@@ -51,7 +51,7 @@ export const WS_ATTACHMENT_MAX_BYTES = 16384;
 // Redis 7.0.15's default encoding thresholds (OBJECT ENCODING and DUMP pick the compact
 // encodings Redis would use for a value of this size).
 export const SET_MAX_INTSET_ENTRIES = 512;
-export const HASH_MAX_LISTPACK_ENTRIES = 128;
+export const HASH_MAX_LISTPACK_ENTRIES = 512;
 export const HASH_MAX_LISTPACK_VALUE = 64;
 export const ZSET_MAX_LISTPACK_ENTRIES = 128;
 export const ZSET_MAX_LISTPACK_VALUE = 64;

@@ -15,6 +15,7 @@ import { optionName } from "./redis-args.ts";
 
 const SAME_OBJECT = "ERR source and destination objects are the same";
 const DB_OUT_OF_RANGE = "ERR DB index is out of range";
+const DB_NOT_INT = "ERR value is out of range, value must between -2147483648 and 2147483647";
 /** Redis's `getIntFromObjectOrReply` range (a C int). */
 const INT32_MIN = -(2n ** 31n);
 const INT32_MAX = 2n ** 31n - 1n;
@@ -70,7 +71,8 @@ function copy(ctx: Ctx, argv: readonly string[]): Reply {
     if (opt === "replace") replace = true;
     else if (opt === "db" && j + 1 < argv.length) {
       const n = parseStrictInt(argv[++j]!);
-      if (n === undefined || n < INT32_MIN || n > INT32_MAX) throw Errors.notInteger();
+      if (n === undefined) throw Errors.notInteger();
+      if (n < INT32_MIN || n > INT32_MAX) throw Errors.custom(DB_NOT_INT);
       const s = storeOfDb(ctx, Number(n));
       if (!s) throw Errors.custom(DB_OUT_OF_RANGE);
       dst = s;

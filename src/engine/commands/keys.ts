@@ -80,8 +80,8 @@ function rename(nx: boolean) {
 
 /** Every command of the Keys table. */
 export const keysCommands: readonly CommandSpec[] = [
-  command("del", -2, "w", [1, -1, 1], del, SUM_SPLIT),
-  command("unlink", -2, "w", [1, -1, 1], del, SUM_SPLIT),
+  command("del", -2, "w", [1, -1, 1], del, { ...SUM_SPLIT, keyFlags: ["RM delete"] }),
+  command("unlink", -2, "w", [1, -1, 1], del, { ...SUM_SPLIT, keyFlags: ["RM delete"] }),
   command("exists", -2, "r", [1, -1, 1], countKeys(false), SUM_SPLIT),
   command("touch", -2, "rf", [1, -1, 1], countKeys(true), {
     ...SUM_SPLIT,

@@ -24,9 +24,9 @@ const SHARED_REFCOUNT = 2147483647;
 /** Integers below this are Redis's shared objects (OBJ_SHARED_INTEGERS). */
 const SHARED_INTEGERS = 10000n;
 const DOCTOR_EMPTY =
-  "Hi Sam, this instance is empty or is using very little memory, my issues detector can't be used in these conditions. Please, leave for your mission on Earth and fill it with some data. The new Sam and I will be back to our programming as soon as I finished rebooting.";
+  "Hi Sam, this instance is empty or is using very little memory, my issues detector can't be used in these conditions. Please, leave for your mission on Earth and fill it with some data. The new Sam and I will be back to our programming as soon as I finished rebooting.\n";
 const DOCTOR_OK =
-  "Hi Sam, I can't find any memory issue in your instance. I can only account for what occurs on this base.";
+  "Hi Sam, I can't find any memory issue in your instance. I can only account for what occurs on this base.\n";
 /** MEMORY DOCTOR speaks of an instance with less than this as empty (5 MB in Redis). */
 const DOCTOR_EMPTY_BYTES = 1024 * 1024 * 5;
 
@@ -339,7 +339,7 @@ export const objectMemoryCommands: readonly CommandSpec[] = [
         "Byte counts are estimates from the value's size and encoding, not allocator figures.",
     },
   }),
-  command("debug", -2, "a", null, debug, {
+  command("debug", -2, "aslt", null, debug, {
     route: { kind: "unsupported" },
     doc: {
       summary: "A container for debugging commands",

@@ -215,7 +215,7 @@ const SHARDED_DIFFERS =
 
 /** SORT and SORT_RO. */
 export const sortCommands: readonly CommandSpec[] = [
-  command("sort", -2, "w", [1, 1, 1], (ctx, argv) => sortGeneric(ctx, argv, false), {
+  command("sort", -2, "wm", [1, 1, 1], (ctx, argv) => sortGeneric(ctx, argv, false), {
     keysOf: sortStoreKeys,
     keyFlags: (argv) => ["RO access", ...sortStoreKeys(argv).map(() => "OW update")],
     doc: {

@@ -121,6 +121,7 @@ export const stringsCommands: readonly CommandSpec[] = [
     route: { kind: "keyed", split: { shape: "keys", merge: "position" } },
   }),
   command("mset", -3, "w", [1, -1, 2], mset(false), {
+    keyFlags: ["OW update"],
     route: { kind: "keyed", split: { shape: "pairs", merge: "ok" } },
   }),
   command("msetnx", -3, "w", [1, -1, 2], mset(true)),
