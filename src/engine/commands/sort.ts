@@ -192,20 +192,19 @@ function storeList(ctx: Ctx, key: string, items: readonly string[]): void {
   store.create(key, "list", new Deque(items), size);
 }
 
-/** SORT's key positions beyond the sorted key: each STORE destination (Redis sortGetKeys). */
+/**
+ * SORT's key positions beyond the sorted key: the last STORE destination (Redis sortGetKeys,
+ * which skips LIMIT's, BY's and GET's arguments but not STORE's, so "store store k" names k).
+ */
 export function sortStoreKeys(argv: readonly string[]): number[] {
-  const out: number[] = [];
-  // Skip the arguments of LIMIT, BY and GET so a value named "store" is not taken for the option.
+  let at = -1;
   for (let j = 2; j < argv.length; j++) {
     const opt = optionName(argv[j]!);
     if (opt === "limit") j += 2;
     else if (opt === "by" || opt === "get") j += 1;
-    else if (opt === "store" && j + 1 < argv.length) {
-      out.length = 0; // the last STORE wins, as Redis reports only it
-      out.push(++j);
-    }
+    else if (opt === "store" && j + 1 < argv.length) at = j + 1;
   }
-  return out;
+  return at < 0 ? [] : [at];
 }
 
 const SORT_PARAMS =
