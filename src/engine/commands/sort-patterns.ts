@@ -88,3 +88,83 @@ export function cStrtod(s: string): number | undefined {
 
 /** Smallest normal double (C DBL_MIN). */
 const DBL_MIN = 2.2250738585072014e-308;
+
+/**
+ * Redis's pqsort (pqsort.c, NetBSD's quicksort that only recurses into partitions touching
+ * [lrange, rrange]): SORT … BY … LIMIT uses it, so elements of equal weight come out in the
+ * order it leaves them (full sorts use glibc's qsort, a stable merge sort).
+ */
+export function pqsort<T>(
+  v: T[],
+  cmp: (a: T, b: T) => number,
+  lrange: number,
+  rrange: number,
+): void {
+  const swap = (i: number, j: number) => {
+    const t = v[i]!;
+    v[i] = v[j]!;
+    v[j] = t;
+  };
+  const vecswap = (i: number, j: number, n: number) => {
+    for (let k = 0; k < n; k++) swap(i + k, j + k);
+  };
+  const c = (i: number, j: number) => cmp(v[i]!, v[j]!);
+  const med3 = (a: number, b: number, d: number) =>
+    c(a, b) < 0 ? (c(b, d) < 0 ? b : c(a, d) < 0 ? d : a) : c(b, d) > 0 ? b : c(a, d) < 0 ? a : d;
+  const outside = (l: number, r: number) =>
+    (lrange < l && rrange < l) || (lrange > r && rrange > r);
+  const run = (a0: number, n0: number): void => {
+    let a = a0;
+    let n = n0;
+    for (;;) {
+      if (n < 7) {
+        for (let pm = a + 1; pm < a + n; pm++)
+          for (let pl = pm; pl > a && c(pl - 1, pl) > 0; pl--) swap(pl, pl - 1);
+        return;
+      }
+      let pm = a + Math.floor(n / 2);
+      if (n > 7) {
+        let pl = a;
+        let pn = a + n - 1;
+        if (n > 40) {
+          const d = Math.floor(n / 8);
+          pl = med3(pl, pl + d, pl + 2 * d);
+          pm = med3(pm - d, pm, pm + d);
+          pn = med3(pn - 2 * d, pn - d, pn);
+        }
+        pm = med3(pl, pm, pn);
+      }
+      swap(a, pm);
+      let pa = a + 1;
+      let pb = pa;
+      let pc = a + n - 1;
+      let pd = pc;
+      for (;;) {
+        let r: number;
+        while (pb <= pc && (r = c(pb, a)) <= 0) {
+          if (r === 0) swap(pa++, pb);
+          pb++;
+        }
+        while (pb <= pc && (r = c(pc, a)) >= 0) {
+          if (r === 0) swap(pc, pd--);
+          pc--;
+        }
+        if (pb > pc) break;
+        swap(pb++, pc--);
+      }
+      const pn = a + n;
+      let r = Math.min(pa - a, pb - pa);
+      vecswap(a, pb - r, r);
+      r = Math.min(pd - pc, pn - pd - 1);
+      vecswap(pb, pn - r, r);
+      if ((r = pb - pa) > 1 && !outside(a, a + r - 1)) run(a, r);
+      if ((r = pd - pc) > 1) {
+        a = pn - r;
+        n = r;
+        if (!outside(a, a + r - 1)) continue;
+      }
+      return;
+    }
+  };
+  run(0, v.length);
+}

@@ -11,7 +11,7 @@ import type { Reply } from "../reply.ts";
 import type { SortedSet } from "../sorted-set.ts";
 import { parseIntArg } from "../numbers.ts";
 import { optionName } from "./redis-args.ts";
-import { cStrtod, patternValue } from "./sort-patterns.ts";
+import { cStrtod, patternValue, pqsort } from "./sort-patterns.ts";
 import { smallIntSetOrder } from "../object-encoding.ts";
 
 const NOT_DOUBLE = "ERR One or more scores can't be converted into double";
@@ -155,7 +155,10 @@ function sortGeneric(ctx: Ctx, argv: readonly string[], readonly: boolean): Repl
       }
     }
     const cmp = !o.alpha ? numericCompare : o.by !== undefined ? alphaByCompare : alphaCompare;
-    vector.sort(o.desc ? (a, b) => -cmp(a, b) : cmp);
+    const ordered = o.desc ? (a: Item, b: Item) => -cmp(a, b) : cmp;
+    // As sortCommandGeneric: a partial quicksort for BY with a LIMIT, else glibc's stable sort.
+    if (o.by !== undefined && (start !== 0 || end !== len - 1)) pqsort(vector, ordered, start, end);
+    else vector.sort(ordered);
     if (convError) throw Errors.custom(NOT_DOUBLE);
     out = end >= start ? vector.slice(start, end + 1).map((it) => it.obj) : [];
   }
