@@ -74,6 +74,8 @@ function fromLatin1(t: string): string {
  * (undefined). An empty text is 0.
  */
 export function cStrtod(s: string): number | undefined {
+  // Most weights are short integers, which Number() reads exactly as strtod does.
+  if (s.length <= SHORT_INT_TEXT && SHORT_INT_RE.test(s)) return Number(s);
   const t = cString(s);
   if (t.length === 0) return 0;
   const lit = scanLiteral(t.slice(leadingSpace(t)));
@@ -85,6 +87,10 @@ export function cStrtod(s: string): number | undefined {
   if (v !== 0 && Math.abs(v) < DBL_MIN) return undefined;
   return v;
 }
+
+/** Integer texts this short are exact doubles (< 10^15). */
+const SHORT_INT_TEXT = 15;
+const SHORT_INT_RE = /^-?[0-9]+$/;
 
 /** Smallest normal double (C DBL_MIN). */
 const DBL_MIN = 2.2250738585072014e-308;
