@@ -60,4 +60,4 @@ export const EMBSTR_SIZE_LIMIT = 44;
 /** A quicklist node's listpack holds at most this many bytes (list-max-listpack-size -2). */
 export const LIST_NODE_MAX_BYTES = 8192;
 /** LCS's transient table ((len1+1)*(len2+1) 32-bit cells) may take at most this many bytes. */
-export const LCS_TABLE_MAX_BYTES = 64 * 1024 * 1024;
+export const LCS_TABLE_MAX_BYTES = 32 * 1024 * 1024;

@@ -67,9 +67,12 @@ const GROUP_CATEGORY: Readonly<Record<string, string>> = {
   scripting: "@scripting",
 };
 
-/** True when a command's keys depend on its arguments (Redis's movablekeys). */
+/**
+ * True when a command's keys depend on its arguments (Redis's movablekeys). A container's
+ * `keysOf` (OBJECT, MEMORY) finds its subcommands' fixed keys: Redis does not call it movable.
+ */
 function movable(s: CommandSpec): boolean {
-  return s.numkeys !== undefined || s.keysOf !== undefined;
+  return s.numkeys !== undefined || (s.keysOf !== undefined && !s.doc?.subcommands);
 }
 
 function flagWords(s: CommandSpec): string[] {
