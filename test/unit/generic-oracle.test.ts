@@ -154,6 +154,8 @@ const SCRIPTS: Record<string, Argv[]> = {
     ["COMMAND", "GETKEYS", "sort", "abc", "store", "limit", "1", "2"],
     ["COMMAND", "GETKEYS", "sort", "abc", "get", "store", "store"],
     ["COMMAND", "GETKEYS", "lcs", "key1", "key2"],
+    ["COMMAND", "GETKEYS", "migrate", "h", "1", "", "0", "10", "KEYS", "a", "b"],
+    ["COMMAND", "GETKEYS", "migrate", "h", "1", "k", "0", "10", "AUTH", "keys", "COPY"],
     ["COMMAND", "GETKEYS", "memory", "usage", "key"],
     ["COMMAND", "GETKEYS", "object", "encoding", "key"],
     ["COMMAND", "GETKEYS", "copy", "a", "b", "REPLACE"],

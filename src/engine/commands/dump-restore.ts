@@ -69,7 +69,23 @@ function restore(ctx: Ctx, argv: readonly string[]): Reply {
   return R.OK;
 }
 
-/** DUMP and RESTORE. */
+const NO_MIGRATE =
+  "ERR MIGRATE is not supported: this server does not connect to other servers (move keys with DUMP and RESTORE)";
+
+/** MIGRATE's keys: the key argument, or those after KEYS (Redis migrateGetKeys). */
+function migrateKeys(argv: readonly string[]): number[] {
+  for (let i = 6; i < argv.length; i++) {
+    const opt = optionName(argv[i]!);
+    if (opt === "auth") i += 1;
+    else if (opt === "auth2") i += 2;
+    else if (opt === "keys" && argv[3] === "") {
+      return Array.from({ length: argv.length - i - 1 }, (_, k) => i + 1 + k);
+    }
+  }
+  return argv.length > 3 && argv[3] !== "" ? [3] : [];
+}
+
+/** DUMP, RESTORE, and MIGRATE (refused). */
 export const dumpRestoreCommands: readonly CommandSpec[] = [
   command("dump", 2, "r", [1, 1, 1], dump, {
     doc: {
@@ -90,4 +106,26 @@ export const dumpRestoreCommands: readonly CommandSpec[] = [
         "Strings, lists, sets, hashes and sorted sets; a stream or module payload is refused as Bad data format. FREQ is accepted and ignored (the eviction policy is LRU).",
     },
   }),
+  command(
+    "migrate",
+    -6,
+    "w",
+    null,
+    () => {
+      throw Errors.custom(NO_MIGRATE);
+    },
+    {
+      keysOf: migrateKeys,
+      route: { kind: "unsupported" },
+      doc: {
+        summary: "Atomically transfer a key from a Redis instance to another one.",
+        group: "generic",
+        since: "2.6.0",
+        params:
+          'host port key|"" destination-db timeout [COPY] [REPLACE] [AUTH password|AUTH2 username password] [KEYS key [key ...]]',
+        differs:
+          "Refused: the server opens no connections to other servers; DUMP and RESTORE move a key.",
+      },
+    },
+  ),
 ];
