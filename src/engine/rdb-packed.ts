@@ -2,7 +2,8 @@
 // (ziplist.c, read only: older payloads) and intset (intset.c). Entries are byte strings;
 // integers come back as their decimal text, as Redis's accessors give them.
 
-import { ByteReader, ByteWriter, RdbFormatError } from "./rdb-bytes.ts";
+import { ByteReader, ByteWriter } from "./rdb-bytes.ts";
+import { RdbFormatError } from "./rdb-types.ts";
 
 const fail = (why: string): never => {
   throw new RdbFormatError(why);

@@ -1,14 +1,15 @@
-// DUMP and RESTORE (Redis 7.0.15 cluster.c) with Redis's payload format (rdb-value.ts), so a
-// payload dumped by redis-server restores here and back.
+// DUMP and RESTORE (Redis 7.0.15 cluster.c) with Redis's payload format (rdb-write.ts,
+// rdb-read.ts), so a payload dumped by redis-server restores here and back; MIGRATE refused.
 
 import { fromBytes, toBytes } from "../bytes.ts";
 import { command } from "../command-table.ts";
 import type { CommandSpec, Ctx } from "../command-table.ts";
 import { CommandError, Errors } from "../errors.ts";
 import { parseInt64Arg } from "../numbers.ts";
-import { RdbFormatError } from "../rdb-bytes.ts";
-import { dumpPayload, loadPayload, verifyPayload } from "../rdb-value.ts";
-import type { LoadedValue } from "../rdb-value.ts";
+import { loadPayload, verifyPayload } from "../rdb-read.ts";
+import type { LoadedValue } from "../rdb-read.ts";
+import { RdbFormatError } from "../rdb-types.ts";
+import { dumpPayload } from "../rdb-write.ts";
 import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
 import { optionName } from "./redis-args.ts";

@@ -4,6 +4,7 @@ import { CommandTable } from "../command-table.ts";
 import { blinkCommands } from "./blink.ts";
 import { connectionCommands } from "./connection.ts";
 import { copyCommands } from "./copy.ts";
+import { debugCommands } from "./debug.ts";
 import { dumpRestoreCommands } from "./dump-restore.ts";
 import { introspectionCommands } from "./introspection.ts";
 import { lcsCommands } from "./lcs.ts";
@@ -39,6 +40,7 @@ export function buildCommandTable(): CommandTable {
     .register("redis", lcsCommands)
     .register("redis", dumpRestoreCommands)
     .register("redis", objectMemoryCommands)
+    .register("redis", debugCommands)
     .register("redis", serverMiscCommands)
     .register("blink", blinkCommands)
     .register("gevent", geventCommands)

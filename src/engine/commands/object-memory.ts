@@ -1,5 +1,5 @@
-// Introspection of keys and memory (Redis 7.0.15 object.c, debug.c): OBJECT, MEMORY and the
-// harmless parts of DEBUG. Encodings follow Redis's rules for a value of this size
+// Introspection of keys and memory (Redis 7.0.15 object.c): OBJECT and MEMORY (DEBUG is in
+// debug.ts). Encodings follow Redis's rules for a value of this size
 // (object-encoding.ts); memory figures are estimates in Redis's spirit, not allocator counts.
 
 import { asciiLower } from "../ascii.ts";
@@ -11,7 +11,6 @@ import type { Entry } from "../entry.ts";
 import { Errors } from "../errors.ts";
 import { parseInt64Arg } from "../numbers.ts";
 import { encodingOf } from "../object-encoding.ts";
-import { serializedLength } from "../rdb-value.ts";
 import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
 import { LIST_NODE_MAX_BYTES } from "../../limits.ts";
@@ -63,22 +62,6 @@ const MEMORY_HELP = [
   "HELP",
   "    Prints this help.",
 ];
-const DEBUG_HELP = [
-  "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-  "CHANGE-REPL-ID",
-  "    Accepted; there is no replication here.",
-  "JMAP",
-  "    Accepted; nothing to dump.",
-  "OBJECT <key>",
-  "    Show low level info about `key` and associated value.",
-  "SET-ACTIVE-EXPIRE <0|1>",
-  "    Accepted; keys always expire on access and in the background.",
-  "SLEEP <seconds>",
-  "    Answers at once (this server does not stall its connections).",
-  "HELP",
-  "    Prints this help.",
-];
-
 /** Arity of each subcommand, as Redis checks it (`object|encoding` …). */
 function subArity(cmd: string, sub: string, argv: readonly string[], arity: number): void {
   if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
@@ -110,7 +93,8 @@ function object(ctx: Ctx, argv: readonly string[]): Reply {
   }
 }
 
-function refcount(e: Entry): number {
+/** OBJECT REFCOUNT: shared small integers report Redis's shared refcount. */
+export function refcount(e: Entry): number {
   const v = e.type === "int" ? (e.value as bigint) : undefined;
   return v !== undefined && v >= 0n && v < SHARED_INTEGERS ? SHARED_REFCOUNT : 1;
 }
@@ -242,58 +226,7 @@ function memory(ctx: Ctx, argv: readonly string[]): Reply {
   }
 }
 
-/** DEBUG OBJECT's status line (debug.c), with a stable pseudo address. */
-function debugObject(ctx: Ctx, e: Entry): string {
-  const addr = `0x${(0x7f0000000000 + Math.abs(e.created) * 64).toString(16)}`;
-  const idle = ctx.store.idleSeconds(e, ctx.now);
-  const lru = (Math.floor(ctx.now / 1000) - idle) & 0xffffff;
-  let extra = "";
-  if (e.type === "list") {
-    const d = e.value as Deque;
-    const nodes = Math.max(1, Math.ceil((e.size + d.length * 3) / LIST_NODE_MAX_BYTES));
-    const raw = e.size + d.length * 3 + 7;
-    extra =
-      ` ql_nodes:${nodes} ql_avg_node:${(d.length / nodes).toFixed(2)}` +
-      ` ql_listpack_max:-2 ql_compressed:0 ql_uncompressed_size:${raw}`;
-  }
-  return (
-    `Value at:${addr} refcount:${refcount(e)} encoding:${encodingOf(e)} ` +
-    `serializedlength:${serializedLength(e)} lru:${lru} lru_seconds_idle:${idle}${extra}`
-  );
-}
-
-function debug(ctx: Ctx, argv: readonly string[]): Reply {
-  const sub = asciiLower(argv[1]!);
-  switch (sub) {
-    case "help":
-      return R.array(DEBUG_HELP.map(R.status));
-    case "object": {
-      if (argv.length !== 3) break;
-      const e = ctx.store.get(argv[2]!);
-      if (!e) throw Errors.noSuchKey();
-      return R.status(debugObject(ctx, e));
-    }
-    case "sleep":
-      if (argv.length !== 3) break;
-      return R.OK;
-    case "change-repl-id":
-    case "jmap":
-      if (argv.length !== 2) break;
-      return R.OK;
-    case "set-active-expire":
-      if (argv.length !== 3) break;
-      return R.OK;
-    default:
-      throw Errors.custom(
-        `ERR DEBUG ${argv[1]} is not supported here: only DEBUG OBJECT, SLEEP, CHANGE-REPL-ID, JMAP and SET-ACTIVE-EXPIRE are. Try DEBUG HELP.`,
-      );
-  }
-  throw Errors.custom(
-    `ERR unknown subcommand or wrong number of arguments for '${argv[1]}'. Try DEBUG HELP.`,
-  );
-}
-
-/** OBJECT, MEMORY and DEBUG. */
+/** OBJECT and MEMORY. */
 export const objectMemoryCommands: readonly CommandSpec[] = [
   command("object", -2, "r", null, object, {
     keysOf: (argv) => (argv.length >= 3 && asciiLower(argv[1]!) !== "help" ? [2] : []),
@@ -337,17 +270,6 @@ export const objectMemoryCommands: readonly CommandSpec[] = [
       },
       differs:
         "Byte counts are estimates from the value's size and encoding, not allocator figures.",
-    },
-  }),
-  command("debug", -2, "aslt", null, debug, {
-    route: { kind: "unsupported" },
-    doc: {
-      summary: "A container for debugging commands",
-      group: "server",
-      since: "1.0.0",
-      params: "subcommand [arguments]",
-      differs:
-        "Only OBJECT, SLEEP (answers at once), CHANGE-REPL-ID, JMAP and SET-ACTIVE-EXPIRE; the rest (crashes, reloads, replication) is refused.",
     },
   }),
 ];
