@@ -84,7 +84,8 @@ function debug(ctx: Ctx, argv: readonly string[]): Reply {
 /** DEBUG. */
 export const debugCommands: readonly CommandSpec[] = [
   command("debug", -2, "aslt", null, debug, {
-    route: { kind: "unsupported" },
+    // DEBUG OBJECT runs where its key lives; the keyless subcommands anywhere.
+    keysOf: (argv) => (argv.length === 3 && asciiLower(argv[1]!) === "object" ? [2] : []),
     doc: {
       summary: "A container for debugging commands",
       group: "server",

@@ -117,7 +117,6 @@ export const dumpRestoreCommands: readonly CommandSpec[] = [
     },
     {
       keysOf: migrateKeys,
-      route: { kind: "unsupported" },
       doc: {
         summary: "Atomically transfer a key from a Redis instance to another one.",
         group: "generic",
