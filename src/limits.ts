@@ -68,3 +68,17 @@ export const WS_ATTACHMENT_MAX_BYTES = 16384;
 
 /** Databases of a namespace on the Redis door (SELECT 0..15, Redis's `databases` default). */
 export const DATABASES = 16;
+
+// Redis 7.0.15's default encoding thresholds (OBJECT ENCODING and DUMP pick the compact
+// encodings Redis would use for a value of this size).
+export const SET_MAX_INTSET_ENTRIES = 512;
+export const HASH_MAX_LISTPACK_ENTRIES = 512;
+export const HASH_MAX_LISTPACK_VALUE = 64;
+export const ZSET_MAX_LISTPACK_ENTRIES = 128;
+export const ZSET_MAX_LISTPACK_VALUE = 64;
+/** Strings up to this many bytes are `embstr` (OBJ_ENCODING_EMBSTR_SIZE_LIMIT). */
+export const EMBSTR_SIZE_LIMIT = 44;
+/** A quicklist node's listpack holds at most this many bytes (list-max-listpack-size -2). */
+export const LIST_NODE_MAX_BYTES = 8192;
+/** LCS's transient table ((len1+1)*(len2+1) 32-bit cells) may take at most this many bytes. */
+export const LCS_TABLE_MAX_BYTES = 32 * 1024 * 1024;

@@ -9,7 +9,11 @@ import type { Engine } from "./engine.ts";
 import type { Reply } from "./reply.ts";
 import type { Store } from "./store.ts";
 
-/** Flag bits (spec §10.6): R read, W write, A admin, C connection, N before auth, I immediate in MULTI. */
+/**
+ * Flag bits (spec §10.6): R read, W write, A admin, C connection, N before auth, I immediate in
+ * MULTI; f fast, m denyoom, s noscript, l loading, t stale, b blocking, p pubsub as Redis's
+ * COMMAND INFO names them.
+ */
 export const Flag = {
   READ: 1,
   WRITE: 2,
@@ -19,6 +23,14 @@ export const Flag = {
   IMMEDIATE: 32,
   /** Not allowed inside MULTI/EXEC over the Upstash transaction endpoint, nor in the generic Light-Redis form. */
   NOTX: 64,
+  // Redis's own command flags, as COMMAND INFO reports them (no effect on dispatch here).
+  FAST: 128,
+  DENYOOM: 256,
+  NOSCRIPT: 512,
+  LOADING: 1024,
+  STALE: 2048,
+  BLOCKING: 4096,
+  PUBSUB: 8192,
 } as const;
 
 const FLAG_LETTERS: Record<string, number> = {
@@ -29,6 +41,13 @@ const FLAG_LETTERS: Record<string, number> = {
   n: Flag.NOAUTH,
   i: Flag.IMMEDIATE,
   x: Flag.NOTX,
+  f: Flag.FAST,
+  m: Flag.DENYOOM,
+  s: Flag.NOSCRIPT,
+  l: Flag.LOADING,
+  t: Flag.STALE,
+  b: Flag.BLOCKING,
+  p: Flag.PUBSUB,
 };
 
 /** What a handler sees. */
@@ -108,6 +127,11 @@ export interface CommandMeta {
   readonly numkeys?: number;
   /** Key positions that neither `keys` nor `numkeys` can say (XREAD's STREAMS, SORT's STORE). */
   readonly keysOf?: (argv: readonly string[]) => number[];
+  /**
+   * Redis's key-spec flags of each key COMMAND GETKEYSANDFLAGS reports ("RW access delete"), in
+   * key-position order, the last repeated for further keys; default from the command's flags.
+   */
+  readonly keyFlags?: readonly string[] | ((argv: readonly string[]) => readonly string[]);
   /** Shard route; default: keyed when the command has keys, local for a connection command. */
   readonly route?: ShardRoute;
   readonly doc?: CommandDoc;
@@ -121,7 +145,7 @@ export interface CommandSpec extends CommandMeta {
   readonly run: Handler;
 }
 
-/** Defines a command; `flags` is a string of letters from "rwacnix". */
+/** Defines a command; `flags` is a string of letters from "rwacnixfmsltbp". */
 export function command(
   name: string,
   arity: number,

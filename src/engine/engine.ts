@@ -76,6 +76,8 @@ export class Engine {
   readonly table: CommandTable;
   namespace: string;
   host: EngineHost;
+  /** True on a shard of a sharded namespace: commands whose patterns name other keys refuse them (SORT BY/GET). */
+  sharded = false;
   /** Configured VALUE_MAX_BYTES (spec §2). */
   readonly valueMax: number;
 
@@ -112,7 +114,10 @@ export class Engine {
     const started = performance.now();
     this.cmdStats.tick(now, this.stats.commands);
     const stores = this.dbs.all();
-    for (let i = 0; i < stores.length; i++) stores[i]!.purgeExpired(now);
+    for (let i = 0; i < stores.length; i++) {
+      stores[i]!.setClock(now);
+      stores[i]!.purgeExpired(now);
+    }
     const replies: Reply[] = [];
     // One context for the whole batch: handlers never keep it.
     const ctx: Ctx = { engine: this, store: this.dbs.get(conn.db), conn, now };
@@ -128,6 +133,7 @@ export class Engine {
   /** One command through every check of spec §10.2, then execution. */
   dispatch(dialect: Dialect, conn: ConnState, c: Command, now: number): Reply {
     const ctx: Ctx = { engine: this, store: this.dbs.get(conn.db), conn, now };
+    ctx.store.setClock(now);
     return this.dispatchWith(dialect, ctx, c);
   }
 
@@ -140,6 +146,7 @@ export class Engine {
   select(ctx: Ctx, index: number): void {
     ctx.conn.db = index;
     (ctx as { store: Store }).store = this.dbs.get(index);
+    this.dbs.get(index).setClock(ctx.now);
   }
 
   private dispatchWith(dialect: Dialect, ctx: Ctx, c: Command): Reply {

@@ -45,8 +45,11 @@ export function typeName(t: ValueType): string {
 /** Expiry times of the few entries that have one (most keys have none; a field would cost every key). */
 const EXPIRY = new WeakMap<Entry, number>();
 
+/** Access times are seconds since this base (2024-01-01), so they stay small integers (Smis). */
+export const ATIME_BASE_SECONDS = 1704067200;
+
 /**
- * One key. Kept to eight fields: memory per key is the store's main cost (issue 8 asks ≤ 100
+ * One key. Kept to nine fields: memory per key is the store's main cost (issue 8 asks ≤ 100
  * bytes beyond the key and value), so derived facts are computed rather than stored.
  */
 export class Entry {
@@ -61,6 +64,8 @@ export class Entry {
   created: number;
   prev: Entry | null = null;
   next: Entry | null = null;
+  /** Last access, seconds since ATIME_BASE_SECONDS (OBJECT IDLETIME); set by the recency list. */
+  atime = 0;
 
   constructor(key: string, type: ValueType, value: ValueOf[ValueType], size: number) {
     this.key = key;
@@ -95,6 +100,8 @@ export class Entry {
 /** Doubly linked recency list: head = least recently used. O(1) touch and evict. */
 export class RecencyList {
   private readonly head: Entry;
+  /** The current time as an access time (see ATIME_BASE_SECONDS); the store sets it per batch. */
+  clock = 0;
 
   constructor() {
     this.head = new Entry("", "string", "", 0);
@@ -104,6 +111,7 @@ export class RecencyList {
 
   /** Moves (or adds) an entry to the most-recent end. */
   touch(e: Entry): void {
+    e.atime = this.clock;
     const h = this.head;
     if (h.prev === e) return;
     if (e.prev) {

@@ -5,7 +5,7 @@
 
 import { byteLength } from "./bytes.ts";
 import { ChangeSet } from "./change-set.ts";
-import { Entry, RecencyList, isCollection } from "./entry.ts";
+import { ATIME_BASE_SECONDS, Entry, RecencyList, isCollection } from "./entry.ts";
 import type { ValueOf, ValueType } from "./entry.ts";
 import { ExpiryHeap } from "./expiry-heap.ts";
 import { FrequencyTable, isVolatile, sampledVictim } from "./eviction.ts";
@@ -80,6 +80,7 @@ export class Store implements EvictionPool {
   constructor(shared: StoreShared = newStoreShared()) {
     this.shared = shared;
     this.stats = shared.stats;
+    this.setClock(Date.now()); // entries loaded from storage count as accessed at load time
   }
 
   /** Last creation number handed out (spec §3.1 created_seq), over every database. */
@@ -117,6 +118,16 @@ export class Store implements EvictionPool {
       this.stats.hits++;
     } else this.stats.misses++;
     return e;
+  }
+
+  /** Sets the time access times are stamped with (Unix ms; the engine calls it per batch). */
+  setClock(nowMs: number): void {
+    this.recency.clock = Math.floor(nowMs / 1000) - ATIME_BASE_SECONDS;
+  }
+
+  /** Seconds since an entry was last read or written (OBJECT IDLETIME). */
+  idleSeconds(e: Entry, nowMs: number): number {
+    return Math.max(0, Math.floor(nowMs / 1000) - ATIME_BASE_SECONDS - e.atime);
   }
 
   /** Refreshes recency without reading (TOUCH). */

@@ -110,6 +110,7 @@ export class NamespaceObject extends DurableObject<Env> {
         settings,
         this.host(),
       );
+      this.engine.sharded = Number(this.shardRef.split("/")[1] ?? 1) > 1;
       this.persistence.load(this.engine);
       for (const ws of ctx.getWebSockets()) {
         const a = ws.deserializeAttachment() as WsAttachment | null;
@@ -231,6 +232,7 @@ export class NamespaceObject extends DurableObject<Env> {
     const ref = `${shard}/${shards}`;
     if (ref === this.shardRef || (shards === 1 && this.shardRef === "")) return;
     this.shardRef = ref;
+    this.engine.sharded = shards > 1;
     this.persistence.setMeta(META.shard, ref);
     if (this.persistence.meta(META.config) !== null) return;
     const maxmemory = limitShare(engineSettings(this.env, shards).maxmemory ?? 0, shard, shards);

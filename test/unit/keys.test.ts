@@ -565,12 +565,10 @@ describe("key commands: creation order, cursor, recency, clock", () => {
     expect(run("TTL", "big")).toBe(`:${(BigInt(I64_MAX) - BigInt(now + 1) + 500n) / 1000n}\r\n`);
   });
 
-  it("OBJECT is not supported (spec §10.6)", () => {
+  it("OBJECT ENCODING answers the encoding Redis would use (issue 17)", () => {
     const { run } = session();
     run("SET", "k", "v");
-    expect(run("OBJECT", "ENCODING", "k")).toBe(
-      "-ERR unknown command 'OBJECT', with args beginning with: 'ENCODING' 'k' \r\n",
-    );
+    expect(run("OBJECT", "ENCODING", "k")).toBe("$6\r\nembstr\r\n");
   });
 
   it("RANDOMKEY returns live keys only", () => {

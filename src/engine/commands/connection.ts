@@ -1,4 +1,5 @@
-// Connection commands (spec §10.4, §10.9): PING ECHO QUIT AUTH HELLO SELECT RESET CLIENT COMMAND.
+// Connection commands (spec §10.4, §10.9): PING ECHO QUIT AUTH HELLO SELECT RESET CLIENT
+// (COMMAND lives in introspection.ts).
 
 import { asciiLower } from "../ascii.ts";
 import { command, withDocs } from "../command-table.ts";
@@ -149,24 +150,6 @@ function client(ctx: Ctx, argv: readonly string[]): Reply {
   }
 }
 
-function commandCmd(ctx: Ctx, argv: readonly string[]): Reply {
-  if (argv.length === 1) return R.EMPTY;
-  const sub = asciiLower(argv[1]!);
-  const names = ctx.engine.table.names("redis");
-  switch (sub) {
-    case "count":
-      return R.int(names.length);
-    case "docs":
-      return R.map([]);
-    case "info":
-      return R.array(argv.slice(2).map(() => R.NILARRAY));
-    case "list":
-      return R.bulks(names);
-    default:
-      throw Errors.unknownSubcommand(argv[1]!, "command");
-  }
-}
-
 /** Docs of this family's records (COMMAND DOCS, REPL help, docs/compatibility.md). */
 const DOCS: Record<string, CommandDoc> = {
   ping: { summary: "Ping the server", group: "connection", since: "1.0.0", params: "[message]" },
@@ -290,5 +273,4 @@ export const connectionCommands: readonly CommandSpec[] = withDocs(DOCS, [
     return R.status("RESET");
   }),
   command("client", -2, "c", null, client),
-  command("command", -1, "c", null, commandCmd),
 ]);

@@ -5,6 +5,14 @@ import { blinkCommands } from "./blink.ts";
 import { connectionCommands } from "./connection.ts";
 import { databaseCommands } from "./databases.ts";
 import { geoCommands } from "./geo.ts";
+import { copyCommands } from "./copy.ts";
+import { debugCommands } from "./debug.ts";
+import { dumpRestoreCommands } from "./dump-restore.ts";
+import { introspectionCommands } from "./introspection.ts";
+import { lcsCommands } from "./lcs.ts";
+import { objectMemoryCommands } from "./object-memory.ts";
+import { serverMiscCommands } from "./server-misc.ts";
+import { sortCommands } from "./sort.ts";
 import { geventCommands } from "./gevent.ts";
 import { hashFieldExpiryCommands } from "./hash-field-expiry.ts";
 import { hashesCommands } from "./hashes.ts";
@@ -38,6 +46,14 @@ export function buildCommandTable(): CommandTable {
     .register("redis", jsonCommands)
     .register("redis", multiPopCommands)
     .register("redis", geoCommands)
+    .register("redis", introspectionCommands)
+    .register("redis", sortCommands)
+    .register("redis", copyCommands)
+    .register("redis", lcsCommands)
+    .register("redis", dumpRestoreCommands)
+    .register("redis", objectMemoryCommands)
+    .register("redis", debugCommands)
+    .register("redis", serverMiscCommands)
     .register("blink", blinkCommands)
     .register("gevent", geventCommands)
     .register("lightredis", lightRedisCommands);

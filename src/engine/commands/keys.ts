@@ -119,10 +119,19 @@ const DOCS: Record<string, CommandDoc> = {
 };
 
 export const keysCommands: readonly CommandSpec[] = withDocs(DOCS, [
-  command("del", -2, "w", [1, -1, 1], del, SUM_SPLIT),
-  command("unlink", -2, "w", [1, -1, 1], del, SUM_SPLIT),
+  command("del", -2, "w", [1, -1, 1], del, { ...SUM_SPLIT, keyFlags: ["RM delete"] }),
+  command("unlink", -2, "w", [1, -1, 1], del, { ...SUM_SPLIT, keyFlags: ["RM delete"] }),
   command("exists", -2, "r", [1, -1, 1], countKeys(false), SUM_SPLIT),
-  command("touch", -2, "r", [1, -1, 1], countKeys(true), SUM_SPLIT),
+  command("touch", -2, "rf", [1, -1, 1], countKeys(true), {
+    ...SUM_SPLIT,
+    doc: {
+      summary:
+        "Alters the last access time of a key(s). Returns the number of existing keys specified.",
+      group: "generic",
+      since: "3.2.1",
+      params: "key [key ...]",
+    },
+  }),
   command("type", 2, "r", [1, 1, 1], type),
   command("randomkey", 1, "r", null, randomkey, allShards("randomkey")),
   command("rename", 3, "w", [1, 2, 1], rename(false)),

@@ -325,12 +325,24 @@ export const listsCommands: readonly CommandSpec[] = withDocs(DOCS, [
   command("ltrim", 4, "w", [1, 1, 1], ltrim),
   command("linsert", 5, "w", [1, 1, 1], linsert),
   command("lpos", -3, "r", [1, 1, 1], lpos),
-  command("lmove", 5, "w", [1, 2, 1], (ctx, argv) => {
-    const fromLeft = side(argv[3]!);
-    const toLeft = side(argv[4]!);
-    return move(ctx, argv[1]!, argv[2]!, fromLeft, toLeft);
-  }),
-  command("rpoplpush", 3, "w", [1, 2, 1], (ctx, argv) =>
-    move(ctx, argv[1]!, argv[2]!, false, true),
+  command(
+    "lmove",
+    5,
+    "w",
+    [1, 2, 1],
+    (ctx, argv) => {
+      const fromLeft = side(argv[3]!);
+      const toLeft = side(argv[4]!);
+      return move(ctx, argv[1]!, argv[2]!, fromLeft, toLeft);
+    },
+    { keyFlags: ["RW access delete", "RW insert"] },
+  ),
+  command(
+    "rpoplpush",
+    3,
+    "w",
+    [1, 2, 1],
+    (ctx, argv) => move(ctx, argv[1]!, argv[2]!, false, true),
+    { keyFlags: ["RW access delete", "RW insert"] },
   ),
 ]);

@@ -172,7 +172,12 @@ const DOCS: Record<string, CommandDoc> = {
 };
 
 export const setCommands: readonly CommandSpec[] = withDocs(DOCS, [
-  command("set", -3, "w", [1, 1, 1], set),
+  command("set", -3, "w", [1, 1, 1], set, {
+    // SET … GET reads the old value; plain SET overwrites (Redis's variable_flags).
+    keyFlags: (argv) => [
+      argv.some((a, i) => i > 2 && optionName(a) === "get") ? "RW access update" : "OW update",
+    ],
+  }),
   command("setnx", 3, "w", [1, 1, 1], setnx),
   command("setex", 4, "w", [1, 1, 1], setWithTtl("ex", "setex")),
   command("psetex", 4, "w", [1, 1, 1], setWithTtl("px", "psetex")),

@@ -74,7 +74,7 @@ function strlen(ctx: Ctx, argv: readonly string[]): Reply {
 }
 
 /** Redis `getrangeCommand`, in exact 64-bit arithmetic. */
-function getrange(ctx: Ctx, argv: readonly string[]): Reply {
+export function getrange(ctx: Ctx, argv: readonly string[]): Reply {
   let start = parseInt64Arg(argv[2]!);
   let end = parseInt64Arg(argv[3]!);
   const v = readString(ctx, argv[1]!);
@@ -180,6 +180,7 @@ export const stringsCommands: readonly CommandSpec[] = withDocs(DOCS, [
     route: { kind: "keyed", split: { shape: "keys", merge: "position" } },
   }),
   command("mset", -3, "w", [1, -1, 2], mset(false), {
+    keyFlags: ["OW update"],
     route: { kind: "keyed", split: { shape: "pairs", merge: "ok" } },
   }),
   command("msetnx", -3, "w", [1, -1, 2], mset(true)),
