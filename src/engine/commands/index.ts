@@ -1,10 +1,12 @@
 // The one command table: every family registered under the dialect that speaks it.
 
 import { CommandTable } from "../command-table.ts";
+import { bitmapCommands } from "./bitmaps.ts";
 import { blinkCommands } from "./blink.ts";
 import { connectionCommands } from "./connection.ts";
 import { geventCommands } from "./gevent.ts";
 import { hashesCommands } from "./hashes.ts";
+import { hyperloglogCommands } from "./hyperloglog.ts";
 import { keysCommands } from "./keys.ts";
 import { lightRedisCommands } from "./light-redis.ts";
 import { listsCommands } from "./lists.ts";
@@ -26,6 +28,8 @@ export function buildCommandTable(): CommandTable {
     .register("redis", hashesCommands)
     .register("redis", listsCommands)
     .register("redis", zsetsCommands)
+    .register("redis", bitmapCommands)
+    .register("redis", hyperloglogCommands)
     .register("blink", blinkCommands)
     .register("gevent", geventCommands)
     .register("lightredis", lightRedisCommands);
