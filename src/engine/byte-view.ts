@@ -4,17 +4,17 @@
 // Values are byte strings held as JS strings (bytes.ts). Turning a multi-megabyte value into bytes
 // and back for every SETBIT would cost two full conversions per bit, so a view keeps the bytes of
 // a recent value beside it (a small LRU keyed by entry, checked against the value string) and
-// writes back by patching: when the value stays in the same one-char-per-byte form (ASCII text
-// or the binary form), the new string is the old one with the changed chars spliced in, which
-// V8 builds from slices of the old string without decoding anything.
+// writes back through a tree of leaves (leaf-tree.ts) while the value stays in a
+// one-char-per-byte form (ASCII text or the binary form): one leaf rebuilt per changed byte.
 //
 // The canonical form depends on whether the bytes are valid UTF-8, a property of the whole
-// string. It is kept up to date per write in O(1): a byte's validity depends only on the bytes
-// within three positions of it (UTF-8 is self-synchronising), so the view remembers one invalid
-// byte (a witness) and re-examines only the neighbourhood of each write.
+// string. It is kept up to date per write in O(1) (utf8-check.ts): the view remembers one
+// invalid byte (a witness) and re-examines only the neighbourhood of each write.
 
 import { BIN_MARK, isBinary } from "./bytes.ts";
 import type { Entry } from "./entry.ts";
+import { LEAF_BYTES, LeafTree, latin1 } from "./leaf-tree.ts";
+import { wellFormedAt } from "./utf8-check.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
@@ -24,8 +24,10 @@ const CACHE_MIN_BYTES = 256;
 /** Cached views at most, and their bytes at most: a bound on the memory the cache adds. */
 const CACHE_MAX_VIEWS = 64;
 const CACHE_MAX_BYTES = 64 * 1024 * 1024;
-/** Changed bytes a write-back splices in; past this it rebuilds the string in one pass. */
-const PATCH_MAX = 64;
+/** Changed bytes tracked for a write-back; past this it rebuilds every leaf. */
+const PATCH_MAX = 1024;
+/** Values shorter than this are written back in one pass (cheaper than a tree). */
+const TREE_MIN_BYTES = 4 * LEAF_BYTES;
 
 /** The three canonical shapes of a byte string. */
 const Form = {
@@ -59,6 +61,8 @@ export class ByteView {
   private dirty: number[] | null = [];
   /** True after `rewrote`: high and witness are to be recomputed. */
   private unsettled = false;
+  /** The leaves of the source (one-char-per-byte forms only), built at the first write-back. */
+  private tree: LeafTree | null = null;
 
   private constructor(s: string) {
     this.source = s;
@@ -203,36 +207,27 @@ export class ByteView {
     if (!this.pending) return this.source;
     if (this.unsettled) this.settle();
     const form = this.witness !== VALID ? Form.Binary : this.high === 0 ? Form.Ascii : Form.Text;
+    const mark = form === Form.Binary ? BIN_MARK : "";
     let s: string;
-    if (form === this.sourceForm && form !== Form.Text && this.dirty !== null) {
-      s = this.patched(form === Form.Binary ? 1 : 0);
-    } else if (form === Form.Text) {
+    if (form === Form.Text) {
       s = decoder.decode(this.bytes.subarray(0, this.length));
+      this.tree = null;
+    } else if (this.length < TREE_MIN_BYTES) {
+      s = mark + latin1(this.bytes, 0, this.length);
+      this.tree = null;
     } else {
-      s = (form === Form.Binary ? BIN_MARK : "") + latin1(this.bytes, 0, this.length);
+      if (form !== this.sourceForm || this.dirty === null) {
+        this.tree = LeafTree.ofBytes(this.bytes, this.length);
+      } else {
+        this.tree ??= LeafTree.ofString(this.source, mark.length, this.sourceLength);
+        this.tree.update(this.bytes, this.length, this.dirty, this.sourceLength);
+      }
+      s = mark + this.tree.root;
     }
     this.source = s;
     this.sourceLength = this.length;
     this.sourceForm = form;
     this.dirty = [];
-    return s;
-  }
-
-  /** The source with the dirty bytes spliced in and the grown tail appended. */
-  private patched(off: number): string {
-    const src = this.source;
-    const dirty = this.dirty!;
-    const end = Math.min(this.sourceLength, this.length);
-    dirty.sort((a, b) => a - b);
-    let s = src.slice(0, off);
-    let from = 0;
-    for (const p of dirty) {
-      if (p < from || p >= end) continue; // a repeat, or a byte since cut off
-      s += src.slice(off + from, off + p) + String.fromCharCode(this.bytes[p]!);
-      from = p + 1;
-    }
-    s += src.slice(off + from, off + end);
-    if (this.length > end) s += latin1(this.bytes, end, this.length);
     return s;
   }
 
@@ -255,65 +250,9 @@ export class ByteView {
   }
 }
 
+/** Capacity for `n` bytes, with room to grow a little in place. */
 function capacityFor(n: number): number {
   return Math.max(8, n + (n >> 3));
-}
-
-/** Latin-1 text of bytes[from, to): one char per byte. */
-function latin1(bytes: Uint8Array, from: number, to: number): string {
-  let out = "";
-  const CHUNK = 8192;
-  for (let i = from; i < to; i += CHUNK) {
-    out += String.fromCharCode.apply(
-      null,
-      bytes.subarray(i, Math.min(i + CHUNK, to)) as unknown as number[],
-    );
-  }
-  return out;
-}
-
-/** Length of the well-formed UTF-8 sequence starting at `i`, or 0 when there is none. */
-function sequenceAt(b: Uint8Array, n: number, i: number): number {
-  const c = b[i]!;
-  if (c < 0x80) return 1;
-  let len: number;
-  let lo = 0x80;
-  let hi = 0xbf;
-  if (c >= 0xc2 && c <= 0xdf) len = 2;
-  else if (c >= 0xe0 && c <= 0xef) {
-    len = 3;
-    if (c === 0xe0) lo = 0xa0;
-    else if (c === 0xed) hi = 0x9f;
-  } else if (c >= 0xf0 && c <= 0xf4) {
-    len = 4;
-    if (c === 0xf0) lo = 0x90;
-    else if (c === 0xf4) hi = 0x8f;
-  } else return 0;
-  if (i + len > n) return 0;
-  const c1 = b[i + 1]!;
-  if (c1 < lo || c1 > hi) return 0;
-  for (let k = 2; k < len; k++) {
-    const ck = b[i + k]!;
-    if (ck < 0x80 || ck > 0xbf) return 0;
-  }
-  return len;
-}
-
-/**
- * True when byte `j` belongs to a well-formed UTF-8 sequence. The bytes are valid UTF-8 exactly
- * when every byte is; the answer depends only on bytes j-3 .. j+3.
- */
-function wellFormedAt(b: Uint8Array, n: number, j: number): boolean {
-  const c = b[j]!;
-  if (c < 0x80) return true;
-  if (c >= 0xc0) return sequenceAt(b, n, j) > 0;
-  // A continuation byte: covered by the sequence of the lead byte before it, if any.
-  for (let k = 1; k <= 3 && j - k >= 0; k++) {
-    const p = b[j - k]!;
-    if (p >= 0x80 && p < 0xc0) continue;
-    return sequenceAt(b, n, j - k) > k;
-  }
-  return false;
 }
 
 // ---- the cache ----------------------------------------------------------------------------

@@ -302,25 +302,26 @@ export function sparseSet(v: ByteView, index: number, count: number, sparseMax: 
   }
   if (!updated) {
     // The general case: split the opcode into up to three (at most 5 bytes).
-    const seq: number[] = [];
+    const seq = SEQ;
+    let n = 0;
     const last = first + span - 1;
     if (zero || xzero) {
-      if (index !== first) pushZeros(seq, index - first);
-      seq.push(valOp(count, 1));
-      if (index !== last) pushZeros(seq, last - index);
+      if (index !== first) n = putZeros(seq, n, index - first);
+      seq[n++] = valOp(count, 1);
+      if (index !== last) n = putZeros(seq, n, last - index);
     } else {
       const cur = valValue(op);
-      if (index !== first) seq.push(valOp(cur, index - first));
-      seq.push(valOp(count, 1));
-      if (index !== last) seq.push(valOp(cur, last - index));
+      if (index !== first) seq[n++] = valOp(cur, index - first);
+      seq[n++] = valOp(count, 1);
+      if (index !== last) seq[n++] = valOp(cur, last - index);
     }
     // Step 3: put the new sequence in place of the old opcode.
     const oldlen = xzero ? 2 : 1;
-    const delta = seq.length - oldlen;
+    const delta = n - oldlen;
     if (delta > 0 && end + delta > sparseMax) return promote(v, index, count);
     if (delta && next >= 0) b.copyWithin(next + delta, next, end);
     end += delta;
-    b.set(seq, p);
+    b.set(seq.subarray(0, n), p);
   }
 
   // Step 4: merge adjacent VAL opcodes of equal value, scanning up to 5 opcodes from prev.
@@ -350,17 +351,23 @@ export function sparseSet(v: ByteView, index: number, count: number, sparseMax: 
     }
     p++;
   }
+  b[CARD_STALE_AT] = b[CARD_STALE_AT]! | 0x80; // invalidate the cached cardinality
   v.rewrote(b, end);
-  invalidateCard(v);
   return 1;
 }
 
-function pushZeros(seq: number[], len: number): void {
+/** Scratch for the up to 5 bytes an opcode split produces. */
+const SEQ = new Uint8Array(5);
+
+/** Writes a ZERO or XZERO opcode for `len` registers at seq[n]; returns the next index. */
+function putZeros(seq: Uint8Array, n: number, len: number): number {
   if (len > SPARSE_ZERO_MAX_LEN) {
-    seq.push(((len - 1) >> 8) | 0x40, (len - 1) & 0xff);
-  } else {
-    seq.push(len - 1);
+    seq[n] = ((len - 1) >> 8) | 0x40;
+    seq[n + 1] = (len - 1) & 0xff;
+    return n + 2;
   }
+  seq[n] = len - 1;
+  return n + 1;
 }
 
 function promote(v: ByteView, index: number, count: number): number {

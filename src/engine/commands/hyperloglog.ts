@@ -57,13 +57,31 @@ function save(ctx: Ctx, key: string, e: Entry | undefined, v: ByteView): void {
   keepView(e, v);
 }
 
+/** Reused for short ASCII elements, the usual case, to hash them without allocating. */
+const scratch = new Uint8Array(64);
+
+/** The bytes of an element: a view of `scratch` when it is short ASCII text. */
+function elementBytes(s: string): Uint8Array {
+  const n = s.length;
+  if (n <= scratch.length) {
+    let i = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      scratch[i] = c;
+    }
+    if (i === n) return scratch.subarray(0, n);
+  }
+  return toBytes(s);
+}
+
 function pfadd(ctx: Ctx, argv: readonly string[]): Reply {
   const key = argv[1]!;
   const e = ctx.store.get(key);
   const v = e ? hllOf(e) : ByteView.fromBytes(newHll());
   let updated = e ? 0 : 1;
   for (let i = 2; i < argv.length; i++) {
-    const ele = toBytes(argv[i]!);
+    const ele = elementBytes(argv[i]!);
     const r = hllAdd(v, ele, ele.length, sparseMax);
     if (r === -1) {
       // Redis edits the value in place: what the elements before changed stays changed.
