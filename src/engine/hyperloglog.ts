@@ -250,21 +250,90 @@ export function sparseToDense(v: ByteView): boolean {
   return true;
 }
 
+/** Opcodes between the checkpoints of a SparseIndex. */
+const CHECK_EVERY = 16;
+
+/**
+ * Checkpoints into a sparse HLL that one command edits register by register (PFADD's elements,
+ * PFMERGE's registers): the byte position of every 16th opcode, the first register it covers and
+ * the position of the opcode before it. A lookup then scans a few opcodes from the nearest
+ * checkpoint instead of every opcode from the start, as Redis does. Valid while only
+ * `sparseSet` edits the bytes; it keeps the checkpoints in step with its own edits.
+ */
+export class SparseIndex {
+  pos: number[] = [];
+  first: number[] = [];
+  prev: number[] = [];
+
+  /** The last checkpoint covering registers up to `index`, or -1. */
+  find(index: number): number {
+    let lo = 0;
+    let hi = this.first.length - 1;
+    let at = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.first[mid]! <= index) {
+        at = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return at;
+  }
+
+  /**
+   * After an edit: opcodes before byte `lo` are unchanged; from `hiNew` on (new positions) the
+   * bytes are the old ones moved by `delta`; checkpoints in between are dropped.
+   */
+  edited(lo: number, hiNew: number, delta: number): void {
+    const hiOld = hiNew - delta;
+    let n = 0;
+    for (let j = 0; j < this.pos.length; j++) {
+      let pos = this.pos[j]!;
+      let prev = this.prev[j]!;
+      if (pos >= lo) {
+        if (pos < hiOld || prev < hiOld) continue; // inside the edit, or its neighbour is
+        pos += delta;
+        prev += delta;
+      }
+      this.pos[n] = pos;
+      this.first[n] = this.first[j]!;
+      this.prev[n] = prev;
+      n++;
+    }
+    this.pos.length = this.first.length = this.prev.length = n;
+  }
+}
+
 /**
  * Redis `hllSparseSet`: raises register `index` to `count` in a sparse HLL, in place, promoting
  * it to dense when the value does not fit a VAL opcode or the result would pass `sparseMax`
- * bytes. 1 when changed, 0 when not, -1 when the representation is corrupt.
+ * bytes. 1 when changed, 0 when not, -1 when the representation is corrupt. `ix` speeds up
+ * repeated calls within one command (see SparseIndex); the bytes come out the same.
  */
-export function sparseSet(v: ByteView, index: number, count: number, sparseMax: number): number {
+export function sparseSet(
+  v: ByteView,
+  index: number,
+  count: number,
+  sparseMax: number,
+  ix?: SparseIndex,
+): number {
   if (count > SPARSE_VAL_MAX_VALUE) return promote(v, index, count);
   v.reserve(v.length + 3);
   const b = v.bytes;
   let end = v.length;
-  // Step 1: the opcode covering `index`.
+  b[end] = 0; // sds's terminator, which the C code reads past a final XZERO's first byte
+  // Step 1: the opcode covering `index`, from the nearest checkpoint.
   let p = HLL_HDR_SIZE;
   let first = 0;
   let prev = -1;
   let span = 0;
+  let ck = ix ? ix.find(index) : -1;
+  if (ck >= 0) {
+    p = ix!.pos[ck]!;
+    first = ix!.first[ck]!;
+    prev = ix!.prev[ck]!;
+  }
+  let since = 0;
   while (p < end) {
     const op = b[p]!;
     let oplen = 1;
@@ -278,14 +347,25 @@ export function sparseSet(v: ByteView, index: number, count: number, sparseMax: 
     prev = p;
     p += oplen;
     first += span;
+    if (ix && ++since >= CHECK_EVERY && p < end) {
+      ck++;
+      ix.pos.splice(ck, 0, p);
+      ix.first.splice(ck, 0, first);
+      ix.prev.splice(ck, 0, prev);
+      since = 0;
+    }
   }
   if (span === 0 || p >= end) return -1;
+  const target = p;
   let next = isXZero(b[p]!) ? p + 2 : p + 1;
   if (next >= end) next = -1;
   const op = b[p]!;
   const zero = isZero(op);
   const xzero = isXZero(op);
   const runlen = zero ? zeroLen(op) : xzero ? xzeroLen(op, b[p + 1]!) : valLen(op);
+  const endBefore = end;
+  /** End (exclusive, current positions) of the bytes this call rewrote. */
+  let touched = p + 1;
 
   // Step 2: the trivial cases update one byte in place.
   let updated = false;
@@ -322,6 +402,7 @@ export function sparseSet(v: ByteView, index: number, count: number, sparseMax: 
     if (delta && next >= 0) b.copyWithin(next + delta, next, end);
     end += delta;
     b.set(seq.subarray(0, n), p);
+    touched = target + n;
   }
 
   // Step 4: merge adjacent VAL opcodes of equal value, scanning up to 5 opcodes from prev.
@@ -345,12 +426,16 @@ export function sparseSet(v: ByteView, index: number, count: number, sparseMax: 
           b[p + 1] = valOp(v1, len);
           b.copyWithin(p, p + 1, end);
           end--;
+          // The byte at p + 1 went: what followed moved back one; the merged opcode is [p, p+1).
+          if (touched > p + 1) touched--;
+          if (touched < p + 1) touched = p + 1;
           continue;
         }
       }
     }
     p++;
   }
+  ix?.edited(prev >= 0 ? prev : HLL_HDR_SIZE, touched, end - endBefore);
   b[CARD_STALE_AT] = b[CARD_STALE_AT]! | 0x80; // invalidate the cached cardinality
   v.rewrote(b, end);
   return 1;
@@ -378,13 +463,19 @@ function promote(v: ByteView, index: number, count: number): number {
 // ---- adding, counting, merging --------------------------------------------------------------
 
 /** Redis `hllAdd`: 1 when a register changed, 0 when not, -1 on a corrupt value. */
-export function hllAdd(v: ByteView, ele: Uint8Array, len: number, sparseMax: number): number {
+export function hllAdd(
+  v: ByteView,
+  ele: Uint8Array,
+  len: number,
+  sparseMax: number,
+  ix?: SparseIndex,
+): number {
   const count = patLen(ele, len);
   switch (v.bytes[ENCODING_AT]) {
     case HLL_DENSE:
       return denseSet(v, patIndex, count);
     case HLL_SPARSE:
-      return sparseSet(v, patIndex, count, sparseMax);
+      return sparseSet(v, patIndex, count, sparseMax, ix);
     default:
       return -1;
   }

@@ -9,6 +9,7 @@ import type { CommandSpec, Ctx } from "../command-table.ts";
 import type { Entry } from "../entry.ts";
 import { Errors } from "../errors.ts";
 import {
+  SparseIndex,
   HLL_DENSE,
   HLL_REGISTERS,
   HLL_SPARSE,
@@ -80,9 +81,10 @@ function pfadd(ctx: Ctx, argv: readonly string[]): Reply {
   const e = ctx.store.get(key);
   const v = e ? hllOf(e) : ByteView.fromBytes(newHll());
   let updated = e ? 0 : 1;
+  const ix = new SparseIndex();
   for (let i = 2; i < argv.length; i++) {
     const ele = elementBytes(argv[i]!);
-    const r = hllAdd(v, ele, ele.length, sparseMax);
+    const r = hllAdd(v, ele, ele.length, sparseMax, ix);
     if (r === -1) {
       // Redis edits the value in place: what the elements before changed stays changed.
       if (v.pending) save(ctx, key, e, v);
@@ -137,10 +139,11 @@ function pfmerge(ctx: Ctx, argv: readonly string[]): Reply {
   const e = ctx.store.get(key);
   const v = e ? hllOf(e) : ByteView.fromBytes(newHll());
   if (dense && !sparseToDense(v)) throw Errors.hllCorrupt();
+  const ix = new SparseIndex();
   for (let j = 0; j < HLL_REGISTERS; j++) {
     if (max[j] === 0) continue;
     if (encodingOf(v.bytes) === HLL_DENSE) denseSet(v, j, max[j]!);
-    else sparseSet(v, j, max[j]!, sparseMax);
+    else sparseSet(v, j, max[j]!, sparseMax, ix);
   }
   invalidateCard(v);
   save(ctx, key, e, v);
