@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { ByteView } from "../../src/engine/byte-view.ts";
-import { SparseIndex, newHll, sparseSet } from "../../src/engine/hyperloglog.ts";
+import { newHll } from "../../src/engine/hll-layout.ts";
+import { SparseIndex, sparseSet } from "../../src/engine/hll-sparse.ts";
 import { Harness } from "./support/engine-harness.ts";
 import { EngineSession, RawRedis, redisAvailable, runBoth } from "./support/engine-vs-redis.ts";
 import type { Argv } from "./support/engine-vs-redis.ts";

@@ -4,86 +4,17 @@
 // same bad command line gets the same error.
 
 import { fromBytes } from "../bytes.ts";
-import { ByteView, keepView, viewOf } from "../byte-view.ts";
-import {
-  bitop,
-  bitpos,
-  getSignedBitfield,
-  getUnsignedBitfield,
-  popcount,
-  setBitfield,
-  signedOverflow,
-  unsignedOverflow,
-} from "../bitops.ts";
-import type { BitOp, Overflow } from "../bitops.ts";
+import { bitop, bitpos, popcount } from "../bitops.ts";
+import type { BitOp } from "../bitops.ts";
 import { command } from "../command-table.ts";
 import type { CommandSpec, Ctx } from "../command-table.ts";
-import type { Entry } from "../entry.ts";
 import { Errors } from "../errors.ts";
 import { parseInt64Arg, parseStrictInt } from "../numbers.ts";
 import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
-import { BIT_OFFSET_MAX_BYTES } from "../../limits.ts";
-import { isStringLike, stringOf } from "./access.ts";
-import { cString, optionName } from "./redis-args.ts";
-
-const BIT_OFFSET_LIMIT = BigInt(BIT_OFFSET_MAX_BYTES) * 8n;
-
-/**
- * Redis `getBitOffsetFromArgument`: a bit offset, or with `bits` (BITFIELD) also `#n` meaning
- * n * bits. Negative, non-integer and past-512MB offsets are "bit offset ... out of range".
- */
-function bitOffset(arg: string, bits = 0): number {
-  const hash = bits > 0 && arg.charCodeAt(0) === 0x23; // '#'
-  let v = parseStrictInt(hash ? arg.slice(1) : arg);
-  if (v === undefined) throw Errors.bitOffset();
-  if (hash) v = BigInt.asIntN(64, v * BigInt(bits)); // C's long long multiply wraps
-  if (v < 0n || v >= BIT_OFFSET_LIMIT) throw Errors.bitOffset();
-  return Number(v);
-}
-
-/** The entry of a key read by a bit command: undefined when missing, WRONGTYPE for collections. */
-function readEntry(ctx: Ctx, key: string): Entry | undefined {
-  const e = ctx.store.read(key);
-  if (e && !isStringLike(e.type)) throw Errors.wrongType();
-  return e;
-}
-
-/** The bytes of a string-like entry, through the view cache. */
-function bytesOf(e: Entry): ByteView {
-  const v = viewOf(e, stringOf(e));
-  keepView(e, v);
-  return v;
-}
-
-/** A key's string opened for writing up to bit `maxbit` (Redis `lookupStringForBitCommand`). */
-interface Writable {
-  readonly key: string;
-  readonly e: Entry | undefined;
-  readonly v: ByteView;
-}
-
-function openForBits(ctx: Ctx, key: string, maxbit: number): Writable {
-  const e = ctx.store.get(key);
-  if (e && !isStringLike(e.type)) throw Errors.wrongType();
-  const need = Math.floor(maxbit / 8) + 1;
-  const v = e ? viewOf(e, stringOf(e)) : ByteView.of("");
-  if (need > v.length) {
-    if (need > ctx.engine.valueMax) throw Errors.stringTooLong();
-    v.grow(need);
-  }
-  return { key, e, v };
-}
-
-/** Writes the view back as the key's string (TTL kept) when anything changed or grew. */
-function save(ctx: Ctx, w: Writable): void {
-  if (!w.v.pending) return;
-  const s = w.v.commit();
-  let e = w.e;
-  if (e) ctx.store.replace(e, "string", s, w.v.length, true);
-  else e = ctx.store.create(w.key, "string", s, w.v.length);
-  keepView(e, w.v);
-}
+import { bitOffset, bytesOf, openForBits, readEntry, save } from "./bit-args.ts";
+import { bitfieldCommands } from "./bitfield.ts";
+import { optionName } from "./redis-args.ts";
 
 function setbit(ctx: Ctx, argv: readonly string[]): Reply {
   const offset = bitOffset(argv[2]!);
@@ -257,124 +188,6 @@ function bitopCmd(ctx: Ctx, argv: readonly string[]): Reply {
   return R.int(maxlen);
 }
 
-/** One BITFIELD operation, parsed. */
-interface FieldOp {
-  readonly kind: "get" | "set" | "incrby";
-  readonly signed: boolean;
-  readonly bits: number;
-  readonly offset: number;
-  readonly value: bigint;
-  readonly overflow: Overflow;
-}
-
-/** Redis `getBitfieldTypeFromArgument`: i1..i64 or u1..u63. */
-function fieldType(arg: string): { signed: boolean; bits: number } {
-  const t = cString(arg);
-  const sign = t.charAt(0);
-  const n = sign === "i" || sign === "u" ? parseStrictInt(t.slice(1)) : undefined;
-  if (n === undefined || n < 1n || n > (sign === "i" ? 64n : 63n)) throw Errors.bitfieldType();
-  return { signed: sign === "i", bits: Number(n) };
-}
-
-/** Parses BITFIELD's operations as `bitfieldGeneric` does, before touching the key. */
-function parseFieldOps(argv: readonly string[]): { ops: FieldOp[]; maxbit: number } {
-  const ops: FieldOp[] = [];
-  let overflow: Overflow = "wrap";
-  let maxbit = -1;
-  for (let j = 2; j < argv.length; j++) {
-    const rem = argv.length - j - 1;
-    const sub = optionName(argv[j]!);
-    let kind: FieldOp["kind"];
-    if (sub === "get" && rem >= 2) kind = "get";
-    else if (sub === "set" && rem >= 3) kind = "set";
-    else if (sub === "incrby" && rem >= 3) kind = "incrby";
-    else if (sub === "overflow" && rem >= 1) {
-      const ow = optionName(argv[++j]!);
-      if (ow !== "wrap" && ow !== "sat" && ow !== "fail") throw Errors.bitfieldOverflow();
-      overflow = ow;
-      continue;
-    } else throw Errors.syntax();
-    const { signed, bits } = fieldType(argv[j + 1]!);
-    const offset = bitOffset(argv[j + 2]!, bits);
-    let value = 0n;
-    if (kind !== "get") {
-      maxbit = Math.max(maxbit, offset + bits - 1);
-      value = parseInt64Arg(argv[j + 3]!);
-    }
-    ops.push({ kind, signed, bits, offset, value, overflow });
-    j += kind === "get" ? 2 : 3;
-  }
-  return { ops, maxbit };
-}
-
-/** One SET or INCRBY on the view: the reply (old or new value, nil on a FAIL overflow). */
-function writeField(v: ByteView, op: FieldOp): Reply {
-  const { bits, offset, overflow } = op;
-  const put = (i: number, x: number) => v.set(i, x);
-  let store: bigint;
-  let ret: bigint;
-  let dir: number;
-  if (op.signed) {
-    const old = getSignedBitfield(v.bytes, v.length, offset, bits);
-    if (op.kind === "incrby") {
-      const o = signedOverflow(old, op.value, bits, overflow);
-      dir = o.dir;
-      store = ret = dir ? o.limit : old + op.value;
-    } else {
-      const o = signedOverflow(op.value, 0n, bits, overflow);
-      dir = o.dir;
-      store = dir ? o.limit : op.value;
-      ret = old;
-    }
-  } else {
-    const old = getUnsignedBitfield(v.bytes, v.length, offset, bits);
-    if (op.kind === "incrby") {
-      const o = unsignedOverflow(old, op.value, bits, overflow);
-      dir = o.dir;
-      store = ret = dir ? o.limit : BigInt.asUintN(64, old + op.value);
-    } else {
-      const value = BigInt.asUintN(64, op.value);
-      const o = unsignedOverflow(value, 0n, bits, overflow);
-      dir = o.dir;
-      store = dir ? o.limit : value;
-      ret = old;
-    }
-  }
-  if (dir && overflow === "fail") return R.NIL;
-  setBitfield(v.bytes, offset, bits, store, put);
-  return R.int(BigInt.asIntN(64, ret));
-}
-
-function readField(v: ByteView | undefined, op: FieldOp): Reply {
-  const bytes = v ? v.bytes : new Uint8Array(0);
-  const len = v ? v.length : 0;
-  return R.int(
-    op.signed
-      ? getSignedBitfield(bytes, len, op.offset, op.bits)
-      : getUnsignedBitfield(bytes, len, op.offset, op.bits),
-  );
-}
-
-function bitfield(readOnly: boolean) {
-  return (ctx: Ctx, argv: readonly string[]): Reply => {
-    const { ops, maxbit } = parseFieldOps(argv);
-    if (maxbit < 0) {
-      // Only GETs: a read, and a missing key reads as zeros.
-      const e = readEntry(ctx, argv[1]!);
-      const v = e ? bytesOf(e) : undefined;
-      return R.array(ops.map((op) => readField(v, op)));
-    }
-    if (readOnly) throw Errors.bitfieldReadOnly();
-    const w = openForBits(ctx, argv[1]!, maxbit);
-    const out = ops.map((op) => (op.kind === "get" ? readField(w.v, op) : writeField(w.v, op)));
-    save(ctx, w); // the key is created or grown even when every write failed, as in Redis
-    return R.array(out);
-  };
-}
-
-const BITFIELD_PARAMS =
-  "key [GET encoding offset|[OVERFLOW WRAP|SAT|FAIL] SET encoding offset value|INCRBY encoding offset increment [GET encoding offset|[OVERFLOW WRAP|SAT|FAIL] SET encoding offset value|INCRBY encoding offset increment ...]]";
-
 /** Every command of the bitmap group. */
 export const bitmapCommands: readonly CommandSpec[] = [
   command("setbit", 4, "w", [1, 1, 1], setbit, {
@@ -417,21 +230,5 @@ export const bitmapCommands: readonly CommandSpec[] = [
       params: "operation destkey key [key ...]",
     },
   }),
-  command("bitfield", -2, "w", [1, 1, 1], bitfield(false), {
-    doc: {
-      summary: "Perform arbitrary bitfield integer operations on strings",
-      group: "bitmap",
-      since: "3.2.0",
-      params: BITFIELD_PARAMS,
-    },
-  }),
-  command("bitfield_ro", -2, "r", [1, 1, 1], bitfield(true), {
-    doc: {
-      summary:
-        "Perform arbitrary bitfield integer operations on strings. Read-only variant of BITFIELD",
-      group: "bitmap",
-      since: "6.0.0",
-      params: "key [GET encoding offset [GET encoding offset ...]]",
-    },
-  }),
+  ...bitfieldCommands,
 ];

@@ -9,26 +9,26 @@ import type { CommandSpec, Ctx } from "../command-table.ts";
 import type { Entry } from "../entry.ts";
 import { Errors } from "../errors.ts";
 import {
-  SparseIndex,
   HLL_DENSE,
   HLL_REGISTERS,
   HLL_SPARSE,
   cachedCard,
-  decodeSparse,
-  denseRegisters,
   denseSet,
   encodingOf,
-  hllAdd,
-  hllCount,
-  hllMerge,
   invalidateCard,
   isHll,
   newHll,
+  setCachedCard,
+} from "../hll-layout.ts";
+import { SparseIndex, sparseSet, sparseToDense } from "../hll-sparse.ts";
+import {
+  decodeSparse,
+  denseRegisters,
+  hllAdd,
+  hllCount,
+  hllMerge,
   rawCount,
   selfTest,
-  setCachedCard,
-  sparseSet,
-  sparseToDense,
 } from "../hyperloglog.ts";
 import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
