@@ -43,6 +43,14 @@ export type EvictionPolicy = (typeof EVICTION_POLICIES)[number];
 /** As Redis: a store whose keys can vanish under memory pressure loses data (queues, locks). */
 export const EVICTION_POLICY: EvictionPolicy = "noeviction";
 export const REDIS_VERSION = "7.0.15";
+/**
+ * Redis's default proto-max-bulk-len (512 MB): bit offsets whose byte lies at or past it are
+ * refused as "bit offset is not an integer or out of range", as redis-server does by default;
+ * an offset below it that would grow a string past the value limit is refused as too long.
+ */
+export const BIT_OFFSET_MAX_BYTES = 536870912;
+/** Redis's hll-sparse-max-bytes default: a sparse HyperLogLog growing past it turns dense. */
+export const HLL_SPARSE_MAX_BYTES = 3000;
 export const BLINK_EDGE_VERSION = "0.1.0";
 
 export const SHIM_MAX_INFLIGHT_BATCHES = 64;

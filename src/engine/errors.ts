@@ -76,4 +76,23 @@ export const Errors = {
   minMaxNotFloat: () => err("ERR min or max is not a float"),
   minMaxNotLex: () => err("ERR min or max not valid string range item"),
   custom: (text: string) => err(text),
+  // Bitmaps and bitfields (bitops.c)
+  bitOffset: () => err("ERR bit offset is not an integer or out of range"),
+  bitValue: () => err("ERR bit is not an integer or out of range"),
+  bitArgument: () => err("ERR The bit argument must be 1 or 0."),
+  bitfieldType: () =>
+    err(
+      "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.",
+    ),
+  bitfieldOverflow: () => err("ERR Invalid OVERFLOW type specified"),
+  bitfieldReadOnly: () => err("ERR BITFIELD_RO only supports the GET subcommand"),
+  bitopNotArity: () => err("ERR BITOP NOT must be called with a single source key."),
+  stringTooLong: () => err("ERR string exceeds maximum allowed size (proto-max-bulk-len)"),
+  // HyperLogLog (hyperloglog.c)
+  notHll: () =>
+    new CommandError("WRONGTYPE", "WRONGTYPE Key is not a valid HyperLogLog string value."),
+  hllCorrupt: () => err("INVALIDOBJ Corrupted HLL object detected"),
+  hllNoKey: () => err("ERR The specified key does not exist"),
+  hllNotSparse: () => err("ERR HLL encoding is not sparse"),
+  pfdebugUnknown: (sub: string) => err(`ERR Unknown PFDEBUG subcommand '${sub}'`),
 };

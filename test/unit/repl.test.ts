@@ -52,7 +52,7 @@ describe("completion", () => {
     expect(complete("se")).toEqual({
       start: 0,
       word: "se",
-      options: ["set", "select", "setex", "setnx", "setrange"],
+      options: ["set", "select", "setbit", "setex", "setnx", "setrange"],
     });
     expect(complete("GE").options[0]).toBe("GET");
     expect(complete("QU").options).toEqual(["QUIT"]);

@@ -1,6 +1,7 @@
 // The one command table: every family registered under the dialect that speaks it.
 
 import { CommandTable } from "../command-table.ts";
+import { bitmapCommands } from "./bitmaps.ts";
 import { blinkCommands } from "./blink.ts";
 import { connectionCommands } from "./connection.ts";
 import { databaseCommands } from "./databases.ts";
@@ -17,6 +18,7 @@ import { geventCommands } from "./gevent.ts";
 import { hashFieldExpiryCommands } from "./hash-field-expiry.ts";
 import { hashesCommands } from "./hashes.ts";
 import { jsonCommands } from "./json.ts";
+import { hyperloglogCommands } from "./hyperloglog.ts";
 import { keysCommands } from "./keys.ts";
 import { lightRedisCommands } from "./light-redis.ts";
 import { listsCommands } from "./lists.ts";
@@ -54,6 +56,8 @@ export function buildCommandTable(): CommandTable {
     .register("redis", objectMemoryCommands)
     .register("redis", debugCommands)
     .register("redis", serverMiscCommands)
+    .register("redis", bitmapCommands)
+    .register("redis", hyperloglogCommands)
     .register("blink", blinkCommands)
     .register("gevent", geventCommands)
     .register("lightredis", lightRedisCommands);

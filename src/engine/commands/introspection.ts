@@ -9,7 +9,7 @@ import { Errors } from "../errors.ts";
 import { globMatch } from "../glob.ts";
 import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
-import { categories, docs, info, keyFlagsOf, movable } from "./command-info.ts";
+import { categories, docs, info, keyFlagsOf } from "./command-info.ts";
 
 const HELP = [
   "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
