@@ -31,6 +31,11 @@ export const SHIM_MAX_INFLIGHT_BATCHES = 64;
 export const SHIM_UPSTREAM_TIMEOUT_MS = 10000;
 /** Open TCP connections per shim, all listeners together; one more gets the dialect's error line and is closed. */
 export const SHIM_MAX_CONNECTIONS = 10000;
+/**
+ * Connection contexts one multiplexed socket may hold in the object (src/worker/mux-door.ts): a
+ * shim never has more open connections than SHIM_MAX_CONNECTIONS, so an OPEN past it is not a shim's.
+ */
+export const MUX_MAX_CONTEXTS = SHIM_MAX_CONNECTIONS;
 /** A TCP connection with nothing sent and nothing awaited for this long is closed; 0 = never (as the originals). */
 export const SHIM_IDLE_TIMEOUT_MS = 0;
 export const CORS_ALLOW_ORIGIN = "*";
@@ -41,6 +46,7 @@ export const WORKER_URL_DEFAULT = "http://127.0.0.1:8787";
 
 /** WebSocket close codes used by every door (RFC 6455). */
 export const CLOSE_NORMAL = 1000;
+export const CLOSE_PROTOCOL = 1002;
 export const CLOSE_POLICY = 1008;
 export const CLOSE_TOO_BIG = 1009;
 export const CLOSE_INTERNAL = 1011;

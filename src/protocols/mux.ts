@@ -10,6 +10,7 @@
 // Frames of one connection keep their order; every DATA frame gets exactly one REPLY or END.
 
 import type { Dialect } from "../engine/command.ts";
+import { CLOSE_PROTOCOL } from "../limits.ts";
 
 export const MUX_OP = {
   OPEN: 1,
@@ -77,19 +78,29 @@ export class MuxWriter {
 
 const EMPTY = new Uint8Array(0);
 
-/** Splits a message into frames; throws on a truncated or malformed message. */
+/** A message that breaks the framing rules: the peer is closed with a protocol close code. */
+export class MuxProtocolError extends Error {
+  /** CLOSE_PROTOCOL for broken framing, CLOSE_POLICY for a rule the peer broke. */
+  readonly code: number;
+  constructor(message: string, code: number = CLOSE_PROTOCOL) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** Splits a message into frames; throws MuxProtocolError on a truncated or malformed message. */
 export function readMuxFrames(msg: Uint8Array): MuxFrame[] {
   const frames: MuxFrame[] = [];
   const v = new DataView(msg.buffer, msg.byteOffset, msg.byteLength);
   let p = 0;
   while (p < msg.length) {
-    if (p + MUX_HEADER_BYTES > msg.length) throw new Error("truncated mux frame header");
+    if (p + MUX_HEADER_BYTES > msg.length) throw new MuxProtocolError("truncated mux frame header");
     const conn = v.getUint32(p, true);
     const op = msg[p + 4] as MuxOp;
     const len = v.getUint32(p + 5, true);
     p += MUX_HEADER_BYTES;
-    if (p + len > msg.length) throw new Error("truncated mux frame");
-    if (op < MUX_OP.OPEN || op > MUX_OP.REFUSED) throw new Error(`unknown mux op ${op}`);
+    if (p + len > msg.length) throw new MuxProtocolError("truncated mux frame");
+    if (op < MUX_OP.OPEN || op > MUX_OP.REFUSED) throw new MuxProtocolError(`unknown mux op ${op}`);
     frames.push({ conn, op, payload: msg.subarray(p, p + len) });
     p += len;
   }

@@ -10,8 +10,14 @@ import type { BatchItem, Dialect } from "../engine/command.ts";
 import type { ConnState } from "../engine/conn-state.ts";
 import { newConn } from "../engine/conn-state.ts";
 import type { Reply } from "../engine/reply.ts";
-import { CLOSE_NORMAL, CLOSE_POLICY } from "../limits.ts";
-import { MUX_DIALECTS, MUX_OP, MuxWriter, readMuxFrames } from "../protocols/mux.ts";
+import { CLOSE_NORMAL, CLOSE_POLICY, MUX_MAX_CONTEXTS } from "../limits.ts";
+import {
+  MUX_DIALECTS,
+  MUX_OP,
+  MuxProtocolError,
+  MuxWriter,
+  readMuxFrames,
+} from "../protocols/mux.ts";
 import { WS_DIALECTS } from "./ws-dialects.ts";
 import type { WsDoor } from "./ws-dialects.ts";
 
@@ -51,9 +57,17 @@ export class MuxSession {
     return [...this.conns.values()].filter((v) => v.door.dialect === "redis").map((v) => v.conn);
   }
 
-  /** Handles one message; returns the reply message (never empty when a DATA frame came). */
-  handle(message: ArrayBuffer | string): Uint8Array {
-    const bytes = typeof message === "string" ? encoder.encode(message) : new Uint8Array(message);
+  /** Forgets every connection context (the socket closed). */
+  close(): void {
+    this.conns.clear();
+  }
+
+  /**
+   * Handles one message; returns the reply message (never empty when a DATA frame came). Throws
+   * MuxProtocolError for a malformed message or an OPEN past MUX_MAX_CONTEXTS: the socket is not
+   * a shim's, and is closed.
+   */
+  handle(bytes: Uint8Array): Uint8Array {
     let ran = false;
     for (const f of readMuxFrames(bytes)) {
       if (f.op === MUX_OP.OPEN) this.open(f.conn, MUX_DIALECTS[f.payload[0] ?? 255]);
@@ -65,6 +79,11 @@ export class MuxSession {
   }
 
   private open(id: number, dialect: Dialect | undefined): void {
+    if (this.conns.size >= MUX_MAX_CONTEXTS && !this.conns.has(id))
+      throw new MuxProtocolError(
+        `more than ${MUX_MAX_CONTEXTS} connections on one mux socket`,
+        CLOSE_POLICY,
+      );
     const door = dialect && WS_DIALECTS[dialect];
     if (!door) {
       this.out.frame(id, MUX_OP.END, encoder.encode("unknown dialect"), CLOSE_POLICY);

@@ -13,6 +13,7 @@ import { Engine } from "../engine/engine.ts";
 import type { EngineHost } from "../engine/engine.ts";
 import type { Reply } from "../engine/reply.ts";
 import { CLOSE_INTERNAL, CLOSE_NORMAL, DEFAULT_NAMESPACE } from "../limits.ts";
+import { MuxProtocolError } from "../protocols/mux.ts";
 import { authConfig, tokenScope } from "./auth.ts";
 import type { Env } from "./env.ts";
 import { engineSettings } from "./env.ts";
@@ -294,14 +295,17 @@ export class NamespaceObject extends DurableObject<Env> {
     );
     this.muxes.add(session);
     const fail = (err: unknown) => {
-      console.error("blink-edge: mux message failed", err);
       this.muxes.delete(session);
+      session.close();
+      // A peer that breaks the framing or the context cap is told why, without a stack trace.
+      if (err instanceof MuxProtocolError) return ws.close(err.code, err.message);
+      console.error("blink-edge: mux message failed", err);
       ws.close(CLOSE_INTERNAL, "internal error");
     };
     ws.addEventListener("message", (e: MessageEvent) => {
       let ran;
       try {
-        ran = this.group.runOrQueue(() => session.handle(e.data as ArrayBuffer | string));
+        ran = this.group.runOrQueue(() => session.handle(messageBytes(e.data)));
       } catch (err) {
         return fail(err);
       }
@@ -311,6 +315,7 @@ export class NamespaceObject extends DurableObject<Env> {
     });
     const end = () => {
       this.muxes.delete(session);
+      session.close();
       try {
         ws.close(CLOSE_NORMAL, "");
       } catch {
@@ -379,6 +384,13 @@ export class NamespaceObject extends DurableObject<Env> {
   lastLoadMs(): number {
     return this.loadMs;
   }
+}
+
+const encoder = new TextEncoder();
+
+/** A WebSocket message as bytes (text frames are UTF-8). */
+function messageBytes(data: string | ArrayBuffer): Uint8Array {
+  return typeof data === "string" ? encoder.encode(data) : new Uint8Array(data);
 }
 
 /**

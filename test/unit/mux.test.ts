@@ -5,11 +5,13 @@ import { describe, expect, it } from "vitest";
 import {
   MUX_DIALECTS,
   MUX_OP,
+  MuxProtocolError,
   MuxWriter,
   readEnd,
   readMuxFrames,
 } from "../../src/protocols/mux.ts";
 import { MuxSession } from "../../src/worker/mux-door.ts";
+import { CLOSE_POLICY, CLOSE_PROTOCOL, MUX_MAX_CONTEXTS } from "../../src/limits.ts";
 import { Harness } from "./support/engine-harness.ts";
 
 const enc = new TextEncoder();
@@ -36,7 +38,7 @@ function session(scope: "full" | "readonly" | "none" = "full") {
     const w = new MuxWriter();
     build(w);
     const m = w.take();
-    return readMuxFrames(s.handle(m.buffer as ArrayBuffer));
+    return readMuxFrames(s.handle(m));
   };
   return { h, s, send, commits: () => commits };
 }
@@ -134,5 +136,47 @@ describe("mux session", () => {
     expect(r[0]!.op).toBe(MUX_OP.REFUSED);
     expect(dec(r[0]!.payload)).toBe("ERROR WRONGPASS invalid or missing auth token\n");
     expect(dec(r[1]!.payload)).toBe("-NOAUTH Authentication required.\r\n");
+  });
+});
+
+describe("mux session bounds (issue 13 item 2)", () => {
+  it("caps the contexts of one socket at MUX_MAX_CONTEXTS: 300,000 OPENs grow the heap < 64 MB", () => {
+    const { s } = session("none");
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    const before = process.memoryUsage().heapUsed;
+    let thrown: unknown;
+    // 300 messages of 1,000 OPEN frames each, as a flood would send them.
+    for (let m = 0; m < 300 && !thrown; m++) {
+      const w = new MuxWriter();
+      for (let i = 0; i < 1000; i++) w.frame(m * 1000 + i + 1, MUX_OP.OPEN, dialect("redis"));
+      try {
+        s.handle(w.take());
+      } catch (e) {
+        thrown = e;
+      }
+    }
+    expect(thrown).toBeInstanceOf(MuxProtocolError);
+    expect((thrown as MuxProtocolError).code).toBe(CLOSE_POLICY);
+    expect(s.contexts().length).toBeLessThanOrEqual(MUX_MAX_CONTEXTS);
+    gc?.();
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(64 * 1024 * 1024);
+    s.close();
+    expect(s.contexts()).toEqual([]);
+  });
+
+  it("a malformed message is a protocol error (1002), not an internal one", () => {
+    const { s } = session();
+    const w = new MuxWriter();
+    w.frame(1, MUX_OP.DATA, enc.encode("PING\r\n"));
+    const m = w.take();
+    let thrown: unknown;
+    try {
+      s.handle(m.subarray(0, m.length - 2));
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(MuxProtocolError);
+    expect((thrown as MuxProtocolError).code).toBe(CLOSE_PROTOCOL);
   });
 });

@@ -113,7 +113,10 @@ export class MuxConnector implements UpstreamConnector {
       const status = res.statusCode ?? 0;
       res.resume();
       req.destroy();
-      if (NO_MUX_STATUSES.has(status)) return this.useFallback();
+      // Without a token a secured Worker refuses the mux (it would hold contexts for anyone):
+      // per-connection sockets let each client AUTH itself.
+      if (NO_MUX_STATUSES.has(status) || (status === HTTP_UNAUTHORIZED && !this.opts.token))
+        return this.useFallback();
       const auth = status === HTTP_UNAUTHORIZED || status === HTTP_FORBIDDEN;
       this.failAll({
         kind: auth ? "auth" : "unavailable",
