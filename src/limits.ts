@@ -11,6 +11,17 @@ export const VALUE_MAX_BYTES_CEILING = 1900000;
 export const HTTP_BODY_MAX_BYTES = 10485760;
 export const WS_MESSAGE_MAX_BYTES = 16777216;
 export const PIPELINE_MAX_COMMANDS = 1000;
+/**
+ * Reply bytes (values as stored, before a codec's framing) one message or request may produce,
+ * as Redis's client-output-buffer-limit bounds a client's output: the batch runs only until its
+ * replies pass this, and each command after that is answered with a limit error, not run.
+ */
+export const REPLY_MAX_BYTES = 16777216;
+/**
+ * An HTTP door's encoded answer (it crosses RPC from the object, which workerd caps at 32 MiB): a
+ * larger one is answered with a limit error instead.
+ */
+export const HTTP_REPLY_MAX_BYTES = 31457280;
 /** Default Blink line cap; the effective one follows a configured VALUE_MAX_BYTES. */
 export const BLINK_LINE_MAX_BYTES = VALUE_MAX_BYTES + KEY_MAX_BYTES + 16;
 export const RESP_INLINE_MAX_BYTES = 65536;

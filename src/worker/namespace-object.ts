@@ -12,7 +12,7 @@ import { newConn } from "../engine/conn-state.ts";
 import { Engine } from "../engine/engine.ts";
 import type { EngineHost } from "../engine/engine.ts";
 import type { Reply } from "../engine/reply.ts";
-import { CLOSE_INTERNAL, CLOSE_NORMAL, DEFAULT_NAMESPACE } from "../limits.ts";
+import { CLOSE_INTERNAL, CLOSE_NORMAL, DEFAULT_NAMESPACE, REPLY_MAX_BYTES } from "../limits.ts";
 import { MuxProtocolError } from "../protocols/mux.ts";
 import { authConfig, tokenScope } from "./auth.ts";
 import type { Env } from "./env.ts";
@@ -24,7 +24,7 @@ import type {
   ImportOutcome,
   ImportRequest,
 } from "./export-import.ts";
-import { isPlan } from "./doors/door.ts";
+import { finishBounded, isPlan } from "./doors/door.ts";
 import type { DoorAnswer, DoorRequest } from "./doors/door.ts";
 import { planDoor } from "./doors/plan.ts";
 import { Persistence } from "./persistence.ts";
@@ -148,7 +148,10 @@ export class NamespaceObject extends DurableObject<Env> {
     if (!isPlan(plan)) return plan;
     const conn = newConn(0, { authed: true, readonly: req.readonly });
     return this.group.runOrQueue(() =>
-      plan.finish(this.engine.run(plan.dialect, conn, plan.items, Date.now())),
+      finishBounded(
+        plan,
+        this.engine.run(plan.dialect, conn, plan.items, Date.now(), REPLY_MAX_BYTES),
+      ),
     );
   }
 
@@ -159,7 +162,7 @@ export class NamespaceObject extends DurableObject<Env> {
   async runShard(req: ShardBatchRequest): Promise<ShardBatchResult> {
     this.adoptNamespace(req.namespace, req);
     const replies = await this.group.submit(() =>
-      this.engine.run(req.dialect, req.conn, req.items, Date.now()),
+      this.engine.run(req.dialect, req.conn, req.items, Date.now(), REPLY_MAX_BYTES),
     );
     return req.withContext ? { replies, conn: req.conn } : { replies };
   }
