@@ -26,7 +26,7 @@ import {
 } from "./http.ts";
 import { lightRedisError } from "../protocols/light-redis.ts";
 import { splitNamespace } from "./routes.ts";
-import { WS_HEADERS } from "./namespace-object.ts";
+import { WS_HEADERS } from "./namespace-api.ts";
 import { objectFor, shardCount } from "./shard-map.ts";
 import { shardedSocket } from "./sharded-ws.ts";
 import type { Dialect } from "../engine/command.ts";
@@ -250,7 +250,7 @@ async function upgrade(
   if (shards > 1) return shardedSocket(env, request, namespace, dialect as Dialect, scope, shards);
   const headers = new Headers(request.headers);
   headers.set(WS_HEADERS.namespace, namespace);
-  headers.set(WS_HEADERS.dialect, dialect);
+  headers.set(WS_HEADERS.kind, dialect);
   headers.set(WS_HEADERS.scope, scope);
   return objectFor(env, namespace).fetch(new Request(request.url, { headers }));
 }
@@ -278,7 +278,7 @@ async function muxUpgrade(
   if (!outcome.ok) return refusedSocket(outcome);
   const headers = new Headers(request.headers);
   headers.set(WS_HEADERS.namespace, namespace);
-  headers.set(WS_HEADERS.dialect, "mux");
+  headers.set(WS_HEADERS.kind, "mux");
   headers.set(WS_HEADERS.scope, outcome.scope);
   return objectFor(env, namespace).fetch(new Request(request.url, { headers }));
 }

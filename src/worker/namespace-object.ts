@@ -19,11 +19,20 @@ import type { Env } from "./env.ts";
 import { engineSettings } from "./env.ts";
 import { applyImport, exportPage } from "./export-import.ts";
 import type {
+  ExportImportRpc,
   ExportPage,
   ExportPageRequest,
   ImportOutcome,
   ImportRequest,
 } from "./export-import.ts";
+import { WS_HEADERS } from "./namespace-api.ts";
+import type {
+  NamespaceRpc,
+  ShardBatchRequest,
+  ShardBatchResult,
+  ShardRef,
+  SocketKind,
+} from "./namespace-api.ts";
 import { finishBounded, isPlan } from "./doors/door.ts";
 import type { DoorAnswer, DoorRequest } from "./doors/door.ts";
 import { planDoor } from "./doors/plan.ts";
@@ -35,39 +44,10 @@ import { MuxSession } from "./mux-door.ts";
 import { WS_DIALECTS } from "./ws-dialects.ts";
 import type { WsAttachment } from "./ws-dialects.ts";
 
-/** Which shard of a sharded namespace a request is for (absent: the namespace has one shard). */
-export interface ShardRef {
-  shard: number;
-  shards: number;
-}
-
-/** A batch for one shard of a sharded namespace, run with the caller's connection context. */
-export interface ShardBatchRequest extends ShardRef {
-  namespace: string;
-  dialect: Dialect;
-  items: BatchItem[];
-  conn: ConnState;
-  /** Return the context as the batch left it (EXEC and WATCH change it; nothing else does). */
-  withContext: boolean;
-}
-
-/** A shard's replies, and the connection context after the batch when asked for. */
-export interface ShardBatchResult {
-  replies: Reply[];
-  conn?: ConnState;
-}
-
 /** The one shard of a namespace that is not sharded. */
 const UNSHARDED: ShardRef = { shard: 0, shards: 1 };
 
-/** Headers by which the Worker tells the object about a WebSocket upgrade it has authenticated. */
-export const WS_HEADERS = {
-  namespace: "X-Blink-Namespace",
-  dialect: "X-Blink-Dialect",
-  scope: "X-Blink-Scope",
-} as const;
-
-export class NamespaceObject extends DurableObject<Env> {
+export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc, ExportImportRpc {
   private engine!: Engine;
   private persistence!: Persistence;
   /** Alarm time currently armed (Unix ms), 0 if none. */
@@ -254,11 +234,12 @@ export class NamespaceObject extends DurableObject<Env> {
   /** WebSocket upgrades, already authenticated by the Worker. */
   override async fetch(request: Request): Promise<Response> {
     const ns = request.headers.get(WS_HEADERS.namespace) ?? DEFAULT_NAMESPACE;
-    const dialect = (request.headers.get(WS_HEADERS.dialect) ?? "redis") as Dialect;
+    const kind = (request.headers.get(WS_HEADERS.kind) ?? "redis") as SocketKind;
     const scope = request.headers.get(WS_HEADERS.scope);
     this.adoptNamespace(ns);
     const pair = new WebSocketPair();
-    if ((dialect as string) === "mux") return this.acceptMux(pair, scope, request);
+    if (kind === "mux") return this.acceptMux(pair, scope, request);
+    const dialect = kind;
     const conn = newConn(this.engine.nextClientId++, {
       authed: scope === "full" || scope === "readonly",
       readonly: scope === "readonly",
