@@ -12,8 +12,7 @@ import { newConn } from "../engine/conn-state.ts";
 import { Engine } from "../engine/engine.ts";
 import type { EngineHost } from "../engine/engine.ts";
 import type { Reply } from "../engine/reply.ts";
-import { CLOSE_INTERNAL, CLOSE_NORMAL, DEFAULT_NAMESPACE, REPLY_MAX_BYTES } from "../limits.ts";
-import { MuxProtocolError } from "../protocols/mux.ts";
+import { CLOSE_NORMAL, DEFAULT_NAMESPACE, REPLY_MAX_BYTES } from "../limits.ts";
 import { authConfig, tokenScope } from "./auth.ts";
 import type { Env } from "./env.ts";
 import { engineSettings } from "./env.ts";
@@ -41,6 +40,14 @@ import { META } from "./schema.ts";
 import { limitShare } from "./shard-map.ts";
 import { GroupCommit } from "./group-commit.ts";
 import { MuxSession } from "./mux-door.ts";
+import {
+  answerClose,
+  closeOnError,
+  deliver,
+  messageBytes,
+  messageStep,
+  socketOutput,
+} from "./socket-step.ts";
 import { WS_DIALECTS } from "./ws-dialects.ts";
 import type { WsAttachment } from "./ws-dialects.ts";
 
@@ -269,8 +276,6 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
     const session = new MuxSession(
       {
         run: (dialect, conn, items) => this.engine.run(dialect, conn, items, Date.now()),
-        // The group commits for every batch that ran with this message's.
-        commit: () => {},
         nextClientId: () => this.engine.nextClientId++,
         valueMax: this.engine.valueMax,
       },
@@ -278,28 +283,23 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
       `${request.headers.get("CF-Connecting-IP") ?? "unknown"}:0`,
     );
     this.muxes.add(session);
-    const fail = (err: unknown) => {
+    const forget = () => {
       this.muxes.delete(session);
       session.close();
-      // A peer that breaks the framing or the context cap is told why, without a stack trace.
-      if (err instanceof MuxProtocolError) return ws.close(err.code, err.message);
-      console.error("blink-edge: mux message failed", err);
-      ws.close(CLOSE_INTERNAL, "internal error");
     };
     ws.addEventListener("message", (e: MessageEvent) => {
-      let ran;
-      try {
-        ran = this.group.runOrQueue(() => session.handle(messageBytes(e.data)));
-      } catch (err) {
-        return fail(err);
-      }
-      // Uncontended, the reply leaves in this turn (held by the output gate until durable).
-      if (ran instanceof Promise) ran.then((out) => ws.send(out), fail);
-      else ws.send(ran);
+      const bytes = messageBytes(e.data as string | ArrayBuffer);
+      // The reply message goes out even when empty: the shim counts one per message.
+      void this.serve(
+        ws,
+        () => session.handle(bytes),
+        (out) => ws.send(out),
+        "mux message",
+        forget,
+      );
     });
     const end = () => {
-      this.muxes.delete(session);
-      session.close();
+      forget();
       try {
         ws.close(CLOSE_NORMAL, "");
       } catch {
@@ -325,38 +325,58 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     const s = this.session(ws)!;
-    const a = s.a;
-    const door = WS_DIALECTS[a.dialect];
+    const { conn } = s.a;
+    const door = WS_DIALECTS[s.a.dialect]!;
+    const bytes = messageBytes(message);
+    const run = (items: BatchItem[]) => this.engine.run(door.dialect, conn, items, Date.now());
+    await this.serve(
+      ws,
+      () => messageStep(door, conn, bytes, this.engine.valueMax, run),
+      (r) => {
+        deliver(socketOutput(ws, door.text), r);
+        if (!r.close) this.saveContext(ws, s);
+      },
+      "websocket message",
+    );
+  }
+
+  /**
+   * Runs one socket message's work with its group (at once, or after the commit in flight) and
+   * hands its result to `after` once the work's writes are issued, so the output gate holds what
+   * `after` sends until they are durable (uncontended, all in this turn). A failure closes the
+   * socket (socket-step.ts closeOnError) after `failed`.
+   */
+  private serve<T>(
+    ws: WebSocket,
+    work: () => T,
+    after: (result: T) => void,
+    what: string,
+    failed?: () => void,
+  ): void | Promise<void> {
+    const fail = (err: unknown) => {
+      failed?.();
+      closeOnError(ws, err, what);
+    };
     try {
-      const ran = this.group.runOrQueue(() => {
-        const parsed = door.parse(message, a.conn, this.engine.valueMax);
-        const replies = parsed.items.length
-          ? this.engine.run(door.dialect, a.conn, parsed.items, Date.now())
-          : [];
-        const bytes = door.encode(replies, a.conn, parsed.errorText);
-        return { out: bytes, close: parsed.close ?? (a.conn.closing ? CLOSE_NORMAL : 0) };
-      });
-      // Uncontended, the reply goes out in this same turn (the output gate still holds it until
-      // the batch's writes are durable).
-      const { out, close } = ran instanceof Promise ? await ran : ran;
-      if (close === 0 || out.length > 0) ws.send(out);
-      if (close) ws.close(close, "");
-      else {
-        const state = persistentState(a.conn);
-        if (state !== s.saved) {
-          ws.serializeAttachment(a);
-          s.saved = state;
-        }
-      }
-    } catch (e) {
-      console.error("blink-edge: websocket message failed", e);
-      ws.close(CLOSE_INTERNAL, "internal error");
+      const ran = this.group.runOrQueue(work);
+      if (ran instanceof Promise) return ran.then(after).catch(fail);
+      after(ran);
+    } catch (err) {
+      fail(err);
     }
+  }
+
+  /** Rewrites a socket's attachment when the persistent part of its context changed. */
+  private saveContext(ws: WebSocket, s: { a: WsAttachment; saved: string }): void {
+    const state = persistentState(s.a.conn);
+    if (state === s.saved) return;
+    ws.serializeAttachment(s.a);
+    s.saved = state;
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
     try {
-      ws.close(code === 1005 || code === 1006 ? CLOSE_NORMAL : code, "");
+      ws.close(answerClose(code), "");
     } catch {
       // already closed
     }
@@ -368,13 +388,6 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
   lastLoadMs(): number {
     return this.loadMs;
   }
-}
-
-const encoder = new TextEncoder();
-
-/** A WebSocket message as bytes (text frames are UTF-8). */
-function messageBytes(data: string | ArrayBuffer): Uint8Array {
-  return typeof data === "string" ? encoder.encode(data) : new Uint8Array(data);
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   readEnd,
   readMuxFrames,
 } from "../../src/protocols/mux.ts";
+import { GroupCommit } from "../../src/worker/group-commit.ts";
 import { MuxSession } from "../../src/worker/mux-door.ts";
 import { CLOSE_POLICY, CLOSE_PROTOCOL, MUX_MAX_CONTEXTS } from "../../src/limits.ts";
 import { Harness } from "./support/engine-harness.ts";
@@ -17,28 +18,36 @@ import { Harness } from "./support/engine-harness.ts";
 const enc = new TextEncoder();
 const dec = (b: Uint8Array) => Buffer.from(b).toString("latin1");
 
+/**
+ * A session as the object runs it: each message's work through the real GroupCommit, which
+ * commits once per group (counted) and is durable at once.
+ */
 function session(scope: "full" | "readonly" | "none" = "full") {
   const h = new Harness({ persist: true });
   let commits = 0;
   let ids = 1;
+  const group = new GroupCommit(
+    () => {
+      const wrote = h.persistence!.flush(h.engine);
+      if (wrote) commits++;
+      return wrote;
+    },
+    () => Promise.resolve(),
+  );
   const s = new MuxSession(
     {
       run: (dialect, conn, items) => h.engine.run(dialect, conn, items, h.now),
-      commit: () => {
-        commits++;
-        h.persistence!.flush(h.engine);
-      },
       nextClientId: () => ids++,
       valueMax: 1048576,
     },
     scope,
     "127.0.0.1:0",
   );
-  const send = (build: (w: MuxWriter) => void) => {
+  const send = async (build: (w: MuxWriter) => void) => {
     const w = new MuxWriter();
     build(w);
     const m = w.take();
-    return readMuxFrames(s.handle(m));
+    return readMuxFrames(await group.runOrQueue(() => s.handle(m)));
   };
   return { h, s, send, commits: () => commits };
 }
@@ -78,9 +87,9 @@ describe("mux frames", () => {
 });
 
 describe("mux session", () => {
-  it("runs many connections' commands in one turn with one commit", () => {
+  it("runs many connections' commands in one turn with one commit", async () => {
     const { send, commits } = session();
-    const replies = send((w) => {
+    const replies = await send((w) => {
       for (let c = 1; c <= 50; c++) {
         w.frame(c, MUX_OP.OPEN, dialect(c % 2 ? "blink" : "redis"));
         w.frame(c, MUX_OP.DATA, enc.encode(c % 2 ? `SET k${c} v${c}\n` : `SET k${c} v${c}\r\n`));
@@ -93,24 +102,24 @@ describe("mux session", () => {
     expect(commits()).toBe(1);
   });
 
-  it("keeps each connection's context: MULTI on one does not affect another", () => {
+  it("keeps each connection's context: MULTI on one does not affect another", async () => {
     const { send } = session();
-    send((w) => {
+    await send((w) => {
       w.frame(1, MUX_OP.OPEN, dialect("redis"));
       w.frame(2, MUX_OP.OPEN, dialect("redis"));
     });
-    let r = send((w) => {
+    let r = await send((w) => {
       w.frame(1, MUX_OP.DATA, enc.encode("MULTI\r\nINCR n\r\n"));
       w.frame(2, MUX_OP.DATA, enc.encode("INCR n\r\n"));
     });
     expect(r.map((f) => dec(f.payload))).toEqual(["+OK\r\n+QUEUED\r\n", ":1\r\n"]);
-    r = send((w) => w.frame(1, MUX_OP.DATA, enc.encode("EXEC\r\n")));
+    r = await send((w) => w.frame(1, MUX_OP.DATA, enc.encode("EXEC\r\n")));
     expect(dec(r[0]!.payload)).toBe("*1\r\n:2\r\n");
   });
 
-  it("ends a connection after QUIT or a protocol error, with its last replies", () => {
+  it("ends a connection after QUIT or a protocol error, with its last replies", async () => {
     const { send } = session();
-    const r = send((w) => {
+    const r = await send((w) => {
       w.frame(1, MUX_OP.OPEN, dialect("blink"));
       w.frame(1, MUX_OP.DATA, enc.encode("SET a 1\nQUIT\n"));
       w.frame(2, MUX_OP.OPEN, dialect("gevent"));
@@ -126,9 +135,9 @@ describe("mux session", () => {
     ]);
   });
 
-  it("refuses Blink and gevent without credentials; Redis starts unauthenticated", () => {
+  it("refuses Blink and gevent without credentials; Redis starts unauthenticated", async () => {
     const { send } = session("none");
-    const r = send((w) => {
+    const r = await send((w) => {
       w.frame(1, MUX_OP.OPEN, dialect("blink"));
       w.frame(2, MUX_OP.OPEN, dialect("redis"));
       w.frame(2, MUX_OP.DATA, enc.encode("GET k\r\n"));
