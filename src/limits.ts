@@ -14,9 +14,11 @@ export const PIPELINE_MAX_COMMANDS = 1000;
 /**
  * Reply bytes (values as stored, before a codec's framing) one message or request may produce,
  * as Redis's client-output-buffer-limit bounds a client's output: the batch runs only until its
- * replies pass this, and each command after that is answered with a limit error, not run.
+ * replies pass this, and each command after that is answered with a limit error, not run (one
+ * command's reply is never cut). It also bounds the work one message holds the object for, so
+ * other clients keep being answered while one asks for gigabytes.
  */
-export const REPLY_MAX_BYTES = 16777216;
+export const REPLY_MAX_BYTES = 4194304;
 /**
  * An HTTP door's encoded answer (it crosses RPC from the object, which workerd caps at 32 MiB): a
  * larger one is answered with a limit error instead.
@@ -39,6 +41,13 @@ export const REDIS_VERSION = "7.0.15";
 export const BLINK_EDGE_VERSION = "0.1.0";
 
 export const SHIM_MAX_INFLIGHT_BATCHES = 64;
+/**
+ * Reply bytes a shim connection may hold that its client has not read (Redis's
+ * client-output-buffer-limit hard limit, adapted): past it the connection is closed. While its
+ * client reads nothing, the shim forwards none of the connection's further commands, so this
+ * holds at most the replies already on their way.
+ */
+export const SHIM_OUTPUT_MAX_BYTES = 134217728;
 export const SHIM_UPSTREAM_TIMEOUT_MS = 10000;
 /** Open TCP connections per shim, all listeners together; one more gets the dialect's error line and is closed. */
 export const SHIM_MAX_CONNECTIONS = 10000;

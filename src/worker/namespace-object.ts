@@ -275,7 +275,8 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
     ws.binaryType = "arraybuffer";
     const session = new MuxSession(
       {
-        run: (dialect, conn, items) => this.engine.run(dialect, conn, items, Date.now()),
+        run: (dialect, conn, items) =>
+          this.engine.run(dialect, conn, items, Date.now(), REPLY_MAX_BYTES),
         nextClientId: () => this.engine.nextClientId++,
         valueMax: this.engine.valueMax,
       },
@@ -328,7 +329,8 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
     const { conn } = s.a;
     const door = WS_DIALECTS[s.a.dialect]!;
     const bytes = messageBytes(message);
-    const run = (items: BatchItem[]) => this.engine.run(door.dialect, conn, items, Date.now());
+    const run = (items: BatchItem[]) =>
+      this.engine.run(door.dialect, conn, items, Date.now(), REPLY_MAX_BYTES);
     await this.serve(
       ws,
       () => messageStep(door, conn, bytes, this.engine.valueMax, run),
