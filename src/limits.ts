@@ -11,6 +11,19 @@ export const VALUE_MAX_BYTES_CEILING = 1900000;
 export const HTTP_BODY_MAX_BYTES = 10485760;
 export const WS_MESSAGE_MAX_BYTES = 16777216;
 export const PIPELINE_MAX_COMMANDS = 1000;
+/**
+ * Reply bytes (values as stored, before a codec's framing) one message or request may produce,
+ * as Redis's client-output-buffer-limit bounds a client's output: the batch runs only until its
+ * replies pass this, and each command after that is answered with a limit error, not run (one
+ * command's reply is never cut). It also bounds the work one message holds the object for, so
+ * other clients keep being answered while one asks for gigabytes.
+ */
+export const REPLY_MAX_BYTES = 4194304;
+/**
+ * An HTTP door's encoded answer (it crosses RPC from the object, which workerd caps at 32 MiB): a
+ * larger one is answered with a limit error instead.
+ */
+export const HTTP_REPLY_MAX_BYTES = 31457280;
 /** Default Blink line cap; the effective one follows a configured VALUE_MAX_BYTES. */
 export const BLINK_LINE_MAX_BYTES = VALUE_MAX_BYTES + KEY_MAX_BYTES + 16;
 export const RESP_INLINE_MAX_BYTES = 65536;
@@ -54,9 +67,21 @@ export const HLL_SPARSE_MAX_BYTES = 3000;
 export const BLINK_EDGE_VERSION = "0.1.0";
 
 export const SHIM_MAX_INFLIGHT_BATCHES = 64;
+/**
+ * Reply bytes a shim connection may hold that its client has not read (Redis's
+ * client-output-buffer-limit hard limit, adapted): past it the connection is closed. While its
+ * client reads nothing, the shim forwards none of the connection's further commands, so this
+ * holds at most the replies already on their way.
+ */
+export const SHIM_OUTPUT_MAX_BYTES = 134217728;
 export const SHIM_UPSTREAM_TIMEOUT_MS = 10000;
 /** Open TCP connections per shim, all listeners together; one more gets the dialect's error line and is closed. */
 export const SHIM_MAX_CONNECTIONS = 10000;
+/**
+ * Connection contexts one multiplexed socket may hold in the object (src/worker/mux-door.ts): a
+ * shim never has more open connections than SHIM_MAX_CONNECTIONS, so an OPEN past it is not a shim's.
+ */
+export const MUX_MAX_CONTEXTS = SHIM_MAX_CONNECTIONS;
 /** A TCP connection with nothing sent and nothing awaited for this long is closed; 0 = never (as the originals). */
 export const SHIM_IDLE_TIMEOUT_MS = 0;
 export const CORS_ALLOW_ORIGIN = "*";
@@ -67,6 +92,7 @@ export const WORKER_URL_DEFAULT = "http://127.0.0.1:8787";
 
 /** WebSocket close codes used by every door (RFC 6455). */
 export const CLOSE_NORMAL = 1000;
+export const CLOSE_PROTOCOL = 1002;
 export const CLOSE_POLICY = 1008;
 export const CLOSE_TOO_BIG = 1009;
 export const CLOSE_INTERNAL = 1011;

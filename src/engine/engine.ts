@@ -11,7 +11,7 @@ import type { CommandSpec, CommandTable, Ctx } from "./command-table.ts";
 import type { ConnState } from "./conn-state.ts";
 import { Databases } from "./databases.ts";
 import { CommandError, Errors } from "./errors.ts";
-import { R, errorReplyOf, isError } from "./reply.ts";
+import { R, errorReplyOf, isError, replyBytes } from "./reply.ts";
 import type { ErrorReply, Reply } from "./reply.ts";
 import type { Store } from "./store.ts";
 import { isLfu } from "./eviction.ts";
@@ -108,9 +108,16 @@ export class Engine {
 
   /**
    * Runs a batch in order: one reply per item (a codec's ready-made reply passes through).
-   * Stops after QUIT.
+   * Stops after QUIT. Once the replies pass `replyMax` bytes (replyBytes), every later command is
+   * answered with the reply-limit error instead of running (in MULTI, that fails the EXEC).
    */
-  run(dialect: Dialect, conn: ConnState, items: readonly BatchItem[], now: number): Reply[] {
+  run(
+    dialect: Dialect,
+    conn: ConnState,
+    items: readonly BatchItem[],
+    now: number,
+    replyMax = Infinity,
+  ): Reply[] {
     const started = performance.now();
     this.cmdStats.tick(now, this.stats.commands);
     const stores = this.dbs.all();
@@ -121,8 +128,15 @@ export class Engine {
     const replies: Reply[] = [];
     // One context for the whole batch: handlers never keep it.
     const ctx: Ctx = { engine: this, store: this.dbs.get(conn.db), conn, now };
+    let bytes = 0;
     for (const item of items) {
-      replies.push("argv" in item ? this.dispatchWith(dialect, ctx, item) : item.reply);
+      let r: Reply;
+      if (bytes > replyMax) r = this.queueingError(conn, Errors.replyLimit());
+      else {
+        r = "argv" in item ? this.dispatchWith(dialect, ctx, item) : item.reply;
+        if (replyMax !== Infinity) bytes += replyBytes(r);
+      }
+      replies.push(r);
       if (conn.closing) break;
     }
     for (let i = 0; i < stores.length; i++) stores[i]!.endBatch();

@@ -1,7 +1,13 @@
 // The error catalogue (spec §4.1, §10.7). Each error carries a code and its canonical text;
 // codecs render it for their wire format in their encoder and nowhere else (spec §4.2).
 
-import { KEY_MAX_BYTES, PIPELINE_MAX_COMMANDS, HTTP_BODY_MAX_BYTES } from "../limits.ts";
+import {
+  KEY_MAX_BYTES,
+  PIPELINE_MAX_COMMANDS,
+  HTTP_BODY_MAX_BYTES,
+  HTTP_REPLY_MAX_BYTES,
+  REPLY_MAX_BYTES,
+} from "../limits.ts";
 
 /**
  * Codes that some surface renders differently from the canonical text.
@@ -68,6 +74,14 @@ export const Errors = {
   tooManyCommands: () => err(`ERR too many commands in one request (max ${PIPELINE_MAX_COMMANDS})`),
   unavailable: () => new CommandError("UNAVAILABLE", "ERR service temporarily unavailable, retry"),
   internal: () => new CommandError("INTERNAL", "ERR internal error"),
+  replyLimit: () =>
+    err(
+      `ERR reply limit: replies to one request passed ${REPLY_MAX_BYTES} bytes; command not run (send fewer per request)`,
+    ),
+  replyTooLarge: () =>
+    err(
+      `ERR reply too large to return (max ${HTTP_REPLY_MAX_BYTES} bytes); the request ran (ask for less per request)`,
+    ),
   execAbort: () =>
     new CommandError("EXECABORT", "EXECABORT Transaction discarded because of previous errors."),
   noProto: () => new CommandError("NOPROTO", "NOPROTO unsupported protocol version"),

@@ -77,3 +77,28 @@ export function errorReplyOf(e: unknown): ErrorReply {
   if (e instanceof CommandError) return R.error(e);
   return { k: "error", code: "INTERNAL", v: "ERR internal error" };
 }
+
+/**
+ * The bytes a reply carries, as a codec will frame them give or take a few per element: what
+ * REPLY_MAX_BYTES counts. Walks arrays, so it costs what encoding them would.
+ */
+export function replyBytes(r: Reply): number {
+  switch (r.k) {
+    case "bulk":
+    case "status":
+    case "error":
+    case "verbatim":
+      return r.v.length + 8;
+    case "array":
+    case "map":
+    case "set": {
+      let n = 8;
+      for (const x of r.v) n += replyBytes(x);
+      return n;
+    }
+    case "json":
+      return JSON.stringify(r.v)?.length ?? 4;
+    default:
+      return 8;
+  }
+}

@@ -10,6 +10,7 @@
 // Frames of one connection keep their order; every DATA frame gets exactly one REPLY or END.
 
 import type { Dialect } from "../engine/command.ts";
+import { CLOSE_PROTOCOL } from "../limits.ts";
 
 export const MUX_OP = {
   OPEN: 1,
@@ -32,64 +33,72 @@ export interface MuxFrame {
   payload: Uint8Array;
 }
 
-/** Builds one message from frames. */
+/**
+ * Builds one message from frames. Payloads are kept by reference and copied once, into the
+ * message, by `take` (a reply payload can be megabytes: no growing buffer copies it again); a
+ * caller must not change a payload after framing it.
+ */
 export class MuxWriter {
-  private buf = new Uint8Array(4096);
-  private pos = 0;
+  private parts: Uint8Array[] = [];
+  private size = 0;
 
   get length(): number {
-    return this.pos;
+    return this.size;
   }
 
   /** Appends a frame. */
   frame(conn: number, op: MuxOp, payload: Uint8Array = EMPTY, prefix?: number): void {
     const extra = prefix === undefined ? 0 : 2;
-    this.ensure(MUX_HEADER_BYTES + extra + payload.length);
-    const v = new DataView(this.buf.buffer, this.buf.byteOffset);
-    v.setUint32(this.pos, conn, true);
-    this.buf[this.pos + 4] = op;
-    v.setUint32(this.pos + 5, payload.length + extra, true);
-    this.pos += MUX_HEADER_BYTES;
-    if (prefix !== undefined) {
-      v.setUint16(this.pos, prefix, true);
-      this.pos += 2;
-    }
-    this.buf.set(payload, this.pos);
-    this.pos += payload.length;
+    const head = new Uint8Array(MUX_HEADER_BYTES + extra);
+    const v = new DataView(head.buffer);
+    v.setUint32(0, conn, true);
+    head[4] = op;
+    v.setUint32(5, payload.length + extra, true);
+    if (prefix !== undefined) v.setUint16(MUX_HEADER_BYTES, prefix, true);
+    this.parts.push(head);
+    if (payload.length > 0) this.parts.push(payload);
+    this.size += head.length + payload.length;
   }
 
   /** The message so far, and a fresh start. */
   take(): Uint8Array {
-    const out = this.buf.slice(0, this.pos);
-    this.pos = 0;
+    const out = new Uint8Array(this.size);
+    let p = 0;
+    for (const part of this.parts) {
+      out.set(part, p);
+      p += part.length;
+    }
+    this.parts = [];
+    this.size = 0;
     return out;
-  }
-
-  private ensure(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.pos + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.pos));
-    this.buf = next;
   }
 }
 
 const EMPTY = new Uint8Array(0);
 
-/** Splits a message into frames; throws on a truncated or malformed message. */
+/** A message that breaks the framing rules: the peer is closed with a protocol close code. */
+export class MuxProtocolError extends Error {
+  /** CLOSE_PROTOCOL for broken framing, CLOSE_POLICY for a rule the peer broke. */
+  readonly code: number;
+  constructor(message: string, code: number = CLOSE_PROTOCOL) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** Splits a message into frames; throws MuxProtocolError on a truncated or malformed message. */
 export function readMuxFrames(msg: Uint8Array): MuxFrame[] {
   const frames: MuxFrame[] = [];
   const v = new DataView(msg.buffer, msg.byteOffset, msg.byteLength);
   let p = 0;
   while (p < msg.length) {
-    if (p + MUX_HEADER_BYTES > msg.length) throw new Error("truncated mux frame header");
+    if (p + MUX_HEADER_BYTES > msg.length) throw new MuxProtocolError("truncated mux frame header");
     const conn = v.getUint32(p, true);
     const op = msg[p + 4] as MuxOp;
     const len = v.getUint32(p + 5, true);
     p += MUX_HEADER_BYTES;
-    if (p + len > msg.length) throw new Error("truncated mux frame");
-    if (op < MUX_OP.OPEN || op > MUX_OP.REFUSED) throw new Error(`unknown mux op ${op}`);
+    if (p + len > msg.length) throw new MuxProtocolError("truncated mux frame");
+    if (op < MUX_OP.OPEN || op > MUX_OP.REFUSED) throw new MuxProtocolError(`unknown mux op ${op}`);
     frames.push({ conn, op, payload: msg.subarray(p, p + len) });
     p += len;
   }

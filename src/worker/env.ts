@@ -10,10 +10,10 @@ import {
 } from "../limits.ts";
 import type { EvictionPolicy } from "../limits.ts";
 import type { AuthSettings } from "./auth.ts";
-import type { NamespaceObject } from "./namespace-object.ts";
 
 export interface Env extends AuthSettings {
-  NAMESPACE: DurableObjectNamespace<NamespaceObject>;
+  /** The namespace objects (typed by their contract where used: shard-map.ts NamespaceStub). */
+  NAMESPACE: DurableObjectNamespace;
   /** Shards of every namespace (default 1). */
   SHARDS?: string;
   /** JSON object: namespace name -> shard count. */

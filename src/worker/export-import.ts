@@ -15,7 +15,7 @@ import { SortedSet } from "../engine/sorted-set.ts";
 import { Stream } from "../engine/stream.ts";
 import { headerLine } from "../protocols/export-format.ts";
 import type { ImportRecord } from "../protocols/export-format.ts";
-import type { ShardRef } from "./namespace-object.ts";
+import type { ShardRef } from "./namespace-api.ts";
 import { countSnapshotKeys, readSnapshotPage } from "./snapshot-view.ts";
 import type { ExportCursor } from "./snapshot-view.ts";
 
@@ -67,6 +67,12 @@ export interface ImportRequest {
 
 export type ImportOutcome =
   { ok: true; imported: number; skippedExpired: number } | { ok: false; error: string };
+
+/** The object's export and import RPC methods (the rest of its contract: namespace-api.ts). */
+export interface ExportImportRpc {
+  exportPage(req: ExportPageRequest): ExportPage | Promise<ExportPage>;
+  importRecords(req: ImportRequest): ImportOutcome | Promise<ImportOutcome>;
+}
 
 /**
  * One page of the export. The first takes a snapshot when there is none, or when `fresh` asks for

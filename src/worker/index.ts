@@ -27,7 +27,7 @@ import {
 import { lightRedisError } from "../protocols/light-redis.ts";
 import { rootPointer } from "./root-pointer.ts";
 import { splitNamespace } from "./routes.ts";
-import { WS_HEADERS } from "./namespace-object.ts";
+import { WS_HEADERS } from "./namespace-api.ts";
 import { objectFor, shardCount } from "./shard-map.ts";
 import { shardedSocket } from "./sharded-ws.ts";
 import type { Dialect } from "../engine/command.ts";
@@ -263,16 +263,17 @@ async function upgrade(
   if (shards > 1) return shardedSocket(env, request, namespace, dialect as Dialect, scope, shards);
   const headers = new Headers(request.headers);
   headers.set(WS_HEADERS.namespace, namespace);
-  headers.set(WS_HEADERS.dialect, dialect);
+  headers.set(WS_HEADERS.kind, dialect);
   headers.set(WS_HEADERS.scope, scope);
   return objectFor(env, namespace).fetch(new Request(request.url, { headers }));
 }
 
 /**
- * `B/mux`: the shim's multiplexed socket (src/protocols/mux.ts). Authenticated like the Redis
- * door: without credentials its connections start unauthenticated (Blink and gevent ones are
- * refused inside). Sharded namespaces have no single object to multiplex onto: 404, and the shim
- * falls back to a WebSocket per connection.
+ * `B/mux`: the shim's multiplexed socket (src/protocols/mux.ts). It carries up to
+ * MUX_MAX_CONTEXTS connection contexts, so with auth enabled it needs a token before any is
+ * stored: without one the upgrade is refused 401 (a shim without a token then opens a WebSocket
+ * per connection, whose clients may AUTH). Sharded namespaces have no single object to multiplex
+ * onto: 404, and the shim falls back the same way.
  */
 async function muxUpgrade(
   request: Request,
@@ -286,11 +287,12 @@ async function muxUpgrade(
   }
   if (shardCount(env, namespace) > 1) return jsonError(404, "ERR no such route", origin);
   const outcome = authenticateRequest(authConfig(env), request, url, namespace);
-  if (!outcome.ok && outcome.reason !== "missing") return refusedSocket(outcome);
+  if (!outcome.ok && outcome.reason === "missing") return authError("json", outcome, origin);
+  if (!outcome.ok) return refusedSocket(outcome);
   const headers = new Headers(request.headers);
   headers.set(WS_HEADERS.namespace, namespace);
-  headers.set(WS_HEADERS.dialect, "mux");
-  headers.set(WS_HEADERS.scope, outcome.ok ? outcome.scope : "none");
+  headers.set(WS_HEADERS.kind, "mux");
+  headers.set(WS_HEADERS.scope, outcome.scope);
   return objectFor(env, namespace).fetch(new Request(request.url, { headers }));
 }
 

@@ -10,17 +10,26 @@ import type { BatchItem, Dialect } from "../engine/command.ts";
 import type { ConnState } from "../engine/conn-state.ts";
 import { newConn } from "../engine/conn-state.ts";
 import type { Reply } from "../engine/reply.ts";
-import { CLOSE_NORMAL, CLOSE_POLICY } from "../limits.ts";
-import { MUX_DIALECTS, MUX_OP, MuxWriter, readMuxFrames } from "../protocols/mux.ts";
+import { CLOSE_POLICY, MUX_MAX_CONTEXTS } from "../limits.ts";
+import {
+  MUX_DIALECTS,
+  MUX_OP,
+  MuxProtocolError,
+  MuxWriter,
+  readMuxFrames,
+} from "../protocols/mux.ts";
+import { deliver, messageStep } from "./socket-step.ts";
+import type { ConnOutput } from "./socket-step.ts";
 import { WS_DIALECTS } from "./ws-dialects.ts";
 import type { WsDoor } from "./ws-dialects.ts";
 
 /** What a session needs from its object. */
 export interface MuxHost {
-  /** Runs one batch on the engine (no persistence yet). */
+  /**
+   * Runs one batch on the engine. The object persists what a message's batches changed once
+   * per message, through its group commit (the caller of `handle`).
+   */
   run(dialect: Dialect, conn: ConnState, items: readonly BatchItem[]): Reply[];
-  /** Persists everything the message's batches changed (once per message). */
-  commit(): void;
   nextClientId(): number;
   readonly valueMax: number;
 }
@@ -28,6 +37,8 @@ export interface MuxHost {
 interface VirtualConn {
   door: WsDoor;
   conn: ConnState;
+  /** Its REPLY and END frames, into the message being built. */
+  out: ConnOutput;
 }
 
 const WRONGPASS = "WRONGPASS invalid or missing auth token";
@@ -51,20 +62,31 @@ export class MuxSession {
     return [...this.conns.values()].filter((v) => v.door.dialect === "redis").map((v) => v.conn);
   }
 
-  /** Handles one message; returns the reply message (never empty when a DATA frame came). */
-  handle(message: ArrayBuffer | string): Uint8Array {
-    const bytes = typeof message === "string" ? encoder.encode(message) : new Uint8Array(message);
-    let ran = false;
+  /** Forgets every connection context (the socket closed). */
+  close(): void {
+    this.conns.clear();
+  }
+
+  /**
+   * Handles one message; returns the reply message (never empty when a DATA frame came). Throws
+   * MuxProtocolError for a malformed message or an OPEN past MUX_MAX_CONTEXTS: the socket is not
+   * a shim's, and is closed.
+   */
+  handle(bytes: Uint8Array): Uint8Array {
     for (const f of readMuxFrames(bytes)) {
       if (f.op === MUX_OP.OPEN) this.open(f.conn, MUX_DIALECTS[f.payload[0] ?? 255]);
       else if (f.op === MUX_OP.CLOSE) this.conns.delete(f.conn);
-      else if (f.op === MUX_OP.DATA) ran = this.data(f.conn, f.payload) || ran;
+      else if (f.op === MUX_OP.DATA) this.data(f.conn, f.payload);
     }
-    if (ran) this.host.commit();
     return this.out.take();
   }
 
   private open(id: number, dialect: Dialect | undefined): void {
+    if (this.conns.size >= MUX_MAX_CONTEXTS && !this.conns.has(id))
+      throw new MuxProtocolError(
+        `more than ${MUX_MAX_CONTEXTS} connections on one mux socket`,
+        CLOSE_POLICY,
+      );
     const door = dialect && WS_DIALECTS[dialect];
     if (!door) {
       this.out.frame(id, MUX_OP.END, encoder.encode("unknown dialect"), CLOSE_POLICY);
@@ -81,29 +103,28 @@ export class MuxSession {
       readonly: this.scope === "readonly",
       addr: this.addr,
     });
-    this.conns.set(id, { door, conn });
+    this.conns.set(id, { door, conn, out: this.output(id) });
   }
 
-  /** Runs one DATA frame; true when the engine ran. */
-  private data(id: number, payload: Uint8Array): boolean {
+  /** A virtual connection's output: frames of this session's next message. */
+  private output(id: number): ConnOutput {
+    return {
+      send: (bytes) => this.out.frame(id, MUX_OP.REPLY, bytes),
+      end: (code, bytes) => {
+        this.conns.delete(id);
+        this.out.frame(id, MUX_OP.END, bytes, code);
+      },
+    };
+  }
+
+  /** Runs one DATA frame: the connection's replies, or its END. */
+  private data(id: number, payload: Uint8Array): void {
     const v = this.conns.get(id);
     if (!v) {
-      this.out.frame(id, MUX_OP.END, encoder.encode(""), CLOSE_POLICY);
-      return false;
+      this.out.frame(id, MUX_OP.END, new Uint8Array(0), CLOSE_POLICY);
+      return;
     }
-    const buffer =
-      payload.byteOffset === 0 && payload.byteLength === payload.buffer.byteLength
-        ? payload.buffer
-        : payload.slice().buffer;
-    const parsed = v.door.parse(buffer as ArrayBuffer, v.conn, this.host.valueMax);
-    const replies = parsed.items.length ? this.host.run(v.door.dialect, v.conn, parsed.items) : [];
-    const reply = v.door.encode(replies, v.conn, parsed.errorText);
-    const bytes = typeof reply === "string" ? encoder.encode(reply) : reply;
-    const close = parsed.close ?? (v.conn.closing ? CLOSE_NORMAL : 0);
-    if (close) {
-      this.conns.delete(id);
-      this.out.frame(id, MUX_OP.END, bytes, close);
-    } else this.out.frame(id, MUX_OP.REPLY, bytes);
-    return parsed.items.length > 0;
+    const run = (items: BatchItem[]) => this.host.run(v.door.dialect, v.conn, items);
+    deliver(v.out, messageStep(v.door, v.conn, payload, this.host.valueMax, run));
   }
 }

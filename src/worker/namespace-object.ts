@@ -13,18 +13,27 @@ import { newConn } from "../engine/conn-state.ts";
 import { Engine } from "../engine/engine.ts";
 import type { EngineHost } from "../engine/engine.ts";
 import type { Reply } from "../engine/reply.ts";
-import { CLOSE_INTERNAL, CLOSE_NORMAL, DEFAULT_NAMESPACE } from "../limits.ts";
+import { CLOSE_NORMAL, DEFAULT_NAMESPACE, REPLY_MAX_BYTES } from "../limits.ts";
 import { authConfig, tokenScope } from "./auth.ts";
 import type { Env } from "./env.ts";
 import { engineSettings } from "./env.ts";
 import { applyImport, exportPage } from "./export-import.ts";
 import type {
+  ExportImportRpc,
   ExportPage,
   ExportPageRequest,
   ImportOutcome,
   ImportRequest,
 } from "./export-import.ts";
-import { isPlan } from "./doors/door.ts";
+import { WS_HEADERS } from "./namespace-api.ts";
+import type {
+  NamespaceRpc,
+  ShardBatchRequest,
+  ShardBatchResult,
+  ShardRef,
+  SocketKind,
+} from "./namespace-api.ts";
+import { finishBounded, isPlan } from "./doors/door.ts";
 import type { DoorAnswer, DoorRequest } from "./doors/door.ts";
 import { planDoor } from "./doors/plan.ts";
 import { Persistence } from "./persistence.ts";
@@ -32,42 +41,21 @@ import { META } from "./schema.ts";
 import { limitShare } from "./shard-map.ts";
 import { GroupCommit } from "./group-commit.ts";
 import { MuxSession } from "./mux-door.ts";
+import {
+  answerClose,
+  closeOnError,
+  deliver,
+  messageBytes,
+  messageStep,
+  socketOutput,
+} from "./socket-step.ts";
 import { WS_DIALECTS } from "./ws-dialects.ts";
 import type { WsAttachment } from "./ws-dialects.ts";
-
-/** Which shard of a sharded namespace a request is for (absent: the namespace has one shard). */
-export interface ShardRef {
-  shard: number;
-  shards: number;
-}
-
-/** A batch for one shard of a sharded namespace, run with the caller's connection context. */
-export interface ShardBatchRequest extends ShardRef {
-  namespace: string;
-  dialect: Dialect;
-  items: BatchItem[];
-  conn: ConnState;
-  /** Return the context as the batch left it (EXEC and WATCH change it; nothing else does). */
-  withContext: boolean;
-}
-
-/** A shard's replies, and the connection context after the batch when asked for. */
-export interface ShardBatchResult {
-  replies: Reply[];
-  conn?: ConnState;
-}
 
 /** The one shard of a namespace that is not sharded. */
 const UNSHARDED: ShardRef = { shard: 0, shards: 1 };
 
-/** Headers by which the Worker tells the object about a WebSocket upgrade it has authenticated. */
-export const WS_HEADERS = {
-  namespace: "X-Blink-Namespace",
-  dialect: "X-Blink-Dialect",
-  scope: "X-Blink-Scope",
-} as const;
-
-export class NamespaceObject extends DurableObject<Env> {
+export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc, ExportImportRpc {
   private engine!: Engine;
   private persistence!: Persistence;
   /** Alarm time currently armed (Unix ms), 0 if none. */
@@ -152,7 +140,10 @@ export class NamespaceObject extends DurableObject<Env> {
     return this.group.runOrQueue(() =>
       withSyncToken(
         req,
-        plan.finish(this.engine.run(plan.dialect, conn, plan.items, Date.now())),
+        finishBounded(
+          plan,
+          this.engine.run(plan.dialect, conn, plan.items, Date.now(), REPLY_MAX_BYTES),
+        ),
         this.engine.store.writeSeq,
       ),
     );
@@ -165,7 +156,7 @@ export class NamespaceObject extends DurableObject<Env> {
   async runShard(req: ShardBatchRequest): Promise<ShardBatchResult> {
     this.adoptNamespace(req.namespace, req);
     const replies = await this.group.submit(() =>
-      this.engine.run(req.dialect, req.conn, req.items, Date.now()),
+      this.engine.run(req.dialect, req.conn, req.items, Date.now(), REPLY_MAX_BYTES),
     );
     return req.withContext ? { replies, conn: req.conn } : { replies };
   }
@@ -258,11 +249,12 @@ export class NamespaceObject extends DurableObject<Env> {
   /** WebSocket upgrades, already authenticated by the Worker. */
   override async fetch(request: Request): Promise<Response> {
     const ns = request.headers.get(WS_HEADERS.namespace) ?? DEFAULT_NAMESPACE;
-    const dialect = (request.headers.get(WS_HEADERS.dialect) ?? "redis") as Dialect;
+    const kind = (request.headers.get(WS_HEADERS.kind) ?? "redis") as SocketKind;
     const scope = request.headers.get(WS_HEADERS.scope);
     this.adoptNamespace(ns);
     const pair = new WebSocketPair();
-    if ((dialect as string) === "mux") return this.acceptMux(pair, scope, request);
+    if (kind === "mux") return this.acceptMux(pair, scope, request);
+    const dialect = kind;
     const conn = newConn(this.engine.nextClientId++, {
       authed: scope === "full" || scope === "readonly",
       readonly: scope === "readonly",
@@ -291,9 +283,8 @@ export class NamespaceObject extends DurableObject<Env> {
     ws.binaryType = "arraybuffer";
     const session = new MuxSession(
       {
-        run: (dialect, conn, items) => this.engine.run(dialect, conn, items, Date.now()),
-        // The group commits for every batch that ran with this message's.
-        commit: () => {},
+        run: (dialect, conn, items) =>
+          this.engine.run(dialect, conn, items, Date.now(), REPLY_MAX_BYTES),
         nextClientId: () => this.engine.nextClientId++,
         valueMax: this.engine.valueMax,
       },
@@ -301,24 +292,23 @@ export class NamespaceObject extends DurableObject<Env> {
       `${request.headers.get("CF-Connecting-IP") ?? "unknown"}:0`,
     );
     this.muxes.add(session);
-    const fail = (err: unknown) => {
-      console.error("blink-edge: mux message failed", err);
+    const forget = () => {
       this.muxes.delete(session);
-      ws.close(CLOSE_INTERNAL, "internal error");
+      session.close();
     };
     ws.addEventListener("message", (e: MessageEvent) => {
-      let ran;
-      try {
-        ran = this.group.runOrQueue(() => session.handle(e.data as ArrayBuffer | string));
-      } catch (err) {
-        return fail(err);
-      }
-      // Uncontended, the reply leaves in this turn (held by the output gate until durable).
-      if (ran instanceof Promise) ran.then((out) => ws.send(out), fail);
-      else ws.send(ran);
+      const bytes = messageBytes(e.data as string | ArrayBuffer);
+      // The reply message goes out even when empty: the shim counts one per message.
+      void this.serve(
+        ws,
+        () => session.handle(bytes),
+        (out) => ws.send(out),
+        "mux message",
+        forget,
+      );
     });
     const end = () => {
-      this.muxes.delete(session);
+      forget();
       try {
         ws.close(CLOSE_NORMAL, "");
       } catch {
@@ -344,38 +334,59 @@ export class NamespaceObject extends DurableObject<Env> {
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     const s = this.session(ws)!;
-    const a = s.a;
-    const door = WS_DIALECTS[a.dialect];
+    const { conn } = s.a;
+    const door = WS_DIALECTS[s.a.dialect]!;
+    const bytes = messageBytes(message);
+    const run = (items: BatchItem[]) =>
+      this.engine.run(door.dialect, conn, items, Date.now(), REPLY_MAX_BYTES);
+    await this.serve(
+      ws,
+      () => messageStep(door, conn, bytes, this.engine.valueMax, run),
+      (r) => {
+        deliver(socketOutput(ws, door.text), r);
+        if (!r.close) this.saveContext(ws, s);
+      },
+      "websocket message",
+    );
+  }
+
+  /**
+   * Runs one socket message's work with its group (at once, or after the commit in flight) and
+   * hands its result to `after` once the work's writes are issued, so the output gate holds what
+   * `after` sends until they are durable (uncontended, all in this turn). A failure closes the
+   * socket (socket-step.ts closeOnError) after `failed`.
+   */
+  private serve<T>(
+    ws: WebSocket,
+    work: () => T,
+    after: (result: T) => void,
+    what: string,
+    failed?: () => void,
+  ): void | Promise<void> {
+    const fail = (err: unknown) => {
+      failed?.();
+      closeOnError(ws, err, what);
+    };
     try {
-      const ran = this.group.runOrQueue(() => {
-        const parsed = door.parse(message, a.conn, this.engine.valueMax);
-        const replies = parsed.items.length
-          ? this.engine.run(door.dialect, a.conn, parsed.items, Date.now())
-          : [];
-        const bytes = door.encode(replies, a.conn, parsed.errorText);
-        return { out: bytes, close: parsed.close ?? (a.conn.closing ? CLOSE_NORMAL : 0) };
-      });
-      // Uncontended, the reply goes out in this same turn (the output gate still holds it until
-      // the batch's writes are durable).
-      const { out, close } = ran instanceof Promise ? await ran : ran;
-      if (close === 0 || out.length > 0) ws.send(out);
-      if (close) ws.close(close, "");
-      else {
-        const state = persistentState(a.conn);
-        if (state !== s.saved) {
-          ws.serializeAttachment(a);
-          s.saved = state;
-        }
-      }
-    } catch (e) {
-      console.error("blink-edge: websocket message failed", e);
-      ws.close(CLOSE_INTERNAL, "internal error");
+      const ran = this.group.runOrQueue(work);
+      if (ran instanceof Promise) return ran.then(after).catch(fail);
+      after(ran);
+    } catch (err) {
+      fail(err);
     }
+  }
+
+  /** Rewrites a socket's attachment when the persistent part of its context changed. */
+  private saveContext(ws: WebSocket, s: { a: WsAttachment; saved: string }): void {
+    const state = persistentState(s.a.conn);
+    if (state === s.saved) return;
+    ws.serializeAttachment(s.a);
+    s.saved = state;
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
     try {
-      ws.close(code === 1005 || code === 1006 ? CLOSE_NORMAL : code, "");
+      ws.close(answerClose(code), "");
     } catch {
       // already closed
     }

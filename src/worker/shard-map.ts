@@ -7,29 +7,24 @@
 // after the namespace itself, so a namespace that grows from 1 shard keeps shard 0's objects
 // (resharding its data is out of scope: export, then import into a namespace with more shards).
 
-import type { DoorAnswer, DoorRequest } from "./doors/door.ts";
-import type {
-  ExportPage,
-  ExportPageRequest,
-  ImportOutcome,
-  ImportRequest,
-} from "./export-import.ts";
+import type { ExportImportRpc } from "./export-import.ts";
 import type { Env } from "./env.ts";
-import type { ShardBatchRequest, ShardBatchResult, ShardRef } from "./namespace-object.ts";
+import type { NamespaceRpc } from "./namespace-api.ts";
 export { hashSlot, shardOfKey, SLOT_COUNT } from "./router/slots.ts";
 
 /** Most shards a namespace may have (every fan-out costs one subrequest per shard). */
 export const MAX_SHARDS = 1024;
 
-/** The RPC surface of a namespace object, typed plainly (the generated stub type is too deep for tsc). */
-export interface NamespaceStub {
-  exchange(namespace: string, req: DoorRequest): Promise<DoorAnswer>;
-  runShard(req: ShardBatchRequest): Promise<ShardBatchResult>;
-  allocateClientId(req: ShardRef & { namespace: string }): Promise<number>;
-  exportPage(req: ExportPageRequest): Promise<ExportPage>;
-  importRecords(req: ImportRequest): Promise<ImportOutcome>;
-  fetch(request: Request): Promise<Response>;
-}
+/** A promise of a value or the value. */
+type Async<F> = F extends (...a: infer A) => infer R ? (...a: A) => Promise<Awaited<R>> : never;
+
+/**
+ * The RPC surface of a namespace object as a stub presents it (every call a promise), typed
+ * plainly from its contract (the generated stub type is too deep for tsc).
+ */
+export type NamespaceStub = {
+  [K in keyof (NamespaceRpc & ExportImportRpc)]: Async<(NamespaceRpc & ExportImportRpc)[K]>;
+};
 
 /** The variables the shard map reads. */
 export type ShardSettings = Pick<Env, "SHARDS" | "NAMESPACE_SHARDS">;

@@ -3,14 +3,21 @@
 // (no hibernation: no single object owns the connection). Each message is one batch through the
 // router; messages are handled strictly one after another.
 
-import type { Dialect } from "../engine/command.ts";
+import type { BatchItem, Dialect } from "../engine/command.ts";
 import { newConn } from "../engine/conn-state.ts";
-import { CLOSE_INTERNAL, CLOSE_NORMAL } from "../limits.ts";
 import type { Env } from "./env.ts";
 import { classifyFailure } from "./object-failure.ts";
 import { runShardedBatch } from "./router/sharded-batch.ts";
 import { objectFor } from "./shard-map.ts";
 import { shardTransport, workerEngine } from "./sharded.ts";
+import {
+  answerClose,
+  closeOnError,
+  deliver,
+  messageBytes,
+  messageStep,
+  socketOutput,
+} from "./socket-step.ts";
 import { WS_DIALECTS } from "./ws-dialects.ts";
 
 /** RFC 6455 "service restart": the client should reconnect (sent when the call budget is spent). */
@@ -78,26 +85,23 @@ export async function shardedSocket(
       // already closed
     }
   };
+  const out = socketOutput(ws, door.text);
+  const run = (items: BatchItem[]) => runShardedBatch(session, items, Date.now());
 
   async function onMessage(message: string | ArrayBuffer): Promise<void> {
     if (closed) return;
     try {
-      const parsed = door.parse(message, conn, session.local.valueMax);
-      const replies = parsed.items.length
-        ? await runShardedBatch(session, parsed.items, Date.now())
-        : [];
+      const r = await messageStep(door, conn, messageBytes(message), session.local.valueMax, run);
       if (closed) return;
-      const out = door.encode(replies, conn, parsed.errorText);
-      const code = parsed.close ?? (conn.closing ? CLOSE_NORMAL : 0);
-      if (code === 0 || out.length > 0) ws.send(out);
-      if (code) close(code, "");
+      deliver(out, r);
+      if (r.close) closed = true;
       else if (budget > 0 && calls >= budget && !conn.multi && !conn.watch) {
         close(CLOSE_SERVICE_RESTART, "shard call budget spent, reconnect");
       }
     } catch (e) {
       // A shard failed: the replies of this message are not known to be complete, so none is sent.
-      console.error("blink-edge: sharded websocket message failed", e);
-      close(CLOSE_INTERNAL, "internal error");
+      closed = true;
+      closeOnError(ws, e, "sharded websocket message");
     }
   }
 
@@ -110,7 +114,7 @@ export async function shardedSocket(
     );
   });
   ws.addEventListener("close", (ev) => {
-    if (!closed) close(ev.code === 1005 || ev.code === 1006 ? CLOSE_NORMAL : ev.code, "");
+    if (!closed) close(answerClose(ev.code), "");
   });
   ws.addEventListener("error", () => {
     closed = true;

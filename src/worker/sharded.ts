@@ -10,7 +10,7 @@ import type { Reply } from "../engine/reply.ts";
 import { authConfig, tokenScope } from "./auth.ts";
 import type { Env } from "./env.ts";
 import { engineSettings } from "./env.ts";
-import type { ShardBatchResult } from "./namespace-object.ts";
+import type { ShardBatchResult } from "./namespace-api.ts";
 import { batchHasWrites, classifyFailure, isRetryable } from "./object-failure.ts";
 import { runShardedBatch } from "./router/sharded-batch.ts";
 import type { ShardCall, ShardTransport } from "./router/sharded-batch.ts";

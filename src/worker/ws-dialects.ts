@@ -32,33 +32,26 @@ export interface ParsedMessage {
   close?: number;
 }
 
+/** How one door turns a message's bytes into a batch, and a batch's replies into bytes. */
 export interface WsDoor {
   dialect: Dialect;
-  parse(msg: string | ArrayBuffer, conn: ConnState, valueMax: number): ParsedMessage;
-  encode(replies: readonly Reply[], conn: ConnState, errorText?: string): string | Uint8Array;
+  /** Replies leave as text frames (Blink: its lines are text) rather than binary ones. */
+  text: boolean;
+  parse(msg: Uint8Array, conn: ConnState, valueMax: number): ParsedMessage;
+  encode(replies: readonly Reply[], conn: ConnState, errorText?: string): Uint8Array;
 }
 
 const encoder = new TextEncoder();
 
-function size(msg: string | ArrayBuffer): number {
-  return typeof msg === "string" ? msg.length * 3 : msg.byteLength;
-}
-
-function tooLarge(msg: string | ArrayBuffer): boolean {
-  if (typeof msg !== "string") return msg.byteLength > WS_MESSAGE_MAX_BYTES;
-  return size(msg) > WS_MESSAGE_MAX_BYTES && encoder.encode(msg).length > WS_MESSAGE_MAX_BYTES;
-}
-
-function bytesOf(msg: string | ArrayBuffer): Uint8Array {
-  return typeof msg === "string" ? encoder.encode(msg) : new Uint8Array(msg);
-}
+const tooLarge = (msg: Uint8Array) => msg.length > WS_MESSAGE_MAX_BYTES;
 
 const blink: WsDoor = {
   dialect: "blink",
+  text: true,
   parse(msg, _conn, valueMax) {
     if (tooLarge(msg))
       return { items: [], errorText: "ERROR message too large\n", close: CLOSE_TOO_BIG };
-    const batch = parseBlink(typeof msg === "string" ? msg : new Uint8Array(msg), {
+    const batch = parseBlink(msg, {
       lineMax: valueMax + KEY_MAX_BYTES + 16,
       maxCommands: PIPELINE_MAX_COMMANDS,
     });
@@ -67,7 +60,7 @@ const blink: WsDoor = {
     return { items: batch.items, errorText: batch.stop.line, close: CLOSE_POLICY };
   },
   encode(replies, _conn, errorText) {
-    return encodeBlink(replies) + (errorText ?? "");
+    return encoder.encode(encodeBlink(replies) + (errorText ?? ""));
   },
 };
 
@@ -75,7 +68,7 @@ const respError = (text: string) => `-${text}\r\n`;
 
 /** Shared message rules of the two RESP doors (spec §6.3). */
 function respMessage(
-  msg: string | ArrayBuffer,
+  msg: Uint8Array,
   parse: (b: Uint8Array) => { items: BatchItem[]; consumed: number; error?: string },
 ): ParsedMessage {
   if (tooLarge(msg)) {
@@ -87,7 +80,7 @@ function respMessage(
       close: CLOSE_TOO_BIG,
     };
   }
-  const bytes = bytesOf(msg);
+  const bytes = msg;
   const r = parse(bytes);
   let items = r.items;
   if (items.length > PIPELINE_MAX_COMMANDS) {
@@ -120,6 +113,7 @@ function concatBytes(a: Uint8Array, b?: string): Uint8Array {
 
 const redis: WsDoor = {
   dialect: "redis",
+  text: false,
   parse(msg) {
     return respMessage(msg, (b) => {
       const r = parseRedisRequests(b, 0, b.length, true);
@@ -133,6 +127,7 @@ const redis: WsDoor = {
 
 const gevent: WsDoor = {
   dialect: "gevent",
+  text: false,
   parse(msg, _conn, valueMax) {
     return respMessage(msg, (b) => {
       const r = parseGeventRequests(b, 0, b.length);

@@ -20,19 +20,12 @@ class FakeLink implements UpstreamLink {
   sent: string[] = [];
   closedWith: number | undefined;
   backlog = 0;
-  paused = false;
   constructor(dialect: ShimDialect, events: UpstreamEvents) {
     this.dialect = dialect.name;
     this.events = events;
   }
   send(batch: Uint8Array): void {
     this.sent.push(Buffer.from(batch).toString("latin1"));
-  }
-  pauseReplies(): void {
-    this.paused = true;
-  }
-  resumeReplies(): void {
-    this.paused = false;
   }
   close(code: number): void {
     this.closedWith ??= code;
@@ -57,7 +50,7 @@ afterEach(async () => {
   shim = undefined;
 });
 
-async function setup() {
+async function setup(opts: { outputMaxBytes?: number } = {}) {
   const connector = new FakeConnector();
   const logs: string[] = [];
   shim = await startShim({
@@ -65,6 +58,7 @@ async function setup() {
     listen: { blink: { host: "127.0.0.1", port: 0 }, gevent: { host: "127.0.0.1", port: 0 } },
     connector,
     log: (l) => logs.push(l),
+    ...opts,
   });
   const port = (d: string) => shim!.listeners.find((l) => l.dialect === d)!.address.port;
   const open = async (d: "blink" | "gevent") => {
@@ -235,7 +229,7 @@ describe("shim connection", () => {
     expect(logs).toEqual([expect.stringMatching(/client connection error \(ECONNRESET\)$/)]);
   });
 
-  it("the reply stream is paused while the client does not read, and resumed on drain", async () => {
+  it("while the client reads nothing, none of its further commands is forwarded; reading resumes", async () => {
     const { open } = await setup();
     const { c, link } = await open("blink");
     link.events.open();
@@ -243,10 +237,29 @@ describe("shim connection", () => {
     c.write("GET big\n");
     await waitFor(() => link.sent.length === 1);
     link.reply("x".repeat(8 * 1024 * 1024) + "\n");
-    expect(link.paused).toBe(true);
+    c.write("GET a\n");
+    await sleep(200);
+    expect(link.sent).toHaveLength(1);
     c.socket.resume();
     await c.until(() => c.length === 8 * 1024 * 1024 + 1);
-    await waitFor(() => !link.paused);
+    await waitFor(() => link.sent.length === 2);
+    c.destroy();
+  });
+
+  it("past its output limit of unread reply bytes, a connection is closed", async () => {
+    const { open, logs } = await setup({ outputMaxBytes: 1024 * 1024 });
+    const { c, link } = await open("blink");
+    link.events.open();
+    c.socket.pause();
+    c.write("GET big\n");
+    await waitFor(() => link.sent.length === 1);
+    link.reply("x".repeat(4 * 1024 * 1024) + "\n");
+    await waitFor(() => link.closedWith !== undefined);
+    expect(link.closedWith).toBe(CLOSE_NORMAL);
+    await waitFor(() => shim!.stats().length === 0);
+    expect(logs).toEqual([
+      expect.stringMatching(/output limit: \d+ reply bytes unread \(max 1048576\); closed$/),
+    ]);
     c.destroy();
   });
 });

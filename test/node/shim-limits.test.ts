@@ -35,8 +35,6 @@ class HeldLink implements UpstreamLink {
   send(): void {
     this.sent++;
   }
-  pauseReplies(): void {}
-  resumeReplies(): void {}
   close(code: number): void {
     this.closedWith ??= code;
   }

@@ -5,38 +5,49 @@ import { describe, expect, it } from "vitest";
 import {
   MUX_DIALECTS,
   MUX_OP,
+  MuxProtocolError,
   MuxWriter,
   readEnd,
   readMuxFrames,
 } from "../../src/protocols/mux.ts";
+import { GroupCommit } from "../../src/worker/group-commit.ts";
 import { MuxSession } from "../../src/worker/mux-door.ts";
+import { CLOSE_POLICY, CLOSE_PROTOCOL, MUX_MAX_CONTEXTS } from "../../src/limits.ts";
 import { Harness } from "./support/engine-harness.ts";
 
 const enc = new TextEncoder();
 const dec = (b: Uint8Array) => Buffer.from(b).toString("latin1");
 
+/**
+ * A session as the object runs it: each message's work through the real GroupCommit, which
+ * commits once per group (counted) and is durable at once.
+ */
 function session(scope: "full" | "readonly" | "none" = "full") {
   const h = new Harness({ persist: true });
   let commits = 0;
   let ids = 1;
+  const group = new GroupCommit(
+    () => {
+      const wrote = h.persistence!.flush(h.engine);
+      if (wrote) commits++;
+      return wrote;
+    },
+    () => Promise.resolve(),
+  );
   const s = new MuxSession(
     {
       run: (dialect, conn, items) => h.engine.run(dialect, conn, items, h.now),
-      commit: () => {
-        commits++;
-        h.persistence!.flush(h.engine);
-      },
       nextClientId: () => ids++,
       valueMax: 1048576,
     },
     scope,
     "127.0.0.1:0",
   );
-  const send = (build: (w: MuxWriter) => void) => {
+  const send = async (build: (w: MuxWriter) => void) => {
     const w = new MuxWriter();
     build(w);
     const m = w.take();
-    return readMuxFrames(s.handle(m.buffer as ArrayBuffer));
+    return readMuxFrames(await group.runOrQueue(() => s.handle(m)));
   };
   return { h, s, send, commits: () => commits };
 }
@@ -76,9 +87,9 @@ describe("mux frames", () => {
 });
 
 describe("mux session", () => {
-  it("runs many connections' commands in one turn with one commit", () => {
+  it("runs many connections' commands in one turn with one commit", async () => {
     const { send, commits } = session();
-    const replies = send((w) => {
+    const replies = await send((w) => {
       for (let c = 1; c <= 50; c++) {
         w.frame(c, MUX_OP.OPEN, dialect(c % 2 ? "blink" : "redis"));
         w.frame(c, MUX_OP.DATA, enc.encode(c % 2 ? `SET k${c} v${c}\n` : `SET k${c} v${c}\r\n`));
@@ -91,24 +102,24 @@ describe("mux session", () => {
     expect(commits()).toBe(1);
   });
 
-  it("keeps each connection's context: MULTI on one does not affect another", () => {
+  it("keeps each connection's context: MULTI on one does not affect another", async () => {
     const { send } = session();
-    send((w) => {
+    await send((w) => {
       w.frame(1, MUX_OP.OPEN, dialect("redis"));
       w.frame(2, MUX_OP.OPEN, dialect("redis"));
     });
-    let r = send((w) => {
+    let r = await send((w) => {
       w.frame(1, MUX_OP.DATA, enc.encode("MULTI\r\nINCR n\r\n"));
       w.frame(2, MUX_OP.DATA, enc.encode("INCR n\r\n"));
     });
     expect(r.map((f) => dec(f.payload))).toEqual(["+OK\r\n+QUEUED\r\n", ":1\r\n"]);
-    r = send((w) => w.frame(1, MUX_OP.DATA, enc.encode("EXEC\r\n")));
+    r = await send((w) => w.frame(1, MUX_OP.DATA, enc.encode("EXEC\r\n")));
     expect(dec(r[0]!.payload)).toBe("*1\r\n:2\r\n");
   });
 
-  it("ends a connection after QUIT or a protocol error, with its last replies", () => {
+  it("ends a connection after QUIT or a protocol error, with its last replies", async () => {
     const { send } = session();
-    const r = send((w) => {
+    const r = await send((w) => {
       w.frame(1, MUX_OP.OPEN, dialect("blink"));
       w.frame(1, MUX_OP.DATA, enc.encode("SET a 1\nQUIT\n"));
       w.frame(2, MUX_OP.OPEN, dialect("gevent"));
@@ -124,9 +135,9 @@ describe("mux session", () => {
     ]);
   });
 
-  it("refuses Blink and gevent without credentials; Redis starts unauthenticated", () => {
+  it("refuses Blink and gevent without credentials; Redis starts unauthenticated", async () => {
     const { send } = session("none");
-    const r = send((w) => {
+    const r = await send((w) => {
       w.frame(1, MUX_OP.OPEN, dialect("blink"));
       w.frame(2, MUX_OP.OPEN, dialect("redis"));
       w.frame(2, MUX_OP.DATA, enc.encode("GET k\r\n"));
@@ -134,5 +145,47 @@ describe("mux session", () => {
     expect(r[0]!.op).toBe(MUX_OP.REFUSED);
     expect(dec(r[0]!.payload)).toBe("ERROR WRONGPASS invalid or missing auth token\n");
     expect(dec(r[1]!.payload)).toBe("-NOAUTH Authentication required.\r\n");
+  });
+});
+
+describe("mux session bounds (issue 13 item 2)", () => {
+  it("caps the contexts of one socket at MUX_MAX_CONTEXTS: 300,000 OPENs grow the heap < 64 MB", () => {
+    const { s } = session("none");
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    const before = process.memoryUsage().heapUsed;
+    let thrown: unknown;
+    // 300 messages of 1,000 OPEN frames each, as a flood would send them.
+    for (let m = 0; m < 300 && !thrown; m++) {
+      const w = new MuxWriter();
+      for (let i = 0; i < 1000; i++) w.frame(m * 1000 + i + 1, MUX_OP.OPEN, dialect("redis"));
+      try {
+        s.handle(w.take());
+      } catch (e) {
+        thrown = e;
+      }
+    }
+    expect(thrown).toBeInstanceOf(MuxProtocolError);
+    expect((thrown as MuxProtocolError).code).toBe(CLOSE_POLICY);
+    expect(s.contexts().length).toBeLessThanOrEqual(MUX_MAX_CONTEXTS);
+    gc?.();
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(64 * 1024 * 1024);
+    s.close();
+    expect(s.contexts()).toEqual([]);
+  });
+
+  it("a malformed message is a protocol error (1002), not an internal one", () => {
+    const { s } = session();
+    const w = new MuxWriter();
+    w.frame(1, MUX_OP.DATA, enc.encode("PING\r\n"));
+    const m = w.take();
+    let thrown: unknown;
+    try {
+      s.handle(m.subarray(0, m.length - 2));
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(MuxProtocolError);
+    expect((thrown as MuxProtocolError).code).toBe(CLOSE_PROTOCOL);
   });
 });

@@ -4,7 +4,7 @@
 
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { NamespaceObject } from "../../src/worker/namespace-object.ts";
-import type { ShardBatchRequest } from "../../src/worker/namespace-object.ts";
+import type { ShardBatchRequest } from "../../src/worker/namespace-api.ts";
 import { shardOfKey } from "../../src/worker/shard-map.ts";
 import { Ws, blinkHttp, resp } from "../worker/support/client.ts";
 import { SHARDS, upstash } from "./support.ts";

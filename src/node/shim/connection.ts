@@ -2,7 +2,12 @@
 // message → one write, in order; back-pressure both ways; every way a connection can end.
 
 import type { Socket } from "node:net";
-import { CLOSE_NORMAL, CLOSE_POLICY, SHIM_MAX_INFLIGHT_BATCHES } from "../../limits.ts";
+import {
+  CLOSE_NORMAL,
+  CLOSE_POLICY,
+  SHIM_MAX_INFLIGHT_BATCHES,
+  SHIM_OUTPUT_MAX_BYTES,
+} from "../../limits.ts";
 import type { ShimDialect } from "./dialects.ts";
 import { InputBuffer } from "./input-buffer.ts";
 import type { UpstreamConnector, UpstreamFailure, UpstreamLink } from "./upstream.ts";
@@ -20,7 +25,7 @@ export interface ConnectionStats {
   inflight: number;
   /** Bytes held for commands not yet complete or not yet sent. */
   inputBytes: number;
-  /** Reply bytes accepted by the socket but not yet written to the kernel. */
+  /** Reply bytes accepted by the socket but not yet written to the kernel (≤ SHIM_OUTPUT_MAX_BYTES). */
   writeBuffered: number;
   /** Request bytes not yet written to the Worker. */
   upstreamBacklog: number;
@@ -50,7 +55,8 @@ export class ShimConnection {
   /** We ended (or destroyed) the socket; the upstream is closed. */
   private ended = false;
   private readPaused = false;
-  private repliesPaused = false;
+  /** Past this many unread reply bytes the connection is closed (SHIM_OUTPUT_MAX_BYTES). */
+  private readonly outputMax: number;
   private logged = false;
   private linger: NodeJS.Timeout | undefined;
   private readonly idleTimeoutMs: number;
@@ -64,8 +70,10 @@ export class ShimConnection {
     log: ShimLog,
     onGone: (c: ShimConnection) => void,
     idleTimeoutMs = 0,
+    outputMax = SHIM_OUTPUT_MAX_BYTES,
   ) {
     this.socket = socket;
+    this.outputMax = outputMax;
     this.idleTimeoutMs = idleTimeoutMs;
     this.dialect = dialect;
     this.log = log;
@@ -126,11 +134,8 @@ export class ShimConnection {
     this.pump();
   }
 
+  /** The client read what was buffered: forward its commands again. */
   private onDrain(): void {
-    if (this.repliesPaused) {
-      this.repliesPaused = false;
-      this.link.resumeReplies();
-    }
     this.pump();
   }
 
@@ -140,7 +145,8 @@ export class ShimConnection {
     while (
       !this.noMore &&
       this.inflight < SHIM_MAX_INFLIGHT_BATCHES &&
-      !this.upstreamBacklogged()
+      !this.upstreamBacklogged() &&
+      !this.repliesUnread()
     ) {
       const { buf, start, end } = this.input;
       const f = this.dialect.frame(buf, start, end);
@@ -184,6 +190,14 @@ export class ShimConnection {
     else this.queued.push(batch);
   }
 
+  /**
+   * The client is not reading its replies (the socket's buffer is past its high-water mark):
+   * nothing more is forwarded until it drains, so only replies already on their way can pile up.
+   */
+  private repliesUnread(): boolean {
+    return this.socket.writableNeedDrain;
+  }
+
   private upstreamBacklogged(): boolean {
     return this.upstreamOpen && this.link.backlog >= UPSTREAM_BACKLOG_MAX;
   }
@@ -217,11 +231,18 @@ export class ShimConnection {
   private onReply(data: Uint8Array): void {
     if (this.inflight > 0) this.inflight--;
     this.idle?.refresh();
-    if (data.length > 0 && !this.write(data) && !this.repliesPaused) {
-      this.repliesPaused = true;
-      this.link.pauseReplies();
-    }
+    if (data.length > 0) this.write(data);
+    if (this.socket.writableLength > this.outputMax) return this.overOutputLimit();
     this.pump();
+  }
+
+  /** Too many reply bytes unread: closed as Redis closes a client past its output limit. */
+  private overOutputLimit(): void {
+    this.logOnce(
+      `output limit: ${this.socket.writableLength} reply bytes unread (max ${this.outputMax}); closed`,
+    );
+    this.noMore = true;
+    this.socket.destroy();
   }
 
   /** The Worker ended the conversation (QUIT, protocol error, restart): what came is written. */

@@ -2,7 +2,7 @@
 // forwarded to the Worker over an upstream link: by default a virtual connection on one shared,
 // multiplexed WebSocket (issue 8), or its own WebSocket (--no-mux).
 
-import { SHIM_IDLE_TIMEOUT_MS, SHIM_MAX_CONNECTIONS } from "../../limits.ts";
+import { SHIM_IDLE_TIMEOUT_MS, SHIM_MAX_CONNECTIONS, SHIM_OUTPUT_MAX_BYTES } from "../../limits.ts";
 import { isLoopbackHost, formatAddr } from "./addr.ts";
 import type { ListenAddr } from "./addr.ts";
 import type { ConnectionStats, ShimLog } from "./connection.ts";
@@ -37,6 +37,8 @@ export interface ShimOptions {
   maxConnections?: number;
   /** Close connections idle this long; SHIM_IDLE_TIMEOUT_MS (0 = never) unless told. */
   idleTimeoutMs?: number;
+  /** Unread reply bytes past which a connection is closed; SHIM_OUTPUT_MAX_BYTES unless told. */
+  outputMaxBytes?: number;
   /**
    * Carry every connection over one multiplexed WebSocket (default; issue 8) instead of one
    * WebSocket per connection (spec §12.2). Falls back per connection where the Worker has no mux.
@@ -96,6 +98,7 @@ export async function startShim(opts: ShimOptions): Promise<Shim> {
     log,
     gate,
     idleTimeoutMs: opts.idleTimeoutMs ?? SHIM_IDLE_TIMEOUT_MS,
+    outputMaxBytes: opts.outputMaxBytes ?? SHIM_OUTPUT_MAX_BYTES,
   };
   const bound: ShimListener[] = [];
   try {

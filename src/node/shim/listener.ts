@@ -36,6 +36,8 @@ export interface ListenerSettings {
   gate: ConnectionGate;
   /** 0 = no idle timeout. */
   idleTimeoutMs: number;
+  /** Unread reply bytes past which a connection is closed (SHIM_OUTPUT_MAX_BYTES). */
+  outputMaxBytes: number;
 }
 
 /** Binds `addr`; rejects with a message naming the address when it cannot. */
@@ -44,7 +46,7 @@ export function listen(
   addr: ListenAddr,
   settings: ListenerSettings,
 ): Promise<ShimListener> {
-  const { connector, log, gate, idleTimeoutMs } = settings;
+  const { connector, log, gate, idleTimeoutMs, outputMaxBytes } = settings;
   const connections = new Set<ShimConnection>();
   const gone = (c: ShimConnection) => {
     if (connections.delete(c)) gate.open--;
@@ -60,7 +62,9 @@ export function listen(
       return;
     }
     try {
-      connections.add(new ShimConnection(socket, dialect, connector, log, gone, idleTimeoutMs));
+      connections.add(
+        new ShimConnection(socket, dialect, connector, log, gone, idleTimeoutMs, outputMaxBytes),
+      );
       gate.open++;
     } catch (e) {
       log(`${dialect.name}: cannot serve a connection: ${(e as Error).message}`);

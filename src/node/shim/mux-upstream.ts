@@ -113,7 +113,10 @@ export class MuxConnector implements UpstreamConnector {
       const status = res.statusCode ?? 0;
       res.resume();
       req.destroy();
-      if (NO_MUX_STATUSES.has(status)) return this.useFallback();
+      // Without a token a secured Worker refuses the mux (it would hold contexts for anyone):
+      // per-connection sockets let each client AUTH itself.
+      if (NO_MUX_STATUSES.has(status) || (status === HTTP_UNAUTHORIZED && !this.opts.token))
+        return this.useFallback();
       const auth = status === HTTP_UNAUTHORIZED || status === HTTP_FORBIDDEN;
       this.failAll({
         kind: auth ? "auth" : "unavailable",
@@ -207,8 +210,6 @@ class MuxLink implements UpstreamLink {
   private readonly mux: MuxConnector;
   private readonly dialect: ShimDialect;
   private done = false;
-  private paused = false;
-  private held: Uint8Array[] = [];
   /** After a fallback, the per-connection link that replaced this one. */
   private inner: UpstreamLink | null = null;
 
@@ -228,21 +229,6 @@ class MuxLink implements UpstreamLink {
     if (!this.done) this.mux.frame(this.id, MUX_OP.DATA, batch);
   }
 
-  // A paused connection holds its replies here instead of stopping the shared socket; the
-  // connection stops reading its client at SHIM_MAX_INFLIGHT_BATCHES, which bounds them.
-  pauseReplies(): void {
-    if (this.inner) return this.inner.pauseReplies();
-    this.paused = true;
-  }
-
-  resumeReplies(): void {
-    if (this.inner) return this.inner.resumeReplies();
-    this.paused = false;
-    const held = this.held;
-    this.held = [];
-    for (const r of held) if (!this.done) this.events.message(r);
-  }
-
   close(code: number): void {
     if (this.inner) return this.inner.close(code);
     if (this.done) return;
@@ -255,15 +241,13 @@ class MuxLink implements UpstreamLink {
     if (!this.done) this.events.open();
   }
 
+  /** A reply for the connection, which holds it until its client reads (SHIM_OUTPUT_MAX_BYTES). */
   reply(bytes: Uint8Array): void {
-    if (this.done) return;
-    if (this.paused) this.held.push(bytes);
-    else this.events.message(bytes);
+    if (!this.done) this.events.message(bytes);
   }
 
   ended(code: number, reason: string): void {
     if (this.done) return;
-    this.resumeReplies();
     this.done = true;
     this.events.closed(code, reason);
   }

@@ -29,9 +29,6 @@ export interface UpstreamLink {
   send(batch: Uint8Array): void;
   /** Bytes given to send() and not yet written to the network. */
   readonly backlog: number;
-  /** Stops delivering replies (the TCP client is not reading). */
-  pauseReplies(): void;
-  resumeReplies(): void;
   /** Ends the link with this close code; no events afterwards. */
   close(code: number): void;
 }
@@ -151,19 +148,10 @@ class WebSocketLink implements UpstreamLink {
     });
   }
 
-  pauseReplies(): void {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.pause();
-  }
-
-  resumeReplies(): void {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.resume();
-  }
-
   close(code: number = CLOSE_NORMAL): void {
     this.done = true;
     clearTimeout(this.timer);
     if (this.ws.readyState === WebSocket.OPEN) {
-      this.ws.resume(); // a paused socket would never see the Worker's close frame
       this.ws.close(code);
     } else if (this.ws.readyState === WebSocket.CONNECTING) this.ws.terminate();
   }

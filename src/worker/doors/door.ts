@@ -4,7 +4,10 @@
 // way (the direct path), or in the Worker around the shard router (sharded namespaces).
 
 import type { BatchItem, Dialect } from "../../engine/command.ts";
+import { Errors } from "../../engine/errors.ts";
+import { R } from "../../engine/reply.ts";
 import type { Reply } from "../../engine/reply.ts";
+import { HTTP_REPLY_MAX_BYTES } from "../../limits.ts";
 import { respond } from "../http.ts";
 
 /** The HTTP doors whose exchange is planned this way. */
@@ -50,6 +53,24 @@ export interface DoorPlan {
 /** True when `plan` produced a batch rather than an immediate answer. */
 export function isPlan(p: DoorAnswer | DoorPlan): p is DoorPlan {
   return "items" in p;
+}
+
+/** Bytes an answer's body takes on the way out of the object (a string: 1 or 2 per unit, as V8 stores it). */
+function answerBytes(a: DoorAnswer): number {
+  if (typeof a.body !== "string") return a.body.byteLength;
+  const n = a.body.length;
+  return n > HTTP_REPLY_MAX_BYTES / 2 && /[^\x00-\xff]/.test(a.body) ? 2 * n : n;
+}
+
+/**
+ * The plan's answer to its replies, unless it is over HTTP_REPLY_MAX_BYTES (it could not leave
+ * the object): then every reply becomes the reply-too-large error, in the door's own form.
+ */
+export function finishBounded(plan: DoorPlan, replies: Reply[]): DoorAnswer {
+  const answer = plan.finish(replies);
+  if (answerBytes(answer) <= HTTP_REPLY_MAX_BYTES) return answer;
+  const refused = R.error(Errors.replyTooLarge());
+  return plan.finish(replies.map(() => refused));
 }
 
 /** The HTTP response of an answer. */

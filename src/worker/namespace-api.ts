@@ -1,0 +1,56 @@
+// The namespace object's contract (src/worker/namespace-object.ts implements it): the RPC
+// methods the Worker calls, their request and result types, and the headers of a WebSocket
+// upgrade the Worker hands over. Everything that talks to the object imports this file, never
+// the object's own, so no import circle runs through the object.
+
+import type { BatchItem, Dialect } from "../engine/command.ts";
+import type { ConnState } from "../engine/conn-state.ts";
+import type { Reply } from "../engine/reply.ts";
+import type { DoorAnswer, DoorRequest } from "./doors/door.ts";
+
+/** Which shard of a sharded namespace a request is for (absent: the namespace has one shard). */
+export interface ShardRef {
+  shard: number;
+  shards: number;
+}
+
+/** A batch for one shard of a sharded namespace, run with the caller's connection context. */
+export interface ShardBatchRequest extends ShardRef {
+  namespace: string;
+  dialect: Dialect;
+  items: BatchItem[];
+  conn: ConnState;
+  /** Return the context as the batch left it (EXEC and WATCH change it; nothing else does). */
+  withContext: boolean;
+}
+
+/** A shard's replies, and the connection context after the batch when asked for. */
+export interface ShardBatchResult {
+  replies: Reply[];
+  conn?: ConnState;
+}
+
+/** What a WebSocket handed to the object carries: one dialect's connection, or a shim's mux. */
+export type SocketKind = Dialect | "mux";
+
+/** Headers by which the Worker tells the object about a WebSocket upgrade it has authenticated. */
+export const WS_HEADERS = {
+  namespace: "X-Blink-Namespace",
+  /** A SocketKind. */
+  kind: "X-Blink-Dialect",
+  scope: "X-Blink-Scope",
+} as const;
+
+/**
+ * The object's RPC methods but export and import (those are ExportImportRpc, beside their types
+ * in export-import.ts), as the Worker calls them; `fetch` takes WebSocket upgrades (WS_HEADERS).
+ */
+export interface NamespaceRpc {
+  /** Runs one HTTP request of a door whole, parse to encoded answer. */
+  exchange(namespace: string, req: DoorRequest): DoorAnswer | Promise<DoorAnswer>;
+  /** Runs a batch for one shard with the caller's connection context. */
+  runShard(req: ShardBatchRequest): Promise<ShardBatchResult>;
+  /** A client id unique among a sharded namespace's open connections (asked of shard 0). */
+  allocateClientId(req: ShardRef & { namespace: string }): number | Promise<number>;
+  fetch(request: Request): Promise<Response>;
+}

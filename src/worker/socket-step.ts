@@ -1,0 +1,110 @@
+// One socket message, bytes in and bytes out, for every WebSocket door: the namespace object's
+// own sockets, the connections on a shim's mux socket, and the Worker's sockets of a sharded
+// namespace. Parse the message with the connection's door, run its items, encode the replies,
+// pick the close code (`messageStep`); then hand the result to the connection's output
+// (`deliver`), after the batch's writes were issued, so the output gate holds it until durable.
+//
+// A connection's output is an interface, not a socket: replies to a message and, later, replies
+// nobody asked for in that message (pub/sub pushes, a blocked client woken by another's write)
+// leave through the same ConnOutput, in order, whichever transport carries the connection.
+
+import type { BatchItem } from "../engine/command.ts";
+import type { ConnState } from "../engine/conn-state.ts";
+import type { Reply } from "../engine/reply.ts";
+import { CLOSE_INTERNAL, CLOSE_NORMAL } from "../limits.ts";
+import { MuxProtocolError } from "../protocols/mux.ts";
+import type { WsDoor } from "./ws-dialects.ts";
+
+/** What one message produced: bytes for the client, and the close code (0: the connection stays). */
+export interface StepResult {
+  bytes: Uint8Array;
+  close: number;
+}
+
+/** Where one connection's bytes go. */
+export interface ConnOutput {
+  /** Bytes for the client; the connection stays open. */
+  send(bytes: Uint8Array): void;
+  /** The last bytes (possibly none), then the connection ends with `code`. */
+  end(code: number, bytes: Uint8Array): void;
+}
+
+/**
+ * Parses one message, runs its items with `run` (synchronous in an object, a promise through the
+ * shard router), encodes the replies and picks the close code.
+ */
+export function messageStep(
+  door: WsDoor,
+  conn: ConnState,
+  msg: Uint8Array,
+  valueMax: number,
+  run: (items: BatchItem[]) => Reply[],
+): StepResult;
+export function messageStep(
+  door: WsDoor,
+  conn: ConnState,
+  msg: Uint8Array,
+  valueMax: number,
+  run: (items: BatchItem[]) => Promise<Reply[]>,
+): Promise<StepResult>;
+export function messageStep(
+  door: WsDoor,
+  conn: ConnState,
+  msg: Uint8Array,
+  valueMax: number,
+  run: (items: BatchItem[]) => Reply[] | Promise<Reply[]>,
+): StepResult | Promise<StepResult> {
+  const parsed = door.parse(msg, conn, valueMax);
+  const finish = (replies: readonly Reply[]): StepResult => ({
+    bytes: door.encode(replies, conn, parsed.errorText),
+    close: parsed.close ?? (conn.closing ? CLOSE_NORMAL : 0),
+  });
+  if (parsed.items.length === 0) return finish([]);
+  const replies = run(parsed.items);
+  return replies instanceof Promise ? replies.then(finish) : finish(replies);
+}
+
+/** Sends a step's result: its bytes, and the close when the connection ends. */
+export function deliver(out: ConnOutput, r: StepResult): void {
+  if (r.close) out.end(r.close, r.bytes);
+  else out.send(r.bytes);
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** A WebSocket message as bytes (a text frame's UTF-8). */
+export function messageBytes(data: string | ArrayBuffer): Uint8Array {
+  return typeof data === "string" ? encoder.encode(data) : new Uint8Array(data);
+}
+
+/** A connection that is a WebSocket of its own; `text` sends text frames (WsDoor.text). */
+export function socketOutput(ws: WebSocket, text: boolean): ConnOutput {
+  const send = (b: Uint8Array) => ws.send(text ? decoder.decode(b) : b);
+  return {
+    send,
+    end(code, bytes) {
+      if (bytes.length > 0) send(bytes);
+      ws.close(code, "");
+    },
+  };
+}
+
+/** The code to close our side with when the peer closed: 1005/1006 are not codes one may send. */
+export function answerClose(peerCode: number): number {
+  return peerCode === 1005 || peerCode === 1006 ? CLOSE_NORMAL : peerCode;
+}
+
+/**
+ * Closes a socket whose message failed: a peer that broke the framing or a rule is told why
+ * (MuxProtocolError's code) without a stack trace; anything else is ours, logged, 1011.
+ */
+export function closeOnError(ws: WebSocket, err: unknown, what: string): void {
+  try {
+    if (err instanceof MuxProtocolError) return ws.close(err.code, err.message);
+    console.error(`blink-edge: ${what} failed`, err);
+    ws.close(CLOSE_INTERNAL, "internal error");
+  } catch {
+    // already closed
+  }
+}
