@@ -47,3 +47,18 @@ export const CLOSE_INTERNAL = 1011;
 
 /** Bytes of a WebSocket attachment (platform limit 16 KiB); a MULTI queue beyond this spills to storage. */
 export const WS_ATTACHMENT_MAX_BYTES = 16384;
+
+// ---- Lua scripting (issue 15) ----
+/**
+ * Lua VM instructions one script or function may run before it is stopped with an error. A
+ * Durable Object is single-threaded: while a script runs nobody else is served, and the platform
+ * ends an isolate that holds the CPU too long (30 s), losing the batch. fengari runs roughly
+ * 20-40 M instructions a second, so this stops a runaway script after a few seconds.
+ */
+export const LUA_INSTRUCTION_LIMIT = 100_000_000;
+/** How often (in VM instructions) the count hook checks the limit; Redis checks every 100,000. */
+export const LUA_HOOK_EVERY = 100_000;
+/** Lua table nesting a script reply may have before conversion stops (Redis: Lua stack limit). */
+export const LUA_REPLY_MAX_DEPTH = 1000;
+/** Largest script or library body accepted (Redis has none; an object's memory does). */
+export const LUA_SCRIPT_MAX_BYTES = 4 * 1024 * 1024;

@@ -63,7 +63,8 @@ export type MergeName =
   | "usage" // Blink USAGE/STATS
   | "lightredis-info"
   | "config" // CONFIG: SET shares maxmemory, GET reports the total
-  | "randomkey"; // a random key weighed by each shard's size
+  | "randomkey" // a random key weighed by each shard's size
+  | "first"; // shard 0's reply (every shard did the same: SCRIPT LOAD, FUNCTION LOAD)
 
 /** Where a command runs in a sharded namespace (docs/scaling.md). */
 export type ShardRoute =

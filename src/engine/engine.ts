@@ -11,6 +11,7 @@ import type { ConnState } from "./conn-state.ts";
 import { CommandError, Errors } from "./errors.ts";
 import { R, errorReplyOf, isError } from "./reply.ts";
 import type { ErrorReply, Reply } from "./reply.ts";
+import { ScriptStore } from "./scripting/script-store.ts";
 import { Store } from "./store.ts";
 import { KEY_MAX_BYTES, VALUE_MAX_BYTES } from "../limits.ts";
 import type { EvictionPolicy } from "../limits.ts";
@@ -66,6 +67,13 @@ export class Engine {
   host: EngineHost;
   /** Configured VALUE_MAX_BYTES (spec §2). */
   readonly valueMax: number;
+  /** Script cache and function libraries (EVAL, FUNCTION), persisted by the host. */
+  readonly scripts = new ScriptStore(this.store.changes);
+  /**
+   * This engine is one shard of a sharded namespace: a script may touch only the keys it
+   * declared (they all hash to this shard), as in Redis Cluster.
+   */
+  sharded = false;
 
   constructor(
     table: CommandTable,

@@ -8,6 +8,7 @@ import { hashesCommands } from "./hashes.ts";
 import { keysCommands } from "./keys.ts";
 import { lightRedisCommands } from "./light-redis.ts";
 import { listsCommands } from "./lists.ts";
+import { scriptingCommands } from "./scripting.ts";
 import { serverCommands } from "./server.ts";
 import { setsCommands } from "./sets.ts";
 import { stringsCommands } from "./strings.ts";
@@ -26,6 +27,7 @@ export function buildCommandTable(): CommandTable {
     .register("redis", hashesCommands)
     .register("redis", listsCommands)
     .register("redis", zsetsCommands)
+    .register("redis", scriptingCommands)
     .register("blink", blinkCommands)
     .register("gevent", geventCommands)
     .register("lightredis", lightRedisCommands);

@@ -108,6 +108,7 @@ const MERGES: Record<MergeName, (replies: PartReplies) => Reply> = {
   "lightredis-info": lightRedisInfo,
   config: config.merge,
   randomkey: randomkey.merge,
+  first: (r) => r[0]![0]!,
 };
 
 /** Fan-outs whose shards run other items than the command itself. */
