@@ -109,6 +109,7 @@ export class NamespaceObject extends DurableObject<Env> {
         this.host(),
       );
       this.persistence.load(this.engine);
+      this.engine.sharded = this.shardRef !== "" && !this.shardRef.endsWith("/1");
       for (const ws of ctx.getWebSockets()) {
         const a = ws.deserializeAttachment() as WsAttachment | null;
         if (a) this.engine.nextClientId = Math.max(this.engine.nextClientId, a.conn.id + 1);
@@ -225,6 +226,7 @@ export class NamespaceObject extends DurableObject<Env> {
     const ref = `${shard}/${shards}`;
     if (ref === this.shardRef || (shards === 1 && this.shardRef === "")) return;
     this.shardRef = ref;
+    this.engine.sharded = shards > 1;
     this.persistence.setMeta(META.shard, ref);
     if (this.persistence.meta(META.config) !== null) return;
     const maxmemory = limitShare(engineSettings(this.env).maxmemory ?? 0, shard, shards);

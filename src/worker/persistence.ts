@@ -13,6 +13,7 @@ import type { Engine, EngineConfig } from "../engine/engine.ts";
 import { Deque } from "../engine/deque.ts";
 import { SortedSet } from "../engine/sorted-set.ts";
 import { RowBatch } from "./row-batch.ts";
+import { loadScripts, saveScripts } from "./script-persistence.ts";
 import { TABLES, TYPE_CODE, TYPE_OF_CODE, META, SCHEMA_VERSION } from "./schema.ts";
 
 type Sql = SqlStorage;
@@ -90,6 +91,8 @@ export class Persistence {
     const cfg = this.meta(META.config);
     if (typeof cfg === "string")
       engine.config = { ...engine.config, ...(JSON.parse(cfg) as Partial<EngineConfig>) };
+
+    loadScripts(this.sql, engine.scripts);
 
     const collections = new Map<string, Entry>();
     // Sorted sets are built in bulk once all their members are read.
@@ -185,6 +188,7 @@ export class Persistence {
       this.savedSeqs = seqs;
     }
     if (ch.config) this.setMeta(META.config, JSON.stringify(engine.config));
+    if (ch.scripts) saveScripts(this.sql, engine.scripts);
     ch.clear();
     return true;
   }

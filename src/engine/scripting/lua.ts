@@ -1,9 +1,12 @@
-// The one import of fengari for the engine: its configuration first (fengari-conf.ts).
+// The one import of fengari for the engine: its environment first (fengari-conf.ts).
 
-import "./fengari-conf.ts";
+import { restoreBinding } from "./fengari-conf.ts";
+import { lauxlib, lua, lualib, to_luastring } from "fengari";
+import lobject from "fengari/src/lobject.js";
+import lstring from "fengari/src/lstring.js";
+import lvm from "fengari/src/lvm.js";
 
-export { lauxlib, lua, lualib, to_luastring } from "fengari";
-export { default as lobject } from "fengari/src/lobject.js";
-export { default as lstring } from "fengari/src/lstring.js";
-export { default as lvm } from "fengari/src/lvm.js";
+restoreBinding();
+
+export { lauxlib, lobject, lstring, lua, lualib, lvm, to_luastring };
 export type { CFunction, LuaDebug, LuaState } from "fengari";
