@@ -22,6 +22,9 @@ const SHEBANG_FLAGS = new Set([
   "allow-stale",
   "no-cluster",
   "allow-cross-slot-keys",
+  // Not in Redis 7.0 (it refuses it), but Upstash accepts it and @upstash/ratelimit sends it
+  // on every script: accepted, with no effect (a script here always holds the whole object).
+  "allow-key-locking",
 ]);
 
 /** A registered function (FUNCTION LOAD). */
