@@ -114,3 +114,22 @@ describe("EVAL over the RESP WebSocket", () => {
     ws.close();
   });
 });
+
+describe("function libraries persist", () => {
+  it("FCALL works after eviction and abort; FUNCTION DELETE is persisted too", async () => {
+    const lib =
+      "#!lua name=counter\nredis.register_function('bump', function(keys, args) return redis.call('incrby', keys[1], args[1]) end)";
+    expect(await result("/db/lua7", ["FUNCTION", "LOAD", lib])).toEqual({ result: "counter" });
+    expect(await result("/db/lua7", ["FCALL", "bump", "1", "c", "2"])).toEqual({ result: 2 });
+    await evictDurableObject(stub("lua7"));
+    expect(await result("/db/lua7", ["FCALL", "bump", "1", "c", "3"])).toEqual({ result: 5 });
+    await abortAllDurableObjects();
+    const list = await result("/db/lua7", ["FUNCTION", "LIST"]);
+    expect(list.result[0][1]).toBe("counter");
+    expect(await result("/db/lua7", ["FUNCTION", "DELETE", "counter"])).toEqual({ result: "OK" });
+    await evictDurableObject(stub("lua7"));
+    expect(await result("/db/lua7", ["FCALL", "bump", "1", "c", "3"])).toEqual({
+      error: "ERR Function not found",
+    });
+  });
+});

@@ -3,6 +3,7 @@
 import { CommandTable } from "../command-table.ts";
 import { blinkCommands } from "./blink.ts";
 import { connectionCommands } from "./connection.ts";
+import { functionCommands } from "./functions.ts";
 import { geventCommands } from "./gevent.ts";
 import { hashesCommands } from "./hashes.ts";
 import { keysCommands } from "./keys.ts";
@@ -28,6 +29,7 @@ export function buildCommandTable(): CommandTable {
     .register("redis", listsCommands)
     .register("redis", zsetsCommands)
     .register("redis", scriptingCommands)
+    .register("redis", functionCommands)
     .register("blink", blinkCommands)
     .register("gevent", geventCommands)
     .register("lightredis", lightRedisCommands);

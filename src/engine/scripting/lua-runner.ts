@@ -133,6 +133,46 @@ export class LuaRunner {
     return reply;
   }
 
+  /**
+   * Calls a compiled chunk with no arguments and no script context (FUNCTION LOAD runs a
+   * library this way): null, or the error's text.
+   */
+  callRaw(name: string): string | null {
+    const L = this.L;
+    const top = lua.lua_gettop(L);
+    lua.lua_pushcfunction(L, errorHandler);
+    lua.lua_getfield(L, LUA_REGISTRYINDEX, COMPILED);
+    lua.lua_getfield(L, -1, to_luastring(name));
+    lua.lua_remove(L, -2);
+    this.used = 0;
+    lua.lua_sethook(L, this.hook, lua.LUA_MASKCOUNT, LUA_HOOK_EVERY);
+    try {
+      if (lua.lua_pcall(L, 0, 0, top + 1) === lua.LUA_OK) return null;
+      if (lua.lua_type(L, -1) === lua.LUA_TTABLE) {
+        lua.lua_getfield(L, -1, "err");
+        const t = lua.lua_isstring(L, -1)
+          ? fromBytes(lua.lua_tostring(L, -1)!)
+          : "ERR unknown error";
+        return t;
+      }
+      return lua.lua_isstring(L, -1) ? fromBytes(lua.lua_tostring(L, -1)!) : "ERR unknown error";
+    } finally {
+      lua.lua_sethook(L, null, 0, 0);
+      lua.lua_settop(L, top);
+    }
+  }
+
+  /** Renames a compiled function (a library's functions once its load succeeded). */
+  rename(from: string, to: string): void {
+    const L = this.L;
+    lua.lua_getfield(L, LUA_REGISTRYINDEX, COMPILED);
+    lua.lua_getfield(L, -1, to_luastring(from));
+    lua.lua_setfield(L, -2, to_luastring(to));
+    lua.lua_pushnil(L);
+    lua.lua_setfield(L, -2, to_luastring(from));
+    lua.lua_pop(L, 1);
+  }
+
   /** The reply for the error value on top of the stack (luaCallFunction's error branch). */
   private failure(run: ScriptRun): Reply {
     const L = this.L;

@@ -222,6 +222,8 @@ export function newLuaState(installLibraries: (L: LuaState) => void): LuaState {
   lua.lua_pushvalue(L, globals);
   lua.lua_setfield(L, hidden, "_G");
   proxyMetatable(L, hidden);
+  lua.lua_pushvalue(L, -1);
+  lua.lua_setfield(L, LUA_REGISTRYINDEX, GLOBALS_META);
   lua.lua_setmetatable(L, globals);
   lua.lua_pop(L, 1);
   // Keep the hidden table reachable for KEYS/ARGV.
@@ -231,6 +233,40 @@ export function newLuaState(installLibraries: (L: LuaState) => void): LuaState {
 
 /** Registry name of the table holding the real globals. */
 export const HIDDEN_GLOBALS = "__redis_globals";
+/** Registry name of the globals proxy's metatable (its __index is switched for FUNCTION LOAD). */
+const GLOBALS_META = "__redis_globals_meta";
+
+/**
+ * Runs `body` with the globals reading `envIndex`'s table instead of the real globals (FUNCTION
+ * LOAD runs a library with only redis.register_function and redis.log), then switches back.
+ */
+export function withGlobalsFrom<T>(L: LuaState, envIndex: number, body: () => T): T {
+  const env = lua.lua_absindex(L, envIndex);
+  lua.lua_getfield(L, LUA_REGISTRYINDEX, GLOBALS_META);
+  lua.lua_pushvalue(L, env);
+  lua.lua_setfield(L, -2, "__index");
+  lua.lua_pop(L, 1);
+  try {
+    return body();
+  } finally {
+    lua.lua_getfield(L, LUA_REGISTRYINDEX, GLOBALS_META);
+    lua.lua_getfield(L, LUA_REGISTRYINDEX, HIDDEN_GLOBALS);
+    lua.lua_setfield(L, -2, "__index");
+    lua.lua_pop(L, 1);
+  }
+}
+
+/**
+ * Pushes a table whose missing names are Redis's nonexistent-global error (the load-time
+ * environment of FUNCTION LOAD and its redis table).
+ */
+export function pushStrictTable(L: LuaState): void {
+  lua.lua_createtable(L, 0, 4);
+  lua.lua_createtable(L, 0, 1);
+  lua.lua_pushcfunction(L, missingGlobal);
+  lua.lua_setfield(L, -2, "__index");
+  lua.lua_setmetatable(L, -2);
+}
 
 /** Sets a real global (KEYS, ARGV) from the value on top of the stack, which it pops. */
 export function setHiddenGlobal(L: LuaState, name: string): void {

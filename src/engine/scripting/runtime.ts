@@ -6,6 +6,7 @@ import type { Ctx } from "../command-table.ts";
 import type { Engine } from "../engine.ts";
 import { CommandError } from "../errors.ts";
 import type { Reply } from "../reply.ts";
+import type { LoadedFunction } from "./function-loader.ts";
 import { LuaRunner } from "./lua-runner.ts";
 import { scriptConn } from "./script-call.ts";
 import type { ScriptRun } from "./script-call.ts";
@@ -41,6 +42,8 @@ export class ScriptRuntime {
   readonly evalFlags = new Map<string, ScriptFlags>();
   /** Registered functions by name. */
   readonly functions = new Map<string, RegisteredFunction>();
+  /** Loaded libraries by name: their code and functions in registration order. */
+  readonly libraries = new Map<string, { code: string; functions: LoadedFunction[] }>();
   /** Libraries whose code has been run into the VM (all of them, after first use). */
   librariesLoaded = false;
 }
