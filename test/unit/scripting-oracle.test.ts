@@ -209,6 +209,44 @@ const SCRIPTS: Record<string, Argv[]> = {
     ev("return {map={k='v'}}", "0"),
     ev("redis.setresp(3); return redis.call('zrange', 'z', 0, -1, 'withscores')", "0"),
   ],
+  "cjson, cmsgpack, bit, struct": [
+    ev("return cjson.encode({1,2,'a/b',{x=1}, 3.5, 1e20, true})", "0"),
+    ev("return cjson.encode({})", "0"),
+    ev("return cjson.encode({[1]=1,[3]=3})", "0"),
+    ev("return cjson.encode({[1]=1,[30]=3})", "0"),
+    ev("return cjson.encode({a={b={c='d'}}})", "0"),
+    ev('return cjson.encode(cjson.decode(\'{"a":[1,2,null,{"b":"c"}],"d":1.5e3}\'))', "0"),
+    ev("return cjson.decode('[1,')", "0"),
+    ev("return cjson.decode('x')", "0"),
+    ev("return cjson.encode('\"\\\\\\n\\t\\1')", "0"),
+    ev("return cjson.encode(function() end)", "0"),
+    ev("return cjson.encode(cjson.null)", "0"),
+    ev(
+      'local t = cjson.decode(\'[1,"x",true,{"k":[2]}]\'); return {t[1], t[2], t[3], t[4].k[1]}',
+      "0",
+    ),
+    ev(
+      "return {cmsgpack.unpack(cmsgpack.pack({1,2,{a=1}}, 'x', 3.5, -1, 300, 70000, 2^40, true))}",
+      "0",
+    ),
+    ev(
+      "return cmsgpack.pack({1,2}, 'x', 3.5, -1, 300, -200, 2^40, true, nil, {a=1}, 0.1, -40000, string.rep('x', 40), string.rep('y', 300))",
+      "0",
+    ),
+    ev(
+      "local t = cmsgpack.unpack(cmsgpack.pack({a={b={1,2,3}}, c='d'})); return {t.a.b[3], t.c}",
+      "0",
+    ),
+    ev(
+      "return {bit.tobit(2^32+5), bit.tohex(255), bit.tohex(-1, -4), bit.band(0xff, 0x0f), bit.bor(1,2,4), bit.bxor(3,1), bit.lshift(1, 31), bit.rshift(-1, 28), bit.arshift(-256, 4), bit.rol(1, 33), bit.ror(1,1), bit.bswap(0x12345678), bit.bnot(0)}",
+      "0",
+    ),
+    ev(
+      "return {struct.pack('>I2bs', 258, -1, 'hi'), struct.size('<i4d'), struct.unpack('<h', struct.pack('<h', -2))}",
+      "0",
+    ),
+    ev("return {struct.unpack('>i4c3d', struct.pack('>i4c3d', -7, 'abc', 2.5))}", "0"),
+  ],
   functions: [
     ["FUNCTION", "FLUSH"],
     [

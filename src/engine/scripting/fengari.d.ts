@@ -55,6 +55,8 @@ declare module "fengari" {
     lua_gettop(L: LuaState): number;
     lua_insert(L: LuaState, i: number): void;
     lua_isinteger(L: LuaState, i: number): boolean;
+    lua_isnoneornil(L: LuaState, i: number): boolean;
+    lua_islightuserdata(L: LuaState, i: number): boolean;
     lua_isnumber(L: LuaState, i: number): boolean;
     lua_isstring(L: LuaState, i: number): boolean;
     lua_newtable(L: LuaState): void;
@@ -117,6 +119,7 @@ declare module "fengari" {
     luaL_checkany(L: LuaState, i: number): void;
     luaL_argerror(L: LuaState, arg: number, msg: LuaString | string): never;
     luaL_tolstring(L: LuaState, i: number): LuaString;
+    luaL_typename(L: LuaState, i: number): LuaString;
     luaL_where(L: LuaState, level: number): void;
     luaL_traceback(L: LuaState, L1: LuaState, msg: LuaString | null, level: number): void;
   };

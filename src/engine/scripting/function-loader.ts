@@ -105,11 +105,7 @@ function pushLoadEnv(L: LuaState): void {
 }
 
 /** redis.register_function(name, callback) or redis.register_function{function_name=..., ...}. */
-function register(
-  L: LuaState,
-  out: LoadedFunction[],
-  runner: LuaRunner,
-): number {
+function register(L: LuaState, out: LoadedFunction[], runner: LuaRunner): number {
   const argc = lua.lua_gettop(L);
   let name: string;
   let flags: string[] = [];
