@@ -44,6 +44,10 @@ function section(ctx: Ctx, name: Section): string[] {
         `used_memory:${store.usage}`,
         `maxmemory:${engine.config.maxmemory}`,
         `maxmemory_policy:${engine.config.policy}`,
+        // Lua scripting (issue 15): the cache's body bytes stand for Redis's script memory.
+        `used_memory_scripts_eval:${engine.scripts.bodyBytes}`,
+        `number_of_cached_scripts:${engine.scripts.bodies.size}`,
+        `used_memory_scripts:${engine.scripts.bodyBytes}`,
       ];
     case "persistence":
       return [

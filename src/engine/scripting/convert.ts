@@ -16,7 +16,7 @@ import { formatScore } from "../score-text.ts";
 import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
 import { LUA_REPLY_MAX_DEPTH } from "../../limits.ts";
-import { pushErrorTable, pushText } from "./lua-state.ts";
+import { lk, pushErrorTable, pushText } from "./lua-state.ts";
 
 const TWO63 = 2 ** 63;
 const LLONG_MIN = -(2n ** 63n);
@@ -29,7 +29,7 @@ export function pushReply(L: LuaState, r: Reply, resp: 2 | 3): void {
       lua.lua_pushnumber(L, Number(r.v));
       return;
     case "bulk":
-      lua.lua_pushstring(L, toBytes(r.v));
+      lua.lua_pushstring(L, stringToBytes(r.v));
       return;
     case "verbatim":
       if (resp === 2) lua.lua_pushstring(L, toBytes(r.v));
@@ -37,16 +37,16 @@ export function pushReply(L: LuaState, r: Reply, resp: 2 | 3): void {
         lua.lua_createtable(L, 0, 1);
         lua.lua_createtable(L, 0, 2);
         lua.lua_pushstring(L, toBytes(r.v));
-        lua.lua_setfield(L, -2, "string");
+        lua.lua_setfield(L, -2, lk("string"));
         pushText(L, "txt");
-        lua.lua_setfield(L, -2, "format");
-        lua.lua_setfield(L, -2, "verbatim_string");
+        lua.lua_setfield(L, -2, lk("format"));
+        lua.lua_setfield(L, -2, lk("verbatim_string"));
       }
       return;
     case "status":
       lua.lua_createtable(L, 0, 1);
-      lua.lua_pushstring(L, toBytes(r.v));
-      lua.lua_setfield(L, -2, "ok");
+      lua.lua_pushstring(L, stringToBytes(r.v));
+      lua.lua_setfield(L, -2, lk("ok"));
       return;
     case "error":
       pushErrorTable(L, "-" + r.v);
@@ -68,7 +68,7 @@ export function pushReply(L: LuaState, r: Reply, resp: 2 | 3): void {
       else {
         lua.lua_createtable(L, 0, 1);
         lua.lua_pushnumber(L, r.v);
-        lua.lua_setfield(L, -2, "double");
+        lua.lua_setfield(L, -2, lk("double"));
       }
       return;
     case "array":
@@ -84,7 +84,7 @@ export function pushReply(L: LuaState, r: Reply, resp: 2 | 3): void {
           pushReply(L, r.v[i + 1]!, resp);
           lua.lua_settable(L, -3);
         }
-        lua.lua_setfield(L, -2, "map");
+        lua.lua_setfield(L, -2, lk("map"));
       }
       return;
     case "set":
@@ -97,7 +97,7 @@ export function pushReply(L: LuaState, r: Reply, resp: 2 | 3): void {
           lua.lua_pushboolean(L, true);
           lua.lua_settable(L, -3);
         }
-        lua.lua_setfield(L, -2, "set");
+        lua.lua_setfield(L, -2, lk("set"));
       }
       return;
     case "json":
@@ -123,7 +123,36 @@ export function luaNumberToInt(n: number): number | bigint {
 
 /** A Lua string as an engine byte string. */
 export function luaBytes(L: LuaState, i: number): string {
-  return fromBytes(lua.lua_tostring(L, i)!);
+  return bytesToString(lua.lua_tostring(L, i)!);
+}
+
+/** fromBytes with a fast path for short ASCII (most keys and arguments). */
+export function bytesToString(b: Uint8Array): string {
+  if (b.length <= 64) {
+    let ascii = true;
+    for (let i = 0; i < b.length; i++) {
+      if (b[i]! >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) return String.fromCharCode.apply(null, b as unknown as number[]);
+  }
+  return fromBytes(b);
+}
+
+/** toBytes with a fast path for short ASCII. */
+export function stringToBytes(s: string): Uint8Array {
+  if (s.length <= 64) {
+    const out = new Uint8Array(s.length);
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) return toBytes(s);
+      out[i] = c;
+    }
+    return out;
+  }
+  return toBytes(s);
 }
 
 /** Converts the value on top of the stack (left there) to the reply a script returns. */
@@ -148,7 +177,7 @@ export function luaToReply(L: LuaState, resp: 2 | 3, depth = 0): Reply {
 
 /** Raw field `name` of the table on top, pushed; returns its Lua type. */
 function field(L: LuaState, name: string): number {
-  pushText(L, name);
+  lua.lua_pushstring(L, lk(name));
   return lua.lua_rawget(L, -2);
 }
 

@@ -94,6 +94,7 @@ declare module "fengari" {
     lua_tostring(L: LuaState, i: number): LuaString | null;
     lua_tolstring(L: LuaState, i: number): LuaString | null;
     lua_touserdata(L: LuaState, i: number): unknown;
+    lua_tocfunction(L: LuaState, i: number): CFunction | null;
     lua_type(L: LuaState, i: number): number;
     lua_upvalueindex(i: number): number;
   };
@@ -120,6 +121,8 @@ declare module "fengari" {
     luaL_argerror(L: LuaState, arg: number, msg: LuaString | string): never;
     luaL_tolstring(L: LuaState, i: number): LuaString;
     luaL_typename(L: LuaState, i: number): LuaString;
+    luaL_ref(L: LuaState, t: number): number;
+    luaL_unref(L: LuaState, t: number, ref: number): void;
     luaL_where(L: LuaState, level: number): void;
     luaL_traceback(L: LuaState, L1: LuaState, msg: LuaString | null, level: number): void;
   };

@@ -11,6 +11,15 @@ import { formatG } from "./number-format.ts";
 /** cjson.null: a light userdata, as lua-cjson's. */
 const NULL = { cjsonNull: true };
 const MAX_DEPTH = 1000;
+
+/** lua-cjson's settings, changed by its configuration functions (module state, as in lua-cjson). */
+const config = {
+  encodeMaxDepth: MAX_DEPTH,
+  decodeMaxDepth: MAX_DEPTH,
+  encodeInvalidNumbers: false,
+  decodeInvalidNumbers: true,
+  keepBuffer: true,
+};
 const SPARSE_RATIO = 2;
 const SPARSE_SAFE = 10;
 
@@ -61,7 +70,8 @@ function encode(L: LuaState, i: number, depth: number): string {
 }
 
 function encodeTable(L: LuaState, t: number, depth: number): string {
-  if (depth > MAX_DEPTH) lauxlib.luaL_error(L, "Cannot serialise, excessive nesting (%d)", depth);
+  if (depth > config.encodeMaxDepth)
+    lauxlib.luaL_error(L, "Cannot serialise, excessive nesting (%d)", depth);
   lua.lua_checkstack(L, 4);
   // an array when every key is a positive integer (lua-cjson's lua_array_length)
   let max = 0;
@@ -178,24 +188,47 @@ export const CJSON: Record<string, CFunction> = {
     pushJson(L, v, 0);
     return 1;
   },
-  encode_keep_buffer: (L) => setting(L, true),
-  encode_max_depth: (L) => setting(L, MAX_DEPTH),
-  decode_max_depth: (L) => setting(L, MAX_DEPTH),
-  encode_number_precision: (L) => setting(L, 14),
+  encode_keep_buffer: (L) => {
+    if (!lua.lua_isnoneornil(L, 1)) config.keepBuffer = lua.lua_toboolean(L, 1);
+    lua.lua_pushboolean(L, config.keepBuffer);
+    return 1;
+  },
+  encode_max_depth: (L) => depthSetting(L, "encodeMaxDepth"),
+  decode_max_depth: (L) => depthSetting(L, "decodeMaxDepth"),
+  encode_number_precision: (L) => {
+    lua.lua_pushnumber(L, 14);
+    return 1;
+  },
   encode_sparse_array: (L) => {
     lua.lua_pushboolean(L, false);
     lua.lua_pushnumber(L, SPARSE_RATIO);
     lua.lua_pushnumber(L, SPARSE_SAFE);
     return 3;
   },
-  encode_invalid_numbers: (L) => setting(L, false),
-  decode_invalid_numbers: (L) => setting(L, true),
+  encode_invalid_numbers: (L) => boolSetting(L, "encodeInvalidNumbers"),
+  decode_invalid_numbers: (L) => boolSetting(L, "decodeInvalidNumbers"),
 };
 
-/** A configuration function: accepted, and reports the setting in force. */
-function setting(L: LuaState, v: boolean | number): number {
-  if (typeof v === "boolean") lua.lua_pushboolean(L, v);
-  else lua.lua_pushnumber(L, v);
+function depthSetting(L: LuaState, key: "encodeMaxDepth" | "decodeMaxDepth"): number {
+  if (!lua.lua_isnoneornil(L, 1)) {
+    const n = lauxlib.luaL_checkinteger(L, 1);
+    if (n < 1 || n > 2147483647)
+      lauxlib.luaL_argerror(L, 1, "expected integer between 1 and 2147483647");
+    config[key] = n;
+  }
+  lua.lua_pushnumber(L, config[key]);
+  return 1;
+}
+
+function boolSetting(L: LuaState, key: "encodeInvalidNumbers" | "decodeInvalidNumbers"): number {
+  if (!lua.lua_isnoneornil(L, 1)) {
+    const v =
+      lua.lua_type(L, 1) === lua.LUA_TSTRING
+        ? fromBytes(lua.lua_tostring(L, 1)!) !== "off"
+        : lua.lua_toboolean(L, 1);
+    config[key] = v;
+  }
+  lua.lua_pushboolean(L, config[key]);
   return 1;
 }
 

@@ -7,17 +7,21 @@ import type { CFunction, LuaDebug, LuaState } from "./lua.ts";
 import { fromBytes, toBytes } from "../bytes.ts";
 import type { Reply } from "../reply.ts";
 import { LUA_HOOK_EVERY, LUA_INSTRUCTION_LIMIT, REDIS_VERSION } from "../../limits.ts";
-import { errorReply, luaToReply, pushReply } from "./convert.ts";
+import { bytesToString, errorReply, luaToReply, pushReply, stringToBytes } from "./convert.ts";
 import { installLibraries } from "./libraries.ts";
-import { newLuaState, pushErrorTable, pushText, raiseError, setHiddenGlobal } from "./lua-state.ts";
+import {
+  newLuaState,
+  pushErrorTable,
+  pushText,
+  raiseError,
+  setHiddenGlobal,
+} from "./lua-state.ts";
 import { formatG } from "./number-format.ts";
 import { scriptCall } from "./script-call.ts";
 import type { ScriptRun } from "./script-call.ts";
 import { sha1hex } from "./sha1.ts";
 
 const { LUA_REGISTRYINDEX } = lua;
-/** Registry table of compiled functions by name ("f_<sha>" for EVAL, the function name for FCALL). */
-const COMPILED = "__redis_compiled";
 
 /** Redis's log levels (redis.LOG_*). */
 const LOG_LEVELS = { LOG_DEBUG: 0, LOG_VERBOSE: 1, LOG_NOTICE: 2, LOG_WARNING: 3 };
@@ -31,13 +35,14 @@ export class LuaRunner {
   /** Functions being registered by FUNCTION LOAD (redis.register_function), else null. */
   registering: ((L: LuaState) => number) | null = null;
 
+  /** Compiled functions: name -> their reference in the registry (an integer key, no hashing). */
+  private readonly refs = new Map<string, number>();
+
   constructor() {
     this.L = newLuaState((L) => {
       installLibraries(L);
       this.installRedis(L);
     });
-    lua.lua_newtable(this.L);
-    lua.lua_setfield(this.L, LUA_REGISTRYINDEX, COMPILED);
   }
 
   /** Compiles a chunk under `name`: null, or the compiler's message ("user_script:1: ..."). */
@@ -61,38 +66,39 @@ export class LuaRunner {
 
   /** Stores the function on top of the stack (popped) under `name`. */
   store(name: string): void {
-    const L = this.L;
-    lua.lua_getfield(L, LUA_REGISTRYINDEX, COMPILED);
-    lua.lua_insert(L, -2);
-    lua.lua_setfield(L, -2, to_luastring(name));
-    lua.lua_pop(L, 1);
+    const old = this.refs.get(name);
+    if (old !== undefined) lauxlib.luaL_unref(this.L, LUA_REGISTRYINDEX, old);
+    this.refs.set(name, lauxlib.luaL_ref(this.L, LUA_REGISTRYINDEX));
   }
 
   /** True when a compiled function is stored under `name`. */
   has(name: string): boolean {
-    const L = this.L;
-    lua.lua_getfield(L, LUA_REGISTRYINDEX, COMPILED);
-    const t = lua.lua_getfield(L, -1, to_luastring(name));
-    lua.lua_pop(L, 2);
-    return t === lua.LUA_TFUNCTION;
+    return this.refs.has(name);
   }
 
   /** Drops every compiled function whose name passes `drop`. */
   forget(drop: (name: string) => boolean): void {
-    const L = this.L;
-    lua.lua_getfield(L, LUA_REGISTRYINDEX, COMPILED);
-    const names: Uint8Array[] = [];
-    lua.lua_pushnil(L);
-    while (lua.lua_next(L, -2) !== 0) {
-      lua.lua_pop(L, 1);
-      const n = lua.lua_tostring(L, -1)!;
-      if (drop(fromBytes(n))) names.push(n);
+    for (const [name, ref] of [...this.refs]) {
+      if (!drop(name)) continue;
+      lauxlib.luaL_unref(this.L, LUA_REGISTRYINDEX, ref);
+      this.refs.delete(name);
     }
-    for (const n of names) {
-      lua.lua_pushnil(L);
-      lua.lua_setfield(L, -2, n);
-    }
-    lua.lua_pop(L, 1);
+  }
+
+  /** Renames a compiled function (a library's functions once its load succeeded). */
+  rename(from: string, to: string): void {
+    const ref = this.refs.get(from);
+    if (ref === undefined) return;
+    this.forget((n) => n === to);
+    this.refs.delete(from);
+    this.refs.set(to, ref);
+  }
+
+  /** Pushes the compiled function `name` (nil if none). */
+  private pushCompiled(name: string): void {
+    const ref = this.refs.get(name);
+    if (ref === undefined) lua.lua_pushnil(this.L);
+    else lua.lua_rawgeti(this.L, LUA_REGISTRYINDEX, ref);
   }
 
   /**
@@ -109,9 +115,7 @@ export class LuaRunner {
     const L = this.L;
     const top = lua.lua_gettop(L);
     lua.lua_pushcfunction(L, errorHandler);
-    lua.lua_getfield(L, LUA_REGISTRYINDEX, COMPILED);
-    lua.lua_getfield(L, -1, to_luastring(name));
-    lua.lua_remove(L, -2);
+    this.pushCompiled(name);
     pushStrings(L, keys);
     pushStrings(L, args);
     if (!asFunction) {
@@ -141,9 +145,7 @@ export class LuaRunner {
     const L = this.L;
     const top = lua.lua_gettop(L);
     lua.lua_pushcfunction(L, errorHandler);
-    lua.lua_getfield(L, LUA_REGISTRYINDEX, COMPILED);
-    lua.lua_getfield(L, -1, to_luastring(name));
-    lua.lua_remove(L, -2);
+    this.pushCompiled(name);
     this.used = 0;
     lua.lua_sethook(L, this.hook, lua.LUA_MASKCOUNT, LUA_HOOK_EVERY);
     try {
@@ -160,17 +162,6 @@ export class LuaRunner {
       lua.lua_sethook(L, null, 0, 0);
       lua.lua_settop(L, top);
     }
-  }
-
-  /** Renames a compiled function (a library's functions once its load succeeded). */
-  rename(from: string, to: string): void {
-    const L = this.L;
-    lua.lua_getfield(L, LUA_REGISTRYINDEX, COMPILED);
-    lua.lua_getfield(L, -1, to_luastring(from));
-    lua.lua_setfield(L, -2, to_luastring(to));
-    lua.lua_pushnil(L);
-    lua.lua_setfield(L, -2, to_luastring(from));
-    lua.lua_pop(L, 1);
   }
 
   /** The reply for the error value on top of the stack (luaCallFunction's error branch). */
@@ -325,7 +316,7 @@ export class LuaRunner {
             ? String(lua.lua_tointeger(L, j))
             : formatG(lua.lua_tonumber(L, j), 17),
         );
-      } else if (t === lua.LUA_TSTRING) argv.push(fromBytes(lua.lua_tostring(L, j)!));
+      } else if (t === lua.LUA_TSTRING) argv.push(bytesToString(lua.lua_tostring(L, j)!));
       else return "Lua redis lib command arguments must be strings or integers";
     }
     return argv;
@@ -354,7 +345,7 @@ export class LuaRunner {
 function pushStrings(L: LuaState, items: readonly string[]): void {
   lua.lua_createtable(L, items.length, 0);
   for (let i = 0; i < items.length; i++) {
-    lua.lua_pushstring(L, toBytes(items[i]!));
+    lua.lua_pushstring(L, stringToBytes(items[i]!));
     lua.lua_rawseti(L, -2, i + 1);
   }
 }

@@ -40,6 +40,18 @@ function patchLua51Numbers(): void {
   };
 }
 
+const KEYS_CACHE = new Map<string, Uint8Array>();
+
+/**
+ * A name as a Lua string, encoded once: fengari encodes a JS string argument on every call, and
+ * the hot paths (field names, registry names) repeat the same few.
+ */
+export function lk(name: string): Uint8Array {
+  let k = KEYS_CACHE.get(name);
+  if (!k) KEYS_CACHE.set(name, (k = to_luastring(name)));
+  return k;
+}
+
 /** Pushes a JS string (ASCII or UTF-8 text) as a Lua string. */
 export function pushText(L: LuaState, s: string): void {
   lua.lua_pushstring(L, to_luastring(s));
@@ -69,7 +81,7 @@ export function pushErrorTable(L: LuaState, text: string): void {
   msg = msg.replace(/^[\r\n]+|[\r\n]+$/g, "");
   lua.lua_createtable(L, 0, 1);
   pushText(L, `${code} ${msg}`);
-  lua.lua_setfield(L, -2, "err");
+  lua.lua_setfield(L, -2, lk("err"));
 }
 
 const READONLY_ERROR = "Attempt to modify a readonly table";
@@ -184,6 +196,9 @@ export function newLuaState(installLibraries: (L: LuaState) => void): LuaState {
   }
   lua.lua_pushcfunction(L, tostring51);
   lua.lua_setglobal(L, "tostring");
+  lua.lua_getglobal(L, "setmetatable");
+  lua.lua_pushcclosure(L, setmetatable51, 1);
+  lua.lua_setglobal(L, "setmetatable");
   installLibraries(L);
   runChunk(L, PRELUDE, "=prelude");
   // The real globals: only the allowed names, in a hidden table.
@@ -270,9 +285,9 @@ export function pushStrictTable(L: LuaState): void {
 
 /** Sets a real global (KEYS, ARGV) from the value on top of the stack, which it pops. */
 export function setHiddenGlobal(L: LuaState, name: string): void {
-  lua.lua_getfield(L, LUA_REGISTRYINDEX, HIDDEN_GLOBALS);
+  lua.lua_getfield(L, LUA_REGISTRYINDEX, lk(HIDDEN_GLOBALS));
   lua.lua_insert(L, -2);
-  lua.lua_setfield(L, -2, name);
+  lua.lua_setfield(L, -2, lk(name));
   lua.lua_pop(L, 1);
 }
 
@@ -294,9 +309,31 @@ function proxyMetatable(L: LuaState, target: number): void {
   lua.lua_pushvalue(L, target);
   lua.lua_pushcclosure(L, pairsOfTarget, 1);
   lua.lua_setfield(L, -2, "__pairs");
+  // What getmetatable() shows of a protected table: an empty table that refuses writes too.
+  lua.lua_createtable(L, 0, 0);
+  lua.lua_createtable(L, 0, 2);
+  lua.lua_pushcfunction(L, refuseWrite);
+  lua.lua_setfield(L, -2, "__newindex");
   lua.lua_pushboolean(L, false);
   lua.lua_setfield(L, -2, "__metatable");
+  lua.lua_setmetatable(L, -2);
+  lua.lua_setfield(L, -2, "__metatable");
 }
+
+/** setmetatable that refuses the protected tables (whose metatable has __newindex = refuseWrite). */
+const setmetatable51: CFunction = (L) => {
+  if (lua.lua_type(L, 1) === lua.LUA_TTABLE && lua.lua_getmetatable(L, 1)) {
+    lua.lua_pushliteral(L, "__newindex");
+    lua.lua_rawget(L, -2);
+    const isProtected = lua.lua_tocfunction(L, -1) === refuseWrite;
+    lua.lua_pop(L, 2);
+    if (isProtected) return lauxlib.luaL_error(L, READONLY_ERROR);
+  }
+  lua.lua_pushvalue(L, lua.lua_upvalueindex(1));
+  lua.lua_insert(L, 1);
+  lua.lua_call(L, lua.lua_gettop(L) - 1, 1);
+  return 1;
+};
 
 /** tostring with 5.1's "%.14g" for numbers (fengari's own formats them with JavaScript's rules). */
 const tostring51: CFunction = (L) => {
