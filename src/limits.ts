@@ -52,7 +52,7 @@ export const WS_ATTACHMENT_MAX_BYTES = 16384;
 /**
  * Lua VM instructions one script or function may run before it is stopped with an error. A
  * Durable Object is single-threaded: while a script runs nobody else is served, and the platform
- * ends an isolate that holds the CPU too long (30 s), losing the batch. fengari runs roughly
+ * ends an isolate that holds the CPU too long (30 s), losing the batch. fengari runs
  * about 10 M instructions a second on this machine, so this stops a runaway script after about
  * 5 s (Redis's default busy-reply-threshold) and well inside the platform's limit.
  */

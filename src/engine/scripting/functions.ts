@@ -6,7 +6,7 @@ import type { Engine } from "../engine.ts";
 import { CommandError } from "../errors.ts";
 import { parseLibraryHeader, runLibrary } from "./function-loader.ts";
 import type { LoadedFunction } from "./function-loader.ts";
-import { runtimeOf } from "./runtime.ts";
+import { checkBodySize, runtimeOf } from "./runtime.ts";
 import type { ScriptRuntime } from "./runtime.ts";
 
 /** The runtime with every stored library loaded into its VM. */
@@ -56,6 +56,7 @@ function drop(rt: ScriptRuntime, name: string): void {
 
 /** FUNCTION LOAD: the library's name. */
 export function loadLibrary(engine: Engine, code: string, replace: boolean): string {
+  checkBodySize(code);
   const rt = functionsOf(engine);
   const { name } = parseLibraryHeader(code);
   if (rt.libraries.has(name) && !replace)

@@ -9,13 +9,7 @@ import type { Reply } from "../reply.ts";
 import { LUA_HOOK_EVERY, LUA_INSTRUCTION_LIMIT, REDIS_VERSION } from "../../limits.ts";
 import { bytesToString, errorReply, luaToReply, pushReply, stringToBytes } from "./convert.ts";
 import { installLibraries } from "./libraries.ts";
-import {
-  newLuaState,
-  pushErrorTable,
-  pushText,
-  raiseError,
-  setHiddenGlobal,
-} from "./lua-state.ts";
+import { newLuaState, pushErrorTable, pushText, raiseError, setHiddenGlobal } from "./lua-state.ts";
 import { formatG } from "./number-format.ts";
 import { scriptCall } from "./script-call.ts";
 import type { ScriptRun } from "./script-call.ts";
@@ -30,6 +24,8 @@ export class LuaRunner {
   readonly L: LuaState;
   /** The script running now, or null between scripts. */
   run: ScriptRun | null = null;
+  /** Instructions a script may run (LUA_INSTRUCTION_LIMIT; tests lower it). */
+  instructionLimit = LUA_INSTRUCTION_LIMIT;
   /** Instructions the running script has used (counted by the hook, in steps). */
   private used = 0;
   /** Functions being registered by FUNCTION LOAD (redis.register_function), else null. */
@@ -190,11 +186,11 @@ export class LuaRunner {
   /** Count hook: ends a runaway script; once ended, every later instruction raises again. */
   private readonly hook = (L: LuaState): void => {
     this.used += LUA_HOOK_EVERY;
-    if (this.used <= LUA_INSTRUCTION_LIMIT) return;
+    if (this.used <= this.instructionLimit) return;
     lua.lua_sethook(L, this.hook, lua.LUA_MASKCOUNT, 1);
     raiseError(
       L,
-      `Script killed: it ran more than ${LUA_INSTRUCTION_LIMIT} Lua instructions (runaway script)`,
+      `Script killed: it ran more than ${this.instructionLimit} Lua instructions (runaway script)`,
     );
   };
 

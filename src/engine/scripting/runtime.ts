@@ -2,7 +2,9 @@
 // and the registered functions. Compiled forms are rebuilt from the ScriptStore's persisted
 // bodies (after a restart an EVALSHA of a known script compiles it again on first call).
 
+import { byteLength } from "../bytes.ts";
 import type { Ctx } from "../command-table.ts";
+import { LUA_SCRIPT_MAX_BYTES } from "../../limits.ts";
 import type { Engine } from "../engine.ts";
 import { CommandError } from "../errors.ts";
 import type { Reply } from "../reply.ts";
@@ -78,10 +80,17 @@ export function parseShebang(body: string): { flags: ScriptFlags; body: string }
   return { flags: { noWrites, shebang: true }, body: eol < 0 ? "" : body.slice(eol) };
 }
 
+/** Refuses a script or library body over LUA_SCRIPT_MAX_BYTES (the VM would hold it twice). */
+export function checkBodySize(body: string): void {
+  if (body.length > LUA_SCRIPT_MAX_BYTES / 3 && byteLength(body) > LUA_SCRIPT_MAX_BYTES)
+    throw new CommandError("ERR", `ERR script too large (max ${LUA_SCRIPT_MAX_BYTES} bytes)`);
+}
+
 /** Compiles an EVAL body under its SHA-1 unless compiled already; throws the compile error. */
 export function compileScript(rt: ScriptRuntime, sha: string, body: string): ScriptFlags {
   const known = rt.evalFlags.get(sha);
   if (known) return known;
+  checkBodySize(body);
   const { flags, body: code } = parseShebang(body);
   const err = rt.runner.compile(`f_${sha}`, code, "@user_script");
   if (err !== null)
