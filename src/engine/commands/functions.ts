@@ -21,8 +21,10 @@ import { keysAndArgs } from "./scripting.ts";
 
 function fcall(ctx: Ctx, argv: readonly string[], ro: boolean): Reply {
   const rt = functionsOf(ctx.engine);
-  const f = rt.functions.get(argv[1]!);
+  // function names match in any case (Redis keeps them in a case-insensitive dictionary)
+  const f = rt.functions.get(argv[1]!.toLowerCase());
   if (!f) throw Errors.custom("ERR Function not found");
+  if (!/^-?\d+$/.test(argv[2]!)) throw Errors.custom("ERR Bad number of keys provided");
   const { keys, args } = keysAndArgs(argv);
   const noWrites = f.flags.includes("no-writes");
   if (ro && !noWrites)
@@ -78,8 +80,11 @@ function functionList(ctx: Ctx, argv: readonly string[]): Reply {
   let pattern: string | undefined;
   for (let i = 2; i < argv.length; i++) {
     const a = asciiLower(argv[i]!);
-    if (a === "withcode") withCode = true;
-    else if (a === "libraryname") {
+    if (a === "withcode") {
+      if (withCode) throw Errors.custom(`ERR Unknown argument ${argv[i]!}`);
+      withCode = true;
+    } else if (a === "libraryname") {
+      if (pattern !== undefined) throw Errors.custom(`ERR Unknown argument ${argv[i]!}`);
       if (i + 1 >= argv.length) throw Errors.custom("ERR library name argument was not given");
       pattern = argv[++i]!;
     } else throw Errors.custom(`ERR Unknown argument ${argv[i]!}`);
@@ -118,6 +123,13 @@ function functionCommand(ctx: Ctx, argv: readonly string[]): Reply {
   const arity = (ok: boolean) => {
     if (!ok) throw Errors.arity(`function|${sub}`);
   };
+  /** The handler's own count check, past the subcommand's arity (addReplySubcommandSyntaxError). */
+  const syntax = (ok: boolean) => {
+    if (!ok)
+      throw Errors.custom(
+        `ERR unknown subcommand or wrong number of arguments for '${argv[1]!}'. Try FUNCTION HELP.`,
+      );
+  };
   switch (sub) {
     case "load": {
       arity(argv.length >= 3);
@@ -135,7 +147,7 @@ function functionCommand(ctx: Ctx, argv: readonly string[]): Reply {
       deleteLibrary(engine, argv[2]!);
       return R.OK;
     case "flush":
-      arity(argv.length <= 3);
+      syntax(argv.length <= 3);
       if (argv.length === 3 && !["sync", "async"].includes(asciiLower(argv[2]!)))
         throw Errors.custom("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
       flushLibraries(engine);
@@ -146,7 +158,8 @@ function functionCommand(ctx: Ctx, argv: readonly string[]): Reply {
       arity(argv.length === 2);
       return R.bulk(dumpLibraries(engine));
     case "restore": {
-      arity(argv.length === 3 || argv.length === 4);
+      arity(argv.length >= 3);
+      syntax(argv.length <= 4);
       const policy = argv.length === 4 ? asciiLower(argv[3]!) : "append";
       if (!["flush", "append", "replace"].includes(policy))
         throw Errors.custom(

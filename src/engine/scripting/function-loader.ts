@@ -7,7 +7,7 @@ import { fromBytes } from "../bytes.ts";
 import { lua } from "./lua.ts";
 import type { LuaState } from "./lua.ts";
 import type { LuaRunner } from "./lua-runner.ts";
-import { pushStrictTable, raiseError, withGlobalsFrom } from "./lua-state.ts";
+import { pushStrictTable, rawSetField, raiseError, withGlobalsFrom } from "./lua-state.ts";
 
 /** A function a library registered. */
 export interface LoadedFunction {
@@ -25,6 +25,8 @@ const FUNCTION_FLAGS = new Set([
   "allow-cross-slot-keys",
 ]);
 const NAME_RE = /^[A-Za-z0-9_]+$/;
+/** Instructions a library's load may run (Redis stops a load after 500 ms: "FUNCTION LOAD timeout"). */
+const LOAD_INSTRUCTION_LIMIT = 5_000_000;
 const NAME_ERROR =
   "Library names can only contain letters, numbers, or underscores(_) and must be at least one character long";
 
@@ -33,13 +35,21 @@ export function parseLibraryHeader(code: string): { name: string; body: string }
   if (!code.startsWith("#!")) throw err("ERR Missing library metadata");
   const eol = code.indexOf("\n");
   const line = eol < 0 ? code.slice(2) : code.slice(2, eol);
-  const parts = line.split(" ").filter((p) => p !== "");
-  const engine = parts[0] ?? "";
+  const sp = line.indexOf(" ");
+  const engine = sp < 0 ? line : line.slice(0, sp);
   if (engine.toLowerCase() !== "lua") throw err(`ERR Engine '${engine}' not found`);
+  // the rest splits as Redis's sdssplitargs does for simple quoting
+  const parts = (sp < 0 ? "" : line.slice(sp + 1))
+    .split(" ")
+    .filter((p) => p !== "")
+    .map((p) => p.replace(/"/g, ""));
   let name: string | undefined;
-  for (const p of parts.slice(1)) {
-    if (p.startsWith("name=")) name = p.slice(5);
-    else throw err(`ERR Invalid metadata value given: ${p}`);
+  for (const p of parts) {
+    if (p.startsWith("name=")) {
+      if (name !== undefined)
+        throw err("ERR Invalid metadata value, name argument was given multiple times");
+      name = p.slice(5);
+    } else throw err(`ERR Invalid metadata value given: ${p}`);
   }
   if (name === undefined) throw err("ERR Library name was not given");
   if (!NAME_RE.test(name)) throw err(`ERR ${NAME_ERROR}`);
@@ -64,11 +74,13 @@ export function runLibrary(runner: LuaRunner, body: string): LoadedFunction[] {
   }
   const registered: LoadedFunction[] = [];
   const top = lua.lua_gettop(L);
-  pushLoadEnv(L);
+  pushLoadEnv(L, runner);
   const env = lua.lua_gettop(L);
   runner.registering = (L) => register(L, registered, runner);
   try {
-    const failure = withGlobalsFrom(L, env, () => runner.callRaw("load:chunk"));
+    const failure = withGlobalsFrom(L, env, () =>
+      runner.callRaw("load:chunk", LOAD_INSTRUCTION_LIMIT),
+    );
     if (failure !== null) {
       runner.forget((n) => n.startsWith("tmp:"));
       throw err(`ERR Error registering functions: ${failure}`);
@@ -83,12 +95,13 @@ export function runLibrary(runner: LuaRunner, body: string): LoadedFunction[] {
 }
 
 /** The load-time globals: only `redis` with register_function, log and the version fields. */
-function pushLoadEnv(L: LuaState): void {
+function pushLoadEnv(L: LuaState, runner: LuaRunner): void {
   pushStrictTable(L);
+  const env = lua.lua_gettop(L);
   pushStrictTable(L);
+  const api = lua.lua_gettop(L);
   lua.lua_getglobal(L, "redis");
   for (const name of [
-    "register_function",
     "log",
     "LOG_DEBUG",
     "LOG_VERBOSE",
@@ -98,10 +111,17 @@ function pushLoadEnv(L: LuaState): void {
     "REDIS_VERSION_NUM",
   ]) {
     lua.lua_getfield(L, -1, name);
-    lua.lua_setfield(L, -3, name);
+    rawSetField(L, api, name);
   }
   lua.lua_pop(L, 1);
-  lua.lua_setfield(L, -2, "redis");
+  // register_function exists only here: a function calling it at run time finds nil
+  lua.lua_pushcfunction(L, (L) => {
+    if (!runner.registering)
+      return raiseError(L, "redis.register_function can only be called on FUNCTION LOAD command");
+    return runner.registering(L);
+  });
+  rawSetField(L, api, "register_function");
+  rawSetField(L, env, "redis");
 }
 
 /** redis.register_function(name, callback) or redis.register_function{function_name=..., ...}. */

@@ -31,7 +31,7 @@ function install(rt: ScriptRuntime, name: string, code: string): void {
   const { body } = parseLibraryHeader(code);
   const funcs = runLibrary(rt.runner, body);
   for (const f of funcs) {
-    const owner = rt.functions.get(f.name);
+    const owner = rt.functions.get(f.name.toLowerCase());
     if (owner !== undefined && owner.library !== name) {
       rt.runner.forget((n) => n.startsWith("tmp:"));
       throw new CommandError("ERR", `ERR Function ${f.name} already exists`);
@@ -41,14 +41,14 @@ function install(rt: ScriptRuntime, name: string, code: string): void {
   rt.libraries.set(name, { code, functions: funcs });
   for (const f of funcs) {
     rt.runner.rename(`tmp:${f.name}`, `fn:${f.name}`);
-    rt.functions.set(f.name, { ...f, library: name });
+    rt.functions.set(f.name.toLowerCase(), { ...f, library: name });
   }
 }
 
 function drop(rt: ScriptRuntime, name: string): void {
   const lib = rt.libraries.get(name);
   if (!lib) return;
-  for (const f of lib.functions) rt.functions.delete(f.name);
+  for (const f of lib.functions) rt.functions.delete(f.name.toLowerCase());
   const names = new Set(lib.functions.map((f) => `fn:${f.name}`));
   rt.runner.forget((n) => names.has(n));
   rt.libraries.delete(name);

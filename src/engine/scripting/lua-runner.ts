@@ -26,6 +26,8 @@ export class LuaRunner {
   run: ScriptRun | null = null;
   /** Instructions a script may run (LUA_INSTRUCTION_LIMIT; tests lower it). */
   instructionLimit = LUA_INSTRUCTION_LIMIT;
+  /** A FUNCTION LOAD is running the library's code (the limit's error says so). */
+  private loading = false;
   /** Instructions the running script has used (counted by the hook, in steps). */
   private used = 0;
   /** Functions being registered by FUNCTION LOAD (redis.register_function), else null. */
@@ -137,12 +139,15 @@ export class LuaRunner {
    * Calls a compiled chunk with no arguments and no script context (FUNCTION LOAD runs a
    * library this way): null, or the error's text.
    */
-  callRaw(name: string): string | null {
+  callRaw(name: string, instructionLimit: number): string | null {
     const L = this.L;
     const top = lua.lua_gettop(L);
     lua.lua_pushcfunction(L, errorHandler);
     this.pushCompiled(name);
     this.used = 0;
+    const limit = this.instructionLimit;
+    this.instructionLimit = instructionLimit;
+    this.loading = true;
     lua.lua_sethook(L, this.hook, lua.LUA_MASKCOUNT, LUA_HOOK_EVERY);
     try {
       if (lua.lua_pcall(L, 0, 0, top + 1) === lua.LUA_OK) return null;
@@ -157,6 +162,8 @@ export class LuaRunner {
     } finally {
       lua.lua_sethook(L, null, 0, 0);
       lua.lua_settop(L, top);
+      this.instructionLimit = limit;
+      this.loading = false;
     }
   }
 
@@ -188,6 +195,7 @@ export class LuaRunner {
     this.used += LUA_HOOK_EVERY;
     if (this.used <= this.instructionLimit) return;
     lua.lua_sethook(L, this.hook, lua.LUA_MASKCOUNT, 1);
+    if (this.loading) raiseError(L, "FUNCTION LOAD timeout");
     raiseError(
       L,
       `Script killed: it ran more than ${this.instructionLimit} Lua instructions (runaway script)`,
@@ -267,12 +275,6 @@ export class LuaRunner {
       if (!spec) raiseError(L, "Invalid command passed to redis.acl_check_cmd()");
       lua.lua_pushboolean(L, !(run.ctx.conn.readonly && spec.flags & 6));
       return 1;
-    });
-    fn("register_function", (L) => {
-      if (!this.registering) {
-        return raiseError(L, "redis.register_function can only be called on FUNCTION LOAD command");
-      }
-      return this.registering(L);
     });
     for (const [k, v] of Object.entries(LOG_LEVELS)) {
       lua.lua_pushnumber(L, v);

@@ -277,10 +277,20 @@ export function withGlobalsFrom<T>(L: LuaState, envIndex: number, body: () => T)
  */
 export function pushStrictTable(L: LuaState): void {
   lua.lua_createtable(L, 0, 4);
-  lua.lua_createtable(L, 0, 1);
+  lua.lua_createtable(L, 0, 2);
   lua.lua_pushcfunction(L, missingGlobal);
   lua.lua_setfield(L, -2, "__index");
+  lua.lua_pushcfunction(L, refuseWrite);
+  lua.lua_setfield(L, -2, "__newindex");
   lua.lua_setmetatable(L, -2);
+}
+
+/** t[name] = value on top (popped) without metamethods, for the table at `t`. */
+export function rawSetField(L: LuaState, t: number, name: string): void {
+  const abs = lua.lua_absindex(L, t);
+  lua.lua_pushstring(L, lk(name));
+  lua.lua_insert(L, -2);
+  lua.lua_rawset(L, abs < 0 ? abs - 1 : abs);
 }
 
 /** Sets a real global (KEYS, ARGV) from the value on top of the stack, which it pops. */
