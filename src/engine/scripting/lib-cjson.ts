@@ -48,8 +48,11 @@ function encode(L: LuaState, i: number, depth: number): string {
       return escape(latin1(lua.lua_tostring(L, i)!));
     case lua.LUA_TNUMBER: {
       const n = lua.lua_tonumber(L, i);
-      if (!Number.isFinite(n))
-        lauxlib.luaL_error(L, "Cannot serialise number: must not be NaN or Inf");
+      if (!Number.isFinite(n)) {
+        if (!config.encodeInvalidNumbers)
+          lauxlib.luaL_error(L, "Cannot serialise number: must not be NaN or Inf");
+        return Number.isNaN(n) ? "nan" : n > 0 ? "inf" : "-inf";
+      }
       return lua.lua_isinteger(L, i) ? String(n) : formatG(n, 14);
     }
     case lua.LUA_TBOOLEAN:
@@ -136,7 +139,8 @@ function pushLatin1(L: LuaState, s: string): void {
 }
 
 function pushJson(L: LuaState, v: unknown, depth: number): void {
-  if (depth > MAX_DEPTH)
+  // containers count, as lua-cjson counts nesting
+  if (typeof v === "object" && v !== null && depth + 1 > config.decodeMaxDepth)
     lauxlib.luaL_error(L, "Found too many nested data structures (%d) at character 1", depth);
   lua.lua_checkstack(L, 4);
   if (v === null) lua.lua_pushlightuserdata(L, NULL);

@@ -61,6 +61,22 @@ const NOSCRIPT = new Set([
   "failover",
 ]);
 
+/**
+ * Blocking commands and CLUSTER: Redis refuses them in scripts ("noscript"); named here too so a
+ * script gets Redis's refusal even where this engine does not implement the command.
+ */
+const NOSCRIPT_ANYWAY = new Set([
+  "blpop",
+  "brpop",
+  "brpoplpush",
+  "blmove",
+  "blmpop",
+  "bzpopmin",
+  "bzpopmax",
+  "bzmpop",
+  "cluster",
+]);
+
 /** A connection context for a script's commands: the caller's scope, protocol 2, no MULTI. */
 export function scriptConn(conn: ConnState): ConnState {
   return { ...conn, resp: 2, multi: null, multiFailed: false, watch: null, closing: false };
@@ -70,6 +86,8 @@ export function scriptConn(conn: ConnState): ConnState {
 export function scriptCall(run: ScriptRun, argv: string[]): Reply | string {
   const engine = run.ctx.engine;
   const spec = engine.table.find("redis", argv[0]!);
+  if (NOSCRIPT_ANYWAY.has((spec?.name ?? argv[0]!).toLowerCase()))
+    return "This Redis command is not allowed from script";
   if (!spec) return "Unknown Redis command called from script";
   if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity)
     return "Wrong number of args calling Redis command from script";
