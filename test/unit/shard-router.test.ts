@@ -457,7 +457,7 @@ describe("INFO, CONFIG and Light-Redis info", () => {
     const [info] = await sim.lines("redis", ["INFO", "memory", "keyspace"]);
     const used = ks.reduce((n, k) => n + k.length, 0) + 6;
     expect((info as { v: string }).v).toBe(
-      `# Memory\r\nused_memory:${used}\r\nmaxmemory:0\r\nmaxmemory_policy:allkeys-lru\r\n\r\n# Keyspace\r\ndb0:keys=3,expires=1,avg_ttl=0\r\n`,
+      `# Memory\r\nused_memory:${used}\r\nmaxmemory:0\r\nmaxmemory_policy:allkeys-lru\r\nused_memory_scripts_eval:0\r\nnumber_of_cached_scripts:0\r\nused_memory_scripts:0\r\n\r\n# Keyspace\r\ndb0:keys=3,expires=1,avg_ttl=0\r\n`,
     );
     const [empty] = await new ShardSim(4).lines("redis", ["INFO", "keyspace"]);
     expect((empty as { v: string }).v).toBe("# Keyspace\r\n");
