@@ -40,7 +40,7 @@ export function loadScripts(sql: Sql, scripts: ScriptStore): void {
 
 /** A body as TEXT when it is UTF-8, else as its bytes (persistence.ts sqlBytes, which imports this file). */
 function sqlBytes(s: string): string | ArrayBuffer {
-  return isBinary(s) ? (toBytes(s).buffer as ArrayBuffer) : s;
+  return isBinary(s) || s.includes("\0") ? (toBytes(s).buffer as ArrayBuffer) : s;
 }
 
 function bytesOfSql(v: unknown): string {
