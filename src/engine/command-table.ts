@@ -64,7 +64,7 @@ export type MergeName =
   | "lightredis-info"
   | "config" // CONFIG: SET shares maxmemory, GET reports the total
   | "randomkey" // a random key weighed by each shard's size
-  | "first"; // shard 0's reply (every shard did the same: SCRIPT LOAD, FUNCTION LOAD)
+  | "scripts"; // SCRIPT/FUNCTION on every shard: EXISTS flags OR-ed, otherwise shard 0's reply
 
 /** Where a command runs in a sharded namespace (docs/scaling.md). */
 export type ShardRoute =

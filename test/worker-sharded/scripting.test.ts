@@ -24,6 +24,14 @@ describe("scripts on 16 shards", () => {
       expect(await result("lua-s1", ["EVALSHA", sha, "1", `k${i}`, "v"])).toEqual({ result: "OK" });
     }
     expect(await result("lua-s1", ["SCRIPT", "EXISTS", sha])).toEqual({ result: [1] });
+    // an EVAL caches its body on its key's shard only; SCRIPT EXISTS still finds it
+    const evalSha = "4a2267357833227dd98abdedb8cf24b15a986445"; // sha1("return KEYS[1]")
+    expect(await result("lua-s1", ["EVAL", "return KEYS[1]", "1", "zz9"])).toEqual({
+      result: "zz9",
+    });
+    expect(await result("lua-s1", ["SCRIPT", "EXISTS", evalSha, sha, "0000"])).toEqual({
+      result: [1, 1, 0],
+    });
   });
 
   it("refuses keys across shards and undeclared keys; runs keyless scripts", async () => {

@@ -219,7 +219,7 @@ export const functionCommands: readonly CommandSpec[] = [
     },
   }),
   command("function", -2, "", null, functionCommand, {
-    route: { kind: "all", merge: "first" },
+    route: { kind: "all", merge: "scripts" },
     doc: {
       summary: "A container for function commands.",
       group: "scripting",

@@ -149,7 +149,7 @@ export const scriptingCommands: readonly CommandSpec[] = [
     },
   }),
   command("script", -2, "", null, scriptCommand, {
-    route: { kind: "all", merge: "first" },
+    route: { kind: "all", merge: "scripts" },
     doc: {
       summary: "A container for Lua scripts management commands.",
       group: "scripting",
