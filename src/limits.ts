@@ -116,3 +116,18 @@ export const EMBSTR_SIZE_LIMIT = 44;
 export const LIST_NODE_MAX_BYTES = 8192;
 /** LCS's transient table ((len1+1)*(len2+1) 32-bit cells) may take at most this many bytes. */
 export const LCS_TABLE_MAX_BYTES = 32 * 1024 * 1024;
+// ---- Lua scripting (issue 15) ----
+/**
+ * Lua VM instructions one script or function may run before it is stopped with an error. A
+ * Durable Object is single-threaded: while a script runs nobody else is served, and the platform
+ * ends an isolate that holds the CPU too long (30 s), losing the batch. fengari runs
+ * about 10 M instructions a second on this machine, so this stops a runaway script after about
+ * 5 s (Redis's default busy-reply-threshold) and well inside the platform's limit.
+ */
+export const LUA_INSTRUCTION_LIMIT = 50_000_000;
+/** How often (in VM instructions) the count hook checks the limit; Redis checks every 100,000. */
+export const LUA_HOOK_EVERY = 100_000;
+/** Lua table nesting a script reply may have before conversion stops (Redis: Lua stack limit). */
+export const LUA_REPLY_MAX_DEPTH = 1000;
+/** Largest script or library body accepted (Redis has none; an object's memory does). */
+export const LUA_SCRIPT_MAX_BYTES = 4 * 1024 * 1024;

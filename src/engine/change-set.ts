@@ -17,9 +17,11 @@ export class ChangeSet {
   flushAll = false;
   /** Namespace configuration changed. */
   config = false;
+  /** The script cache or the function libraries changed (engine/scripting/script-store.ts). */
+  scripts = false;
 
   get empty(): boolean {
-    return this.keys.size === 0 && !this.flushAll && !this.config;
+    return this.keys.size === 0 && !this.flushAll && !this.config && !this.scripts;
   }
 
   /** Records a key's version before its first change. */
@@ -57,5 +59,6 @@ export class ChangeSet {
     this.rewrites.clear();
     this.flushAll = false;
     this.config = false;
+    this.scripts = false;
   }
 }

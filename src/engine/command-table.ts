@@ -82,7 +82,8 @@ export type MergeName =
   | "usage" // Blink USAGE/STATS
   | "lightredis-info"
   | "config" // CONFIG: SET shares maxmemory, GET reports the total
-  | "randomkey"; // a random key weighed by each shard's size
+  | "randomkey" // a random key weighed by each shard's size
+  | "scripts"; // SCRIPT/FUNCTION on every shard: EXISTS flags OR-ed, otherwise shard 0's reply
 
 /** Where a command runs in a sharded namespace (docs/scaling.md). */
 export type ShardRoute =

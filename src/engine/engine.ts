@@ -14,6 +14,7 @@ import { CommandError, Errors } from "./errors.ts";
 import { R, errorReplyOf, isError, replyBytes } from "./reply.ts";
 import type { ErrorReply, Reply } from "./reply.ts";
 import type { Store } from "./store.ts";
+import { ScriptStore } from "./scripting/script-store.ts";
 import { isLfu } from "./eviction.ts";
 import { EVICTION_POLICY, KEY_MAX_BYTES, VALUE_MAX_BYTES } from "../limits.ts";
 import type { EvictionPolicy } from "../limits.ts";
@@ -76,10 +77,15 @@ export class Engine {
   readonly table: CommandTable;
   namespace: string;
   host: EngineHost;
-  /** True on a shard of a sharded namespace: commands whose patterns name other keys refuse them (SORT BY/GET). */
-  sharded = false;
   /** Configured VALUE_MAX_BYTES (spec §2). */
   readonly valueMax: number;
+  /** Script cache and function libraries (EVAL, FUNCTION), persisted by the host. */
+  readonly scripts = new ScriptStore(this.store.changes);
+  /**
+   * This engine is one shard of a sharded namespace: a script may touch only the keys it
+   * declared, and SORT's BY/GET patterns are refused, as in Redis Cluster.
+   */
+  sharded = false;
 
   constructor(
     table: CommandTable,

@@ -42,6 +42,19 @@ export interface LocalWorker {
 const bundles = new Map<string, Promise<string>>();
 
 /** Bundles a Worker entry for workerd (once per entry and process). */
+/**
+ * fengari (the Lua VM of EVAL) requires Node built-ins by bare name and two Node-only packages
+ * when it loads, for its io/os libraries and debug console, which scripts never get: all go to
+ * one stub (wrangler.toml's [alias] stubs the two packages for `wrangler deploy`).
+ */
+const FENGARI_STUB = join(ROOT, "src/worker/stubs/fengari-node.cjs");
+const FENGARI_ALIAS: Record<string, string> = Object.fromEntries(
+  ["tmp", "readline-sync", "child_process", "fs", "os", "path", "crypto"].map((m) => [
+    m,
+    FENGARI_STUB,
+  ]),
+);
+
 export function bundleWorker(entry = join(ROOT, "src/worker/index.ts")): Promise<string> {
   let b = bundles.get(entry);
   if (!b) {
@@ -57,6 +70,9 @@ export function bundleWorker(entry = join(ROOT, "src/worker/index.ts")): Promise
         target: "es2024",
         conditions: ["workerd", "worker", "browser"],
         external: ["cloudflare:*", "node:*"],
+        alias: FENGARI_ALIAS,
+        // "neutral" reads no main field by default; CommonJS packages (fengari) need one.
+        mainFields: ["module", "main"],
         sourcemap: "linked",
         logLevel: "warning",
       });

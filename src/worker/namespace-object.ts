@@ -98,8 +98,8 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
         settings,
         this.host(),
       );
-      this.engine.sharded = Number(this.shardRef.split("/")[1] ?? 1) > 1;
       this.persistence.load(this.engine);
+      this.engine.sharded = Number(this.shardRef.split("/")[1] ?? 1) > 1;
       for (const ws of ctx.getWebSockets()) {
         const a = ws.deserializeAttachment() as WsAttachment | null;
         if (a) this.engine.nextClientId = Math.max(this.engine.nextClientId, a.conn.id + 1);

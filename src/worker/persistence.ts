@@ -19,6 +19,7 @@ import { parseJson } from "../engine/json-parse.ts";
 import { JSON_DOC_MAX_DEPTH } from "../limits.ts";
 import { fieldExpiry, putFieldExpiry } from "../engine/field-expiry.ts";
 import { RowBatch } from "./row-batch.ts";
+import { loadScripts, saveScripts } from "./script-persistence.ts";
 import {
   META,
   MIGRATIONS,
@@ -165,6 +166,7 @@ export class Persistence {
         engine.params.set(k, v);
     }
 
+    loadScripts(this.sql, engine.scripts);
     let newest = 0;
     for (const [n, slot] of this.slots) {
       const v = this.loadSlot(slot.t, dbs.ofSlot(n));
@@ -281,6 +283,7 @@ export class Persistence {
       this.setMeta(META.config, JSON.stringify(engine.config));
       this.setMeta(META.params, JSON.stringify(Object.fromEntries(engine.params)));
     }
+    if (store.changes.scripts) saveScripts(this.sql, engine.scripts);
     for (const s of stores) s.changes.clear();
     return true;
   }

@@ -26,6 +26,8 @@ export const TABLES = [
   "CREATE TABLE IF NOT EXISTS members (key NOT NULL, member NOT NULL, value, PRIMARY KEY (key, member))",
   "CREATE TABLE IF NOT EXISTS list_items (key NOT NULL, pos INTEGER NOT NULL, value NOT NULL, PRIMARY KEY (key, pos)) WITHOUT ROWID",
   "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value) WITHOUT ROWID",
+  // The script cache and function libraries (script-persistence.ts): kind 'sha' or 'lib'.
+  "CREATE TABLE IF NOT EXISTS scripts (kind TEXT NOT NULL, name TEXT NOT NULL, body NOT NULL, PRIMARY KEY (kind, name)) WITHOUT ROWID",
   "CREATE TABLE IF NOT EXISTS snap_kv (key PRIMARY KEY, type INTEGER NOT NULL, value, expires_at INTEGER, version INTEGER NOT NULL, created_seq INTEGER NOT NULL) WITHOUT ROWID",
   "CREATE TABLE IF NOT EXISTS snap_members (key NOT NULL, member NOT NULL, value, PRIMARY KEY (key, member))",
   "CREATE TABLE IF NOT EXISTS snap_list_items (key NOT NULL, pos INTEGER NOT NULL, value NOT NULL, PRIMARY KEY (key, pos)) WITHOUT ROWID",

@@ -14,6 +14,7 @@ import { lcsCommands } from "./lcs.ts";
 import { objectMemoryCommands } from "./object-memory.ts";
 import { serverMiscCommands } from "./server-misc.ts";
 import { sortCommands } from "./sort.ts";
+import { functionCommands } from "./functions.ts";
 import { geventCommands } from "./gevent.ts";
 import { hashFieldExpiryCommands } from "./hash-field-expiry.ts";
 import { hashesCommands } from "./hashes.ts";
@@ -23,6 +24,7 @@ import { keysCommands } from "./keys.ts";
 import { lightRedisCommands } from "./light-redis.ts";
 import { listsCommands } from "./lists.ts";
 import { multiPopCommands } from "./multi-pop.ts";
+import { scriptingCommands } from "./scripting.ts";
 import { serverCommands } from "./server.ts";
 import { setsCommands } from "./sets.ts";
 import { streamsCommands } from "./streams.ts";
@@ -58,6 +60,8 @@ export function buildCommandTable(): CommandTable {
     .register("redis", serverMiscCommands)
     .register("redis", bitmapCommands)
     .register("redis", hyperloglogCommands)
+    .register("redis", scriptingCommands)
+    .register("redis", functionCommands)
     .register("blink", blinkCommands)
     .register("gevent", geventCommands)
     .register("lightredis", lightRedisCommands);

@@ -88,8 +88,10 @@ function section(ctx: Ctx, name: Section): string[] {
         `used_memory_peak:${engine.peakUsage}`,
         `used_memory_peak_human:${bytesToHuman(engine.peakUsage)}`,
         `used_memory_dataset:${used}`,
-        "used_memory_scripts:0",
-        "number_of_cached_scripts:0",
+        // Lua scripting: the cache's body bytes stand for Redis's script memory.
+        `used_memory_scripts_eval:${engine.scripts.bodyBytes}`,
+        `number_of_cached_scripts:${engine.scripts.bodies.size}`,
+        `used_memory_scripts:${engine.scripts.bodyBytes}`,
         `maxmemory:${max}`,
         `maxmemory_human:${bytesToHuman(max)}`,
         `maxmemory_policy:${engine.config.policy}`,

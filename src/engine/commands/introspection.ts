@@ -83,7 +83,7 @@ function getKeysOf(
     throw Errors.custom("ERR Invalid number of arguments specified for command");
   }
   const pos = keyPositions(spec, line).filter((i) => i < line.length);
-  if (pos.length === 0) {
+  if (pos.length === 0 && spec.numkeys === undefined) {
     throw Errors.custom("ERR Invalid arguments specified for command");
   }
   return { spec, pos, line };

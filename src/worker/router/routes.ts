@@ -108,7 +108,27 @@ const MERGES: Record<MergeName, (replies: PartReplies) => Reply> = {
   "lightredis-info": lightRedisInfo,
   config: config.merge,
   randomkey: randomkey.merge,
+  scripts: scriptsMerge,
 };
+
+/**
+ * SCRIPT and FUNCTION ran on every shard. An EVAL caches its body only on the shard it ran on,
+ * so SCRIPT EXISTS answers 1 where any shard knows the script; everything else every shard
+ * answered alike (LOAD's SHA-1 or name, OK, FUNCTION LIST): shard 0's reply.
+ */
+function scriptsMerge(replies: PartReplies): Reply {
+  const first = replies[0]![0]!;
+  if (first.k !== "array" || !first.v.every((x) => x.k === "int")) return first;
+  const out = first.v.map((_, i) =>
+    replies.some((r) => {
+      const a = r[0]!;
+      return a.k === "array" && a.v[i]?.k === "int" && a.v[i]!.v === 1;
+    })
+      ? R.ONE
+      : R.ZERO,
+  );
+  return R.array(out);
+}
 
 /** Fan-outs whose shards run other items than the command itself. */
 const FANOUTS: Partial<Record<MergeName, Fanout>> = { config, randomkey };

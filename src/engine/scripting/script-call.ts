@@ -1,0 +1,109 @@
+// redis.call / redis.pcall: a command from a script goes through the engine's own checks
+// (Engine.check: lookup, arity, auth scope, sizes) and Engine.execute (memory limit, write
+// sequence), with Redis's script-specific refusals before them (script.c scriptCall).
+
+import { Flag, keyPositions } from "../command-table.ts";
+import type { Ctx } from "../command-table.ts";
+import type { ConnState } from "../conn-state.ts";
+import { isError } from "../reply.ts";
+import type { Reply } from "../reply.ts";
+
+/** The state of the script or function running now (one at a time per engine). */
+export interface ScriptRun {
+  /** The batch's context, with the script's own connection (its protocol, no MULTI). */
+  readonly ctx: Ctx;
+  /** EVAL_RO, FCALL_RO, or flags without writes: write commands are refused. */
+  readonly readOnly: boolean;
+  /** redis.setresp: the protocol replies come to the script in. */
+  resp: 2 | 3;
+  /** Sharded namespace: the keys the script declared; another key is refused. */
+  readonly declared: ReadonlySet<string> | null;
+  /** Something was written (SCRIPT KILL refuses then, as Redis: UNKILLABLE). */
+  wrote: boolean;
+  /** Script name in error traces: the SHA-1 of an EVAL body, or the function's name. */
+  readonly name: string;
+}
+
+/** Commands a script may not call (Redis's `noscript` flag). */
+const NOSCRIPT = new Set([
+  "auth",
+  "client",
+  "discard",
+  "eval",
+  "eval_ro",
+  "evalsha",
+  "evalsha_ro",
+  "exec",
+  "fcall",
+  "fcall_ro",
+  "function",
+  "hello",
+  "monitor",
+  "multi",
+  "psubscribe",
+  "psync",
+  "punsubscribe",
+  "quit",
+  "replconf",
+  "reset",
+  "save",
+  "bgsave",
+  "script",
+  "shutdown",
+  "ssubscribe",
+  "subscribe",
+  "sunsubscribe",
+  "sync",
+  "unsubscribe",
+  "unwatch",
+  "wait",
+  "watch",
+  "failover",
+]);
+
+/**
+ * Blocking commands and CLUSTER: Redis refuses them in scripts ("noscript"); named here too so a
+ * script gets Redis's refusal even where this engine does not implement the command.
+ */
+const NOSCRIPT_ANYWAY = new Set([
+  "blpop",
+  "brpop",
+  "brpoplpush",
+  "blmove",
+  "blmpop",
+  "bzpopmin",
+  "bzpopmax",
+  "bzmpop",
+  "cluster",
+]);
+
+/** A connection context for a script's commands: the caller's scope, protocol 2, no MULTI. */
+export function scriptConn(conn: ConnState): ConnState {
+  return { ...conn, resp: 2, multi: null, multiFailed: false, watch: null, closing: false };
+}
+
+/** Runs one command for a script; an error text without "-" is one of Redis's script refusals. */
+export function scriptCall(run: ScriptRun, argv: string[]): Reply | string {
+  const engine = run.ctx.engine;
+  const spec = engine.table.find("redis", argv[0]!);
+  if (NOSCRIPT_ANYWAY.has((spec?.name ?? argv[0]!).toLowerCase()))
+    return "This Redis command is not allowed from script";
+  if (!spec) return "Unknown Redis command called from script";
+  if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity)
+    return "Wrong number of args calling Redis command from script";
+  if (NOSCRIPT.has(spec.name)) return "This Redis command is not allowed from script";
+  const writes = (spec.flags & Flag.WRITE) !== 0;
+  if (writes && run.readOnly) return "Write commands are not allowed from read-only scripts.";
+  if (run.declared) {
+    for (const i of keyPositions(spec, argv)) {
+      if (!run.declared.has(argv[i]!))
+        return "Script attempted to access a non local key in a cluster node";
+    }
+  }
+  const c = { argv };
+  const checked = engine.check("redis", run.ctx.conn, c);
+  if ("k" in checked) return checked;
+  const reply = engine.execute(checked, run.ctx, c);
+  if (writes && !isError(reply)) run.wrote = true;
+  return reply;
+}
