@@ -229,7 +229,7 @@ describe("blink-edge export / import", () => {
     const e1Wall = (performance.now() - e1Start) / 1000;
     expect(e1.stderr).toMatch(
       new RegExp(
-        `^blink-edge export: ${KEYS} keys, [\\d.]+ MiB in [\\d.]+ s \\(\\d+ keys/s\\) to ${first}\\n$`,
+        `^blink-edge export: ${KEYS} keys, [\\d.]+ MiB in [\\d.]+ s \\(\\d+ keys/s\\) to ${first}; data as stored at \\S+ \\(this request\\)\\n$`,
         "m",
       ),
     );

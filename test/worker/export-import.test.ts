@@ -434,7 +434,7 @@ describe("import", () => {
       [rec({ key: "a=b", key_encoding: "base64" }), 'ERR import line 1: invalid base64 in "key"'],
       [
         rec({ type: "blob" }),
-        'ERR import line 1: "type" must be one of "string", "int", "json", "set", "hash", "list", "zset", "stream"',
+        'ERR import line 1: "type" must be one of "string", "int", "json", "set", "hash", "list", "zset", "stream", "document"',
       ],
       [
         rec({ type: "int", encoding: "utf8", value: "1" }),

@@ -1,0 +1,81 @@
+// A representative part of Redis's own test suite (the TCL tests of Redis 7.0.15 in the workspace's
+// shared/redis-tests, run by its run.sh in external-server mode) against the shim's Redis port.
+// Each unit must pass at least the tests recorded in docs/redis-suite.md for it, and fail none
+// of the ones that stay green here; the full run is `bench/redis-suite.ts`.
+
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { LocalWorker } from "../../src/node/local-worker.ts";
+import { freshNamespace, startTestShim, startTestWorker } from "./support/shim-harness.ts";
+import type { TestShim } from "./support/shim-harness.ts";
+
+/** The suite's runner, beside the repository in the workspace (CI lays shared/ there too). */
+const RUN_SH = resolve(import.meta.dirname, "../../../shared/redis-tests/run.sh");
+/**
+ * Units that run in seconds and cover counters, expiry, INFO and QUIT: the least each must pass
+ * and the most it may fail (expire's timing tests can miss by a few ms on a loaded machine).
+ */
+const UNITS: Record<string, { min: number; maxFailed: number }> = {
+  "unit/type/incr": { min: 23, maxFailed: 0 },
+  "unit/info-command": { min: 3, maxFailed: 0 },
+  "unit/quit": { min: 3, maxFailed: 0 },
+  "unit/expire": { min: 50, maxFailed: 3 },
+};
+const UNIT_TIMEOUT_S = 240;
+
+const runnable = existsSync(RUN_SH) && spawnSync("tclsh", [], { input: "exit\n" }).status === 0;
+
+/** Runs run.sh on the units against a port; its output. */
+function runSuite(port: string): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolveRun, reject) => {
+    const p = spawn("bash", [RUN_SH, port, ...Object.keys(UNITS)], {
+      env: { ...process.env, UNIT_TIMEOUT: String(UNIT_TIMEOUT_S) },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    p.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    p.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    p.on("error", reject);
+    p.on("close", () => resolveRun({ stdout, stderr }));
+  });
+}
+
+describe.skipIf(!runnable)("Redis's own test suite through the shim", () => {
+  let worker: LocalWorker;
+  let shim: TestShim;
+  beforeAll(async () => {
+    worker = await startTestWorker();
+    shim = await startTestShim(worker.url.href, {
+      namespace: freshNamespace("suite"),
+      dialects: ["redis"],
+    });
+  });
+  afterAll(async () => {
+    await shim?.close();
+    await worker?.dispose();
+  });
+
+  it(
+    "passes the recorded tests of each unit",
+    async () => {
+      const port = String(shim.port("redis"));
+      // Asynchronously: the shim serving the suite runs in this process's event loop.
+      const r = await runSuite(port);
+      console.log(r.stdout.trim()); // the per-unit table, in the test log
+      const got: Record<string, [number, number]> = {};
+      for (const m of r.stdout.matchAll(/^UNIT (\S+) (\d+) (\d+)$/gm))
+        got[m[1]!] = [Number(m[2]), Number(m[3])];
+      for (const [unit, { min, maxFailed }] of Object.entries(UNITS)) {
+        const [passed, failed] = got[unit] ?? [0, Infinity];
+        expect({ unit, ok: passed >= min && failed <= maxFailed }, r.stdout + r.stderr).toEqual({
+          unit,
+          ok: true,
+        });
+      }
+    },
+    (UNIT_TIMEOUT_S + 60) * Object.keys(UNITS).length * 1000,
+  );
+});
