@@ -131,3 +131,26 @@ export const LUA_HOOK_EVERY = 100_000;
 export const LUA_REPLY_MAX_DEPTH = 1000;
 /** Largest script or library body accepted (Redis has none; an object's memory does). */
 export const LUA_SCRIPT_MAX_BYTES = 4 * 1024 * 1024;
+
+// ---- real time: pub/sub and blocking commands (issue 16) ------------------------------------
+
+/**
+ * Unread bytes a subscriber may hold before it is disconnected: Redis's
+ * `client-output-buffer-limit pubsub 32mb 8mb 60` hard limit. A shim connection that has received
+ * pushes is held to this instead of SHIM_OUTPUT_MAX_BYTES.
+ */
+export const PUBSUB_OUTPUT_MAX_BYTES = 33554432;
+/** Channels, patterns and shard channels one connection may hold together. */
+export const SUBSCRIPTIONS_MAX_PER_CONN = 100000;
+/** Longest channel pattern (PSUBSCRIBE): a glob is matched against every published channel. */
+export const PUBSUB_PATTERN_MAX_BYTES = 1024;
+/**
+ * Longest wait of a blocking command over HTTP (REST, pipeline): a timeout of 0 (forever) or past
+ * this answers as a timeout would, after this long. Sockets wait as long as asked.
+ */
+export const HTTP_BLOCK_MAX_MS = 30000;
+/**
+ * While a client is blocked with no deadline, the object re-arms a timer this often: a pending
+ * timer keeps the object (and the waiter, which lives in memory) from hibernating.
+ */
+export const BLOCK_KEEPALIVE_MS = 10000;

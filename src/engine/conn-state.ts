@@ -30,6 +30,23 @@ export interface ConnState {
   openedAt: number;
   lastAt: number;
   lastCmd: string;
+  /** Pub/sub subscriptions (SUBSCRIBE, PSUBSCRIBE, SSUBSCRIBE); null until the first. */
+  subs: Subscriptions | null;
+  /** CLIENT REPLY: "on", "off", or "skip" (the next command's reply only). */
+  replyMode: "on" | "off" | "skip";
+}
+
+/** One connection's channels, patterns and shard channels, in subscription order. */
+export interface Subscriptions {
+  channels: Set<string>;
+  patterns: Set<string>;
+  shard: Set<string>;
+}
+
+/** How many channels, patterns and shard channels a connection is subscribed to. */
+export function subscriptionCount(c: ConnState): number {
+  const s = c.subs;
+  return s ? s.channels.size + s.patterns.size + s.shard.size : 0;
 }
 
 /** A fresh connection context. */
@@ -57,5 +74,7 @@ export function newConn(
     openedAt: now,
     lastAt: now,
     lastCmd: "NULL",
+    subs: null,
+    replyMode: "on",
   };
 }

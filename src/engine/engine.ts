@@ -9,6 +9,11 @@ import { CommandStats, commandName } from "./command-stats.ts";
 import { Flag, keyIndexes } from "./command-table.ts";
 import type { CommandSpec, CommandTable, Ctx } from "./command-table.ts";
 import type { ConnState } from "./conn-state.ts";
+import { subscriptionCount } from "./conn-state.ts";
+import type { ConnSink } from "./conn-sink.ts";
+import { Blocking } from "./blocking.ts";
+import type { BlockRequest, Waiter } from "./blocking.ts";
+import { PubSub } from "./pubsub.ts";
 import { Databases } from "./databases.ts";
 import { CommandError, Errors } from "./errors.ts";
 import { R, errorReplyOf, isError, replyBytes } from "./reply.ts";
@@ -16,7 +21,7 @@ import type { ErrorReply, Reply } from "./reply.ts";
 import type { Store } from "./store.ts";
 import { ScriptStore } from "./scripting/script-store.ts";
 import { isLfu } from "./eviction.ts";
-import { EVICTION_POLICY, KEY_MAX_BYTES, VALUE_MAX_BYTES } from "../limits.ts";
+import { DATABASES, EVICTION_POLICY, KEY_MAX_BYTES, VALUE_MAX_BYTES } from "../limits.ts";
 import type { EvictionPolicy } from "../limits.ts";
 
 /** Namespace configuration (spec §3.8, §10.9), persisted by the host. */
@@ -53,6 +58,25 @@ export const NULL_HOST: EngineHost = {
   authenticate: () => null,
 };
 
+/**
+ * What a blocking command returns when its client now waits (Engine.block): never a reply on
+ * any wire; the batch stops there and the rest of the connection's commands wait with it.
+ */
+const BLOCKED: Reply = Object.freeze({ k: "none" }) as Reply;
+
+/** What a RESP2 connection with subscriptions may still run (Redis's "in this context"). */
+const SUBSCRIBED_CONTEXT = new Set([
+  "subscribe",
+  "psubscribe",
+  "ssubscribe",
+  "unsubscribe",
+  "punsubscribe",
+  "sunsubscribe",
+  "ping",
+  "quit",
+  "reset",
+]);
+
 /** Longest name/argument prefix quoted in an unknown-command error (Redis: 128). */
 const UNKNOWN_CMD_QUOTE_MAX = 128;
 
@@ -86,6 +110,16 @@ export class Engine {
    * declared, and SORT's BY/GET patterns are refused, as in Redis Cluster.
    */
   sharded = false;
+  /** Connections that take replies outside their own batches (pub/sub, blocking), by client id. */
+  readonly sinks = new Map<number, ConnSink>();
+  readonly pubsub = new PubSub(this.sinks);
+  readonly blocking = new Blocking();
+  /** Nesting of execute(): 1 for a batch's own command, more inside EXEC and scripts. */
+  private depth = 0;
+  /** Running a blocked client's command again: finding nothing keeps it waiting, unchanged. */
+  private retrying = false;
+  /** The dialect of the batch running (a blocked command is run again in it). */
+  private dialect: Dialect = "redis";
 
   constructor(
     table: CommandTable,
@@ -131,23 +165,187 @@ export class Engine {
       stores[i]!.setClock(now);
       stores[i]!.purgeExpired(now);
     }
-    const replies: Reply[] = [];
-    // One context for the whole batch: handlers never keep it.
-    const ctx: Ctx = { engine: this, store: this.dbs.get(conn.db), conn, now };
-    let bytes = 0;
-    for (const item of items) {
-      let r: Reply;
-      if (bytes > replyMax) r = this.queueingError(conn, Errors.replyLimit());
-      else {
-        r = "argv" in item ? this.dispatchWith(dialect, ctx, item) : item.reply;
-        if (replyMax !== Infinity) bytes += replyBytes(r);
-      }
-      replies.push(r);
-      if (conn.closing) break;
-    }
+    if (this.blocking.size) this.expireWaits(now);
+    const replies = this.runItems(dialect, conn, items, now, replyMax);
     for (let i = 0; i < stores.length; i++) stores[i]!.endBatch();
     this.cmdStats.busyMs += performance.now() - started;
     return replies;
+  }
+
+  /**
+   * A batch's commands in order, inside run's bracket. A command that blocks ends the list here:
+   * the rest wait with it (Blocking), as Redis reads nothing more from a blocked client.
+   */
+  private runItems(
+    dialect: Dialect,
+    conn: ConnState,
+    items: readonly BatchItem[],
+    now: number,
+    replyMax = Infinity,
+  ): Reply[] {
+    const replies: Reply[] = [];
+    const waiting = this.blocking.of(conn.id);
+    if (waiting) {
+      waiting.pending.push(...items);
+      return replies;
+    }
+    // One context for the whole batch: handlers never keep it.
+    const ctx: Ctx = { engine: this, store: this.dbs.get(conn.db), conn, now };
+    this.dialect = dialect;
+    let bytes = 0;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
+      let r: Reply;
+      if (bytes > replyMax) r = this.queueingError(conn, Errors.replyLimit());
+      else {
+        const mode = conn.replyMode;
+        r = "argv" in item ? this.dispatchWith(dialect, ctx, item) : item.reply;
+        if (r === BLOCKED) {
+          this.blocking.of(conn.id)!.pending = items.slice(i + 1);
+          this.serveReady(now);
+          break;
+        }
+        if (mode !== "on") r = this.replyModeStep(conn, mode, r);
+        if (replyMax !== Infinity) bytes += replyBytes(r);
+      }
+      replies.push(r);
+      if (this.hasReady()) this.serveReady(now);
+      if (conn.closing) break;
+    }
+    return replies;
+  }
+
+  /** CLIENT REPLY OFF/SKIP: the reply a command sends while one is in effect (none). */
+  private replyModeStep(conn: ConnState, before: ConnState["replyMode"], r: Reply): Reply {
+    if (before === "skip") {
+      if (conn.replyMode === "skip") conn.replyMode = "on";
+      return R.NONE;
+    }
+    return before === "off" && conn.replyMode === "on" ? r : R.NONE;
+  }
+
+  // ---- connections outside their batches: pub/sub and blocking (issue 16) -------------------
+
+  /** Registers where a connection's pushes and late replies go (a socket door's connection). */
+  attach(conn: ConnState, sink: ConnSink): void {
+    this.sinks.set(conn.id, sink);
+  }
+
+  /** A connection closed: its subscriptions and its wait end. */
+  detach(conn: ConnState): void {
+    this.sinks.delete(conn.id);
+    this.pubsub.removeAll(conn);
+    const w = this.blocking.of(conn.id);
+    if (w) this.stopWaiting(w);
+  }
+
+  /** Publishes a message (PUBLISH, keyspace notifications): how many subscribers received it. */
+  publish(channel: string, message: string, shard = false): number {
+    return this.pubsub.publish(channel, message, shard);
+  }
+
+  /**
+   * What a blocking command returns when it found nothing: its client waits (BLOCKED) when the
+   * command is a batch's own on a connection that can be answered later; inside MULTI, a script
+   * or on a door without a sink it answers at once as a timeout would, as Redis does.
+   */
+  block(ctx: Ctx, req: BlockRequest, argv: readonly string[]): Reply {
+    if (this.retrying) return BLOCKED;
+    if (this.depth !== 1 || !this.sinks.has(ctx.conn.id)) return req.timeoutReply;
+    this.blocking.add({
+      conn: ctx.conn,
+      dialect: this.dialect,
+      command: { argv: req.argv ?? argv },
+      db: ctx.conn.db,
+      keys: req.keys,
+      type: req.type,
+      deadline: req.timeoutMs > 0 ? ctx.now + req.timeoutMs : 0,
+      timeoutReply: req.timeoutReply,
+      pending: [],
+    });
+    this.watchReady();
+    return BLOCKED;
+  }
+
+  /**
+   * Ends a client's wait from outside (CLIENT UNBLOCK): answered with its timeout reply, or
+   * `error`. False when it was not blocked.
+   */
+  unblock(connId: number, now: number, error?: Reply): boolean {
+    const w = this.blocking.of(connId);
+    if (!w) return false;
+    this.answerWaiter(w, error ?? w.timeoutReply, now);
+    return true;
+  }
+
+  private hasReady(): boolean {
+    if (this.blocking.size === 0) return false;
+    for (const s of this.dbs.all()) if (s.ready.length) return true;
+    return false;
+  }
+
+  /**
+   * Serves the clients waiting on keys written since the last call, key by key in the order the
+   * keys became ready and each key's clients first come first served, until no key is ready
+   * (a woken client's own writes can ready more: BLMOVE).
+   */
+  private serveReady(now: number): void {
+    while (this.hasReady()) {
+      for (let db = 0; db < DATABASES; db++) {
+        const store = this.dbs.peek(db);
+        if (!store?.ready.length) continue;
+        const keys = store.ready.splice(0);
+        for (const key of keys) {
+          for (const w of this.blocking.waitersOf(db, key)) {
+            if (this.blocking.of(w.conn.id) !== w) continue;
+            const e = this.dbs.get(w.db).get(key);
+            if (!e || (w.type !== null && e.type !== w.type)) break;
+            const r = this.retry(w, now);
+            if (r === BLOCKED) continue;
+            this.answerWaiter(w, r, now);
+          }
+        }
+      }
+    }
+  }
+
+  /** Runs a waiter's command again; BLOCKED when it still finds nothing. */
+  private retry(w: Waiter, now: number): Reply {
+    const ctx: Ctx = { engine: this, store: this.dbs.get(w.conn.db), conn: w.conn, now };
+    this.retrying = true;
+    try {
+      return this.dispatchWith(w.dialect, ctx, w.command);
+    } finally {
+      this.retrying = false;
+    }
+  }
+
+  /** Answers a waiter and runs the commands that waited behind it; its sink sends them all. */
+  private answerWaiter(w: Waiter, reply: Reply, now: number): void {
+    this.stopWaiting(w);
+    const replies = [reply, ...this.runItems(w.dialect, w.conn, w.pending, now)];
+    this.sinks.get(w.conn.id)?.deliver(replies);
+  }
+
+  private stopWaiting(w: Waiter): void {
+    this.blocking.remove(w);
+    this.watchReady();
+  }
+
+  /** Times out the waiters whose deadline has passed. */
+  private expireWaits(now: number): void {
+    for (const w of this.blocking.due(now)) this.answerWaiter(w, w.timeoutReply, now);
+  }
+
+  /** Points each database's store at the keys waited on in it (null: none, no cost). */
+  private watchReady(): void {
+    for (let db = 0; db < DATABASES; db++) {
+      const store = this.dbs.peek(db);
+      if (!store) continue;
+      const m = this.blocking.waitedKeys(db);
+      store.waited = m && m.size ? m : null;
+      if (!store.waited) store.ready.length = 0;
+    }
   }
 
   /** One command through every check of spec §10.2, then execution. */
@@ -200,6 +398,20 @@ export class Engine {
       if (spec.name === "exec") return execAbort(conn, Errors.arity(spec.name).message);
       return this.queueingError(conn, Errors.arity(spec.name));
     }
+    if (
+      conn.resp === 2 &&
+      conn.subs &&
+      !SUBSCRIBED_CONTEXT.has(spec.name) &&
+      subscriptionCount(conn)
+    ) {
+      return this.queueingError(
+        conn,
+        new CommandError(
+          "ERR",
+          `ERR Can't execute '${conn.lastCmd}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+        ),
+      );
+    }
     if (!conn.authed && !(spec.flags & Flag.NOAUTH)) {
       if (spec.name === "exec") return execAbort(conn, Errors.noAuth().message);
       return this.queueingError(conn, Errors.noAuth());
@@ -222,12 +434,19 @@ export class Engine {
     const usageBefore = limited ? this.dbs.usage : 0;
     store.beginCommand(limited);
     let reply: Reply;
+    this.depth++;
     try {
       reply = spec.run(ctx, c.argv, c.typed);
     } catch (e) {
       store.rollback();
       if (!(e instanceof CommandError)) console.error("blink-edge: command failed", spec.name, e);
       reply = errorReplyOf(e);
+    } finally {
+      this.depth--;
+    }
+    if (reply === BLOCKED) {
+      store.endCommand();
+      return reply;
     }
     const usage = limited ? this.dbs.usage : 0;
     if (limited && !isError(reply) && usage > maxmemory && usage > usageBefore) {

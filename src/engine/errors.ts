@@ -24,7 +24,8 @@ export type ErrorCode =
   | "NOPROTO"
   | "UNAVAILABLE"
   | "INTERNAL"
-  | "CROSSSLOT";
+  | "CROSSSLOT"
+  | "UNBLOCKED";
 
 /** A command failure with its canonical text (e.g. "ERR syntax error"). */
 export class CommandError extends Error {

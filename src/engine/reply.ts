@@ -30,7 +30,11 @@ export type Reply =
   /** A JSON value, for the Light-Redis view (spec §3.4). */
   | { readonly k: "json"; readonly v: JsonValue }
   /** No reply at all (Blink QUIT). */
-  | { readonly k: "none" };
+  | { readonly k: "none" }
+  /** RESP3 push (pub/sub messages, invalidations), RESP2 array. */
+  | { readonly k: "push"; readonly v: readonly Reply[] }
+  /** Several top-level replies from one command (SUBSCRIBE a b: one confirmation each). */
+  | { readonly k: "seq"; readonly v: readonly Reply[] };
 
 export type ErrorReply = Extract<Reply, { k: "error" }>;
 
@@ -64,6 +68,8 @@ export const R = {
   bool: (v: boolean): Reply => ({ k: "bool", v }),
   verbatim: (v: string): Reply => ({ k: "verbatim", v }),
   json: (v: JsonValue): Reply => ({ k: "json", v }),
+  push: (v: readonly Reply[]): Reply => ({ k: "push", v }),
+  seq: (v: readonly Reply[]): Reply => ({ k: "seq", v }),
   error: (e: CommandError): ErrorReply => ({ k: "error", code: e.code, v: e.message }),
 };
 
@@ -91,7 +97,9 @@ export function replyBytes(r: Reply): number {
       return r.v.length + 8;
     case "array":
     case "map":
-    case "set": {
+    case "set":
+    case "push":
+    case "seq": {
       let n = 8;
       for (const x of r.v) n += replyBytes(x);
       return n;

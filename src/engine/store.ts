@@ -74,6 +74,14 @@ export class Store implements EvictionPool {
   private journal: Undo[] | null = null;
   /** Keys written by the running command (collected while journaling). */
   readonly written = new Set<string>();
+  /**
+   * Keys blocked clients wait on (blocking.ts), null when none: a change to one marks it ready,
+   * in order, once per batch of serving (`ready`). Checked on every change, so it stays null
+   * while nobody waits.
+   */
+  waited: ReadonlyMap<string, unknown> | null = null;
+  /** Waited keys changed since the engine last served them. */
+  readonly ready: string[] = [];
   /** Access counters, only while an LFU policy is in effect (eviction.ts). */
   private frequencies: FrequencyTable | null = null;
 
@@ -165,6 +173,7 @@ export class Store implements EvictionPool {
   /** Bookkeeping before any change to `e`: persistence record, undo of the version, recency. */
   noteChange(e: Entry): void {
     this.changes.key(e.key, e.version);
+    if (this.waited !== null && this.waited.has(e.key)) this.markReady(e.key);
     if (this.journal) {
       const v = e.version;
       this.journal.push(() => {
@@ -175,6 +184,10 @@ export class Store implements EvictionPool {
     e.version = this.pendingSeq;
     if (e.alive) this.recency.touch(e);
     if (this.frequencies) this.frequencies.hit(e);
+  }
+
+  private markReady(key: string): void {
+    if (!this.ready.includes(key)) this.ready.push(key);
   }
 
   /** Journals an undo step (no-op when not journaling). */
@@ -206,6 +219,7 @@ export class Store implements EvictionPool {
     const e = new Entry(key, type, value, size);
     e.created = ++this.createdSeq;
     this.changes.key(key, -1);
+    if (this.waited !== null && this.waited.has(key)) this.markReady(key);
     // A new collection's members are all written at the end of the batch.
     if (isCollection(type)) this.changes.rewrite(key, type);
     e.version = this.pendingSeq;

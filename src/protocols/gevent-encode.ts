@@ -27,6 +27,8 @@ function write(r: Reply): void {
       w.ascii("$-1\r\n");
       return;
     case "array":
+    case "push":
+    case "seq":
     case "set":
       w.header("*", r.v.length);
       for (const x of r.v) write(x);

@@ -210,6 +210,8 @@ function toJson(r: Reply): JsonValue {
     case "error":
       return r.v;
     case "array":
+    case "push":
+    case "seq":
     case "map":
     case "set":
       return r.v.map(toJson);

@@ -64,6 +64,13 @@ function write(r: Reply, proto: 2 | 3): void {
       return;
     case "none":
       return;
+    case "push":
+      w.header(proto === 3 ? ">" : "*", r.v.length);
+      for (const x of r.v) write(x, proto);
+      return;
+    case "seq":
+      for (const x of r.v) write(x, proto);
+      return;
   }
 }
 

@@ -61,6 +61,8 @@ export function replyJson(r: Reply, base64: boolean, top = false): string {
       // Not produced by the Redis dialect; shown as its canonical text (what GET shows).
       return stringJson(dumpsCanonical(r.v), base64);
     case "array":
+    case "push":
+    case "seq":
     case "map":
     case "set": {
       let out = "[";

@@ -369,6 +369,8 @@ function model(r: Reply): Read[] {
       return [{ t: "$-1" }];
     case "array":
     case "set":
+    case "push":
+    case "seq":
       return [{ t: "*", v: all(r.v) }];
     case "map":
       return [{ t: "%", v: all(r.v) }];

@@ -156,6 +156,10 @@ function model(r: Reply, proto: 2 | 3): Read[] {
       return [{ t: "-", v: "ERR internal error" }];
     case "none":
       return [];
+    case "push":
+      return [{ t: proto === 3 ? (">" as "*") : "*", v: all(r.v) }];
+    case "seq":
+      return all(r.v);
   }
 }
 

@@ -5,6 +5,7 @@ import { asciiLower } from "../ascii.ts";
 import { command, withDocs } from "../command-table.ts";
 import type { CommandSpec, Ctx, CommandDoc } from "../command-table.ts";
 import type { ConnState } from "../conn-state.ts";
+import { subscriptionCount } from "../conn-state.ts";
 import { CommandError, Errors } from "../errors.ts";
 import { parseDbIndex } from "../databases.ts";
 import { parseStrictInt } from "../numbers.ts";
@@ -95,14 +96,18 @@ function hello(ctx: Ctx, argv: readonly string[]): Reply {
  * One CLIENT LIST / CLIENT INFO line (spec §10.9) with Redis 7's fields; those about sockets and
  * buffers the Worker does not have keep Redis's idle values (qbuf=0, obl=0 …).
  */
-export function clientLine(c: ConnState, now: number): string {
+export function clientLine(c: ConnState, now: number, blocked = false): string {
   const age = Math.floor((now - c.openedAt) / 1000);
   const idle = Math.floor((now - c.lastAt) / 1000);
   const multi = c.multi ? c.multi.length : -1;
-  const flags = c.multi ? "x" : "N";
+  const subs = c.subs;
+  const sub = subs?.channels.size ?? 0;
+  const psub = subs?.patterns.size ?? 0;
+  const ssub = subs?.shard.size ?? 0;
+  const flags = (sub + psub + ssub ? "P" : "") + (c.multi ? "x" : "") + (blocked ? "b" : "") || "N";
   return (
     `id=${c.id} addr=${c.addr} laddr=unknown:0 fd=-1 name=${c.name} age=${age} idle=${idle} ` +
-    `flags=${flags} db=${c.db} sub=0 psub=0 ssub=0 multi=${multi} qbuf=0 qbuf-free=0 ` +
+    `flags=${flags} db=${c.db} sub=${sub} psub=${psub} ssub=${ssub} multi=${multi} qbuf=0 qbuf-free=0 ` +
     `argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=${c.lastCmd} ` +
     `user=default redir=-1 resp=${c.resp} lib-name=${c.libName} lib-ver=${c.libVer}\n`
   );
@@ -115,7 +120,12 @@ const CLIENT_ARITY: Record<string, number> = {
   info: 2,
   list: -2,
   setinfo: 4,
+  reply: 3,
+  unblock: -3,
 };
+
+/** CLIENT UNBLOCK … ERROR: what the unblocked client reads. */
+const UNBLOCKED_ERROR = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
 
 function client(ctx: Ctx, argv: readonly string[]): Reply {
   const sub = asciiLower(argv[1]!);
@@ -137,8 +147,28 @@ function client(ctx: Ctx, argv: readonly string[]): Reply {
       return R.verbatim(clientLine(c, ctx.now));
     case "list": {
       const all = ctx.engine.host.clients();
-      const lines = (all.length ? all : [c]).map((x) => clientLine(x === c ? c : x, ctx.now));
+      const blocked = ctx.engine.blocking;
+      const lines = (all.length ? all : [c]).map((x) =>
+        clientLine(x, ctx.now, blocked.of(x.id) !== undefined),
+      );
       return R.verbatim(lines.join(""));
+    }
+    case "reply": {
+      const mode = asciiLower(argv[2]!);
+      if (mode !== "on" && mode !== "off" && mode !== "skip") throw Errors.syntax();
+      c.replyMode = mode;
+      return mode === "on" ? R.OK : R.NONE;
+    }
+    case "unblock": {
+      if (argv.length > 4) throw Errors.syntax();
+      const id = parseStrictInt(argv[2]!);
+      if (id === undefined) throw Errors.notInteger();
+      const how = argv.length === 4 ? asciiLower(argv[3]!) : "timeout";
+      if (how !== "timeout" && how !== "error")
+        throw new CommandError("ERR", "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+      const err =
+        how === "error" ? R.error(new CommandError("UNBLOCKED", UNBLOCKED_ERROR)) : undefined;
+      return ctx.engine.unblock(Number(id), ctx.now, err) ? R.ONE : R.ZERO;
     }
     default: {
       const attr = asciiLower(argv[2]!);
@@ -206,6 +236,16 @@ const DOCS: Record<string, CommandDoc> = {
         since: "7.2.0",
         params: "LIB-NAME libname|LIB-VER libver",
       },
+      REPLY: {
+        summary: "Instruct the server whether to reply to commands",
+        since: "3.2.0",
+        params: "ON|OFF|SKIP",
+      },
+      UNBLOCK: {
+        summary: "Unblock a client blocked in a blocking command from a different connection",
+        since: "5.0.0",
+        params: "client-id [TIMEOUT|ERROR]",
+      },
       SETNAME: {
         summary: "Set the current connection name",
         since: "2.6.9",
@@ -240,8 +280,11 @@ const DOCS: Record<string, CommandDoc> = {
 };
 
 export const connectionCommands: readonly CommandSpec[] = withDocs(DOCS, [
-  command("ping", -1, "c", null, (_ctx, argv) => {
+  command("ping", -1, "c", null, (ctx, argv) => {
     if (argv.length > 2) throw Errors.arity("ping");
+    // RESP2 with subscriptions: a pong array, as a message would be framed.
+    if (ctx.conn.resp === 2 && subscriptionCount(ctx.conn))
+      return R.array([R.bulk("pong"), R.bulk(argv[1] ?? "")]);
     return argv.length === 2 ? R.bulk(argv[1]!) : R.PONG;
   }),
   command("echo", 2, "c", null, (_ctx, argv) => R.bulk(argv[1]!)),
@@ -270,6 +313,8 @@ export const connectionCommands: readonly CommandSpec[] = withDocs(DOCS, [
     ctx.engine.select(ctx, 0);
     c.authed = c.authedAtOpen;
     c.readonly = c.readonlyAtOpen;
+    c.replyMode = "on";
+    ctx.engine.pubsub.removeAll(c);
     return R.status("RESET");
   }),
   command("client", -2, "c", null, client),

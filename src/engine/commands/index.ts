@@ -24,6 +24,8 @@ import { keysCommands } from "./keys.ts";
 import { lightRedisCommands } from "./light-redis.ts";
 import { listsCommands } from "./lists.ts";
 import { multiPopCommands } from "./multi-pop.ts";
+import { pubsubCommands } from "./pubsub.ts";
+import { blockingPopCommands } from "./blocking-pops.ts";
 import { scriptingCommands } from "./scripting.ts";
 import { serverCommands } from "./server.ts";
 import { setsCommands } from "./sets.ts";
@@ -49,6 +51,8 @@ export function buildCommandTable(): CommandTable {
     .register("redis", streamsCommands)
     .register("redis", jsonCommands)
     .register("redis", multiPopCommands)
+    .register("redis", pubsubCommands)
+    .register("redis", blockingPopCommands)
     .register("redis", geoCommands)
     .register("redis", introspectionCommands)
     .register("redis", sortCommands)

@@ -73,9 +73,9 @@ function section(ctx: Ctx, name: Section): string[] {
         `maxclients:${paramValue(ctx, "maxclients")}`,
         "client_recent_max_input_buffer:0",
         "client_recent_max_output_buffer:0",
-        "blocked_clients:0",
+        `blocked_clients:${engine.blocking.size}`,
         "tracking_clients:0",
-        "clients_in_timeout_table:0",
+        `clients_in_timeout_table:${engine.blocking.size}`,
       ];
     case "memory": {
       const used = dbs.usage;
@@ -135,9 +135,9 @@ function section(ctx: Ctx, name: Section): string[] {
         "evicted_clients:0",
         `keyspace_hits:${stats.hits}`,
         `keyspace_misses:${stats.misses}`,
-        "pubsub_channels:0",
-        "pubsub_patterns:0",
-        "pubsubshard_channels:0",
+        `pubsub_channels:${engine.pubsub.channelCount(false)}`,
+        `pubsub_patterns:${engine.pubsub.patternCount}`,
+        `pubsubshard_channels:${engine.pubsub.channelCount(true)}`,
         "latest_fork_usec:0",
         "total_forks:0",
         "tracking_total_keys:0",

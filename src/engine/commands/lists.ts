@@ -188,14 +188,22 @@ function lpos(ctx: Ctx, argv: readonly string[]): Reply {
   return count === -1 ? R.NIL : R.array(found);
 }
 
-function side(arg: string): boolean {
+/** LEFT or RIGHT (LMOVE, BLMOVE): true for left. */
+export function side(arg: string): boolean {
   const w = optionName(arg);
   if (w === "left") return true;
   if (w === "right") return false;
   throw Errors.syntax();
 }
 
-function move(ctx: Ctx, srcKey: string, dstKey: string, fromLeft: boolean, toLeft: boolean): Reply {
+/** LMOVE's work (RPOPLPUSH, BLMOVE, BRPOPLPUSH): the moved element, or nil. */
+export function move(
+  ctx: Ctx,
+  srcKey: string,
+  dstKey: string,
+  fromLeft: boolean,
+  toLeft: boolean,
+): Reply {
   const src = lookupForWrite(ctx, srcKey, "list");
   if (!src) return R.NIL;
   const dst = lookupForWrite(ctx, dstKey, "list");

@@ -24,17 +24,20 @@ function positive(s: string, msg: string): number {
   return Number(v);
 }
 
-interface MultiPop {
+export interface MultiPop {
   readonly keys: readonly string[];
   /** The direction word, lower case (left/right, min/max). */
   readonly where: string;
   readonly count: number;
 }
 
-/** numkeys key [key ...] <where> [COUNT count], with `where` one of `words`. */
-function parseMultiPop(argv: readonly string[], words: readonly string[]): MultiPop {
-  const n = positive(argv[1]!, NUMKEYS_POSITIVE);
-  const whereAt = 1 + n + 1;
+/**
+ * numkeys key [key ...] <where> [COUNT count], with `where` one of `words`; `at` is numkeys's
+ * index (BLMPOP and BZMPOP have the timeout first).
+ */
+export function parseMultiPop(argv: readonly string[], words: readonly string[], at = 1): MultiPop {
+  const n = positive(argv[at]!, NUMKEYS_POSITIVE);
+  const whereAt = at + n + 1;
   if (whereAt >= argv.length) throw Errors.syntax();
   const where = optionName(argv[whereAt]!);
   if (!words.includes(where)) throw Errors.syntax();
@@ -45,12 +48,16 @@ function parseMultiPop(argv: readonly string[], words: readonly string[]): Multi
       count = positive(argv[++j]!, COUNT_POSITIVE);
     } else throw Errors.syntax();
   }
-  return { keys: argv.slice(2, 2 + n), where, count: count === -1 ? 1 : count };
+  return { keys: argv.slice(at + 1, at + 1 + n), where, count: count === -1 ? 1 : count };
 }
 
 /** LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]. */
 function lmpop(ctx: Ctx, argv: readonly string[]): Reply {
-  const { keys, where, count } = parseMultiPop(argv, ["left", "right"]);
+  return listMultiPop(ctx, parseMultiPop(argv, ["left", "right"]));
+}
+
+/** LMPOP's work (BLMPOP's too): [key, [elements]] from the first list, or a null array. */
+export function listMultiPop(ctx: Ctx, { keys, where, count }: MultiPop): Reply {
   for (const key of keys) {
     const e = lookupForWrite(ctx, key, "list");
     if (!e) continue;
@@ -64,7 +71,11 @@ function lmpop(ctx: Ctx, argv: readonly string[]): Reply {
 
 /** ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]: [key, [[member, score], …]]. */
 function zmpop(ctx: Ctx, argv: readonly string[]): Reply {
-  const { keys, where, count } = parseMultiPop(argv, ["min", "max"]);
+  return zsetMultiPop(ctx, parseMultiPop(argv, ["min", "max"]));
+}
+
+/** ZMPOP's work (BZMPOP's too): [key, [[member, score], …]] from the first zset, or a null array. */
+export function zsetMultiPop(ctx: Ctx, { keys, where, count }: MultiPop): Reply {
   for (const key of keys) {
     const e = lookupForWrite(ctx, key, "zset");
     if (!e) continue;

@@ -1,0 +1,113 @@
+// Clients blocked on keys (BLPOP, BZPOPMIN, XREAD BLOCK … ; issue 16), as Redis keeps them:
+// per key, first come first served; a write to a waited key marks it ready (Store.waited), and
+// after the command that wrote it the engine runs each waiter's command again (engine.ts
+// serveReady). A waiter that still finds nothing keeps its place. Nothing here is persisted: a
+// blocked client is a live connection, and the writes its wake-up makes are persisted with the
+// batch that woke it.
+
+import type { BatchItem, Command, Dialect } from "./command.ts";
+import type { ConnState } from "./conn-state.ts";
+import type { Reply } from "./reply.ts";
+import type { ValueType } from "./entry.ts";
+
+/** One blocked client. */
+export interface Waiter {
+  readonly conn: ConnState;
+  readonly dialect: Dialect;
+  /** The command to run again when a key is ready (argv possibly resolved: XREAD's `$`). */
+  readonly command: Command;
+  readonly db: number;
+  readonly keys: readonly string[];
+  /** Only a key of this type wakes it (Redis 7.0: a list waiter ignores a key that became a set). */
+  readonly type: ValueType | null;
+  /** Unix ms when it times out; 0: never. */
+  readonly deadline: number;
+  /** What it answers on timeout (a null array or a null bulk, by command). */
+  readonly timeoutReply: Reply;
+  /** The connection's commands after the blocked one: they run when it is answered. */
+  pending: BatchItem[];
+}
+
+/** What a blocking command asks for when it finds nothing (Engine.block). */
+export interface BlockRequest {
+  readonly keys: readonly string[];
+  readonly type: ValueType | null;
+  /** Milliseconds; 0: forever. */
+  readonly timeoutMs: number;
+  readonly timeoutReply: Reply;
+  /** The arguments to run again instead of the command's own. */
+  readonly argv?: readonly string[];
+}
+
+export class Blocking {
+  private readonly byConn = new Map<number, Waiter>();
+  /** Waiters per database per key, in arrival order. */
+  private readonly byKey = new Map<number, Map<string, Waiter[]>>();
+
+  /** Blocked clients (INFO blocked_clients). */
+  get size(): number {
+    return this.byConn.size;
+  }
+
+  /** The waiter of a connection, if it is blocked. */
+  of(connId: number): Waiter | undefined {
+    return this.byConn.get(connId);
+  }
+
+  /** Keys of database `db` someone waits on (the Store marks writes to them ready). */
+  waitedKeys(db: number): ReadonlyMap<string, Waiter[]> | undefined {
+    return this.byKey.get(db);
+  }
+
+  add(w: Waiter): void {
+    this.byConn.set(w.conn.id, w);
+    let m = this.byKey.get(w.db);
+    if (!m) this.byKey.set(w.db, (m = new Map()));
+    for (const k of w.keys) {
+      const list = m.get(k);
+      if (!list) m.set(k, [w]);
+      else if (!list.includes(w)) list.push(w);
+    }
+  }
+
+  /** Stops a waiter (answered, timed out, unblocked, or its connection closed). */
+  remove(w: Waiter): void {
+    if (this.byConn.get(w.conn.id) !== w) return;
+    this.byConn.delete(w.conn.id);
+    const m = this.byKey.get(w.db)!;
+    for (const k of w.keys) {
+      const list = m.get(k);
+      if (!list) continue;
+      const i = list.indexOf(w);
+      if (i >= 0) list.splice(i, 1);
+      if (list.length === 0) m.delete(k);
+    }
+    if (m.size === 0) this.byKey.delete(w.db);
+  }
+
+  /** Waiters of one key, in arrival order (a copy: serving one changes the list). */
+  waitersOf(db: number, key: string): Waiter[] {
+    return [...(this.byKey.get(db)?.get(key) ?? [])];
+  }
+
+  /** Waiters whose deadline has passed, oldest first. */
+  due(now: number): Waiter[] {
+    const out: Waiter[] = [];
+    for (const w of this.byConn.values()) if (w.deadline !== 0 && w.deadline <= now) out.push(w);
+    return out;
+  }
+
+  /** The earliest deadline (Unix ms), Infinity when every waiter waits forever, 0 when none. */
+  nextDeadline(): number {
+    if (this.byConn.size === 0) return 0;
+    let next = Infinity;
+    for (const w of this.byConn.values())
+      if (w.deadline !== 0 && w.deadline < next) next = w.deadline;
+    return next;
+  }
+
+  /** Every waiter, for CLIENT LIST's flags and CLIENT UNBLOCK. */
+  all(): IterableIterator<Waiter> {
+    return this.byConn.values();
+  }
+}
