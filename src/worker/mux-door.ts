@@ -62,6 +62,11 @@ export class MuxSession {
   private answering = false;
   /** Push frames wait in `out` for the flush already scheduled. */
   private flushQueued = false;
+  /**
+   * The last pushes encoded: a message published to many subscribers of this socket reaches each
+   * sink as the same array (engine/pubsub.ts), encoded once per protocol instead of once each.
+   */
+  private lastPush: { replies: readonly Reply[]; resp: 2 | 3; bytes: Uint8Array } | null = null;
 
   constructor(host: MuxHost, scope: "full" | "readonly" | "none", addr: string) {
     this.host = host;
@@ -140,7 +145,7 @@ export class MuxSession {
     this.conns.set(id, { door, conn, out: this.output(id) });
     if (dialect === "redis")
       this.host.attach(conn, {
-        deliver: (replies) => this.push(id, door.encode(replies, conn)),
+        deliver: (replies) => this.push(id, this.encodePush(door, conn, replies)),
       });
   }
 
@@ -158,6 +163,15 @@ export class MuxSession {
       queueMicrotask(() => this.flushPushes());
     }
     this.out.frame(id, MUX_OP.PUSH, bytes);
+  }
+
+  /** A Redis connection's pushes, encoded once for every subscriber that gets the same array. */
+  private encodePush(door: WsDoor, conn: ConnState, replies: readonly Reply[]): Uint8Array {
+    const last = this.lastPush;
+    if (last && last.replies === replies && last.resp === conn.resp) return last.bytes;
+    const bytes = door.encode(replies, conn);
+    this.lastPush = { replies, resp: conn.resp, bytes };
+    return bytes;
   }
 
   /** A virtual connection's output: frames of this session's next message. */
