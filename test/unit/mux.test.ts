@@ -82,6 +82,37 @@ describe("mux frames", () => {
       ),
     );
   });
+  it("round-trip small and large payloads across chunk boundaries, one writer reused", () => {
+    const w = new MuxWriter();
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            conn: fc.nat(),
+            payload: fc.oneof(
+              fc.uint8Array({ maxLength: 1100 }),
+              fc.integer({ min: 0, max: 5000 }).map((n) => new Uint8Array(n).fill(n & 255)),
+            ),
+            code: fc.option(fc.integer({ min: 1000, max: 4999 }), { nil: undefined }),
+          }),
+          { maxLength: 200 },
+        ),
+        (frames) => {
+          for (const f of frames) w.frame(f.conn, MUX_OP.END, f.payload, f.code);
+          const msg = w.take();
+          const back = readMuxFrames(msg);
+          expect(back.map((f) => [f.conn, Buffer.from(f.payload).toString("hex")])).toEqual(
+            frames.map((f) => {
+              const code = f.code === undefined ? [] : [f.code & 255, f.code >> 8];
+              return [f.conn, Buffer.from([...code, ...f.payload]).toString("hex")];
+            }),
+          );
+          expect(w.length).toBe(0);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
   it("rejects truncated messages", () => {
     const w = new MuxWriter();
     w.frame(1, MUX_OP.DATA, enc.encode("hello"));
