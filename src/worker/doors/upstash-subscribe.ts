@@ -4,17 +4,19 @@
 // (src/worker/sse-subscriber.ts). The request body (the SDK sends `[]`) is ignored.
 
 import type { Env } from "../env.ts";
-import { jsonError } from "../http.ts";
 import { SSE_ROUTE_HEADER, WS_HEADERS } from "../namespace-api.ts";
-import { objectFor, shardCount } from "../shard-map.ts";
+import { objectFor } from "../shard-map.ts";
 import { SYNC_TOKEN } from "./upstash-http.ts";
 
 /** The route's first segments that open a subscription stream. */
 export const SUBSCRIBE_SEGMENTS: ReadonlySet<string> = new Set(["subscribe", "psubscribe"]);
 /** Methods of the subscription routes (GET for a browser's EventSource, POST for the SDK). */
 export const SUBSCRIBE_ALLOW = "GET, POST, OPTIONS";
-/** Refusal on a sharded namespace, whose channels no single object holds. */
-const SHARDED_TEXT = "ERR subscriptions over REST are not available on a sharded namespace";
+/**
+ * The shard a subscription lives on in a sharded namespace: PUBLISH runs on every shard
+ * (engine/commands/pubsub.ts), so any one shard hears every message and matches every pattern.
+ */
+const SUBSCRIBE_SHARD = 0;
 
 /** Opens a subscription stream on the namespace's object for an authenticated request. */
 export async function subscribeResponse(
@@ -25,13 +27,12 @@ export async function subscribeResponse(
   scope: string,
   origin: string,
 ): Promise<Response> {
-  if (shardCount(env, namespace) > 1) return jsonError(400, SHARDED_TEXT, origin);
   const headers = new Headers({
     [WS_HEADERS.namespace]: namespace,
     [WS_HEADERS.scope]: scope,
     [SSE_ROUTE_HEADER]: rest,
   });
-  const res = await objectFor(env, namespace).fetch(
+  const res = await objectFor(env, namespace, SUBSCRIBE_SHARD).fetch(
     new Request(request.url, { headers, signal: request.signal }),
   );
   if (!origin) return res;
