@@ -101,6 +101,8 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
   private readonly sessions = new WeakMap<WebSocket, Session>();
   /** The shims' multiplexed sockets (not hibernatable: they pin the object while connected). */
   private readonly muxes = new Set<MuxSession>();
+  /** Upstash SSE subscriptions' connections (sse-subscriber.ts), for CLIENT LIST. */
+  private readonly sseConns = new Set<ConnState>();
   /** Batches arriving together run in one turn and commit once (src/worker/group-commit.ts). */
   private readonly group = new GroupCommit(
     () => this.commit(),
@@ -163,6 +165,7 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
           return a && a.dialect === "redis" ? [a.conn] : [];
         }),
         ...[...this.muxes].flatMap((m) => m.contexts()),
+        ...this.sseConns,
       ],
       authEnabled: auth.enabled,
       authenticate: (token) => tokenScope(auth, token, this.engine.namespace),
@@ -381,6 +384,7 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
     return openSseSubscription(
       this.engine,
       (work) => this.group.runOrQueue(work),
+      this.sseConns,
       argv.value,
       readonly,
       { [SYNC_TOKEN]: String(this.engine.store.writeSeq) },

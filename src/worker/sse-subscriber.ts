@@ -98,16 +98,19 @@ function firstError(replies: readonly Reply[]): Extract<Reply, { k: "error" }> |
 
 /**
  * Runs `argv` (SUBSCRIBE or PSUBSCRIBE with its names) on a new connection whose messages stream
- * out as SSE: the response, or a JSON error (400) when the command failed.
+ * out as SSE: the response, or a JSON error (400) when the command failed. The connection is in
+ * `live` (CLIENT LIST) while it streams.
  */
 export async function openSseSubscription(
   engine: Engine,
   grouped: Grouped,
+  live: Set<ConnState>,
   argv: Argv,
   readonly: boolean,
   headers: Record<string, string>,
 ): Promise<Response> {
   const conn: ConnState = newConn(engine.nextClientId++, { authed: true, readonly });
+  live.add(conn);
   let out!: ReadableStreamDefaultController<Uint8Array>;
   let ended = false;
   let keepalive: ReturnType<typeof setInterval> | undefined;
@@ -115,6 +118,7 @@ export async function openSseSubscription(
     if (ended) return;
     ended = true;
     clearInterval(keepalive);
+    live.delete(conn);
     // Not while a PUBLISH walks the subscriber lists that detach edits.
     queueMicrotask(() => engine.detach(conn));
     if (reason === undefined) return;

@@ -213,6 +213,8 @@ describe("the SSE stream on the wire", () => {
       while (!text.includes(until)) text += new TextDecoder().decode((await reader.read()).value);
     };
     await read("subscribe,c2,2");
+    // CLIENT LIST shows the stream's connection as a subscriber.
+    expect(await rest(ns, ["client", "list"])).toMatch(/ flags=P .*sub=2 psub=0/);
     await rest(ns, ["publish", "c2", "two\nlines"]);
     await read("lines\n\n");
     expect(text).toBe(
