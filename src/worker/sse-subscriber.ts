@@ -149,11 +149,17 @@ export async function openSseSubscription(
   );
   engine.attach(conn, { deliver: (replies) => write(sseEvents(replies)) });
   // The confirmation is written in the batch's turn, so no message can overtake it.
-  const replies = await grouped(() => {
-    const rs = engine.run("redis", conn, [{ argv }], Date.now(), REPLY_MAX_BYTES);
-    if (!firstError(rs)) write(sseEvents(rs));
-    return rs;
-  });
+  let replies: Reply[];
+  try {
+    replies = await grouped(() => {
+      const rs = engine.run("redis", conn, [{ argv }], Date.now(), REPLY_MAX_BYTES);
+      if (!firstError(rs)) write(sseEvents(rs));
+      return rs;
+    });
+  } catch (e) {
+    end();
+    throw e;
+  }
   const failed = firstError(replies);
   if (failed) {
     end();
