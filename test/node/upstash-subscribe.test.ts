@@ -1,6 +1,7 @@
 // Pub/sub across doors (issue 16): @upstash/redis 1.39.0's subscribe()/psubscribe(), unchanged,
 // over the Upstash REST door's Server-Sent Events, receiving what REST, pipelines, multi-exec,
-// the shim's Redis port (multiplexed and a socket per connection) and WebSocket /resp publish;
+// Light-Redis's generic form, the shim's Redis port (multiplexed and a socket per connection)
+// and WebSocket /resp publish;
 // RESP subscribers on those doors receiving what REST publishes; unsubscribe ending the stream;
 // a subscriber that does not read dropped past PUBSUB_OUTPUT_MAX_BYTES; BLPOP over REST.
 
@@ -105,6 +106,13 @@ async function publishEverywhere(ns: string, channel: string): Promise<string[]>
   const path = await fetch(`${nsUrl(ns)}/publish/${channel}/rest-path`, { headers: auth });
   expect(path.status).toBe(200);
   sent.push("rest-path");
+  const lr = await fetch(nsUrl(ns), {
+    method: "POST",
+    headers: json,
+    body: JSON.stringify({ cmd: "publish", key: channel, value: "light-redis" }),
+  });
+  expect(await lr.text()).toMatch(/^[1-9]\d*\n$/);
+  sent.push("light-redis");
   const p = r.pipeline();
   p.publish(channel, "pipeline");
   await p.exec();
