@@ -331,6 +331,20 @@ export class Engine {
     return true;
   }
 
+  /**
+   * SWAPDB: each database's waiters now see the other's keys; a waited key that exists there is
+   * ready (Redis's scanDatabaseForReadyKeys).
+   */
+  databasesSwapped(a: number, b: number): void {
+    if (this.blocking.size === 0) return;
+    this.watchReady();
+    for (const db of [a, b]) {
+      const store = this.dbs.get(db);
+      for (const key of this.blocking.waitedKeys(db)?.keys() ?? [])
+        if (store.get(key) && !store.ready.includes(key)) store.ready.push(key);
+    }
+  }
+
   private hasReady(): boolean {
     if (this.blocking.size === 0) return false;
     for (const s of this.dbs.all()) if (s.ready.length) return true;
