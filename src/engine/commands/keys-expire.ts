@@ -20,6 +20,7 @@ import {
   markModified,
   optionName,
 } from "./redis-args.ts";
+import { Notify, notifyKeyspaceEvent } from "../keyspace-events.ts";
 
 const TRAILING_CRLF = /[\r\n]+$/;
 
@@ -72,7 +73,9 @@ function expireCommand(name: string, relative: boolean, seconds: boolean) {
     if (f.gt && (current === -1n || when <= current)) return R.ZERO;
     if (f.lt && current !== -1n && when >= current) return R.ZERO;
     markModified(ctx.store, e);
-    applyExpiry(ctx, e, when); // a time already due deletes the key, still answering 1
+    // A time already due deletes the key, still answering 1.
+    const alive = applyExpiry(ctx, e, when);
+    notifyKeyspaceEvent(ctx, Notify.GENERIC, alive ? "expire" : "del", e.key);
     return R.ONE;
   };
 }
@@ -95,6 +98,7 @@ function persist(ctx: Ctx, argv: readonly string[]): Reply {
   if (!e || e.expiresAt === 0) return R.ZERO;
   markModified(ctx.store, e);
   ctx.store.setExpiry(e, 0);
+  notifyKeyspaceEvent(ctx, Notify.GENERIC, "persist", e.key);
   return R.ONE;
 }
 

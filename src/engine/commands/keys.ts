@@ -10,6 +10,7 @@ import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
 import { expireCommands } from "./keys-expire.ts";
 import { scanCommands } from "./keys-scan.ts";
+import { Notify, notifyKeyspaceEvent } from "../keyspace-events.ts";
 
 function del(ctx: Ctx, argv: readonly string[]): Reply {
   let n = 0;
@@ -17,6 +18,7 @@ function del(ctx: Ctx, argv: readonly string[]): Reply {
     const e = ctx.store.get(argv[i]!);
     if (e) {
       ctx.store.remove(e);
+      notifyKeyspaceEvent(ctx, Notify.GENERIC, "del", e.key);
       n++;
     }
   }
@@ -69,6 +71,8 @@ function rename(nx: boolean) {
     if (isCollection(t)) store.changes.rewrite(to, t);
     if (expiresAt !== 0) store.setExpiry(moved, expiresAt);
     if (t === "hash") moveHashFieldTtls(store, src, moved);
+    notifyKeyspaceEvent(ctx, Notify.GENERIC, "rename_from", from);
+    notifyKeyspaceEvent(ctx, Notify.GENERIC, "rename_to", to);
     return nx ? R.ONE : R.OK;
   };
 }
