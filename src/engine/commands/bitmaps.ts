@@ -26,8 +26,10 @@ function setbit(ctx: Ctx, argv: readonly string[]): Reply {
   const mask = 1 << (7 - (offset & 7));
   const old = w.v.bytes[byte]!;
   w.v.set(byte, on ? old | mask : old & ~mask);
+  // Redis notifies only when the key was created or grown or the bit flipped.
+  const changed = w.v.pending;
   save(ctx, w);
-  notifyKeyspaceEvent(ctx, Notify.STRING, "setbit", argv[1]!);
+  if (changed) notifyKeyspaceEvent(ctx, Notify.STRING, "setbit", argv[1]!);
   return old & mask ? R.ONE : R.ZERO;
 }
 

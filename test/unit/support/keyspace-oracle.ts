@@ -5,6 +5,7 @@
 import type { ChildProcess } from "node:child_process";
 import type { Socket } from "node:net";
 import { connect } from "node:net";
+import { fromBytes } from "../../../src/engine/bytes.ts";
 import { COMMANDS } from "../../../src/engine/commands/index.ts";
 import { newConn } from "../../../src/engine/conn-state.ts";
 import { Engine } from "../../../src/engine/engine.ts";
@@ -12,7 +13,10 @@ import { encodeResp } from "../../../src/protocols/resp-encode.ts";
 import { replyLength } from "./engine-vs-redis.ts";
 import { startRedisServer } from "./redis-server.ts";
 
-/** A script step: a command, or ["@sleep", ms] (the clock moves on; redis-server waits). */
+/**
+ * A script step: a command, or ["@sleep", ms]: the clock moves on and the engine runs an empty
+ * batch (what the Durable Object's expiry alarm does); redis-server just waits.
+ */
 export type Step = readonly string[];
 
 const PATTERN = "__key*__:*";
@@ -49,7 +53,7 @@ function frameStrings(buf: Buffer): string[] {
 /** "channel message" of each pmessage frame in a RESP2 byte stream. */
 function messages(buf: Buffer): string[] {
   const out: string[] = [];
-  for (let at = 0; at < buf.length; ) {
+  for (let at = 0; at < buf.length;) {
     const n = replyLength(buf, at);
     if (n < 0) break;
     const f = frameStrings(buf.subarray(at, at + n));
@@ -58,6 +62,9 @@ function messages(buf: Buffer): string[] {
   }
   return out;
 }
+
+/** An argument as the engine holds bytes (each character of `a` is one byte). */
+const binary = (a: string): string => fromBytes(Buffer.from(a, "latin1"));
 
 /** Runs a script on a fresh engine; what a `__key*__:*` subscriber received. */
 export function engineEvents(steps: readonly Step[], flags = "KEA", start = Date.now()): string[] {
@@ -70,8 +77,9 @@ export function engineEvents(steps: readonly Step[], flags = "KEA", start = Date
   engine.run("redis", sub, [{ argv: ["PSUBSCRIBE", PATTERN] }], now);
   engine.run("redis", c, [{ argv: ["CONFIG", "SET", "notify-keyspace-events", flags] }], now);
   for (const s of steps) {
-    if (s[0] === "@sleep") now += Number(s[1]);
-    else engine.run("redis", c, [{ argv: [...s] }], now++);
+    // Time passes with nothing to run but the expiry alarm (an empty batch).
+    if (s[0] === "@sleep") engine.run("redis", c, [], (now += Number(s[1])));
+    else engine.run("redis", c, [{ argv: s.map(binary) }], now++);
   }
   return messages(Buffer.concat(chunks));
 }
