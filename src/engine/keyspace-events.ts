@@ -3,7 +3,8 @@
 // `notify-keyspace-events` enables. The enabled classes are kept as a bit mask on the engine
 // (engine.notifyMask), so with notifications off (the default) a call costs one test.
 
-import type { Ctx } from "./command-table.ts";
+import { Flag, keyPositions } from "./command-table.ts";
+import type { CommandSpec, Ctx, Handler } from "./command-table.ts";
 import type { Engine } from "./engine.ts";
 import type { Entry } from "./entry.ts";
 import type { Store } from "./store.ts";
@@ -93,4 +94,30 @@ export function notifyRemoval(ctx: Ctx, type: number, event: string, e: Entry): 
   if ((ctx.engine.notifyMask & (type | Notify.GENERIC)) === 0) return;
   notifyKeyspaceEvent(ctx, type, event, e.key);
   if (!e.alive) notifyKeyspaceEvent(ctx, Notify.GENERIC, "del", e.key);
+}
+
+/**
+ * Module commands (RedisJSON's) notify class d with their own name for each key they changed,
+ * as the module does after a write (json.forget as json.del). Wrapping the records keeps the
+ * handlers untouched; with class d off the original handler runs directly.
+ */
+export function withModuleEvents(specs: readonly CommandSpec[]): CommandSpec[] {
+  return specs.map((spec) => {
+    if (!(spec.flags & Flag.WRITE)) return spec;
+    const event = spec.name === "json.forget" ? "json.del" : spec.name;
+    const run: Handler = (ctx, argv, typed) => {
+      if ((ctx.engine.notifyMask & Notify.MODULE) === 0) return spec.run(ctx, argv, typed);
+      const keys = [...new Set(keyPositions(spec, argv).map((i) => argv[i]!))];
+      const before = keys.map((k) => ctx.store.get(k));
+      const versions = before.map((e) => e?.version);
+      const reply = spec.run(ctx, argv, typed);
+      keys.forEach((k, i) => {
+        const e = ctx.store.get(k);
+        if (e !== before[i] || (e && e.version !== versions[i]))
+          notifyKeyspaceEvent(ctx, Notify.MODULE, event, k);
+      });
+      return reply;
+    };
+    return { ...spec, run };
+  });
 }

@@ -3,6 +3,10 @@
 // told) are the same, in the same order.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { COMMANDS } from "../../src/engine/commands/index.ts";
+import { newConn } from "../../src/engine/conn-state.ts";
+import { Engine } from "../../src/engine/engine.ts";
+import { encodeResp } from "../../src/protocols/resp-encode.ts";
 import { redisAvailable } from "./support/engine-vs-redis.ts";
 import { KeyspaceOracle, engineEvents } from "./support/keyspace-oracle.ts";
 import type { Step } from "./support/keyspace-oracle.ts";
@@ -333,4 +337,172 @@ describe.skipIf(!redisAvailable())("keyspace notifications vs redis-server", () 
       expect(engineEvents(steps, flags)).toEqual(theirs);
     });
   }
+});
+
+/** Events a `__key*__:*` subscriber sees per command, as "channel message" lines, event only. */
+function eventsOf(steps: Step[], flags = "KEA"): string[] {
+  return engineEvents(steps, flags, 1_000_000).filter((l) => l.startsWith("__keyspace@"));
+}
+
+// Redis 7.4 / 8.0 commands and module (RedisJSON) events: redis-server 7.0.15 has none of them,
+// so the expectations come from Redis's t_hash.c and RedisJSON's commands.rs.
+describe("keyspace notifications beyond redis-server 7.0.15", () => {
+  const ks = (key: string, event: string) => `__keyspace@0__:${key} ${event}`;
+
+  it("hash field expiry: hexpire, hpersist, hdel for a past time, hexpired by the purge", () => {
+    expect(
+      eventsOf([
+        ["HSET", "h", "a", "1", "b", "2", "c", "3"],
+        ["HEXPIRE", "h", "100", "FIELDS", "1", "a"],
+        ["HEXPIRE", "h", "100", "NX", "FIELDS", "1", "a"],
+        ["HPERSIST", "h", "FIELDS", "2", "a", "b"],
+        ["HPERSIST", "h", "FIELDS", "1", "a"],
+        ["HPEXPIREAT", "h", "1", "FIELDS", "1", "a"],
+        ["HPEXPIRE", "h", "10", "FIELDS", "2", "b", "c"],
+        ["@sleep", "20"],
+        ["HSET", "g", "x", "1"],
+        ["HPEXPIRE", "g", "10", "FIELDS", "1", "x"],
+        ["HSET", "g", "y", "1"],
+        ["@sleep", "20"],
+        ["HSET", "p", "x", "1"],
+        ["HPEXPIREAT", "p", "1", "FIELDS", "1", "x"],
+      ]),
+    ).toEqual([
+      ks("h", "hset"),
+      ks("h", "hexpire"),
+      ks("h", "hpersist"),
+      ks("h", "hdel"),
+      ks("h", "hexpire"),
+      ks("h", "hexpired"),
+      ks("h", "del"),
+      ks("g", "hset"),
+      ks("g", "hexpire"),
+      ks("g", "hset"),
+      ks("g", "hexpired"),
+      ks("p", "hset"),
+      ks("p", "hdel"),
+      ks("p", "del"),
+    ]);
+  });
+
+  it("HGETEX, HSETEX, HGETDEL as Redis 8.0", () => {
+    expect(
+      eventsOf([
+        ["HSETEX", "h", "EX", "100", "FIELDS", "2", "a", "1", "b", "2"],
+        ["HSETEX", "h", "KEEPTTL", "FIELDS", "1", "a", "3"],
+        ["HSETEX", "h", "FNX", "FIELDS", "1", "a", "3"],
+        ["HGETEX", "h", "PERSIST", "FIELDS", "1", "a"],
+        ["HGETEX", "h", "PERSIST", "FIELDS", "1", "a"],
+        ["HGETEX", "h", "PX", "100000", "FIELDS", "1", "a"],
+        ["HGETEX", "h", "FIELDS", "1", "a"],
+        ["HGETEX", "h", "PXAT", "1", "FIELDS", "1", "a"],
+        ["HGETDEL", "h", "FIELDS", "2", "b", "zz"],
+        ["HSETEX", "q", "PXAT", "1", "FIELDS", "1", "a", "1"],
+      ]),
+    ).toEqual([
+      ks("h", "hset"),
+      ks("h", "hexpire"),
+      ks("h", "hset"),
+      ks("h", "hpersist"),
+      ks("h", "hexpire"),
+      ks("h", "hdel"),
+      ks("h", "hdel"),
+      ks("h", "del"),
+      ks("q", "hset"),
+      ks("q", "hdel"),
+      ks("q", "del"),
+    ]);
+  });
+
+  it("JSON commands send RedisJSON's module events (class d), only when something changed", () => {
+    const steps: Step[] = [
+      ["JSON.SET", "j", "$", '{"a":1,"b":[1,2],"s":"x","t":true}'],
+      ["JSON.SET", "j", "$.a", "2", "NX"],
+      ["JSON.NUMINCRBY", "j", "$.a", "1"],
+      ["JSON.NUMMULTBY", "j", "$.a", "2"],
+      ["JSON.STRAPPEND", "j", "$.s", '"y"'],
+      ["JSON.TOGGLE", "j", "$.t"],
+      ["JSON.ARRAPPEND", "j", "$.b", "3"],
+      ["JSON.ARRINSERT", "j", "$.b", "0", "0"],
+      ["JSON.ARRPOP", "j", "$.b"],
+      ["JSON.ARRTRIM", "j", "$.b", "0", "0"],
+      ["JSON.MERGE", "j", "$", '{"m":1}'],
+      ["JSON.MSET", "j", "$.a", "5", "k", "$", "1"],
+      ["JSON.CLEAR", "j", "$.b"],
+      ["JSON.DEL", "j", "$.nothere"],
+      ["JSON.FORGET", "j", "$.a"],
+      ["JSON.DEL", "k"],
+    ];
+    expect(eventsOf(steps)).toEqual(
+      [
+        "json.set",
+        "json.numincrby",
+        "json.nummultby",
+        "json.strappend",
+        "json.toggle",
+        "json.arrappend",
+        "json.arrinsert",
+        "json.arrpop",
+        "json.arrtrim",
+        "json.merge",
+        "json.mset",
+      ]
+        .map((e) => ks("j", e))
+        .concat([ks("k", "json.mset"), ks("j", "json.clear"), ks("j", "json.del")])
+        .concat([ks("k", "json.del")]),
+    );
+    // Class d off: nothing from the module commands, the generic ones still publish.
+    expect(eventsOf([...steps, ["DEL", "j"]], "Kg")).toEqual([ks("j", "del")]);
+  });
+});
+
+describe("keyspace notifications in the engine", () => {
+  function setup(config: { maxmemory?: number } = {}) {
+    const engine = new Engine(COMMANDS, "t", { ...config, policy: "allkeys-lru" });
+    const got: string[] = [];
+    const sub = newConn(engine.nextClientId++, { authed: true, readonly: false });
+    engine.attach(sub, {
+      deliver: (rs) => got.push(new TextDecoder().decode(encodeResp(rs, 3))),
+    });
+    const c = newConn(engine.nextClientId++, { authed: true, readonly: false });
+    const run = (...argv: string[]) => engine.run("redis", c, [{ argv }], 1000);
+    engine.run("redis", sub, [{ argv: ["PSUBSCRIBE", "__keyspace@*"] }], 1000);
+    got.length = 0;
+    return { engine, got, run };
+  }
+
+  it("off by default, on and off with CONFIG SET; the mask follows loaded parameters too", () => {
+    const { engine, got, run } = setup();
+    run("SET", "a", "1");
+    expect(engine.notifyMask).toBe(0);
+    expect(got).toEqual([]);
+    run("CONFIG", "SET", "notify-keyspace-events", "K$");
+    run("SET", "a", "1");
+    run("DEL", "a"); // class g is off
+    expect(got).toEqual([
+      ">4\r\n$8\r\npmessage\r\n$12\r\n__keyspace@*\r\n$16\r\n__keyspace@0__:a\r\n$3\r\nset\r\n",
+    ]);
+    run("CONFIG", "SET", "notify-keyspace-events", "");
+    expect(engine.notifyMask).toBe(0);
+    // What persistence does when an object loads: the parameter map is filled directly.
+    engine.params.set("notify-keyspace-events", "AKE");
+    expect(engine.notifyMask).not.toBe(0);
+    engine.params.delete("notify-keyspace-events");
+    expect(engine.notifyMask).toBe(0);
+  });
+
+  it("evicted comes before the evicting command's own event; a refused write sends nothing", () => {
+    const { got, run } = setup({ maxmemory: 2000 });
+    run("CONFIG", "SET", "notify-keyspace-events", "KA");
+    run("SET", "a", "x".repeat(800));
+    run("SET", "b", "x".repeat(800));
+    got.length = 0;
+    run("SET", "c", "x".repeat(800));
+    const text = got.join("");
+    expect(text.indexOf("__keyspace@0__:a\r\n$7\r\nevicted")).toBeGreaterThan(-1);
+    expect(text.indexOf("evicted")).toBeLessThan(text.indexOf("__keyspace@0__:c\r\n$3\r\nset"));
+    got.length = 0;
+    expect(run("SET", "d", "x".repeat(5000))[0]).toMatchObject({ k: "error" });
+    expect(got).toEqual([]);
+  });
 });
