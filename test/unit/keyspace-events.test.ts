@@ -491,6 +491,16 @@ describe("keyspace notifications in the engine", () => {
     expect(engine.notifyMask).toBe(0);
   });
 
+  it("writes through the other dialects notify Redis subscribers too", () => {
+    const { engine, got, run } = setup();
+    run("CONFIG", "SET", "notify-keyspace-events", "KA");
+    const other = newConn(engine.nextClientId++, { authed: true, readonly: false });
+    engine.run("blink", other, [{ argv: ["SET", "b", "v"] }, { argv: ["DEL", "b"] }], 1000);
+    engine.run("lightredis", other, [{ argv: ["SADD", "s", "m"] }], 1000);
+    const events = got.map((t) => t.split("\r\n")[8]);
+    expect(events).toEqual(["set", "del", "sadd"]);
+  });
+
   it("evicted comes before the evicting command's own event; a refused write sends nothing", () => {
     const { got, run } = setup({ maxmemory: 2000 });
     run("CONFIG", "SET", "notify-keyspace-events", "KA");
