@@ -74,6 +74,9 @@ export function notifyKeyspaceEvent(ctx: Ctx, type: number, event: string, key: 
 
 /** Publishes both channels of one event (Redis notifyKeyspaceEvent), the mask already checked. */
 export function publishKeyEvent(engine: Engine, db: number, event: string, key: string): void {
+  const hub = engine.pubsub;
+  // Nobody subscribed to anything: skip building the channel names.
+  if (hub.patternCount === 0 && hub.channelCount(false) === 0) return;
   const mask = engine.notifyMask;
   if (mask & Notify.KEYSPACE) engine.publish(`__keyspace@${db}__:${key}`, event);
   if (mask & Notify.KEYEVENT) engine.publish(`__keyevent@${db}__:${event}`, key);
