@@ -143,6 +143,14 @@ export class Store implements EvictionPool {
     return e;
   }
 
+  /**
+   * A read lookup that found nothing without going through `read` (EXISTS, TYPE, TTL): the
+   * keymiss event Redis's lookupKey sends. Its miss counter is left as it was.
+   */
+  missed(key: string): void {
+    this.shared.events?.(this, KEY_MISS, "keymiss", key);
+  }
+
   /** Sets the time access times are stamped with (Unix ms; the engine calls it per batch). */
   setClock(nowMs: number): void {
     this.recency.clock = Math.floor(nowMs / 1000) - ATIME_BASE_SECONDS;

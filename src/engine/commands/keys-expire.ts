@@ -84,7 +84,10 @@ function expireCommand(name: string, relative: boolean, seconds: boolean) {
 function ttlCommand(inMs: boolean, absolute: boolean) {
   return (ctx: Ctx, argv: readonly string[]): Reply => {
     const e = ctx.store.get(argv[1]!);
-    if (!e) return R.int(-2);
+    if (!e) {
+      ctx.store.missed(argv[1]!);
+      return R.int(-2);
+    }
     let t = expiryOf(e);
     if (t === -1n) return R.int(-1);
     if (!absolute) t -= BigInt(ctx.now);

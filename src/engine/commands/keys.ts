@@ -31,6 +31,7 @@ function countKeys(touch: boolean) {
     let n = 0;
     for (let i = 1; i < argv.length; i++) {
       if ((touch ? ctx.store.read(argv[i]!) : ctx.store.get(argv[i]!)) !== undefined) n++;
+      else if (!touch) ctx.store.missed(argv[i]!);
     }
     return R.int(n);
   };
@@ -38,6 +39,7 @@ function countKeys(touch: boolean) {
 
 function type(ctx: Ctx, argv: readonly string[]): Reply {
   const e = ctx.store.get(argv[1]!);
+  if (!e) ctx.store.missed(argv[1]!);
   return R.status(e ? typeName(e.type) : "none");
 }
 
