@@ -494,7 +494,6 @@ export class Engine {
     // The limit covers every database (spec §3.8): usage is the namespace's total.
     const usageBefore = limited ? this.dbs.usage : 0;
     const heldBefore = this.held.length;
-    this.evictedAt = heldBefore;
     store.beginCommand(limited);
     let reply: Reply;
     this.depth++;
@@ -522,6 +521,7 @@ export class Engine {
       // A volatile policy with no volatile key left to evict refuses like noeviction (Redis);
       // the keys it evicted from this database come back with the rollback.
       const evicted = store.stats.evicted;
+      this.evictedAt = heldBefore;
       if (
         sizeOfWritten > maxmemory ||
         policy === "noeviction" ||
