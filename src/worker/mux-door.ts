@@ -22,7 +22,7 @@ import {
 } from "../protocols/mux.ts";
 import { deliver, messageStep } from "./socket-step.ts";
 import type { ConnOutput } from "./socket-step.ts";
-import { WS_DIALECTS } from "./ws-dialects.ts";
+import { WS_DIALECTS, encodePushes } from "./ws-dialects.ts";
 import type { WsDoor } from "./ws-dialects.ts";
 
 /** What a session needs from its object. */
@@ -62,11 +62,6 @@ export class MuxSession {
   private answering = false;
   /** Push frames wait in `out` for the flush already scheduled. */
   private flushQueued = false;
-  /**
-   * The last pushes encoded: a message published to many subscribers of this socket reaches each
-   * sink as the same array (engine/pubsub.ts), encoded once per protocol instead of once each.
-   */
-  private lastPush: { replies: readonly Reply[]; resp: 2 | 3; bytes: Uint8Array } | null = null;
 
   constructor(host: MuxHost, scope: "full" | "readonly" | "none", addr: string) {
     this.host = host;
@@ -145,7 +140,7 @@ export class MuxSession {
     this.conns.set(id, { door, conn, out: this.output(id) });
     if (dialect === "redis")
       this.host.attach(conn, {
-        deliver: (replies) => this.push(id, this.encodePush(door, conn, replies)),
+        deliver: (replies) => this.push(id, encodePushes(replies, conn)),
       });
   }
 
@@ -163,15 +158,6 @@ export class MuxSession {
       queueMicrotask(() => this.flushPushes());
     }
     this.out.frame(id, MUX_OP.PUSH, bytes);
-  }
-
-  /** A Redis connection's pushes, encoded once for every subscriber that gets the same array. */
-  private encodePush(door: WsDoor, conn: ConnState, replies: readonly Reply[]): Uint8Array {
-    const last = this.lastPush;
-    if (last && last.replies === replies && last.resp === conn.resp) return last.bytes;
-    const bytes = door.encode(replies, conn);
-    this.lastPush = { replies, resp: conn.resp, bytes };
-    return bytes;
   }
 
   /** A virtual connection's output: frames of this session's next message. */

@@ -248,6 +248,24 @@ describe("pushes on the mux (issue 16)", () => {
     ]);
   });
 
+  it("one message to RESP2 and RESP3 subscribers: each gets its protocol's bytes", async () => {
+    const { send, h, unsolicited } = session();
+    await send((w) => {
+      for (const c of [1, 2, 3]) w.frame(c, MUX_OP.OPEN, dialect("redis"));
+      w.frame(2, MUX_OP.DATA, resp("HELLO", "3"));
+      for (const c of [1, 2, 3]) w.frame(c, MUX_OP.DATA, resp("SUBSCRIBE", "ch"));
+    });
+    expect(h.engine.publish("ch", "hi")).toBe(3);
+    await Promise.resolve();
+    const message = "$7\r\nmessage\r\n$2\r\nch\r\n$2\r\nhi\r\n";
+    expect(readMuxFrames(unsolicited[0]!).map((f) => [f.conn, dec(f.payload)])).toEqual([
+      [0, ""],
+      [1, `*3\r\n${message}`],
+      [2, `>3\r\n${message}`],
+      [3, `*3\r\n${message}`],
+    ]);
+  });
+
   it("a message published from elsewhere leaves as an unsolicited message", async () => {
     const { send, h, unsolicited } = session();
     await send((w) => w.frame(1, MUX_OP.OPEN, dialect("redis")));
