@@ -6,7 +6,7 @@ import { asciiLower } from "./ascii.ts";
 import { byteLength, sliceBytes } from "./bytes.ts";
 import type { BatchItem, Command, Dialect } from "./command.ts";
 import { CommandStats, commandName } from "./command-stats.ts";
-import { Flag, keyIndexes } from "./command-table.ts";
+import { Flag, keyIndexes, keyPositions } from "./command-table.ts";
 import type { CommandSpec, CommandTable, Ctx } from "./command-table.ts";
 import type { ConnState } from "./conn-state.ts";
 import { subscriptionCount } from "./conn-state.ts";
@@ -14,6 +14,7 @@ import type { ConnSink } from "./conn-sink.ts";
 import { Blocking } from "./blocking.ts";
 import type { BlockRequest, Waiter } from "./blocking.ts";
 import { PubSub } from "./pubsub.ts";
+import { Tracking } from "./tracking.ts";
 import { Databases } from "./databases.ts";
 import { CommandError, Errors } from "./errors.ts";
 import { R, errorReplyOf, isError, replyBytes } from "./reply.ts";
@@ -21,7 +22,13 @@ import type { ErrorReply, Reply } from "./reply.ts";
 import type { Store } from "./store.ts";
 import { ScriptStore } from "./scripting/script-store.ts";
 import { isLfu } from "./eviction.ts";
-import { DATABASES, EVICTION_POLICY, KEY_MAX_BYTES, VALUE_MAX_BYTES } from "../limits.ts";
+import {
+  DATABASES,
+  EVICTION_POLICY,
+  KEY_MAX_BYTES,
+  TRACKING_TABLE_KEYS_MAX,
+  VALUE_MAX_BYTES,
+} from "../limits.ts";
 import type { EvictionPolicy } from "../limits.ts";
 
 /** Namespace configuration (spec §3.8, §10.9), persisted by the host. */
@@ -77,6 +84,12 @@ const SUBSCRIBED_CONTEXT = new Set([
   "reset",
 ]);
 
+/**
+ * Scripts: a read inside one makes a tracking client remember the script's declared keys (as
+ * Redis does); the read-only variants are not themselves reads to remember.
+ */
+const SCRIPT_COMMANDS = new Set(["eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro"]);
+
 /** Longest name/argument prefix quoted in an unknown-command error (Redis: 128). */
 const UNKNOWN_CMD_QUOTE_MAX = 128;
 
@@ -112,7 +125,13 @@ export class Engine {
   sharded = false;
   /** Connections that take replies outside their own batches (pub/sub, blocking), by client id. */
   readonly sinks = new Map<number, ConnSink>();
+  /** Attached connections by id (redirect targets of CLIENT TRACKING). */
+  readonly conns = new Map<number, ConnState>();
   readonly pubsub = new PubSub(this.sinks);
+  /** Client-side caching: who read which keys, BCAST prefixes (tracking.ts). */
+  readonly tracking = new Tracking(this.conns, this.sinks, this.dbs.shared);
+  /** The latest script command run (its keys are what a read inside it makes a client track). */
+  private scriptCaller: { spec: CommandSpec; argv: readonly string[] } | null = null;
   readonly blocking = new Blocking();
   /** Nesting of execute(): 1 for a batch's own command, more inside EXEC and scripts. */
   private depth = 0;
@@ -167,6 +186,7 @@ export class Engine {
     }
     if (this.blocking.size) this.expireWaits(now);
     const replies = this.runItems(dialect, conn, items, now, replyMax);
+    if (this.dbs.shared.observer !== null) this.endTracking(conn, replies);
     for (let i = 0; i < stores.length; i++) stores[i]!.endBatch();
     this.cmdStats.busyMs += performance.now() - started;
     return replies;
@@ -192,6 +212,7 @@ export class Engine {
     // One context for the whole batch: handlers never keep it.
     const ctx: Ctx = { engine: this, store: this.dbs.get(conn.db), conn, now };
     this.dialect = dialect;
+    const tracking = this.tracking;
     let bytes = 0;
     for (let i = 0; i < items.length; i++) {
       const item = items[i]!;
@@ -199,13 +220,20 @@ export class Engine {
       if (bytes > replyMax) r = this.queueingError(conn, Errors.replyLimit());
       else {
         const mode = conn.replyMode;
+        const outer = tracking.current;
+        tracking.current = conn;
         r = "argv" in item ? this.dispatchWith(dialect, ctx, item) : item.reply;
+        tracking.current = outer;
+        if (conn.tracking?.caching && "argv" in item) this.endCaching(conn, item.argv);
         if (r === BLOCKED) {
           this.blocking.of(conn.id)!.pending = items.slice(i + 1);
+          if (tracking.pending.length) this.deliverPending(conn);
           this.serveReady(now);
           break;
         }
         if (mode !== "on") r = this.replyModeStep(conn, mode, r);
+        // Invalidations of the keys this command changed follow its reply (Redis: after call()).
+        if (tracking.pending.length) r = tracking.withPending(r);
         if (replyMax !== Infinity) bytes += replyBytes(r);
       }
       replies.push(r);
@@ -224,16 +252,70 @@ export class Engine {
     return before === "off" && conn.replyMode === "on" ? r : R.NONE;
   }
 
+  // ---- client-side caching (CLIENT TRACKING) ------------------------------------------------
+
+  /**
+   * End of a batch with tracking on: BCAST invalidations and the table limit; what that sends the
+   * batch's own connection follows its replies.
+   */
+  private endTracking(conn: ConnState, replies: Reply[]): void {
+    const tracking = this.tracking;
+    const configured = Number(
+      this.params.get("tracking-table-max-keys") ?? TRACKING_TABLE_KEYS_MAX,
+    );
+    const max =
+      configured > 0 && configured < TRACKING_TABLE_KEYS_MAX ? configured : TRACKING_TABLE_KEYS_MAX;
+    tracking.current = conn;
+    tracking.endBatch(max);
+    tracking.current = null;
+    if (!tracking.pending.length) return;
+    const last = replies.length - 1;
+    if (last >= 0) replies[last] = tracking.withPending(replies[last]!);
+    else this.deliverPending(conn);
+  }
+
+  /** Sends the pushes pending for `conn` through its sink now. */
+  private deliverPending(conn: ConnState): void {
+    const pending = this.tracking.pending.splice(0);
+    this.sinks.get(conn.id)?.deliver(pending);
+  }
+
+  /**
+   * CLIENT CACHING YES/NO covers the next command, or the next transaction: cleared after any
+   * command but CLIENT outside MULTI, as Redis's resetClient does.
+   */
+  private endCaching(conn: ConnState, argv: readonly string[]): void {
+    if (!conn.multi && asciiLower(argv[0] ?? "") !== "client") conn.tracking!.caching = false;
+  }
+
+  /** After a read-only command: the keys a tracking client fetched (Redis's trackingRememberKeys). */
+  private trackRead(spec: CommandSpec, conn: ConnState, argv: readonly string[]): void {
+    const real = this.tracking.clients.get(conn.id);
+    if (!real) return;
+    let read: { spec: CommandSpec; argv: readonly string[] } | null = { spec, argv };
+    // A script's commands run on a copy of its caller's context: they track the script's keys.
+    if (real !== conn) read = this.scriptCaller;
+    else if (SCRIPT_COMMANDS.has(spec.name)) read = null;
+    if (!read) return;
+    this.tracking.remember(
+      real,
+      keyPositions(read.spec, read.argv).map((i) => read.argv[i]!),
+    );
+  }
+
   // ---- connections outside their batches: pub/sub and blocking (issue 16) -------------------
 
   /** Registers where a connection's pushes and late replies go (a socket door's connection). */
   attach(conn: ConnState, sink: ConnSink): void {
     this.sinks.set(conn.id, sink);
+    this.conns.set(conn.id, conn);
   }
 
-  /** A connection closed: its subscriptions and its wait end. */
+  /** A connection closed: its subscriptions, its tracking and its wait end. */
   detach(conn: ConnState): void {
     this.sinks.delete(conn.id);
+    this.conns.delete(conn.id);
+    this.tracking.disable(conn);
     this.pubsub.removeAll(conn);
     const w = this.blocking.of(conn.id);
     if (w) this.stopWaiting(w);
@@ -312,12 +394,22 @@ export class Engine {
   /** Runs a waiter's command again; BLOCKED when it still finds nothing. */
   private retry(w: Waiter, now: number): Reply {
     const ctx: Ctx = { engine: this, store: this.dbs.get(w.conn.db), conn: w.conn, now };
+    const tracking = this.tracking;
+    const outer = tracking.current;
+    tracking.current = w.conn;
     this.retrying = true;
+    let r: Reply;
     try {
-      return this.dispatchWith(w.dialect, ctx, w.command);
+      r = this.dispatchWith(w.dialect, ctx, w.command);
     } finally {
       this.retrying = false;
+      tracking.current = outer;
     }
+    if (tracking.pending.length) {
+      if (r === BLOCKED) this.deliverPending(w.conn);
+      else r = tracking.withPending(r);
+    }
+    return r;
   }
 
   /** Answers a waiter and runs the commands that waited behind it; its sink sends them all. */
@@ -434,6 +526,8 @@ export class Engine {
     const usageBefore = limited ? this.dbs.usage : 0;
     store.beginCommand(limited);
     let reply: Reply;
+    if (this.tracking.clients.size !== 0 && SCRIPT_COMMANDS.has(spec.name))
+      this.scriptCaller = { spec, argv: c.argv };
     this.depth++;
     try {
       reply = spec.run(ctx, c.argv, c.typed);
@@ -469,6 +563,8 @@ export class Engine {
       }
     }
     store.endCommand();
+    if (spec.flags & Flag.READ && this.tracking.clients.size !== 0)
+      this.trackRead(spec, ctx.conn, c.argv);
     const failed = isError(reply) ? reply : null;
     this.cmdStats.called(spec, c.argv, failed);
     if (isWrite && !failed) store.writeSeq++;

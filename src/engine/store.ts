@@ -34,6 +34,14 @@ export interface StoreStats {
 export interface StoreShared {
   seqs: { write: number; created: number };
   stats: StoreStats;
+  /** Told of every changed key while a client tracks keys (tracking.ts); null otherwise. */
+  observer: KeyObserver | null;
+}
+
+/** What wants to know which keys change (client-side caching invalidation). */
+export interface KeyObserver {
+  /** A key was written, deleted, expired, evicted or had its TTL changed. */
+  changed(key: string): void;
 }
 
 /** A fresh shared part (the first database creates it; the others are given it). */
@@ -41,6 +49,7 @@ export function newStoreShared(): StoreShared {
   return {
     seqs: { write: 0, created: 0 },
     stats: { hits: 0, misses: 0, expired: 0, evicted: 0, expiredFields: 0 },
+    observer: null,
   };
 }
 
@@ -173,6 +182,7 @@ export class Store implements EvictionPool {
   /** Bookkeeping before any change to `e`: persistence record, undo of the version, recency. */
   noteChange(e: Entry): void {
     this.changes.key(e.key, e.version);
+    if (this.shared.observer !== null) this.shared.observer.changed(e.key);
     if (this.waited !== null && this.waited.has(e.key)) this.markReady(e.key);
     if (this.journal) {
       const v = e.version;
@@ -220,6 +230,7 @@ export class Store implements EvictionPool {
     e.created = ++this.createdSeq;
     this.changes.key(key, -1);
     if (this.waited !== null && this.waited.has(key)) this.markReady(key);
+    if (this.shared.observer !== null) this.shared.observer.changed(key);
     // A new collection's members are all written at the end of the batch.
     if (isCollection(type)) this.changes.rewrite(key, type);
     e.version = this.pendingSeq;
@@ -276,6 +287,7 @@ export class Store implements EvictionPool {
   /** Deletes an entry. */
   remove(e: Entry): void {
     this.changes.key(e.key, e.version);
+    if (this.shared.observer !== null) this.shared.observer.changed(e.key);
     if (isCollection(e.type)) this.changes.rewrite(e.key, e.type);
     this.detach(e);
     if (this.journal) {
@@ -289,6 +301,7 @@ export class Store implements EvictionPool {
     const old = e.expiresAt;
     if (old === at) return;
     this.changes.key(e.key, e.version);
+    if (this.shared.observer !== null) this.shared.observer.changed(e.key);
     if (old === 0) this.ttlCount++;
     if (at === 0) this.ttlCount--;
     e.expiresAt = at;
@@ -301,7 +314,11 @@ export class Store implements EvictionPool {
     const n = this.map.size;
     if (this.journal) {
       // FLUSH only shrinks usage, so it is never rolled back; keep the journal consistent anyway.
+      // Tracking clients get one "everything" invalidation from the command, not one per key.
+      const observer = this.shared.observer;
+      this.shared.observer = null;
       for (const e of this.map.values()) this.remove(e);
+      this.shared.observer = observer;
       return n;
     }
     for (const e of this.map.values()) e.created = -e.created;

@@ -53,7 +53,18 @@ export const geventCommands: readonly CommandSpec[] = withDocs(DOCS, [
     if (e) ctx.store.remove(e);
     return e ? R.ONE : R.ZERO;
   }),
-  command("flush", 1, "w", null, (ctx) => R.int(ctx.store.flush()), allShards("sum")),
+  command(
+    "flush",
+    1,
+    "w",
+    null,
+    (ctx) => {
+      const n = ctx.store.flush();
+      if (ctx.store.shared.observer !== null) ctx.engine.tracking.flushed();
+      return R.int(n);
+    },
+    allShards("sum"),
+  ),
   command(
     "mget",
     -1,

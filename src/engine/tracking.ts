@@ -1,0 +1,267 @@
+// Client-side caching (CLIENT TRACKING, issue 16), as Redis 7.0's tracking.c does it: the keys a
+// tracking client reads are remembered (key → client ids); the first change to such a key sends
+// each of those clients an invalidation and forgets the key. In BCAST mode nothing is remembered:
+// every changed key under a registered prefix is collected during the batch and sent at its end.
+// Invalidations are RESP3 pushes (`invalidate [keys]`), or, redirected to a RESP2 connection in
+// pub/sub mode, messages on `__redis__:invalidate`. The store tells this object of changes only
+// while somebody tracks (StoreShared.observer), so nobody pays for it otherwise.
+
+import type { ConnSink } from "./conn-sink.ts";
+import type { ConnState, TrackingState } from "./conn-state.ts";
+import { subscriptionCount } from "./conn-state.ts";
+import { R } from "./reply.ts";
+import type { Reply } from "./reply.ts";
+import type { KeyObserver, StoreShared } from "./store.ts";
+
+const INVALIDATE = R.bulk("invalidate");
+const MESSAGE = R.bulk("message");
+/** Where RESP2 connections receive redirected invalidations (Redis's TrackingChannelName). */
+export const INVALIDATE_CHANNEL = "__redis__:invalidate";
+const CHANNEL = R.bulk(INVALIDATE_CHANNEL);
+const REDIR_BROKEN = R.bulk("tracking-redir-broken");
+
+/** The options of CLIENT TRACKING ON. */
+export interface TrackingOptions {
+  redirect: number;
+  bcast: boolean;
+  optin: boolean;
+  optout: boolean;
+  noloop: boolean;
+  prefixes: readonly string[];
+}
+
+/** One BCAST prefix: its clients, and the keys under it changed this batch with their writer. */
+interface Bcast {
+  readonly clients: Map<number, ConnState>;
+  /** Changed key → id of the connection that changed it last (0: none, e.g. expiry). */
+  readonly keys: Map<string, number>;
+}
+
+export class Tracking implements KeyObserver {
+  /** Keys read by default-mode clients → the ids of those clients (Redis's TrackingTable). */
+  private readonly table = new Map<string, Set<number>>();
+  /** Client ids over every key of the table (INFO tracking_total_items). */
+  items = 0;
+  /** BCAST prefixes (Redis's PrefixTable). */
+  private readonly prefixes = new Map<string, Bcast>();
+  private broadcastDue = false;
+  /** Connections with tracking on, by id. */
+  readonly clients = new Map<number, ConnState>();
+  /**
+   * The connection whose command is running, null between commands: what it is sent meanwhile
+   * waits in `pending` until its reply has gone (Redis's tracking_pending_keys).
+   */
+  current: ConnState | null = null;
+  readonly pending: Reply[] = [];
+
+  /** Attached connections by id (redirect targets). */
+  private readonly conns: ReadonlyMap<number, ConnState>;
+  private readonly sinks: ReadonlyMap<number, ConnSink>;
+  private readonly shared: StoreShared;
+
+  constructor(
+    conns: ReadonlyMap<number, ConnState>,
+    sinks: ReadonlyMap<number, ConnSink>,
+    shared: StoreShared,
+  ) {
+    this.conns = conns;
+    this.sinks = sinks;
+    this.shared = shared;
+  }
+
+  /** Keys in the table (INFO tracking_total_keys). */
+  get keyCount(): number {
+    return this.table.size;
+  }
+
+  /** BCAST prefixes registered (INFO tracking_total_prefixes). */
+  get prefixCount(): number {
+    return this.prefixes.size;
+  }
+
+  /** CLIENT TRACKING ON (options already checked): turns tracking on or changes its options. */
+  enable(conn: ConnState, o: TrackingOptions): void {
+    const s: TrackingState = (conn.tracking ??= {
+      redirect: 0,
+      bcast: false,
+      optin: false,
+      optout: false,
+      noloop: false,
+      caching: false,
+      brokenRedir: false,
+      prefixes: [],
+    });
+    s.redirect = o.redirect;
+    s.brokenRedir = false;
+    s.bcast = o.bcast;
+    s.optin = o.optin;
+    s.optout = o.optout;
+    s.noloop = o.noloop;
+    if (o.bcast) for (const p of o.prefixes.length ? o.prefixes : [""]) this.addPrefix(conn, p);
+    this.clients.set(conn.id, conn);
+    this.sync();
+  }
+
+  /**
+   * CLIENT TRACKING OFF, RESET, a closed connection. Its ids stay in the table until their keys
+   * change (Redis cleans them lazily too: a client may have read very many keys).
+   */
+  disable(conn: ConnState): void {
+    const s = conn.tracking;
+    if (!s) return;
+    for (const p of s.prefixes) {
+      const b = this.prefixes.get(p);
+      if (b && b.clients.delete(conn.id) && b.clients.size === 0) this.prefixes.delete(p);
+    }
+    conn.tracking = null;
+    this.clients.delete(conn.id);
+    this.sync();
+  }
+
+  private addPrefix(conn: ConnState, prefix: string): void {
+    let b = this.prefixes.get(prefix);
+    if (!b) this.prefixes.set(prefix, (b = { clients: new Map(), keys: new Map() }));
+    if (b.clients.has(conn.id)) return;
+    b.clients.set(conn.id, conn);
+    conn.tracking!.prefixes.push(prefix);
+  }
+
+  /** Remembers the keys a read-only command of a default-mode client fetched. */
+  remember(conn: ConnState, keys: readonly string[]): void {
+    const s = conn.tracking;
+    if (!s || s.bcast || keys.length === 0) return;
+    // OPTIN remembers only after CLIENT CACHING YES, OPTOUT all but after CLIENT CACHING NO.
+    if ((s.optin && !s.caching) || (s.optout && s.caching)) return;
+    for (const key of keys) {
+      let ids = this.table.get(key);
+      if (!ids) this.table.set(key, (ids = new Set()));
+      if (!ids.has(conn.id)) {
+        ids.add(conn.id);
+        this.items++;
+      }
+    }
+    this.sync();
+  }
+
+  /** A key changed: BCAST prefixes collect it; the clients that read it are told now. */
+  changed(key: string): void {
+    if (this.prefixes.size) this.collect(key);
+    const ids = this.table.get(key);
+    if (!ids) return;
+    this.table.delete(key);
+    this.items -= ids.size;
+    this.tellReaders(key, ids);
+    this.sync();
+  }
+
+  private tellReaders(key: string, ids: Set<number>): void {
+    const keys = R.array([R.bulk(key)]);
+    for (const id of ids) {
+      const c = this.clients.get(id);
+      const s = c?.tracking;
+      // Gone, or switched to BCAST since it read the key: nothing to say.
+      if (!c || !s || s.bcast) continue;
+      if (s.noloop && id === this.current?.id) continue;
+      this.send(c, keys);
+    }
+  }
+
+  private collect(key: string): void {
+    const writer = this.current?.id ?? 0;
+    for (const [p, b] of this.prefixes) {
+      if (!key.startsWith(p)) continue;
+      b.keys.set(key, writer);
+      this.broadcastDue = true;
+    }
+  }
+
+  /**
+   * FLUSHDB, FLUSHALL, SWAPDB: every tracking client gets a null invalidation ("everything"),
+   * and the table is emptied.
+   */
+  flushed(): void {
+    for (const c of this.clients.values()) this.send(c, R.NIL);
+    this.table.clear();
+    this.items = 0;
+    this.sync();
+  }
+
+  /**
+   * End of a batch: the BCAST invalidations collected (one message per prefix), then the table
+   * brought back under `maxKeys` by invalidating its oldest keys as if they had changed.
+   */
+  endBatch(maxKeys: number): void {
+    if (this.broadcastDue) this.broadcast();
+    if (this.table.size > maxKeys) this.limit(maxKeys);
+  }
+
+  private broadcast(): void {
+    this.broadcastDue = false;
+    // Redis walks its radix trees: prefixes and keys in byte order.
+    for (const p of [...this.prefixes.keys()].sort()) {
+      const b = this.prefixes.get(p)!;
+      if (b.keys.size === 0) continue;
+      const keys = [...b.keys.keys()].sort();
+      const all = R.bulks(keys);
+      for (const c of b.clients.values()) {
+        if (!c.tracking?.noloop) {
+          this.send(c, all);
+          continue;
+        }
+        // NOLOOP: not the keys this client changed last.
+        const others = keys.filter((k) => b.keys.get(k) !== c.id);
+        if (others.length) this.send(c, R.bulks(others));
+      }
+      b.keys.clear();
+    }
+  }
+
+  private limit(maxKeys: number): void {
+    for (const [key, ids] of this.table) {
+      if (this.table.size <= maxKeys) break;
+      this.table.delete(key);
+      this.items -= ids.size;
+      this.tellReaders(key, ids);
+    }
+    this.sync();
+  }
+
+  /**
+   * One invalidation (an array of keys, or null for all) for tracking client `c`: to itself in
+   * RESP3, or to its redirect target (RESP3 push, or a RESP2 subscriber's message); a target gone
+   * marks the redirect broken and, in RESP3, says so.
+   */
+  private send(c: ConnState, payload: Reply): void {
+    const s = c.tracking!;
+    if (s.redirect === 0) {
+      if (c.resp === 3) this.emit(c, R.push([INVALIDATE, payload]));
+      return;
+    }
+    const to = this.conns.get(s.redirect);
+    if (!to) {
+      s.brokenRedir = true;
+      if (c.resp === 3) this.emit(c, R.push([REDIR_BROKEN, R.int(s.redirect)]));
+      return;
+    }
+    if (to.resp === 3) this.emit(to, R.push([INVALIDATE, payload]));
+    else if (subscriptionCount(to)) this.emit(to, R.push([MESSAGE, CHANNEL, payload]));
+  }
+
+  /** The running command's own connection gets its pushes after its reply; others at once. */
+  private emit(to: ConnState, push: Reply): void {
+    if (to.id === this.current?.id) this.pending.push(push);
+    else this.sinks.get(to.id)?.deliver([push]);
+  }
+
+  /** `r` followed by the pushes pending for the running command's connection (then cleared). */
+  withPending(r: Reply): Reply {
+    const out = R.seq([...(r.k === "seq" ? r.v : [r]), ...this.pending]);
+    this.pending.length = 0;
+    return out;
+  }
+
+  /** The store reports changes only while some client tracks or the table holds keys. */
+  private sync(): void {
+    this.shared.observer = this.clients.size || this.table.size ? this : null;
+  }
+}
