@@ -245,6 +245,11 @@ export class Engine {
 
   /** CLIENT REPLY OFF/SKIP: the reply a command sends while one is in effect (none). */
   private replyModeStep(conn: ConnState, before: ConnState["replyMode"], r: Reply): Reply {
+    // Pushes (subscribe confirmations) are sent regardless, as Redis 7's CLIENT_PUSHING does.
+    if (r.k === "push" || r.k === "seq") {
+      if (before === "skip" && conn.replyMode === "skip") conn.replyMode = "on";
+      return r;
+    }
     if (before === "skip") {
       if (conn.replyMode === "skip") conn.replyMode = "on";
       return R.NONE;
@@ -333,7 +338,11 @@ export class Engine {
    */
   block(ctx: Ctx, req: BlockRequest, argv: readonly string[]): Reply {
     if (this.retrying) return BLOCKED;
-    if (this.depth !== 1 || !this.sinks.has(ctx.conn.id)) return req.timeoutReply;
+    const sink = this.sinks.get(ctx.conn.id);
+    if (this.depth !== 1 || !sink) return req.timeoutReply;
+    let wait = req.timeoutMs;
+    const cap = sink.maxWaitMs;
+    if (cap !== undefined && (wait === 0 || wait > cap)) wait = cap;
     this.blocking.add({
       conn: ctx.conn,
       dialect: this.dialect,
@@ -341,7 +350,7 @@ export class Engine {
       db: ctx.conn.db,
       keys: req.keys,
       type: req.type,
-      deadline: req.timeoutMs > 0 ? ctx.now + req.timeoutMs : 0,
+      deadline: wait > 0 ? ctx.now + wait : 0,
       timeoutReply: req.timeoutReply,
       pending: [],
     });
