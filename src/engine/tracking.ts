@@ -118,6 +118,21 @@ export class Tracking implements KeyObserver {
     this.sync();
   }
 
+  /**
+   * A connection whose context outlived this object's memory (a WebSocket back from
+   * hibernation): its tracking is registered again and, since what it read was forgotten, it is
+   * told to drop everything (a null invalidation) when it can be reached.
+   */
+  restore(conn: ConnState): void {
+    const s = conn.tracking;
+    if (!s || this.clients.has(conn.id)) return;
+    const prefixes = s.prefixes.splice(0);
+    if (s.bcast) for (const p of prefixes) this.addPrefix(conn, p);
+    this.clients.set(conn.id, conn);
+    this.sync();
+    if (s.redirect === 0 || this.conns.has(s.redirect)) this.send(conn, R.NIL);
+  }
+
   private addPrefix(conn: ConnState, prefix: string): void {
     let b = this.prefixes.get(prefix);
     if (!b) this.prefixes.set(prefix, (b = { clients: new Map(), keys: new Map() }));
@@ -150,18 +165,19 @@ export class Tracking implements KeyObserver {
     if (!ids) return;
     this.table.delete(key);
     this.items -= ids.size;
-    this.tellReaders(key, ids);
+    this.tellReaders(key, ids, true);
     this.sync();
   }
 
-  private tellReaders(key: string, ids: Set<number>): void {
+  /** Tells the readers of a key; `written`: it changed (NOLOOP spares the writer's own). */
+  private tellReaders(key: string, ids: Set<number>, written: boolean): void {
     const keys = R.array([R.bulk(key)]);
     for (const id of ids) {
       const c = this.clients.get(id);
       const s = c?.tracking;
       // Gone, or switched to BCAST since it read the key: nothing to say.
       if (!c || !s || s.bcast) continue;
-      if (s.noloop && id === this.current?.id) continue;
+      if (written && s.noloop && id === this.current?.id) continue;
       this.send(c, keys);
     }
   }
@@ -221,7 +237,7 @@ export class Tracking implements KeyObserver {
       if (this.table.size <= maxKeys) break;
       this.table.delete(key);
       this.items -= ids.size;
-      this.tellReaders(key, ids);
+      this.tellReaders(key, ids, false);
     }
     this.sync();
   }

@@ -197,6 +197,32 @@ describe("CLIENT TRACKING in the engine", () => {
     expect(engine.tracking.keyCount).toBe(1);
   });
 
+  it("the table limit tells a NOLOOP client too (its keys did not change, they were dropped)", () => {
+    const { conns, run, take } = session(2);
+    run(1, ["SUBSCRIBE", "__redis__:invalidate"]);
+    take(1);
+    run(0, ["CLIENT", "TRACKING", "on", "REDIRECT", String(conns[1]!.id), "NOLOOP"]);
+    run(0, ["MSET", "key1", "1", "key2", "2"], ["MGET", "key1", "key2"]);
+    run(0, ["CONFIG", "SET", "tracking-table-max-keys", "1"]);
+    expect(take(1)).toBe(message2("key1"));
+  });
+
+  it("a connection back from hibernation is tracked again and told to drop everything", () => {
+    const { conns, run, take, engine } = session(2);
+    run(0, ["HELLO", "3"], ["CLIENT", "TRACKING", "on", "BCAST", "PREFIX", "p:"]);
+    take(0);
+    // A fresh engine (the object's memory was lost) meets the same connection context again.
+    const fresh = new Engine(COMMANDS, "t");
+    let got = "";
+    fresh.attach(conns[0]!, { deliver: (rs) => (got += text(rs, 3)) });
+    fresh.tracking.restore(conns[0]!);
+    expect(got).toBe(">2\r\n$10\r\ninvalidate\r\n_\r\n");
+    expect(fresh.tracking.prefixCount).toBe(1);
+    fresh.run("redis", conns[1]!, [{ argv: ["SET", "p:1", "x"] }], 5);
+    expect(got).toContain(push3("p:1"));
+    expect(engine.tracking.prefixCount).toBe(1);
+  });
+
   it("a woken BLMOVE gets its invalidation after its reply", () => {
     const { run, take } = session(2);
     run(0, ["HELLO", "3"], ["CLIENT", "TRACKING", "on"]);
