@@ -187,6 +187,9 @@ export class Engine {
     if (this.blocking.size) this.expireWaits(now);
     const replies = this.runItems(dialect, conn, items, now, replyMax);
     if (this.dbs.shared.observer !== null) this.endTracking(conn, replies);
+    // QUIT: gone for everyone at once, as Redis frees the client after the reply (a redirect to
+    // it breaks, its subscriptions end) however late the door learns the socket closed.
+    if (conn.closing && this.sinks.has(conn.id)) this.detach(conn);
     for (let i = 0; i < stores.length; i++) stores[i]!.endBatch();
     this.cmdStats.busyMs += performance.now() - started;
     return replies;
