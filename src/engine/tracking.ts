@@ -192,8 +192,8 @@ export class Tracking implements KeyObserver {
   }
 
   /**
-   * FLUSHDB, FLUSHALL, SWAPDB: every tracking client gets a null invalidation ("everything"),
-   * and the table is emptied.
+   * FLUSHDB, FLUSHALL: every tracking client gets a null invalidation ("everything"), and the
+   * table is emptied. (SWAPDB sends nothing in Redis 7.0.15, nor here.)
    */
   flushed(): void {
     for (const c of this.clients.values()) this.send(c, R.NIL);
