@@ -127,9 +127,19 @@ export class Engine {
   readonly sinks = new Map<number, ConnSink>();
   /** Attached connections by id (redirect targets of CLIENT TRACKING). */
   readonly conns = new Map<number, ConnState>();
-  readonly pubsub = new PubSub(this.sinks);
+  readonly pubsub = new PubSub((id, replies) => this.deliverTo(id, replies));
+  /**
+   * The connection whose batch is running, and the pushes for it its commands caused (PUBLISH to
+   * a channel it is subscribed to): held and sent just before the reply of the command that caused
+   * them, as Redis writes them, not ahead of the batch's earlier replies.
+   */
+  private running: { id: number; held: Reply[] } | null = null;
   /** Client-side caching: who read which keys, BCAST prefixes (tracking.ts). */
-  readonly tracking = new Tracking(this.conns, this.sinks, this.dbs.shared);
+  readonly tracking = new Tracking(
+    this.conns,
+    (id, replies) => this.deliverTo(id, replies),
+    this.dbs.shared,
+  );
   /** The latest script command run (its keys are what a read inside it makes a client track). */
   private scriptCaller: { spec: CommandSpec; argv: readonly string[] } | null = null;
   readonly blocking = new Blocking();
@@ -215,6 +225,34 @@ export class Engine {
     // One context for the whole batch: handlers never keep it.
     const ctx: Ctx = { engine: this, store: this.dbs.get(conn.db), conn, now };
     this.dialect = dialect;
+    const outer = this.running;
+    const held: Reply[] = [];
+    this.running = { id: conn.id, held };
+    try {
+      this.runLoop(dialect, ctx, items, now, replyMax, replies, held);
+    } finally {
+      this.running = outer;
+    }
+    // Pushes after the last reply (a woken client's command published to us) follow it.
+    if (held.length) {
+      const last = replies.length - 1;
+      if (last >= 0) replies[last] = R.seq([replies[last]!, ...held]);
+      else this.sinks.get(conn.id)?.deliver(held);
+    }
+    return replies;
+  }
+
+  /** runItems' loop: `held` pushes for the batch's connection join the next reply. */
+  private runLoop(
+    dialect: Dialect,
+    ctx: Ctx,
+    items: readonly BatchItem[],
+    now: number,
+    replyMax: number,
+    replies: Reply[],
+    held: Reply[],
+  ): void {
+    const { conn } = ctx;
     const tracking = this.tracking;
     let bytes = 0;
     for (let i = 0; i < items.length; i++) {
@@ -235,6 +273,8 @@ export class Engine {
           break;
         }
         if (mode !== "on") r = this.replyModeStep(conn, mode, r);
+        // Pushes are sent whatever CLIENT REPLY says, as Redis does.
+        if (held.length) r = R.seq(r.k === "none" ? held.splice(0) : [...held.splice(0), r]);
         // Invalidations of the keys this command changed follow its reply (Redis: after call()).
         if (tracking.pending.length) r = tracking.withPending(r);
         if (replyMax !== Infinity) bytes += replyBytes(r);
@@ -243,7 +283,15 @@ export class Engine {
       if (this.hasReady()) this.serveReady(now);
       if (conn.closing) break;
     }
-    return replies;
+  }
+
+  /** Replies for a connection outside its batch (its sink); false when it has none. */
+  private deliverTo(id: number, replies: readonly Reply[]): boolean {
+    const sink = this.sinks.get(id);
+    if (!sink) return false;
+    if (this.running?.id === id) this.running.held.push(...replies);
+    else sink.deliver(replies);
+    return true;
   }
 
   /** CLIENT REPLY OFF/SKIP: the reply a command sends while one is in effect (none). */
@@ -282,10 +330,9 @@ export class Engine {
     else this.deliverPending(conn);
   }
 
-  /** Sends the pushes pending for `conn` through its sink now. */
+  /** Sends the pushes pending for `conn` now (held if its batch is running). */
   private deliverPending(conn: ConnState): void {
-    const pending = this.tracking.pending.splice(0);
-    this.sinks.get(conn.id)?.deliver(pending);
+    this.deliverTo(conn.id, this.tracking.pending.splice(0));
   }
 
   /**
@@ -370,6 +417,20 @@ export class Engine {
     if (!w) return false;
     this.answerWaiter(w, error ?? w.timeoutReply, now);
     return true;
+  }
+
+  /**
+   * SWAPDB: each database's waiters now see the other's keys; a waited key that exists there is
+   * ready (Redis's scanDatabaseForReadyKeys).
+   */
+  databasesSwapped(a: number, b: number): void {
+    if (this.blocking.size === 0) return;
+    this.watchReady();
+    for (const db of [a, b]) {
+      const store = this.dbs.get(db);
+      for (const key of this.blocking.waitedKeys(db)?.keys() ?? [])
+        if (store.get(key) && !store.ready.includes(key)) store.ready.push(key);
+    }
   }
 
   private hasReady(): boolean {

@@ -6,7 +6,6 @@
 // pub/sub mode, messages on `__redis__:invalidate`. The store tells this object of changes only
 // while somebody tracks (StoreShared.observer), so nobody pays for it otherwise.
 
-import type { ConnSink } from "./conn-sink.ts";
 import type { ConnState, TrackingState } from "./conn-state.ts";
 import { subscriptionCount } from "./conn-state.ts";
 import { R } from "./reply.ts";
@@ -56,16 +55,17 @@ export class Tracking implements KeyObserver {
 
   /** Attached connections by id (redirect targets). */
   private readonly conns: ReadonlyMap<number, ConnState>;
-  private readonly sinks: ReadonlyMap<number, ConnSink>;
+  /** Sends replies to a connection outside its batch (Engine.deliverTo). */
+  private readonly deliver: (id: number, replies: readonly Reply[]) => boolean;
   private readonly shared: StoreShared;
 
   constructor(
     conns: ReadonlyMap<number, ConnState>,
-    sinks: ReadonlyMap<number, ConnSink>,
+    deliver: (id: number, replies: readonly Reply[]) => boolean,
     shared: StoreShared,
   ) {
     this.conns = conns;
-    this.sinks = sinks;
+    this.deliver = deliver;
     this.shared = shared;
   }
 
@@ -266,7 +266,7 @@ export class Tracking implements KeyObserver {
   /** The running command's own connection gets its pushes after its reply; others at once. */
   private emit(to: ConnState, push: Reply): void {
     if (to.id === this.current?.id) this.pending.push(push);
-    else this.sinks.get(to.id)?.deliver([push]);
+    else this.deliver(to.id, [push]);
   }
 
   /** `r` followed by the pushes pending for the running command's connection (then cleared). */

@@ -287,6 +287,8 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
    */
   private armWaitTimer(): void {
     const next = this.engine.blocking.nextDeadline();
+    // Waiters without a deadline: any armed timer will do (it re-arms when it fires).
+    if (next === Infinity && this.waitTimerAt !== 0) return;
     const at = next === Infinity ? Date.now() + BLOCK_KEEPALIVE_MS : next;
     if (at === this.waitTimerAt) return;
     clearTimeout(this.waitTimer);
