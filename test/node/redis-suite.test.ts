@@ -14,14 +14,18 @@ import type { TestShim } from "./support/shim-harness.ts";
 /** The suite's runner, beside the repository in the workspace (CI lays shared/ there too). */
 const RUN_SH = resolve(import.meta.dirname, "../../../shared/redis-tests/run.sh");
 /**
- * Units that run in seconds and cover counters, expiry, INFO and QUIT: the least each must pass
- * and the most it may fail (expire's timing tests can miss by a few ms on a loaded machine).
+ * Units that run in seconds and cover counters, expiry, INFO, QUIT and client-side caching: the
+ * least each must pass and the most it may fail (expire's timing tests can miss by a few ms on a
+ * loaded machine).
  */
 const UNITS: Record<string, { min: number; maxFailed: number }> = {
   "unit/type/incr": { min: 23, maxFailed: 0 },
   "unit/info-command": { min: 3, maxFailed: 0 },
   "unit/quit": { min: 3, maxFailed: 0 },
   "unit/expire": { min: 50, maxFailed: 3 },
+  // Client-side caching (51 against redis-server): the eviction-ordering test fails here, as a
+  // write past maxmemory that eviction cannot make room for is refused (OOM) instead of run.
+  "unit/tracking": { min: 50, maxFailed: 1 },
 };
 const UNIT_TIMEOUT_S = 240;
 
