@@ -6,7 +6,7 @@ import { asciiLower } from "./ascii.ts";
 import { byteLength, sliceBytes } from "./bytes.ts";
 import type { BatchItem, Command, Dialect } from "./command.ts";
 import { CommandStats, commandName } from "./command-stats.ts";
-import { Flag, keyIndexes, keyPositions } from "./command-table.ts";
+import { Flag, keyIndexes } from "./command-table.ts";
 import type { CommandSpec, CommandTable, Ctx } from "./command-table.ts";
 import type { ConnState } from "./conn-state.ts";
 import { subscriptionCount } from "./conn-state.ts";
@@ -22,13 +22,7 @@ import type { ErrorReply, Reply } from "./reply.ts";
 import type { Store } from "./store.ts";
 import { ScriptStore } from "./scripting/script-store.ts";
 import { isLfu } from "./eviction.ts";
-import {
-  DATABASES,
-  EVICTION_POLICY,
-  KEY_MAX_BYTES,
-  TRACKING_TABLE_KEYS_MAX,
-  VALUE_MAX_BYTES,
-} from "../limits.ts";
+import { DATABASES, EVICTION_POLICY, KEY_MAX_BYTES, VALUE_MAX_BYTES } from "../limits.ts";
 import type { EvictionPolicy } from "../limits.ts";
 
 /** Namespace configuration (spec §3.8, §10.9), persisted by the host. */
@@ -84,12 +78,6 @@ const SUBSCRIBED_CONTEXT = new Set([
   "reset",
 ]);
 
-/**
- * Scripts: a read inside one makes a tracking client remember the script's declared keys (as
- * Redis does); the read-only variants are not themselves reads to remember.
- */
-const SCRIPT_COMMANDS = new Set(["eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro"]);
-
 /** Longest name/argument prefix quoted in an unknown-command error (Redis: 128). */
 const UNKNOWN_CMD_QUOTE_MAX = 128;
 
@@ -140,8 +128,6 @@ export class Engine {
     (id, replies) => this.deliverTo(id, replies),
     this.dbs.shared,
   );
-  /** The latest script command run (its keys are what a read inside it makes a client track). */
-  private scriptCaller: { spec: CommandSpec; argv: readonly string[] } | null = null;
   readonly blocking = new Blocking();
   /** Nesting of execute(): 1 for a batch's own command, more inside EXEC and scripts. */
   private depth = 0;
@@ -265,7 +251,7 @@ export class Engine {
         tracking.current = conn;
         r = "argv" in item ? this.dispatchWith(dialect, ctx, item) : item.reply;
         tracking.current = outer;
-        if (conn.tracking?.caching && "argv" in item) this.endCaching(conn, item.argv);
+        if (conn.tracking?.caching && "argv" in item) tracking.endCaching(conn, item.argv);
         if (r === BLOCKED) {
           this.blocking.of(conn.id)!.pending = items.slice(i + 1);
           if (tracking.pending.length) this.deliverPending(conn);
@@ -316,13 +302,8 @@ export class Engine {
    */
   private endTracking(conn: ConnState, replies: Reply[]): void {
     const tracking = this.tracking;
-    const configured = Number(
-      this.params.get("tracking-table-max-keys") ?? TRACKING_TABLE_KEYS_MAX,
-    );
-    const max =
-      configured > 0 && configured < TRACKING_TABLE_KEYS_MAX ? configured : TRACKING_TABLE_KEYS_MAX;
     tracking.current = conn;
-    tracking.endBatch(max);
+    tracking.endBatch(this.params.get("tracking-table-max-keys"));
     tracking.current = null;
     if (!tracking.pending.length) return;
     const last = replies.length - 1;
@@ -333,29 +314,6 @@ export class Engine {
   /** Sends the pushes pending for `conn` now (held if its batch is running). */
   private deliverPending(conn: ConnState): void {
     this.deliverTo(conn.id, this.tracking.pending.splice(0));
-  }
-
-  /**
-   * CLIENT CACHING YES/NO covers the next command, or the next transaction: cleared after any
-   * command but CLIENT outside MULTI, as Redis's resetClient does.
-   */
-  private endCaching(conn: ConnState, argv: readonly string[]): void {
-    if (!conn.multi && asciiLower(argv[0] ?? "") !== "client") conn.tracking!.caching = false;
-  }
-
-  /** After a read-only command: the keys a tracking client fetched (Redis's trackingRememberKeys). */
-  private trackRead(spec: CommandSpec, conn: ConnState, argv: readonly string[]): void {
-    const real = this.tracking.clients.get(conn.id);
-    if (!real) return;
-    let read: { spec: CommandSpec; argv: readonly string[] } | null = { spec, argv };
-    // A script's commands run on a copy of its caller's context: they track the script's keys.
-    if (real !== conn) read = this.scriptCaller;
-    else if (SCRIPT_COMMANDS.has(spec.name)) read = null;
-    if (!read) return;
-    this.tracking.remember(
-      real,
-      keyPositions(read.spec, read.argv).map((i) => read.argv[i]!),
-    );
   }
 
   // ---- connections outside their batches: pub/sub and blocking (issue 16) -------------------
@@ -599,8 +557,7 @@ export class Engine {
     const usageBefore = limited ? this.dbs.usage : 0;
     store.beginCommand(limited);
     let reply: Reply;
-    if (this.tracking.clients.size !== 0 && SCRIPT_COMMANDS.has(spec.name))
-      this.scriptCaller = { spec, argv: c.argv };
+    if (this.tracking.clients.size !== 0) this.tracking.beforeCommand(spec, c.argv);
     this.depth++;
     try {
       reply = spec.run(ctx, c.argv, c.typed);
@@ -637,7 +594,7 @@ export class Engine {
     }
     store.endCommand();
     if (spec.flags & Flag.READ && this.tracking.clients.size !== 0)
-      this.trackRead(spec, ctx.conn, c.argv);
+      this.tracking.afterRead(spec, ctx.conn, c.argv);
     const failed = isError(reply) ? reply : null;
     this.cmdStats.called(spec, c.argv, failed);
     if (isWrite && !failed) store.writeSeq++;

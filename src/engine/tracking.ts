@@ -6,11 +6,15 @@
 // pub/sub mode, messages on `__redis__:invalidate`. The store tells this object of changes only
 // while somebody tracks (StoreShared.observer), so nobody pays for it otherwise.
 
+import { asciiLower } from "./ascii.ts";
+import { keyPositions } from "./command-table.ts";
+import type { CommandSpec } from "./command-table.ts";
 import type { ConnState, TrackingState } from "./conn-state.ts";
 import { subscriptionCount } from "./conn-state.ts";
 import { R } from "./reply.ts";
 import type { Reply } from "./reply.ts";
 import type { KeyObserver, StoreShared } from "./store.ts";
+import { TRACKING_TABLE_KEYS_MAX } from "../limits.ts";
 
 const INVALIDATE = R.bulk("invalidate");
 const MESSAGE = R.bulk("message");
@@ -18,6 +22,18 @@ const MESSAGE = R.bulk("message");
 export const INVALIDATE_CHANNEL = "__redis__:invalidate";
 const CHANNEL = R.bulk(INVALIDATE_CHANNEL);
 const REDIR_BROKEN = R.bulk("tracking-redir-broken");
+
+/**
+ * Scripts: a read inside one makes a tracking client remember the script's declared keys (as
+ * Redis does); the read-only variants are not themselves reads to remember.
+ */
+const SCRIPT_COMMANDS = new Set(["eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro"]);
+
+/** A command line and its record. */
+interface CommandLine {
+  readonly spec: CommandSpec;
+  readonly argv: readonly string[];
+}
 
 /** The options of CLIENT TRACKING ON. */
 export interface TrackingOptions {
@@ -52,6 +68,8 @@ export class Tracking implements KeyObserver {
    */
   current: ConnState | null = null;
   readonly pending: Reply[] = [];
+  /** The latest script command run (its keys are what a read inside it makes a client track). */
+  private script: CommandLine | null = null;
 
   /** Attached connections by id (redirect targets). */
   private readonly conns: ReadonlyMap<number, ConnState>;
@@ -141,6 +159,34 @@ export class Tracking implements KeyObserver {
     conn.tracking!.prefixes.push(prefix);
   }
 
+  /** Before a command runs (while some client tracks): notes a script's command line. */
+  beforeCommand(spec: CommandSpec, argv: readonly string[]): void {
+    if (SCRIPT_COMMANDS.has(spec.name)) this.script = { spec, argv };
+  }
+
+  /** After a read-only command: the keys a tracking client fetched (trackingRememberKeys). */
+  afterRead(spec: CommandSpec, conn: ConnState, argv: readonly string[]): void {
+    const real = this.clients.get(conn.id);
+    if (!real) return;
+    let read: CommandLine | null = { spec, argv };
+    // A script's commands run on a copy of its caller's context: they track the script's keys.
+    if (real !== conn) read = this.script;
+    else if (SCRIPT_COMMANDS.has(spec.name)) read = null;
+    if (read)
+      this.remember(
+        real,
+        keyPositions(read.spec, read.argv).map((i) => read.argv[i]!),
+      );
+  }
+
+  /**
+   * After a batch's command: CLIENT CACHING YES/NO covers the next command, or the next
+   * transaction; cleared after any command but CLIENT outside MULTI (Redis's resetClient).
+   */
+  endCaching(conn: ConnState, argv: readonly string[]): void {
+    if (!conn.multi && asciiLower(argv[0] ?? "") !== "client") conn.tracking!.caching = false;
+  }
+
   /** Remembers the keys a read-only command of a default-mode client fetched. */
   remember(conn: ConnState, keys: readonly string[]): void {
     const s = conn.tracking;
@@ -204,10 +250,13 @@ export class Tracking implements KeyObserver {
 
   /**
    * End of a batch: the BCAST invalidations collected (one message per prefix), then the table
-   * brought back under `maxKeys` by invalidating its oldest keys as if they had changed.
+   * brought back under its limit by invalidating its oldest keys as if they had changed.
    */
-  endBatch(maxKeys: number): void {
+  endBatch(configured: string | undefined): void {
     if (this.broadcastDue) this.broadcast();
+    // `tracking-table-max-keys`; 0 (Redis: no limit) or past the ceiling is the ceiling.
+    const n = Number(configured ?? TRACKING_TABLE_KEYS_MAX);
+    const maxKeys = n > 0 && n < TRACKING_TABLE_KEYS_MAX ? n : TRACKING_TABLE_KEYS_MAX;
     if (this.table.size > maxKeys) this.limit(maxKeys);
   }
 
