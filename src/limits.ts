@@ -159,6 +159,11 @@ export const HTTP_BLOCK_MAX_MS = 30000;
  * timer keeps the object (and the waiter, which lives in memory) from hibernating.
  */
 export const BLOCK_KEEPALIVE_MS = 10000;
+/**
+ * How often an idle SSE subscription (Upstash `B/subscribe/…`) sends a comment line: proxies keep
+ * the stream open, and a client that went away is found by the failed write.
+ */
+export const SSE_KEEPALIVE_MS = 25000;
 
 // ---- client-side caching (CLIENT TRACKING, issue 16) ----------------------------------------
 

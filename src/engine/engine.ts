@@ -22,6 +22,7 @@ import type { ErrorReply, Reply } from "./reply.ts";
 import type { Store } from "./store.ts";
 import { ScriptStore } from "./scripting/script-store.ts";
 import { isLfu } from "./eviction.ts";
+import { Notify, notifyMask, publishKeyEvent } from "./keyspace-events.ts";
 import { DATABASES, EVICTION_POLICY, KEY_MAX_BYTES, VALUE_MAX_BYTES } from "../limits.ts";
 import type { EvictionPolicy } from "../limits.ts";
 
@@ -88,7 +89,16 @@ export class Engine {
   /** Per-command and error counters (INFO commandstats, errorstats). */
   readonly cmdStats = new CommandStats();
   /** Redis tuning parameters set by CONFIG SET, normalised, by name (config-table.ts). */
-  readonly params = new Map<string, string>();
+  readonly params: Map<string, string> = new ParamMap((name, value) => this.paramSet(name, value));
+  /** Enabled keyspace notification classes (keyspace-events.ts Notify), 0 when off. */
+  notifyMask = 0;
+  /**
+   * Keyspace events of a command that may yet be rolled back (its store journals): published
+   * when it stands, dropped when it is undone. Evictions go before the command's own events
+   * (at `evictedAt`), as Redis evicts before it runs a command.
+   */
+  private held: [db: number, event: string, key: string][] = [];
+  private evictedAt = 0;
   /** Highest usage INFO has seen (used_memory_peak). */
   peakUsage = 0;
   /** 40 hex digits naming this run of the engine (INFO run_id, master_replid). */
@@ -334,6 +344,34 @@ export class Engine {
     if (w) this.stopWaiting(w);
   }
 
+  /** A parameter changed (CONFIG SET, or loaded): the ones the engine acts on take effect. */
+  private paramSet(name: string, value: string | undefined): void {
+    if (name !== "notify-keyspace-events") return;
+    this.notifyMask = notifyMask(value ?? "");
+    this.dbs.shared.events = this.notifyMask ? this.storeEvent : null;
+  }
+
+  /** The stores' own events (new, expired, evicted, keymiss, hexpired). */
+  private readonly storeEvent = (store: Store, type: number, event: string, key: string): void => {
+    if (this.notifyMask & type) this.keyEvent(store, type, event, key);
+  };
+
+  /** Publishes a keyspace event of `store` (its class enabled), or holds it while undoable. */
+  keyEvent(store: Store, type: number, event: string, key: string): void {
+    const db = this.dbs.indexOf(store);
+    if (db < 0) return;
+    if (!store.journaling) publishKeyEvent(this, db, event, key);
+    else if (type === Notify.EVICTED) this.held.splice(this.evictedAt++, 0, [db, event, key]);
+    else this.held.push([db, event, key]);
+  }
+
+  /** Publishes the held events from `from` on (a command that stood). */
+  private releaseEvents(): void {
+    const held = this.held;
+    this.held = [];
+    for (const [db, event, key] of held) publishKeyEvent(this, db, event, key);
+  }
+
   /** Publishes a message (PUBLISH, keyspace notifications): how many subscribers received it. */
   publish(channel: string, message: string, shard = false): number {
     return this.pubsub.publish(channel, message, shard);
@@ -555,6 +593,7 @@ export class Engine {
     const limited = maxmemory > 0 && isWrite && this.mayCross(maxmemory, c.argv);
     // The limit covers every database (spec §3.8): usage is the namespace's total.
     const usageBefore = limited ? this.dbs.usage : 0;
+    const heldBefore = this.held.length;
     store.beginCommand(limited);
     let reply: Reply;
     if (this.tracking.clients.size !== 0) this.tracking.beforeCommand(spec, c.argv);
@@ -562,6 +601,7 @@ export class Engine {
     try {
       reply = spec.run(ctx, c.argv, c.typed);
     } catch (e) {
+      if (store.journaling) this.held.length = heldBefore;
       store.rollback();
       if (!(e instanceof CommandError)) console.error("blink-edge: command failed", spec.name, e);
       reply = errorReplyOf(e);
@@ -582,6 +622,7 @@ export class Engine {
       // A volatile policy with no volatile key left to evict refuses like noeviction (Redis);
       // the keys it evicted from this database come back with the rollback.
       const evicted = store.stats.evicted;
+      this.evictedAt = heldBefore;
       if (
         sizeOfWritten > maxmemory ||
         policy === "noeviction" ||
@@ -589,12 +630,14 @@ export class Engine {
       ) {
         store.rollback();
         store.stats.evicted = evicted;
+        this.held.length = heldBefore;
         reply = R.error(Errors.oom());
       }
     }
     store.endCommand();
     if (spec.flags & Flag.READ && this.tracking.clients.size !== 0)
       this.tracking.afterRead(spec, ctx.conn, c.argv);
+    if (this.held.length && this.depth === 0) this.releaseEvents();
     const failed = isError(reply) ? reply : null;
     this.cmdStats.called(spec, c.argv, failed);
     if (isWrite && !failed) store.writeSeq++;
@@ -723,6 +766,31 @@ export function unknownCommandText(argv: readonly string[]): string {
 
 function truncateBytes(s: string, max: number): string {
   return byteLength(s) <= max ? s : sliceBytes(s, 0, max);
+}
+
+/** A Map that tells its owner of every change (Engine.params: loaded, or set by CONFIG). */
+class ParamMap extends Map<string, string> {
+  private readonly changed: (name: string, value: string | undefined) => void;
+  constructor(changed: (name: string, value: string | undefined) => void) {
+    super();
+    this.changed = changed;
+  }
+  override set(name: string, value: string): this {
+    super.set(name, value);
+    // Map's constructor calls set before the field exists.
+    this.changed?.(name, value);
+    return this;
+  }
+  override delete(name: string): boolean {
+    const had = super.delete(name);
+    this.changed(name, undefined);
+    return had;
+  }
+  override clear(): void {
+    const names = [...this.keys()];
+    super.clear();
+    for (const n of names) this.changed(n, undefined);
+  }
 }
 
 function randomHex(n: number): string {

@@ -14,6 +14,7 @@ import type { EvictionPolicy } from "../limits.ts";
 import { FieldExpiryHeap, restoreFieldTtls, takeFieldTtls } from "./field-expiry.ts";
 import { hashDelete } from "./collection-ops.ts";
 import { randomIndex } from "./sampling.ts";
+import { Notify } from "./keyspace-events.ts";
 
 type Undo = () => void;
 
@@ -34,6 +35,11 @@ export interface StoreStats {
 export interface StoreShared {
   seqs: { write: number; created: number };
   stats: StoreStats;
+  /**
+   * Keyspace notifications of the store's own doings (new, expired, evicted, keymiss,
+   * hexpired): set by the engine only while some class is enabled, so null costs one test.
+   */
+  events: StoreEventHook | null;
   /** Told of every changed key while a client tracks keys (tracking.ts); null otherwise. */
   observer: KeyObserver | null;
 }
@@ -44,11 +50,17 @@ export interface KeyObserver {
   changed(key: string): void;
 }
 
+/** Receives a store's keyspace events (class bit as keyspace-events.ts Notify, event, key). */
+export type StoreEventHook = (store: Store, type: number, event: string, key: string) => void;
+
+const { GENERIC, HASH, EXPIRED, EVICTED, KEY_MISS, NEW } = Notify;
+
 /** A fresh shared part (the first database creates it; the others are given it). */
 export function newStoreShared(): StoreShared {
   return {
     seqs: { write: 0, created: 0 },
     stats: { hits: 0, misses: 0, expired: 0, evicted: 0, expiredFields: 0 },
+    events: null,
     observer: null,
   };
 }
@@ -133,8 +145,19 @@ export class Store implements EvictionPool {
       this.recency.touch(e);
       if (this.frequencies) this.frequencies.hit(e);
       this.stats.hits++;
-    } else this.stats.misses++;
+    } else {
+      this.stats.misses++;
+      this.shared.events?.(this, KEY_MISS, "keymiss", key);
+    }
     return e;
+  }
+
+  /**
+   * A read lookup that found nothing without going through `read` (EXISTS, TYPE, TTL): the
+   * keymiss event Redis's lookupKey sends. Its miss counter is left as it was.
+   */
+  missed(key: string): void {
+    this.shared.events?.(this, KEY_MISS, "keymiss", key);
   }
 
   /** Sets the time access times are stamped with (Unix ms; the engine calls it per batch). */
@@ -239,6 +262,7 @@ export class Store implements EvictionPool {
       this.written.add(key);
       this.journal.push(() => this.detach(e));
     }
+    this.shared.events?.(this, NEW, "new", key);
     return e;
   }
 
@@ -347,13 +371,26 @@ export class Store implements EvictionPool {
   purgeExpired(now: number): number {
     if (this.frequencies) this.frequencies.now = now;
     let n = 0;
+    const events = this.shared.events;
     for (let e = this.expiries.popDue(now); e; e = this.expiries.popDue(now)) {
       this.remove(e);
       this.stats.expired++;
       n++;
+      events?.(this, EXPIRED, "expired", e.key);
     }
+    // Redis 7.4 sends one hexpired per hash (and del when its last field went).
+    const hashes = events ? new Set<Entry>() : null;
     for (let d = this.fieldExpiries.popDue(now); d; d = this.fieldExpiries.popDue(now)) {
-      if (hashDelete(this, d[0], d[1])) this.stats.expiredFields++;
+      if (hashDelete(this, d[0], d[1])) {
+        this.stats.expiredFields++;
+        hashes?.add(d[0]);
+      }
+    }
+    if (hashes && events) {
+      for (const e of hashes) {
+        events(this, HASH, "hexpired", e.key);
+        if (!e.alive) events(this, GENERIC, "del", e.key);
+      }
     }
     return n;
   }
@@ -378,6 +415,7 @@ export class Store implements EvictionPool {
         if (keep.has(e.key) || (volatile && e.expiresAt === 0)) continue;
         this.remove(e);
         this.stats.evicted++;
+        this.shared.events?.(this, EVICTED, "evicted", e.key);
       }
       return this.usage <= limit;
     }
@@ -386,6 +424,7 @@ export class Store implements EvictionPool {
       if (!e) return false;
       this.remove(e);
       this.stats.evicted++;
+      this.shared.events?.(this, EVICTED, "evicted", e.key);
     }
     return true;
   }

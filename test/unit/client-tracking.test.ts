@@ -292,8 +292,11 @@ describe("CLIENT TRACKING in the engine", () => {
 /** One step of a session: which client runs which command (`$N` is client N's id). */
 type Step = [client: number, argv: string[]];
 
-/** Time for redis-server's replies and pushes to arrive after a step. */
-const SETTLE_MS = 25;
+/** Quiet time after a step's reply for redis-server's pushes to other clients to arrive. */
+const SETTLE_MS = 20;
+/** A step with no reply (CLIENT REPLY OFF, a QUIT'd socket) is taken as answered after this. */
+const NO_REPLY_MS = 300;
+const POLL_MS = 5;
 
 class RedisClients {
   readonly out: string[] = [];
@@ -325,11 +328,29 @@ class RedisClients {
     return rc;
   }
 
+  /**
+   * Sends a command and waits until client i has read something (or NO_REPLY_MS passed: CLIENT
+   * REPLY OFF) and no socket has read anything for SETTLE_MS (pushes to the others).
+   */
   async send(i: number, argv: string[]): Promise<void> {
     let b = `*${argv.length}\r\n`;
     for (const a of argv) b += `$${Buffer.byteLength(a)}\r\n${a}\r\n`;
+    const total = () => this.out.reduce((n, s) => n + s.length, 0);
+    const mine = this.out[i]!.length;
+    const start = Date.now();
     this.socks[i]!.write(b);
-    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    let seen = total();
+    let quietSince = Date.now();
+    for (;;) {
+      await new Promise((r) => setTimeout(r, POLL_MS));
+      const now = Date.now();
+      if (total() !== seen) {
+        seen = total();
+        quietSince = now;
+      }
+      const answered = this.out[i]!.length > mine || now - start > NO_REPLY_MS;
+      if (answered && now - quietSince >= SETTLE_MS) return;
+    }
   }
 
   stop(): void {
