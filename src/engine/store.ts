@@ -40,6 +40,14 @@ export interface StoreShared {
    * hexpired): set by the engine only while some class is enabled, so null costs one test.
    */
   events: StoreEventHook | null;
+  /** Told of every changed key while a client tracks keys (tracking.ts); null otherwise. */
+  observer: KeyObserver | null;
+}
+
+/** What wants to know which keys change (client-side caching invalidation). */
+export interface KeyObserver {
+  /** A key was written, deleted, expired, evicted or had its TTL changed. */
+  changed(key: string): void;
 }
 
 /** Receives a store's keyspace events (class bit as keyspace-events.ts Notify, event, key). */
@@ -53,6 +61,7 @@ export function newStoreShared(): StoreShared {
     seqs: { write: 0, created: 0 },
     stats: { hits: 0, misses: 0, expired: 0, evicted: 0, expiredFields: 0 },
     events: null,
+    observer: null,
   };
 }
 
@@ -196,6 +205,7 @@ export class Store implements EvictionPool {
   /** Bookkeeping before any change to `e`: persistence record, undo of the version, recency. */
   noteChange(e: Entry): void {
     this.changes.key(e.key, e.version);
+    if (this.shared.observer !== null) this.shared.observer.changed(e.key);
     if (this.waited !== null && this.waited.has(e.key)) this.markReady(e.key);
     if (this.journal) {
       const v = e.version;
@@ -243,6 +253,7 @@ export class Store implements EvictionPool {
     e.created = ++this.createdSeq;
     this.changes.key(key, -1);
     if (this.waited !== null && this.waited.has(key)) this.markReady(key);
+    if (this.shared.observer !== null) this.shared.observer.changed(key);
     // A new collection's members are all written at the end of the batch.
     if (isCollection(type)) this.changes.rewrite(key, type);
     e.version = this.pendingSeq;
@@ -300,6 +311,7 @@ export class Store implements EvictionPool {
   /** Deletes an entry. */
   remove(e: Entry): void {
     this.changes.key(e.key, e.version);
+    if (this.shared.observer !== null) this.shared.observer.changed(e.key);
     if (isCollection(e.type)) this.changes.rewrite(e.key, e.type);
     this.detach(e);
     if (this.journal) {
@@ -313,6 +325,7 @@ export class Store implements EvictionPool {
     const old = e.expiresAt;
     if (old === at) return;
     this.changes.key(e.key, e.version);
+    if (this.shared.observer !== null) this.shared.observer.changed(e.key);
     if (old === 0) this.ttlCount++;
     if (at === 0) this.ttlCount--;
     e.expiresAt = at;
@@ -325,7 +338,11 @@ export class Store implements EvictionPool {
     const n = this.map.size;
     if (this.journal) {
       // FLUSH only shrinks usage, so it is never rolled back; keep the journal consistent anyway.
+      // Tracking clients get one "everything" invalidation from the command, not one per key.
+      const observer = this.shared.observer;
+      this.shared.observer = null;
       for (const e of this.map.values()) this.remove(e);
+      this.shared.observer = observer;
       return n;
     }
     for (const e of this.map.values()) e.created = -e.created;

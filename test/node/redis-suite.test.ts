@@ -15,8 +15,8 @@ import type { TestShim } from "./support/shim-harness.ts";
 const RUN_SH = resolve(import.meta.dirname, "../../../shared/redis-tests/run.sh");
 /**
  * Units that run in seconds and cover counters, expiry, INFO, QUIT, lists with their blocking
- * pops and pub/sub: the least each must pass
- * and the most it may fail (expire's timing tests can miss by a few ms on a loaded machine).
+ * pops, pub/sub and client-side caching: the least each must pass and the most it may fail
+ * (expire's timing tests can miss by a few ms on a loaded machine).
  */
 const UNITS: Record<string, { min: number; maxFailed: number }> = {
   "unit/type/incr": { min: 23, maxFailed: 0 },
@@ -27,6 +27,9 @@ const UNITS: Record<string, { min: number; maxFailed: number }> = {
   "unit/type/list": { min: 218, maxFailed: 2 },
   // Pub/sub and keyspace notifications through the multiplexed shim: 29 of 29, as redis-server.
   "unit/pubsub": { min: 29, maxFailed: 0 },
+  // Client-side caching (51 against redis-server): the eviction-ordering test fails here, as a
+  // write past maxmemory that eviction cannot make room for is refused (OOM) instead of run.
+  "unit/tracking": { min: 50, maxFailed: 1 },
 };
 const UNIT_TIMEOUT_S = 240;
 

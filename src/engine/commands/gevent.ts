@@ -57,7 +57,18 @@ export const geventCommands: readonly CommandSpec[] = withDocs(DOCS, [
     notifyKeyspaceEvent(ctx, Notify.GENERIC, "del", e.key);
     return R.ONE;
   }),
-  command("flush", 1, "w", null, (ctx) => R.int(ctx.store.flush()), allShards("sum")),
+  command(
+    "flush",
+    1,
+    "w",
+    null,
+    (ctx) => {
+      const n = ctx.store.flush();
+      if (ctx.store.shared.observer !== null) ctx.engine.tracking.flushed();
+      return R.int(n);
+    },
+    allShards("sum"),
+  ),
   command(
     "mget",
     -1,
