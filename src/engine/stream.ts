@@ -101,6 +101,21 @@ export class Stream {
     return v;
   }
 
+  /**
+   * The node (Redis radix-tree node) holding the first slot whose id is >= `from`: its slot ids,
+   * deleted ones (tombstones) included, and which are live. Undefined past the last slot.
+   */
+  nodeAt(from: StreamId): { ids: StreamId[]; live: boolean[] } | undefined {
+    const i = this.lowerBound(from);
+    if (i >= this.ids.length) return undefined;
+    const start = Math.max(this.head, this.nodeStartOf(i));
+    const end = Math.min(this.nodeStartOf(i) + STREAM_NODE_MAX_ENTRIES, this.ids.length);
+    return {
+      ids: this.ids.slice(start, end),
+      live: this.vals.slice(start, end).map((v) => v !== null),
+    };
+  }
+
   /** Puts back an entry removed by `delete` or a trim (undo); its slot must still exist. */
   restore(id: StreamId, fields: string[]): void {
     let i = this.find(id);
@@ -174,7 +189,6 @@ export class Stream {
       for (;;) {
         const start = this.nodeStartOf(this.head);
         const end = Math.min(start + STREAM_NODE_MAX_ENTRIES, this.ids.length);
-        if (end >= this.ids.length && end - start < STREAM_NODE_MAX_ENTRIES) break;
         let live = 0;
         let last: StreamId | undefined;
         for (let i = this.head; i < end; i++) {

@@ -20,19 +20,14 @@ import {
 } from "../stream-id.ts";
 import type { StreamId } from "../stream-id.ts";
 import { optionName } from "./redis-args.ts";
-import { applyTrim, entriesReply, parseCount, parseTrim, perKeyReply } from "./stream-args.ts";
+import { entriesReply, parseCount, parseTrim, perKeyReply } from "./stream-args.ts";
 import type { TrimSpec } from "./stream-args.ts";
+import { policyOf, streamDeleteCommands, trimWithPolicy } from "./stream-delete.ts";
+import type { DeletePolicy } from "./stream-delete.ts";
 import { streamGroupCommands } from "./stream-groups.ts";
 import { streamInfoCommands } from "./stream-info.ts";
 import { keysAfterStreams } from "./stream-keys.ts";
-import {
-  appendEntry,
-  deleteEntry,
-  removedEntries,
-  streamForWrite,
-  streamOf,
-  writeMeta,
-} from "./stream-write.ts";
+import { appendEntry, deleteEntry, streamForWrite, streamOf, writeMeta } from "./stream-write.ts";
 
 const tooSmall = () =>
   new CommandError(
@@ -62,13 +57,17 @@ function xadd(ctx: Ctx, argv: readonly string[]): Reply {
   let i = 2;
   let nomk = false;
   let trim: TrimSpec | undefined;
+  let policy: DeletePolicy | undefined;
   for (;;) {
     const o = optionName(argv[i] ?? "");
     if (o === "nomkstream") {
       nomk = true;
       i++;
     } else if (o === "maxlen" || o === "minid") [trim, i] = parseTrim(argv, i);
-    else break;
+    else if (!policy && policyOf(o)) {
+      policy = policyOf(o);
+      i++;
+    } else break; // a second policy is taken for the id, as Redis does
   }
   const idArg = argv[i];
   const fields = argv.slice(i + 1);
@@ -91,7 +90,7 @@ function xadd(ctx: Ctx, argv: readonly string[]): Reply {
     );
   const id = newId(s, idArg, ctx.now);
   appendEntry(ctx, e, id, [...fields]);
-  if (trim) removedEntries(ctx, e, applyTrim(s, trim));
+  if (trim) trimWithPolicy(ctx, e, trim, policy ?? "keepref");
   return R.bulk(idText(id));
 }
 
@@ -139,15 +138,20 @@ function xdel(ctx: Ctx, argv: readonly string[]): Reply {
 }
 
 function xtrim(ctx: Ctx, argv: readonly string[]): Reply {
-  const o = optionName(argv[2]!);
-  if (o !== "maxlen" && o !== "minid") throw Errors.syntax();
-  const [trim, next] = parseTrim(argv, 2);
-  if (next !== argv.length) throw Errors.syntax();
+  let trim: TrimSpec | undefined;
+  let policy: DeletePolicy | undefined;
+  for (let i = 2; i < argv.length;) {
+    const o = optionName(argv[i]!);
+    if (!trim && (o === "maxlen" || o === "minid")) [trim, i] = parseTrim(argv, i);
+    else if (!policy && policyOf(o)) {
+      policy = policyOf(o);
+      i++;
+    } else throw Errors.syntax();
+  }
+  if (!trim) throw Errors.xtrimNoStrategy();
   const e = streamForWrite(ctx, argv[1]!, false);
   if (!e) return R.ZERO;
-  const removed = applyTrim(e.value as Stream, trim);
-  removedEntries(ctx, e, removed);
-  return R.int(removed.length);
+  return R.int(trimWithPolicy(ctx, e, trim, policy ?? "keepref"));
 }
 
 /** XREAD [COUNT n] [BLOCK ms] STREAMS key... id... (BLOCK waits only when nothing is ready). */
@@ -245,7 +249,7 @@ const DOCS: Record<string, CommandDoc> = {
     group: "stream",
     since: "5.0.0",
     params:
-      "key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value [field value ...]",
+      "key [NOMKSTREAM] [KEEPREF|DELREF|ACKED] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value [field value ...]",
   },
   xrange: {
     summary: "Return a range of elements in a stream, with IDs matching the specified IDs interval",
@@ -277,7 +281,7 @@ const DOCS: Record<string, CommandDoc> = {
     summary: "Trims the stream to (approximately if '~' is passed) a certain size",
     group: "stream",
     since: "5.0.0",
-    params: "key MAXLEN|MINID [=|~] threshold [LIMIT count]",
+    params: "key MAXLEN|MINID [=|~] threshold [LIMIT count] [KEEPREF|DELREF|ACKED]",
   },
   xread: {
     summary:
@@ -309,4 +313,5 @@ export const streamsCommands: readonly CommandSpec[] = [
   ]),
   ...streamGroupCommands,
   ...streamInfoCommands,
+  ...streamDeleteCommands,
 ];
