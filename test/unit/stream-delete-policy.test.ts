@@ -8,7 +8,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Harness, expectSurvivesRestart } from "./support/engine-harness.ts";
-import { RawRedis, redisAvailable } from "./support/engine-vs-redis.ts";
+import { EngineSession, RawRedis, redisAvailable } from "./support/engine-vs-redis.ts";
 import type { Argv } from "./support/engine-vs-redis.ts";
 import { runScript } from "./support/reply-order.ts";
 import type { Reply } from "../../src/engine/reply.ts";
@@ -326,6 +326,22 @@ describe("XTRIM and XADD with a deletion policy", () => {
     expect(run("XTRIM", "s", "ACKED", "MAXLEN")).toBe("ERR syntax error");
     expect(run("XTRIM", "s", "MAXLEN", "1", "FOO")).toBe("ERR syntax error");
     expect(run("XTRIM", "nokey", "MAXLEN", "1", "ACKED")).toBe(0);
+  });
+});
+
+describe("XDELEX and XACKDEL in COMMAND INFO", () => {
+  // Redis 8.2's src/commands/xdelex.json and xackdel.json: arity, WRITE FAST, one key at 1 whose
+  // key-spec flags are RW DELETE (XDELEX) and RW UPDATE DELETE (XACKDEL).
+  it("has Redis 8.2's arity, flags and key spec", () => {
+    const info = (name: string) =>
+      new EngineSession().command(["COMMAND", "INFO", name]).toString("latin1");
+    const head = (name: string, arity: number) =>
+      `$${name.length}\r\n${name}\r\n:${arity}\r\n*2\r\n+write\r\n+fast\r\n:1\r\n:1\r\n:1\r\n` +
+      "*3\r\n+@write\r\n+@stream\r\n+@fast\r\n";
+    expect(info("xdelex")).toContain(head("xdelex", -5));
+    expect(info("xdelex")).toContain("flags\r\n*2\r\n+RW\r\n+delete\r\n");
+    expect(info("xackdel")).toContain(head("xackdel", -6));
+    expect(info("xackdel")).toContain("flags\r\n*3\r\n+RW\r\n+update\r\n+delete\r\n");
   });
 });
 

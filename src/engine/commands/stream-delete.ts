@@ -195,6 +195,6 @@ const DOCS: Record<string, CommandDoc> = {
 
 /** Redis 8.2's XDELEX and XACKDEL (arity, flags and key as its command JSON). */
 export const streamDeleteCommands: readonly CommandSpec[] = withDocs(DOCS, [
-  command("xdelex", -5, "wf", [1, 1, 1], xdelex),
-  command("xackdel", -6, "wf", [1, 1, 1], xackdel),
+  command("xdelex", -5, "wf", [1, 1, 1], xdelex, { keyFlags: ["RW delete"] }),
+  command("xackdel", -6, "wf", [1, 1, 1], xackdel, { keyFlags: ["RW update delete"] }),
 ]);
