@@ -20,13 +20,12 @@ import {
 } from "../stream-id.ts";
 import type { StreamId } from "../stream-id.ts";
 import { optionName } from "./redis-args.ts";
-import { entriesReply, parseCount, parseTrim, perKeyReply } from "./stream-args.ts";
-import type { TrimSpec } from "./stream-args.ts";
-import { policyOf, streamDeleteCommands, trimWithPolicy } from "./stream-delete.ts";
-import type { DeletePolicy } from "./stream-delete.ts";
+import { entriesReply, parseCount, perKeyReply } from "./stream-args.ts";
+import { streamDeleteCommands, trimWithPolicy } from "./stream-delete.ts";
 import { streamGroupCommands } from "./stream-groups.ts";
 import { streamInfoCommands } from "./stream-info.ts";
 import { keysAfterStreams } from "./stream-keys.ts";
+import { parseAddTrimArgs } from "./stream-trim-args.ts";
 import { appendEntry, deleteEntry, streamForWrite, streamOf, writeMeta } from "./stream-write.ts";
 
 const tooSmall = () =>
@@ -54,23 +53,9 @@ function newId(s: Stream, arg: string, now: number): StreamId {
 }
 
 function xadd(ctx: Ctx, argv: readonly string[]): Reply {
-  let i = 2;
-  let nomk = false;
-  let trim: TrimSpec | undefined;
-  let policy: DeletePolicy | undefined;
-  for (;;) {
-    const o = optionName(argv[i] ?? "");
-    if (o === "nomkstream") {
-      nomk = true;
-      i++;
-    } else if (o === "maxlen" || o === "minid") [trim, i] = parseTrim(argv, i);
-    else if (!policy && policyOf(o)) {
-      policy = policyOf(o);
-      i++;
-    } else break; // a second policy is taken for the id, as Redis does
-  }
-  const idArg = argv[i];
-  const fields = argv.slice(i + 1);
+  const { trim, policy, nomkstream, next } = parseAddTrimArgs(argv, true);
+  const idArg = argv[next];
+  const fields = argv.slice(next + 1);
   if (idArg === undefined || fields.length === 0 || fields.length % 2 !== 0)
     throw Errors.arity("xadd");
   // The id is checked before the key is looked up or created, as Redis does.
@@ -80,7 +65,7 @@ function xadd(ctx: Ctx, argv: readonly string[]): Reply {
     if (explicit && id.ms === 0n && id.seq === 0n)
       throw new CommandError("ERR", "ERR The ID specified in XADD must be greater than 0-0");
   }
-  const e = streamForWrite(ctx, argv[1]!, !nomk);
+  const e = streamForWrite(ctx, argv[1]!, !nomkstream);
   if (!e) return R.NIL;
   const s = e.value as Stream;
   if (s.lastId.ms === U64_MAX && s.lastId.seq === U64_MAX)
@@ -90,7 +75,7 @@ function xadd(ctx: Ctx, argv: readonly string[]): Reply {
     );
   const id = newId(s, idArg, ctx.now);
   appendEntry(ctx, e, id, [...fields]);
-  if (trim) trimWithPolicy(ctx, e, trim, policy ?? "keepref");
+  if (trim) trimWithPolicy(ctx, e, trim, policy);
   return R.bulk(idText(id));
 }
 
@@ -138,20 +123,10 @@ function xdel(ctx: Ctx, argv: readonly string[]): Reply {
 }
 
 function xtrim(ctx: Ctx, argv: readonly string[]): Reply {
-  let trim: TrimSpec | undefined;
-  let policy: DeletePolicy | undefined;
-  for (let i = 2; i < argv.length;) {
-    const o = optionName(argv[i]!);
-    if (!trim && (o === "maxlen" || o === "minid")) [trim, i] = parseTrim(argv, i);
-    else if (!policy && policyOf(o)) {
-      policy = policyOf(o);
-      i++;
-    } else throw Errors.syntax();
-  }
-  if (!trim) throw Errors.xtrimNoStrategy();
+  const { trim, policy } = parseAddTrimArgs(argv, false);
   const e = streamForWrite(ctx, argv[1]!, false);
   if (!e) return R.ZERO;
-  return R.int(trimWithPolicy(ctx, e, trim, policy ?? "keepref"));
+  return R.int(trimWithPolicy(ctx, e, trim!, policy));
 }
 
 /** XREAD [COUNT n] [BLOCK ms] STREAMS key... id... (BLOCK waits only when nothing is ready). */
