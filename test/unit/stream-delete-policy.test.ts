@@ -329,6 +329,114 @@ describe("XTRIM and XADD with a deletion policy", () => {
   });
 });
 
+// Redis 8.2's own tests of these commands (tests/unit/type/stream-cgroups.tcl), as written there.
+describe("Redis 8.2's stream-cgroups.tcl cases", () => {
+  /** Runs a line; integers, arrays of them, or the error text. */
+  const r = (h: Harness, ...argv: string[]): unknown => {
+    const x = h.run("redis", ...argv);
+    return x.k === "array" ? codes(x) : int(x);
+  };
+  const twoGroups = (): Harness => {
+    const h = new Harness();
+    h.run("redis", "XADD", "mystream", "1-0", "f", "v");
+    h.run("redis", "XADD", "mystream", "2-0", "f", "v");
+    h.run("redis", "XGROUP", "CREATE", "mystream", "group1", "0");
+    h.run("redis", "XGROUP", "CREATE", "mystream", "group2", "0");
+    h.run("redis", "XREADGROUP", "GROUP", "group1", "consumer1", "STREAMS", "mystream", ">");
+    h.run("redis", "XREADGROUP", "GROUP", "group2", "consumer2", "STREAMS", "mystream", ">");
+    return h;
+  };
+  const pel = (h: Harness, g: string) =>
+    Number((items(h.run("redis", "XPENDING", "mystream", g))[0] as { v: number }).v);
+
+  it("XACKDEL on a missing key or group; IDS and policy validation", () => {
+    const h = new Harness();
+    expect(r(h, "XACKDEL", "s", "g", "IDS", "2", "1-1", "2-2")).toEqual([-1, -1]);
+    h.run("redis", "XADD", "s", "1-0", "f", "v");
+    expect(r(h, "XACKDEL", "s", "g", "IDS", "2", "1-1", "2-2")).toEqual([-1, -1]);
+    h.run("redis", "XGROUP", "CREATE", "s", "g", "0");
+    for (const n of ["abc", "0", "-5"])
+      expect(r(h, "XACKDEL", "s", "g", "IDS", n, "1-1")).toBe(
+        "ERR Number of IDs must be a positive integer",
+      );
+    expect(r(h, "XACKDEL", "s", "g", "IDS", "3", "1-1", "2-2")).toBe(
+      "ERR The `numids` parameter must match the number of arguments",
+    );
+    expect(r(h, "XACKDEL", "s", "g", "IDS", "1", "1-1", "2-2")).toBe("ERR syntax error");
+    for (const [a, b] of [
+      ["KEEPREF", "DELREF"],
+      ["KEEPREF", "ACKED"],
+      ["DELREF", "ACKED"],
+    ])
+      expect(r(h, "XACKDEL", "s", "g", a!, b!, "IDS", "1", "1-1")).toBe("ERR syntax error");
+    for (const argv of [["XACKDEL"], ["XACKDEL", "s"], ["XACKDEL", "s", "g"]])
+      expect(r(h, ...argv)).toMatch(/wrong number of arguments for 'xackdel' command/);
+    const ids = Array.from({ length: 50 }, (_, i) => `${i}-1`);
+    expect(r(h, "XACKDEL", "s", "g", "IDS", "50", ...ids)).toHaveLength(50);
+  });
+
+  it("XACKDEL with DELREF removes the entries from all PELs", () => {
+    const h = twoGroups();
+    expect(r(h, "XACKDEL", "mystream", "group1", "DELREF", "IDS", "2", "1-0", "2-0")).toEqual([
+      1, 1,
+    ]);
+    expect(r(h, "XLEN", "mystream")).toBe(0);
+    expect([pel(h, "group1"), pel(h, "group2")]).toEqual([0, 0]);
+    expect(r(h, "XACKDEL", "mystream", "group2", "DELREF", "IDS", "2", "1-0", "2-0")).toEqual([
+      -1, -1,
+    ]);
+  });
+
+  it("XACKDEL with ACKED deletes only what every group acknowledged", () => {
+    const h = twoGroups();
+    expect(r(h, "XACKDEL", "mystream", "group1", "ACKED", "IDS", "2", "1-0", "2-0")).toEqual([
+      2, 2,
+    ]);
+    expect(r(h, "XLEN", "mystream")).toBe(2);
+    expect([pel(h, "group1"), pel(h, "group2")]).toEqual([0, 2]);
+    expect(r(h, "XACKDEL", "mystream", "group2", "ACKED", "IDS", "2", "1-0", "2-0")).toEqual([
+      1, 1,
+    ]);
+    expect(r(h, "XLEN", "mystream")).toBe(0);
+  });
+
+  it("XACKDEL with KEEPREF", () => {
+    const h = twoGroups();
+    expect(r(h, "XACKDEL", "mystream", "group1", "KEEPREF", "IDS", "2", "1-0", "2-0")).toEqual([
+      1, 1,
+    ]);
+    expect(r(h, "XLEN", "mystream")).toBe(0);
+    expect([pel(h, "group1"), pel(h, "group2")]).toEqual([0, 2]);
+    expect(r(h, "XACKDEL", "mystream", "group2", "KEEPREF", "IDS", "2", "1-0", "2-0")).toEqual([
+      1, 1,
+    ]);
+    expect([pel(h, "group1"), pel(h, "group2")]).toEqual([0, 0]);
+  });
+
+  it("XGROUP DESTROY removes all consumer group references", () => {
+    const h = new Harness();
+    const ids = Array.from({ length: 5 }, (_, j) => `${j}-1`);
+    for (const id of ids) h.run("redis", "XADD", "mystream", id, "item", "x");
+    h.run("redis", "XGROUP", "CREATE", "mystream", "mygroup", "0");
+    h.run("redis", "XREADGROUP", "GROUP", "mygroup", "consumer1", "STREAMS", "mystream", ">");
+    expect(r(h, "XDELEX", "mystream", "ACKED", "IDS", "5", ...ids)).toEqual([2, 2, 2, 2, 2]);
+    h.run("redis", "XGROUP", "DESTROY", "mystream", "mygroup");
+    expect(r(h, "XDELEX", "mystream", "ACKED", "IDS", "5", ...ids)).toEqual([1, 1, 1, 1, 1]);
+    expect(r(h, "XLEN", "mystream")).toBe(0);
+  });
+
+  it("XGROUP DESTROY correctly manages the smallest last delivered id", () => {
+    const h = new Harness();
+    for (let i = 1; i <= 5; i++) h.run("redis", "XADD", "mystream", `${i}-0`, `f${i}`, `v${i}`);
+    h.run("redis", "XGROUP", "CREATE", "mystream", "group1", "1-0");
+    h.run("redis", "XGROUP", "CREATE", "mystream", "group2", "3-0");
+    expect(r(h, "XDELEX", "mystream", "ACKED", "IDS", "1", "1-0")).toEqual([1]);
+    expect(r(h, "XDELEX", "mystream", "ACKED", "IDS", "1", "2-0")).toEqual([2]);
+    h.run("redis", "XGROUP", "DESTROY", "mystream", "group1");
+    expect(r(h, "XDELEX", "mystream", "ACKED", "IDS", "1", "2-0")).toEqual([1]);
+  });
+});
+
 describe("XDELEX and XACKDEL in COMMAND INFO", () => {
   // Redis 8.2's src/commands/xdelex.json and xackdel.json: arity, WRITE FAST, one key at 1 whose
   // key-spec flags are RW DELETE (XDELEX) and RW UPDATE DELETE (XACKDEL).
