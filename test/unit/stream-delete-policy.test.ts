@@ -7,7 +7,7 @@
 // trimming that Redis 7 already had is compared with redis-server 7.0.15 itself.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Harness, expectSurvivesRestart } from "./support/engine-harness.ts";
+import { Harness, dump, expectSurvivesRestart } from "./support/engine-harness.ts";
 import { EngineSession, RawRedis, redisAvailable } from "./support/engine-vs-redis.ts";
 import type { Argv } from "./support/engine-vs-redis.ts";
 import { runScript } from "./support/reply-order.ts";
@@ -473,6 +473,22 @@ describe("deletion policies: restarts", () => {
 
   it("PEL changes and deletions survive a restart, step by step and as one batch", () => {
     expectSurvivesRestart(STEPS, { eachStep: true });
+  });
+
+  it("an XADD refused for memory puts back what its DELREF trim took", () => {
+    const h = new Harness({ persist: true, config: { maxmemory: 60, policy: "noeviction" } });
+    h.run("redis", "XADD", "s", "1-1", "a", "1");
+    h.run("redis", "XGROUP", "CREATE", "s", "g", "0");
+    h.run("redis", "XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", ">");
+    const before = dump(h.engine);
+    const big = "x".repeat(200);
+    expect(h.run("redis", "XADD", "s", "DELREF", "MAXLEN", "1", "2-1", "f", big)).toMatchObject({
+      k: "error",
+      code: "OOM",
+    });
+    expect(dump(h.engine)).toEqual(before);
+    h.restart();
+    expect(dump(h.engine)).toEqual(before);
   });
 
   it("the state after the steps is the one Redis 8.2 reaches", () => {
