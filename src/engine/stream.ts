@@ -108,8 +108,10 @@ export class Stream {
   nodeAt(from: StreamId): { ids: StreamId[]; live: boolean[] } | undefined {
     const i = this.lowerBound(from);
     if (i >= this.ids.length) return undefined;
-    const start = Math.max(this.head, this.nodeStartOf(i));
-    const end = Math.min(this.nodeStartOf(i) + STREAM_NODE_MAX_ENTRIES, this.ids.length);
+    const node = this.nodeStartOf(i);
+    const start = Math.max(this.head, node);
+    let end = i + 1;
+    while (end < this.ids.length && this.nodeStartOf(end) === node) end++;
     return {
       ids: this.ids.slice(start, end),
       live: this.vals.slice(start, end).map((v) => v !== null),
@@ -189,6 +191,7 @@ export class Stream {
       for (;;) {
         const start = this.nodeStartOf(this.head);
         const end = Math.min(start + STREAM_NODE_MAX_ENTRIES, this.ids.length);
+        if (end >= this.ids.length && end - start < STREAM_NODE_MAX_ENTRIES) break;
         let live = 0;
         let last: StreamId | undefined;
         for (let i = this.head; i < end; i++) {

@@ -4,14 +4,16 @@
 
 import { Errors } from "../errors.ts";
 import { parseStrictInt } from "../numbers.ts";
+import { STREAM_NODE_MAX_ENTRIES } from "../stream.ts";
 import { MIN_ID, parseExactId } from "../stream-id.ts";
-import { TRIM_DEFAULT_LIMIT } from "./stream-args.ts";
 import type { TrimSpec } from "./stream-args.ts";
 import { policyOf } from "./stream-delete.ts";
 import type { DeletePolicy } from "./stream-delete.ts";
 import { optionName } from "./redis-args.ts";
 
 const I64_MAX = (1n << 63n) - 1n;
+/** Redis's default LIMIT of a `~` trim: this many nodes' worth of entries. */
+const TRIM_DEFAULT_LIMIT_NODES = 100;
 
 export interface AddTrimArgs {
   trim?: TrimSpec;
@@ -27,8 +29,15 @@ function int64(s: string): bigint {
   return n;
 }
 
-/** Parses the options from argv[2] on; for XADD they stop at `*` or at anything else (the id). */
-export function parseAddTrimArgs(argv: readonly string[], xadd: boolean): AddTrimArgs {
+/**
+ * Parses the options from argv[2] on; for XADD they stop at `*` or at anything else (the id).
+ * `nodeSize` (entries per node) scales the default LIMIT of `~`.
+ */
+export function parseAddTrimArgs(
+  argv: readonly string[],
+  xadd: boolean,
+  nodeSize = STREAM_NODE_MAX_ENTRIES,
+): AddTrimArgs {
   let trim: TrimSpec | undefined;
   let limit: bigint | undefined;
   let policy: DeletePolicy | undefined;
@@ -72,7 +81,7 @@ export function parseAddTrimArgs(argv: readonly string[], xadd: boolean): AddTri
       throw Errors.custom("ERR syntax error, LIMIT cannot be used without the special ~ option");
     // LIMIT 0 is no limit; without LIMIT, `~` does at most Redis's default amount of work.
     if (limit !== undefined) trim.limit = limit === 0n ? Infinity : Number(limit);
-    else if (trim.approx) trim.limit = TRIM_DEFAULT_LIMIT;
+    else if (trim.approx) trim.limit = TRIM_DEFAULT_LIMIT_NODES * nodeSize;
   }
   return { trim, policy: policy ?? "keepref", nomkstream, next: i };
 }
