@@ -62,8 +62,10 @@ import {
   dropSubscriptions,
   ensureSubscriptionTable,
   loadSubscriptions,
+  noSavedSubscriptions,
   saveSubscriptions,
 } from "./socket-subscriptions.ts";
+import type { SavedSubscriptions } from "./socket-subscriptions.ts";
 import { WS_DIALECTS } from "./ws-dialects.ts";
 import type { WsAttachment } from "./ws-dialects.ts";
 
@@ -74,6 +76,8 @@ interface Session {
   saved: string;
   /** Subscriptions version at the last write of its rows (0: none written). */
   subsSaved: number;
+  /** What its socket_subs rows hold (written as they change, not rewritten whole). */
+  rows: SavedSubscriptions;
 }
 
 /** The one shard of a namespace that is not sharded. */
@@ -140,7 +144,10 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
       for (const [id, subs] of saved) {
         const s = live.get(id)!;
         for (const kind of ["channels", "patterns", "shard"] as const)
-          for (const name of subs[kind]) this.engine.pubsub.add(s.a.conn, kind, name);
+          for (const name of subs[kind]) {
+            this.engine.pubsub.add(s.a.conn, kind, name);
+            s.rows[kind].add(name);
+          }
         s.subsSaved = s.a.conn.subs?.version ?? 0;
       }
       this.armedAlarm = (await ctx.storage.getAlarm()) ?? 0;
@@ -175,8 +182,7 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
     this.adoptNamespace(namespace, UNSHARDED);
     const plan = planDoor(req);
     if (!isPlan(plan)) return plan;
-    if (hasBlocking(this.engine, plan.dialect, plan.items))
-      return this.exchangeBlocking(req, plan);
+    if (hasBlocking(this.engine, plan.dialect, plan.items)) return this.exchangeBlocking(req, plan);
     const conn = newConn(0, { authed: true, readonly: req.readonly });
     return this.group.runOrQueue(() =>
       withSyncToken(
@@ -359,7 +365,12 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
     const attachment: WsAttachment = tagged ? { dialect, conn, tagged } : { dialect, conn };
     this.ctx.acceptWebSocket(pair[1]);
     pair[1].serializeAttachment(attachment);
-    const s: Session = { a: attachment, saved: persistentState(conn), subsSaved: 0 };
+    const s: Session = {
+      a: attachment,
+      saved: persistentState(conn),
+      subsSaved: 0,
+      rows: noSavedSubscriptions(),
+    };
     this.sessions.set(pair[1], s);
     this.attachSocket(pair[1], s);
     return new Response(null, { status: 101, webSocket: pair[0] });
@@ -455,7 +466,7 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
       // Fields added after the attachment was written (an older deploy) start as a new conn's.
       a.conn.subs ??= null;
       a.conn.replyMode ??= "on";
-      s = { a, saved: persistentState(a.conn), subsSaved: 0 };
+      s = { a, saved: persistentState(a.conn), subsSaved: 0, rows: noSavedSubscriptions() };
       this.sessions.set(ws, s);
       this.attachSocket(ws, s);
     }
@@ -513,7 +524,7 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
   private saveContext(ws: WebSocket, s: Session): void {
     const conn = s.a.conn;
     if (conn.subs && conn.subs.version !== s.subsSaved) {
-      saveSubscriptions(this.ctx.storage.sql, conn);
+      saveSubscriptions(this.ctx.storage.sql, conn, s.rows);
       s.subsSaved = conn.subs.version;
     }
     const state = persistentState(conn);
@@ -530,6 +541,7 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
     this.engine.detach(s.a.conn);
     if (s.subsSaved) dropSubscriptions(this.ctx.storage.sql, s.a.conn.id);
     s.subsSaved = 0;
+    s.rows = noSavedSubscriptions();
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
