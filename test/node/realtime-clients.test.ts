@@ -195,6 +195,9 @@ describe.skipIf(!redisToolsAvailable())("real subscribers through the shim", () 
       );
       expect(ours).toEqual(theirs);
       expect((ours as { got: string[] }).got).toHaveLength(9);
+      // One WebSocket per connection (--no-mux): the pushes ride its tagged messages.
+      const noMux = { ...targets()[0]!, port: wsPort };
+      expect(await ioredisSession(noMux, protocol, `io${protocol}`)).toEqual(theirs);
     });
 
     it(`node-redis, RESP${protocol}: channels and patterns, published on the shim and over REST`, async () => {
@@ -222,6 +225,7 @@ describe.skipIf(!redisToolsAvailable())("real subscribers through the shim", () 
     };
     const [ours, theirs] = await Promise.all(targets().map(run));
     expect(ours).toBe(theirs);
+    expect(await run({ ...targets()[0]!, port: wsPort })).toBe(theirs);
     expect(ours).toBe("subscribe\ncli:ch\n1\nmessage\ncli:ch\nhello there\n");
   });
 });
