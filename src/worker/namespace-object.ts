@@ -57,6 +57,8 @@ import {
   messageBytes,
   messageStep,
   socketOutput,
+  waitingMessage,
+  waitsForPushes,
 } from "./socket-step.ts";
 import {
   dropSubscriptions,
@@ -78,6 +80,8 @@ interface Session {
   subsSaved: number;
   /** What its socket_subs rows hold (written as they change, not rewritten whole). */
   rows: SavedSubscriptions;
+  /** What the last TAG.waiting message told a tagged socket (memory only). */
+  waiting?: boolean;
 }
 
 /** The one shard of a namespace that is not sharded. */
@@ -388,6 +392,7 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
         if (bytes.length === 0) return;
         try {
           out.send(bytes);
+          this.signalWaiting(ws, s);
         } catch {
           // closed: webSocketClose detaches it
         }
@@ -417,6 +422,7 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
         valueMax: this.engine.valueMax,
         attach: (conn, sink) => this.engine.attach(conn, sink),
         detach: (conn) => this.engine.detach(conn),
+        waits: (conn) => waitsForPushes(this.engine, conn),
         send: (msg) => {
           try {
             ws.send(msg);
@@ -485,7 +491,9 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
       () => messageStep(door, conn, bytes, this.engine.valueMax, run),
       (r) => {
         deliver(socketOutput(ws, door.text, s.a.tagged ? TAG.answer : undefined), r);
-        if (!r.close) this.saveContext(ws, s);
+        if (r.close) return;
+        this.signalWaiting(ws, s);
+        this.saveContext(ws, s);
       },
       "websocket message",
     );
@@ -532,6 +540,15 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
     // The subscriptions live in their rows: an attachment holds at most 16 KiB.
     ws.serializeAttachment({ ...s.a, conn: { ...conn, subs: null } });
     s.saved = state;
+  }
+
+  /** Tells a shim's tagged socket when its connection started or stopped waiting for pushes. */
+  private signalWaiting(ws: WebSocket, s: Session): void {
+    if (!s.a.tagged || s.a.dialect !== "redis") return;
+    const now = waitsForPushes(this.engine, s.a.conn);
+    if (now === (s.waiting ?? false)) return;
+    s.waiting = now;
+    ws.send(waitingMessage(now));
   }
 
   /** A socket ended: its subscriptions and its wait end with it. */

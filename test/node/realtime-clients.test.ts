@@ -16,6 +16,7 @@ import {
   SUBSCRIPTIONS_MAX_PER_CONN,
 } from "../../src/limits.ts";
 import type { LocalWorker } from "../../src/node/local-worker.ts";
+import { startShim } from "../../src/node/shim/index.ts";
 import { RedisServer, redisToolsAvailable } from "./support/redis-cli.ts";
 import {
   HOST,
@@ -495,5 +496,43 @@ describe.skipIf(!redisToolsAvailable())("bad input through the shim", () => {
         sub.destroy();
       }
     }, 120_000);
+  }
+});
+
+describe("the shim's idle timeout spares blocked and subscribed clients, as Redis's does", () => {
+  const IDLE_MS = 400;
+  for (const mux of [true, false]) {
+    it(`a BLPOP past the idle time answers; a quiet subscriber stays; an unsubscribed one is closed (${mux ? "multiplexed" : "--no-mux"})`, async () => {
+      const shim = await startShim({
+        url: `${worker.url.href}db/${namespace}`,
+        listen: { redis: { host: HOST, port: 0 } },
+        mux,
+        idleTimeoutMs: IDLE_MS,
+        log: () => {},
+      });
+      const port = shim.listeners[0]!.address.port;
+      const waiter = ioredisClient(port);
+      const sub = ioredisClient(port);
+      const pub = ioredisClient(port);
+      try {
+        await waiter.connect();
+        expect(await waiter.blpop(`idle:${mux}`, (IDLE_MS * 3) / 1000)).toBeNull();
+        await sub.connect();
+        const got: string[] = [];
+        sub.on("message", (_c: string, m: string) => got.push(m));
+        await sub.subscribe(`idle:${mux}`);
+        await sleep(IDLE_MS * 3);
+        await pub.connect();
+        expect(await pub.publish(`idle:${mux}`, "still here")).toBe(1);
+        await until(() => got.length === 1, "the message");
+        await sub.unsubscribe(`idle:${mux}`);
+        await until(() => sub.status === "end", "the idle close", IDLE_MS * 10);
+      } finally {
+        waiter.disconnect();
+        sub.disconnect();
+        pub.disconnect();
+        await shim.close();
+      }
+    });
   }
 });
