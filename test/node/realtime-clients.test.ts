@@ -536,3 +536,123 @@ describe("the shim's idle timeout spares blocked and subscribed clients, as Redi
     });
   }
 });
+
+/** A raw session: each step's bytes once the server is quiet; `publish` steps use another connection. */
+async function rawSession(
+  port: number,
+  steps: (string | { publish: [string, string] } | { other: string[] })[],
+  quietMs = 150,
+): Promise<string[]> {
+  const c = await TcpClient.open(port);
+  const p = await TcpClient.open(port);
+  const out: string[] = [];
+  const quiet = async (t: TcpClient, from: number) => {
+    let seen = -1;
+    while (seen !== t.length) {
+      seen = t.length;
+      await sleep(quietMs);
+    }
+    return t.received.subarray(from).toString("latin1");
+  };
+  try {
+    for (const s of steps) {
+      const from = c.length;
+      if (typeof s === "string") c.write(s);
+      else {
+        const pf = p.length;
+        const argv = "publish" in s ? ["PUBLISH", ...s.publish] : s.other;
+        p.write(cmd(...argv));
+        out.push(`${argv[0]} -> ${await quiet(p, pf)}`);
+      }
+      out.push(await quiet(c, from));
+    }
+  } finally {
+    c.destroy();
+    p.destroy();
+  }
+  return out;
+}
+
+describe.skipIf(!redisToolsAvailable())(
+  "raw pub/sub sessions byte for byte with redis-server",
+  () => {
+    const steps = (resp3: boolean) => [
+      ...(resp3 ? [cmd("HELLO", "3")] : []),
+      cmd("SUBSCRIBE", "raw:a", "raw:b"),
+      cmd("PSUBSCRIBE", "raw:*"),
+      cmd("SUBSCRIBE", "raw:a"),
+      { publish: ["raw:a", "m1"] as [string, string] },
+      { publish: ["raw:zzz", "m2"] as [string, string] },
+      cmd("PING"),
+      cmd("PING", "hi"),
+      cmd("GET", "raw:key"),
+      cmd("PUBSUB", "NUMPAT"),
+      cmd("UNSUBSCRIBE", "raw:a", "raw:nope"),
+      cmd("PUNSUBSCRIBE"),
+      cmd("UNSUBSCRIBE"),
+      cmd("UNSUBSCRIBE"),
+      cmd("PING"),
+      cmd("SSUBSCRIBE", "raw:s"),
+      cmd("SUNSUBSCRIBE"),
+      cmd("PSUBSCRIBE", "raw:x*"),
+      cmd("RESET"),
+      cmd("PING"),
+    ];
+    for (const resp3 of [false, true]) {
+      for (const mux of [true, false]) {
+        it(`RESP${resp3 ? 3 : 2} (${mux ? "multiplexed" : "--no-mux"})`, async () => {
+          const s = steps(resp3);
+          const [ours, theirs] = await Promise.all([
+            rawSession(mux ? muxPort : wsPort, s),
+            rawSession(redis.port, s),
+          ]);
+          // HELLO's map names the server's version and the client id.
+          if (resp3) ours[0] = theirs[0]!;
+          expect(ours).toEqual(theirs);
+        });
+      }
+    }
+  },
+);
+
+const BLOCKING_QUIET_MS = 400;
+
+describe.skipIf(!redisToolsAvailable())(
+  "raw blocking sessions byte for byte with redis-server",
+  () => {
+    const steps = (resp3: boolean, k: string) => [
+      ...(resp3 ? [cmd("HELLO", "3")] : []),
+      cmd("DEL", `${k}:l`, `${k}:z`, `${k}:d`),
+      cmd("BLPOP", `${k}:l`, "0"),
+      { other: ["RPUSH", `${k}:l`, "a", "b"] },
+      cmd("BRPOP", `${k}:l`, "0.1"),
+      cmd("BRPOP", `${k}:l`, "0.1"),
+      cmd("BLMOVE", `${k}:l`, `${k}:d`, "LEFT", "RIGHT", "0"),
+      { other: ["LPUSH", `${k}:l`, "c"] },
+      cmd("BZPOPMIN", `${k}:z`, "0"),
+      { other: ["ZADD", `${k}:z`, "2", "two", "1", "one"] },
+      cmd("BLMPOP", "0", "1", `${k}:l`, "LEFT", "COUNT", "2"),
+      { other: ["RPUSH", `${k}:l`, "x", "y", "z"] },
+      cmd("MULTI"),
+      cmd("BLPOP", `${k}:empty`, "0"),
+      cmd("EXEC"),
+      cmd("BZMPOP", "0.05", "1", `${k}:z`, "MAX"),
+      cmd("BZMPOP", "0.05", "1", `${k}:z`, "MAX"),
+      cmd("LRANGE", `${k}:d`, "0", "-1"),
+    ];
+    for (const resp3 of [false, true]) {
+      for (const mux of [true, false]) {
+        it(`RESP${resp3 ? 3 : 2} (${mux ? "multiplexed" : "--no-mux"})`, async () => {
+          const k = `rawbl:${resp3}:${mux}`;
+          const [ours, theirs] = await Promise.all([
+            // Quiet for longer than a 0.1 s timeout takes: redis-server checks them 10 times a second.
+            rawSession(mux ? muxPort : wsPort, steps(resp3, k), BLOCKING_QUIET_MS),
+            rawSession(redis.port, steps(resp3, k), BLOCKING_QUIET_MS),
+          ]);
+          if (resp3) ours[0] = theirs[0]!;
+          expect(ours).toEqual(theirs);
+        });
+      }
+    }
+  },
+);
