@@ -153,6 +153,8 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
             s.rows[kind].add(name);
           }
         s.subsSaved = s.a.conn.subs?.version ?? 0;
+        // What the shim was last told (a blocked client never hibernates: its timer holds us).
+        s.waiting = true;
       }
       this.armedAlarm = (await ctx.storage.getAlarm()) ?? 0;
       this.loadMs = performance.now() - t0;
