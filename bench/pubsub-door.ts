@@ -4,6 +4,7 @@
 //
 //   node bench/pubsub-door.ts [--rounds N] [--subscribers S]
 
+import { waitsForPushes } from "../src/worker/socket-step.ts";
 import { COMMANDS } from "../src/engine/commands/index.ts";
 import { Engine, NULL_HOST } from "../src/engine/engine.ts";
 import { MUX_DIALECTS, MUX_OP, MuxWriter } from "../src/protocols/mux.ts";
@@ -25,6 +26,7 @@ const session = new MuxSession(
     attach: (conn, sink) => engine.attach(conn, sink),
     detach: (conn) => engine.detach(conn),
     send: () => {},
+    waits: (conn) => waitsForPushes(engine, conn),
   },
   "full",
   "127.0.0.1:0",

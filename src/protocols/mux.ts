@@ -8,7 +8,9 @@
 // empty), END (final bytes, then the connection ends; payload starts with the u16 LE close code),
 // REFUSED (the dialect needs credentials the shim did not present; payload = the error line),
 // PUSH (bytes for the connection that answer no DATA frame: pub/sub messages, a blocked client's
-// late replies). Frames of one connection keep their order; every DATA frame gets exactly one
+// late replies), WAITING (payload one byte: 1 when the connection now waits for pushes — blocked
+// or subscribed — 0 when it stopped; Redis's idle timeout spares such clients, so the shim's
+// does). Frames of one connection keep their order; every DATA frame gets exactly one
 // REPLY or END, possibly empty (a command that blocks answers later, in PUSH frames).
 // Every shim message gets one answer message; a message the object sends on its own (pushes
 // between answers) starts with an empty PUSH frame for connection 0 (UNSOLICITED_CONN), so the
@@ -25,6 +27,7 @@ export const MUX_OP = {
   END: 5,
   REFUSED: 6,
   PUSH: 7,
+  WAITING: 8,
 } as const;
 
 /** The connection id of the empty PUSH frame that opens an unsolicited message (shim ids start at 1). */
@@ -149,7 +152,7 @@ export function readMuxFrames(msg: Uint8Array): MuxFrame[] {
     const len = v.getUint32(p + 5, true);
     p += MUX_HEADER_BYTES;
     if (p + len > msg.length) throw new MuxProtocolError("truncated mux frame");
-    if (op < MUX_OP.OPEN || op > MUX_OP.PUSH) throw new MuxProtocolError(`unknown mux op ${op}`);
+    if (op < MUX_OP.OPEN || op > MUX_OP.WAITING) throw new MuxProtocolError(`unknown mux op ${op}`);
     frames.push({ conn, op, payload: msg.subarray(p, p + len) });
     p += len;
   }

@@ -40,6 +40,8 @@ export interface MuxHost {
   detach(conn: ConnState): void;
   /** Sends a message the session built on its own (pushes between answers). */
   send(msg: Uint8Array): void;
+  /** The connection is blocked or subscribed (socket-step.ts waitsForPushes). */
+  waits(conn: ConnState): boolean;
 }
 
 interface VirtualConn {
@@ -47,6 +49,8 @@ interface VirtualConn {
   conn: ConnState;
   /** Its REPLY and END frames, into the message being built. */
   out: ConnOutput;
+  /** What the last WAITING frame said. */
+  waiting: boolean;
 }
 
 const WRONGPASS = "WRONGPASS invalid or missing auth token";
@@ -137,7 +141,7 @@ export class MuxSession {
       readonly: this.scope === "readonly",
       addr: this.addr,
     });
-    this.conns.set(id, { door, conn, out: this.output(id) });
+    this.conns.set(id, { door, conn, out: this.output(id), waiting: false });
     if (dialect === "redis")
       this.host.attach(conn, {
         deliver: (replies) => this.push(id, encodePushes(replies, conn)),
@@ -158,6 +162,17 @@ export class MuxSession {
       queueMicrotask(() => this.flushPushes());
     }
     this.out.frame(id, MUX_OP.PUSH, bytes);
+    this.signalWaiting(id);
+  }
+
+  /** A WAITING frame when the connection started or stopped waiting for pushes. */
+  private signalWaiting(id: number): void {
+    const v = this.conns.get(id);
+    if (!v || v.door.dialect !== "redis") return;
+    const now = this.host.waits(v.conn);
+    if (now === v.waiting) return;
+    v.waiting = now;
+    this.out.frame(id, MUX_OP.WAITING, Uint8Array.of(now ? 1 : 0));
   }
 
   /** A virtual connection's output: frames of this session's next message. */
@@ -180,5 +195,6 @@ export class MuxSession {
     }
     const run = (items: BatchItem[]) => this.host.run(v.door.dialect, v.conn, items);
     deliver(v.out, messageStep(v.door, v.conn, payload, this.host.valueMax, run));
+    this.signalWaiting(id);
   }
 }

@@ -59,13 +59,17 @@ import {
   messageBytes,
   messageStep,
   socketOutput,
+  waitingMessage,
+  waitsForPushes,
 } from "./socket-step.ts";
 import {
   dropSubscriptions,
   ensureSubscriptionTable,
   loadSubscriptions,
+  noSavedSubscriptions,
   saveSubscriptions,
 } from "./socket-subscriptions.ts";
+import type { SavedSubscriptions } from "./socket-subscriptions.ts";
 import { WS_DIALECTS, encodePushes } from "./ws-dialects.ts";
 import type { WsAttachment } from "./ws-dialects.ts";
 
@@ -76,6 +80,10 @@ interface Session {
   saved: string;
   /** Subscriptions version at the last write of its rows (0: none written). */
   subsSaved: number;
+  /** What its socket_subs rows hold (written as they change, not rewritten whole). */
+  rows: SavedSubscriptions;
+  /** What the last TAG.waiting message told a tagged socket (memory only). */
+  waiting?: boolean;
 }
 
 /** The one shard of a namespace that is not sharded. */
@@ -144,8 +152,13 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
       for (const [id, subs] of saved) {
         const s = live.get(id)!;
         for (const kind of ["channels", "patterns", "shard"] as const)
-          for (const name of subs[kind]) this.engine.pubsub.add(s.a.conn, kind, name);
+          for (const name of subs[kind]) {
+            this.engine.pubsub.add(s.a.conn, kind, name);
+            s.rows[kind].add(name);
+          }
         s.subsSaved = s.a.conn.subs?.version ?? 0;
+        // What the shim was last told (a blocked client never hibernates: its timer holds us).
+        s.waiting = true;
       }
       // CLIENT TRACKING modes come back from the attachments; what each client had read was
       // forgotten with the object's memory, so each gets an "everything" invalidation.
@@ -370,7 +383,12 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
     const attachment: WsAttachment = tagged ? { dialect, conn, tagged } : { dialect, conn };
     this.ctx.acceptWebSocket(pair[1]);
     pair[1].serializeAttachment(attachment);
-    const s: Session = { a: attachment, saved: persistentState(conn), subsSaved: 0 };
+    const s: Session = {
+      a: attachment,
+      saved: persistentState(conn),
+      subsSaved: 0,
+      rows: noSavedSubscriptions(),
+    };
     this.sessions.set(pair[1], s);
     this.attachSocket(pair[1], s);
     return new Response(null, { status: 101, webSocket: pair[0] });
@@ -407,6 +425,7 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
         if (bytes.length === 0) return;
         try {
           out.send(bytes);
+          this.signalWaiting(ws, s);
         } catch {
           // closed: webSocketClose detaches it
         }
@@ -436,6 +455,7 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
         valueMax: this.engine.valueMax,
         attach: (conn, sink) => this.engine.attach(conn, sink),
         detach: (conn) => this.engine.detach(conn),
+        waits: (conn) => waitsForPushes(this.engine, conn),
         send: (msg) => {
           try {
             ws.send(msg);
@@ -486,7 +506,7 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
       a.conn.subs ??= null;
       a.conn.replyMode ??= "on";
       a.conn.tracking ??= null;
-      s = { a, saved: persistentState(a.conn), subsSaved: 0 };
+      s = { a, saved: persistentState(a.conn), subsSaved: 0, rows: noSavedSubscriptions() };
       this.sessions.set(ws, s);
       this.attachSocket(ws, s);
     }
@@ -505,7 +525,9 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
       () => messageStep(door, conn, bytes, this.engine.valueMax, run),
       (r) => {
         deliver(socketOutput(ws, door.text, s.a.tagged ? TAG.answer : undefined), r);
-        if (!r.close) this.saveContext(ws, s);
+        if (r.close) return;
+        this.signalWaiting(ws, s);
+        this.saveContext(ws, s);
       },
       "websocket message",
     );
@@ -544,7 +566,7 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
   private saveContext(ws: WebSocket, s: Session): void {
     const conn = s.a.conn;
     if (conn.subs && conn.subs.version !== s.subsSaved) {
-      saveSubscriptions(this.ctx.storage.sql, conn);
+      saveSubscriptions(this.ctx.storage.sql, conn, s.rows);
       s.subsSaved = conn.subs.version;
     }
     const state = persistentState(conn);
@@ -560,6 +582,15 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
     s.saved = state;
   }
 
+  /** Tells a shim's tagged socket when its connection started or stopped waiting for pushes. */
+  private signalWaiting(ws: WebSocket, s: Session): void {
+    if (!s.a.tagged || s.a.dialect !== "redis") return;
+    const now = waitsForPushes(this.engine, s.a.conn);
+    if (now === (s.waiting ?? false)) return;
+    s.waiting = now;
+    ws.send(waitingMessage(now));
+  }
+
   /** A socket ended: its subscriptions and its wait end with it. */
   private dropSocket(ws: WebSocket): void {
     const s = this.session(ws);
@@ -567,6 +598,7 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
     this.engine.detach(s.a.conn);
     if (s.subsSaved) dropSubscriptions(this.ctx.storage.sql, s.a.conn.id);
     s.subsSaved = 0;
+    s.rows = noSavedSubscriptions();
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {

@@ -10,6 +10,8 @@
 
 import type { BatchItem } from "../engine/command.ts";
 import type { ConnState } from "../engine/conn-state.ts";
+import { subscriptionCount } from "../engine/conn-state.ts";
+import type { Engine } from "../engine/engine.ts";
 import type { Reply } from "../engine/reply.ts";
 import { CLOSE_INTERNAL, CLOSE_NORMAL } from "../limits.ts";
 import { MuxProtocolError } from "../protocols/mux.ts";
@@ -83,7 +85,21 @@ export function messageBytes(data: string | ArrayBuffer): Uint8Array {
  * TAGGED_PARAM): whether it answers the client's last message or is one the object sent on its
  * own (pushes, a woken client's late replies), which the shim must not count as an answer.
  */
-export const TAG = { answer: 0, unsolicited: 1 } as const;
+export const TAG = { answer: 0, unsolicited: 1, waiting: 2 } as const;
+
+/**
+ * Whether a connection now waits for bytes it asked for in no message: blocked, or subscribed.
+ * Redis's idle timeout spares such clients; the shim's learns it from MUX_OP.WAITING frames or
+ * TAG.waiting messages (one byte: 1 or 0), sent when it changes.
+ */
+export function waitsForPushes(engine: Engine, conn: ConnState): boolean {
+  return engine.blocking.of(conn.id) !== undefined || subscriptionCount(conn) > 0;
+}
+
+/** A TAG.waiting message for a tagged socket. */
+export function waitingMessage(waiting: boolean): Uint8Array {
+  return Uint8Array.of(TAG.waiting, waiting ? 1 : 0);
+}
 /** The upgrade's query parameter asking for tagged messages (`?tagged=1`). */
 export const TAGGED_PARAM = "tagged";
 

@@ -19,19 +19,46 @@ export function ensureSubscriptionTable(sql: Sql): void {
   );
 }
 
-/** Rewrites one connection's rows (none when it has no subscriptions). */
-export function saveSubscriptions(sql: Sql, conn: ConnState): void {
-  sql.exec("DELETE FROM socket_subs WHERE client = ?", conn.id);
+/** What a connection's rows hold, kind by kind (kept beside the socket's context). */
+export type SavedSubscriptions = Record<SubKind, Set<string>>;
+
+/** No rows yet. */
+export function noSavedSubscriptions(): SavedSubscriptions {
+  return { channels: new Set(), patterns: new Set(), shard: new Set() };
+}
+
+/**
+ * Brings one connection's rows to its subscriptions, writing only what changed since `saved`
+ * (which it updates): a SUBSCRIBE of one more channel by a subscriber of 100,000 writes one row,
+ * not 100,001.
+ */
+export function saveSubscriptions(sql: Sql, conn: ConnState, saved: SavedSubscriptions): void {
   const subs = conn.subs;
-  if (!subs) return;
-  for (const kind of KINDS)
-    for (const name of subs[kind])
-      sql.exec(
-        "INSERT INTO socket_subs (client, kind, name) VALUES (?, ?, ?)",
-        conn.id,
-        kind,
-        sqlBytes(name),
-      );
+  for (const kind of KINDS) {
+    const now = subs?.[kind];
+    const rows = saved[kind];
+    for (const name of rows)
+      if (!now?.has(name)) {
+        sql.exec(
+          "DELETE FROM socket_subs WHERE client = ? AND kind = ? AND name = ?",
+          conn.id,
+          kind,
+          sqlBytes(name),
+        );
+        rows.delete(name);
+      }
+    if (!now) continue;
+    for (const name of now)
+      if (!rows.has(name)) {
+        sql.exec(
+          "INSERT OR REPLACE INTO socket_subs (client, kind, name) VALUES (?, ?, ?)",
+          conn.id,
+          kind,
+          sqlBytes(name),
+        );
+        rows.add(name);
+      }
+  }
 }
 
 /** Drops one connection's rows (its socket closed). */

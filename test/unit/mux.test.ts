@@ -13,6 +13,7 @@ import {
 } from "../../src/protocols/mux.ts";
 import { GroupCommit } from "../../src/worker/group-commit.ts";
 import { MuxSession } from "../../src/worker/mux-door.ts";
+import { waitsForPushes } from "../../src/worker/socket-step.ts";
 import { CLOSE_POLICY, CLOSE_PROTOCOL, MUX_MAX_CONTEXTS } from "../../src/limits.ts";
 import { Harness } from "./support/engine-harness.ts";
 
@@ -44,6 +45,7 @@ function session(scope: "full" | "readonly" | "none" = "full") {
       attach: (conn, sink) => h.engine.attach(conn, sink),
       detach: (conn) => h.engine.detach(conn),
       send: (msg) => unsolicited.push(msg),
+      waits: (conn) => waitsForPushes(h.engine, conn),
     },
     scope,
     "127.0.0.1:0",
@@ -233,17 +235,21 @@ describe("pushes on the mux (issue 16)", () => {
       `*${argv.length}\r\n` + argv.map((a) => `$${a.length}\r\n${a}\r\n`).join(""),
     );
 
-  it("a blocked client's DATA gets an empty REPLY; the push that wakes it joins the waker's answer", async () => {
+  it("a blocked client's DATA gets an empty REPLY and WAITING 1; the push that wakes it (and WAITING 0) joins the waker's answer", async () => {
     const { send } = session();
     await send((w) => {
       w.frame(1, MUX_OP.OPEN, dialect("redis"));
       w.frame(2, MUX_OP.OPEN, dialect("redis"));
     });
     const blocked = await send((w) => w.frame(1, MUX_OP.DATA, resp("BLPOP", "q", "0")));
-    expect(blocked.map((f) => [f.conn, f.op, dec(f.payload)])).toEqual([[1, MUX_OP.REPLY, ""]]);
+    expect(blocked.map((f) => [f.conn, f.op, dec(f.payload)])).toEqual([
+      [1, MUX_OP.REPLY, ""],
+      [1, MUX_OP.WAITING, "\x01"],
+    ]);
     const woke = await send((w) => w.frame(2, MUX_OP.DATA, resp("RPUSH", "q", "v")));
     expect(woke.map((f) => [f.conn, f.op, dec(f.payload)])).toEqual([
       [1, MUX_OP.PUSH, "*2\r\n$1\r\nq\r\n$1\r\nv\r\n"],
+      [1, MUX_OP.WAITING, "\x00"],
       [2, MUX_OP.REPLY, ":1\r\n"],
     ]);
   });

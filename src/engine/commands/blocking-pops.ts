@@ -9,6 +9,7 @@ import type { ValueType } from "../entry.ts";
 import { CommandError } from "../errors.ts";
 import { parseRedisFloat } from "../numbers.ts";
 import { R } from "../reply.ts";
+import { literalToDouble, scanLiteral } from "../strtod.ts";
 import type { Reply } from "../reply.ts";
 import type { SortedSet } from "../sorted-set.ts";
 import { lookupForWrite } from "./collection-write.ts";
@@ -16,22 +17,24 @@ import { move, side } from "./lists.ts";
 import { listMultiPop, parseMultiPop, zsetMultiPop } from "./multi-pop.ts";
 import { Notify, notifyRemoval } from "../keyspace-events.ts";
 
-/** Past this many ms from now a deadline does not fit Redis's 64-bit mstime. */
-const TIMEOUT_MAX_MS = 2 ** 63 - 1;
+/** 2^63: a timeout in ms at or past it does not fit Redis's 64-bit `long long`. */
+const LONG_LONG_LIMIT = 2 ** 63;
 
 /**
- * A timeout in seconds as Redis's getTimeoutFromObjectOrReply reads it (a long double, times
- * 1000, truncated): milliseconds, 0 for forever.
+ * A timeout in seconds as Redis 7.0's getTimeoutFromObjectOrReply reads it (a long double, times
+ * 1000, cast to long long): milliseconds, 0 for forever. The cast of a value past 2^63 (inf,
+ * 1e16 seconds) gives LLONG_MIN on x86, so Redis calls those negative; a deadline that overflows
+ * mstime blocks forever there, so it does here.
  */
 export function parseTimeoutSeconds(arg: string, now: number): number {
-  const v = parseRedisFloat(arg);
+  const lit = scanLiteral(arg);
+  // string2ld reads hexadecimal too (strtold): `BLPOP k 0x10` waits 16 seconds.
+  const v = lit?.kind === "hex" ? literalToDouble(lit) : parseRedisFloat(arg);
   if (v === undefined || Number.isNaN(v))
     throw new CommandError("ERR", "ERR timeout is not a float or out of range");
   const ms = Math.trunc(v * 1000);
-  if (ms < 0) throw new CommandError("ERR", "ERR timeout is negative");
-  if (!Number.isFinite(ms) || ms > TIMEOUT_MAX_MS - now)
-    throw new CommandError("ERR", "ERR timeout is out of range");
-  return ms;
+  if (ms < 0 || !(ms < LONG_LONG_LIMIT)) throw new CommandError("ERR", "ERR timeout is negative");
+  return ms > Number.MAX_SAFE_INTEGER - now ? 0 : ms;
 }
 
 /** Waits on `keys` for a key of `type`, or answers `timeoutReply` where a client cannot wait. */

@@ -40,24 +40,36 @@ function subscribe(kind: SubKind) {
         `ERR ${asciiLower(argv[0]!).toUpperCase()} needs a connection that can receive messages: the shim's Redis port, WebSocket /resp, or REST /subscribe`,
       );
     }
+    checkSubscribe(ctx, kind, argv);
     const out: Reply[] = [];
     for (let i = 1; i < argv.length; i++) {
       const name = argv[i]!;
-      if (kind === "patterns" && byteLength(name) > PUBSUB_PATTERN_MAX_BYTES)
-        throw new CommandError(
-          "ERR",
-          `ERR pattern too long (max ${PUBSUB_PATTERN_MAX_BYTES} bytes)`,
-        );
-      if (subscriptionCount(conn) >= SUBSCRIPTIONS_MAX_PER_CONN && !conn.subs?.[kind].has(name))
-        throw new CommandError(
-          "ERR",
-          `ERR too many subscriptions on one connection (max ${SUBSCRIPTIONS_MAX_PER_CONN})`,
-        );
       engine.pubsub.add(conn, kind, name);
       out.push(R.push([NAMES[kind].on, R.bulk(name), R.int(countFor(ctx, kind))]));
     }
     return R.seq(out);
   };
+}
+
+/**
+ * Refuses a whole (P|S)SUBSCRIBE before it adds anything, so a refused command leaves no
+ * subscriptions behind that its client was never told of: a pattern past PUBSUB_PATTERN_MAX_BYTES,
+ * or more new names than SUBSCRIPTIONS_MAX_PER_CONN leaves room for.
+ */
+function checkSubscribe(ctx: Ctx, kind: SubKind, argv: readonly string[]): void {
+  const have = ctx.conn.subs?.[kind];
+  const fresh = new Set<string>();
+  for (let i = 1; i < argv.length; i++) {
+    const name = argv[i]!;
+    if (kind === "patterns" && byteLength(name) > PUBSUB_PATTERN_MAX_BYTES)
+      throw new CommandError("ERR", `ERR pattern too long (max ${PUBSUB_PATTERN_MAX_BYTES} bytes)`);
+    if (!have?.has(name)) fresh.add(name);
+  }
+  if (subscriptionCount(ctx.conn) + fresh.size > SUBSCRIPTIONS_MAX_PER_CONN)
+    throw new CommandError(
+      "ERR",
+      `ERR too many subscriptions on one connection (max ${SUBSCRIPTIONS_MAX_PER_CONN})`,
+    );
 }
 
 function unsubscribe(kind: SubKind) {

@@ -65,6 +65,8 @@ export class ShimConnection {
   private readonly idleTimeoutMs: number;
   /** Re-armed by client bytes and replies; see onIdle. */
   private idle: NodeJS.Timeout | undefined;
+  /** Blocked or subscribed, as the Worker last said: not idle, as Redis sees such clients. */
+  private waitingForPushes = false;
 
   constructor(
     socket: Socket,
@@ -95,6 +97,10 @@ export class ShimConnection {
       closed: (code, reason) => this.onUpstreamClosed(code, reason),
       failed: (failure) => this.onUpstreamFailed(failure),
       drained: () => this.pump(),
+      waiting: (on) => {
+        this.waitingForPushes = on;
+        this.idle?.refresh();
+      },
     });
     if (idleTimeoutMs > 0) {
       this.idle = setTimeout(() => this.onIdle(), idleTimeoutMs);
@@ -275,11 +281,12 @@ export class ShimConnection {
   /**
    * SHIM_IDLE_TIMEOUT_MS: closed as Redis closes an idle client — FIN, no error line (an
    * unsolicited line would be read as the reply to the client's next command). Waiting for the
-   * Worker is not idleness.
+   * Worker is not idleness, nor is a blocked or subscribed client's wait for pushes (Redis spares
+   * both).
    */
   private onIdle(): void {
     if (this.ended) return;
-    if (this.inflight > 0) {
+    if (this.inflight > 0 || this.waitingForPushes) {
       this.idle?.refresh();
       return;
     }

@@ -172,6 +172,7 @@ export class MuxConnector implements UpstreamConnector {
       if (!link) continue;
       if (f.op === MUX_OP.REPLY) link.reply(f.payload);
       else if (f.op === MUX_OP.PUSH) link.push(f.payload);
+      else if (f.op === MUX_OP.WAITING) link.waiting(f.payload[0] === 1);
       else if (f.op === MUX_OP.END) {
         const { code, bytes } = readEnd(f.payload);
         this.links.delete(f.conn);
@@ -253,6 +254,11 @@ class MuxLink implements UpstreamLink {
   /** Bytes for the connection that answer none of its batches (pub/sub, late replies). */
   push(bytes: Uint8Array): void {
     if (!this.done && bytes.length > 0) this.events.push(bytes);
+  }
+
+  /** The connection started or stopped waiting for pushes (blocked or subscribed). */
+  waiting(on: boolean): void {
+    if (!this.done) this.events.waiting(on);
   }
 
   /** A reply for the connection, which holds it until its client reads (SHIM_OUTPUT_MAX_BYTES). */

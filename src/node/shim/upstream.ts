@@ -24,6 +24,8 @@ export interface UpstreamEvents {
   failed(failure: UpstreamFailure): void;
   /** Bytes given to send() were written out; `backlog` may have shrunk. */
   drained(): void;
+  /** The connection started (true) or stopped waiting for pushes: blocked or subscribed. */
+  waiting(on: boolean): void;
 }
 
 export interface UpstreamLink {
@@ -132,8 +134,9 @@ class WebSocketLink implements UpstreamLink {
     this.ws.on("message", (data: Buffer) => {
       if (this.done) return;
       if (!tagged) return this.events.message(data);
-      // TAG.unsolicited is 1 (src/worker/socket-step.ts).
-      if (data[0] === 1) this.events.push(data.subarray(1));
+      // TAG.unsolicited is 1, TAG.waiting 2 (src/worker/socket-step.ts).
+      if (data[0] === 2) this.events.waiting(data[1] === 1);
+      else if (data[0] === 1) this.events.push(data.subarray(1));
       else this.events.message(data.subarray(1));
     });
     this.ws.on("error", (err: NodeJS.ErrnoException) => {
