@@ -4,8 +4,8 @@
 
 import { asciiLower } from "../ascii.ts";
 import { byteLength } from "../bytes.ts";
-import { command, withDocs } from "../command-table.ts";
-import type { CommandDoc, CommandSpec, Ctx } from "../command-table.ts";
+import { allShards, command, withDocs } from "../command-table.ts";
+import type { CommandDoc, CommandMeta, CommandSpec, Ctx } from "../command-table.ts";
 import { subscriptionCount } from "../conn-state.ts";
 import { CommandError, Errors } from "../errors.ts";
 import { globMatch } from "../glob.ts";
@@ -211,16 +211,26 @@ const DOCS: Record<string, CommandDoc> = {
   },
 };
 
+/** Sharded namespaces: subscriptions live in the Worker and are mirrored on the channels' shards. */
+const SUBSCRIBE: CommandMeta = { route: { kind: "subscribe" } };
+
 export const pubsubCommands: readonly CommandSpec[] = withDocs(DOCS, [
-  command("subscribe", -2, "cpslt", null, subscribe("channels")),
-  command("unsubscribe", -1, "cpslt", null, unsubscribe("channels")),
-  command("psubscribe", -2, "cpslt", null, subscribe("patterns")),
-  command("punsubscribe", -1, "cpslt", null, unsubscribe("patterns")),
-  command("ssubscribe", -2, "cpslt", [1, -1, 1], subscribe("shard")),
-  command("sunsubscribe", -1, "cpslt", [1, -1, 1], unsubscribe("shard")),
-  command("publish", 3, "cplt", null, (ctx, argv) => R.int(ctx.engine.publish(argv[1]!, argv[2]!))),
+  command("subscribe", -2, "cpslt", null, subscribe("channels"), SUBSCRIBE),
+  command("unsubscribe", -1, "cpslt", null, unsubscribe("channels"), SUBSCRIBE),
+  command("psubscribe", -2, "cpslt", null, subscribe("patterns"), SUBSCRIBE),
+  command("punsubscribe", -1, "cpslt", null, unsubscribe("patterns"), SUBSCRIBE),
+  command("ssubscribe", -2, "cpslt", [1, -1, 1], subscribe("shard"), SUBSCRIBE),
+  command("sunsubscribe", -1, "cpslt", [1, -1, 1], unsubscribe("shard"), SUBSCRIBE),
+  command(
+    "publish",
+    3,
+    "cplt",
+    null,
+    (ctx, argv) => R.int(ctx.engine.publish(argv[1]!, argv[2]!)),
+    { route: { kind: "channel", at: 1 } },
+  ),
   command("spublish", 3, "cplt", [1, 1, 1], (ctx, argv) =>
     R.int(ctx.engine.publish(argv[1]!, argv[2]!, true)),
   ),
-  command("pubsub", -2, "plt", null, pubsub),
+  command("pubsub", -2, "plt", null, pubsub, allShards("pubsub")),
 ]);
