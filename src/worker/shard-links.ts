@@ -51,6 +51,14 @@ function respMessage(cmds: readonly (readonly string[])[]): Uint8Array {
 }
 const CRLF = utf8("\r\n");
 
+/**
+ * Keyspace notification channels are published by the shard of the key they are about (as in
+ * Redis Cluster, node-local), not by their name's: they are mirrored on every shard, like patterns.
+ */
+function isKeyspaceChannel(c: string): boolean {
+  return c.startsWith("__keyspace@") || c.startsWith("__keyevent@");
+}
+
 /** One shard's link: a tagged Redis WebSocket to the shard object. */
 class Link {
   readonly has: Names = none();
@@ -120,6 +128,8 @@ export class ShardLinks {
   private readonly deliver: (replies: Reply[]) => void;
   /** A link ended without being asked to (its shard restarted): the connection must end. */
   private readonly lost: () => void;
+  /** Counts a link's opening (a subrequest of the socket's invocation). */
+  onOpen: () => void = () => {};
 
   constructor(
     env: Env,
@@ -149,7 +159,10 @@ export class ShardLinks {
       return n;
     };
     const subs = conn.subs;
-    for (const c of subs?.channels ?? []) at(shardOfKey(c, this.shards)).channels.add(c);
+    for (const c of subs?.channels ?? []) {
+      if (!isKeyspaceChannel(c)) at(shardOfKey(c, this.shards)).channels.add(c);
+      else for (let shard = 0; shard < this.shards; shard++) at(shard).channels.add(c);
+    }
     for (const c of subs?.shard ?? []) at(shardOfKey(c, this.shards)).shard.add(c);
     if (subs?.patterns.size)
       for (let shard = 0; shard < this.shards; shard++)
@@ -185,6 +198,7 @@ export class ShardLinks {
   }
 
   private async open(shard: number): Promise<Link> {
+    this.onOpen();
     const res = await objectFor(this.env, this.namespace, shard).fetch(
       new Request(`https://shard/resp?${TAGGED_PARAM}=1`, {
         headers: {

@@ -101,6 +101,7 @@ export async function shardedSocket(
     ),
     mirror: (c: typeof conn) => links.mirror(c),
   };
+  links.onOpen = () => calls++;
   let closed = false;
   const end = () => {
     if (closed) return;
@@ -119,8 +120,8 @@ export async function shardedSocket(
       // already closed
     }
   };
-  // A shim's per-connection link asks for tagged messages (socket-step.ts TAG); here every
-  // message answers one of the client's.
+  // A shim's per-connection link asks for tagged messages (socket-step.ts TAG): answers to its
+  // messages, and pushes that arrive on their own.
   const tagged = new URL(request.url).searchParams.get(TAGGED_PARAM) === "1";
   const out = socketOutput(ws, door.text, tagged && !door.text ? TAG.answer : undefined);
   // Pushes (pub/sub messages) leave on their own, tagged unsolicited for the shim.

@@ -2,8 +2,10 @@
 // on the shard their name hashes to, patterns see every shard, a blocking command waits on its
 // keys' shard without holding anyone else up, multi-key blocking across shards is CROSSSLOT.
 
+import { env } from "cloudflare:workers";
+import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { shardOfKey } from "../../src/worker/shard-map.ts";
+import { objectName, shardOfKey } from "../../src/worker/shard-map.ts";
 import { Ws, resp } from "../worker/support/client.ts";
 import { SHARDS, onShard, redisWs, upstash } from "./support.ts";
 
@@ -131,6 +133,35 @@ describe("pub/sub on a sharded namespace", () => {
       n = await redisWs("ps5", ["PUBLISH", "bye", "x"]);
     }
     expect(n).toBe(":0\r\n");
+  });
+});
+
+describe("pub/sub links", () => {
+  it("a shard that drops its link closes the subscriber (1012), which resubscribes", async () => {
+    const sub = await Ws.open("/db/ps6/resp");
+    await sub.request(resp("SUBSCRIBE", "restart"));
+    const stub = env.NAMESPACE.getByName(objectName("ps6", shardOfKey("restart", SHARDS)));
+    await runInDurableObject(stub, (_o, state) => {
+      for (const ws of state.getWebSockets()) ws.close(1012, "restart");
+    });
+    expect((await sub.waitClose()).code).toBe(1012);
+    const again = await Ws.open("/db/ps6/resp");
+    await again.request(resp("SUBSCRIBE", "restart"));
+    expect(await redisWs("ps6", ["PUBLISH", "restart", "back"])).toBe(":1\r\n");
+    expect(await again.next()).toBe(message("restart", "back"));
+    again.close();
+  });
+
+  it("mirrors keyspace notification channels on every shard (their keys hash anywhere)", async () => {
+    const sub = await Ws.open("/db/ps7/resp");
+    await sub.request(resp("SUBSCRIBE", "__keyevent@0__:set"));
+    const counts = await Promise.all(
+      Array.from({ length: SHARDS }, (_, i) =>
+        onShard("ps7", i, (e) => e.pubsub.subscribers("__keyevent@0__:set", false)),
+      ),
+    );
+    expect(counts).toEqual(Array.from({ length: SHARDS }, () => 1));
+    sub.close();
   });
 });
 
