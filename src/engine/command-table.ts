@@ -98,7 +98,7 @@ export type ShardRoute =
    * (P|S)(UN)SUBSCRIBE: the Worker's engine keeps the connection's subscriptions, which it then
    * mirrors on the shards owning the channels (every shard for patterns; docs/scaling.md).
    */
-  | { readonly kind: "subscribe" }
+  | { readonly kind: "subscribe"; readonly sameShard?: boolean }
   /** PUBLISH: the shard its channel (argument `at`, not a key) hashes to, as a key would. */
   | { readonly kind: "channel"; readonly at: number }
   /** SCAN: the shard its cursor names. */

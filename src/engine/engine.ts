@@ -112,7 +112,13 @@ export class Engine {
   sharded = false;
   /** Connections that take replies outside their own batches (pub/sub, blocking), by client id. */
   readonly sinks = new Map<number, ConnSink>();
-  readonly pubsub = new PubSub(this.sinks);
+  readonly pubsub = new PubSub((id, replies) => this.deliverTo(id, replies));
+  /**
+   * The connection whose batch is running, and the pushes for it its commands caused (PUBLISH to
+   * a channel it is subscribed to): held and sent just before the reply of the command that caused
+   * them, as Redis writes them, not ahead of the batch's earlier replies.
+   */
+  private running: { id: number; held: Reply[] } | null = null;
   readonly blocking = new Blocking();
   /** Nesting of execute(): 1 for a batch's own command, more inside EXEC and scripts. */
   private depth = 0;
@@ -192,6 +198,34 @@ export class Engine {
     // One context for the whole batch: handlers never keep it.
     const ctx: Ctx = { engine: this, store: this.dbs.get(conn.db), conn, now };
     this.dialect = dialect;
+    const outer = this.running;
+    const held: Reply[] = [];
+    this.running = { id: conn.id, held };
+    try {
+      this.runLoop(dialect, ctx, items, now, replyMax, replies, held);
+    } finally {
+      this.running = outer;
+    }
+    // Pushes after the last reply (a woken client's command published to us) follow it.
+    if (held.length) {
+      const last = replies.length - 1;
+      if (last >= 0) replies[last] = R.seq([replies[last]!, ...held]);
+      else this.sinks.get(conn.id)?.deliver(held);
+    }
+    return replies;
+  }
+
+  /** runItems' loop: `held` pushes for the batch's connection join the next reply. */
+  private runLoop(
+    dialect: Dialect,
+    ctx: Ctx,
+    items: readonly BatchItem[],
+    now: number,
+    replyMax: number,
+    replies: Reply[],
+    held: Reply[],
+  ): void {
+    const { conn } = ctx;
     let bytes = 0;
     for (let i = 0; i < items.length; i++) {
       const item = items[i]!;
@@ -206,13 +240,23 @@ export class Engine {
           break;
         }
         if (mode !== "on") r = this.replyModeStep(conn, mode, r);
+        // Pushes are sent whatever CLIENT REPLY says, as Redis does.
+        if (held.length) r = R.seq(r.k === "none" ? held.splice(0) : [...held.splice(0), r]);
         if (replyMax !== Infinity) bytes += replyBytes(r);
       }
       replies.push(r);
       if (this.hasReady()) this.serveReady(now);
       if (conn.closing) break;
     }
-    return replies;
+  }
+
+  /** Replies for a connection outside its batch (its sink); false when it has none. */
+  private deliverTo(id: number, replies: readonly Reply[]): boolean {
+    const sink = this.sinks.get(id);
+    if (!sink) return false;
+    if (this.running?.id === id) this.running.held.push(...replies);
+    else sink.deliver(replies);
+    return true;
   }
 
   /** CLIENT REPLY OFF/SKIP: the reply a command sends while one is in effect (none). */
@@ -285,6 +329,20 @@ export class Engine {
     if (!w) return false;
     this.answerWaiter(w, error ?? w.timeoutReply, now);
     return true;
+  }
+
+  /**
+   * SWAPDB: each database's waiters now see the other's keys; a waited key that exists there is
+   * ready (Redis's scanDatabaseForReadyKeys).
+   */
+  databasesSwapped(a: number, b: number): void {
+    if (this.blocking.size === 0) return;
+    this.watchReady();
+    for (const db of [a, b]) {
+      const store = this.dbs.get(db);
+      for (const key of this.blocking.waitedKeys(db)?.keys() ?? [])
+        if (store.get(key) && !store.ready.includes(key)) store.ready.push(key);
+    }
   }
 
   private hasReady(): boolean {

@@ -3,7 +3,6 @@
 // knows connections only as contexts and sinks (conn-sink.ts): whichever door carries a
 // subscriber encodes and sends what it is given.
 
-import type { ConnSink } from "./conn-sink.ts";
 import type { ConnState, Subscriptions } from "./conn-state.ts";
 import { compileGlob } from "./glob.ts";
 import type { GlobMatcher } from "./glob.ts";
@@ -28,10 +27,11 @@ export class PubSub {
     shard: new Map(),
   };
   private readonly patterns = new Map<string, PatternSubs>();
-  private readonly sinks: ReadonlyMap<number, ConnSink>;
+  /** Hands replies to a connection's sink (Engine.deliverTo); false when it has none. */
+  private readonly send: (id: number, replies: readonly Reply[]) => boolean;
 
-  constructor(sinks: ReadonlyMap<number, ConnSink>) {
-    this.sinks = sinks;
+  constructor(send: (id: number, replies: readonly Reply[]) => boolean) {
+    this.send = send;
   }
 
   /** Adds a subscription; false when the connection already had it. */
@@ -125,9 +125,6 @@ export class PubSub {
   }
 
   private deliver(conn: ConnState, push: Reply): number {
-    const sink = this.sinks.get(conn.id);
-    if (!sink) return 0;
-    sink.deliver([push]);
-    return 1;
+    return this.send(conn.id, [push]) ? 1 : 0;
   }
 }

@@ -5,7 +5,9 @@
 // replies leave through the output gate once those writes are durable (spec §13.1).
 
 import { DurableObject } from "cloudflare:workers";
-import { withSyncToken } from "./doors/upstash-http.ts";
+import { SYNC_TOKEN, withSyncToken } from "./doors/upstash-http.ts";
+import { errorJson, parsePathCommand } from "../protocols/upstash.ts";
+import { openSseSubscription } from "./sse-subscriber.ts";
 import type { BatchItem, Dialect } from "../engine/command.ts";
 import { COMMANDS } from "../engine/commands/index.ts";
 import type { ConnState } from "../engine/conn-state.ts";
@@ -32,7 +34,7 @@ import type {
   ImportOutcome,
   ImportRequest,
 } from "./export-import.ts";
-import { WS_HEADERS } from "./namespace-api.ts";
+import { SSE_ROUTE_HEADER, WS_HEADERS } from "./namespace-api.ts";
 import type {
   NamespaceRpc,
   ShardBatchRequest,
@@ -107,6 +109,8 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
   private readonly shardWaits = new Map<string, () => void>();
   /** Ids of those calls' contexts count down from -1: no socket of this object has one. */
   private shardWaitId = 0;
+  /** Upstash SSE subscriptions' connections (sse-subscriber.ts), for CLIENT LIST. */
+  private readonly sseConns = new Set<ConnState>();
   /** Batches arriving together run in one turn and commit once (src/worker/group-commit.ts). */
   private readonly group = new GroupCommit(
     () => this.commit(),
@@ -169,6 +173,7 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
           return a && a.dialect === "redis" ? [a.conn] : [];
         }),
         ...[...this.muxes].flatMap((m) => m.contexts()),
+        ...this.sseConns,
       ],
       authEnabled: auth.enabled,
       authenticate: (token) => tokenScope(auth, token, this.engine.namespace),
@@ -331,6 +336,8 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
    */
   private armWaitTimer(): void {
     const next = this.engine.blocking.nextDeadline();
+    // Waiters without a deadline: any armed timer will do (it re-arms when it fires).
+    if (next === Infinity && this.waitTimerAt !== 0) return;
     const at = next === Infinity ? Date.now() + BLOCK_KEEPALIVE_MS : next;
     if (at === this.waitTimerAt) return;
     clearTimeout(this.waitTimer);
@@ -385,12 +392,14 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
     this.runBatch("redis", newConn(0, { authed: true, readonly: false }), []);
   }
 
-  /** WebSocket upgrades, already authenticated by the Worker. */
+  /** WebSocket upgrades and SSE subscriptions, already authenticated by the Worker. */
   override async fetch(request: Request): Promise<Response> {
     const ns = request.headers.get(WS_HEADERS.namespace) ?? DEFAULT_NAMESPACE;
     const kind = (request.headers.get(WS_HEADERS.kind) ?? "redis") as SocketKind;
     const scope = request.headers.get(WS_HEADERS.scope);
     this.adoptNamespace(ns);
+    const sseRoute = request.headers.get(SSE_ROUTE_HEADER);
+    if (sseRoute !== null) return this.subscribeSse(request, sseRoute, scope === "readonly");
     const pair = new WebSocketPair();
     if (kind === "mux") return this.acceptMux(pair, scope, request);
     const dialect = kind;
@@ -407,6 +416,26 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
     this.sessions.set(pair[1], s);
     this.attachSocket(pair[1], s);
     return new Response(null, { status: 101, webSocket: pair[0] });
+  }
+
+  /** An Upstash `B/subscribe/…` or `B/psubscribe/…` request: its messages as SSE (sse-subscriber.ts). */
+  private subscribeSse(request: Request, route: string, readonly: boolean): Promise<Response> {
+    const argv = parsePathCommand(route, new URL(request.url).search, null);
+    if (!argv.ok)
+      return Promise.resolve(
+        new Response(errorJson(argv.error), {
+          status: 400,
+          headers: { "Content-Type": "application/json" },
+        }),
+      );
+    return openSseSubscription(
+      this.engine,
+      (work) => this.group.runOrQueue(work),
+      this.sseConns,
+      argv.value,
+      readonly,
+      { [SYNC_TOKEN]: String(this.engine.store.writeSeq) },
+    );
   }
 
   /** A Redis socket's sink: pushes and late replies leave as messages of their own. */

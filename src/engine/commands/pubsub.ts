@@ -211,26 +211,38 @@ const DOCS: Record<string, CommandDoc> = {
   },
 };
 
-/** Sharded namespaces: subscriptions live in the Worker and are mirrored on the channels' shards. */
+/**
+ * Sharded namespaces (docs/scaling.md): subscriptions live in the Worker's connection and are
+ * mirrored on the channels' shards; PUBLISH runs on its channel's shard.
+ */
 const SUBSCRIBE: CommandMeta = { route: { kind: "subscribe" } };
+/** Shard channels must share a shard, as in Redis Cluster (CROSSSLOT otherwise). */
+const SHARD_SUBSCRIBE: CommandMeta = { route: { kind: "subscribe", sameShard: true } };
+const BY_CHANNEL: CommandMeta = { route: { kind: "channel", at: 1 } };
 
 export const pubsubCommands: readonly CommandSpec[] = withDocs(DOCS, [
   command("subscribe", -2, "cpslt", null, subscribe("channels"), SUBSCRIBE),
   command("unsubscribe", -1, "cpslt", null, unsubscribe("channels"), SUBSCRIBE),
   command("psubscribe", -2, "cpslt", null, subscribe("patterns"), SUBSCRIBE),
   command("punsubscribe", -1, "cpslt", null, unsubscribe("patterns"), SUBSCRIBE),
-  command("ssubscribe", -2, "cpslt", [1, -1, 1], subscribe("shard"), SUBSCRIBE),
-  command("sunsubscribe", -1, "cpslt", [1, -1, 1], unsubscribe("shard"), SUBSCRIBE),
+  // Shard channels are routed like keys in Redis Cluster but are not keys (COMMAND GETKEYS).
+  command("ssubscribe", -2, "cpslt", null, subscribe("shard"), SHARD_SUBSCRIBE),
+  command("sunsubscribe", -1, "cpslt", null, unsubscribe("shard"), SHARD_SUBSCRIBE),
   command(
     "publish",
     3,
     "cplt",
     null,
     (ctx, argv) => R.int(ctx.engine.publish(argv[1]!, argv[2]!)),
-    { route: { kind: "channel", at: 1 } },
+    BY_CHANNEL,
   ),
-  command("spublish", 3, "cplt", [1, 1, 1], (ctx, argv) =>
-    R.int(ctx.engine.publish(argv[1]!, argv[2]!, true)),
+  command(
+    "spublish",
+    3,
+    "cplt",
+    null,
+    (ctx, argv) => R.int(ctx.engine.publish(argv[1]!, argv[2]!, true)),
+    BY_CHANNEL,
   ),
   command("pubsub", -2, "plt", null, pubsub, allShards("pubsub")),
 ]);

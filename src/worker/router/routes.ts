@@ -67,7 +67,7 @@ export type Route =
   | { kind: "exec" }
   | { kind: "watch" }
   /** (P|S)(UN)SUBSCRIBE: the Worker's engine, then the session mirrors them on the shards. */
-  | { kind: "subscribe" }
+  | { kind: "subscribe"; sameShard?: boolean }
   /** PUBLISH: the shard of the channel at argument `at`. */
   | { kind: "channel"; at: number }
   /** A keyless command nobody classified: refused rather than answered from one shard. */

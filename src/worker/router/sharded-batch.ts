@@ -186,7 +186,9 @@ function subscribeChecked(s: ShardedSession, spec: CommandSpec, c: Command, now:
     const checked = s.local.check(s.dialect, s.conn, c);
     return "k" in checked ? checked : refuseInTransaction(s.conn, unsupported(spec.name));
   }
-  if (spec.keys && c.argv.length > 1 && commonShard(spec, c.argv, s.shards) < 0) {
+  const route = routeOf(s.dialect, spec);
+  const shards = new Set(c.argv.slice(1).map((ch) => shardOfKey(ch, s.shards)));
+  if (route.kind === "subscribe" && route.sameShard && shards.size > 1) {
     const checked = s.local.check(s.dialect, s.conn, c);
     return "k" in checked ? checked : R.error(Errors.crossSlot());
   }
