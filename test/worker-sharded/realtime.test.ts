@@ -174,6 +174,8 @@ describe("blocking commands on a sharded namespace", () => {
     expect(await redisWs("bl1", ["SET", "jobs-x", "1"], ["LLEN", "jobs"], ["GET", "jobs-x"])).toBe(
       "+OK\r\n:0\r\n$1\r\n1\r\n",
     );
+    // INFO adds the shards' blocked clients.
+    expect(await redisWs("bl1", ["INFO", "clients"])).toContain("blocked_clients:1\r\n");
     expect(await upstash("bl1", "/", ["RPUSH", "jobs", "j1", "j2"])).toMatchObject({
       text: '{"result":2}',
     });
