@@ -132,7 +132,13 @@ function pubsubMerge(replies: PartReplies): Reply {
           : R.int(replies.reduce((n, r) => n + intOf((r[0] as typeof first).v[i]!), 0)),
       ),
     );
-  if (first.k === "array" && first.v[0]?.k !== "status") return concatArrays(replies);
+  if (first.k === "array" && first.v[0]?.k !== "status") {
+    // An SSE subscription to channels of several shards is held on each of them: listed once.
+    const all = concatArrays(replies);
+    if (all.k !== "array") return all;
+    const seen = new Set<string>();
+    return R.array(all.v.filter((r) => r.k !== "bulk" || (!seen.has(r.v) && !!seen.add(r.v))));
+  }
   return first;
 }
 
