@@ -164,3 +164,15 @@ export const BLOCK_KEEPALIVE_MS = 10000;
  * the stream open, and a client that went away is found by the failed write.
  */
 export const SSE_KEEPALIVE_MS = 25000;
+
+// ---- client-side caching (CLIENT TRACKING, issue 16) ----------------------------------------
+
+/**
+ * Most keys the tracking table remembers, whatever `tracking-table-max-keys` says (Redis's default
+ * of 1,000,000, or 0 for no limit, would not fit an object's memory: a key's entry costs a few
+ * hundred bytes here). Past the limit, keys are dropped oldest first and their clients told, as if
+ * the keys had changed (Redis drops random ones).
+ */
+export const TRACKING_TABLE_KEYS_MAX = 100000;
+/** Prefixes one BCAST connection may register. */
+export const TRACKING_PREFIXES_MAX_PER_CONN = 1000;

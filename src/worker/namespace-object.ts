@@ -155,6 +155,9 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
           for (const name of subs[kind]) this.engine.pubsub.add(s.a.conn, kind, name);
         s.subsSaved = s.a.conn.subs?.version ?? 0;
       }
+      // CLIENT TRACKING modes come back from the attachments; what each client had read was
+      // forgotten with the object's memory, so each gets an "everything" invalidation.
+      for (const s of live.values()) this.engine.tracking.restore(s.a.conn);
       this.armedAlarm = (await ctx.storage.getAlarm()) ?? 0;
       this.loadMs = performance.now() - t0;
     });
@@ -528,6 +531,7 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
       // Fields added after the attachment was written (an older deploy) start as a new conn's.
       a.conn.subs ??= null;
       a.conn.replyMode ??= "on";
+      a.conn.tracking ??= null;
       s = { a, saved: persistentState(a.conn), subsSaved: 0 };
       this.sessions.set(ws, s);
       this.attachSocket(ws, s);
@@ -592,7 +596,13 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
     const state = persistentState(conn);
     if (state === s.saved) return;
     // The subscriptions live in their rows: an attachment holds at most 16 KiB.
-    ws.serializeAttachment({ ...s.a, conn: { ...conn, subs: null } });
+    try {
+      ws.serializeAttachment({ ...s.a, conn: { ...conn, subs: null } });
+    } catch (err) {
+      // Past the platform's 16 KiB (a long MULTI queue, many BCAST prefixes): the socket keeps
+      // working while the object is in memory; only a hibernation would find the older state.
+      console.warn("blink-edge: connection state too large for its attachment", err);
+    }
     s.saved = state;
   }
 
@@ -640,5 +650,9 @@ function hasBlocking(engine: Engine, dialect: Dialect, items: readonly BatchItem
  * (last command, idle time) are refreshed in the attachment only along with it.
  */
 function persistentState(c: ConnState): string {
-  return `${+c.authed}${+c.readonly}${c.resp}|${c.db}|${c.name}|${c.libName}|${c.libVer}|${c.multi ? c.multi.length : -1}|${+c.multiFailed}|${c.watch ? c.watch.length : -1}`;
+  const t = c.tracking;
+  const tracking = t
+    ? `${t.redirect}${+t.bcast}${+t.optin}${+t.optout}${+t.noloop}${+t.brokenRedir}${t.prefixes.length}`
+    : "-";
+  return `${+c.authed}${+c.readonly}${c.resp}|${c.db}|${c.name}|${c.libName}|${c.libVer}|${c.multi ? c.multi.length : -1}|${+c.multiFailed}|${c.watch ? c.watch.length : -1}|${tracking}`;
 }
