@@ -152,7 +152,7 @@ describe("pub/sub links", () => {
     again.close();
   });
 
-  it("mirrors keyspace notification channels on every shard (their keys hash anywhere)", async () => {
+  it("mirrors keyspace notification channels on every shard, which publish their keys' events", async () => {
     const sub = await Ws.open("/db/ps7/resp");
     await sub.request(resp("SUBSCRIBE", "__keyevent@0__:set"));
     const counts = await Promise.all(
@@ -161,6 +161,13 @@ describe("pub/sub links", () => {
       ),
     );
     expect(counts).toEqual(Array.from({ length: SHARDS }, () => 1));
+    // Keys on different shards: each shard publishes the events of its own keys.
+    const [k1, k2] = spread("ev", 2);
+    expect(await redisWs("ps7", ["CONFIG", "SET", "notify-keyspace-events", "E$"])).toBe("+OK\r\n");
+    expect(await redisWs("ps7", ["SET", k1!, "1"], ["SET", k2!, "2"])).toBe("+OK\r\n+OK\r\n");
+    const got = [await sub.next(), await sub.next()];
+    // The two shards run in parallel: either order.
+    expect(got.sort()).toEqual([k1!, k2!].map((k) => message("__keyevent@0__:set", k)).sort());
     sub.close();
   });
 });
