@@ -272,10 +272,14 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
       );
       return { replies };
     }
+    // The Worker's client ids come from shard 0's counter, this object's sockets' (the Worker's
+    // subscription links among them) from its own: the call runs as id 0, which no connection
+    // here has, so no push or wait of another connection is taken for it.
+    const conn = { ...req.conn, id: 0 };
     const replies = await this.group.submit(() =>
-      this.engine.run(req.dialect, req.conn, req.items, Date.now(), REPLY_MAX_BYTES),
+      this.engine.run(req.dialect, conn, req.items, Date.now(), REPLY_MAX_BYTES),
     );
-    return req.withContext ? { replies, conn: req.conn } : { replies };
+    return req.withContext ? { replies, conn: { ...conn, id: req.conn.id } } : { replies };
   }
 
   /** Ends a Worker-held connection's blocked command here (its socket closed). */

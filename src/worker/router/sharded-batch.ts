@@ -62,7 +62,15 @@ export interface ShardedSession {
 
 /** The context a shard sees for ordinary commands: no transaction state. */
 function remoteConn(c: ConnState): ConnState {
-  return { ...c, multi: null, multiFailed: false, watch: null, closing: false, subs: null };
+  return {
+    ...c,
+    multi: null,
+    multiFailed: false,
+    watch: null,
+    closing: false,
+    subs: null,
+    tracking: null,
+  };
 }
 
 /** The fields of the context that change what a shard does. */
@@ -197,12 +205,18 @@ function subscribeChecked(s: ShardedSession, spec: CommandSpec, c: Command, now:
 
 /** Runs EXEC or WATCH alone on one shard with the full context, and adopts the context it returns. */
 async function withContext(s: ShardedSession, shard: number, c: Command): Promise<Reply> {
-  const subs = s.conn.subs;
+  const { subs, tracking } = s.conn;
   const [answer] = await s.transport([
-    { shard, dialect: s.dialect, items: [c], conn: { ...s.conn, subs: null }, withContext: true },
+    {
+      shard,
+      dialect: s.dialect,
+      items: [c],
+      conn: { ...s.conn, subs: null, tracking: null },
+      withContext: true,
+    },
   ]);
-  // The subscriptions stay the Worker's (its engine's hub holds this very context).
-  Object.assign(s.conn, answer!.conn, { subs });
+  // Subscriptions and tracking stay the Worker's (its engine's hub holds this very context).
+  Object.assign(s.conn, answer!.conn, { subs, tracking });
   return answer!.replies[0]!;
 }
 
