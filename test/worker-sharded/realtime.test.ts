@@ -5,7 +5,10 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { newConn } from "../../src/engine/conn-state.ts";
+import { R } from "../../src/engine/reply.ts";
 import { objectName, shardOfKey } from "../../src/worker/shard-map.ts";
+import type { NamespaceStub } from "../../src/worker/shard-map.ts";
 import { Ws, resp } from "../worker/support/client.ts";
 import { SHARDS, onShard, redisWs, upstash } from "./support.ts";
 
@@ -168,6 +171,28 @@ describe("pub/sub links", () => {
     const got = [await sub.next(), await sub.next()];
     // The two shards run in parallel: either order.
     expect(got.sort()).toEqual([k1!, k2!].map((k) => message("__keyevent@0__:set", k)).sort());
+    sub.close();
+  });
+});
+
+describe("connection ids on a shard", () => {
+  it("a Worker call whose client id is a link's on that shard is not taken for the link", async () => {
+    const sub = await Ws.open("/db/ps8/resp");
+    await sub.request(resp("SUBSCRIBE", "idc"));
+    const shard = shardOfKey("idc", SHARDS);
+    const [linkId] = await onShard("ps8", shard, (e) => [...e.sinks.keys()]);
+    const stub = env.NAMESPACE.getByName(objectName("ps8", shard)) as unknown as NamespaceStub;
+    const r = await stub.runShard({
+      namespace: "ps8",
+      shard,
+      shards: SHARDS,
+      dialect: "redis",
+      items: [{ argv: ["PUBLISH", "idc", "mine"] }],
+      conn: newConn(linkId!, { authed: true, readonly: false }),
+      withContext: false,
+    });
+    expect(r.replies).toEqual([R.int(1)]);
+    expect(await sub.next()).toBe(message("idc", "mine"));
     sub.close();
   });
 });
