@@ -2,14 +2,14 @@
 // B: BLPOP ping, RPUSH pong — for N round trips or SECONDS; round trips per second through the
 // shim (mux) and against redis-server in one run, with the ratio.
 //
-//   node bench/blocking.ts [--trips N] [--seconds S]
+//   node bench/blocking.ts [--trips N] [--seconds S] [--rounds R]
 
 import { rate, ratio, table } from "./lib/report.ts";
-import { deadline, numArg, sideBySide } from "./lib/side-by-side.ts";
+import { deadline, medianBy, numArg, sideBySide } from "./lib/side-by-side.ts";
 import type { Measure } from "./lib/side-by-side.ts";
 
 const TRIPS = numArg("trips", 5_000);
-const SECONDS = numArg("seconds", 10);
+const SECONDS = numArg("seconds", 5);
 /** BLPOP's own timeout (s): a lost item fails the run instead of hanging it. */
 const POP_TIMEOUT = 5;
 const PING = "bench:ping";
@@ -50,8 +50,12 @@ const pingPong: Measure<number> = async (client) => {
   }
 };
 
-const { ours, theirs, version } = await sideBySide(pingPong);
-console.log(`BLPOP/RPUSH ping-pong, up to ${TRIPS} round trips or ${SECONDS} s\n`);
+const all = await sideBySide(pingPong);
+const [ours, theirs] = [medianBy(all.ours, Number), medianBy(all.theirs, Number)];
+const version = all.version;
+console.log(
+  `BLPOP/RPUSH ping-pong, up to ${TRIPS} round trips or ${SECONDS} s; median of ${all.ours.length} alternating rounds (ours ${all.ours.map(rate).join(", ")}; redis-server ${all.theirs.map(rate).join(", ")})\n`,
+);
 for (const line of table(
   ["target", "round trips/s", "ratio"],
   [

@@ -3,10 +3,10 @@
 // reading COUNT entries per call until the stream is drained), through the shim (mux) and against
 // redis-server in one run, with the ratios.
 //
-//   node bench/streams.ts [--entries N] [--clients C]
+//   node bench/streams.ts [--entries N] [--clients C] [--rounds R]
 
 import { rate, ratio, table } from "./lib/report.ts";
-import { deadline, numArg, sideBySide } from "./lib/side-by-side.ts";
+import { deadline, medianBy, numArg, sideBySide } from "./lib/side-by-side.ts";
 import type { Measure } from "./lib/side-by-side.ts";
 
 const ENTRIES = numArg("entries", 20_000);
@@ -76,9 +76,15 @@ const streams: Measure<StreamRates> = async (client) => {
   return { xadd: ENTRIES / addSeconds, xreadgroup: ENTRIES / readSeconds };
 };
 
-const { ours, theirs, version } = await sideBySide(streams);
+const all = await sideBySide(streams);
+/** Each figure's median over the rounds. */
+const median = (xs: StreamRates[]): StreamRates => ({
+  xadd: medianBy(xs, (x) => x.xadd).xadd,
+  xreadgroup: medianBy(xs, (x) => x.xreadgroup).xreadgroup,
+});
+const [ours, theirs, version] = [median(all.ours), median(all.theirs), all.version];
 console.log(
-  `${ENTRIES} entries; XADD: ${CLIENTS} clients × pipelines of ${PIPELINE}; XREADGROUP: ${CLIENTS} consumers, COUNT ${COUNT}\n`,
+  `${ENTRIES} entries; XADD: ${CLIENTS} clients × pipelines of ${PIPELINE}; XREADGROUP: ${CLIENTS} consumers, COUNT ${COUNT}; median of ${all.ours.length} alternating rounds\n`,
 );
 for (const line of table(
   ["target", "XADD entries/s", "XREADGROUP entries/s"],

@@ -1,6 +1,6 @@
 // The real-time benchmarks' frame (issue 16): one measurement run through the shim (mux) on our
-// Worker and against redis-server in the same run, each with fresh ioredis clients, every
-// process stopped by PID at the end.
+// Worker and against redis-server in the same run, in alternating rounds (--rounds, default 3),
+// each with fresh ioredis clients; every process stopped by PID at the end.
 
 import { Redis } from "ioredis";
 import { benchWorker } from "./bench-worker.ts";
@@ -34,25 +34,40 @@ export function deadline(ms: number, what: string): { promise: Promise<never>; c
   return { promise, clear: () => clearTimeout(timer) };
 }
 
-/** Runs `measure` against redis-server, then through the shim (mux); both results and the version. */
+/**
+ * Runs `measure` ROUNDS times on each side, alternating redis-server and the shim (mux) so that
+ * both see the same background load; every round's result per side, and the server's version.
+ */
 export async function sideBySide<T>(
   measure: Measure<T>,
-): Promise<{ ours: T; theirs: T; version: string }> {
+): Promise<{ ours: T[]; theirs: T[]; version: string }> {
+  const rounds = numArg("rounds", 3);
   const server = await startRedisServer();
   const worker = await benchWorker();
+  const shim = await startShimProcess(worker.url.href, true, ["redis"]).catch(async (e) => {
+    await server.stop();
+    await worker.dispose();
+    throw e;
+  });
   try {
-    const theirs = await withClients(server.port, measure);
-    const shim = await startShimProcess(worker.url.href, true, ["redis"]);
-    try {
-      const ours = await withClients(shim.ports.redis!, measure);
-      return { ours, theirs, version: server.version };
-    } finally {
-      await shim.stop();
+    const ours: T[] = [];
+    const theirs: T[] = [];
+    for (let r = 0; r < rounds; r++) {
+      theirs.push(await withClients(server.port, measure));
+      ours.push(await withClients(shim.ports.redis!, measure));
     }
+    return { ours, theirs, version: server.version };
   } finally {
+    await shim.stop();
     await server.stop();
     await worker.dispose();
   }
+}
+
+/** The round whose `key` is the median of all rounds'. */
+export function medianBy<T>(rounds: readonly T[], key: (t: T) => number): T {
+  const sorted = [...rounds].sort((a, b) => key(a) - key(b));
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
 
 async function withClients<T>(port: number, measure: Measure<T>): Promise<T> {

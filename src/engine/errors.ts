@@ -91,6 +91,11 @@ export const Errors = {
   minMaxNotFloat: () => err("ERR min or max is not a float"),
   minMaxNotLex: () => err("ERR min or max not valid string range item"),
   custom: (text: string) => err(text),
+  // Streams' deletion policies (t_stream.c, Redis 8.2)
+  numIdsPositive: () => err("ERR Number of IDs must be a positive integer"),
+  numIdsMismatch: () => err("ERR The `numids` parameter must match the number of arguments"),
+  idsRequired: () => err("ERR IDS option is required"),
+  xtrimNoStrategy: () => err("ERR syntax error, XTRIM must be called with a trimming strategy"),
   // Bitmaps and bitfields (bitops.c)
   bitOffset: () => err("ERR bit offset is not an integer or out of range"),
   bitValue: () => err("ERR bit is not an integer or out of range"),

@@ -91,14 +91,15 @@ export class PubSub {
     const ch = R.bulk(channel);
     const msg = R.bulk(message);
     const direct = this.byKind[shard ? "shard" : "channels"].get(channel);
+    // One array per message for all its subscribers: a door may encode it once (mux-door.ts).
     if (direct) {
-      const push = R.push([shard ? SMESSAGE : MESSAGE, ch, msg]);
+      const push = [R.push([shard ? SMESSAGE : MESSAGE, ch, msg])];
       for (const conn of direct.values()) n += this.deliver(conn, push);
     }
     if (shard) return n;
     for (const [pattern, p] of this.patterns) {
       if (!p.match(channel)) continue;
-      const push = R.push([PMESSAGE, R.bulk(pattern), ch, msg]);
+      const push = [R.push([PMESSAGE, R.bulk(pattern), ch, msg])];
       for (const conn of p.subs.values()) n += this.deliver(conn, push);
     }
     return n;
@@ -124,7 +125,7 @@ export class PubSub {
     return this.byKind[shard ? "shard" : "channels"].size;
   }
 
-  private deliver(conn: ConnState, push: Reply): number {
-    return this.send(conn.id, [push]) ? 1 : 0;
+  private deliver(conn: ConnState, push: readonly Reply[]): number {
+    return this.send(conn.id, push) ? 1 : 0;
   }
 }

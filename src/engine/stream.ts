@@ -101,6 +101,23 @@ export class Stream {
     return v;
   }
 
+  /**
+   * The node (Redis radix-tree node) holding the first slot whose id is >= `from`: its slot ids,
+   * deleted ones (tombstones) included, and which are live. Undefined past the last slot.
+   */
+  nodeAt(from: StreamId): { ids: StreamId[]; live: boolean[] } | undefined {
+    const i = this.lowerBound(from);
+    if (i >= this.ids.length) return undefined;
+    const node = this.nodeStartOf(i);
+    const start = Math.max(this.head, node);
+    let end = i + 1;
+    while (end < this.ids.length && this.nodeStartOf(end) === node) end++;
+    return {
+      ids: this.ids.slice(start, end),
+      live: this.vals.slice(start, end).map((v) => v !== null),
+    };
+  }
+
   /** Puts back an entry removed by `delete` or a trim (undo); its slot must still exist. */
   restore(id: StreamId, fields: string[]): void {
     let i = this.find(id);

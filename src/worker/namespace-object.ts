@@ -67,7 +67,7 @@ import {
   loadSubscriptions,
   saveSubscriptions,
 } from "./socket-subscriptions.ts";
-import { WS_DIALECTS } from "./ws-dialects.ts";
+import { WS_DIALECTS, encodePushes } from "./ws-dialects.ts";
 import type { WsAttachment } from "./ws-dialects.ts";
 
 /** A socket's context in memory: its attachment, and what of it was last saved. */
@@ -448,12 +448,11 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
   /** A Redis socket's sink: pushes and late replies leave as messages of their own. */
   private attachSocket(ws: WebSocket, s: Session): void {
     if (s.a.dialect !== "redis") return;
-    const door = WS_DIALECTS.redis!;
     const out = socketOutput(ws, false, s.a.tagged ? TAG.unsolicited : undefined);
     const conn = s.a.conn;
     this.engine.attach(conn, {
       deliver: (replies) => {
-        const bytes = door.encode(replies, conn);
+        const bytes = encodePushes(replies, conn);
         if (bytes.length === 0) return;
         try {
           out.send(bytes);

@@ -20,19 +20,13 @@ import {
 } from "../stream-id.ts";
 import type { StreamId } from "../stream-id.ts";
 import { optionName } from "./redis-args.ts";
-import { applyTrim, entriesReply, parseCount, parseTrim, perKeyReply } from "./stream-args.ts";
-import type { TrimSpec } from "./stream-args.ts";
+import { entriesReply, parseCount, perKeyReply } from "./stream-args.ts";
+import { streamDeleteCommands, trimWithPolicy } from "./stream-delete.ts";
 import { streamGroupCommands } from "./stream-groups.ts";
 import { streamInfoCommands } from "./stream-info.ts";
 import { keysAfterStreams } from "./stream-keys.ts";
-import {
-  appendEntry,
-  deleteEntry,
-  removedEntries,
-  streamForWrite,
-  streamOf,
-  writeMeta,
-} from "./stream-write.ts";
+import { parseAddTrimArgs } from "./stream-trim-args.ts";
+import { appendEntry, deleteEntry, streamForWrite, streamOf, writeMeta } from "./stream-write.ts";
 import { Notify, notifyKeyspaceEvent } from "../keyspace-events.ts";
 
 const tooSmall = () =>
@@ -60,19 +54,9 @@ function newId(s: Stream, arg: string, now: number): StreamId {
 }
 
 function xadd(ctx: Ctx, argv: readonly string[]): Reply {
-  let i = 2;
-  let nomk = false;
-  let trim: TrimSpec | undefined;
-  for (;;) {
-    const o = optionName(argv[i] ?? "");
-    if (o === "nomkstream") {
-      nomk = true;
-      i++;
-    } else if (o === "maxlen" || o === "minid") [trim, i] = parseTrim(argv, i);
-    else break;
-  }
-  const idArg = argv[i];
-  const fields = argv.slice(i + 1);
+  const { trim, policy, nomkstream, next } = parseAddTrimArgs(argv, true);
+  const idArg = argv[next];
+  const fields = argv.slice(next + 1);
   if (idArg === undefined || fields.length === 0 || fields.length % 2 !== 0)
     throw Errors.arity("xadd");
   // The id is checked before the key is looked up or created, as Redis does.
@@ -82,7 +66,7 @@ function xadd(ctx: Ctx, argv: readonly string[]): Reply {
     if (explicit && id.ms === 0n && id.seq === 0n)
       throw new CommandError("ERR", "ERR The ID specified in XADD must be greater than 0-0");
   }
-  const e = streamForWrite(ctx, argv[1]!, !nomk);
+  const e = streamForWrite(ctx, argv[1]!, !nomkstream);
   if (!e) return R.NIL;
   const s = e.value as Stream;
   if (s.lastId.ms === U64_MAX && s.lastId.seq === U64_MAX)
@@ -93,11 +77,8 @@ function xadd(ctx: Ctx, argv: readonly string[]): Reply {
   const id = newId(s, idArg, ctx.now);
   appendEntry(ctx, e, id, [...fields]);
   notifyKeyspaceEvent(ctx, Notify.STREAM, "xadd", e.key);
-  if (trim) {
-    const removed = applyTrim(s, trim);
-    removedEntries(ctx, e, removed);
-    if (removed.length) notifyKeyspaceEvent(ctx, Notify.STREAM, "xtrim", e.key);
-  }
+  if (trim && trimWithPolicy(ctx, e, trim, policy))
+    notifyKeyspaceEvent(ctx, Notify.STREAM, "xtrim", e.key);
   return R.bulk(idText(id));
 }
 
@@ -146,16 +127,12 @@ function xdel(ctx: Ctx, argv: readonly string[]): Reply {
 }
 
 function xtrim(ctx: Ctx, argv: readonly string[]): Reply {
-  const o = optionName(argv[2]!);
-  if (o !== "maxlen" && o !== "minid") throw Errors.syntax();
-  const [trim, next] = parseTrim(argv, 2);
-  if (next !== argv.length) throw Errors.syntax();
+  const { trim, policy } = parseAddTrimArgs(argv, false);
   const e = streamForWrite(ctx, argv[1]!, false);
   if (!e) return R.ZERO;
-  const removed = applyTrim(e.value as Stream, trim);
-  removedEntries(ctx, e, removed);
-  if (removed.length) notifyKeyspaceEvent(ctx, Notify.STREAM, "xtrim", e.key);
-  return R.int(removed.length);
+  const removed = trimWithPolicy(ctx, e, trim!, policy);
+  if (removed) notifyKeyspaceEvent(ctx, Notify.STREAM, "xtrim", e.key);
+  return R.int(removed);
 }
 
 /** XREAD [COUNT n] [BLOCK ms] STREAMS key... id... (BLOCK waits only when nothing is ready). */
@@ -254,7 +231,7 @@ const DOCS: Record<string, CommandDoc> = {
     group: "stream",
     since: "5.0.0",
     params:
-      "key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value [field value ...]",
+      "key [NOMKSTREAM] [KEEPREF|DELREF|ACKED] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value [field value ...]",
   },
   xrange: {
     summary: "Return a range of elements in a stream, with IDs matching the specified IDs interval",
@@ -286,7 +263,7 @@ const DOCS: Record<string, CommandDoc> = {
     summary: "Trims the stream to (approximately if '~' is passed) a certain size",
     group: "stream",
     since: "5.0.0",
-    params: "key MAXLEN|MINID [=|~] threshold [LIMIT count]",
+    params: "key MAXLEN|MINID [=|~] threshold [LIMIT count] [KEEPREF|DELREF|ACKED]",
   },
   xread: {
     summary:
@@ -318,4 +295,5 @@ export const streamsCommands: readonly CommandSpec[] = [
   ]),
   ...streamGroupCommands,
   ...streamInfoCommands,
+  ...streamDeleteCommands,
 ];
