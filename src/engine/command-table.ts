@@ -83,7 +83,8 @@ export type MergeName =
   | "lightredis-info"
   | "config" // CONFIG: SET shares maxmemory, GET reports the total
   | "randomkey" // a random key weighed by each shard's size
-  | "scripts"; // SCRIPT/FUNCTION on every shard: EXISTS flags OR-ed, otherwise shard 0's reply
+  | "scripts" // SCRIPT/FUNCTION on every shard: EXISTS flags OR-ed, otherwise shard 0's reply
+  | "pubsub"; // PUBSUB: channel lists joined, NUMSUB counts added, NUMPAT the largest
 
 /** Where a command runs in a sharded namespace (docs/scaling.md). */
 export type ShardRoute =
@@ -93,6 +94,13 @@ export type ShardRoute =
   | { readonly kind: "all"; readonly merge: MergeName }
   /** Answered from the connection context by the Worker's own engine. */
   | { readonly kind: "local" }
+  /**
+   * (P|S)(UN)SUBSCRIBE: the Worker's engine keeps the connection's subscriptions, which it then
+   * mirrors on the shards owning the channels (every shard for patterns; docs/scaling.md).
+   */
+  | { readonly kind: "subscribe"; readonly sameShard?: boolean }
+  /** PUBLISH: the shard its channel (argument `at`, not a key) hashes to, as a key would. */
+  | { readonly kind: "channel"; readonly at: number }
   /** SCAN: the shard its cursor names. */
   | { readonly kind: "scan" }
   /** EXEC and WATCH: on the transaction's shard, with the connection context. */

@@ -104,7 +104,7 @@ async function peekSurface(request: Request): Promise<Surface> {
   return value && firstSignificantByte(value) === 0x5b ? "json" : "lightredis";
 }
 
-async function handle(request: Request, env: Env): Promise<Response> {
+async function handle(request: Request, env: Env, exec?: ExecutionContext): Promise<Response> {
   const url = new URL(request.url);
   const origin = corsOrigin(env);
   if (request.method === "OPTIONS") return preflight(request, origin);
@@ -121,7 +121,7 @@ async function handle(request: Request, env: Env): Promise<Response> {
   if (segment === "blink" || segment === "resp") {
     const surface: Surface = segment === "blink" ? "blink" : "json";
     if (request.headers.get("Upgrade")?.toLowerCase() === "websocket") {
-      return upgrade(request, env, url, namespace, segment, origin);
+      return upgrade(request, env, url, namespace, segment, origin, exec);
     }
     if (segment === "blink" && method === "POST") {
       const outcome = authenticateRequest(auth, request, url, namespace);
@@ -257,6 +257,7 @@ async function upgrade(
   namespace: string,
   segment: string,
   origin: string,
+  exec?: ExecutionContext,
 ): Promise<Response> {
   let dialect = "blink";
   if (segment === "resp") {
@@ -272,7 +273,8 @@ async function upgrade(
   }
   // A sharded namespace's sockets end in the Worker (no one object owns the connection).
   const shards = shardCount(env, namespace);
-  if (shards > 1) return shardedSocket(env, request, namespace, dialect as Dialect, scope, shards);
+  if (shards > 1)
+    return shardedSocket(env, request, namespace, dialect as Dialect, scope, shards, exec);
   const headers = new Headers(request.headers);
   headers.set(WS_HEADERS.namespace, namespace);
   headers.set(WS_HEADERS.kind, dialect);
@@ -309,9 +311,9 @@ async function muxUpgrade(
 }
 
 export default {
-  async fetch(request: Request, env: Env): Promise<Response> {
+  async fetch(request: Request, env: Env, exec?: ExecutionContext): Promise<Response> {
     try {
-      return await handle(request, env);
+      return await handle(request, env, exec);
     } catch (e) {
       const origin = corsOrigin(env);
       if (e instanceof BodyTooLarge) return jsonError(413, Errors.bodyTooLarge().message, origin);

@@ -22,6 +22,19 @@ export interface ShardBatchRequest extends ShardRef {
   conn: ConnState;
   /** Return the context as the batch left it (EXEC and WATCH change it; nothing else does). */
   withContext: boolean;
+  /**
+   * The caller's connection, by which cancelShardWait ends its blocked command (a socket that
+   * closed); absent: the call cannot be cancelled (an HTTP request, capped by blockMaxMs).
+   */
+  waitKey?: string;
+  /** Longest a blocking command may wait in this call (ms); absent: its own timeout. */
+  blockMaxMs?: number;
+}
+
+/** Which connection's blocked command on a shard to end (ShardBatchRequest.waitKey). */
+export interface ShardWaitCancel extends ShardRef {
+  namespace: string;
+  waitKey: string;
 }
 
 /** A shard's replies, and the connection context after the batch when asked for. */
@@ -58,6 +71,8 @@ export interface NamespaceRpc {
   exchange(namespace: string, req: DoorRequest): DoorAnswer | Promise<DoorAnswer>;
   /** Runs a batch for one shard with the caller's connection context. */
   runShard(req: ShardBatchRequest): Promise<ShardBatchResult>;
+  /** Ends a connection's blocked command on a shard: its call answers what it has. */
+  cancelShardWait(req: ShardWaitCancel): void;
   /** A client id unique among a sharded namespace's open connections (asked of shard 0). */
   allocateClientId(req: ShardRef & { namespace: string }): number | Promise<number>;
   fetch(request: Request): Promise<Response>;

@@ -40,6 +40,7 @@ import type {
   ShardBatchRequest,
   ShardBatchResult,
   ShardRef,
+  ShardWaitCancel,
   SocketKind,
 } from "./namespace-api.ts";
 import { finishBounded, isPlan } from "./doors/door.ts";
@@ -109,6 +110,13 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
   private readonly sessions = new WeakMap<WebSocket, Session>();
   /** The shims' multiplexed sockets (not hibernatable: they pin the object while connected). */
   private readonly muxes = new Set<MuxSession>();
+  /**
+   * Blocked shard calls of Worker-held connections (runShard), by waitKey: cancelShardWait ends
+   * one when its socket closes, so a later write is not popped for a client that is gone.
+   */
+  private readonly shardWaits = new Map<string, () => void>();
+  /** Ids of those calls' contexts count down from -1: no socket of this object has one. */
+  private shardWaitId = 0;
   /** Upstash SSE subscriptions' connections (sse-subscriber.ts), for CLIENT LIST. */
   private readonly sseConns = new Set<ConnState>();
   /** Batches arriving together run in one turn and commit once (src/worker/group-commit.ts). */
@@ -217,27 +225,46 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
    */
   private async exchangeBlocking(req: DoorRequest, plan: DoorPlan): Promise<DoorAnswer> {
     const conn = newConn(this.engine.nextClientId++, { authed: true, readonly: req.readonly });
+    const replies = await this.runWaiting(conn, HTTP_BLOCK_MAX_MS, () =>
+      this.engine.run(plan.dialect, conn, plan.items, Date.now(), REPLY_MAX_BYTES),
+    );
+    return withSyncToken(req, finishBounded(plan, replies), this.engine.store.writeSeq);
+  }
+
+  /**
+   * Runs a batch that may block with a sink on its connection for the call's length: resolves
+   * with every reply once no command of it waits any more (answered, timed out, or `cancel`led).
+   */
+  private async runWaiting(
+    conn: ConnState,
+    maxWaitMs: number | undefined,
+    run: () => Reply[],
+    cancel?: string,
+  ): Promise<Reply[]> {
     const replies: Reply[] = [];
     let wake: () => void = () => {};
+    const waited = new Promise<void>((resolve) => (wake = resolve));
     this.engine.attach(conn, {
-      maxWaitMs: HTTP_BLOCK_MAX_MS,
+      maxWaitMs,
       deliver: (rs) => {
         replies.push(...rs);
         if (!this.engine.blocking.of(conn.id)) wake();
       },
     });
+    // Cancelled: it stops waiting and the commands behind it never run, as for a closed client.
+    const stop = () => {
+      this.engine.detach(conn);
+      wake();
+    };
+    if (cancel) this.shardWaits.set(cancel, stop);
     try {
-      const waited = new Promise<void>((resolve) => (wake = resolve));
-      replies.push(
-        ...(await this.group.runOrQueue(() =>
-          this.engine.run(plan.dialect, conn, plan.items, Date.now(), REPLY_MAX_BYTES),
-        )),
-      );
+      replies.push(...(await this.group.runOrQueue(run)));
       if (this.engine.blocking.of(conn.id)) await waited;
     } finally {
       this.engine.detach(conn);
+      if (cancel && this.shardWaits.get(cancel) === stop) this.shardWaits.delete(cancel);
     }
-    return withSyncToken(req, finishBounded(plan, replies), this.engine.store.writeSeq);
+    return replies;
   }
 
   /**
@@ -246,10 +273,32 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
    */
   async runShard(req: ShardBatchRequest): Promise<ShardBatchResult> {
     this.adoptNamespace(req.namespace, req);
+    if (!req.withContext && hasBlocking(this.engine, req.dialect, req.items)) {
+      // It waits here, its context holding a sink under an id of this call's own, while this
+      // object serves everyone else; the Worker's socket keeps relaying its pushes meanwhile.
+      const conn = { ...req.conn, id: --this.shardWaitId };
+      const replies = await this.runWaiting(
+        conn,
+        req.blockMaxMs,
+        () => this.engine.run(req.dialect, conn, req.items, Date.now(), REPLY_MAX_BYTES),
+        req.waitKey,
+      );
+      return { replies };
+    }
+    // The Worker's client ids come from shard 0's counter, this object's sockets' (the Worker's
+    // subscription links among them) from its own: the call runs as id 0, which no connection
+    // here has, so no push or wait of another connection is taken for it.
+    const conn = { ...req.conn, id: 0 };
     const replies = await this.group.submit(() =>
-      this.engine.run(req.dialect, req.conn, req.items, Date.now(), REPLY_MAX_BYTES),
+      this.engine.run(req.dialect, conn, req.items, Date.now(), REPLY_MAX_BYTES),
     );
-    return req.withContext ? { replies, conn: req.conn } : { replies };
+    return req.withContext ? { replies, conn: { ...conn, id: req.conn.id } } : { replies };
+  }
+
+  /** Ends a Worker-held connection's blocked command here (its socket closed). */
+  cancelShardWait(req: ShardWaitCancel): void {
+    this.shardWaits.get(req.waitKey)?.();
+    this.shardWaits.delete(req.waitKey);
   }
 
   /**

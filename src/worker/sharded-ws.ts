@@ -1,15 +1,19 @@
 // WebSockets on a sharded namespace (spec §6.3 rules, router/sharded-batch.ts): the Worker
 // terminates the socket itself and keeps the connection context in memory for the socket's life
 // (no hibernation: no single object owns the connection). Each message is one batch through the
-// router; messages are handled strictly one after another.
+// router; messages are handled strictly one after another. A blocked command's call waits on its
+// shard (the socket's later messages wait behind it, as Redis reads nothing more from a blocked
+// client); pub/sub messages come from the shards over links (shard-links.ts) at any time.
 
 import type { BatchItem, Dialect } from "../engine/command.ts";
 import { newConn } from "../engine/conn-state.ts";
+import type { Reply } from "../engine/reply.ts";
 import type { Env } from "./env.ts";
 import { classifyFailure } from "./object-failure.ts";
 import { runShardedBatch } from "./router/sharded-batch.ts";
 import { objectFor } from "./shard-map.ts";
-import { shardTransport, workerEngine } from "./sharded.ts";
+import { ShardLinks } from "./shard-links.ts";
+import { cancelShardWaits, shardTransport, workerEngine } from "./sharded.ts";
 import {
   answerClose,
   closeOnError,
@@ -56,6 +60,7 @@ export async function shardedSocket(
   dialect: Dialect,
   scope: string,
   shards: number,
+  exec?: ExecutionContext,
 ): Promise<Response> {
   const door = WS_DIALECTS[dialect]!;
   const budget = callBudget(env);
@@ -69,28 +74,70 @@ export async function shardedSocket(
     addr: `${request.headers.get("CF-Connecting-IP") ?? "unknown"}:0`,
   });
   let calls = 0;
+  const waitKey = crypto.randomUUID();
+  const inFlight = new Map<number, number>();
+  const links = new ShardLinks(
+    env,
+    namespace,
+    shards,
+    (replies) => push(replies),
+    // A shard restarted under a subscription: the client sees the connection end and
+    // resubscribes, as after a Redis restart.
+    () => close(CLOSE_SERVICE_RESTART, "a shard restarted, reconnect"),
+  );
   const session = {
     dialect: door.dialect,
     shards,
     conn,
     local: workerEngine(env, namespace, () => [conn]),
-    transport: shardTransport(env, namespace, shards, (n) => {
-      calls += n;
-    }),
+    transport: shardTransport(
+      env,
+      namespace,
+      shards,
+      (n) => {
+        calls += n;
+      },
+      { waitKey, inFlight },
+    ),
+    mirror: (c: typeof conn) => links.mirror(c),
   };
+  links.onOpen = () => calls++;
   let closed = false;
-  const close = (code: number, reason: string) => {
+  const end = () => {
+    if (closed) return;
     closed = true;
+    links.close();
+    session.local.detach(conn);
+    // The socket's invocation ends with it: waitUntil lets the cancellations reach the shards.
+    if (inFlight.size)
+      exec?.waitUntil(cancelShardWaits(env, namespace, shards, waitKey, inFlight.keys()));
+  };
+  const close = (code: number, reason: string) => {
+    end();
     try {
       ws.close(code, reason);
     } catch {
       // already closed
     }
   };
-  // A shim's per-connection link asks for tagged messages (socket-step.ts TAG); here every
-  // message answers one of the client's.
+  // A shim's per-connection link asks for tagged messages (socket-step.ts TAG): answers to its
+  // messages, and pushes that arrive on their own.
   const tagged = new URL(request.url).searchParams.get(TAGGED_PARAM) === "1";
   const out = socketOutput(ws, door.text, tagged && !door.text ? TAG.answer : undefined);
+  // Pushes (pub/sub messages) leave on their own, tagged unsolicited for the shim.
+  const pushOut = socketOutput(ws, door.text, tagged && !door.text ? TAG.unsolicited : undefined);
+  const push = (replies: readonly Reply[]) => {
+    if (closed) return;
+    const bytes = door.encode(replies, conn);
+    if (bytes.length === 0) return;
+    try {
+      pushOut.send(bytes);
+    } catch {
+      // closed: the close handler ends the session
+    }
+  };
+  // The Worker's engine keeps the subscriptions: SUBSCRIBE needs the connection to have a sink.
+  session.local.attach(conn, { deliver: push });
   const run = (items: BatchItem[]) => runShardedBatch(session, items, Date.now());
 
   async function onMessage(message: string | ArrayBuffer): Promise<void> {
@@ -99,13 +146,14 @@ export async function shardedSocket(
       const r = await messageStep(door, conn, messageBytes(message), session.local.valueMax, run);
       if (closed) return;
       deliver(out, r);
-      if (r.close) closed = true;
+      links.release();
+      if (r.close) end();
       else if (budget > 0 && calls >= budget && !conn.multi && !conn.watch) {
         close(CLOSE_SERVICE_RESTART, "shard call budget spent, reconnect");
       }
     } catch (e) {
       // A shard failed: the replies of this message are not known to be complete, so none is sent.
-      closed = true;
+      end();
       closeOnError(ws, e, "sharded websocket message");
     }
   }
@@ -121,8 +169,6 @@ export async function shardedSocket(
   ws.addEventListener("close", (ev) => {
     if (!closed) close(answerClose(ev.code), "");
   });
-  ws.addEventListener("error", () => {
-    closed = true;
-  });
+  ws.addEventListener("error", end);
   return new Response(null, { status: 101, webSocket: pair[0] });
 }

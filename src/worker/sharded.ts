@@ -7,6 +7,7 @@ import type { ConnState } from "../engine/conn-state.ts";
 import { newConn } from "../engine/conn-state.ts";
 import { Engine } from "../engine/engine.ts";
 import type { Reply } from "../engine/reply.ts";
+import { HTTP_BLOCK_MAX_MS } from "../limits.ts";
 import { authConfig, tokenScope } from "./auth.ts";
 import type { Env } from "./env.ts";
 import { engineSettings } from "./env.ts";
@@ -32,11 +33,22 @@ export function workerEngine(
   });
 }
 
+/** How a session's shard calls may block (namespace-api.ts ShardBatchRequest). */
+export interface ShardWaits {
+  /** The connection's key for cancelShardWait (a socket's). */
+  waitKey?: string;
+  /** Cap on a blocking command's wait (an HTTP request's). */
+  blockMaxMs?: number;
+  /** Shards with a call in flight, kept up to date (a socket cancels their waits on close). */
+  inFlight?: Map<number, number>;
+}
+
 async function callShard(
   stub: NamespaceStub,
   namespace: string,
   shards: number,
   c: ShardCall,
+  waits: ShardWaits,
 ): Promise<ShardBatchResult> {
   const req = {
     namespace,
@@ -46,6 +58,8 @@ async function callShard(
     items: c.items,
     conn: c.conn,
     withContext: c.withContext === true,
+    waitKey: waits.waitKey,
+    blockMaxMs: waits.blockMaxMs,
   };
   const attempt = () => stub.runShard(req);
   try {
@@ -67,7 +81,15 @@ export function shardTransport(
   namespace: string,
   shards: number,
   onCalls?: (n: number) => void,
+  waits: ShardWaits = {},
 ): ShardTransport {
+  const track = (shard: number, d: number) => {
+    const m = waits.inFlight;
+    if (!m) return;
+    const n = (m.get(shard) ?? 0) + d;
+    if (n > 0) m.set(shard, n);
+    else m.delete(shard);
+  };
   // Stubs are kept for the session: a WebSocket reuses them for every message.
   const stubs = new Map<number, NamespaceStub>();
   const stubOf = (shard: number) => {
@@ -78,7 +100,16 @@ export function shardTransport(
   return async (calls) => {
     onCalls?.(calls.length);
     try {
-      return await Promise.all(calls.map((c) => callShard(stubOf(c.shard), namespace, shards, c)));
+      return await Promise.all(
+        calls.map(async (c) => {
+          track(c.shard, 1);
+          try {
+            return await callShard(stubOf(c.shard), namespace, shards, c, waits);
+          } finally {
+            track(c.shard, -1);
+          }
+        }),
+      );
     } catch (e) {
       throw classifyFailure(e);
     }
@@ -101,7 +132,26 @@ export function runShardedHttp(
     shards,
     conn,
     local,
-    transport: shardTransport(env, namespace, shards),
+    transport: shardTransport(env, namespace, shards, undefined, { blockMaxMs: HTTP_BLOCK_MAX_MS }),
   };
   return runShardedBatch(session, items, Date.now());
+}
+
+/** Ends a closed socket's blocked commands on the shards it had calls in flight to. */
+export async function cancelShardWaits(
+  env: Env,
+  namespace: string,
+  shards: number,
+  waitKey: string,
+  inFlight: Iterable<number>,
+): Promise<void> {
+  await Promise.all(
+    [...inFlight].map((shard) =>
+      objectFor(env, namespace, shard)
+        .cancelShardWait({ namespace, shard, shards, waitKey })
+        .catch(() => {
+          // The shard is gone; so is the wait.
+        }),
+    ),
+  );
 }

@@ -1,6 +1,7 @@
-// The Upstash REST door's SSE subscriptions in a namespace sharded over 16 objects: the stream
-// lives on shard 0 and hears PUBLISH from REST, pipelines and WebSocket /resp, which runs on
-// every shard; patterns match channels whatever shard their name hashes to.
+// The Upstash REST door's SSE subscriptions in a namespace sharded over 16 objects: a channel's
+// stream comes from the shard its name hashes to and hears PUBLISH from REST, pipelines and
+// WebSocket /resp, which run there; a pattern's streams from every shard are merged, so it
+// matches channels whatever shard their name hashes to, each message once.
 
 import { describe, expect, it } from "vitest";
 import { exports } from "cloudflare:workers";

@@ -4,8 +4,8 @@
 
 import { asciiLower } from "../ascii.ts";
 import { byteLength } from "../bytes.ts";
-import { command, withDocs } from "../command-table.ts";
-import type { CommandDoc, CommandSpec, Ctx } from "../command-table.ts";
+import { allShards, command, withDocs } from "../command-table.ts";
+import type { CommandDoc, CommandMeta, CommandSpec, Ctx } from "../command-table.ts";
 import { subscriptionCount } from "../conn-state.ts";
 import { CommandError, Errors } from "../errors.ts";
 import { globMatch } from "../glob.ts";
@@ -224,27 +224,29 @@ const DOCS: Record<string, CommandDoc> = {
 };
 
 /**
- * In a sharded namespace (docs/scaling.md) subscriptions belong to the connection the Worker
- * holds; PUBLISH runs on every shard, so every shard's subscribers hear it.
+ * Sharded namespaces (docs/scaling.md): subscriptions live in the Worker's connection and are
+ * mirrored on the channels' shards; PUBLISH runs on its channel's shard.
  */
-const LOCAL = { route: { kind: "local" } } as const;
-const EVERY_SHARD = { route: { kind: "all", merge: "sum" } } as const;
+const SUBSCRIBE: CommandMeta = { route: { kind: "subscribe" } };
+/** Shard channels must share a shard, as in Redis Cluster (CROSSSLOT otherwise). */
+const SHARD_SUBSCRIBE: CommandMeta = { route: { kind: "subscribe", sameShard: true } };
+const BY_CHANNEL: CommandMeta = { route: { kind: "channel", at: 1 } };
 
 export const pubsubCommands: readonly CommandSpec[] = withDocs(DOCS, [
-  command("subscribe", -2, "cpslt", null, subscribe("channels"), LOCAL),
-  command("unsubscribe", -1, "cpslt", null, unsubscribe("channels"), LOCAL),
-  command("psubscribe", -2, "cpslt", null, subscribe("patterns"), LOCAL),
-  command("punsubscribe", -1, "cpslt", null, unsubscribe("patterns"), LOCAL),
+  command("subscribe", -2, "cpslt", null, subscribe("channels"), SUBSCRIBE),
+  command("unsubscribe", -1, "cpslt", null, unsubscribe("channels"), SUBSCRIBE),
+  command("psubscribe", -2, "cpslt", null, subscribe("patterns"), SUBSCRIBE),
+  command("punsubscribe", -1, "cpslt", null, unsubscribe("patterns"), SUBSCRIBE),
   // Shard channels are routed like keys in Redis Cluster but are not keys (COMMAND GETKEYS).
-  command("ssubscribe", -2, "cpslt", null, subscribe("shard"), LOCAL),
-  command("sunsubscribe", -1, "cpslt", null, unsubscribe("shard"), LOCAL),
+  command("ssubscribe", -2, "cpslt", null, subscribe("shard"), SHARD_SUBSCRIBE),
+  command("sunsubscribe", -1, "cpslt", null, unsubscribe("shard"), SHARD_SUBSCRIBE),
   command(
     "publish",
     3,
     "cplt",
     null,
     (ctx, argv) => R.int(ctx.engine.publish(argv[1]!, argv[2]!)),
-    EVERY_SHARD,
+    BY_CHANNEL,
   ),
   command(
     "spublish",
@@ -252,7 +254,7 @@ export const pubsubCommands: readonly CommandSpec[] = withDocs(DOCS, [
     "cplt",
     null,
     (ctx, argv) => R.int(ctx.engine.publish(argv[1]!, argv[2]!, true)),
-    EVERY_SHARD,
+    BY_CHANNEL,
   ),
-  command("pubsub", -2, "plt", null, pubsub, LOCAL),
+  command("pubsub", -2, "plt", null, pubsub, allShards("pubsub")),
 ]);

@@ -5,19 +5,14 @@
 
 import type { Env } from "../env.ts";
 import { SSE_ROUTE_HEADER, WS_HEADERS } from "../namespace-api.ts";
-import { objectFor } from "../shard-map.ts";
+import { objectFor, shardCount } from "../shard-map.ts";
+import { mergeSse, sseShards } from "./sse-merge.ts";
 import { SYNC_TOKEN } from "./upstash-http.ts";
 
 /** The route's first segments that open a subscription stream. */
 export const SUBSCRIBE_SEGMENTS: ReadonlySet<string> = new Set(["subscribe", "psubscribe"]);
 /** Methods of the subscription routes (GET for a browser's EventSource, POST for the SDK). */
 export const SUBSCRIBE_ALLOW = "GET, POST, OPTIONS";
-/**
- * The shard a subscription lives on in a sharded namespace: PUBLISH runs on every shard
- * (engine/commands/pubsub.ts), so any one shard hears every message and matches every pattern.
- */
-const SUBSCRIBE_SHARD = 0;
-
 /** Opens a subscription stream on the namespace's object for an authenticated request. */
 export async function subscribeResponse(
   env: Env,
@@ -32,9 +27,27 @@ export async function subscribeResponse(
     [WS_HEADERS.scope]: scope,
     [SSE_ROUTE_HEADER]: rest,
   });
-  const res = await objectFor(env, namespace, SUBSCRIBE_SHARD).fetch(
-    new Request(request.url, { headers, signal: request.signal }),
+  // Sharded: the channels' shards (every shard for patterns), their streams merged (sse-merge.ts).
+  const shards = shardCount(env, namespace);
+  const targets = shards > 1 ? sseShards(rest, new URL(request.url).search, shards) : [0];
+  const responses = await Promise.all(
+    targets.map((shard) =>
+      objectFor(env, namespace, shard).fetch(
+        new Request(request.url, { headers, signal: request.signal }),
+      ),
+    ),
   );
+  // A refusal (400) is the same on every shard: the first one answers, the other streams end.
+  const failed = responses.find((r) => r.status !== 200 || !r.body);
+  if (failed) for (const r of responses) if (r !== failed) void r.body?.cancel();
+  const first = failed ?? responses[0]!;
+  const res =
+    responses.length === 1 || failed
+      ? first
+      : new Response(mergeSse(responses.map((r) => r.body!)), {
+          status: first.status,
+          headers: first.headers,
+        });
   if (!origin) return res;
   const out = new Headers(res.headers);
   out.set("Access-Control-Allow-Origin", origin);

@@ -30,6 +30,12 @@ const RULES: Record<string, Rule> = {
   uptime_in_seconds: "max",
   connected_clients: "max",
   rdb_last_save_time: "min",
+  // Pub/sub and blocking (docs/scaling.md): a channel and a blocked command live on one shard,
+  // every pattern subscription on every shard.
+  blocked_clients: "sum",
+  pubsub_channels: "sum",
+  pubsubshard_channels: "sum",
+  pubsub_patterns: "max",
 };
 
 /** `<field>_human` follows `<field>` after merging (used_memory_human, maxmemory_human …). */

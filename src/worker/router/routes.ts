@@ -66,6 +66,10 @@ export type Route =
   /** EXEC and WATCH: on the transaction's shard, with the connection context. */
   | { kind: "exec" }
   | { kind: "watch" }
+  /** (P|S)(UN)SUBSCRIBE: the Worker's engine, then the session mirrors them on the shards. */
+  | { kind: "subscribe"; sameShard?: boolean }
+  /** PUBLISH: the shard of the channel at argument `at`. */
+  | { kind: "channel"; at: number }
   /** A keyless command nobody classified: refused rather than answered from one shard. */
   | { kind: "unsupported" };
 
@@ -109,7 +113,36 @@ const MERGES: Record<MergeName, (replies: PartReplies) => Reply> = {
   config: config.merge,
   randomkey: randomkey.merge,
   scripts: scriptsMerge,
+  pubsub: pubsubMerge,
 };
+
+/**
+ * PUBSUB over shards (docs/scaling.md, pub/sub): a channel's subscribers are all on its shard,
+ * so CHANNELS lists join and NUMSUB counts add up; every pattern subscription is mirrored on every
+ * shard, so NUMPAT is the largest shard's count; HELP (status lines) is shard 0's.
+ */
+function pubsubMerge(replies: PartReplies): Reply {
+  const first = replies[0]![0]!;
+  if (first.k === "int") return R.int(Math.max(...replies.map((r) => intOf(r[0]!))));
+  if (first.k === "map")
+    return R.map(
+      first.v.map((x, i) =>
+        i % 2 === 0
+          ? x
+          : R.int(replies.reduce((n, r) => n + intOf((r[0] as typeof first).v[i]!), 0)),
+      ),
+    );
+  if (first.k === "array" && first.v[0]?.k !== "status") {
+    // An SSE subscription to channels of several shards is held on each of them: listed once.
+    const all = concatArrays(replies);
+    if (all.k !== "array") return all;
+    const seen = new Set<string>();
+    return R.array(all.v.filter((r) => r.k !== "bulk" || (!seen.has(r.v) && !!seen.add(r.v))));
+  }
+  return first;
+}
+
+const intOf = (r: Reply) => (r.k === "int" ? Number(r.v) : 0);
 
 /**
  * SCRIPT and FUNCTION ran on every shard. An EVAL caches its body only on the shard it ran on,
@@ -154,6 +187,11 @@ export function routeOf(_dialect: Dialect, spec: CommandSpec): Route {
 }
 
 export { keyPositions };
+
+/** The plan of PUBLISH: the shard its channel hashes to. */
+export function planChannel(route: Route & { kind: "channel" }, c: Command, shards: number): Plan {
+  return single(shardOfKey(c.argv[route.at] ?? "", shards), c);
+}
 
 /** The shard all of a command's keys share, or -1 when they span shards (0 when it has none). */
 export function commonShard(spec: CommandSpec, argv: readonly string[], shards: number): number {

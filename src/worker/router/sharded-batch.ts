@@ -22,7 +22,7 @@ import type { Engine } from "../../engine/engine.ts";
 import { Errors } from "../../engine/errors.ts";
 import { R } from "../../engine/reply.ts";
 import type { ErrorReply, Reply } from "../../engine/reply.ts";
-import { commonShard, planAll, planKeyed, planScan, routeOf } from "./routes.ts";
+import { commonShard, planAll, planChannel, planKeyed, planScan, routeOf } from "./routes.ts";
 import type { Plan, Route } from "./routes.ts";
 import { shardOfKey } from "./slots.ts";
 
@@ -53,11 +53,24 @@ export interface ShardedSession {
   /** The Worker's engine: connection commands and checks; its store stays empty. */
   local: Engine;
   transport: ShardTransport;
+  /**
+   * Mirrors the connection's subscriptions (kept by `local`) on the shards that publish to them
+   * (a socket's session: shard-links.ts); absent where no subscription can exist (HTTP).
+   */
+  mirror?: (conn: ConnState) => Promise<void>;
 }
 
 /** The context a shard sees for ordinary commands: no transaction state. */
 function remoteConn(c: ConnState): ConnState {
-  return { ...c, multi: null, multiFailed: false, watch: null, closing: false };
+  return {
+    ...c,
+    multi: null,
+    multiFailed: false,
+    watch: null,
+    closing: false,
+    subs: null,
+    tracking: null,
+  };
 }
 
 /** The fields of the context that change what a shard does. */
@@ -135,7 +148,10 @@ export function transactionShard(conn: ConnState, local: Engine, shards: number)
   if (w) return shardOfKey(w[0], shards);
   for (const c of conn.multi ?? []) {
     const spec = local.table.find("redis", c.argv[0]!);
-    if (spec && routeOf("redis", spec).kind === "keyed") return commonShard(spec, c.argv, shards);
+    if (!spec) continue;
+    const route = routeOf("redis", spec);
+    if (route.kind === "keyed") return commonShard(spec, c.argv, shards);
+    if (route.kind === "channel") return shardOfKey(c.argv[route.at] ?? "", shards);
   }
   return -1;
 }
@@ -151,9 +167,13 @@ const unsupported = (name: string) =>
 /** Queues a checked command in the open transaction, or refuses it (spec §10.8 + CROSSSLOT). */
 function queue(s: ShardedSession, spec: CommandSpec, route: Route, c: Command): Reply {
   const conn = s.conn;
-  if (route.kind === "unsupported") return refuseInTransaction(conn, unsupported(spec.name));
-  if (route.kind === "keyed") {
-    const shard = commonShard(spec, c.argv, s.shards);
+  if (route.kind === "unsupported" || route.kind === "subscribe")
+    return refuseInTransaction(conn, unsupported(spec.name));
+  if (route.kind === "keyed" || route.kind === "channel") {
+    const shard =
+      route.kind === "keyed"
+        ? commonShard(spec, c.argv, s.shards)
+        : shardOfKey(c.argv[route.at] ?? "", s.shards);
     const tx = transactionShard(conn, s.local, s.shards);
     if (shard < 0 || (tx >= 0 && tx !== shard))
       return refuseInTransaction(conn, R.error(Errors.crossSlot()));
@@ -165,12 +185,38 @@ function queue(s: ShardedSession, spec: CommandSpec, route: Route, c: Command): 
   return R.QUEUED;
 }
 
+/**
+ * (P|S)(UN)SUBSCRIBE on the Worker's engine; SSUBSCRIBE's shard channels must share a shard
+ * (CROSSSLOT otherwise, as Redis Cluster) and are refused inside MULTI like other keyless work.
+ */
+function subscribeChecked(s: ShardedSession, spec: CommandSpec, c: Command, now: number): Reply {
+  if (s.conn.multi) {
+    const checked = s.local.check(s.dialect, s.conn, c);
+    return "k" in checked ? checked : refuseInTransaction(s.conn, unsupported(spec.name));
+  }
+  const route = routeOf(s.dialect, spec);
+  const shards = new Set(c.argv.slice(1).map((ch) => shardOfKey(ch, s.shards)));
+  if (route.kind === "subscribe" && route.sameShard && shards.size > 1) {
+    const checked = s.local.check(s.dialect, s.conn, c);
+    return "k" in checked ? checked : R.error(Errors.crossSlot());
+  }
+  return s.local.dispatch(s.dialect, s.conn, c, now);
+}
+
 /** Runs EXEC or WATCH alone on one shard with the full context, and adopts the context it returns. */
 async function withContext(s: ShardedSession, shard: number, c: Command): Promise<Reply> {
+  const { subs, tracking } = s.conn;
   const [answer] = await s.transport([
-    { shard, dialect: s.dialect, items: [c], conn: { ...s.conn }, withContext: true },
+    {
+      shard,
+      dialect: s.dialect,
+      items: [c],
+      conn: { ...s.conn, subs: null, tracking: null },
+      withContext: true,
+    },
   ]);
-  Object.assign(s.conn, answer!.conn);
+  // Subscriptions and tracking stay the Worker's (its engine's hub holds this very context).
+  Object.assign(s.conn, answer!.conn, { subs, tracking });
   return answer!.replies[0]!;
 }
 
@@ -197,8 +243,15 @@ export async function runShardedBatch(
     }
     const spec = local.table.find(dialect, item.argv[0] ?? "");
     const route: Route = spec ? routeOf(dialect, spec) : { kind: "local" };
-    if (route.kind === "local") {
-      replies[i] = local.dispatch(dialect, conn, item, now);
+    if (route.kind === "local" || route.kind === "subscribe") {
+      const version = conn.subs?.version ?? 0;
+      if (route.kind === "subscribe") {
+        // Earlier commands (a PUBLISH) run before the subscriptions change, as on one object.
+        await round.flush(s, replies);
+        replies[i] = subscribeChecked(s, spec!, item, now);
+      } else replies[i] = local.dispatch(dialect, conn, item, now);
+      // Mirrored before the confirmation is sent: a message published after it reaches us.
+      if ((conn.subs?.version ?? 0) !== version && s.mirror) await s.mirror(conn);
       if (conn.closing) {
         end = i + 1;
         break;
@@ -252,6 +305,9 @@ export async function runShardedBatch(
       case "scan":
         plan = planScan(item, shards);
         break;
+      case "channel":
+        plan = planChannel(route, item, shards);
+        break;
       default:
         replies[i] = unsupported(checked.name);
         continue;
@@ -262,6 +318,8 @@ export async function runShardedBatch(
     }
     if (!round.accepts(conn)) await round.flush(s, replies);
     round.add(i, plan, conn);
+    // A blocked command holds back the connection's later commands, on every shard.
+    if (checked.flags & Flag.BLOCKING) await round.flush(s, replies);
   }
   await round.flush(s, replies);
   replies.length = Math.min(replies.length, end);
