@@ -54,7 +54,10 @@ describe("README examples", () => {
   for (const s of list) {
     it(s.command, async () => {
       const { stdout } = await run("bash", ["-c", rewrite(s.command)]);
-      expect(stdout).toBe(s.output);
+      // A TTL read a second after the SET that gave it (a loaded machine) says one less.
+      if (/\bTTL\b/.test(s.command) && stdout !== s.output)
+        expect(stdout).toBe(s.output.replace(/\d+/, (n) => String(Number(n) - 1)));
+      else expect(stdout).toBe(s.output);
     });
   }
 
