@@ -118,6 +118,11 @@ export class Engine {
   private depth = 0;
   /** Running a blocked client's command again: finding nothing keeps it waiting, unchanged. */
   private retrying = false;
+  /**
+   * The ready key a blocked client's command runs again for, else null: Redis serves a client
+   * from the one key that woke it (XREAD answers with that stream only).
+   */
+  servingKey: string | null = null;
   /** The dialect of the batch running (a blocked command is run again in it). */
   private dialect: Dialect = "redis";
 
@@ -261,6 +266,7 @@ export class Engine {
       type: req.type,
       deadline: req.timeoutMs > 0 ? ctx.now + req.timeoutMs : 0,
       timeoutReply: req.timeoutReply,
+      retryOnGone: req.retryOnGone ?? false,
       pending: [],
     });
     this.watchReady();
@@ -299,8 +305,9 @@ export class Engine {
           for (const w of this.blocking.waitersOf(db, key)) {
             if (this.blocking.of(w.conn.id) !== w) continue;
             const e = this.dbs.get(w.db).get(key);
-            if (!e || (w.type !== null && e.type !== w.type)) break;
-            const r = this.retry(w, now);
+            const fits = e !== undefined && (w.type === null || e.type === w.type);
+            if (!fits && !w.retryOnGone) continue;
+            const r = this.retry(w, key, now);
             if (r === BLOCKED) continue;
             this.answerWaiter(w, r, now);
           }
@@ -310,13 +317,15 @@ export class Engine {
   }
 
   /** Runs a waiter's command again; BLOCKED when it still finds nothing. */
-  private retry(w: Waiter, now: number): Reply {
+  private retry(w: Waiter, key: string, now: number): Reply {
     const ctx: Ctx = { engine: this, store: this.dbs.get(w.conn.db), conn: w.conn, now };
     this.retrying = true;
+    this.servingKey = key;
     try {
       return this.dispatchWith(w.dialect, ctx, w.command);
     } finally {
       this.retrying = false;
+      this.servingKey = null;
     }
   }
 

@@ -1,4 +1,4 @@
-// Consumer groups (Redis 7.0 t_stream.c): XGROUP, XREADGROUP, XACK, XPENDING, XCLAIM,
+// Consumer groups (Redis 7.0 t_stream.c): XGROUP, XREADGROUP (stream-read.ts), XACK, XPENDING, XCLAIM,
 // XAUTOCLAIM, with Redis's entries-read bookkeeping so XINFO's lag matches redis-server's.
 
 import { asciiLower } from "../ascii.ts";
@@ -22,9 +22,9 @@ import {
 } from "../stream-id.ts";
 import type { StreamId } from "../stream-id.ts";
 import { optionName } from "./redis-args.ts";
-import { entriesReply, entryReply, parseCount, perKeyReply } from "./stream-args.ts";
-import { estimateEntriesRead, hasTombstonesAfter } from "./stream-lag.ts";
+import { entryReply } from "./stream-args.ts";
 import { keysAfterStreams } from "./stream-keys.ts";
+import { xreadgroup } from "./stream-read.ts";
 import {
   createGroup,
   deleteConsumer,
@@ -155,108 +155,6 @@ const XGROUP_HELP = [
   "HELP",
   "    Prints this help.",
 ];
-
-/** Delivers new entries (`>`) to a consumer: the group moves on, the PEL grows unless NOACK. */
-function deliverNew(
-  ctx: Ctx,
-  e: Entry,
-  g: Group,
-  consumer: string,
-  count: number,
-  noack: boolean,
-): Reply {
-  const s = e.value as Stream;
-  const from = nextId(g.lastId);
-  const entries = from ? s.range(from, MAX_ID, count) : [];
-  const c = touchConsumer(ctx, e, g, consumer, entries.length > 0);
-  for (const [id] of entries) {
-    let read = g.entriesRead;
-    if (read !== -1n && !hasTombstonesAfter(s, id)) read++;
-    else if (s.entriesAdded) read = estimateEntriesRead(s, id);
-    setGroupPosition(ctx, e, g, id, read);
-    if (!noack) putPending(ctx, e, g, id, c, ctx.now, 1);
-  }
-  return entriesReply(entries);
-}
-
-/** Re-reads a consumer's own pending entries after `after` (history); deleted ones as nil. */
-function deliverHistory(
-  ctx: Ctx,
-  e: Entry,
-  g: Group,
-  consumer: string,
-  after: StreamId,
-  count: number,
-): Reply {
-  const s = e.value as Stream;
-  const c = touchConsumer(ctx, e, g, consumer, false);
-  const ids = [...c.pending.keys()].sort();
-  const out: Reply[] = [];
-  const from = idBytes(after);
-  for (const k of ids) {
-    if (out.length >= count) break;
-    if (k <= from) continue;
-    const p = c.pending.get(k)!;
-    const fields = s.get(p.id);
-    if (!fields) {
-      out.push(R.array([R.bulk(idText(p.id)), R.NILARRAY]));
-      continue;
-    }
-    putPending(ctx, e, g, p.id, c, ctx.now, p.count + 1);
-    out.push(entryReply(p.id, fields));
-  }
-  return R.array(out);
-}
-
-function xreadgroup(ctx: Ctx, argv: readonly string[]): Reply {
-  if (optionName(argv[1]!) !== "group") throw Errors.syntax();
-  const group = argv[2]!;
-  const consumer = argv[3]!;
-  let count = Infinity;
-  let noack = false;
-  let block = false;
-  let i = 4;
-  for (; i < argv.length; i++) {
-    const o = optionName(argv[i]!);
-    if (o === "count" && i + 1 < argv.length) {
-      count = parseCount(argv[++i]!);
-      if (count === 0) count = Infinity;
-    } else if (o === "block" && i + 1 < argv.length) {
-      if (!/^-?\d+$/.test(argv[++i]!))
-        throw new CommandError("ERR", "ERR timeout is not an integer or out of range");
-      if (Number(argv[i]) < 0) throw new CommandError("ERR", "ERR timeout is negative");
-      block = true;
-    } else if (o === "noack") noack = true;
-    else if (o === "streams") break;
-    else throw Errors.syntax();
-  }
-  const rest = argv.length - i - 1;
-  if (i >= argv.length || rest <= 0 || rest % 2 !== 0)
-    throw new CommandError(
-      "ERR",
-      "ERR Unbalanced 'xreadgroup' list of streams: for each stream key an ID or '>' must be specified.",
-    );
-  const n = rest / 2;
-  const keys = argv.slice(i + 1, i + 1 + n);
-  const ids = argv.slice(i + 1 + n).map((a) => (a === ">" ? null : parseId(a, 0n, false)));
-  const targets = keys.map(
-    (k) => groupOf(ctx, k, group, " in XREADGROUP with GROUP option") as [Entry, Group],
-  );
-  const out: [string, Reply][] = [];
-  targets.forEach(([e, g], j) => {
-    const after = ids[j];
-    const r = after
-      ? deliverHistory(ctx, e, g, consumer, after, count)
-      : deliverNew(ctx, e, g, consumer, count, noack);
-    if (after || (r.k === "array" && r.v.length > 0)) out.push([keys[j]!, r]);
-  });
-  if (!out.length && block)
-    throw new CommandError(
-      "ERR",
-      "ERR XREADGROUP BLOCK on a stream with no new entries is not supported yet",
-    );
-  return perKeyReply(ctx, out);
-}
 
 function xack(ctx: Ctx, argv: readonly string[]): Reply {
   const ids = argv.slice(3).map(parseExactId);
@@ -496,8 +394,6 @@ const DOCS: Record<string, CommandDoc> = {
     since: "5.0.0",
     params:
       "GROUP group consumer [COUNT count] [BLOCK milliseconds] [NOACK] STREAMS key [key ...] id [id ...]",
-    differs:
-      "BLOCK waits only when entries are ready; a wait for new entries is refused until blocking commands land",
   },
   xack: {
     summary:
@@ -532,7 +428,7 @@ const DOCS: Record<string, CommandDoc> = {
 
 export const streamGroupCommands: readonly CommandSpec[] = withDocs(DOCS, [
   command("xgroup", -2, "w", [2, 2, 1], xgroup),
-  command("xreadgroup", -7, "w", null, xreadgroup, { keysOf: keysAfterStreams }),
+  command("xreadgroup", -7, "wb", null, xreadgroup, { keysOf: keysAfterStreams }),
   command("xack", -4, "w", [1, 1, 1], xack),
   command("xpending", -3, "r", [1, 1, 1], xpending),
   command("xclaim", -6, "w", [1, 1, 1], xclaim),

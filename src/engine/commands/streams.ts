@@ -1,5 +1,6 @@
 // Stream commands without consumer groups (Redis 7.0 t_stream.c): XADD, XRANGE, XREVRANGE,
-// XLEN, XDEL, XTRIM, XREAD, XSETID. Groups are in stream-groups.ts, XINFO in stream-info.ts.
+// XLEN, XDEL, XTRIM, XSETID, and XREAD (stream-read.ts). Groups are in stream-groups.ts, XINFO in
+// stream-info.ts.
 
 import { command, withDocs } from "../command-table.ts";
 import type { CommandDoc, CommandSpec, Ctx } from "../command-table.ts";
@@ -8,8 +9,6 @@ import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
 import type { Stream } from "../stream.ts";
 import {
-  MAX_ID,
-  MIN_ID,
   U64_MAX,
   compareIds,
   idText,
@@ -20,10 +19,11 @@ import {
 } from "../stream-id.ts";
 import type { StreamId } from "../stream-id.ts";
 import { optionName } from "./redis-args.ts";
-import { applyTrim, entriesReply, parseCount, parseTrim, perKeyReply } from "./stream-args.ts";
+import { applyTrim, entriesReply, parseCount, parseTrim } from "./stream-args.ts";
 import type { TrimSpec } from "./stream-args.ts";
 import { streamGroupCommands } from "./stream-groups.ts";
 import { streamInfoCommands } from "./stream-info.ts";
+import { xread } from "./stream-read.ts";
 import { keysAfterStreams } from "./stream-keys.ts";
 import {
   appendEntry,
@@ -150,58 +150,6 @@ function xtrim(ctx: Ctx, argv: readonly string[]): Reply {
   return R.int(removed.length);
 }
 
-/** XREAD [COUNT n] [BLOCK ms] STREAMS key... id... (BLOCK waits only when nothing is ready). */
-function xread(ctx: Ctx, argv: readonly string[]): Reply {
-  let count = Infinity;
-  let block = false;
-  let i = 1;
-  for (; i < argv.length; i++) {
-    const o = optionName(argv[i]!);
-    if (o === "count" && i + 1 < argv.length) {
-      count = parseCount(argv[++i]!);
-      if (count === 0) count = Infinity;
-    } else if (o === "block" && i + 1 < argv.length) {
-      const ms = Number(argv[++i]);
-      if (!/^-?\d+$/.test(argv[i]!))
-        throw new CommandError("ERR", "ERR timeout is not an integer or out of range");
-      if (ms < 0) throw new CommandError("ERR", "ERR timeout is negative");
-      block = true;
-    } else if (o === "streams") break;
-    else throw Errors.syntax();
-  }
-  const rest = argv.length - i - 1;
-  if (i >= argv.length || rest <= 0 || rest % 2 !== 0)
-    throw new CommandError(
-      "ERR",
-      "ERR Unbalanced 'xread' list of streams: for each stream key an ID or '$' must be specified.",
-    );
-  const n = rest / 2;
-  const keys = argv.slice(i + 1, i + 1 + n);
-  const starts = argv.slice(i + 1 + n).map((a, j) => {
-    if (a === "$") return streamOf(ctx, keys[j]!)?.lastId ?? MIN_ID;
-    if (a === ">")
-      throw new CommandError(
-        "ERR",
-        "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.",
-      );
-    return parseId(a, 0n, false);
-  });
-  const out: [string, Reply][] = [];
-  keys.forEach((k, j) => {
-    const s = streamOf(ctx, k);
-    const from = nextId(starts[j]!);
-    if (!s || !from || s.length === 0) return;
-    const entries = s.range(from, MAX_ID, count);
-    if (entries.length) out.push([k, entriesReply(entries)]);
-  });
-  if (!out.length && block)
-    throw new CommandError(
-      "ERR",
-      "ERR XREAD BLOCK on a stream with no new entries is not supported yet",
-    );
-  return perKeyReply(ctx, out);
-}
-
 function xsetid(ctx: Ctx, argv: readonly string[]): Reply {
   const id = parseExactId(argv[2]!);
   let added: bigint | undefined;
@@ -285,8 +233,6 @@ const DOCS: Record<string, CommandDoc> = {
     group: "stream",
     since: "5.0.0",
     params: "[COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...]",
-    differs:
-      "BLOCK waits only when entries are ready; a wait for new entries is refused until blocking commands land",
   },
   xsetid: {
     summary: "An internal command for replicating stream values",
@@ -304,7 +250,7 @@ export const streamsCommands: readonly CommandSpec[] = [
     command("xlen", 2, "r", [1, 1, 1], (ctx, argv) => R.int(streamOf(ctx, argv[1]!)?.length ?? 0)),
     command("xdel", -3, "w", [1, 1, 1], xdel),
     command("xtrim", -4, "w", [1, 1, 1], xtrim),
-    command("xread", -4, "r", null, xread, { keysOf: keysAfterStreams }),
+    command("xread", -4, "rb", null, xread, { keysOf: keysAfterStreams }),
     command("xsetid", -3, "w", [1, 1, 1], xsetid),
   ]),
   ...streamGroupCommands,
