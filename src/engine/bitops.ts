@@ -166,8 +166,15 @@ export function signedOverflow(
   return { dir: 0, limit: 0n };
 }
 
-/** BITOP operations. */
-export type BitOp = "and" | "or" | "xor" | "not";
+/** BITOP operations (DIFF, DIFF1, ANDOR and ONE are Redis 8.2's). */
+export type BitOp = "and" | "or" | "xor" | "not" | "diff" | "diff1" | "andor" | "one";
+
+/** Operations of a first key X against the disjunction of the others, Y1 | Y2 | … */
+const AGAINST_REST: Partial<Record<BitOp, (x: number, ys: number) => number>> = {
+  diff: (x, ys) => x & ~ys,
+  diff1: (x, ys) => ~x & ys,
+  andor: (x, ys) => x & ys,
+};
 
 /** Redis `bitopCommand`'s result: sources shorter than the longest read as zero-padded. */
 export function bitop(op: BitOp, sources: readonly Uint8Array[], maxlen: number): Uint8Array {
@@ -176,6 +183,29 @@ export function bitop(op: BitOp, sources: readonly Uint8Array[], maxlen: number)
   out.set(first.subarray(0, Math.min(first.length, maxlen)));
   if (op === "not") {
     for (let i = 0; i < maxlen; i++) out[i] = ~out[i]! & 0xff;
+    return out;
+  }
+  const against = AGAINST_REST[op];
+  if (against) {
+    const ys = new Uint8Array(maxlen);
+    for (let s = 1; s < sources.length; s++) {
+      const src = sources[s]!;
+      for (let i = 0, n = Math.min(src.length, maxlen); i < n; i++) ys[i] = ys[i]! | src[i]!;
+    }
+    for (let i = 0; i < maxlen; i++) out[i] = against(out[i]!, ys[i]!) & 0xff;
+    return out;
+  }
+  if (op === "one") {
+    // Bits seen in two or more sources are cleared: XOR keeps what is set an odd number of times.
+    const common = new Uint8Array(maxlen);
+    for (let s = 1; s < sources.length; s++) {
+      const src = sources[s]!;
+      for (let i = 0, n = Math.min(src.length, maxlen); i < n; i++) {
+        common[i] = common[i]! | (out[i]! & src[i]!);
+        out[i] = out[i]! ^ src[i]!;
+      }
+    }
+    for (let i = 0; i < maxlen; i++) out[i] = out[i]! & ~common[i]!;
     return out;
   }
   for (let s = 1; s < sources.length; s++) {

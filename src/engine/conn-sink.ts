@@ -8,4 +8,9 @@ import type { Reply } from "./reply.ts";
 export interface ConnSink {
   /** Replies for the connection, encoded by its door (RESP2 or RESP3 as the context says). */
   deliver(replies: readonly Reply[]): void;
+  /**
+   * Longest a blocking command may wait on this connection (an HTTP request's cap); a longer or
+   * endless timeout is cut to it and answers as a timeout.
+   */
+  readonly maxWaitMs?: number;
 }

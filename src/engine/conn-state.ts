@@ -41,6 +41,8 @@ export interface Subscriptions {
   channels: Set<string>;
   patterns: Set<string>;
   shard: Set<string>;
+  /** Bumped by every change, so a host that saves them knows when to. */
+  version: number;
 }
 
 /** How many channels, patterns and shard channels a connection is subscribed to. */

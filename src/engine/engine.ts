@@ -222,6 +222,11 @@ export class Engine {
 
   /** CLIENT REPLY OFF/SKIP: the reply a command sends while one is in effect (none). */
   private replyModeStep(conn: ConnState, before: ConnState["replyMode"], r: Reply): Reply {
+    // Pushes (subscribe confirmations) are sent regardless, as Redis 7's CLIENT_PUSHING does.
+    if (r.k === "push" || r.k === "seq") {
+      if (before === "skip" && conn.replyMode === "skip") conn.replyMode = "on";
+      return r;
+    }
     if (before === "skip") {
       if (conn.replyMode === "skip") conn.replyMode = "on";
       return R.NONE;
@@ -256,7 +261,11 @@ export class Engine {
    */
   block(ctx: Ctx, req: BlockRequest, argv: readonly string[]): Reply {
     if (this.retrying) return BLOCKED;
-    if (this.depth !== 1 || !this.sinks.has(ctx.conn.id)) return req.timeoutReply;
+    const sink = this.sinks.get(ctx.conn.id);
+    if (this.depth !== 1 || !sink) return req.timeoutReply;
+    let wait = req.timeoutMs;
+    const cap = sink.maxWaitMs;
+    if (cap !== undefined && (wait === 0 || wait > cap)) wait = cap;
     this.blocking.add({
       conn: ctx.conn,
       dialect: this.dialect,
@@ -264,7 +273,7 @@ export class Engine {
       db: ctx.conn.db,
       keys: req.keys,
       type: req.type,
-      deadline: req.timeoutMs > 0 ? ctx.now + req.timeoutMs : 0,
+      deadline: wait > 0 ? ctx.now + wait : 0,
       timeoutReply: req.timeoutReply,
       retryOnGone: req.retryOnGone ?? false,
       pending: [],
@@ -282,6 +291,20 @@ export class Engine {
     if (!w) return false;
     this.answerWaiter(w, error ?? w.timeoutReply, now);
     return true;
+  }
+
+  /**
+   * SWAPDB: each database's waiters now see the other's keys; a waited key that exists there is
+   * ready (Redis's scanDatabaseForReadyKeys).
+   */
+  databasesSwapped(a: number, b: number): void {
+    if (this.blocking.size === 0) return;
+    this.watchReady();
+    for (const db of [a, b]) {
+      const store = this.dbs.get(db);
+      for (const key of this.blocking.waitedKeys(db)?.keys() ?? [])
+        if (store.get(key) && !store.ready.includes(key)) store.ready.push(key);
+    }
   }
 
   private hasReady(): boolean {

@@ -102,6 +102,9 @@ export const Errors = {
   bitfieldOverflow: () => err("ERR Invalid OVERFLOW type specified"),
   bitfieldReadOnly: () => err("ERR BITFIELD_RO only supports the GET subcommand"),
   bitopNotArity: () => err("ERR BITOP NOT must be called with a single source key."),
+  /** Redis 8.2's DIFF, DIFF1 and ANDOR need X and at least one Y. */
+  bitopTwoSources: (op: string) =>
+    err(`ERR BITOP ${op} must be called with at least two source keys.`),
   stringTooLong: () => err("ERR string exceeds maximum allowed size (proto-max-bulk-len)"),
   // HyperLogLog (hyperloglog.c)
   notHll: () =>

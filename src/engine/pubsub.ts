@@ -11,7 +11,7 @@ import { R } from "./reply.ts";
 import type { Reply } from "./reply.ts";
 
 /** The three kinds of subscription, by the Subscriptions field that holds them. */
-export type SubKind = keyof Subscriptions;
+export type SubKind = Exclude<keyof Subscriptions, "version">;
 
 const MESSAGE = R.bulk("message");
 const PMESSAGE = R.bulk("pmessage");
@@ -36,9 +36,15 @@ export class PubSub {
 
   /** Adds a subscription; false when the connection already had it. */
   add(conn: ConnState, kind: SubKind, name: string): boolean {
-    const subs = (conn.subs ??= { channels: new Set(), patterns: new Set(), shard: new Set() });
+    const subs = (conn.subs ??= {
+      channels: new Set(),
+      patterns: new Set(),
+      shard: new Set(),
+      version: 0,
+    });
     if (subs[kind].has(name)) return false;
     subs[kind].add(name);
+    subs.version++;
     if (kind === "patterns") {
       let p = this.patterns.get(name);
       if (!p) this.patterns.set(name, (p = { match: compileGlob(name), subs: new Map() }));
@@ -55,6 +61,7 @@ export class PubSub {
   /** Removes a subscription; false when the connection did not have it. */
   remove(conn: ConnState, kind: SubKind, name: string): boolean {
     if (!conn.subs?.[kind].delete(name)) return false;
+    conn.subs.version++;
     if (kind === "patterns") {
       const p = this.patterns.get(name);
       if (p && p.subs.delete(conn.id) && p.subs.size === 0) this.patterns.delete(name);
@@ -70,6 +77,7 @@ export class PubSub {
   removeAll(conn: ConnState): void {
     const subs = conn.subs;
     if (!subs) return;
+
     for (const kind of ["channels", "patterns", "shard"] as const)
       for (const name of [...subs[kind]]) this.remove(conn, kind, name);
   }

@@ -6,8 +6,13 @@
 // Shim -> object: OPEN (payload: one dialect byte), DATA (whole commands, framed by the shim),
 // CLOSE (the client went away). Object -> shim: REPLY (the replies to one DATA frame, possibly
 // empty), END (final bytes, then the connection ends; payload starts with the u16 LE close code),
-// REFUSED (the dialect needs credentials the shim did not present; payload = the error line).
-// Frames of one connection keep their order; every DATA frame gets exactly one REPLY or END.
+// REFUSED (the dialect needs credentials the shim did not present; payload = the error line),
+// PUSH (bytes for the connection that answer no DATA frame: pub/sub messages, a blocked client's
+// late replies). Frames of one connection keep their order; every DATA frame gets exactly one
+// REPLY or END, possibly empty (a command that blocks answers later, in PUSH frames).
+// Every shim message gets one answer message; a message the object sends on its own (pushes
+// between answers) starts with an empty PUSH frame for connection 0 (UNSOLICITED_CONN), so the
+// shim does not count it as an answer.
 
 import type { Dialect } from "../engine/command.ts";
 import { CLOSE_PROTOCOL } from "../limits.ts";
@@ -19,7 +24,18 @@ export const MUX_OP = {
   REPLY: 4,
   END: 5,
   REFUSED: 6,
+  PUSH: 7,
 } as const;
+
+/** The connection id of the empty PUSH frame that opens an unsolicited message (shim ids start at 1). */
+export const UNSOLICITED_CONN = 0;
+
+/** True when a message is one the object sent on its own, not an answer. */
+export function isUnsolicited(msg: Uint8Array): boolean {
+  if (msg.length < MUX_HEADER_BYTES) return false;
+  const v = new DataView(msg.buffer, msg.byteOffset, msg.byteLength);
+  return v.getUint32(0, true) === UNSOLICITED_CONN && msg[4] === MUX_OP.PUSH;
+}
 export type MuxOp = (typeof MUX_OP)[keyof typeof MUX_OP];
 
 export const MUX_HEADER_BYTES = 9;
@@ -98,7 +114,7 @@ export function readMuxFrames(msg: Uint8Array): MuxFrame[] {
     const len = v.getUint32(p + 5, true);
     p += MUX_HEADER_BYTES;
     if (p + len > msg.length) throw new MuxProtocolError("truncated mux frame");
-    if (op < MUX_OP.OPEN || op > MUX_OP.REFUSED) throw new MuxProtocolError(`unknown mux op ${op}`);
+    if (op < MUX_OP.OPEN || op > MUX_OP.PUSH) throw new MuxProtocolError(`unknown mux op ${op}`);
     frames.push({ conn, op, payload: msg.subarray(p, p + len) });
     p += len;
   }

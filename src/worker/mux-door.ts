@@ -7,6 +7,7 @@
 // connected, so the contexts (MULTI, WATCH, AUTH, RESP3) live for their connections' lives.
 
 import type { BatchItem, Dialect } from "../engine/command.ts";
+import type { ConnSink } from "../engine/conn-sink.ts";
 import type { ConnState } from "../engine/conn-state.ts";
 import { newConn } from "../engine/conn-state.ts";
 import type { Reply } from "../engine/reply.ts";
@@ -14,6 +15,7 @@ import { CLOSE_POLICY, MUX_MAX_CONTEXTS } from "../limits.ts";
 import {
   MUX_DIALECTS,
   MUX_OP,
+  UNSOLICITED_CONN,
   MuxProtocolError,
   MuxWriter,
   readMuxFrames,
@@ -32,6 +34,12 @@ export interface MuxHost {
   run(dialect: Dialect, conn: ConnState, items: readonly BatchItem[]): Reply[];
   nextClientId(): number;
   readonly valueMax: number;
+  /** Registers a connection's sink for pushes and late replies (Engine.attach). */
+  attach(conn: ConnState, sink: ConnSink): void;
+  /** The connection closed (Engine.detach): its subscriptions and its wait end. */
+  detach(conn: ConnState): void;
+  /** Sends a message the session built on its own (pushes between answers). */
+  send(msg: Uint8Array): void;
 }
 
 interface VirtualConn {
@@ -50,6 +58,10 @@ export class MuxSession {
   private readonly host: MuxHost;
   private readonly scope: "full" | "readonly" | "none";
   private readonly addr: string;
+  /** A message is being answered: pushes join the answer instead of a message of their own. */
+  private answering = false;
+  /** Push frames wait in `out` for the flush already scheduled. */
+  private flushQueued = false;
 
   constructor(host: MuxHost, scope: "full" | "readonly" | "none", addr: string) {
     this.host = host;
@@ -62,8 +74,9 @@ export class MuxSession {
     return [...this.conns.values()].filter((v) => v.door.dialect === "redis").map((v) => v.conn);
   }
 
-  /** Forgets every connection context (the socket closed). */
+  /** Forgets every connection context (the socket closed); their subscriptions and waits end. */
   close(): void {
+    for (const v of this.conns.values()) this.host.detach(v.conn);
     this.conns.clear();
   }
 
@@ -73,12 +86,33 @@ export class MuxSession {
    * a shim's, and is closed.
    */
   handle(bytes: Uint8Array): Uint8Array {
-    for (const f of readMuxFrames(bytes)) {
-      if (f.op === MUX_OP.OPEN) this.open(f.conn, MUX_DIALECTS[f.payload[0] ?? 255]);
-      else if (f.op === MUX_OP.CLOSE) this.conns.delete(f.conn);
-      else if (f.op === MUX_OP.DATA) this.data(f.conn, f.payload);
+    // Pushes queued since the last answer leave first, as their own message, in order.
+    this.flushPushes();
+    this.answering = true;
+    try {
+      for (const f of readMuxFrames(bytes)) {
+        if (f.op === MUX_OP.OPEN) this.open(f.conn, MUX_DIALECTS[f.payload[0] ?? 255]);
+        else if (f.op === MUX_OP.CLOSE) this.forget(f.conn);
+        else if (f.op === MUX_OP.DATA) this.data(f.conn, f.payload);
+      }
+    } finally {
+      this.answering = false;
     }
     return this.out.take();
+  }
+
+  /** Sends the push frames queued outside an answer as one unsolicited message. */
+  private flushPushes(): void {
+    this.flushQueued = false;
+    if (this.out.length === 0) return;
+    this.host.send(this.out.take());
+  }
+
+  private forget(id: number): void {
+    const v = this.conns.get(id);
+    if (!v) return;
+    this.conns.delete(id);
+    this.host.detach(v.conn);
   }
 
   private open(id: number, dialect: Dialect | undefined): void {
@@ -104,6 +138,26 @@ export class MuxSession {
       addr: this.addr,
     });
     this.conns.set(id, { door, conn, out: this.output(id) });
+    if (dialect === "redis")
+      this.host.attach(conn, {
+        deliver: (replies) => this.push(id, door.encode(replies, conn)),
+      });
+  }
+
+  /**
+   * Bytes for a connection outside its answers. During an answer they join it (in order with
+   * the REPLY frames); otherwise they open, or join, an unsolicited message sent at the end of
+   * this turn, after the batch that caused them has issued its writes.
+   */
+  private push(id: number, bytes: Uint8Array): void {
+    if (bytes.length === 0 || !this.conns.has(id)) return;
+    if (!this.answering && !this.flushQueued) {
+      this.flushPushes();
+      this.out.frame(UNSOLICITED_CONN, MUX_OP.PUSH);
+      this.flushQueued = true;
+      queueMicrotask(() => this.flushPushes());
+    }
+    this.out.frame(id, MUX_OP.PUSH, bytes);
   }
 
   /** A virtual connection's output: frames of this session's next message. */
@@ -111,7 +165,7 @@ export class MuxSession {
     return {
       send: (bytes) => this.out.frame(id, MUX_OP.REPLY, bytes),
       end: (code, bytes) => {
-        this.conns.delete(id);
+        this.forget(id);
         this.out.frame(id, MUX_OP.END, bytes, code);
       },
     };

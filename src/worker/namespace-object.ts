@@ -11,9 +11,16 @@ import { COMMANDS } from "../engine/commands/index.ts";
 import type { ConnState } from "../engine/conn-state.ts";
 import { newConn } from "../engine/conn-state.ts";
 import { Engine } from "../engine/engine.ts";
+import { Flag } from "../engine/command-table.ts";
 import type { EngineHost } from "../engine/engine.ts";
 import type { Reply } from "../engine/reply.ts";
-import { CLOSE_NORMAL, DEFAULT_NAMESPACE, REPLY_MAX_BYTES } from "../limits.ts";
+import {
+  BLOCK_KEEPALIVE_MS,
+  CLOSE_NORMAL,
+  DEFAULT_NAMESPACE,
+  HTTP_BLOCK_MAX_MS,
+  REPLY_MAX_BYTES,
+} from "../limits.ts";
 import { authConfig, tokenScope } from "./auth.ts";
 import type { Env } from "./env.ts";
 import { engineSettings } from "./env.ts";
@@ -34,7 +41,7 @@ import type {
   SocketKind,
 } from "./namespace-api.ts";
 import { finishBounded, isPlan } from "./doors/door.ts";
-import type { DoorAnswer, DoorRequest } from "./doors/door.ts";
+import type { DoorAnswer, DoorPlan, DoorRequest } from "./doors/door.ts";
 import { planDoor } from "./doors/plan.ts";
 import { Persistence } from "./persistence.ts";
 import { META } from "./schema.ts";
@@ -42,6 +49,8 @@ import { limitShare } from "./shard-map.ts";
 import { GroupCommit } from "./group-commit.ts";
 import { MuxSession } from "./mux-door.ts";
 import {
+  TAG,
+  TAGGED_PARAM,
   answerClose,
   closeOnError,
   deliver,
@@ -49,8 +58,23 @@ import {
   messageStep,
   socketOutput,
 } from "./socket-step.ts";
+import {
+  dropSubscriptions,
+  ensureSubscriptionTable,
+  loadSubscriptions,
+  saveSubscriptions,
+} from "./socket-subscriptions.ts";
 import { WS_DIALECTS } from "./ws-dialects.ts";
 import type { WsAttachment } from "./ws-dialects.ts";
+
+/** A socket's context in memory: its attachment, and what of it was last saved. */
+interface Session {
+  a: WsAttachment;
+  /** persistentState at the last attachment write. */
+  saved: string;
+  /** Subscriptions version at the last write of its rows (0: none written). */
+  subsSaved: number;
+}
 
 /** The one shard of a namespace that is not sharded. */
 const UNSHARDED: ShardRef = { shard: 0, shards: 1 };
@@ -60,6 +84,9 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
   private persistence!: Persistence;
   /** Alarm time currently armed (Unix ms), 0 if none. */
   private armedAlarm = 0;
+  /** The blocked clients' timer (armWaitTimer) and when it fires (Unix ms; 0: none). */
+  private waitTimer: ReturnType<typeof setTimeout> | undefined;
+  private waitTimerAt = 0;
   /** Load time of the last start, for the cold-load benchmark. */
   loadMs = 0;
   /** "<shard>/<shards>" when this object is a shard of a sharded namespace, else "". */
@@ -69,7 +96,7 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
    * attachment stays the durable copy: rewritten when the context's persistent part changes, and
    * read again after hibernation (when this map starts empty).
    */
-  private readonly sessions = new WeakMap<WebSocket, { a: WsAttachment; saved: string }>();
+  private readonly sessions = new WeakMap<WebSocket, Session>();
   /** The shims' multiplexed sockets (not hibernatable: they pin the object while connected). */
   private readonly muxes = new Set<MuxSession>();
   /** Batches arriving together run in one turn and commit once (src/worker/group-commit.ts). */
@@ -100,9 +127,21 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
       );
       this.persistence.load(this.engine);
       this.engine.sharded = Number(this.shardRef.split("/")[1] ?? 1) > 1;
+      ensureSubscriptionTable(ctx.storage.sql);
+      const live = new Map<number, Session>();
       for (const ws of ctx.getWebSockets()) {
-        const a = ws.deserializeAttachment() as WsAttachment | null;
-        if (a) this.engine.nextClientId = Math.max(this.engine.nextClientId, a.conn.id + 1);
+        const s = this.session(ws);
+        if (!s) continue;
+        this.engine.nextClientId = Math.max(this.engine.nextClientId, s.a.conn.id + 1);
+        live.set(s.a.conn.id, s);
+      }
+      // Woken from hibernation: the sockets' subscriptions come back from their rows.
+      const saved = loadSubscriptions(ctx.storage.sql, new Set(live.keys()));
+      for (const [id, subs] of saved) {
+        const s = live.get(id)!;
+        for (const kind of ["channels", "patterns", "shard"] as const)
+          for (const name of subs[kind]) this.engine.pubsub.add(s.a.conn, kind, name);
+        s.subsSaved = s.a.conn.subs?.version ?? 0;
       }
       this.armedAlarm = (await ctx.storage.getAlarm()) ?? 0;
       this.loadMs = performance.now() - t0;
@@ -136,6 +175,8 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
     this.adoptNamespace(namespace, UNSHARDED);
     const plan = planDoor(req);
     if (!isPlan(plan)) return plan;
+    if (hasBlocking(this.engine, plan.dialect, plan.items))
+      return this.exchangeBlocking(req, plan);
     const conn = newConn(0, { authed: true, readonly: req.readonly });
     return this.group.runOrQueue(() =>
       withSyncToken(
@@ -147,6 +188,36 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
         this.engine.store.writeSeq,
       ),
     );
+  }
+
+  /**
+   * An HTTP request with a blocking command: its connection gets a sink, so the command waits
+   * (up to HTTP_BLOCK_MAX_MS, then answers as a timeout would) while other clients are served;
+   * the answer leaves when every command of the request has its reply.
+   */
+  private async exchangeBlocking(req: DoorRequest, plan: DoorPlan): Promise<DoorAnswer> {
+    const conn = newConn(this.engine.nextClientId++, { authed: true, readonly: req.readonly });
+    const replies: Reply[] = [];
+    let wake: () => void = () => {};
+    this.engine.attach(conn, {
+      maxWaitMs: HTTP_BLOCK_MAX_MS,
+      deliver: (rs) => {
+        replies.push(...rs);
+        if (!this.engine.blocking.of(conn.id)) wake();
+      },
+    });
+    try {
+      const waited = new Promise<void>((resolve) => (wake = resolve));
+      replies.push(
+        ...(await this.group.runOrQueue(() =>
+          this.engine.run(plan.dialect, conn, plan.items, Date.now(), REPLY_MAX_BYTES),
+        )),
+      );
+      if (this.engine.blocking.of(conn.id)) await waited;
+    } finally {
+      this.engine.detach(conn);
+    }
+    return withSyncToken(req, finishBounded(plan, replies), this.engine.store.writeSeq);
   }
 
   /**
@@ -205,7 +276,33 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
   private commit(): boolean {
     const wrote = this.persistence.flush(this.engine);
     this.armExpiryAlarm();
+    this.armWaitTimer();
     return wrote;
+  }
+
+  /**
+   * Keeps one timer at the earliest deadline of a blocked client (BLOCK_KEEPALIVE_MS when every
+   * one waits forever: a pending timer also keeps the object, and the waiters, from hibernating).
+   * When it fires, an empty batch answers the clients whose time is up.
+   */
+  private armWaitTimer(): void {
+    const next = this.engine.blocking.nextDeadline();
+    // Waiters without a deadline: any armed timer will do (it re-arms when it fires).
+    if (next === Infinity && this.waitTimerAt !== 0) return;
+    const at = next === Infinity ? Date.now() + BLOCK_KEEPALIVE_MS : next;
+    if (at === this.waitTimerAt) return;
+    clearTimeout(this.waitTimer);
+    this.waitTimerAt = at;
+    if (at === 0) return;
+    this.waitTimer = setTimeout(
+      () => {
+        this.waitTimerAt = 0;
+        void this.group.runOrQueue(() =>
+          this.engine.run("redis", newConn(0, { authed: true, readonly: false }), [], Date.now()),
+        );
+      },
+      Math.max(0, at - Date.now()),
+    );
   }
 
   private adoptNamespace(ns: string, shard?: ShardRef): void {
@@ -260,11 +357,33 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
       readonly: scope === "readonly",
       addr: `${request.headers.get("CF-Connecting-IP") ?? "unknown"}:0`,
     });
-    const attachment: WsAttachment = { dialect, conn };
+    const tagged = new URL(request.url).searchParams.get(TAGGED_PARAM) === "1";
+    const attachment: WsAttachment = tagged ? { dialect, conn, tagged } : { dialect, conn };
     this.ctx.acceptWebSocket(pair[1]);
     pair[1].serializeAttachment(attachment);
-    this.sessions.set(pair[1], { a: attachment, saved: persistentState(conn) });
+    const s: Session = { a: attachment, saved: persistentState(conn), subsSaved: 0 };
+    this.sessions.set(pair[1], s);
+    this.attachSocket(pair[1], s);
     return new Response(null, { status: 101, webSocket: pair[0] });
+  }
+
+  /** A Redis socket's sink: pushes and late replies leave as messages of their own. */
+  private attachSocket(ws: WebSocket, s: Session): void {
+    if (s.a.dialect !== "redis") return;
+    const door = WS_DIALECTS.redis!;
+    const out = socketOutput(ws, false, s.a.tagged ? TAG.unsolicited : undefined);
+    const conn = s.a.conn;
+    this.engine.attach(conn, {
+      deliver: (replies) => {
+        const bytes = door.encode(replies, conn);
+        if (bytes.length === 0) return;
+        try {
+          out.send(bytes);
+        } catch {
+          // closed: webSocketClose detaches it
+        }
+      },
+    });
   }
 
   /**
@@ -287,6 +406,15 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
           this.engine.run(dialect, conn, items, Date.now(), REPLY_MAX_BYTES),
         nextClientId: () => this.engine.nextClientId++,
         valueMax: this.engine.valueMax,
+        attach: (conn, sink) => this.engine.attach(conn, sink),
+        detach: (conn) => this.engine.detach(conn),
+        send: (msg) => {
+          try {
+            ws.send(msg);
+          } catch {
+            // closed: the close handler forgets the session
+          }
+        },
       },
       scope === "full" || scope === "readonly" ? scope : "none",
       `${request.headers.get("CF-Connecting-IP") ?? "unknown"}:0`,
@@ -321,13 +449,17 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
   }
 
   /** The context of a socket: from memory, or from its attachment after hibernation. */
-  private session(ws: WebSocket): { a: WsAttachment; saved: string } | undefined {
+  private session(ws: WebSocket): Session | undefined {
     let s = this.sessions.get(ws);
     if (!s) {
       const a = ws.deserializeAttachment() as WsAttachment | null;
       if (!a) return undefined;
-      s = { a, saved: persistentState(a.conn) };
+      // Fields added after the attachment was written (an older deploy) start as a new conn's.
+      a.conn.subs ??= null;
+      a.conn.replyMode ??= "on";
+      s = { a, saved: persistentState(a.conn), subsSaved: 0 };
       this.sessions.set(ws, s);
+      this.attachSocket(ws, s);
     }
     return s;
   }
@@ -343,7 +475,7 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
       ws,
       () => messageStep(door, conn, bytes, this.engine.valueMax, run),
       (r) => {
-        deliver(socketOutput(ws, door.text), r);
+        deliver(socketOutput(ws, door.text, s.a.tagged ? TAG.answer : undefined), r);
         if (!r.close) this.saveContext(ws, s);
       },
       "websocket message",
@@ -376,15 +508,34 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
     }
   }
 
-  /** Rewrites a socket's attachment when the persistent part of its context changed. */
-  private saveContext(ws: WebSocket, s: { a: WsAttachment; saved: string }): void {
-    const state = persistentState(s.a.conn);
+  /**
+   * Rewrites a socket's attachment when the persistent part of its context changed, and its
+   * subscription rows when those did (socket-subscriptions.ts).
+   */
+  private saveContext(ws: WebSocket, s: Session): void {
+    const conn = s.a.conn;
+    if (conn.subs && conn.subs.version !== s.subsSaved) {
+      saveSubscriptions(this.ctx.storage.sql, conn);
+      s.subsSaved = conn.subs.version;
+    }
+    const state = persistentState(conn);
     if (state === s.saved) return;
-    ws.serializeAttachment(s.a);
+    // The subscriptions live in their rows: an attachment holds at most 16 KiB.
+    ws.serializeAttachment({ ...s.a, conn: { ...conn, subs: null } });
     s.saved = state;
   }
 
+  /** A socket ended: its subscriptions and its wait end with it. */
+  private dropSocket(ws: WebSocket): void {
+    const s = this.session(ws);
+    if (!s) return;
+    this.engine.detach(s.a.conn);
+    if (s.subsSaved) dropSubscriptions(this.ctx.storage.sql, s.a.conn.id);
+    s.subsSaved = 0;
+  }
+
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
+    this.dropSocket(ws);
     try {
       ws.close(answerClose(code), "");
     } catch {
@@ -392,12 +543,25 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
     }
   }
 
-  override async webSocketError(): Promise<void> {}
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    this.dropSocket(ws);
+  }
 
   /** Milliseconds the last start spent loading (cold-load benchmark). */
   lastLoadMs(): number {
     return this.loadMs;
   }
+}
+
+/** True when a batch holds a command that may block (BLPOP, XREAD …: Redis's `blocking` flag). */
+function hasBlocking(engine: Engine, dialect: Dialect, items: readonly BatchItem[]): boolean {
+  if (dialect !== "redis") return false;
+  for (const it of items) {
+    if (!("argv" in it)) continue;
+    const spec = engine.table.find(dialect, it.argv[0] ?? "");
+    if (spec && spec.flags & Flag.BLOCKING) return true;
+  }
+  return false;
 }
 
 /**

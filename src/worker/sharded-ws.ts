@@ -17,6 +17,8 @@ import {
   messageBytes,
   messageStep,
   socketOutput,
+  TAG,
+  TAGGED_PARAM,
 } from "./socket-step.ts";
 import { WS_DIALECTS } from "./ws-dialects.ts";
 
@@ -85,7 +87,10 @@ export async function shardedSocket(
       // already closed
     }
   };
-  const out = socketOutput(ws, door.text);
+  // A shim's per-connection link asks for tagged messages (socket-step.ts TAG); here every
+  // message answers one of the client's.
+  const tagged = new URL(request.url).searchParams.get(TAGGED_PARAM) === "1";
+  const out = socketOutput(ws, door.text, tagged && !door.text ? TAG.answer : undefined);
   const run = (items: BatchItem[]) => runShardedBatch(session, items, Date.now());
 
   async function onMessage(message: string | ArrayBuffer): Promise<void> {

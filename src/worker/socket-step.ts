@@ -78,9 +78,29 @@ export function messageBytes(data: string | ArrayBuffer): Uint8Array {
   return typeof data === "string" ? encoder.encode(data) : new Uint8Array(data);
 }
 
-/** A connection that is a WebSocket of its own; `text` sends text frames (WsDoor.text). */
-export function socketOutput(ws: WebSocket, text: boolean): ConnOutput {
-  const send = (b: Uint8Array) => ws.send(text ? decoder.decode(b) : b);
+/**
+ * The first byte of every message to a tagged socket (the shim's per-connection links ask with
+ * TAGGED_PARAM): whether it answers the client's last message or is one the object sent on its
+ * own (pushes, a woken client's late replies), which the shim must not count as an answer.
+ */
+export const TAG = { answer: 0, unsolicited: 1 } as const;
+/** The upgrade's query parameter asking for tagged messages (`?tagged=1`). */
+export const TAGGED_PARAM = "tagged";
+
+function tagged(tag: number, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(b.length + 1);
+  out[0] = tag;
+  out.set(b, 1);
+  return out;
+}
+
+/**
+ * A connection that is a WebSocket of its own; `text` sends text frames (WsDoor.text), `tag`
+ * prefixes every message with TAG.answer or TAG.unsolicited (binary sockets only).
+ */
+export function socketOutput(ws: WebSocket, text: boolean, tag?: number): ConnOutput {
+  const send = (b: Uint8Array) =>
+    ws.send(text ? decoder.decode(b) : tag === undefined ? b : tagged(tag, b));
   return {
     send,
     end(code, bytes) {

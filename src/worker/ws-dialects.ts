@@ -22,6 +22,8 @@ import { geventToCommand } from "../protocols/gevent.ts";
 export interface WsAttachment {
   dialect: Dialect;
   conn: ConnState;
+  /** Messages carry a first byte telling answers from pushes (socket-step.ts TAG). */
+  tagged?: boolean;
 }
 
 export interface ParsedMessage {

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import {
   MUX_DIALECTS,
   MUX_OP,
+  isUnsolicited,
   MuxProtocolError,
   MuxWriter,
   readEnd,
@@ -26,6 +27,7 @@ function session(scope: "full" | "readonly" | "none" = "full") {
   const h = new Harness({ persist: true });
   let commits = 0;
   let ids = 1;
+  const unsolicited: Uint8Array[] = [];
   const group = new GroupCommit(
     () => {
       const wrote = h.persistence!.flush(h.engine);
@@ -39,6 +41,9 @@ function session(scope: "full" | "readonly" | "none" = "full") {
       run: (dialect, conn, items) => h.engine.run(dialect, conn, items, h.now),
       nextClientId: () => ids++,
       valueMax: 1048576,
+      attach: (conn, sink) => h.engine.attach(conn, sink),
+      detach: (conn) => h.engine.detach(conn),
+      send: (msg) => unsolicited.push(msg),
     },
     scope,
     "127.0.0.1:0",
@@ -49,7 +54,7 @@ function session(scope: "full" | "readonly" | "none" = "full") {
     const m = w.take();
     return readMuxFrames(await group.runOrQueue(() => s.handle(m)));
   };
-  return { h, s, send, commits: () => commits };
+  return { h, s, send, commits: () => commits, unsolicited };
 }
 
 const dialect = (d: string) => Uint8Array.of(MUX_DIALECTS.indexOf(d as never));
@@ -187,5 +192,46 @@ describe("mux session bounds (issue 13 item 2)", () => {
     }
     expect(thrown).toBeInstanceOf(MuxProtocolError);
     expect((thrown as MuxProtocolError).code).toBe(CLOSE_PROTOCOL);
+  });
+});
+
+describe("pushes on the mux (issue 16)", () => {
+  const dec = (b: Uint8Array) => new TextDecoder().decode(b);
+  const resp = (...argv: string[]) =>
+    new TextEncoder().encode(
+      `*${argv.length}\r\n` + argv.map((a) => `$${a.length}\r\n${a}\r\n`).join(""),
+    );
+
+  it("a blocked client's DATA gets an empty REPLY; the push that wakes it joins the waker's answer", async () => {
+    const { send } = session();
+    await send((w) => {
+      w.frame(1, MUX_OP.OPEN, dialect("redis"));
+      w.frame(2, MUX_OP.OPEN, dialect("redis"));
+    });
+    const blocked = await send((w) => w.frame(1, MUX_OP.DATA, resp("BLPOP", "q", "0")));
+    expect(blocked.map((f) => [f.conn, f.op, dec(f.payload)])).toEqual([[1, MUX_OP.REPLY, ""]]);
+    const woke = await send((w) => w.frame(2, MUX_OP.DATA, resp("RPUSH", "q", "v")));
+    expect(woke.map((f) => [f.conn, f.op, dec(f.payload)])).toEqual([
+      [1, MUX_OP.PUSH, "*2\r\n$1\r\nq\r\n$1\r\nv\r\n"],
+      [2, MUX_OP.REPLY, ":1\r\n"],
+    ]);
+  });
+
+  it("a message published from elsewhere leaves as an unsolicited message", async () => {
+    const { send, h, unsolicited } = session();
+    await send((w) => w.frame(1, MUX_OP.OPEN, dialect("redis")));
+    await send((w) => w.frame(1, MUX_OP.DATA, resp("SUBSCRIBE", "ch")));
+    h.engine.publish("ch", "hi");
+    await Promise.resolve();
+    expect(unsolicited).toHaveLength(1);
+    expect(isUnsolicited(unsolicited[0]!)).toBe(true);
+    const frames = readMuxFrames(unsolicited[0]!);
+    expect(frames.map((f) => [f.conn, f.op, dec(f.payload)])).toEqual([
+      [0, MUX_OP.PUSH, ""],
+      [1, MUX_OP.PUSH, "*3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$2\r\nhi\r\n"],
+    ]);
+    // Closing the connection ends its subscription.
+    await send((w) => w.frame(1, MUX_OP.CLOSE));
+    expect(h.engine.publish("ch", "again")).toBe(0);
   });
 });

@@ -163,11 +163,15 @@ function bitposCmd(ctx: Ctx, argv: readonly string[]): Reply {
   return R.int(pos === -1 ? -1 : pos + from * 8);
 }
 
+const BIT_OPS = new Set(["and", "or", "xor", "not", "diff", "diff1", "andor", "one"]);
+
 function bitopCmd(ctx: Ctx, argv: readonly string[]): Reply {
   const name = optionName(argv[1]!);
-  if (name !== "and" && name !== "or" && name !== "xor" && name !== "not") throw Errors.syntax();
-  const op: BitOp = name;
+  if (!BIT_OPS.has(name)) throw Errors.syntax();
+  const op = name as BitOp;
   if (op === "not" && argv.length !== 4) throw Errors.bitopNotArity();
+  if ((op === "diff" || op === "diff1" || op === "andor") && argv.length < 5)
+    throw Errors.bitopTwoSources(op.toUpperCase());
   const sources: Uint8Array[] = [];
   let maxlen = 0;
   for (let i = 3; i < argv.length; i++) {
@@ -227,7 +231,7 @@ export const bitmapCommands: readonly CommandSpec[] = [
       summary: "Perform bitwise operations between strings",
       group: "bitmap",
       since: "2.6.0",
-      params: "operation destkey key [key ...]",
+      params: "AND|OR|XOR|NOT|DIFF|DIFF1|ANDOR|ONE destkey key [key ...]",
     },
   }),
   ...bitfieldCommands,

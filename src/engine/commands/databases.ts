@@ -34,6 +34,7 @@ function swapdb(ctx: Ctx, argv: readonly string[]): Reply {
   const b = parseDbIndex(argv[2]!, "ERR invalid second DB index");
   const dbs = ctx.engine.dbs;
   dbs.swap(a, b);
+  ctx.engine.databasesSwapped(a, b);
   // Versions change for WATCH: a key watched in either database now reads the other's entry
   // (or none), so EXEC sees a different version unless both sides lacked the key.
   ctx.engine.select(ctx, ctx.conn.db);

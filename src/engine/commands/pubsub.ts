@@ -211,16 +211,36 @@ const DOCS: Record<string, CommandDoc> = {
   },
 };
 
+/**
+ * In a sharded namespace (docs/scaling.md) subscriptions belong to the connection the Worker
+ * holds; PUBLISH runs on every shard, so every shard's subscribers hear it.
+ */
+const LOCAL = { route: { kind: "local" } } as const;
+const EVERY_SHARD = { route: { kind: "all", merge: "sum" } } as const;
+
 export const pubsubCommands: readonly CommandSpec[] = withDocs(DOCS, [
-  command("subscribe", -2, "cpslt", null, subscribe("channels")),
-  command("unsubscribe", -1, "cpslt", null, unsubscribe("channels")),
-  command("psubscribe", -2, "cpslt", null, subscribe("patterns")),
-  command("punsubscribe", -1, "cpslt", null, unsubscribe("patterns")),
-  command("ssubscribe", -2, "cpslt", [1, -1, 1], subscribe("shard")),
-  command("sunsubscribe", -1, "cpslt", [1, -1, 1], unsubscribe("shard")),
-  command("publish", 3, "cplt", null, (ctx, argv) => R.int(ctx.engine.publish(argv[1]!, argv[2]!))),
-  command("spublish", 3, "cplt", [1, 1, 1], (ctx, argv) =>
-    R.int(ctx.engine.publish(argv[1]!, argv[2]!, true)),
+  command("subscribe", -2, "cpslt", null, subscribe("channels"), LOCAL),
+  command("unsubscribe", -1, "cpslt", null, unsubscribe("channels"), LOCAL),
+  command("psubscribe", -2, "cpslt", null, subscribe("patterns"), LOCAL),
+  command("punsubscribe", -1, "cpslt", null, unsubscribe("patterns"), LOCAL),
+  // Shard channels are routed like keys in Redis Cluster but are not keys (COMMAND GETKEYS).
+  command("ssubscribe", -2, "cpslt", null, subscribe("shard"), LOCAL),
+  command("sunsubscribe", -1, "cpslt", null, unsubscribe("shard"), LOCAL),
+  command(
+    "publish",
+    3,
+    "cplt",
+    null,
+    (ctx, argv) => R.int(ctx.engine.publish(argv[1]!, argv[2]!)),
+    EVERY_SHARD,
   ),
-  command("pubsub", -2, "plt", null, pubsub),
+  command(
+    "spublish",
+    3,
+    "cplt",
+    null,
+    (ctx, argv) => R.int(ctx.engine.publish(argv[1]!, argv[2]!, true)),
+    EVERY_SHARD,
+  ),
+  command("pubsub", -2, "plt", null, pubsub, LOCAL),
 ]);

@@ -5,6 +5,7 @@ import type { Socket } from "node:net";
 import {
   CLOSE_NORMAL,
   CLOSE_POLICY,
+  PUBSUB_OUTPUT_MAX_BYTES,
   SHIM_MAX_INFLIGHT_BATCHES,
   SHIM_OUTPUT_MAX_BYTES,
 } from "../../limits.ts";
@@ -88,6 +89,7 @@ export class ShimConnection {
     this.link = connector.connect(dialect, {
       open: () => this.onUpstreamOpen(),
       message: (data) => this.onReply(data),
+      push: (data) => this.onPush(data),
       closed: (code, reason) => this.onUpstreamClosed(code, reason),
       failed: (failure) => this.onUpstreamFailed(failure),
       drained: () => this.pump(),
@@ -234,6 +236,18 @@ export class ShimConnection {
     if (data.length > 0) this.write(data);
     if (this.socket.writableLength > this.outputMax) return this.overOutputLimit();
     this.pump();
+  }
+
+  /**
+   * Bytes that answer none of this connection's batches: written in order with the replies. A
+   * subscriber that does not read is closed past PUBSUB_OUTPUT_MAX_BYTES, as Redis's
+   * client-output-buffer-limit for pubsub clients closes it.
+   */
+  private onPush(data: Uint8Array): void {
+    this.idle?.refresh();
+    this.write(data);
+    if (this.socket.writableLength > Math.min(this.outputMax, PUBSUB_OUTPUT_MAX_BYTES))
+      this.overOutputLimit();
   }
 
   /** Too many reply bytes unread: closed as Redis closes a client past its output limit. */

@@ -9,7 +9,14 @@
 import WebSocket from "ws";
 import type { ClientRequest, IncomingMessage } from "node:http";
 import { SHIM_UPSTREAM_TIMEOUT_MS, WS_MESSAGE_MAX_BYTES } from "../../limits.ts";
-import { MUX_DIALECTS, MUX_OP, MuxWriter, readEnd, readMuxFrames } from "../../protocols/mux.ts";
+import {
+  MUX_DIALECTS,
+  MUX_OP,
+  MuxWriter,
+  isUnsolicited,
+  readEnd,
+  readMuxFrames,
+} from "../../protocols/mux.ts";
 import type { ShimDialect } from "./dialects.ts";
 import { WebSocketConnector, upstreamUrl } from "./upstream.ts";
 import type {
@@ -151,7 +158,8 @@ export class MuxConnector implements UpstreamConnector {
   }
 
   private receive(data: Buffer): void {
-    this.inflight = Math.max(0, this.inflight - 1);
+    // A message the object sent on its own (pushes) answers none of ours.
+    if (!isUnsolicited(data)) this.inflight = Math.max(0, this.inflight - 1);
     let frames;
     try {
       frames = readMuxFrames(data);
@@ -163,6 +171,7 @@ export class MuxConnector implements UpstreamConnector {
       const link = this.links.get(f.conn);
       if (!link) continue;
       if (f.op === MUX_OP.REPLY) link.reply(f.payload);
+      else if (f.op === MUX_OP.PUSH) link.push(f.payload);
       else if (f.op === MUX_OP.END) {
         const { code, bytes } = readEnd(f.payload);
         this.links.delete(f.conn);
@@ -239,6 +248,11 @@ class MuxLink implements UpstreamLink {
 
   opened(): void {
     if (!this.done) this.events.open();
+  }
+
+  /** Bytes for the connection that answer none of its batches (pub/sub, late replies). */
+  push(bytes: Uint8Array): void {
+    if (!this.done && bytes.length > 0) this.events.push(bytes);
   }
 
   /** A reply for the connection, which holds it until its client reads (SHIM_OUTPUT_MAX_BYTES). */

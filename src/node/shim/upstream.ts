@@ -16,6 +16,8 @@ export interface UpstreamEvents {
   open(): void;
   /** One reply message, in request order. */
   message(data: Uint8Array): void;
+  /** Bytes that answer no request: pub/sub messages, a blocked command's late replies. */
+  push(data: Uint8Array): void;
   /** An open link was closed by the Worker or the network. */
   closed(code: number, reason: string): void;
   /** The link never opened. */
@@ -72,12 +74,18 @@ export class WebSocketConnector implements UpstreamConnector {
   }
 
   /** The WebSocket URL a dialect's connections open. */
+  /**
+   * A Redis link asks for tagged messages (src/worker/socket-step.ts TAG): its first byte tells
+   * an answer from a push, which must not be counted as one.
+   */
   urlFor(dialect: ShimDialect): string {
-    return upstreamUrl(this.url, dialect.path);
+    const tagged = dialect.name === "redis";
+    return upstreamUrl(this.url, dialect.path + (tagged ? "&tagged=1" : ""));
   }
 
   connect(dialect: ShimDialect, events: UpstreamEvents): UpstreamLink {
-    return new WebSocketLink(this.urlFor(dialect), this.headers, this.timeoutMs, events);
+    const tagged = dialect.name === "redis";
+    return new WebSocketLink(this.urlFor(dialect), this.headers, this.timeoutMs, events, tagged);
   }
 }
 
@@ -98,6 +106,7 @@ class WebSocketLink implements UpstreamLink {
     headers: Record<string, string>,
     timeoutMs: number,
     events: UpstreamEvents,
+    tagged = false,
   ) {
     this.events = events;
     // maxPayload 0: a reply message is bounded by the Worker's batch rules, not by us.
@@ -121,7 +130,11 @@ class WebSocketLink implements UpstreamLink {
       if (!this.done) this.events.open();
     });
     this.ws.on("message", (data: Buffer) => {
-      if (!this.done) this.events.message(data);
+      if (this.done) return;
+      if (!tagged) return this.events.message(data);
+      // TAG.unsolicited is 1 (src/worker/socket-step.ts).
+      if (data[0] === 1) this.events.push(data.subarray(1));
+      else this.events.message(data.subarray(1));
     });
     this.ws.on("error", (err: NodeJS.ErrnoException) => {
       this.lastError = err.code ?? err.message;
