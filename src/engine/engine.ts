@@ -295,15 +295,19 @@ export class Engine {
 
   /**
    * SWAPDB: each database's waiters now see the other's keys; a waited key that exists there is
-   * ready (Redis's scanDatabaseForReadyKeys).
+   * ready (Redis's scanDatabaseForReadyKeys), and so is one that was a stream before the swap
+   * (scanDatabaseForDeletedStreams: a blocked XREADGROUP is answered).
    */
   databasesSwapped(a: number, b: number): void {
     if (this.blocking.size === 0) return;
     this.watchReady();
     for (const db of [a, b]) {
       const store = this.dbs.get(db);
-      for (const key of this.blocking.waitedKeys(db)?.keys() ?? [])
-        if (store.get(key) && !store.ready.includes(key)) store.ready.push(key);
+      const before = this.dbs.get(db === a ? b : a);
+      for (const key of this.blocking.waitedKeys(db)?.keys() ?? []) {
+        const was = before.get(key)?.type === "stream";
+        if ((store.get(key) || was) && !store.ready.includes(key)) store.ready.push(key);
+      }
     }
   }
 
