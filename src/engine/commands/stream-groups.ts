@@ -332,22 +332,26 @@ function xautoclaim(ctx: Ctx, argv: readonly string[]): Reply {
   }
   const [e, g] = groupOf(ctx, argv[1]!, argv[2]!);
   const s = e.value as Stream;
-  const c = touchConsumer(ctx, e, g, argv[3]!, false);
   let attempts = count * AUTOCLAIM_ATTEMPTS_FACTOR;
   const claimed: Reply[] = [];
   const deleted: Reply[] = [];
   let next: StreamId = MIN_ID;
   const pel = sortedPel(g).filter((p) => compareIds(p.id, start) >= 0);
+  // COUNT bounds the reply: claimed and deleted entries both use it up (Redis 7.0).
   let k = 0;
-  for (; k < pel.length && attempts > 0 && claimed.length < count; k++, attempts--) {
+  for (; k < pel.length && attempts > 0 && count > 0; k++, attempts--) {
     const p = pel[k]!;
     const fields = s.get(p.id);
     if (!fields) {
       removePending(ctx, e, g, p);
       deleted.push(R.bulk(idText(p.id)));
+      count--;
       continue;
     }
     if (minIdle && ctx.now - p.time < minIdle) continue;
+    // The consumer is created by its first claim only.
+    const c = touchConsumer(ctx, e, g, argv[3]!, false);
+    count--;
     putPending(ctx, e, g, p.id, c, ctx.now, justid ? p.count : p.count + 1);
     claimed.push(justid ? R.bulk(idText(p.id)) : entryReply(p.id, fields));
   }

@@ -150,6 +150,7 @@ function xtrim(ctx: Ctx, argv: readonly string[]): Reply {
   return R.int(removed.length);
 }
 
+/** XSETID key last-id [ENTRIESADDED n] [MAXDELETEDID id], checked in Redis's order. */
 function xsetid(ctx: Ctx, argv: readonly string[]): Reply {
   const id = parseExactId(argv[2]!);
   let added: bigint | undefined;
@@ -159,31 +160,33 @@ function xsetid(ctx: Ctx, argv: readonly string[]): Reply {
     const v = argv[i + 1];
     if (v === undefined) throw Errors.syntax();
     if (o === "entriesadded") {
-      const n = BigInt(parseCount(v));
-      added = n;
-    } else if (o === "maxdeletedid") maxDel = parseExactId(v);
-    else throw Errors.syntax();
+      added = BigInt(parseCount(v));
+      if (added < 0n) throw new CommandError("ERR", "ERR entries_added must be positive");
+    } else if (o === "maxdeletedid") {
+      maxDel = parseExactId(v);
+      if (compareIds(id, maxDel) < 0)
+        throw new CommandError(
+          "ERR",
+          "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id",
+        );
+    } else throw Errors.syntax();
   }
   const e = streamForWrite(ctx, argv[1]!, false);
   if (!e) throw Errors.noSuchKey();
   const s = e.value as Stream;
-  if (added !== undefined && added < BigInt(s.length))
-    throw new CommandError(
-      "ERR",
-      "ERR The entries_added specified in XSETID is smaller than the target stream length",
-    );
-  if (maxDel && compareIds(id, maxDel) < 0)
-    throw new CommandError(
-      "ERR",
-      "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id",
-    );
   const top = s.lastEntryId();
   if (top && compareIds(id, top) < 0)
     throw new CommandError(
       "ERR",
       "ERR The ID specified in XSETID is smaller than the target stream top item",
     );
-  writeMeta(ctx, e, id, added ?? s.entriesAdded, maxDel ?? s.maxDeletedId);
+  if (top && added !== undefined && added < BigInt(s.length))
+    throw new CommandError(
+      "ERR",
+      "ERR The entries_added specified in XSETID is smaller than the target stream length",
+    );
+  const zero = maxDel && maxDel.ms === 0n && maxDel.seq === 0n;
+  writeMeta(ctx, e, id, added ?? s.entriesAdded, maxDel && !zero ? maxDel : s.maxDeletedId);
   return R.OK;
 }
 
