@@ -3,222 +3,17 @@
 // (recording sinks) and, when it is installed, on a real redis-server, byte for byte.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { COMMANDS } from "../../src/engine/commands/index.ts";
+import { newConn } from "../../src/engine/conn-state.ts";
+import type { ConnState } from "../../src/engine/conn-state.ts";
+import { Engine } from "../../src/engine/engine.ts";
+import type { Reply } from "../../src/engine/reply.ts";
+import { encodeResp } from "../../src/protocols/resp-encode.ts";
 import { runOnEngine, runOnRedis } from "./support/multi-client.ts";
-import type { Step } from "./support/multi-client.ts";
 import { oracleAvailable } from "./support/redis-oracle.ts";
 import { startRedisServer } from "./support/redis-server.ts";
+import { SCENARIOS } from "./support/stream-scenarios.ts";
 import type { StartedRedis } from "./support/redis-server.ts";
-
-const SCENARIOS: Record<string, Step[]> = {
-  "XREAD BLOCK $ is served by an XADD to one of its streams, from that stream only": [
-    ["b", "XADD", "s2", "1-1", "old", "x"],
-    ["a", "XREAD", "BLOCK", "0", "STREAMS", "s1", "s2", "s3", "$", "$", "$"],
-    ["b", "XADD", "s2", "2-1", "new", "y"],
-    ["b", "XADD", "s1", "3-1", "later", "z"],
-  ],
-  "XREAD BLOCK with an old id answers at once": [
-    ["b", "XADD", "s2", "1-1", "old", "x"],
-    ["a", "XREAD", "BLOCK", "0", "STREAMS", "s1", "s2", "s3", "$", "0-0", "$"],
-  ],
-  "XREAD BLOCK times out with a null array": [
-    ["a", "XREAD", "BLOCK", "100", "STREAMS", "s", "$"],
-    { wait: 150 },
-    ["b", "XADD", "s", "1-1", "f", "v"],
-  ],
-  "XREAD BLOCK waits on a missing key; XADD creates it": [
-    ["a", "XREAD", "BLOCK", "0", "STREAMS", "nokey", "0"],
-    ["b", "XADD", "nokey", "5-5", "f", "v"],
-  ],
-  "several XADDs in a transaction are delivered together; COUNT caps them": [
-    ["a", "XREAD", "BLOCK", "0", "STREAMS", "s", "s", "$", "$"],
-    ["c", "XREAD", "COUNT", "2", "BLOCK", "0", "STREAMS", "s", "$"],
-    ["b", "MULTI"],
-    ["b", "XADD", "s", "1-1", "f", "one"],
-    ["b", "XADD", "s", "1-2", "f", "two"],
-    ["b", "XADD", "s", "1-3", "f", "three"],
-    ["b", "EXEC"],
-  ],
-  "a transaction writing two waited streams serves the first only": [
-    ["a", "XREAD", "BLOCK", "0", "STREAMS", "x", "y", "$", "$"],
-    ["b", "MULTI"],
-    ["b", "XADD", "y", "1-1", "f", "y"],
-    ["b", "XADD", "x", "1-1", "f", "x"],
-    ["b", "EXEC"],
-  ],
-  "XADD then XDEL in a transaction: the top moved, so an empty list is served": [
-    ["b", "XADD", "s", "1-1", "f", "v"],
-    ["a", "XREAD", "BLOCK", "0", "STREAMS", "s", "$"],
-    ["b", "MULTI"],
-    ["b", "XADD", "s", "2-1", "f", "v"],
-    ["b", "XDEL", "s", "2-1"],
-    ["b", "EXEC"],
-  ],
-  "XADD + DEL, XADD + DEL + LPUSH do not wake XREAD; a later XADD does": [
-    ["a", "XREAD", "BLOCK", "0", "STREAMS", "s1", "$"],
-    ["b", "MULTI"],
-    ["b", "XADD", "s1", "1-1", "old", "x"],
-    ["b", "DEL", "s1"],
-    ["b", "LPUSH", "s1", "foo"],
-    ["b", "EXEC"],
-    ["b", "RPUSH", "s1", "bar"],
-    ["b", "DEL", "s1"],
-    ["b", "XADD", "s1", "2-1", "new", "y"],
-  ],
-  "XREAD: the key deleted or set to a string keeps the client waiting": [
-    ["b", "XADD", "s", "666", "f", "v"],
-    ["a", "XREAD", "BLOCK", "0", "STREAMS", "s", "$"],
-    ["b", "SET", "s", "val1"],
-    ["b", "DEL", "s"],
-    ["b", "XADD", "s", "667", "f", "v"],
-  ],
-  "a stream that ran dry: an id below the top waits for a newer entry": [
-    ["b", "XADD", "s", "666", "key", "value"],
-    ["b", "XDEL", "s", "666"],
-    ["a", "XREAD", "BLOCK", "50", "STREAMS", "s", "665"],
-    { wait: 80 },
-    ["a", "XREAD", "BLOCK", "0", "STREAMS", "s", "665"],
-    ["b", "XADD", "s", "667", "key", "value"],
-  ],
-  "XREAD BLOCK inside MULTI answers a null array at once": [
-    ["a", "MULTI"],
-    ["a", "XREAD", "BLOCK", "0", "STREAMS", "s", "$"],
-    ["a", "EXEC"],
-  ],
-  "BLOCK argument errors": [
-    ["a", "XREAD", "BLOCK", "-1", "STREAMS", "s", "$"],
-    ["a", "XREAD", "BLOCK", "1.5", "STREAMS", "s", "$"],
-    ["a", "XREAD", "BLOCK", "007", "STREAMS", "s", "$"],
-    ["a", "XREAD", "GROUP", "g", "c", "STREAMS", "s", "$"],
-    ["a", "XREAD", "NOACK", "STREAMS", "s", "$"],
-    ["a", "XREAD", "STREAMS", "s", ">"],
-    ["a", "XREAD", "COUNT", "1", "STREAMS", "s", "t", "$"],
-    ["a", "XREADGROUP", "COUNT", "1", "STREAMS", "s", "$"],
-    ["a", "XREADGROUP", "GROUP", "g", "c", "BLOCK", "-5", "STREAMS", "s", ">"],
-    ["a", "XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", ">"],
-    ["a", "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"],
-    ["a", "XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", "$"],
-    ["a", "EVAL", "return redis.call('xread','BLOCK','0','STREAMS','s','0')", "0"],
-  ],
-  "XREADGROUP BLOCK > is served by XADD: PEL, group and consumer follow": [
-    ["b", "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"],
-    ["a", "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">"],
-    ["b", "XINFO", "GROUPS", "s"],
-    ["b", "XADD", "s", "1-1", "f", "v"],
-    ["b", "XPENDING", "s", "g"],
-    ["b", "XINFO", "GROUPS", "s"],
-  ],
-  "XREADGROUP NOACK: served without a pending entry": [
-    ["b", "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"],
-    ["a", "XREADGROUP", "GROUP", "g", "bob", "BLOCK", "0", "NOACK", "STREAMS", "s", ">"],
-    ["b", "XADD", "s", "1-1", "f", "v"],
-    ["b", "XPENDING", "s", "g"],
-    ["b", "XINFO", "GROUPS", "s"],
-  ],
-  "two consumers of a group wait; each XADD serves the first still waiting": [
-    ["c", "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"],
-    ["a", "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">"],
-    ["b", "XREADGROUP", "GROUP", "g", "bob", "BLOCK", "0", "STREAMS", "s", ">"],
-    ["c", "XADD", "s", "1-1", "f", "1"],
-    ["c", "XADD", "s", "1-2", "f", "2"],
-    ["c", "XPENDING", "s", "g"],
-  ],
-  "Blocking XREADGROUP will not reply with an empty array": [
-    ["b", "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"],
-    ["b", "XADD", "s", "666", "f", "v"],
-    ["b", "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "10", "STREAMS", "s", ">"],
-    ["b", "XADD", "s", "667", "f2", "v2"],
-    ["b", "XDEL", "s", "667"],
-    ["a", "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "200", "STREAMS", "s", ">"],
-    { wait: 250 },
-  ],
-  "XREADGROUP with a history id ignores BLOCK": [
-    ["b", "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"],
-    ["a", "XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", "0"],
-  ],
-  "XREADGROUP: key deleted answers UNBLOCKED": [
-    ["b", "XADD", "s", "666", "f", "v"],
-    ["b", "XGROUP", "CREATE", "s", "g", "$"],
-    ["a", "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">"],
-    ["b", "DEL", "s"],
-  ],
-  "XREADGROUP: key set to a string answers UNBLOCKED": [
-    ["b", "XADD", "s", "666", "f", "v"],
-    ["b", "XGROUP", "CREATE", "s", "g", "$"],
-    ["a", "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">"],
-    ["b", "SET", "s", "val1"],
-  ],
-  "XREADGROUP: key replaced by a set in a transaction answers UNBLOCKED": [
-    ["b", "XADD", "s", "666", "f", "v"],
-    ["b", "XGROUP", "CREATE", "s", "g", "$"],
-    ["a", "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">"],
-    ["b", "MULTI"],
-    ["b", "DEL", "s"],
-    ["b", "SADD", "s", "e1"],
-    ["b", "EXEC"],
-  ],
-  "XREADGROUP: FLUSHALL answers UNBLOCKED": [
-    ["b", "XADD", "s", "666", "f", "v"],
-    ["b", "XGROUP", "CREATE", "s", "g", "$"],
-    ["a", "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">"],
-    ["b", "FLUSHALL"],
-  ],
-  "XREADGROUP: SWAPDB with a database without the key answers UNBLOCKED": [
-    ["b", "SELECT", "9"],
-    ["b", "XADD", "s", "666", "f", "v"],
-    ["b", "XGROUP", "CREATE", "s", "g", "$"],
-    ["b", "SELECT", "4"],
-    ["b", "LPUSH", "l", "x"],
-    ["a", "SELECT", "9"],
-    ["a", "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">"],
-    ["b", "SWAPDB", "4", "9"],
-  ],
-  "XREADGROUP: SWAPDB with a database where the key is a list answers UNBLOCKED": [
-    ["b", "SELECT", "4"],
-    ["b", "LPUSH", "s", "e1"],
-    ["b", "SELECT", "9"],
-    ["b", "XADD", "s", "666", "f", "v"],
-    ["b", "XGROUP", "CREATE", "s", "g", "$"],
-    ["a", "SELECT", "9"],
-    ["a", "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">"],
-    ["b", "SWAPDB", "4", "9"],
-  ],
-  "XREADGROUP: XGROUP DESTROY answers NOGROUP": [
-    ["b", "CONFIG", "RESETSTAT"],
-    ["b", "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"],
-    ["a", "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">"],
-    ["b", "XGROUP", "DESTROY", "s", "g"],
-    ["b", "INFO", "errorstats"],
-  ],
-  "XREADGROUP: DEL + XADD in a transaction answers NOGROUP": [
-    ["b", "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"],
-    ["a", "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">"],
-    ["b", "MULTI"],
-    ["b", "DEL", "s"],
-    ["b", "XADD", "s", "1-1", "f", "v"],
-    ["b", "EXEC"],
-  ],
-  "RENAME of a stream with the group onto the waited key serves its entries": [
-    ["b", "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"],
-    ["a", "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">"],
-    ["b", "XGROUP", "CREATE", "s2", "g", "$", "MKSTREAM"],
-    ["b", "XADD", "s2", "100", "f1", "v1"],
-    ["b", "RENAME", "s2", "s"],
-  ],
-  "RENAME of a stream without the group onto the waited key answers NOGROUP": [
-    ["b", "XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"],
-    ["a", "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">"],
-    ["b", "XADD", "s2", "100", "f1", "v1"],
-    ["b", "RENAME", "s2", "s"],
-  ],
-  "stream waiters ignore lists; list waiters ignore streams": [
-    ["a", "XREAD", "BLOCK", "0", "STREAMS", "k", "$"],
-    ["c", "BLPOP", "k", "0"],
-    ["b", "RPUSH", "k", "x"],
-    ["b", "XADD", "k2", "1-1", "f", "v"],
-    ["b", "DEL", "k"],
-    ["b", "XADD", "k", "1-1", "f", "v"],
-  ],
-};
 
 let redis: StartedRedis | undefined;
 beforeAll(async () => {
@@ -240,3 +35,106 @@ for (const proto of [2, 3] as const) {
     }
   });
 }
+
+/** An engine with clients whose late replies are recorded (realtime-engine.test.ts's pattern). */
+function setup() {
+  const engine = new Engine(COMMANDS, "t");
+  const got = new Map<number, string>();
+  const text = (rs: readonly Reply[], proto: 2 | 3) =>
+    new TextDecoder().decode(encodeResp(rs, proto));
+  const open = (sink = true): ConnState => {
+    const c = newConn(engine.nextClientId++, { authed: true, readonly: false });
+    got.set(c.id, "");
+    if (sink)
+      engine.attach(c, { deliver: (rs) => got.set(c.id, got.get(c.id)! + text(rs, c.resp)) });
+    return c;
+  };
+  const run = (c: ConnState, now: number, ...cmds: string[][]) =>
+    text(
+      engine.run(
+        "redis",
+        c,
+        cmds.map((argv) => ({ argv })),
+        now,
+      ),
+      c.resp,
+    );
+  return { engine, got, open, run };
+}
+
+describe("blocking stream reads on the engine", () => {
+  it("commands pipelined behind a blocked XREAD run after it is served", () => {
+    const { got, open, run } = setup();
+    const [a, b] = [open(), open()];
+    expect(run(a, 1000, ["XREAD", "BLOCK", "0", "STREAMS", "s", "$"], ["XLEN", "s"])).toBe("");
+    expect(run(a, 1001, ["PING"])).toBe("");
+    run(b, 1002, ["XADD", "s", "5-1", "f", "v"]);
+    expect(got.get(a.id)).toBe(
+      "*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n5-1\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n:1\r\n+PONG\r\n",
+    );
+  });
+
+  it("times out at its deadline; CLIENT UNBLOCK answers at once; no sink answers at once", () => {
+    const { engine, got, open, run } = setup();
+    const [a, b] = [open(), open()];
+    run(a, 1000, ["XREAD", "BLOCK", "500", "STREAMS", "s", "$"]);
+    run(b, 1499, []);
+    expect(got.get(a.id)).toBe("");
+    run(b, 1500, []);
+    expect(got.get(a.id)).toBe("*-1\r\n");
+    run(a, 2000, ["XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">"]);
+    expect(got.get(a.id)).toBe("*-1\r\n"); // no group: an error at once, as a reply of the batch
+    run(b, 2000, ["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"]);
+    run(a, 2000, ["XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">"]);
+    expect(engine.blocking.size).toBe(1);
+    expect(run(b, 2001, ["CLIENT", "UNBLOCK", String(a.id), "ERROR"])).toBe(":1\r\n");
+    expect(got.get(a.id)).toBe("*-1\r\n-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n");
+    const http = open(false);
+    expect(run(http, 2002, ["XREAD", "BLOCK", "0", "STREAMS", "s", "$"])).toBe("*-1\r\n");
+  });
+
+  it("a blocked XREADGROUP answered NOGROUP counts as one failed call", () => {
+    const { got, open, run } = setup();
+    const [a, b] = [open(), open()];
+    run(b, 1000, ["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"]);
+    run(a, 1000, ["XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">"]);
+    run(b, 1000, ["XADD", "other", "1-1", "f", "v"], ["XTRIM", "s", "MAXLEN", "0"]);
+    expect(got.get(a.id)).toBe("");
+    run(b, 1000, ["XGROUP", "DESTROY", "s", "g"]);
+    expect(got.get(a.id)).toMatch(/^-NOGROUP /);
+    const stats = run(b, 1000, ["INFO", "commandstats"]);
+    expect(stats).toMatch(/cmdstat_xreadgroup:calls=1,.*rejected_calls=0,failed_calls=1/);
+  });
+
+  it("served entries of a woken XREADGROUP are what a later read sees pending", () => {
+    const { got, open, run } = setup();
+    const [a, b] = [open(), open()];
+    run(b, 1000, ["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"]);
+    run(a, 1000, [
+      "XREADGROUP",
+      "GROUP",
+      "g",
+      "c",
+      "COUNT",
+      "1",
+      "BLOCK",
+      "0",
+      "STREAMS",
+      "s",
+      ">",
+    ]);
+    run(
+      b,
+      1000,
+      ["MULTI"],
+      ["XADD", "s", "1-1", "a", "1"],
+      ["XADD", "s", "1-2", "b", "2"],
+      ["EXEC"],
+    );
+    expect(got.get(a.id)).toContain("1-1");
+    expect(got.get(a.id)).not.toContain("1-2");
+    expect(run(b, 1000, ["XPENDING", "s", "g"])).toBe(
+      "*4\r\n:1\r\n$3\r\n1-1\r\n$3\r\n1-1\r\n*1\r\n*2\r\n$1\r\nc\r\n$1\r\n1\r\n",
+    );
+  });
+});

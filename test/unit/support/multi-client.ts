@@ -113,9 +113,21 @@ export async function runOnRedis(
     got.set(n, "");
     socks.set(n, await open(n));
   }
+  // Every client opens with a PING (HELLO 3), the first with a FLUSHALL; their replies are
+  // awaited (a door may take a while to open its upstream) and not part of the transcript.
   const first = socks.values().next().value!;
   first.write(multibulk(["FLUSHALL"]));
-  if (proto === 3) for (const s of socks.values()) s.write(multibulk(["HELLO", "3"]));
+  for (const s of socks.values()) s.write(multibulk(proto === 3 ? ["HELLO", "3"] : ["PING"]));
+  const replies = (n: string) => {
+    const b = Buffer.from(got.get(n)!, "latin1");
+    let k = 0;
+    for (let at = 0, l; (l = replyLength(b, at)) > 0; at += l) k++;
+    return k;
+  };
+  const ready = () =>
+    [...socks.keys()].every((n) => replies(n) >= (socks.get(n) === first ? 2 : 1));
+  const until = Date.now() + REPLY_WAIT_MS * 5;
+  while (!ready() && Date.now() < until) await new Promise((r) => setTimeout(r, SETTLE_MS / 4));
   await settle();
   const out: string[] = [];
   try {
