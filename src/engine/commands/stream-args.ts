@@ -12,8 +12,8 @@ import { compareIds, idText, parseExactId } from "../stream-id.ts";
 import type { StreamId } from "../stream-id.ts";
 import { optionName } from "./redis-args.ts";
 
-/** Redis's default LIMIT of a `~` trim: 100 nodes' worth of entries. */
-export const TRIM_DEFAULT_LIMIT = 100 * STREAM_NODE_MAX_ENTRIES;
+/** Redis's default LIMIT of a `~` trim: this many nodes' worth of entries. */
+const TRIM_DEFAULT_LIMIT_NODES = 100;
 const I64_MAX = (1n << 63n) - 1n;
 
 export interface TrimSpec {
@@ -34,9 +34,13 @@ export function parseCount(s: string): number {
 
 /**
  * Parses a trimming clause at argv[i] (MAXLEN or MINID already seen); returns it and the index
- * after it. Redis's errors: a negative MAXLEN, LIMIT without `~`.
+ * after it. `nodeSize`: stream-node-max-entries, which `~`'s default LIMIT scales with. Redis's errors: a negative MAXLEN, LIMIT without `~`.
  */
-export function parseTrim(argv: readonly string[], i: number): [TrimSpec, number] {
+export function parseTrim(
+  argv: readonly string[],
+  i: number,
+  nodeSize = STREAM_NODE_MAX_ENTRIES,
+): [TrimSpec, number] {
   const kind = optionName(argv[i]!) as "maxlen" | "minid";
   i++;
   let approx = false;
@@ -52,7 +56,7 @@ export function parseTrim(argv: readonly string[], i: number): [TrimSpec, number
     approx,
     maxlen: 0,
     minid: { ms: 0n, seq: 0n },
-    limit: approx ? TRIM_DEFAULT_LIMIT : Infinity,
+    limit: approx ? TRIM_DEFAULT_LIMIT_NODES * nodeSize : Infinity,
   };
   if (kind === "maxlen") {
     const n = parseStrictInt(arg);
@@ -101,4 +105,10 @@ export function perKeyReply(ctx: Ctx, out: [string, Reply][]): Reply {
   if (!out.length) return R.NILARRAY;
   if (ctx.conn.resp === 3) return R.map(out.flatMap(([k, v]) => [R.bulk(k), v]));
   return R.array(out.map(([k, v]) => R.array([R.bulk(k), v])));
+}
+
+/** stream-node-max-entries as configured (CONFIG SET); its default when 0 (no entry bound). */
+export function nodeSizeOf(ctx: Ctx): number {
+  const v = Number(ctx.engine.params.get("stream-node-max-entries") ?? STREAM_NODE_MAX_ENTRIES);
+  return v > 0 && Number.isSafeInteger(v) ? v : STREAM_NODE_MAX_ENTRIES;
 }

@@ -9,6 +9,7 @@ import type { Consumer, Group, Pending } from "../stream.ts";
 import { idBytes } from "../stream-id.ts";
 import type { StreamId } from "../stream-id.ts";
 import { getTyped } from "./access.ts";
+import { nodeSizeOf } from "./stream-args.ts";
 
 /** The stream at a key for a write (WRONGTYPE otherwise), created when `create` and missing. */
 export function streamForWrite(ctx: Ctx, key: string, create: boolean): Entry | undefined {
@@ -17,7 +18,10 @@ export function streamForWrite(ctx: Ctx, key: string, create: boolean): Entry | 
     ctx.store.touch(e);
     return e;
   }
-  return create ? ctx.store.create(key, "stream", new Stream(), 0) : undefined;
+  if (!create) return undefined;
+  const s = new Stream();
+  s.nodeSize = nodeSizeOf(ctx);
+  return ctx.store.create(key, "stream", s, 0);
 }
 
 /** The stream at a key for a read (WRONGTYPE otherwise). */

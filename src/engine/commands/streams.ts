@@ -19,7 +19,7 @@ import {
 } from "../stream-id.ts";
 import type { StreamId } from "../stream-id.ts";
 import { optionName } from "./redis-args.ts";
-import { applyTrim, entriesReply, parseCount, parseTrim } from "./stream-args.ts";
+import { applyTrim, entriesReply, nodeSizeOf, parseCount, parseTrim } from "./stream-args.ts";
 import type { TrimSpec } from "./stream-args.ts";
 import { streamGroupCommands } from "./stream-groups.ts";
 import { streamInfoCommands } from "./stream-info.ts";
@@ -67,7 +67,7 @@ function xadd(ctx: Ctx, argv: readonly string[]): Reply {
     if (o === "nomkstream") {
       nomk = true;
       i++;
-    } else if (o === "maxlen" || o === "minid") [trim, i] = parseTrim(argv, i);
+    } else if (o === "maxlen" || o === "minid") [trim, i] = parseTrim(argv, i, nodeSizeOf(ctx));
     else break;
   }
   const idArg = argv[i];
@@ -141,7 +141,7 @@ function xdel(ctx: Ctx, argv: readonly string[]): Reply {
 function xtrim(ctx: Ctx, argv: readonly string[]): Reply {
   const o = optionName(argv[2]!);
   if (o !== "maxlen" && o !== "minid") throw Errors.syntax();
-  const [trim, next] = parseTrim(argv, 2);
+  const [trim, next] = parseTrim(argv, 2, nodeSizeOf(ctx));
   if (next !== argv.length) throw Errors.syntax();
   const e = streamForWrite(ctx, argv[1]!, false);
   if (!e) return R.ZERO;
