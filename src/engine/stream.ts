@@ -64,6 +64,11 @@ export class Stream {
    * after a reload).
    */
   nodeSize = STREAM_NODE_MAX_ENTRIES;
+  /**
+   * Redis's stream signals to blocked readers (XADD, XGROUP DESTROY), counted: other writes to
+   * the key (XACK, XSETID, XGROUP SETID …) wake no reader in Redis, so they do not here.
+   */
+  signals = 0;
 
   // ---- entries --------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@
 // that one stream as Redis's serveClientsBlockedOnStreamKey does.
 
 import type { Ctx } from "../command-table.ts";
+import type { ConnState } from "../conn-state.ts";
 import type { Entry } from "../entry.ts";
 import { CommandError, Errors } from "../errors.ts";
 import { parseStrictInt } from "../numbers.ts";
@@ -111,8 +112,36 @@ const noGroup = (key: string, group: string) =>
     `NOGROUP No such key '${key}' or consumer group '${group}' in XREADGROUP with GROUP option`,
   );
 
+/** Each blocked reader's view of its streams when it last looked: the value and its signals. */
+const seen = new WeakMap<ConnState, Map<string, [Stream | undefined, number]>>();
+
+function streamAt(ctx: Ctx, key: string): Stream | undefined {
+  const e = ctx.store.get(key);
+  return e?.type === "stream" ? (e.value as Stream) : undefined;
+}
+
+/**
+ * True when `key` was signalled since the reader last looked (XADD, XGROUP DESTROY, or another
+ * value there: created, replaced); Redis looks again only then. Notes what it sees now.
+ */
+function signalled(ctx: Ctx, key: string): boolean {
+  const m = seen.get(ctx.conn);
+  const s = streamAt(ctx, key);
+  const before = m?.get(key);
+  m?.set(key, [s, s?.signals ?? 0]);
+  return !before || before[0] !== s || before[1] !== (s?.signals ?? 0);
+}
+
 /** Waits for the keys, to run again as `argv` (ids resolved, COUNT set as Redis keeps it). */
 function block(ctx: Ctx, a: ReadArgs, argv: readonly string[], ids: string[]): Reply {
+  if (ctx.engine.servingKey === null) {
+    const m = new Map<string, [Stream | undefined, number]>();
+    for (const k of a.keys) {
+      const s = streamAt(ctx, k);
+      m.set(k, [s, s?.signals ?? 0]);
+    }
+    seen.set(ctx.conn, m);
+  }
   const count = String(a.count || XREAD_BLOCKED_DEFAULT_COUNT);
   const head = a.group === null ? [argv[0]!] : [argv[0]!, "GROUP", a.group, a.consumer];
   const again = [
@@ -174,10 +203,10 @@ export function xread(ctx: Ctx, argv: readonly string[]): Reply {
  */
 function xreadWoken(ctx: Ctx, a: ReadArgs, argv: readonly string[], key: string): Reply {
   const j = a.keys.indexOf(key);
-  const e = ctx.store.get(key);
   const gt = parseExactId(a.ids[j]!);
-  const s = e?.type === "stream" ? (e.value as Stream) : undefined;
-  if (!s || compareIds(s.lastId, gt) <= 0) return block(ctx, a, argv, a.ids);
+  const s = streamAt(ctx, key);
+  if (!signalled(ctx, key) || !s || compareIds(s.lastId, gt) <= 0)
+    return block(ctx, a, argv, a.ids);
   const entries = s.range(nextId(gt) ?? MAX_ID, MAX_ID, a.count || Infinity);
   return perKeyReply(ctx, [[key, entriesReply(entries)]]);
 }
@@ -221,6 +250,7 @@ function xreadgroupWoken(ctx: Ctx, a: ReadArgs, argv: readonly string[], key: st
   const e = ctx.store.get(key);
   if (e?.type !== "stream")
     throw new CommandError("UNBLOCKED", "UNBLOCKED the stream key no longer exists");
+  if (!signalled(ctx, key)) return block(ctx, a, argv, a.ids);
   const g = (e.value as Stream).groups.get(a.group!);
   if (!g)
     throw new CommandError(

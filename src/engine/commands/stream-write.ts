@@ -64,6 +64,7 @@ export function writeMeta(
 export function appendEntry(ctx: Ctx, e: Entry, id: StreamId, fields: string[]): void {
   const s = e.value as Stream;
   const before = [s.lastId, s.entriesAdded] as const;
+  s.signals++;
   changed(ctx, e, Stream.entryMember(id));
   changed(ctx, e, Stream.META_MEMBER);
   s.append(id, fields);
@@ -136,6 +137,7 @@ export function setGroupPosition(
 /** Destroys a group with its consumers and pending entries. */
 export function destroyGroup(ctx: Ctx, e: Entry, g: Group): void {
   const s = e.value as Stream;
+  s.signals++;
   changed(ctx, e, Stream.groupMember(g.name));
   for (const c of g.consumers.values()) changed(ctx, e, Stream.consumerMember(g.name, c.name));
   for (const p of g.pel.values()) changed(ctx, e, Stream.pendingMember(g.name, p.id));
