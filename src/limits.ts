@@ -125,6 +125,11 @@ export const LCS_TABLE_MAX_BYTES = 32 * 1024 * 1024;
  * 5 s (Redis's default busy-reply-threshold) and well inside the platform's limit.
  */
 export const LUA_INSTRUCTION_LIMIT = 50_000_000;
+/**
+ * What one redis.call/pcall counts against LUA_INSTRUCTION_LIMIT: a command runs the engine,
+ * about 250 instructions' time, so a script looping on calls is stopped within the same ~5 s.
+ */
+export const LUA_CALL_INSTRUCTIONS = 250;
 /** How often (in VM instructions) the count hook checks the limit; Redis checks every 100,000. */
 export const LUA_HOOK_EVERY = 100_000;
 /** Lua table nesting a script reply may have before conversion stops (Redis: Lua stack limit). */
@@ -154,3 +159,20 @@ export const HTTP_BLOCK_MAX_MS = 30000;
  * timer keeps the object (and the waiter, which lives in memory) from hibernating.
  */
 export const BLOCK_KEEPALIVE_MS = 10000;
+/**
+ * How often an idle SSE subscription (Upstash `B/subscribe/…`) sends a comment line: proxies keep
+ * the stream open, and a client that went away is found by the failed write.
+ */
+export const SSE_KEEPALIVE_MS = 25000;
+
+// ---- client-side caching (CLIENT TRACKING, issue 16) ----------------------------------------
+
+/**
+ * Most keys the tracking table remembers, whatever `tracking-table-max-keys` says (Redis's default
+ * of 1,000,000, or 0 for no limit, would not fit an object's memory: a key's entry costs a few
+ * hundred bytes here). Past the limit, keys are dropped oldest first and their clients told, as if
+ * the keys had changed (Redis drops random ones).
+ */
+export const TRACKING_TABLE_KEYS_MAX = 100000;
+/** Prefixes one BCAST connection may register. */
+export const TRACKING_PREFIXES_MAX_PER_CONN = 1000;

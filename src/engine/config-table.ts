@@ -116,7 +116,9 @@ function parseNotify(v: string): string {
     else throw new ConfigValueError("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
   }
   let out = "";
-  if ([...NOTIFY_FLAGS].every((f) => set.has(f))) out = "A";
+  // Redis answers "A" alone and loses n from the text (its flags keep it); the text is all the
+  // engine keeps (and persists), so n stays after A here.
+  if ([...NOTIFY_FLAGS].every((f) => set.has(f))) out = set.has("n") ? "An" : "A";
   else for (const f of NOTIFY_FLAGS + "n") if (set.has(f)) out += f;
   for (const f of "KEm") if (set.has(f)) out += f;
   return out;

@@ -34,6 +34,24 @@ export interface ConnState {
   subs: Subscriptions | null;
   /** CLIENT REPLY: "on", "off", or "skip" (the next command's reply only). */
   replyMode: "on" | "off" | "skip";
+  /** Client-side caching (CLIENT TRACKING, engine/tracking.ts); null while off. */
+  tracking: TrackingState | null;
+}
+
+/** One connection's CLIENT TRACKING mode, as Redis keeps it in its client flags. */
+export interface TrackingState {
+  /** Client id invalidations go to (REDIRECT), 0 for the connection itself. */
+  redirect: number;
+  bcast: boolean;
+  optin: boolean;
+  optout: boolean;
+  noloop: boolean;
+  /** CLIENT CACHING YES (OPTIN) or NO (OPTOUT) given for the next command. */
+  caching: boolean;
+  /** The redirect target went away (flag R, TRACKINGINFO broken_redirect). */
+  brokenRedir: boolean;
+  /** BCAST prefixes, "" for every key. */
+  prefixes: string[];
 }
 
 /** One connection's channels, patterns and shard channels, in subscription order. */
@@ -78,5 +96,6 @@ export function newConn(
     lastCmd: "NULL",
     subs: null,
     replyMode: "on",
+    tracking: null,
   };
 }

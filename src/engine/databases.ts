@@ -67,6 +67,11 @@ export class Databases {
     return s;
   }
 
+  /** The database index a store is at now (-1 if none). */
+  indexOf(store: Store): number {
+    return this.stores.indexOf(store);
+  }
+
   /** The store of database `index` if it was ever used. */
   peek(index: number): Store | undefined {
     return this.stores[index];

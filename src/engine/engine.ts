@@ -14,6 +14,7 @@ import type { ConnSink } from "./conn-sink.ts";
 import { Blocking } from "./blocking.ts";
 import type { BlockRequest, Waiter } from "./blocking.ts";
 import { PubSub } from "./pubsub.ts";
+import { Tracking } from "./tracking.ts";
 import { Databases } from "./databases.ts";
 import { CommandError, Errors } from "./errors.ts";
 import { R, errorReplyOf, isError, replyBytes } from "./reply.ts";
@@ -21,6 +22,7 @@ import type { ErrorReply, Reply } from "./reply.ts";
 import type { Store } from "./store.ts";
 import { ScriptStore } from "./scripting/script-store.ts";
 import { isLfu } from "./eviction.ts";
+import { Notify, notifyMask, publishKeyEvent } from "./keyspace-events.ts";
 import { DATABASES, EVICTION_POLICY, KEY_MAX_BYTES, VALUE_MAX_BYTES } from "../limits.ts";
 import type { EvictionPolicy } from "../limits.ts";
 
@@ -87,7 +89,16 @@ export class Engine {
   /** Per-command and error counters (INFO commandstats, errorstats). */
   readonly cmdStats = new CommandStats();
   /** Redis tuning parameters set by CONFIG SET, normalised, by name (config-table.ts). */
-  readonly params = new Map<string, string>();
+  readonly params: Map<string, string> = new ParamMap((name, value) => this.paramSet(name, value));
+  /** Enabled keyspace notification classes (keyspace-events.ts Notify), 0 when off. */
+  notifyMask = 0;
+  /**
+   * Keyspace events of a command that may yet be rolled back (its store journals): published
+   * when it stands, dropped when it is undone. Evictions go before the command's own events
+   * (at `evictedAt`), as Redis evicts before it runs a command.
+   */
+  private held: [db: number, event: string, key: string][] = [];
+  private evictedAt = 0;
   /** Highest usage INFO has seen (used_memory_peak). */
   peakUsage = 0;
   /** 40 hex digits naming this run of the engine (INFO run_id, master_replid). */
@@ -112,7 +123,21 @@ export class Engine {
   sharded = false;
   /** Connections that take replies outside their own batches (pub/sub, blocking), by client id. */
   readonly sinks = new Map<number, ConnSink>();
-  readonly pubsub = new PubSub(this.sinks);
+  /** Attached connections by id (redirect targets of CLIENT TRACKING). */
+  readonly conns = new Map<number, ConnState>();
+  readonly pubsub = new PubSub((id, replies) => this.deliverTo(id, replies));
+  /**
+   * The connection whose batch is running, and the pushes for it its commands caused (PUBLISH to
+   * a channel it is subscribed to): held and sent just before the reply of the command that caused
+   * them, as Redis writes them, not ahead of the batch's earlier replies.
+   */
+  private running: { id: number; held: Reply[] } | null = null;
+  /** Client-side caching: who read which keys, BCAST prefixes (tracking.ts). */
+  readonly tracking = new Tracking(
+    this.conns,
+    (id, replies) => this.deliverTo(id, replies),
+    this.dbs.shared,
+  );
   readonly blocking = new Blocking();
   /** Nesting of execute(): 1 for a batch's own command, more inside EXEC and scripts. */
   private depth = 0;
@@ -172,6 +197,10 @@ export class Engine {
     }
     if (this.blocking.size) this.expireWaits(now);
     const replies = this.runItems(dialect, conn, items, now, replyMax);
+    if (this.dbs.shared.observer !== null) this.endTracking(conn, replies);
+    // QUIT: gone for everyone at once, as Redis frees the client after the reply (a redirect to
+    // it breaks, its subscriptions end) however late the door learns the socket closed.
+    if (conn.closing && this.sinks.has(conn.id)) this.detach(conn);
     for (let i = 0; i < stores.length; i++) stores[i]!.endBatch();
     this.cmdStats.busyMs += performance.now() - started;
     return replies;
@@ -197,6 +226,35 @@ export class Engine {
     // One context for the whole batch: handlers never keep it.
     const ctx: Ctx = { engine: this, store: this.dbs.get(conn.db), conn, now };
     this.dialect = dialect;
+    const outer = this.running;
+    const held: Reply[] = [];
+    this.running = { id: conn.id, held };
+    try {
+      this.runLoop(dialect, ctx, items, now, replyMax, replies, held);
+    } finally {
+      this.running = outer;
+    }
+    // Pushes after the last reply (a woken client's command published to us) follow it.
+    if (held.length) {
+      const last = replies.length - 1;
+      if (last >= 0) replies[last] = R.seq([replies[last]!, ...held]);
+      else this.sinks.get(conn.id)?.deliver(held);
+    }
+    return replies;
+  }
+
+  /** runItems' loop: `held` pushes for the batch's connection join the next reply. */
+  private runLoop(
+    dialect: Dialect,
+    ctx: Ctx,
+    items: readonly BatchItem[],
+    now: number,
+    replyMax: number,
+    replies: Reply[],
+    held: Reply[],
+  ): void {
+    const { conn } = ctx;
+    const tracking = this.tracking;
     let bytes = 0;
     for (let i = 0; i < items.length; i++) {
       const item = items[i]!;
@@ -204,20 +262,37 @@ export class Engine {
       if (bytes > replyMax) r = this.queueingError(conn, Errors.replyLimit());
       else {
         const mode = conn.replyMode;
+        const outer = tracking.current;
+        tracking.current = conn;
         r = "argv" in item ? this.dispatchWith(dialect, ctx, item) : item.reply;
+        tracking.current = outer;
+        if (conn.tracking?.caching && "argv" in item) tracking.endCaching(conn, item.argv);
         if (r === BLOCKED) {
           this.blocking.of(conn.id)!.pending = items.slice(i + 1);
+          if (tracking.pending.length) this.deliverPending(conn);
           this.serveReady(now);
           break;
         }
         if (mode !== "on") r = this.replyModeStep(conn, mode, r);
+        // Pushes are sent whatever CLIENT REPLY says, as Redis does.
+        if (held.length) r = R.seq(r.k === "none" ? held.splice(0) : [...held.splice(0), r]);
+        // Invalidations of the keys this command changed follow its reply (Redis: after call()).
+        if (tracking.pending.length) r = tracking.withPending(r);
         if (replyMax !== Infinity) bytes += replyBytes(r);
       }
       replies.push(r);
       if (this.hasReady()) this.serveReady(now);
       if (conn.closing) break;
     }
-    return replies;
+  }
+
+  /** Replies for a connection outside its batch (its sink); false when it has none. */
+  private deliverTo(id: number, replies: readonly Reply[]): boolean {
+    const sink = this.sinks.get(id);
+    if (!sink) return false;
+    if (this.running?.id === id) this.running.held.push(...replies);
+    else sink.deliver(replies);
+    return true;
   }
 
   /** CLIENT REPLY OFF/SKIP: the reply a command sends while one is in effect (none). */
@@ -234,19 +309,72 @@ export class Engine {
     return before === "off" && conn.replyMode === "on" ? r : R.NONE;
   }
 
+  // ---- client-side caching (CLIENT TRACKING) ------------------------------------------------
+
+  /**
+   * End of a batch with tracking on: BCAST invalidations and the table limit; what that sends the
+   * batch's own connection follows its replies.
+   */
+  private endTracking(conn: ConnState, replies: Reply[]): void {
+    const tracking = this.tracking;
+    tracking.current = conn;
+    tracking.endBatch(this.params.get("tracking-table-max-keys"));
+    tracking.current = null;
+    if (!tracking.pending.length) return;
+    const last = replies.length - 1;
+    if (last >= 0) replies[last] = tracking.withPending(replies[last]!);
+    else this.deliverPending(conn);
+  }
+
+  /** Sends the pushes pending for `conn` now (held if its batch is running). */
+  private deliverPending(conn: ConnState): void {
+    this.deliverTo(conn.id, this.tracking.pending.splice(0));
+  }
+
   // ---- connections outside their batches: pub/sub and blocking (issue 16) -------------------
 
   /** Registers where a connection's pushes and late replies go (a socket door's connection). */
   attach(conn: ConnState, sink: ConnSink): void {
     this.sinks.set(conn.id, sink);
+    this.conns.set(conn.id, conn);
   }
 
-  /** A connection closed: its subscriptions and its wait end. */
+  /** A connection closed: its subscriptions, its tracking and its wait end. */
   detach(conn: ConnState): void {
     this.sinks.delete(conn.id);
+    this.conns.delete(conn.id);
+    this.tracking.disable(conn);
     this.pubsub.removeAll(conn);
     const w = this.blocking.of(conn.id);
     if (w) this.stopWaiting(w);
+  }
+
+  /** A parameter changed (CONFIG SET, or loaded): the ones the engine acts on take effect. */
+  private paramSet(name: string, value: string | undefined): void {
+    if (name !== "notify-keyspace-events") return;
+    this.notifyMask = notifyMask(value ?? "");
+    this.dbs.shared.events = this.notifyMask ? this.storeEvent : null;
+  }
+
+  /** The stores' own events (new, expired, evicted, keymiss, hexpired). */
+  private readonly storeEvent = (store: Store, type: number, event: string, key: string): void => {
+    if (this.notifyMask & type) this.keyEvent(store, type, event, key);
+  };
+
+  /** Publishes a keyspace event of `store` (its class enabled), or holds it while undoable. */
+  keyEvent(store: Store, type: number, event: string, key: string): void {
+    const db = this.dbs.indexOf(store);
+    if (db < 0) return;
+    if (!store.journaling) publishKeyEvent(this, db, event, key);
+    else if (type === Notify.EVICTED) this.held.splice(this.evictedAt++, 0, [db, event, key]);
+    else this.held.push([db, event, key]);
+  }
+
+  /** Publishes the held events from `from` on (a command that stood). */
+  private releaseEvents(): void {
+    const held = this.held;
+    this.held = [];
+    for (const [db, event, key] of held) publishKeyEvent(this, db, event, key);
   }
 
   /** Publishes a message (PUBLISH, keyspace notifications): how many subscribers received it. */
@@ -346,14 +474,24 @@ export class Engine {
   /** Runs a waiter's command again; BLOCKED when it still finds nothing. */
   private retry(w: Waiter, key: string, now: number): Reply {
     const ctx: Ctx = { engine: this, store: this.dbs.get(w.conn.db), conn: w.conn, now };
+    const tracking = this.tracking;
+    const outer = tracking.current;
+    tracking.current = w.conn;
     this.retrying = true;
     this.servingKey = key;
+    let r: Reply;
     try {
-      return this.dispatchWith(w.dialect, ctx, w.command);
+      r = this.dispatchWith(w.dialect, ctx, w.command);
     } finally {
       this.retrying = false;
       this.servingKey = null;
+      tracking.current = outer;
     }
+    if (tracking.pending.length) {
+      if (r === BLOCKED) this.deliverPending(w.conn);
+      else r = tracking.withPending(r);
+    }
+    return r;
   }
 
   /** Answers a waiter and runs the commands that waited behind it; its sink sends them all. */
@@ -468,12 +606,15 @@ export class Engine {
     const limited = maxmemory > 0 && isWrite && this.mayCross(maxmemory, c.argv);
     // The limit covers every database (spec §3.8): usage is the namespace's total.
     const usageBefore = limited ? this.dbs.usage : 0;
+    const heldBefore = this.held.length;
     store.beginCommand(limited);
     let reply: Reply;
+    if (this.tracking.clients.size !== 0) this.tracking.beforeCommand(spec, c.argv);
     this.depth++;
     try {
       reply = spec.run(ctx, c.argv, c.typed);
     } catch (e) {
+      if (store.journaling) this.held.length = heldBefore;
       store.rollback();
       if (!(e instanceof CommandError)) console.error("blink-edge: command failed", spec.name, e);
       reply = errorReplyOf(e);
@@ -494,6 +635,7 @@ export class Engine {
       // A volatile policy with no volatile key left to evict refuses like noeviction (Redis);
       // the keys it evicted from this database come back with the rollback.
       const evicted = store.stats.evicted;
+      this.evictedAt = heldBefore;
       if (
         sizeOfWritten > maxmemory ||
         policy === "noeviction" ||
@@ -501,10 +643,14 @@ export class Engine {
       ) {
         store.rollback();
         store.stats.evicted = evicted;
+        this.held.length = heldBefore;
         reply = R.error(Errors.oom());
       }
     }
     store.endCommand();
+    if (spec.flags & Flag.READ && this.tracking.clients.size !== 0)
+      this.tracking.afterRead(spec, ctx.conn, c.argv);
+    if (this.held.length && this.depth === 0) this.releaseEvents();
     const failed = isError(reply) ? reply : null;
     this.cmdStats.called(spec, c.argv, failed);
     if (isWrite && !failed) store.writeSeq++;
@@ -633,6 +779,31 @@ export function unknownCommandText(argv: readonly string[]): string {
 
 function truncateBytes(s: string, max: number): string {
   return byteLength(s) <= max ? s : sliceBytes(s, 0, max);
+}
+
+/** A Map that tells its owner of every change (Engine.params: loaded, or set by CONFIG). */
+class ParamMap extends Map<string, string> {
+  private readonly changed: (name: string, value: string | undefined) => void;
+  constructor(changed: (name: string, value: string | undefined) => void) {
+    super();
+    this.changed = changed;
+  }
+  override set(name: string, value: string): this {
+    super.set(name, value);
+    // Map's constructor calls set before the field exists.
+    this.changed?.(name, value);
+    return this;
+  }
+  override delete(name: string): boolean {
+    const had = super.delete(name);
+    this.changed(name, undefined);
+    return had;
+  }
+  override clear(): void {
+    const names = [...this.keys()];
+    super.clear();
+    for (const n of names) this.changed(n, undefined);
+  }
 }
 
 function randomHex(n: number): string {

@@ -113,4 +113,34 @@ export const Errors = {
   hllNoKey: () => err("ERR The specified key does not exist"),
   hllNotSparse: () => err("ERR HLL encoding is not sparse"),
   pfdebugUnknown: (sub: string) => err(`ERR Unknown PFDEBUG subcommand '${sub}'`),
+  // Client-side caching (networking.c clientCommand, tracking.c)
+  trackingOneRedirect: () => err("ERR A client can only redirect to a single other client"),
+  trackingNoRedirectTarget: () => err("ERR The client ID you want redirect to does not exist"),
+  trackingPrefixNeedsBcast: () => err("ERR PREFIX option requires BCAST mode to be enabled"),
+  trackingBcastSwitch: () =>
+    err(
+      "ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.",
+    ),
+  trackingOptBcast: () => err("ERR OPTIN and OPTOUT are not compatible with BCAST"),
+  trackingOptBoth: () => err("ERR You can't specify both OPTIN mode and OPTOUT mode"),
+  trackingOptSwitch: () =>
+    err(
+      "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.",
+    ),
+  trackingPrefixOverlapsExisting: (p: string, q: string) =>
+    err(
+      `ERR Prefix '${p}' overlaps with an existing prefix '${q}'. Prefixes for a single client must not overlap.`,
+    ),
+  trackingPrefixOverlapsOther: (p: string, q: string) =>
+    err(
+      `ERR Prefix '${p}' overlaps with another provided prefix '${q}'. Prefixes for a single client must not overlap.`,
+    ),
+  cachingNotTracking: () =>
+    err(
+      "ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled",
+    ),
+  cachingYesNotOptin: () =>
+    err("ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode."),
+  cachingNoNotOptout: () =>
+    err("ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode."),
 };

@@ -3,7 +3,6 @@
 // knows connections only as contexts and sinks (conn-sink.ts): whichever door carries a
 // subscriber encodes and sends what it is given.
 
-import type { ConnSink } from "./conn-sink.ts";
 import type { ConnState, Subscriptions } from "./conn-state.ts";
 import { compileGlob } from "./glob.ts";
 import type { GlobMatcher } from "./glob.ts";
@@ -28,10 +27,11 @@ export class PubSub {
     shard: new Map(),
   };
   private readonly patterns = new Map<string, PatternSubs>();
-  private readonly sinks: ReadonlyMap<number, ConnSink>;
+  /** Hands replies to a connection's sink (Engine.deliverTo); false when it has none. */
+  private readonly send: (id: number, replies: readonly Reply[]) => boolean;
 
-  constructor(sinks: ReadonlyMap<number, ConnSink>) {
-    this.sinks = sinks;
+  constructor(send: (id: number, replies: readonly Reply[]) => boolean) {
+    this.send = send;
   }
 
   /** Adds a subscription; false when the connection already had it. */
@@ -91,14 +91,15 @@ export class PubSub {
     const ch = R.bulk(channel);
     const msg = R.bulk(message);
     const direct = this.byKind[shard ? "shard" : "channels"].get(channel);
+    // One array per message for all its subscribers: a door may encode it once (mux-door.ts).
     if (direct) {
-      const push = R.push([shard ? SMESSAGE : MESSAGE, ch, msg]);
+      const push = [R.push([shard ? SMESSAGE : MESSAGE, ch, msg])];
       for (const conn of direct.values()) n += this.deliver(conn, push);
     }
     if (shard) return n;
     for (const [pattern, p] of this.patterns) {
       if (!p.match(channel)) continue;
-      const push = R.push([PMESSAGE, R.bulk(pattern), ch, msg]);
+      const push = [R.push([PMESSAGE, R.bulk(pattern), ch, msg])];
       for (const conn of p.subs.values()) n += this.deliver(conn, push);
     }
     return n;
@@ -124,10 +125,7 @@ export class PubSub {
     return this.byKind[shard ? "shard" : "channels"].size;
   }
 
-  private deliver(conn: ConnState, push: Reply): number {
-    const sink = this.sinks.get(conn.id);
-    if (!sink) return 0;
-    sink.deliver([push]);
-    return 1;
+  private deliver(conn: ConnState, push: readonly Reply[]): number {
+    return this.send(conn.id, push) ? 1 : 0;
   }
 }

@@ -14,6 +14,7 @@ import type { EvictionPolicy } from "../limits.ts";
 import { FieldExpiryHeap, restoreFieldTtls, takeFieldTtls } from "./field-expiry.ts";
 import { hashDelete } from "./collection-ops.ts";
 import { randomIndex } from "./sampling.ts";
+import { Notify } from "./keyspace-events.ts";
 
 type Undo = () => void;
 
@@ -34,13 +35,33 @@ export interface StoreStats {
 export interface StoreShared {
   seqs: { write: number; created: number };
   stats: StoreStats;
+  /**
+   * Keyspace notifications of the store's own doings (new, expired, evicted, keymiss,
+   * hexpired): set by the engine only while some class is enabled, so null costs one test.
+   */
+  events: StoreEventHook | null;
+  /** Told of every changed key while a client tracks keys (tracking.ts); null otherwise. */
+  observer: KeyObserver | null;
 }
+
+/** What wants to know which keys change (client-side caching invalidation). */
+export interface KeyObserver {
+  /** A key was written, deleted, expired, evicted or had its TTL changed. */
+  changed(key: string): void;
+}
+
+/** Receives a store's keyspace events (class bit as keyspace-events.ts Notify, event, key). */
+export type StoreEventHook = (store: Store, type: number, event: string, key: string) => void;
+
+const { GENERIC, HASH, EXPIRED, EVICTED, KEY_MISS, NEW } = Notify;
 
 /** A fresh shared part (the first database creates it; the others are given it). */
 export function newStoreShared(): StoreShared {
   return {
     seqs: { write: 0, created: 0 },
     stats: { hits: 0, misses: 0, expired: 0, evicted: 0, expiredFields: 0 },
+    events: null,
+    observer: null,
   };
 }
 
@@ -124,8 +145,19 @@ export class Store implements EvictionPool {
       this.recency.touch(e);
       if (this.frequencies) this.frequencies.hit(e);
       this.stats.hits++;
-    } else this.stats.misses++;
+    } else {
+      this.stats.misses++;
+      this.shared.events?.(this, KEY_MISS, "keymiss", key);
+    }
     return e;
+  }
+
+  /**
+   * A read lookup that found nothing without going through `read` (EXISTS, TYPE, TTL): the
+   * keymiss event Redis's lookupKey sends. Its miss counter is left as it was.
+   */
+  missed(key: string): void {
+    this.shared.events?.(this, KEY_MISS, "keymiss", key);
   }
 
   /** Sets the time access times are stamped with (Unix ms; the engine calls it per batch). */
@@ -173,6 +205,7 @@ export class Store implements EvictionPool {
   /** Bookkeeping before any change to `e`: persistence record, undo of the version, recency. */
   noteChange(e: Entry): void {
     this.changes.key(e.key, e.version);
+    if (this.shared.observer !== null) this.shared.observer.changed(e.key);
     if (this.waited !== null && this.waited.has(e.key)) this.markReady(e.key);
     if (this.journal) {
       const v = e.version;
@@ -220,6 +253,7 @@ export class Store implements EvictionPool {
     e.created = ++this.createdSeq;
     this.changes.key(key, -1);
     if (this.waited !== null && this.waited.has(key)) this.markReady(key);
+    if (this.shared.observer !== null) this.shared.observer.changed(key);
     // A new collection's members are all written at the end of the batch.
     if (isCollection(type)) this.changes.rewrite(key, type);
     e.version = this.pendingSeq;
@@ -228,6 +262,7 @@ export class Store implements EvictionPool {
       this.written.add(key);
       this.journal.push(() => this.detach(e));
     }
+    this.shared.events?.(this, NEW, "new", key);
     return e;
   }
 
@@ -278,6 +313,7 @@ export class Store implements EvictionPool {
     this.changes.key(e.key, e.version);
     // A blocked XREADGROUP is answered when its stream goes (Redis 7.0 dbGenericDelete).
     if (this.waited !== null && this.waited.has(e.key)) this.markReady(e.key);
+    if (this.shared.observer !== null) this.shared.observer.changed(e.key);
     if (isCollection(e.type)) this.changes.rewrite(e.key, e.type);
     this.detach(e);
     if (this.journal) {
@@ -291,6 +327,7 @@ export class Store implements EvictionPool {
     const old = e.expiresAt;
     if (old === at) return;
     this.changes.key(e.key, e.version);
+    if (this.shared.observer !== null) this.shared.observer.changed(e.key);
     if (old === 0) this.ttlCount++;
     if (at === 0) this.ttlCount--;
     e.expiresAt = at;
@@ -306,7 +343,11 @@ export class Store implements EvictionPool {
       for (const k of this.waited.keys()) if (this.map.has(k)) this.markReady(k);
     if (this.journal) {
       // FLUSH only shrinks usage, so it is never rolled back; keep the journal consistent anyway.
+      // Tracking clients get one "everything" invalidation from the command, not one per key.
+      const observer = this.shared.observer;
+      this.shared.observer = null;
       for (const e of this.map.values()) this.remove(e);
+      this.shared.observer = observer;
       return n;
     }
     for (const e of this.map.values()) e.created = -e.created;
@@ -335,13 +376,26 @@ export class Store implements EvictionPool {
   purgeExpired(now: number): number {
     if (this.frequencies) this.frequencies.now = now;
     let n = 0;
+    const events = this.shared.events;
     for (let e = this.expiries.popDue(now); e; e = this.expiries.popDue(now)) {
       this.remove(e);
       this.stats.expired++;
       n++;
+      events?.(this, EXPIRED, "expired", e.key);
     }
+    // Redis 7.4 sends one hexpired per hash (and del when its last field went).
+    const hashes = events ? new Set<Entry>() : null;
     for (let d = this.fieldExpiries.popDue(now); d; d = this.fieldExpiries.popDue(now)) {
-      if (hashDelete(this, d[0], d[1])) this.stats.expiredFields++;
+      if (hashDelete(this, d[0], d[1])) {
+        this.stats.expiredFields++;
+        hashes?.add(d[0]);
+      }
+    }
+    if (hashes && events) {
+      for (const e of hashes) {
+        events(this, HASH, "hexpired", e.key);
+        if (!e.alive) events(this, GENERIC, "del", e.key);
+      }
     }
     return n;
   }
@@ -366,6 +420,7 @@ export class Store implements EvictionPool {
         if (keep.has(e.key) || (volatile && e.expiresAt === 0)) continue;
         this.remove(e);
         this.stats.evicted++;
+        this.shared.events?.(this, EVICTED, "evicted", e.key);
       }
       return this.usage <= limit;
     }
@@ -374,6 +429,7 @@ export class Store implements EvictionPool {
       if (!e) return false;
       this.remove(e);
       this.stats.evicted++;
+      this.shared.events?.(this, EVICTED, "evicted", e.key);
     }
     return true;
   }

@@ -49,14 +49,26 @@ export interface MuxFrame {
   payload: Uint8Array;
 }
 
+/** A payload up to this many bytes is copied in beside its header (no allocation per frame). */
+const INLINE_PAYLOAD_MAX = 1024;
+/** Headers and small payloads are written into chunks of this size, reused after `take`. */
+const CHUNK_BYTES = 16384;
+
 /**
- * Builds one message from frames. Payloads are kept by reference and copied once, into the
- * message, by `take` (a reply payload can be megabytes: no growing buffer copies it again); a
- * caller must not change a payload after framing it.
+ * Builds one message from frames. Headers and small payloads (a fan-out's thousands of pushes)
+ * are written into a reused chunk; a larger payload is kept by reference and copied once, into
+ * the message, by `take` (a reply payload can be megabytes: no growing buffer copies it again);
+ * a caller must not change a payload after framing it.
  */
 export class MuxWriter {
+  /** The message so far: runs of chunk bytes and large payloads, in order. */
   private parts: Uint8Array[] = [];
   private size = 0;
+  private chunk = new Uint8Array(CHUNK_BYTES);
+  private view = new DataView(this.chunk.buffer);
+  /** Bytes of `chunk` written; from `runStart` on they are not yet in `parts`. */
+  private used = 0;
+  private runStart = 0;
 
   get length(): number {
     return this.size;
@@ -65,28 +77,51 @@ export class MuxWriter {
   /** Appends a frame. */
   frame(conn: number, op: MuxOp, payload: Uint8Array = EMPTY, prefix?: number): void {
     const extra = prefix === undefined ? 0 : 2;
-    const head = new Uint8Array(MUX_HEADER_BYTES + extra);
-    const v = new DataView(head.buffer);
-    v.setUint32(0, conn, true);
-    head[4] = op;
-    v.setUint32(5, payload.length + extra, true);
-    if (prefix !== undefined) v.setUint16(MUX_HEADER_BYTES, prefix, true);
-    this.parts.push(head);
-    if (payload.length > 0) this.parts.push(payload);
-    this.size += head.length + payload.length;
+    const inline = payload.length <= INLINE_PAYLOAD_MAX ? payload.length : 0;
+    const need = MUX_HEADER_BYTES + extra + inline;
+    if (this.used + need > this.chunk.length) this.newChunk();
+    const at = this.used;
+    this.view.setUint32(at, conn, true);
+    this.chunk[at + 4] = op;
+    this.view.setUint32(at + 5, payload.length + extra, true);
+    if (prefix !== undefined) this.view.setUint16(at + MUX_HEADER_BYTES, prefix, true);
+    if (inline > 0) this.chunk.set(payload, at + MUX_HEADER_BYTES + extra);
+    this.used += need;
+    if (inline === 0 && payload.length > 0) {
+      this.endRun();
+      this.parts.push(payload);
+    }
+    this.size += MUX_HEADER_BYTES + extra + payload.length;
   }
 
   /** The message so far, and a fresh start. */
   take(): Uint8Array {
+    this.endRun();
     const out = new Uint8Array(this.size);
     let p = 0;
     for (const part of this.parts) {
       out.set(part, p);
       p += part.length;
     }
+    // Every byte was copied out: the current chunk is written over from its start.
     this.parts = [];
     this.size = 0;
+    this.used = this.runStart = 0;
     return out;
+  }
+
+  /** Moves the chunk bytes not yet in `parts` there, as one run. */
+  private endRun(): void {
+    if (this.used === this.runStart) return;
+    this.parts.push(this.chunk.subarray(this.runStart, this.used));
+    this.runStart = this.used;
+  }
+
+  private newChunk(): void {
+    this.endRun();
+    this.chunk = new Uint8Array(CHUNK_BYTES);
+    this.view = new DataView(this.chunk.buffer);
+    this.used = this.runStart = 0;
   }
 }
 

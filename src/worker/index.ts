@@ -12,6 +12,11 @@ import { lightRedisResponse } from "./doors/light-redis-http.ts";
 import { runDoor } from "./doors/plan.ts";
 import { serveConsole } from "./console/serve.ts";
 import { UPSTASH_BATCH_ALLOW, withoutBody } from "./doors/upstash-http.ts";
+import {
+  SUBSCRIBE_ALLOW,
+  SUBSCRIBE_SEGMENTS,
+  subscribeResponse,
+} from "./doors/upstash-subscribe.ts";
 import type { Env } from "./env.ts";
 import { engineSettings } from "./env.ts";
 import {
@@ -164,6 +169,13 @@ async function handle(request: Request, env: Env): Promise<Response> {
     return door({ env, request, namespace, origin }, name, body, outcome.scope === "readonly");
   }
 
+  if (SUBSCRIBE_SEGMENTS.has(segment)) {
+    if (method !== "GET" && method !== "POST")
+      return jsonError(405, "ERR method not allowed", origin, { Allow: SUBSCRIBE_ALLOW });
+    const outcome = authenticateRequest(auth, request, url, namespace);
+    if (!outcome.ok) return authError("json", outcome, origin);
+    return subscribeResponse(env, request, namespace, rest, outcome.scope, origin);
+  }
   if (segment === "_console") return serveConsole(request, env, url, namespace, rest, origin);
   if (segment === "_") return operationRoute(request, env, url, namespace, rest, origin);
   return upstash(request, env, url, namespace, rest, segment, origin);

@@ -22,7 +22,7 @@ import {
 } from "../protocols/mux.ts";
 import { deliver, messageStep } from "./socket-step.ts";
 import type { ConnOutput } from "./socket-step.ts";
-import { WS_DIALECTS } from "./ws-dialects.ts";
+import { WS_DIALECTS, encodePushes } from "./ws-dialects.ts";
 import type { WsDoor } from "./ws-dialects.ts";
 
 /** What a session needs from its object. */
@@ -140,7 +140,7 @@ export class MuxSession {
     this.conns.set(id, { door, conn, out: this.output(id) });
     if (dialect === "redis")
       this.host.attach(conn, {
-        deliver: (replies) => this.push(id, door.encode(replies, conn)),
+        deliver: (replies) => this.push(id, encodePushes(replies, conn)),
       });
   }
 

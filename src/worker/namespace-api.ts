@@ -42,8 +42,16 @@ export const WS_HEADERS = {
 } as const;
 
 /**
+ * Header by which the Worker hands the object an authenticated Upstash subscription (spec §11,
+ * `B/subscribe/<channel>`, `B/psubscribe/<pattern>`): the route after the namespace base, still
+ * percent-encoded. WS_HEADERS.namespace and WS_HEADERS.scope go with it.
+ */
+export const SSE_ROUTE_HEADER = "X-Blink-Sse-Route";
+
+/**
  * The object's RPC methods but export and import (those are ExportImportRpc, beside their types
- * in export-import.ts), as the Worker calls them; `fetch` takes WebSocket upgrades (WS_HEADERS).
+ * in export-import.ts), as the Worker calls them; `fetch` takes WebSocket upgrades (WS_HEADERS) and
+ * SSE subscriptions (SSE_ROUTE_HEADER).
  */
 export interface NamespaceRpc {
   /** Runs one HTTP request of a door whole, parse to encoded answer. */

@@ -5,7 +5,9 @@
 // replies leave through the output gate once those writes are durable (spec §13.1).
 
 import { DurableObject } from "cloudflare:workers";
-import { withSyncToken } from "./doors/upstash-http.ts";
+import { SYNC_TOKEN, withSyncToken } from "./doors/upstash-http.ts";
+import { errorJson, parsePathCommand } from "../protocols/upstash.ts";
+import { openSseSubscription } from "./sse-subscriber.ts";
 import type { BatchItem, Dialect } from "../engine/command.ts";
 import { COMMANDS } from "../engine/commands/index.ts";
 import type { ConnState } from "../engine/conn-state.ts";
@@ -32,7 +34,7 @@ import type {
   ImportOutcome,
   ImportRequest,
 } from "./export-import.ts";
-import { WS_HEADERS } from "./namespace-api.ts";
+import { SSE_ROUTE_HEADER, WS_HEADERS } from "./namespace-api.ts";
 import type {
   NamespaceRpc,
   ShardBatchRequest,
@@ -64,7 +66,7 @@ import {
   loadSubscriptions,
   saveSubscriptions,
 } from "./socket-subscriptions.ts";
-import { WS_DIALECTS } from "./ws-dialects.ts";
+import { WS_DIALECTS, encodePushes } from "./ws-dialects.ts";
 import type { WsAttachment } from "./ws-dialects.ts";
 
 /** A socket's context in memory: its attachment, and what of it was last saved. */
@@ -99,6 +101,8 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
   private readonly sessions = new WeakMap<WebSocket, Session>();
   /** The shims' multiplexed sockets (not hibernatable: they pin the object while connected). */
   private readonly muxes = new Set<MuxSession>();
+  /** Upstash SSE subscriptions' connections (sse-subscriber.ts), for CLIENT LIST. */
+  private readonly sseConns = new Set<ConnState>();
   /** Batches arriving together run in one turn and commit once (src/worker/group-commit.ts). */
   private readonly group = new GroupCommit(
     () => this.commit(),
@@ -143,6 +147,9 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
           for (const name of subs[kind]) this.engine.pubsub.add(s.a.conn, kind, name);
         s.subsSaved = s.a.conn.subs?.version ?? 0;
       }
+      // CLIENT TRACKING modes come back from the attachments; what each client had read was
+      // forgotten with the object's memory, so each gets an "everything" invalidation.
+      for (const s of live.values()) this.engine.tracking.restore(s.a.conn);
       this.armedAlarm = (await ctx.storage.getAlarm()) ?? 0;
       this.loadMs = performance.now() - t0;
     });
@@ -161,6 +168,7 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
           return a && a.dialect === "redis" ? [a.conn] : [];
         }),
         ...[...this.muxes].flatMap((m) => m.contexts()),
+        ...this.sseConns,
       ],
       authEnabled: auth.enabled,
       authenticate: (token) => tokenScope(auth, token, this.engine.namespace),
@@ -175,8 +183,7 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
     this.adoptNamespace(namespace, UNSHARDED);
     const plan = planDoor(req);
     if (!isPlan(plan)) return plan;
-    if (hasBlocking(this.engine, plan.dialect, plan.items))
-      return this.exchangeBlocking(req, plan);
+    if (hasBlocking(this.engine, plan.dialect, plan.items)) return this.exchangeBlocking(req, plan);
     const conn = newConn(0, { authed: true, readonly: req.readonly });
     return this.group.runOrQueue(() =>
       withSyncToken(
@@ -343,12 +350,14 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
     this.runBatch("redis", newConn(0, { authed: true, readonly: false }), []);
   }
 
-  /** WebSocket upgrades, already authenticated by the Worker. */
+  /** WebSocket upgrades and SSE subscriptions, already authenticated by the Worker. */
   override async fetch(request: Request): Promise<Response> {
     const ns = request.headers.get(WS_HEADERS.namespace) ?? DEFAULT_NAMESPACE;
     const kind = (request.headers.get(WS_HEADERS.kind) ?? "redis") as SocketKind;
     const scope = request.headers.get(WS_HEADERS.scope);
     this.adoptNamespace(ns);
+    const sseRoute = request.headers.get(SSE_ROUTE_HEADER);
+    if (sseRoute !== null) return this.subscribeSse(request, sseRoute, scope === "readonly");
     const pair = new WebSocketPair();
     if (kind === "mux") return this.acceptMux(pair, scope, request);
     const dialect = kind;
@@ -367,15 +376,34 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
 
+  /** An Upstash `B/subscribe/…` or `B/psubscribe/…` request: its messages as SSE (sse-subscriber.ts). */
+  private subscribeSse(request: Request, route: string, readonly: boolean): Promise<Response> {
+    const argv = parsePathCommand(route, new URL(request.url).search, null);
+    if (!argv.ok)
+      return Promise.resolve(
+        new Response(errorJson(argv.error), {
+          status: 400,
+          headers: { "Content-Type": "application/json" },
+        }),
+      );
+    return openSseSubscription(
+      this.engine,
+      (work) => this.group.runOrQueue(work),
+      this.sseConns,
+      argv.value,
+      readonly,
+      { [SYNC_TOKEN]: String(this.engine.store.writeSeq) },
+    );
+  }
+
   /** A Redis socket's sink: pushes and late replies leave as messages of their own. */
   private attachSocket(ws: WebSocket, s: Session): void {
     if (s.a.dialect !== "redis") return;
-    const door = WS_DIALECTS.redis!;
     const out = socketOutput(ws, false, s.a.tagged ? TAG.unsolicited : undefined);
     const conn = s.a.conn;
     this.engine.attach(conn, {
       deliver: (replies) => {
-        const bytes = door.encode(replies, conn);
+        const bytes = encodePushes(replies, conn);
         if (bytes.length === 0) return;
         try {
           out.send(bytes);
@@ -457,6 +485,7 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
       // Fields added after the attachment was written (an older deploy) start as a new conn's.
       a.conn.subs ??= null;
       a.conn.replyMode ??= "on";
+      a.conn.tracking ??= null;
       s = { a, saved: persistentState(a.conn), subsSaved: 0 };
       this.sessions.set(ws, s);
       this.attachSocket(ws, s);
@@ -521,7 +550,13 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
     const state = persistentState(conn);
     if (state === s.saved) return;
     // The subscriptions live in their rows: an attachment holds at most 16 KiB.
-    ws.serializeAttachment({ ...s.a, conn: { ...conn, subs: null } });
+    try {
+      ws.serializeAttachment({ ...s.a, conn: { ...conn, subs: null } });
+    } catch (err) {
+      // Past the platform's 16 KiB (a long MULTI queue, many BCAST prefixes): the socket keeps
+      // working while the object is in memory; only a hibernation would find the older state.
+      console.warn("blink-edge: connection state too large for its attachment", err);
+    }
     s.saved = state;
   }
 
@@ -569,5 +604,9 @@ function hasBlocking(engine: Engine, dialect: Dialect, items: readonly BatchItem
  * (last command, idle time) are refreshed in the attachment only along with it.
  */
 function persistentState(c: ConnState): string {
-  return `${+c.authed}${+c.readonly}${c.resp}|${c.db}|${c.name}|${c.libName}|${c.libVer}|${c.multi ? c.multi.length : -1}|${+c.multiFailed}|${c.watch ? c.watch.length : -1}`;
+  const t = c.tracking;
+  const tracking = t
+    ? `${t.redirect}${+t.bcast}${+t.optin}${+t.optout}${+t.noloop}${+t.brokenRedir}${t.prefixes.length}`
+    : "-";
+  return `${+c.authed}${+c.readonly}${c.resp}|${c.db}|${c.name}|${c.libName}|${c.libVer}|${c.multi ? c.multi.length : -1}|${+c.multiFailed}|${c.watch ? c.watch.length : -1}|${tracking}`;
 }

@@ -146,3 +146,19 @@ const gevent: WsDoor = {
 };
 
 export const WS_DIALECTS: Record<string, WsDoor> = { blink, redis, gevent };
+
+/** The last pushes encodePushes encoded, by identity and protocol. */
+let lastPushes: { replies: readonly Reply[]; resp: 2 | 3; bytes: Uint8Array } | null = null;
+
+/**
+ * A Redis connection's pushes as RESP. A message published to many subscribers reaches every
+ * sink as the same array (engine/pubsub.ts), so it is encoded once per protocol, not once per
+ * subscriber; the bytes are shared and must not be changed.
+ */
+export function encodePushes(replies: readonly Reply[], conn: ConnState): Uint8Array {
+  const last = lastPushes;
+  if (last && last.replies === replies && last.resp === conn.resp) return last.bytes;
+  const bytes = encodeResp(replies, conn.resp);
+  lastPushes = { replies, resp: conn.resp, bytes };
+  return bytes;
+}

@@ -82,6 +82,37 @@ describe("mux frames", () => {
       ),
     );
   });
+  it("round-trip small and large payloads across chunk boundaries, one writer reused", () => {
+    const w = new MuxWriter();
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            conn: fc.nat(),
+            payload: fc.oneof(
+              fc.uint8Array({ maxLength: 1100 }),
+              fc.integer({ min: 0, max: 5000 }).map((n) => new Uint8Array(n).fill(n & 255)),
+            ),
+            code: fc.option(fc.integer({ min: 1000, max: 4999 }), { nil: undefined }),
+          }),
+          { maxLength: 200 },
+        ),
+        (frames) => {
+          for (const f of frames) w.frame(f.conn, MUX_OP.END, f.payload, f.code);
+          const msg = w.take();
+          const back = readMuxFrames(msg);
+          expect(back.map((f) => [f.conn, Buffer.from(f.payload).toString("hex")])).toEqual(
+            frames.map((f) => {
+              const code = f.code === undefined ? [] : [f.code & 255, f.code >> 8];
+              return [f.conn, Buffer.from([...code, ...f.payload]).toString("hex")];
+            }),
+          );
+          expect(w.length).toBe(0);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
   it("rejects truncated messages", () => {
     const w = new MuxWriter();
     w.frame(1, MUX_OP.DATA, enc.encode("hello"));
@@ -214,6 +245,24 @@ describe("pushes on the mux (issue 16)", () => {
     expect(woke.map((f) => [f.conn, f.op, dec(f.payload)])).toEqual([
       [1, MUX_OP.PUSH, "*2\r\n$1\r\nq\r\n$1\r\nv\r\n"],
       [2, MUX_OP.REPLY, ":1\r\n"],
+    ]);
+  });
+
+  it("one message to RESP2 and RESP3 subscribers: each gets its protocol's bytes", async () => {
+    const { send, h, unsolicited } = session();
+    await send((w) => {
+      for (const c of [1, 2, 3]) w.frame(c, MUX_OP.OPEN, dialect("redis"));
+      w.frame(2, MUX_OP.DATA, resp("HELLO", "3"));
+      for (const c of [1, 2, 3]) w.frame(c, MUX_OP.DATA, resp("SUBSCRIBE", "ch"));
+    });
+    expect(h.engine.publish("ch", "hi")).toBe(3);
+    await Promise.resolve();
+    const message = "$7\r\nmessage\r\n$2\r\nch\r\n$2\r\nhi\r\n";
+    expect(readMuxFrames(unsolicited[0]!).map((f) => [f.conn, dec(f.payload)])).toEqual([
+      [0, ""],
+      [1, `*3\r\n${message}`],
+      [2, `>3\r\n${message}`],
+      [3, `*3\r\n${message}`],
     ]);
   });
 

@@ -92,6 +92,13 @@ describe("bad input gets a clear error and the engine keeps serving", () => {
     // pcall cannot swallow it
     const r2 = run("EVAL", "while true do pcall(function() while true do end end) end", "0");
     expect((r2 as { v: string }).v).toMatch(/Script killed/);
+    // Nor a pcall around redis.call in a loop (Redis's "killed even when use pcall" test).
+    const r3 = run(
+      "EVAL",
+      "local f = function() while 1 do redis.call('ping') end end while 1 do pcall(f) end",
+      "0",
+    );
+    expect((r3 as { v: string }).v).toMatch(/Script killed/);
     expect(run("EVAL", "return 1", "0")).toEqual(R.ONE);
   }, 60_000);
 

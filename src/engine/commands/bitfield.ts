@@ -18,6 +18,7 @@ import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
 import { bitOffset, bytesOf, openForBits, readEntry, save } from "./bit-args.ts";
 import { cString, optionName } from "./redis-args.ts";
+import { Notify, notifyKeyspaceEvent } from "../keyspace-events.ts";
 
 /** One BITFIELD operation, parsed. */
 interface FieldOp {
@@ -130,6 +131,9 @@ function bitfield(readOnly: boolean) {
     const w = openForBits(ctx, argv[1]!, maxbit);
     const out = ops.map((op) => (op.kind === "get" ? readField(w.v, op) : writeField(w.v, op)));
     save(ctx, w); // the key is created or grown even when every write failed, as in Redis
+    // Redis counts the SETs and INCRBYs that wrote (not failed by OVERFLOW FAIL).
+    if (ops.some((op, i) => op.kind !== "get" && out[i] !== R.NIL))
+      notifyKeyspaceEvent(ctx, Notify.STRING, "setbit", argv[1]!);
     return R.array(out);
   };
 }

@@ -15,6 +15,7 @@ import type { Reply } from "../reply.ts";
 import { bitOffset, bytesOf, openForBits, readEntry, save } from "./bit-args.ts";
 import { bitfieldCommands } from "./bitfield.ts";
 import { optionName } from "./redis-args.ts";
+import { Notify, notifyKeyspaceEvent } from "../keyspace-events.ts";
 
 function setbit(ctx: Ctx, argv: readonly string[]): Reply {
   const offset = bitOffset(argv[2]!);
@@ -25,7 +26,10 @@ function setbit(ctx: Ctx, argv: readonly string[]): Reply {
   const mask = 1 << (7 - (offset & 7));
   const old = w.v.bytes[byte]!;
   w.v.set(byte, on ? old | mask : old & ~mask);
+  // Redis notifies only when the key was created or grown or the bit flipped.
+  const changed = w.v.pending;
   save(ctx, w);
+  if (changed) notifyKeyspaceEvent(ctx, Notify.STRING, "setbit", argv[1]!);
   return old & mask ? R.ONE : R.ZERO;
 }
 
@@ -184,11 +188,15 @@ function bitopCmd(ctx: Ctx, argv: readonly string[]): Reply {
   const dest = argv[2]!;
   if (maxlen === 0) {
     const d = ctx.store.get(dest);
-    if (d) ctx.store.remove(d);
+    if (d) {
+      ctx.store.remove(d);
+      notifyKeyspaceEvent(ctx, Notify.GENERIC, "del", dest);
+    }
     return R.ZERO;
   }
   const s = fromBytes(bitop(op, sources, maxlen));
   ctx.store.put(dest, "string", s, maxlen);
+  notifyKeyspaceEvent(ctx, Notify.STRING, "set", dest);
   return R.int(maxlen);
 }
 

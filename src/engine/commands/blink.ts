@@ -6,6 +6,7 @@ import { command, allShards, withDocs } from "../command-table.ts";
 import type { CommandSpec, Ctx, CommandDoc } from "../command-table.ts";
 import { R } from "../reply.ts";
 import { readString } from "./access.ts";
+import { Notify, notifyKeyspaceEvent } from "../keyspace-events.ts";
 
 const get = (ctx: Ctx, argv: readonly string[]) => R.bulkOrNil(readString(ctx, argv[1]!));
 
@@ -13,6 +14,7 @@ function del(ctx: Ctx, argv: readonly string[]) {
   const e = ctx.store.get(argv[1]!);
   if (!e) return R.NIL;
   ctx.store.remove(e);
+  notifyKeyspaceEvent(ctx, Notify.GENERIC, "del", e.key);
   return R.OK;
 }
 
@@ -41,6 +43,7 @@ const DOCS: Record<string, CommandDoc> = {
 export const blinkCommands: readonly CommandSpec[] = withDocs(DOCS, [
   command("set", 3, "w", [1, 1, 1], (ctx, [, key, value]) => {
     ctx.store.put(key!, "string", value!, byteLength(value!));
+    notifyKeyspaceEvent(ctx, Notify.STRING, "set", key!);
     return R.OK;
   }),
   command("get", 2, "r", [1, 1, 1], get),

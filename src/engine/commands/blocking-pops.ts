@@ -14,6 +14,7 @@ import type { SortedSet } from "../sorted-set.ts";
 import { lookupForWrite } from "./collection-write.ts";
 import { move, side } from "./lists.ts";
 import { listMultiPop, parseMultiPop, zsetMultiPop } from "./multi-pop.ts";
+import { Notify, notifyRemoval } from "../keyspace-events.ts";
 
 /** Past this many ms from now a deadline does not fit Redis's 64-bit mstime. */
 const TIMEOUT_MAX_MS = 2 ** 63 - 1;
@@ -52,7 +53,10 @@ function bpop(left: boolean) {
     const keys = argv.slice(1, -1);
     for (const key of keys) {
       const e = lookupForWrite(ctx, key, "list");
-      if (e) return R.array([R.bulk(key), R.bulk(listPop(ctx.store, e, left)!)]);
+      if (!e) continue;
+      const v = listPop(ctx.store, e, left)!;
+      notifyRemoval(ctx, Notify.LIST, left ? "lpop" : "rpop", e);
+      return R.array([R.bulk(key), R.bulk(v)]);
     }
     return waitFor(ctx, argv, keys, "list", timeout, R.NILARRAY);
   };
@@ -90,6 +94,7 @@ function bzpop(max: boolean) {
       const m = z.at(max ? z.size - 1 : 0)!;
       const s = z.score(m)!;
       zsetDelete(ctx.store, e, m);
+      notifyRemoval(ctx, Notify.ZSET, max ? "zpopmax" : "zpopmin", e);
       return R.array([R.bulk(key), R.bulk(m), R.double(s)]);
     }
     return waitFor(ctx, argv, keys, "zset", timeout, R.NILARRAY);

@@ -7,6 +7,13 @@ import type { CommandSpec, Ctx, CommandDoc } from "../command-table.ts";
 import type { ConnState } from "../conn-state.ts";
 import { subscriptionCount } from "../conn-state.ts";
 import { CommandError, Errors } from "../errors.ts";
+import {
+  clientCaching,
+  clientGetredir,
+  clientTracking,
+  clientTrackinginfo,
+  trackingFlags,
+} from "./client-tracking.ts";
 import { parseDbIndex } from "../databases.ts";
 import { parseStrictInt } from "../numbers.ts";
 import { R } from "../reply.ts";
@@ -104,12 +111,16 @@ export function clientLine(c: ConnState, now: number, blocked = false): string {
   const sub = subs?.channels.size ?? 0;
   const psub = subs?.patterns.size ?? 0;
   const ssub = subs?.shard.size ?? 0;
-  const flags = (sub + psub + ssub ? "P" : "") + (c.multi ? "x" : "") + (blocked ? "b" : "") || "N";
+  const flags =
+    (sub + psub + ssub ? "P" : "") +
+      (c.multi ? "x" : "") +
+      (blocked ? "b" : "") +
+      trackingFlags(c) || "N";
   return (
     `id=${c.id} addr=${c.addr} laddr=unknown:0 fd=-1 name=${c.name} age=${age} idle=${idle} ` +
     `flags=${flags} db=${c.db} sub=${sub} psub=${psub} ssub=${ssub} multi=${multi} qbuf=0 qbuf-free=0 ` +
     `argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=${c.lastCmd} ` +
-    `user=default redir=-1 resp=${c.resp} lib-name=${c.libName} lib-ver=${c.libVer}\n`
+    `user=default redir=${c.tracking?.redirect ?? -1} resp=${c.resp} lib-name=${c.libName} lib-ver=${c.libVer}\n`
   );
 }
 
@@ -122,6 +133,10 @@ const CLIENT_ARITY: Record<string, number> = {
   setinfo: 4,
   reply: 3,
   unblock: -3,
+  tracking: -3,
+  caching: 3,
+  getredir: 2,
+  trackinginfo: 2,
 };
 
 /** CLIENT UNBLOCK … ERROR: what the unblocked client reads. */
@@ -159,6 +174,14 @@ function client(ctx: Ctx, argv: readonly string[]): Reply {
       c.replyMode = mode;
       return mode === "on" ? R.OK : R.NONE;
     }
+    case "tracking":
+      return clientTracking(ctx, argv);
+    case "caching":
+      return clientCaching(ctx, argv);
+    case "getredir":
+      return clientGetredir(ctx);
+    case "trackinginfo":
+      return clientTrackinginfo(ctx);
     case "unblock": {
       if (argv.length > 4) throw Errors.syntax();
       const id = parseStrictInt(argv[2]!);
@@ -251,6 +274,28 @@ const DOCS: Record<string, CommandDoc> = {
         since: "2.6.9",
         params: "connection-name",
       },
+      TRACKING: {
+        summary: "Enable or disable server assisted client side caching support",
+        since: "6.0.0",
+        params:
+          "ON|OFF [REDIRECT client-id] [PREFIX prefix [PREFIX prefix ...]] [BCAST] [OPTIN] [OPTOUT] [NOLOOP]",
+      },
+      CACHING: {
+        summary: "Instruct the server about tracking or not keys in the next request",
+        since: "6.0.0",
+        params: "YES|NO",
+      },
+      GETREDIR: {
+        summary: "Get tracking notifications redirection client ID if any",
+        since: "6.0.0",
+        params: "",
+      },
+      TRACKINGINFO: {
+        summary:
+          "Return information about server assisted client side caching for the current connection",
+        since: "6.2.0",
+        params: "",
+      },
     },
   },
   command: {
@@ -315,6 +360,7 @@ export const connectionCommands: readonly CommandSpec[] = withDocs(DOCS, [
     c.readonly = c.readonlyAtOpen;
     c.replyMode = "on";
     ctx.engine.pubsub.removeAll(c);
+    ctx.engine.tracking.disable(c);
     return R.status("RESET");
   }),
   command("client", -2, "c", null, client),

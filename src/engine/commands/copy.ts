@@ -15,6 +15,7 @@ import type { Reply } from "../reply.ts";
 import { SortedSet } from "../sorted-set.ts";
 import type { Store } from "../store.ts";
 import { optionName } from "./redis-args.ts";
+import { Notify, notifyIn } from "../keyspace-events.ts";
 
 const SAME_OBJECT = "ERR source and destination objects are the same";
 const DB_OUT_OF_RANGE = "ERR DB index is out of range";
@@ -95,7 +96,9 @@ function copy(ctx: Ctx, argv: readonly string[]): Reply {
   if (dst === ctx.store && from === to) throw Errors.custom(SAME_OBJECT);
   const src = ctx.store.read(from);
   if (!src) return R.ZERO;
-  return copyEntry(src, dst, to, replace) ? R.ONE : R.ZERO;
+  if (!copyEntry(src, dst, to, replace)) return R.ZERO;
+  notifyIn(ctx, dst, Notify.GENERIC, "copy_to", to);
+  return R.ONE;
 }
 
 /** COPY. */

@@ -8,6 +8,7 @@ import { isCollection } from "../entry.ts";
 import { CommandError } from "../errors.ts";
 import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
+import { Notify, notifyIn } from "../keyspace-events.ts";
 
 const SAME_OBJECT = "ERR source and destination objects are the same";
 
@@ -25,6 +26,8 @@ function move(ctx: Ctx, argv: readonly string[]): Reply {
   const moved = dst.create(key, type, value, size);
   if (isCollection(type)) dst.changes.rewrite(key, type);
   if (expiresAt !== 0) dst.setExpiry(moved, expiresAt);
+  notifyIn(ctx, src, Notify.GENERIC, "move_from", key);
+  notifyIn(ctx, dst, Notify.GENERIC, "move_to", key);
   return R.ONE;
 }
 

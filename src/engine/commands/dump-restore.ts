@@ -13,6 +13,7 @@ import { dumpPayload } from "../rdb-write.ts";
 import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
 import { optionName } from "./redis-args.ts";
+import { Notify, notifyKeyspaceEvent } from "../keyspace-events.ts";
 
 const BAD_PAYLOAD = "ERR DUMP payload version or checksum are wrong";
 const BAD_FORMAT = "ERR Bad data format";
@@ -63,10 +64,14 @@ function restore(ctx: Ctx, argv: readonly string[]): Reply {
   if (old) store.remove(old);
   if (ttl !== 0n && !absttl) ttl += BigInt(ctx.now);
   // A TTL already in the past: the key is not created (an old one is still gone).
-  if (ttl !== 0n && ttl <= BigInt(ctx.now)) return R.OK;
+  if (ttl !== 0n && ttl <= BigInt(ctx.now)) {
+    if (old) notifyKeyspaceEvent(ctx, Notify.GENERIC, "del", key);
+    return R.OK;
+  }
   const e = store.create(key, v.type, v.value, v.size);
   if (ttl !== 0n) store.setExpiry(e, Number(ttl));
   if (idle > 0n) e.atime -= Number(idle > 2n ** 31n ? 2n ** 31n : idle);
+  notifyKeyspaceEvent(ctx, Notify.GENERIC, "restore", key);
   return R.OK;
 }
 

@@ -142,7 +142,7 @@ export function geoSearch(ctx: Ctx, argv: readonly string[], flags: SearchFlags)
   if (any && !count) throw Errors.custom("ERR the ANY argument requires COUNT argument");
   if (!z) {
     if (storeKey === undefined) return R.EMPTY;
-    storeZset(ctx.store, storeKey, new Map());
+    storeZset(ctx, storeKey, new Map(), "");
     return R.ZERO;
   }
   if (count !== 0 && sort === "none" && !any) sort = "asc";
@@ -162,9 +162,10 @@ export function geoSearch(ctx: Ctx, argv: readonly string[], flags: SearchFlags)
   if (storeKey !== undefined) {
     return R.int(
       storeZset(
-        ctx.store,
+        ctx,
         storeKey,
         new Map(picked.map((p) => [p.member, storeDist ? p.dist : p.score])),
+        flags.from === "searchstore" ? "geosearchstore" : "georadiusstore",
       ),
     );
   }

@@ -6,6 +6,7 @@ import type { CommandSpec, CommandDoc } from "../command-table.ts";
 import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
 import { putTyped, typedView } from "./typed-values.ts";
+import { Notify, notifyKeyspaceEvent } from "../keyspace-events.ts";
 
 /** Docs of this dialect's records (the REPL's help and docs/compatibility.md). */
 const DOCS: Record<string, CommandDoc> = {
@@ -46,14 +47,28 @@ export const geventCommands: readonly CommandSpec[] = withDocs(DOCS, [
   command("get", 2, "r", [1, 1, 1], (ctx, [, key]) => typedView(ctx.store.read(key!))),
   command("set", 3, "w", [1, 1, 1], (ctx, argv, typed) => {
     putTyped(ctx, argv[1]!, typed![2]!);
+    notifyKeyspaceEvent(ctx, Notify.STRING, "set", argv[1]!);
     return R.ONE;
   }),
   command("delete", 2, "w", [1, 1, 1], (ctx, [, key]) => {
     const e = ctx.store.get(key!);
-    if (e) ctx.store.remove(e);
-    return e ? R.ONE : R.ZERO;
+    if (!e) return R.ZERO;
+    ctx.store.remove(e);
+    notifyKeyspaceEvent(ctx, Notify.GENERIC, "del", e.key);
+    return R.ONE;
   }),
-  command("flush", 1, "w", null, (ctx) => R.int(ctx.store.flush()), allShards("sum")),
+  command(
+    "flush",
+    1,
+    "w",
+    null,
+    (ctx) => {
+      const n = ctx.store.flush();
+      if (ctx.store.shared.observer !== null) ctx.engine.tracking.flushed();
+      return R.int(n);
+    },
+    allShards("sum"),
+  ),
   command(
     "mget",
     -1,

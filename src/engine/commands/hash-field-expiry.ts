@@ -16,6 +16,7 @@ import type { Reply } from "../reply.ts";
 import { readTyped } from "./access.ts";
 import { lookupForWrite } from "./collection-write.ts";
 import { optionName } from "./redis-args.ts";
+import { Notify, notifyKeyspaceEvent, notifyRemoval } from "../keyspace-events.ts";
 
 /** Redis HFE_MAX_ABS_TIME_MSEC: (2^48 - 1) >> 2, the latest field expiry it accepts. */
 const FIELD_EXPIRE_MAX_MS = 70368744177663n;
@@ -97,17 +98,24 @@ function hexpire(name: string, relative: boolean, seconds: boolean) {
     const cond: Condition = opt === "nx" || opt === "xx" || opt === "gt" || opt === "lt" ? opt : "";
     const fields = fieldList(argv, cond ? 5 : 4, E.countGreaterThanZero);
     const out: Reply[] = [];
+    let deleted = 0;
+    let updated = 0;
     for (const f of fields) {
       if (!e?.alive || !fieldsOf(e).has(f)) out.push(R.int(NO_FIELD));
       else if (!conditionMet(cond, fieldExpiry(e, f), at)) out.push(R.int(NOT_MET));
       else if (at <= ctx.now) {
         hashDelete(ctx.store, e, f);
+        deleted++;
         out.push(R.int(DELETED));
       } else {
         hashSetFieldExpiry(ctx.store, e, f, at);
+        updated++;
         out.push(R.int(SET));
       }
     }
+    // Redis 7.4 hashTypeSetExDone: hdel when any field went (and del with the last), else hexpire.
+    if (deleted) notifyRemoval(ctx, Notify.HASH, "hdel", e!);
+    else if (updated) notifyKeyspaceEvent(ctx, Notify.HASH, "hexpire", e!.key);
     return R.array(out);
   };
 }
@@ -133,14 +141,16 @@ function httl(seconds: boolean, relative: boolean) {
 function hpersist(ctx: Ctx, argv: readonly string[]): Reply {
   const e = lookupForWrite(ctx, argv[1]!, "hash");
   const fields = fieldList(argv, 3, E.countPositive);
-  return R.array(
-    fields.map((f) => {
-      if (!e || !fieldsOf(e).has(f)) return R.int(NO_FIELD);
-      if (fieldExpiry(e, f) === 0) return R.int(NO_TTL);
-      hashSetFieldExpiry(ctx.store, e, f, 0);
-      return R.ONE;
-    }),
-  );
+  let changed = false;
+  const out = fields.map((f) => {
+    if (!e || !fieldsOf(e).has(f)) return R.int(NO_FIELD);
+    if (fieldExpiry(e, f) === 0) return R.int(NO_TTL);
+    hashSetFieldExpiry(ctx.store, e, f, 0);
+    changed = true;
+    return R.ONE;
+  });
+  if (changed) notifyKeyspaceEvent(ctx, Notify.HASH, "hpersist", e!.key);
+  return R.array(out);
 }
 
 /** An expiry option word: EX PX EXAT PXAT as [seconds, relative], else undefined. */
@@ -176,14 +186,26 @@ function hgetex(ctx: Ctx, argv: readonly string[]): Reply {
   const e =
     unit || persist ? lookupForWrite(ctx, argv[1]!, "hash") : readTyped(ctx, argv[1]!, "hash");
   const out: Reply[] = [];
+  let deleted = 0;
+  let updated = 0;
   for (const f of fields) {
     const v = e?.alive ? fieldsOf(e).get(f) : undefined;
     out.push(R.bulkOrNil(v));
     if (v === undefined) continue;
-    if (unit && at <= ctx.now) hashDelete(ctx.store, e!, f);
-    else if (unit) hashSetFieldExpiry(ctx.store, e!, f, at);
-    else if (persist) hashSetFieldExpiry(ctx.store, e!, f, 0);
+    if (unit && at <= ctx.now) {
+      hashDelete(ctx.store, e!, f);
+      deleted++;
+    } else if (unit) {
+      hashSetFieldExpiry(ctx.store, e!, f, at);
+      updated++;
+    } else if (persist && fieldExpiry(e!, f) !== 0) {
+      hashSetFieldExpiry(ctx.store, e!, f, 0);
+      updated++;
+    }
   }
+  // Redis 8.0 hgetexCommand: hexpire or hpersist, else hdel; del when the hash emptied.
+  if (updated) notifyKeyspaceEvent(ctx, Notify.HASH, persist ? "hpersist" : "hexpire", e!.key);
+  else if (deleted) notifyRemoval(ctx, Notify.HASH, "hdel", e!);
   return R.array(out);
 }
 
@@ -224,6 +246,10 @@ function hsetex(ctx: Ctx, argv: readonly string[]): Reply {
   if (expiry === "at" && at <= ctx.now) {
     // A time already due deletes the named fields, as Redis does.
     for (let i = pairsAt; e?.alive && i < argv.length; i += 2) hashDelete(ctx.store, e, argv[i]!);
+    // Redis 8.0 sets the fields (creating the hash), then deletes them: hset, hdel, del.
+    notifyKeyspaceEvent(ctx, Notify.HASH, "hset", key);
+    notifyKeyspaceEvent(ctx, Notify.HASH, "hdel", key);
+    if (!e?.alive) notifyKeyspaceEvent(ctx, Notify.GENERIC, "del", key);
     return R.ONE;
   }
   e ??= createCollection(ctx.store, key, "hash");
@@ -232,6 +258,8 @@ function hsetex(ctx: Ctx, argv: readonly string[]): Reply {
     hashPut(ctx.store, e, f, argv[i + 1]!, expiry === "keepttl");
     if (expiry === "at") hashSetFieldExpiry(ctx.store, e, f, at);
   }
+  notifyKeyspaceEvent(ctx, Notify.HASH, "hset", key);
+  if (expiry === "at") notifyKeyspaceEvent(ctx, Notify.HASH, "hexpire", key);
   return R.ONE;
 }
 
@@ -239,13 +267,17 @@ function hsetex(ctx: Ctx, argv: readonly string[]): Reply {
 function hgetdel(ctx: Ctx, argv: readonly string[]): Reply {
   const fields = fieldList(argv, 3, E.countPositive);
   const e = lookupForWrite(ctx, argv[1]!, "hash");
-  return R.array(
-    fields.map((f) => {
-      const v = e?.alive ? fieldsOf(e).get(f) : undefined;
-      if (v !== undefined) hashDelete(ctx.store, e!, f);
-      return R.bulkOrNil(v);
-    }),
-  );
+  let deleted = 0;
+  const out = fields.map((f) => {
+    const v = e?.alive ? fieldsOf(e).get(f) : undefined;
+    if (v !== undefined) {
+      hashDelete(ctx.store, e!, f);
+      deleted++;
+    }
+    return R.bulkOrNil(v);
+  });
+  if (deleted) notifyRemoval(ctx, Notify.HASH, "hdel", e!);
+  return R.array(out);
 }
 
 const FIELDS_PARAMS = "key FIELDS numfields field [field ...]";

@@ -17,6 +17,7 @@ import { readTyped } from "./access.ts";
 import { lookupForWrite } from "./collection-write.ts";
 import { hashRandomCommands } from "./hash-random.ts";
 import { parseScanCursor, parseScanOptions, scanReply } from "./member-scan.ts";
+import { Notify, notifyKeyspaceEvent, notifyRemoval } from "../keyspace-events.ts";
 
 const INT64_MIN = -(1n << 63n);
 const INT64_MAX = (1n << 63n) - 1n;
@@ -42,6 +43,7 @@ function setFields(ctx: Ctx, argv: readonly string[], name: string): number {
   let created = 0;
   for (let i = 2; i < argv.length; i += 2)
     if (hashPut(ctx.store, e, argv[i]!, argv[i + 1]!)) created++;
+  notifyKeyspaceEvent(ctx, Notify.HASH, "hset", e.key);
   return created;
 }
 
@@ -72,6 +74,7 @@ function hincrby(ctx: Ctx, key: string, field: string, incrText: string): Reply 
   if (next < INT64_MIN || next > INT64_MAX) throw Errors.overflow();
   // Redis keeps a field's TTL through HINCRBY (and HINCRBYFLOAT).
   hashPut(ctx.store, e ?? createCollection(ctx.store, key, "hash"), field, next.toString(), true);
+  notifyKeyspaceEvent(ctx, Notify.HASH, "hincrby", key);
   return R.int(next);
 }
 
@@ -97,6 +100,7 @@ function hincrbyfloat(ctx: Ctx, key: string, field: string, incrText: string): R
   if (!Number.isFinite(next)) throw Errors.nanOrInf();
   const text = floatResultText(next);
   hashPut(ctx.store, e ?? createCollection(ctx.store, key, "hash"), field, text, true);
+  notifyKeyspaceEvent(ctx, Notify.HASH, "hincrbyfloat", key);
   return R.bulk(text);
 }
 
@@ -194,6 +198,7 @@ export const hashesCommands: readonly CommandSpec[] = withDocs(DOCS, [
     const e = lookupForWrite(ctx, key!, "hash");
     if (e && fieldsOf(e).has(field!)) return R.ZERO;
     hashPut(ctx.store, e ?? createCollection(ctx.store, key!, "hash"), field!, value!);
+    notifyKeyspaceEvent(ctx, Notify.HASH, "hset", key!);
     return R.ONE;
   }),
   command("hget", 3, "r", [1, 1, 1], (ctx, [, key, field]) => {
@@ -211,6 +216,7 @@ export const hashesCommands: readonly CommandSpec[] = withDocs(DOCS, [
     // hashDelete deletes the key with its last field; the loop stops there.
     for (let i = 2; e?.alive && i < argv.length; i++)
       if (hashDelete(ctx.store, e, argv[i]!)) removed++;
+    if (removed) notifyRemoval(ctx, Notify.HASH, "hdel", e!);
     return R.int(removed);
   }),
   command("hexists", 3, "r", [1, 1, 1], (ctx, [, key, field]) => {

@@ -35,6 +35,7 @@ import type { Reply } from "../reply.ts";
 import { HLL_SPARSE_MAX_BYTES } from "../../limits.ts";
 import { isStringLike } from "./access.ts";
 import { cString, optionName } from "./redis-args.ts";
+import { Notify, notifyKeyspaceEvent } from "../keyspace-events.ts";
 
 /** hll-sparse-max-bytes (Redis's default; not configurable yet). */
 const sparseMax = HLL_SPARSE_MAX_BYTES;
@@ -95,6 +96,7 @@ function pfadd(ctx: Ctx, argv: readonly string[]): Reply {
   if (!updated) return R.ZERO;
   invalidateCard(v);
   save(ctx, key, e, v);
+  notifyKeyspaceEvent(ctx, Notify.STRING, "pfadd", key);
   return R.ONE;
 }
 
@@ -147,6 +149,7 @@ function pfmerge(ctx: Ctx, argv: readonly string[]): Reply {
   }
   invalidateCard(v);
   save(ctx, key, e, v);
+  notifyKeyspaceEvent(ctx, Notify.STRING, "pfadd", key);
   return R.OK;
 }
 

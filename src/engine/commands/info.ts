@@ -74,7 +74,7 @@ function section(ctx: Ctx, name: Section): string[] {
         "client_recent_max_input_buffer:0",
         "client_recent_max_output_buffer:0",
         `blocked_clients:${engine.blocking.size}`,
-        "tracking_clients:0",
+        `tracking_clients:${engine.tracking.clients.size}`,
         `clients_in_timeout_table:${engine.blocking.size}`,
       ];
     case "memory": {
@@ -140,7 +140,9 @@ function section(ctx: Ctx, name: Section): string[] {
         `pubsubshard_channels:${engine.pubsub.channelCount(true)}`,
         "latest_fork_usec:0",
         "total_forks:0",
-        "tracking_total_keys:0",
+        `tracking_total_keys:${engine.tracking.keyCount}`,
+        `tracking_total_items:${engine.tracking.items}`,
+        `tracking_total_prefixes:${engine.tracking.prefixCount}`,
         "unexpected_error_replies:0",
         `total_error_replies:${engine.cmdStats.errorReplies}`,
         "dump_payload_sanitizations:0",

@@ -36,6 +36,7 @@ import {
 } from "./json-access.ts";
 import { jsonOpsCommands } from "./json-ops.ts";
 import { optionName } from "./redis-args.ts";
+import { withModuleEvents } from "../keyspace-events.ts";
 
 /** Checks that `v` placed below `depth` containers keeps the document within the limit. */
 function checkDepth(depth: number, v: JsonValue): void {
@@ -310,7 +311,7 @@ const doc = (summary: string, params: string, since = "1.0.0"): { doc: CommandDo
 });
 
 /** Every JSON command. */
-export const jsonCommands: readonly CommandSpec[] = [
+export const jsonCommands: readonly CommandSpec[] = withModuleEvents([
   command(
     "json.set",
     -4,
@@ -397,4 +398,4 @@ export const jsonCommands: readonly CommandSpec[] = [
     doc("Debugging container command", "MEMORY key [path]"),
   ),
   ...jsonOpsCommands,
-];
+]);

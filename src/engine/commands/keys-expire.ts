@@ -20,6 +20,7 @@ import {
   markModified,
   optionName,
 } from "./redis-args.ts";
+import { Notify, notifyKeyspaceEvent } from "../keyspace-events.ts";
 
 const TRAILING_CRLF = /[\r\n]+$/;
 
@@ -72,7 +73,9 @@ function expireCommand(name: string, relative: boolean, seconds: boolean) {
     if (f.gt && (current === -1n || when <= current)) return R.ZERO;
     if (f.lt && current !== -1n && when >= current) return R.ZERO;
     markModified(ctx.store, e);
-    applyExpiry(ctx, e, when); // a time already due deletes the key, still answering 1
+    // A time already due deletes the key, still answering 1.
+    const alive = applyExpiry(ctx, e, when);
+    notifyKeyspaceEvent(ctx, Notify.GENERIC, alive ? "expire" : "del", e.key);
     return R.ONE;
   };
 }
@@ -81,7 +84,10 @@ function expireCommand(name: string, relative: boolean, seconds: boolean) {
 function ttlCommand(inMs: boolean, absolute: boolean) {
   return (ctx: Ctx, argv: readonly string[]): Reply => {
     const e = ctx.store.get(argv[1]!);
-    if (!e) return R.int(-2);
+    if (!e) {
+      ctx.store.missed(argv[1]!);
+      return R.int(-2);
+    }
     let t = expiryOf(e);
     if (t === -1n) return R.int(-1);
     if (!absolute) t -= BigInt(ctx.now);
@@ -95,6 +101,7 @@ function persist(ctx: Ctx, argv: readonly string[]): Reply {
   if (!e || e.expiresAt === 0) return R.ZERO;
   markModified(ctx.store, e);
   ctx.store.setExpiry(e, 0);
+  notifyKeyspaceEvent(ctx, Notify.GENERIC, "persist", e.key);
   return R.ONE;
 }
 

@@ -10,6 +10,7 @@ import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
 import { expireCommands } from "./keys-expire.ts";
 import { scanCommands } from "./keys-scan.ts";
+import { Notify, notifyKeyspaceEvent } from "../keyspace-events.ts";
 
 function del(ctx: Ctx, argv: readonly string[]): Reply {
   let n = 0;
@@ -17,6 +18,7 @@ function del(ctx: Ctx, argv: readonly string[]): Reply {
     const e = ctx.store.get(argv[i]!);
     if (e) {
       ctx.store.remove(e);
+      notifyKeyspaceEvent(ctx, Notify.GENERIC, "del", e.key);
       n++;
     }
   }
@@ -29,6 +31,7 @@ function countKeys(touch: boolean) {
     let n = 0;
     for (let i = 1; i < argv.length; i++) {
       if ((touch ? ctx.store.read(argv[i]!) : ctx.store.get(argv[i]!)) !== undefined) n++;
+      else if (!touch) ctx.store.missed(argv[i]!);
     }
     return R.int(n);
   };
@@ -36,6 +39,7 @@ function countKeys(touch: boolean) {
 
 function type(ctx: Ctx, argv: readonly string[]): Reply {
   const e = ctx.store.get(argv[1]!);
+  if (!e) ctx.store.missed(argv[1]!);
   return R.status(e ? typeName(e.type) : "none");
 }
 
@@ -69,6 +73,8 @@ function rename(nx: boolean) {
     if (isCollection(t)) store.changes.rewrite(to, t);
     if (expiresAt !== 0) store.setExpiry(moved, expiresAt);
     if (t === "hash") moveHashFieldTtls(store, src, moved);
+    notifyKeyspaceEvent(ctx, Notify.GENERIC, "rename_from", from);
+    notifyKeyspaceEvent(ctx, Notify.GENERIC, "rename_to", to);
     return nx ? R.ONE : R.OK;
   };
 }

@@ -18,6 +18,7 @@ import { parseJson } from "../json-parse.ts";
 import { createCollection, setAdd } from "../collection-ops.ts";
 import { readTyped } from "./access.ts";
 import { putTyped } from "./typed-values.ts";
+import { Notify, notifyKeyspaceEvent } from "../keyspace-events.ts";
 
 const notFound = () => new CommandError("ERR", "ERR no such key");
 /** The reply of a read of a missing key, made once: the common miss builds no error object. */
@@ -120,6 +121,7 @@ const DOCS: Record<string, CommandDoc> = {
 export const lightRedisCommands: readonly CommandSpec[] = withDocs(DOCS, [
   command("set", 3, "w", [1, 1, 1], (ctx, argv, typed) => {
     putTyped(ctx, argv[1]!, typed?.[2] ?? { type: "string", v: argv[2]! });
+    notifyKeyspaceEvent(ctx, Notify.STRING, "set", argv[1]!);
     return R.OK;
   }),
   command("get", 2, "r", [1, 1, 1], (ctx, [, key]) => {
@@ -130,7 +132,7 @@ export const lightRedisCommands: readonly CommandSpec[] = withDocs(DOCS, [
   command("info", 1, "r", null, info, allShards("lightredis-info")),
   command("sadd", 3, "w", [1, 1, 1], (ctx, [, key, member]) => {
     const e = readTyped(ctx, key!, "set") ?? createCollection(ctx.store, key!, "set");
-    setAdd(ctx.store, e, member!);
+    if (setAdd(ctx.store, e, member!)) notifyKeyspaceEvent(ctx, Notify.SET, "sadd", key!);
     return R.OK;
   }),
   command("smembers", 2, "r", [1, 1, 1], (ctx, [, key]) =>

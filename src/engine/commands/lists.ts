@@ -16,6 +16,7 @@ import { readTyped } from "./access.ts";
 import { lookupForWrite } from "./collection-write.ts";
 import { indexRange, parseCount } from "./range-args.ts";
 import { optionName } from "./redis-args.ts";
+import { Notify, notifyKeyspaceEvent, notifyRemoval } from "../keyspace-events.ts";
 
 const RANK_ZERO =
   "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... " +
@@ -34,6 +35,7 @@ function push(ctx: Ctx, argv: readonly string[], left: boolean, onlyIfExists: bo
     e = createCollection(ctx.store, argv[1]!, "list");
   }
   for (let i = 2; i < argv.length; i++) listPush(ctx.store, e, left, argv[i]!);
+  notifyKeyspaceEvent(ctx, Notify.LIST, left ? "lpush" : "rpush", e.key);
   return R.int(listOf(e).length);
 }
 
@@ -43,11 +45,17 @@ function pop(ctx: Ctx, argv: readonly string[], left: boolean): Reply {
   const count = hasCount ? parseCount(argv[2]!) : 1;
   const e = lookupForWrite(ctx, argv[1]!, "list");
   if (!e) return hasCount ? R.NILARRAY : R.NIL;
-  if (!hasCount) return R.bulk(listPop(ctx.store, e, left)!);
+  const event = left ? "lpop" : "rpop";
+  if (!hasCount) {
+    const v = listPop(ctx.store, e, left)!;
+    notifyRemoval(ctx, Notify.LIST, event, e);
+    return R.bulk(v);
+  }
   if (count === 0) return R.EMPTY;
   const n = Math.min(count, listOf(e).length);
   const out: Reply[] = new Array(n);
   for (let i = 0; i < n; i++) out[i] = R.bulk(listPop(ctx.store, e, left)!);
+  notifyRemoval(ctx, Notify.LIST, event, e);
   return R.array(out);
 }
 
@@ -73,10 +81,12 @@ function ltrim(ctx: Ctx, argv: readonly string[]): Reply {
   const [from, to] = indexRange(start, end, len);
   if (from >= to) {
     ctx.store.remove(e); // everything goes: drop the key rather than pop each element
+    notifyRemoval(ctx, Notify.LIST, "ltrim", e);
     return R.OK;
   }
   for (let i = 0; i < from; i++) listPop(ctx.store, e, true);
   for (let i = to; i < len; i++) listPop(ctx.store, e, false);
+  notifyKeyspaceEvent(ctx, Notify.LIST, "ltrim", e.key);
   return R.OK;
 }
 
@@ -96,6 +106,7 @@ function lset(ctx: Ctx, argv: readonly string[]): Reply {
   const i = n < 0 ? d.length + n : n;
   if (i < 0 || i >= d.length) throw Errors.indexOutOfRange();
   listSet(ctx.store, e, i, argv[3]!);
+  notifyKeyspaceEvent(ctx, Notify.LIST, "lset", e.key);
   return R.OK;
 }
 
@@ -121,12 +132,14 @@ function lrem(ctx: Ctx, argv: readonly string[]): Reply {
   // Hits are monotone, so they are a run at the scanned end exactly when the last one is n-1 in.
   if (hits[n - 1] === (fromTail ? len - n : n - 1)) {
     for (let k = 0; k < n; k++) listPop(ctx.store, e, !fromTail);
+    notifyRemoval(ctx, Notify.LIST, "lrem", e);
     return R.int(n);
   }
   const drop = new Set(hits);
   const kept: string[] = [];
   for (let i = 0; i < len; i++) if (!drop.has(i)) kept.push(d.at(i)!);
   listReplace(ctx.store, e, kept);
+  notifyRemoval(ctx, Notify.LIST, "lrem", e);
   return R.int(n);
 }
 
@@ -148,6 +161,7 @@ function linsert(ctx: Ctx, argv: readonly string[]): Reply {
     items.splice(at, 0, v);
     listReplace(ctx.store, e, items);
   }
+  notifyKeyspaceEvent(ctx, Notify.LIST, "linsert", e.key);
   return R.int(d.length);
 }
 
@@ -212,10 +226,15 @@ export function move(
     // Popping the only element would delete the key (and its TTL); the list stays as it is.
     const v = listOf(src).at(0)!;
     listSet(store, src, 0, v);
+    notifyKeyspaceEvent(ctx, Notify.LIST, toLeft ? "lpush" : "rpush", dstKey);
+    notifyKeyspaceEvent(ctx, Notify.LIST, fromLeft ? "lpop" : "rpop", srcKey);
     return R.bulk(v);
   }
   const v = listPop(store, src, fromLeft)!;
+  // Redis notifies the push, then the pop, then the emptied source's deletion.
   listPush(store, dst ?? createCollection(store, dstKey, "list"), toLeft, v);
+  notifyKeyspaceEvent(ctx, Notify.LIST, toLeft ? "lpush" : "rpush", dstKey);
+  notifyRemoval(ctx, Notify.LIST, fromLeft ? "lpop" : "rpop", src);
   return R.bulk(v);
 }
 

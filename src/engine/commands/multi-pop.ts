@@ -13,6 +13,7 @@ import type { Reply } from "../reply.ts";
 import type { SortedSet } from "../sorted-set.ts";
 import { lookupForWrite } from "./collection-write.ts";
 import { optionName } from "./redis-args.ts";
+import { Notify, notifyRemoval } from "../keyspace-events.ts";
 
 const NUMKEYS_POSITIVE = "ERR numkeys should be greater than 0";
 const COUNT_POSITIVE = "ERR count should be greater than 0";
@@ -64,6 +65,7 @@ export function listMultiPop(ctx: Ctx, { keys, where, count }: MultiPop): Reply 
     const n = Math.min(count, (e.value as Deque).length);
     const out: Reply[] = [];
     for (let i = 0; i < n; i++) out.push(R.bulk(listPop(ctx.store, e, where === "left")!));
+    notifyRemoval(ctx, Notify.LIST, where === "left" ? "lpop" : "rpop", e);
     return R.array([R.bulk(key), R.array(out)]);
   }
   return R.NILARRAY;
@@ -88,6 +90,7 @@ export function zsetMultiPop(ctx: Ctx, { keys, where, count }: MultiPop): Reply 
       zsetDelete(ctx.store, e, m);
       out.push(R.array([R.bulk(m), R.double(s)]));
     }
+    notifyRemoval(ctx, Notify.ZSET, where === "max" ? "zpopmax" : "zpopmin", e);
     return R.array([R.bulk(key), R.array(out)]);
   }
   return R.NILARRAY;

@@ -143,6 +143,8 @@ function flush(all: boolean) {
       throw Errors.syntax();
     if (all) for (const s of ctx.engine.dbs.all()) s.flush();
     else ctx.store.flush();
+    // Client-side caching: every tracking client is told "everything" once.
+    if (ctx.store.shared.observer !== null) ctx.engine.tracking.flushed();
     return R.OK;
   };
 }

@@ -14,6 +14,7 @@ import { readTyped } from "./access.ts";
 import { lookupForWrite } from "./collection-write.ts";
 import { parseCount } from "./range-args.ts";
 import { optionName } from "./redis-args.ts";
+import { Notify, notifyKeyspaceEvent } from "../keyspace-events.ts";
 
 type SetOp = "inter" | "union" | "diff";
 
@@ -73,7 +74,10 @@ function algebraStore(op: SetOp) {
     const store = ctx.store;
     const old = store.get(dest);
     if (result.size === 0) {
-      if (old) store.remove(old);
+      if (old) {
+        store.remove(old);
+        notifyKeyspaceEvent(ctx, Notify.GENERIC, "del", dest);
+      }
       return R.ZERO;
     }
     if (old) {
@@ -85,6 +89,7 @@ function algebraStore(op: SetOp) {
       const e = createCollection(store, dest, "set");
       for (const m of result) setAdd(store, e, m);
     }
+    notifyKeyspaceEvent(ctx, Notify.SET, `s${op}store`, dest);
     return R.int(result.size);
   };
 }

@@ -18,6 +18,7 @@ import { readTyped } from "./access.ts";
 import { lookupForWrite } from "./collection-write.ts";
 import { parseScanCursor, parseScanOptions, scanReply } from "./member-scan.ts";
 import { setAlgebraCommands } from "./set-algebra.ts";
+import { Notify, notifyKeyspaceEvent, notifyRemoval } from "../keyspace-events.ts";
 
 const INT64_MIN = -(1n << 63n);
 /** Redis's getRangeLongFromObjectOrReply text for SRANDMEMBER's count range (spec §10.7). */
@@ -45,6 +46,7 @@ function spopCount(ctx: Ctx, key: string, countText: string): Reply {
     // The whole set: one key deletion instead of one per member.
     const all = Array.from(s, bulk);
     ctx.store.remove(e);
+    notifyRemoval(ctx, Notify.SET, "spop", e);
     return R.set(all);
   }
   const out: Reply[] = [];
@@ -53,6 +55,7 @@ function spopCount(ctx: Ctx, key: string, countText: string): Reply {
     setRemove(ctx.store, e, m);
     out.push(R.bulk(m));
   }
+  notifyRemoval(ctx, Notify.SET, "spop", e);
   return R.set(out);
 }
 
@@ -151,6 +154,7 @@ export const setsCommands: readonly CommandSpec[] = withDocs(DOCS, [
     const e = lookupForWrite(ctx, key, "set") ?? createCollection(ctx.store, key, "set");
     let added = 0;
     for (let i = 2; i < argv.length; i++) if (setAdd(ctx.store, e, argv[i]!)) added++;
+    if (added) notifyKeyspaceEvent(ctx, Notify.SET, "sadd", key);
     return R.int(added);
   }),
   command("srem", -3, "w", [1, 1, 1], (ctx, argv) => {
@@ -159,6 +163,7 @@ export const setsCommands: readonly CommandSpec[] = withDocs(DOCS, [
     // setRemove deletes the key with its last member; the loop stops there.
     for (let i = 2; e?.alive && i < argv.length; i++)
       if (setRemove(ctx.store, e, argv[i]!)) removed++;
+    if (removed) notifyRemoval(ctx, Notify.SET, "srem", e!);
     return R.int(removed);
   }),
   command("smembers", 2, "r", [1, 1, 1], (ctx, [, key]) => {
@@ -185,6 +190,7 @@ export const setsCommands: readonly CommandSpec[] = withDocs(DOCS, [
     if (!e) return R.NIL;
     const m = samplableSet(e).random();
     setRemove(ctx.store, e, m);
+    notifyRemoval(ctx, Notify.SET, "spop", e);
     return R.bulk(m);
   }),
   command("srandmember", -2, "r", [1, 1, 1], (ctx, argv) => {
@@ -204,7 +210,9 @@ export const setsCommands: readonly CommandSpec[] = withDocs(DOCS, [
     if (to) store.touch(to);
     if (from === to) return membersOf(from).has(member!) ? R.ONE : R.ZERO;
     if (!setRemove(store, from, member!)) return R.ZERO;
-    setAdd(store, to ?? createCollection(store, dst!, "set"), member!);
+    notifyRemoval(ctx, Notify.SET, "srem", from);
+    if (setAdd(store, to ?? createCollection(store, dst!, "set"), member!))
+      notifyKeyspaceEvent(ctx, Notify.SET, "sadd", dst!);
     return R.ONE;
   }),
   ...setAlgebraCommands,

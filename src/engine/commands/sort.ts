@@ -13,6 +13,7 @@ import { parseIntArg } from "../numbers.ts";
 import { optionName } from "./redis-args.ts";
 import { cStrtod, patternValue, pqsort } from "./sort-patterns.ts";
 import { smallIntSetOrder } from "../object-encoding.ts";
+import { Notify, notifyKeyspaceEvent } from "../keyspace-events.ts";
 
 const NOT_DOUBLE = "ERR One or more scores can't be converted into double";
 const BY_DENIED = "ERR BY option of SORT denied in Cluster mode.";
@@ -185,7 +186,10 @@ function storeList(ctx: Ctx, key: string, items: readonly string[]): void {
   const store = ctx.store;
   if (items.length === 0) {
     const old = store.get(key);
-    if (old) store.remove(old);
+    if (old) {
+      store.remove(old);
+      notifyKeyspaceEvent(ctx, Notify.GENERIC, "del", key);
+    }
     return;
   }
   let size = 0;
@@ -193,6 +197,7 @@ function storeList(ctx: Ctx, key: string, items: readonly string[]): void {
   const old = store.get(key);
   if (old) store.remove(old);
   store.create(key, "list", new Deque(items), size);
+  notifyKeyspaceEvent(ctx, Notify.LIST, "sortstore", key);
 }
 
 /**

@@ -24,6 +24,7 @@ import {
   streamForWrite,
   touchConsumer,
 } from "./stream-write.ts";
+import { Notify, notifyKeyspaceEvent } from "../keyspace-events.ts";
 
 const needsKey = () =>
   new CommandError(
@@ -77,6 +78,7 @@ function xgroup(ctx: Ctx, argv: readonly string[]): Reply {
       if (s.groups.has(name))
         throw new CommandError("ERR", "BUSYGROUP Consumer Group name already exists");
       createGroup(ctx, e, name, id, entriesRead);
+      notifyKeyspaceEvent(ctx, Notify.STREAM, "xgroup-create", key);
       return R.OK;
     }
     case "setid": {
@@ -88,12 +90,14 @@ function xgroup(ctx: Ctx, argv: readonly string[]): Reply {
           `NOGROUP No such consumer group '${name}' for key name '${key}'`,
         );
       setGroupPosition(ctx, e, g, id, entriesRead);
+      notifyKeyspaceEvent(ctx, Notify.STREAM, "xgroup-setid", key);
       return R.OK;
     }
     case "destroy": {
       const g = s.groups.get(name);
       if (!g) return R.ZERO;
       destroyGroup(ctx, e, g);
+      notifyKeyspaceEvent(ctx, Notify.STREAM, "xgroup-destroy", key);
       return R.ONE;
     }
     default: {
@@ -110,7 +114,10 @@ function xgroup(ctx: Ctx, argv: readonly string[]): Reply {
         return R.ONE;
       }
       const c = g.consumers.get(consumer);
-      return R.int(c ? deleteConsumer(ctx, e, g, c) : 0);
+      if (!c) return R.ZERO;
+      const pending = deleteConsumer(ctx, e, g, c);
+      notifyKeyspaceEvent(ctx, Notify.STREAM, "xgroup-delconsumer", key);
+      return R.int(pending);
     }
   }
 }

@@ -10,6 +10,7 @@ import { idBytes } from "../stream-id.ts";
 import type { StreamId } from "../stream-id.ts";
 import { getTyped } from "./access.ts";
 import { nodeSizeOf } from "./stream-args.ts";
+import { Notify, notifyKeyspaceEvent } from "../keyspace-events.ts";
 
 /** The stream at a key for a write (WRONGTYPE otherwise), created when `create` and missing. */
 export function streamForWrite(ctx: Ctx, key: string, create: boolean): Entry | undefined {
@@ -164,6 +165,7 @@ export function touchConsumer(
     if (!before) g.consumers.delete(name);
     else [c.seen, c.active] = before;
   });
+  if (!existed) notifyKeyspaceEvent(ctx, Notify.STREAM, "xgroup-createconsumer", e.key);
   return c;
 }
 

@@ -33,6 +33,7 @@ import {
   streamOf,
   writeMeta,
 } from "./stream-write.ts";
+import { Notify, notifyKeyspaceEvent } from "../keyspace-events.ts";
 
 const tooSmall = () =>
   new CommandError(
@@ -91,7 +92,12 @@ function xadd(ctx: Ctx, argv: readonly string[]): Reply {
     );
   const id = newId(s, idArg, ctx.now);
   appendEntry(ctx, e, id, [...fields]);
-  if (trim) removedEntries(ctx, e, applyTrim(s, trim));
+  notifyKeyspaceEvent(ctx, Notify.STREAM, "xadd", e.key);
+  if (trim) {
+    const removed = applyTrim(s, trim);
+    removedEntries(ctx, e, removed);
+    if (removed.length) notifyKeyspaceEvent(ctx, Notify.STREAM, "xtrim", e.key);
+  }
   return R.bulk(idText(id));
 }
 
@@ -135,6 +141,7 @@ function xdel(ctx: Ctx, argv: readonly string[]): Reply {
   if (!e) return R.ZERO;
   let n = 0;
   for (const id of ids) if (deleteEntry(ctx, e, id)) n++;
+  if (n) notifyKeyspaceEvent(ctx, Notify.STREAM, "xdel", e.key);
   return R.int(n);
 }
 
@@ -147,6 +154,7 @@ function xtrim(ctx: Ctx, argv: readonly string[]): Reply {
   if (!e) return R.ZERO;
   const removed = applyTrim(e.value as Stream, trim);
   removedEntries(ctx, e, removed);
+  if (removed.length) notifyKeyspaceEvent(ctx, Notify.STREAM, "xtrim", e.key);
   return R.int(removed.length);
 }
 
@@ -187,6 +195,7 @@ function xsetid(ctx: Ctx, argv: readonly string[]): Reply {
     );
   const zero = maxDel && maxDel.ms === 0n && maxDel.seq === 0n;
   writeMeta(ctx, e, id, added ?? s.entriesAdded, maxDel && !zero ? maxDel : s.maxDeletedId);
+  notifyKeyspaceEvent(ctx, Notify.STREAM, "xsetid", e.key);
   return R.OK;
 }
 

@@ -5,6 +5,7 @@ import { byteLength } from "../bytes.ts";
 import { command, withDocs } from "../command-table.ts";
 import type { CommandSpec, Ctx, CommandDoc } from "../command-table.ts";
 import { Errors } from "../errors.ts";
+import { Notify, notifyKeyspaceEvent } from "../keyspace-events.ts";
 import { parseInt64Arg, parseRedisFloat, parseStrictInt } from "../numbers.ts";
 import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
@@ -26,6 +27,7 @@ function incrBy(ctx: Ctx, key: string, by: bigint): Reply {
   const next = current + by;
   if (next > INT64_MAX || next < INT64_MIN) throw Errors.overflow();
   ctx.store.put(key, "int", next, next.toString().length, true);
+  notifyKeyspaceEvent(ctx, Notify.STRING, "incrby", key);
   return R.int(next);
 }
 
@@ -46,6 +48,7 @@ function incrbyfloat(ctx: Ctx, argv: readonly string[]): Reply {
   if (!Number.isFinite(sum)) throw Errors.nanOrInf();
   const text = floatResultText(sum);
   ctx.store.put(key, "string", text, byteLength(text), true);
+  notifyKeyspaceEvent(ctx, Notify.STRING, "incrbyfloat", key);
   return R.bulk(text);
 }
 

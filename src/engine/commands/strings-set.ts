@@ -6,6 +6,7 @@ import { byteLength } from "../bytes.ts";
 import { command, withDocs } from "../command-table.ts";
 import type { CommandSpec, Ctx, CommandDoc } from "../command-table.ts";
 import { Errors } from "../errors.ts";
+import { Notify, notifyKeyspaceEvent } from "../keyspace-events.ts";
 import { parseInt64Arg } from "../numbers.ts";
 import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
@@ -88,7 +89,13 @@ function writeString(
   at: bigint | undefined,
 ): void {
   const e = ctx.store.put(key, "string", value, byteLength(value), keepTtl);
-  if (at !== undefined) applyExpiry(ctx, e, at);
+  notifyKeyspaceEvent(ctx, Notify.STRING, "set", key);
+  if (at !== undefined) {
+    const alive = applyExpiry(ctx, e, at);
+    notifyKeyspaceEvent(ctx, Notify.GENERIC, "expire", key);
+    // Redis keeps a key set already past its time until it is next looked at, then expires it.
+    if (!alive) notifyKeyspaceEvent(ctx, Notify.EXPIRED, "expired", key);
+  }
 }
 
 function set(ctx: Ctx, argv: readonly string[]): Reply {
@@ -126,10 +133,12 @@ function getex(ctx: Ctx, argv: readonly string[]): Reply {
   const value = stringOf(e);
   if (at !== undefined) {
     ctx.store.noteChange(e);
-    applyExpiry(ctx, e, at);
+    const alive = applyExpiry(ctx, e, at);
+    notifyKeyspaceEvent(ctx, Notify.GENERIC, alive ? "expire" : "del", e.key);
   } else if (o.persist && e.expiresAt !== 0) {
     ctx.store.noteChange(e);
     ctx.store.setExpiry(e, 0);
+    notifyKeyspaceEvent(ctx, Notify.GENERIC, "persist", e.key);
   }
   return R.bulk(value);
 }

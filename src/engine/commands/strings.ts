@@ -5,6 +5,7 @@ import { byteLength, concat, fromBytes, sliceBytes, toBytes } from "../bytes.ts"
 import { command, withDocs } from "../command-table.ts";
 import type { CommandSpec, Ctx, CommandDoc } from "../command-table.ts";
 import { Errors } from "../errors.ts";
+import { Notify, notifyKeyspaceEvent } from "../keyspace-events.ts";
 import { parseInt64Arg, parseIntArg } from "../numbers.ts";
 import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
@@ -19,6 +20,7 @@ function put(ctx: Ctx, key: string, value: string): void {
 function getset(ctx: Ctx, argv: readonly string[]): Reply {
   const old = readString(ctx, argv[1]!);
   put(ctx, argv[1]!, argv[2]!);
+  notifyKeyspaceEvent(ctx, Notify.STRING, "set", argv[1]!);
   return R.bulkOrNil(old);
 }
 
@@ -28,6 +30,7 @@ function getdel(ctx: Ctx, argv: readonly string[]): Reply {
   if (!isStringLike(e.type)) throw Errors.wrongType();
   const value = stringOf(e);
   ctx.store.remove(e);
+  notifyKeyspaceEvent(ctx, Notify.GENERIC, "del", e.key);
   return R.bulk(value);
 }
 
@@ -48,7 +51,10 @@ function mset(nx: boolean) {
     if (nx) {
       for (let i = 1; i < argv.length; i += 2) if (ctx.store.get(argv[i]!)) return R.ZERO;
     }
-    for (let i = 1; i < argv.length; i += 2) put(ctx, argv[i]!, argv[i + 1]!);
+    for (let i = 1; i < argv.length; i += 2) {
+      put(ctx, argv[i]!, argv[i + 1]!);
+      notifyKeyspaceEvent(ctx, Notify.STRING, "set", argv[i]!);
+    }
     return nx ? R.ONE : R.OK;
   };
 }
@@ -58,6 +64,7 @@ function append(ctx: Ctx, argv: readonly string[]): Reply {
   const e = ctx.store.get(key);
   if (!e) {
     put(ctx, key, tail); // an empty tail still creates the key, as in Redis
+    notifyKeyspaceEvent(ctx, Notify.STRING, "append", key);
     return R.int(byteLength(tail));
   }
   if (!isStringLike(e.type)) throw Errors.wrongType();
@@ -65,6 +72,7 @@ function append(ctx: Ctx, argv: readonly string[]): Reply {
   const total = byteLength(current) + byteLength(tail);
   if (total > ctx.engine.valueMax) throw Errors.valueTooLarge(ctx.engine.valueMax);
   ctx.store.replace(e, "string", concat(current, tail), total, true);
+  notifyKeyspaceEvent(ctx, Notify.STRING, "append", key);
   return R.int(total);
 }
 
@@ -109,6 +117,7 @@ function setrange(ctx: Ctx, argv: readonly string[]): Reply {
   const next = fromBytes(bytes);
   if (e) ctx.store.replace(e, "string", next, bytes.length, true);
   else put(ctx, key, next);
+  notifyKeyspaceEvent(ctx, Notify.STRING, "setrange", key);
   return R.int(bytes.length);
 }
 

@@ -11,9 +11,9 @@ import { parseIntArg, parseScore } from "../numbers.ts";
 import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
 import { SortedSet } from "../sorted-set.ts";
-import type { Store } from "../store.ts";
 import { parseCount } from "./range-args.ts";
 import { optionName } from "./redis-args.ts";
+import { Notify, notifyKeyspaceEvent } from "../keyspace-events.ts";
 
 type ZOp = "union" | "inter" | "diff";
 type Aggregate = "sum" | "min" | "max";
@@ -164,10 +164,19 @@ function compute(src: Source[], op: ZOp, o: Options, cardOnly = false): Map<stri
  * Replaces `key` with a sorted set of `result` (member -> score; the new set takes the map
  * over), any old type and TTL gone; deletes the key when the result is empty. Returns its size.
  */
-export function storeZset(store: Store, key: string, result: Map<string, number>): number {
+export function storeZset(
+  ctx: Ctx,
+  key: string,
+  result: Map<string, number>,
+  event: string,
+): number {
+  const store = ctx.store;
   const old = store.get(key);
   if (result.size === 0) {
-    if (old) store.remove(old);
+    if (old) {
+      store.remove(old);
+      notifyKeyspaceEvent(ctx, Notify.GENERIC, "del", key);
+    }
     return 0;
   }
   let size = 0;
@@ -183,6 +192,7 @@ export function storeZset(store: Store, key: string, result: Map<string, number>
     for (const [m, s] of result) if (s === 0) result.set(m, 0);
   }
   store.put(key, "zset", SortedSet.fromMap(result), size);
+  notifyKeyspaceEvent(ctx, Notify.ZSET, event, key);
   return result.size;
 }
 
@@ -212,7 +222,7 @@ function algebraStore(op: ZOp, name: string) {
   return (ctx: Ctx, argv: readonly string[]): Reply => {
     const src = sourcesOf(ctx, argv, 2, name);
     const o = optionsOf(argv, 3 + src.length, src, op, true, false);
-    return R.int(storeZset(ctx.store, argv[1]!, compute(src, op, o)));
+    return R.int(storeZset(ctx, argv[1]!, compute(src, op, o), name));
   };
 }
 

@@ -17,6 +17,7 @@ import { lookupForWrite } from "./collection-write.ts";
 import { storeZset } from "./zset-algebra.ts";
 import { indexRange } from "./range-args.ts";
 import { optionName } from "./redis-args.ts";
+import { Notify, notifyRemoval } from "../keyspace-events.ts";
 
 const NOT_FLOAT_RANGE = "ERR min or max is not a float";
 const NOT_LEX_RANGE = "ERR min or max not valid string range item";
@@ -111,7 +112,7 @@ function zrangestore(ctx: Ctx, argv: readonly string[]): Reply {
   const r = parseRange(ctx, argv, 2, true, "auto", "auto");
   const picked = new Map<string, number>();
   r.z?.forRange(r.from, r.to, (m, s) => picked.set(m, s));
-  return R.int(storeZset(ctx.store, argv[1]!, picked));
+  return R.int(storeZset(ctx, argv[1]!, picked, "zrangestore"));
 }
 
 interface ParsedRange {
@@ -231,9 +232,10 @@ function zremrange(ctx: Ctx, argv: readonly string[], by: "rank" | "score" | "le
   if (from >= to) return R.ZERO;
   if (to - from === z.size) {
     ctx.store.remove(e); // everything goes: one key deletion instead of one per member
-    return R.int(to - from);
+  } else {
+    for (const m of z.slice(from, to)) zsetDelete(ctx.store, e, m);
   }
-  for (const m of z.slice(from, to)) zsetDelete(ctx.store, e, m);
+  notifyRemoval(ctx, Notify.ZSET, `zremrangeby${by}`, e);
   return R.int(to - from);
 }
 

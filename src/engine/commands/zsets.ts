@@ -23,6 +23,7 @@ import { parseCount } from "./range-args.ts";
 import { optionName } from "./redis-args.ts";
 import { zsetAlgebraCommands } from "./zset-algebra.ts";
 import { zsetRangeCommands } from "./zset-range.ts";
+import { Notify, notifyKeyspaceEvent, notifyRemoval } from "../keyspace-events.ts";
 
 const XX_AND_NX = "ERR XX and NX options at the same time are not compatible";
 const GT_LT_NX = "ERR GT, LT, and/or NX options at the same time are not compatible";
@@ -107,6 +108,7 @@ export function zadd(ctx: Ctx, argv: readonly string[], incrCommand: boolean): R
     processed++;
     result = s;
   }
+  if (added || updated) notifyKeyspaceEvent(ctx, Notify.ZSET, incr ? "zincr" : "zadd", e.key);
   if (incr) return processed ? R.double(result) : R.NIL;
   return R.int(ch ? added + updated : added);
 }
@@ -122,6 +124,7 @@ function zrem(ctx: Ctx, argv: readonly string[]): Reply {
   if (!e) return R.ZERO;
   let n = 0;
   for (let i = 2; i < argv.length && e.alive; i++) if (zsetDelete(ctx.store, e, argv[i]!)) n++;
+  if (n) notifyRemoval(ctx, Notify.ZSET, "zrem", e);
   return R.int(n);
 }
 
@@ -153,6 +156,7 @@ function zpop(ctx: Ctx, argv: readonly string[], max: boolean): Reply {
     if (nested) out.push(R.array([R.bulk(m), R.double(s)]));
     else out.push(R.bulk(m), R.double(s));
   }
+  notifyRemoval(ctx, Notify.ZSET, max ? "zpopmax" : "zpopmin", e);
   return R.array(out);
 }
 

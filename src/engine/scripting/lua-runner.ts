@@ -6,7 +6,12 @@ import { lauxlib, lua, to_luastring } from "./lua.ts";
 import type { CFunction, LuaDebug, LuaState } from "./lua.ts";
 import { fromBytes, toBytes } from "../bytes.ts";
 import type { Reply } from "../reply.ts";
-import { LUA_HOOK_EVERY, LUA_INSTRUCTION_LIMIT, REDIS_VERSION } from "../../limits.ts";
+import {
+  LUA_CALL_INSTRUCTIONS,
+  LUA_HOOK_EVERY,
+  LUA_INSTRUCTION_LIMIT,
+  REDIS_VERSION,
+} from "../../limits.ts";
 import { bytesToString, errorReply, luaToReply, pushReply, stringToBytes } from "./convert.ts";
 import { installLibraries } from "./libraries.ts";
 import { newLuaState, pushErrorTable, pushText, raiseError, setHiddenGlobal } from "./lua-state.ts";
@@ -323,6 +328,10 @@ export class LuaRunner {
   private command(L: LuaState, raise: boolean): number {
     const run = this.run;
     if (!run) raiseError(L, "redis.call/pcall can only be called inside a script invocation");
+    // A command costs far more than an instruction: counted so, a loop of calls is bounded
+    // by the same budget (time cannot be read: a Worker's clock stands still while it runs).
+    this.used += LUA_CALL_INSTRUCTIONS;
+    if (this.used > this.instructionLimit) this.hook(L);
     const argv = this.argv(L);
     lua.lua_settop(L, 0);
     if (typeof argv === "string") {

@@ -56,6 +56,8 @@ export class ShimConnection {
   /** We ended (or destroyed) the socket; the upstream is closed. */
   private ended = false;
   private readPaused = false;
+  /** Pushes of this turn are being gathered into one socket write (see onPush). */
+  private corked = false;
   /** Past this many unread reply bytes the connection is closed (SHIM_OUTPUT_MAX_BYTES). */
   private readonly outputMax: number;
   private logged = false;
@@ -245,6 +247,16 @@ export class ShimConnection {
    */
   private onPush(data: Uint8Array): void {
     this.idle?.refresh();
+    // One mux message carries many pushes for each subscriber (a fan-out of every PUBLISH it
+    // answered): gathered, they cost one write(2) per socket instead of one per message.
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
     this.write(data);
     if (this.socket.writableLength > Math.min(this.outputMax, PUBSUB_OUTPUT_MAX_BYTES))
       this.overOutputLimit();
