@@ -24,6 +24,8 @@ export interface Waiter {
   readonly deadline: number;
   /** What it answers on timeout (a null array or a null bulk, by command). */
   readonly timeoutReply: Reply;
+  /** Run again also when a key is deleted or changes type (BlockRequest.retryOnGone). */
+  readonly retryOnGone: boolean;
   /** The connection's commands after the blocked one: they run when it is answered. */
   pending: BatchItem[];
 }
@@ -37,6 +39,11 @@ export interface BlockRequest {
   readonly timeoutReply: Reply;
   /** The arguments to run again instead of the command's own. */
   readonly argv?: readonly string[];
+  /**
+   * Run again also when a key is deleted or stops being of `type`: Redis 7.0 answers a blocked
+   * XREADGROUP with an error then (its group went with the stream), where others keep waiting.
+   */
+  readonly retryOnGone?: boolean;
 }
 
 export class Blocking {

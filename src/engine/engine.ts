@@ -143,6 +143,11 @@ export class Engine {
   private depth = 0;
   /** Running a blocked client's command again: finding nothing keeps it waiting, unchanged. */
   private retrying = false;
+  /**
+   * The ready key a blocked client's command runs again for, else null: Redis serves a client
+   * from the one key that woke it (XREAD answers with that stream only).
+   */
+  servingKey: string | null = null;
   /** The dialect of the batch running (a blocked command is run again in it). */
   private dialect: Dialect = "redis";
 
@@ -398,6 +403,7 @@ export class Engine {
       type: req.type,
       deadline: wait > 0 ? ctx.now + wait : 0,
       timeoutReply: req.timeoutReply,
+      retryOnGone: req.retryOnGone ?? false,
       pending: [],
     });
     this.watchReady();
@@ -417,15 +423,19 @@ export class Engine {
 
   /**
    * SWAPDB: each database's waiters now see the other's keys; a waited key that exists there is
-   * ready (Redis's scanDatabaseForReadyKeys).
+   * ready (Redis's scanDatabaseForReadyKeys), and so is one that was a stream before the swap
+   * (scanDatabaseForDeletedStreams: a blocked XREADGROUP is answered).
    */
   databasesSwapped(a: number, b: number): void {
     if (this.blocking.size === 0) return;
     this.watchReady();
     for (const db of [a, b]) {
       const store = this.dbs.get(db);
-      for (const key of this.blocking.waitedKeys(db)?.keys() ?? [])
-        if (store.get(key) && !store.ready.includes(key)) store.ready.push(key);
+      const before = this.dbs.get(db === a ? b : a);
+      for (const key of this.blocking.waitedKeys(db)?.keys() ?? []) {
+        const was = before.get(key)?.type === "stream";
+        if ((store.get(key) || was) && !store.ready.includes(key)) store.ready.push(key);
+      }
     }
   }
 
@@ -450,8 +460,9 @@ export class Engine {
           for (const w of this.blocking.waitersOf(db, key)) {
             if (this.blocking.of(w.conn.id) !== w) continue;
             const e = this.dbs.get(w.db).get(key);
-            if (!e || (w.type !== null && e.type !== w.type)) break;
-            const r = this.retry(w, now);
+            const fits = e !== undefined && (w.type === null || e.type === w.type);
+            if (!fits && !w.retryOnGone) continue;
+            const r = this.retry(w, key, now);
             if (r === BLOCKED) continue;
             this.answerWaiter(w, r, now);
           }
@@ -461,17 +472,19 @@ export class Engine {
   }
 
   /** Runs a waiter's command again; BLOCKED when it still finds nothing. */
-  private retry(w: Waiter, now: number): Reply {
+  private retry(w: Waiter, key: string, now: number): Reply {
     const ctx: Ctx = { engine: this, store: this.dbs.get(w.conn.db), conn: w.conn, now };
     const tracking = this.tracking;
     const outer = tracking.current;
     tracking.current = w.conn;
     this.retrying = true;
+    this.servingKey = key;
     let r: Reply;
     try {
       r = this.dispatchWith(w.dialect, ctx, w.command);
     } finally {
       this.retrying = false;
+      this.servingKey = null;
       tracking.current = outer;
     }
     if (tracking.pending.length) {

@@ -311,6 +311,8 @@ export class Store implements EvictionPool {
   /** Deletes an entry. */
   remove(e: Entry): void {
     this.changes.key(e.key, e.version);
+    // A blocked XREADGROUP is answered when its stream goes (Redis 7.0 dbGenericDelete).
+    if (this.waited !== null && this.waited.has(e.key)) this.markReady(e.key);
     if (this.shared.observer !== null) this.shared.observer.changed(e.key);
     if (isCollection(e.type)) this.changes.rewrite(e.key, e.type);
     this.detach(e);
@@ -336,6 +338,9 @@ export class Store implements EvictionPool {
   /** Empties the namespace (FLUSHDB). Returns the number of keys removed. */
   flush(): number {
     const n = this.map.size;
+    // Blocked clients on a key that goes are served (Redis 7.0: XREADGROUP answers an error).
+    if (this.waited !== null)
+      for (const k of this.waited.keys()) if (this.map.has(k)) this.markReady(k);
     if (this.journal) {
       // FLUSH only shrinks usage, so it is never rolled back; keep the journal consistent anyway.
       // Tracking clients get one "everything" invalidation from the command, not one per key.

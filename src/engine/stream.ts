@@ -58,6 +58,17 @@ export class Stream {
   readonly groups = new Map<string, Group>();
   /** Bytes of entries, for usage accounting. */
   bytes = 0;
+  /**
+   * Entries per node: stream-node-max-entries when the stream was created (Redis applies the
+   * setting to each new node; a stream here keeps the one it started with, and the default
+   * after a reload).
+   */
+  nodeSize = STREAM_NODE_MAX_ENTRIES;
+  /**
+   * Redis's stream signals to blocked readers (XADD, XGROUP DESTROY), counted: other writes to
+   * the key (XACK, XSETID, XGROUP SETID …) wake no reader in Redis, so they do not here.
+   */
+  signals = 0;
 
   // ---- entries --------------------------------------------------------------------------
 
@@ -187,31 +198,27 @@ export class Stream {
         removed.push([this.ids[i]!, v]);
       }
     } else {
-      // Whole nodes only: a node goes when every live entry in it must go.
-      for (;;) {
+      // Whole nodes only, as Redis's streamTrim: a node goes when the stream keeps enough without
+      // it (MAXLEN) or its last id is below the threshold (MINID); the work is bounded by whole
+      // nodes' worth of entries (stream-node-max-entries) against the limit.
+      while (this.head < this.ids.length) {
         const start = this.nodeStartOf(this.head);
-        const end = Math.min(start + STREAM_NODE_MAX_ENTRIES, this.ids.length);
-        if (end >= this.ids.length && end - start < STREAM_NODE_MAX_ENTRIES) break;
+        const end = Math.min(start + this.nodeSize, this.ids.length);
         let live = 0;
-        let last: StreamId | undefined;
-        for (let i = this.head; i < end; i++) {
-          if (this.vals[i]) {
-            live++;
-            last = this.ids[i];
+        for (let i = this.head; i < end; i++) if (this.vals[i]) live++;
+        if (live > 0) {
+          if (removed.length + this.nodeSize > limit) break;
+          if (!mustGo(this.ids[end - 1]!, this.length - live + 1)) break;
+          for (let i = this.head; i < end; i++) {
+            const v = this.vals[i];
+            if (!v) continue;
+            this.vals[i] = null;
+            this.length--;
+            this.bytes -= entryBytes(v);
+            removed.push([this.ids[i]!, v]);
           }
         }
-        if (live > 0 && (removed.length + live > limit || !mustGo(last!, this.length - live + 1)))
-          break;
-        for (let i = this.head; i < end; i++) {
-          const v = this.vals[i];
-          if (!v) continue;
-          this.vals[i] = null;
-          this.length--;
-          this.bytes -= entryBytes(v);
-          removed.push([this.ids[i]!, v]);
-        }
         this.head = end;
-        if (this.head >= this.ids.length) break;
       }
     }
     this.skipDeadHead();
@@ -362,10 +369,7 @@ export class Stream {
   }
 
   private nodeStartOf(i: number): number {
-    return (
-      this.nodeBase +
-      Math.floor((i - this.nodeBase) / STREAM_NODE_MAX_ENTRIES) * STREAM_NODE_MAX_ENTRIES
-    );
+    return this.nodeBase + Math.floor((i - this.nodeBase) / this.nodeSize) * this.nodeSize;
   }
 
   private skipDeadHead(): void {

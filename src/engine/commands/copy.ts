@@ -42,6 +42,7 @@ export function cloneValue(type: ValueType, value: ValueOf[ValueType]): ValueOf[
     case "stream": {
       const from = value as Stream;
       const s = new Stream();
+      s.nodeSize = from.nodeSize;
       for (const m of from.members()) s.loadMember(m, from.memberValue(m)!);
       s.finishLoad();
       return s;

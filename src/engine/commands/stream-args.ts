@@ -1,19 +1,16 @@
-// Argument parsing shared by the stream commands: trimming options (MAXLEN/MINID, `=`/`~`,
-// LIMIT), COUNT, and the entry replies.
+// What the stream commands share: the trim spec (parsed in stream-trim-args.ts) and how a trim
+// applies, COUNT, and the entry replies.
 
 import type { Ctx } from "../command-table.ts";
-import { CommandError, Errors } from "../errors.ts";
+import { Errors } from "../errors.ts";
 import { parseStrictInt } from "../numbers.ts";
 import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
 import { STREAM_NODE_MAX_ENTRIES } from "../stream.ts";
 import type { Stream } from "../stream.ts";
-import { compareIds, idText, parseExactId } from "../stream-id.ts";
+import { compareIds, idText } from "../stream-id.ts";
 import type { StreamId } from "../stream-id.ts";
-import { optionName } from "./redis-args.ts";
 
-/** Redis's default LIMIT of a `~` trim: 100 nodes' worth of entries. */
-export const TRIM_DEFAULT_LIMIT = 100 * STREAM_NODE_MAX_ENTRIES;
 const I64_MAX = (1n << 63n) - 1n;
 
 export interface TrimSpec {
@@ -30,51 +27,6 @@ export function parseCount(s: string): number {
   const n = parseStrictInt(s);
   if (n === undefined || n > I64_MAX) throw Errors.notInteger();
   return Number(n);
-}
-
-/**
- * Parses a trimming clause at argv[i] (MAXLEN or MINID already seen); returns it and the index
- * after it. Redis's errors: a negative MAXLEN, LIMIT without `~`.
- */
-export function parseTrim(argv: readonly string[], i: number): [TrimSpec, number] {
-  const kind = optionName(argv[i]!) as "maxlen" | "minid";
-  i++;
-  let approx = false;
-  if (argv[i] === "~" || argv[i] === "=") {
-    approx = argv[i] === "~";
-    i++;
-  }
-  const arg = argv[i];
-  if (arg === undefined) throw Errors.syntax();
-  i++;
-  const spec: TrimSpec = {
-    kind,
-    approx,
-    maxlen: 0,
-    minid: { ms: 0n, seq: 0n },
-    limit: approx ? TRIM_DEFAULT_LIMIT : Infinity,
-  };
-  if (kind === "maxlen") {
-    const n = parseStrictInt(arg);
-    if (n === undefined || n > I64_MAX) throw Errors.notInteger();
-    if (n < 0n) throw new CommandError("ERR", "ERR The MAXLEN argument must be >= 0.");
-    spec.maxlen = Number(n);
-  } else spec.minid = parseExactId(arg);
-  if (argv[i] !== undefined && optionName(argv[i]!) === "limit") {
-    const l = argv[i + 1];
-    if (l === undefined) throw Errors.syntax();
-    const n = parseStrictInt(l);
-    if (n === undefined || n > I64_MAX) throw Errors.notInteger();
-    if (n < 0n) throw new CommandError("ERR", "ERR The LIMIT argument must be >= 0.");
-    if (!approx)
-      throw new CommandError(
-        "ERR",
-        "ERR syntax error, LIMIT cannot be used without the special ~ option",
-      );
-    spec.limit = n === 0n ? Infinity : Number(n);
-    i += 2;
-  }
-  return [spec, i];
 }
 
 /** Trims a stream by a spec; the removed entries. */
@@ -101,4 +53,10 @@ export function perKeyReply(ctx: Ctx, out: [string, Reply][]): Reply {
   if (!out.length) return R.NILARRAY;
   if (ctx.conn.resp === 3) return R.map(out.flatMap(([k, v]) => [R.bulk(k), v]));
   return R.array(out.map(([k, v]) => R.array([R.bulk(k), v])));
+}
+
+/** stream-node-max-entries as configured (CONFIG SET); its default when 0 (no entry bound). */
+export function nodeSizeOf(ctx: Ctx): number {
+  const v = Number(ctx.engine.params.get("stream-node-max-entries") ?? STREAM_NODE_MAX_ENTRIES);
+  return v > 0 && Number.isSafeInteger(v) ? v : STREAM_NODE_MAX_ENTRIES;
 }

@@ -1,35 +1,24 @@
-// Consumer groups (Redis 7.0 t_stream.c): XGROUP, XREADGROUP, XACK, XPENDING, XCLAIM,
-// XAUTOCLAIM, with Redis's entries-read bookkeeping so XINFO's lag matches redis-server's.
+// Consumer groups (Redis 7.0 t_stream.c): XGROUP and XACK, with Redis's entries-read bookkeeping
+// so XINFO's lag matches redis-server's. XREADGROUP is in stream-read.ts, XPENDING, XCLAIM and
+// XAUTOCLAIM in stream-pel.ts.
 
 import { asciiLower } from "../ascii.ts";
 import { command, withDocs } from "../command-table.ts";
 import type { CommandDoc, CommandSpec, Ctx } from "../command-table.ts";
-import type { Entry } from "../entry.ts";
 import { CommandError, Errors } from "../errors.ts";
 import { parseStrictInt } from "../numbers.ts";
 import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
-import type { Group, Pending, Stream } from "../stream.ts";
-import {
-  MAX_ID,
-  MIN_ID,
-  compareIds,
-  idBytes,
-  idText,
-  nextId,
-  parseExactId,
-  parseId,
-} from "../stream-id.ts";
-import type { StreamId } from "../stream-id.ts";
+import type { Stream } from "../stream.ts";
+import { idBytes, parseExactId, parseId } from "../stream-id.ts";
 import { optionName } from "./redis-args.ts";
-import { entriesReply, entryReply, parseCount, perKeyReply } from "./stream-args.ts";
-import { estimateEntriesRead, hasTombstonesAfter } from "./stream-lag.ts";
 import { keysAfterStreams } from "./stream-keys.ts";
+import { xautoclaim, xclaim, xpending } from "./stream-pel.ts";
+import { xreadgroup } from "./stream-read.ts";
 import {
   createGroup,
   deleteConsumer,
   destroyGroup,
-  putPending,
   removePending,
   setGroupPosition,
   streamForWrite,
@@ -37,21 +26,11 @@ import {
 } from "./stream-write.ts";
 import { Notify, notifyKeyspaceEvent } from "../keyspace-events.ts";
 
-const noGroup = (key: string, group: string, where = "") =>
-  new CommandError("ERR", `NOGROUP No such key '${key}' or consumer group '${group}'${where}`);
 const needsKey = () =>
   new CommandError(
     "ERR",
     "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.",
   );
-
-/** The stream entry and group a group command works on; NOGROUP when either is missing. */
-function groupOf(ctx: Ctx, key: string, group: string, where = ""): [Entry, Group] {
-  const e = streamForWrite(ctx, key, false);
-  const g = (e?.value as Stream | undefined)?.groups.get(group);
-  if (!e || !g) throw noGroup(key, group, where);
-  return [e, g];
-}
 
 function parseEntriesRead(s: string): bigint {
   const n = parseStrictInt(s);
@@ -163,108 +142,6 @@ const XGROUP_HELP = [
   "    Prints this help.",
 ];
 
-/** Delivers new entries (`>`) to a consumer: the group moves on, the PEL grows unless NOACK. */
-function deliverNew(
-  ctx: Ctx,
-  e: Entry,
-  g: Group,
-  consumer: string,
-  count: number,
-  noack: boolean,
-): Reply {
-  const s = e.value as Stream;
-  const from = nextId(g.lastId);
-  const entries = from ? s.range(from, MAX_ID, count) : [];
-  const c = touchConsumer(ctx, e, g, consumer, entries.length > 0);
-  for (const [id] of entries) {
-    let read = g.entriesRead;
-    if (read !== -1n && !hasTombstonesAfter(s, id)) read++;
-    else if (s.entriesAdded) read = estimateEntriesRead(s, id);
-    setGroupPosition(ctx, e, g, id, read);
-    if (!noack) putPending(ctx, e, g, id, c, ctx.now, 1);
-  }
-  return entriesReply(entries);
-}
-
-/** Re-reads a consumer's own pending entries after `after` (history); deleted ones as nil. */
-function deliverHistory(
-  ctx: Ctx,
-  e: Entry,
-  g: Group,
-  consumer: string,
-  after: StreamId,
-  count: number,
-): Reply {
-  const s = e.value as Stream;
-  const c = touchConsumer(ctx, e, g, consumer, false);
-  const ids = [...c.pending.keys()].sort();
-  const out: Reply[] = [];
-  const from = idBytes(after);
-  for (const k of ids) {
-    if (out.length >= count) break;
-    if (k <= from) continue;
-    const p = c.pending.get(k)!;
-    const fields = s.get(p.id);
-    if (!fields) {
-      out.push(R.array([R.bulk(idText(p.id)), R.NILARRAY]));
-      continue;
-    }
-    putPending(ctx, e, g, p.id, c, ctx.now, p.count + 1);
-    out.push(entryReply(p.id, fields));
-  }
-  return R.array(out);
-}
-
-function xreadgroup(ctx: Ctx, argv: readonly string[]): Reply {
-  if (optionName(argv[1]!) !== "group") throw Errors.syntax();
-  const group = argv[2]!;
-  const consumer = argv[3]!;
-  let count = Infinity;
-  let noack = false;
-  let block = false;
-  let i = 4;
-  for (; i < argv.length; i++) {
-    const o = optionName(argv[i]!);
-    if (o === "count" && i + 1 < argv.length) {
-      count = parseCount(argv[++i]!);
-      if (count === 0) count = Infinity;
-    } else if (o === "block" && i + 1 < argv.length) {
-      if (!/^-?\d+$/.test(argv[++i]!))
-        throw new CommandError("ERR", "ERR timeout is not an integer or out of range");
-      if (Number(argv[i]) < 0) throw new CommandError("ERR", "ERR timeout is negative");
-      block = true;
-    } else if (o === "noack") noack = true;
-    else if (o === "streams") break;
-    else throw Errors.syntax();
-  }
-  const rest = argv.length - i - 1;
-  if (i >= argv.length || rest <= 0 || rest % 2 !== 0)
-    throw new CommandError(
-      "ERR",
-      "ERR Unbalanced 'xreadgroup' list of streams: for each stream key an ID or '>' must be specified.",
-    );
-  const n = rest / 2;
-  const keys = argv.slice(i + 1, i + 1 + n);
-  const ids = argv.slice(i + 1 + n).map((a) => (a === ">" ? null : parseId(a, 0n, false)));
-  const targets = keys.map(
-    (k) => groupOf(ctx, k, group, " in XREADGROUP with GROUP option") as [Entry, Group],
-  );
-  const out: [string, Reply][] = [];
-  targets.forEach(([e, g], j) => {
-    const after = ids[j];
-    const r = after
-      ? deliverHistory(ctx, e, g, consumer, after, count)
-      : deliverNew(ctx, e, g, consumer, count, noack);
-    if (after || (r.k === "array" && r.v.length > 0)) out.push([keys[j]!, r]);
-  });
-  if (!out.length && block)
-    throw new CommandError(
-      "ERR",
-      "ERR XREADGROUP BLOCK on a stream with no new entries is not supported yet",
-    );
-  return perKeyReply(ctx, out);
-}
-
 function xack(ctx: Ctx, argv: readonly string[]): Reply {
   const ids = argv.slice(3).map(parseExactId);
   const e = streamForWrite(ctx, argv[1]!, false);
@@ -279,190 +156,6 @@ function xack(ctx: Ctx, argv: readonly string[]): Reply {
     }
   }
   return R.int(n);
-}
-
-/** A range bound of XPENDING/XAUTOCLAIM: `-`, `+`, an id, `(` exclusive. */
-function bound(arg: string, isStart: boolean): StreamId | undefined {
-  const exclusive = arg.startsWith("(");
-  const id = parseId(exclusive ? arg.slice(1) : arg, isStart ? 0n : (1n << 64n) - 1n);
-  if (!exclusive) return id;
-  return isStart ? nextId(id) : compareIds(id, MIN_ID) > 0 ? prevIdOf(id) : undefined;
-}
-
-function prevIdOf(id: StreamId): StreamId {
-  return id.seq > 0n ? { ms: id.ms, seq: id.seq - 1n } : { ms: id.ms - 1n, seq: (1n << 64n) - 1n };
-}
-
-/** Pending entries in id order. */
-function sortedPel(g: Group): Pending[] {
-  return [...g.pel.keys()].sort().map((k) => g.pel.get(k)!);
-}
-
-function xpending(ctx: Ctx, argv: readonly string[]): Reply {
-  const key = argv[1]!;
-  const group = argv[2]!;
-  let i = 3;
-  let minIdle = 0;
-  if (argv.length > 3 && optionName(argv[3]!) === "idle") {
-    if (argv.length < 6) throw Errors.syntax();
-    minIdle = Math.max(0, Number(parseStrictInt(argv[4]!) ?? NaN));
-    if (Number.isNaN(minIdle)) throw Errors.notInteger();
-    i = 5;
-  }
-  const extended = argv.length > 3;
-  if (extended && argv.length !== i + 3 && argv.length !== i + 4) throw Errors.syntax();
-  let start: StreamId | undefined;
-  let end: StreamId | undefined;
-  let count = 0;
-  if (extended) {
-    start = bound(argv[i]!, true);
-    end = bound(argv[i + 1]!, false);
-    const c = parseStrictInt(argv[i + 2]!);
-    if (c === undefined) throw Errors.notInteger();
-    count = c < 0n ? 0 : Number(c);
-  }
-  const [, g] = groupOf(ctx, key, group);
-  if (!extended) {
-    if (g.pel.size === 0) return R.array([R.ZERO, R.NIL, R.NIL, R.NILARRAY]);
-    const pel = sortedPel(g);
-    const per: Reply[] = [];
-    for (const name of [...g.consumers.keys()].sort()) {
-      const c = g.consumers.get(name)!;
-      if (c.pending.size) per.push(R.array([R.bulk(name), R.bulk(String(c.pending.size))]));
-    }
-    return R.array([
-      R.int(pel.length),
-      R.bulk(idText(pel[0]!.id)),
-      R.bulk(idText(pel[pel.length - 1]!.id)),
-      R.array(per),
-    ]);
-  }
-  const only = argv[i + 3];
-  const out: Reply[] = [];
-  if (!start || !end) return R.EMPTY;
-  for (const p of sortedPel(g)) {
-    if (out.length >= count) break;
-    if (compareIds(p.id, start) < 0) continue;
-    if (compareIds(p.id, end) > 0) break;
-    if (only !== undefined && p.consumer !== only) continue;
-    const idle = Math.max(0, ctx.now - p.time);
-    if (idle < minIdle) continue;
-    out.push(R.array([R.bulk(idText(p.id)), R.bulk(p.consumer), R.int(idle), R.int(p.count)]));
-  }
-  return R.array(out);
-}
-
-function xclaim(ctx: Ctx, argv: readonly string[]): Reply {
-  const key = argv[1]!;
-  const group = argv[2]!;
-  const consumer = argv[3]!;
-  const minIdleN = parseStrictInt(argv[4]!);
-  if (minIdleN === undefined)
-    throw new CommandError("ERR", "ERR Invalid min-idle-time argument for XCLAIM");
-  const minIdle = minIdleN < 0n ? 0 : Number(minIdleN);
-  const ids: StreamId[] = [];
-  let j = 5;
-  for (; j < argv.length; j++) {
-    try {
-      ids.push(parseExactId(argv[j]!));
-    } catch {
-      break;
-    }
-  }
-  let time = ctx.now;
-  let retry = -1;
-  let force = false;
-  let justid = false;
-  let lastId: StreamId | undefined;
-  for (; j < argv.length; j++) {
-    const o = optionName(argv[j]!);
-    const more = j + 1 < argv.length;
-    if (o === "force") force = true;
-    else if (o === "justid") justid = true;
-    else if (o === "idle" && more) time = ctx.now - Number(intArg(argv[++j]!));
-    else if (o === "time" && more) time = Number(intArg(argv[++j]!));
-    else if (o === "retrycount" && more) retry = Number(intArg(argv[++j]!));
-    else if (o === "lastid" && more) lastId = parseExactId(argv[++j]!);
-    else throw new CommandError("ERR", `ERR Unrecognized XCLAIM option '${argv[j]}'`);
-  }
-  if (time < 0 || time > ctx.now) time = ctx.now;
-  const [e, g] = groupOf(ctx, key, group);
-  const s = e.value as Stream;
-  if (lastId && compareIds(lastId, g.lastId) > 0)
-    setGroupPosition(ctx, e, g, lastId, g.entriesRead);
-  const c = touchConsumer(ctx, e, g, consumer, false);
-  const out: Reply[] = [];
-  for (const id of ids) {
-    let p = g.pel.get(idBytes(id));
-    const fields = s.get(id);
-    if (!p && force && fields) p = putPending(ctx, e, g, id, c, time, 0);
-    if (!p) continue;
-    if (!fields) {
-      removePending(ctx, e, g, p);
-      continue;
-    }
-    if (minIdle && ctx.now - p.time < minIdle) continue;
-    const n = retry >= 0 ? retry : justid ? p.count : p.count + 1;
-    putPending(ctx, e, g, id, c, time, n);
-    out.push(justid ? R.bulk(idText(id)) : entryReply(id, fields));
-  }
-  if (out.length) touchConsumer(ctx, e, g, consumer, true);
-  return R.array(out);
-}
-
-function intArg(s: string): bigint {
-  const n = parseStrictInt(s);
-  if (n === undefined) throw Errors.notInteger();
-  return n;
-}
-
-/** XAUTOCLAIM's count: a bound on attempts (COUNT × this) per call, as Redis. */
-const AUTOCLAIM_ATTEMPTS_FACTOR = 10;
-const AUTOCLAIM_DEFAULT_COUNT = 100;
-
-function xautoclaim(ctx: Ctx, argv: readonly string[]): Reply {
-  const minIdleN = parseStrictInt(argv[4]!);
-  if (minIdleN === undefined)
-    throw new CommandError("ERR", "ERR Invalid min-idle-time argument for XAUTOCLAIM");
-  const minIdle = minIdleN < 0n ? 0 : Number(minIdleN);
-  const start = bound(argv[5]!, true) ?? MAX_ID;
-  let count = AUTOCLAIM_DEFAULT_COUNT;
-  let justid = false;
-  for (let j = 6; j < argv.length; j++) {
-    const o = optionName(argv[j]!);
-    if (o === "justid") justid = true;
-    else if (o === "count" && j + 1 < argv.length) {
-      const n = parseStrictInt(argv[++j]!);
-      if (n === undefined) throw Errors.notInteger();
-      if (n < 1n || n > BigInt(Number.MAX_SAFE_INTEGER) / 10n)
-        throw new CommandError("ERR", "ERR COUNT must be > 0");
-      count = Number(n);
-    } else throw Errors.syntax();
-  }
-  const [e, g] = groupOf(ctx, argv[1]!, argv[2]!);
-  const s = e.value as Stream;
-  const c = touchConsumer(ctx, e, g, argv[3]!, false);
-  let attempts = count * AUTOCLAIM_ATTEMPTS_FACTOR;
-  const claimed: Reply[] = [];
-  const deleted: Reply[] = [];
-  let next: StreamId = MIN_ID;
-  const pel = sortedPel(g).filter((p) => compareIds(p.id, start) >= 0);
-  let k = 0;
-  for (; k < pel.length && attempts > 0 && claimed.length < count; k++, attempts--) {
-    const p = pel[k]!;
-    const fields = s.get(p.id);
-    if (!fields) {
-      removePending(ctx, e, g, p);
-      deleted.push(R.bulk(idText(p.id)));
-      continue;
-    }
-    if (minIdle && ctx.now - p.time < minIdle) continue;
-    putPending(ctx, e, g, p.id, c, ctx.now, justid ? p.count : p.count + 1);
-    claimed.push(justid ? R.bulk(idText(p.id)) : entryReply(p.id, fields));
-  }
-  if (k < pel.length) next = pel[k]!.id;
-  if (claimed.length) touchConsumer(ctx, e, g, argv[3]!, true);
-  return R.array([R.bulk(idText(next)), R.array(claimed), R.array(deleted)]);
 }
 
 const DOCS: Record<string, CommandDoc> = {
@@ -503,8 +196,6 @@ const DOCS: Record<string, CommandDoc> = {
     since: "5.0.0",
     params:
       "GROUP group consumer [COUNT count] [BLOCK milliseconds] [NOACK] STREAMS key [key ...] id [id ...]",
-    differs:
-      "BLOCK waits only when entries are ready; a wait for new entries is refused until blocking commands land",
   },
   xack: {
     summary:
@@ -539,7 +230,7 @@ const DOCS: Record<string, CommandDoc> = {
 
 export const streamGroupCommands: readonly CommandSpec[] = withDocs(DOCS, [
   command("xgroup", -2, "w", [2, 2, 1], xgroup),
-  command("xreadgroup", -7, "w", null, xreadgroup, { keysOf: keysAfterStreams }),
+  command("xreadgroup", -7, "wb", null, xreadgroup, { keysOf: keysAfterStreams }),
   command("xack", -4, "w", [1, 1, 1], xack),
   command("xpending", -3, "r", [1, 1, 1], xpending),
   command("xclaim", -6, "w", [1, 1, 1], xclaim),

@@ -6,7 +6,6 @@ import type { CommandDoc, CommandSpec, Ctx } from "../command-table.ts";
 import { CommandError, Errors } from "../errors.ts";
 import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
-import { STREAM_NODE_MAX_ENTRIES } from "../stream.ts";
 import type { Group, Stream } from "../stream.ts";
 import { MAX_ID, MIN_ID, idText } from "../stream-id.ts";
 import { optionName } from "./redis-args.ts";
@@ -27,7 +26,7 @@ function streamFor(ctx: Ctx, key: string): Stream {
 
 /** Radix-tree figures Redis reports: one key per node of entries; nodes as keys + 1. */
 function radix(s: Stream): [number, number] {
-  const keys = Math.ceil(s.length / STREAM_NODE_MAX_ENTRIES);
+  const keys = Math.ceil(s.length / s.nodeSize);
   return [keys, keys + 1];
 }
 

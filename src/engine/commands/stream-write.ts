@@ -9,6 +9,7 @@ import type { Consumer, Group, Pending } from "../stream.ts";
 import { idBytes } from "../stream-id.ts";
 import type { StreamId } from "../stream-id.ts";
 import { getTyped } from "./access.ts";
+import { nodeSizeOf } from "./stream-args.ts";
 import { Notify, notifyKeyspaceEvent } from "../keyspace-events.ts";
 
 /** The stream at a key for a write (WRONGTYPE otherwise), created when `create` and missing. */
@@ -18,7 +19,10 @@ export function streamForWrite(ctx: Ctx, key: string, create: boolean): Entry | 
     ctx.store.touch(e);
     return e;
   }
-  return create ? ctx.store.create(key, "stream", new Stream(), 0) : undefined;
+  if (!create) return undefined;
+  const s = new Stream();
+  s.nodeSize = nodeSizeOf(ctx);
+  return ctx.store.create(key, "stream", s, 0);
 }
 
 /** The stream at a key for a read (WRONGTYPE otherwise). */
@@ -61,6 +65,7 @@ export function writeMeta(
 export function appendEntry(ctx: Ctx, e: Entry, id: StreamId, fields: string[]): void {
   const s = e.value as Stream;
   const before = [s.lastId, s.entriesAdded] as const;
+  s.signals++;
   changed(ctx, e, Stream.entryMember(id));
   changed(ctx, e, Stream.META_MEMBER);
   s.append(id, fields);
@@ -133,6 +138,7 @@ export function setGroupPosition(
 /** Destroys a group with its consumers and pending entries. */
 export function destroyGroup(ctx: Ctx, e: Entry, g: Group): void {
   const s = e.value as Stream;
+  s.signals++;
   changed(ctx, e, Stream.groupMember(g.name));
   for (const c of g.consumers.values()) changed(ctx, e, Stream.consumerMember(g.name, c.name));
   for (const p of g.pel.values()) changed(ctx, e, Stream.pendingMember(g.name, p.id));

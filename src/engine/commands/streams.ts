@@ -1,5 +1,6 @@
 // Stream commands without consumer groups (Redis 7.0 t_stream.c): XADD, XRANGE, XREVRANGE,
-// XLEN, XDEL, XTRIM, XREAD, XSETID. Groups are in stream-groups.ts, XINFO in stream-info.ts.
+// XLEN, XDEL, XTRIM, XSETID, and XREAD (stream-read.ts). Groups are in stream-groups.ts, XINFO in
+// stream-info.ts.
 
 import { command, withDocs } from "../command-table.ts";
 import type { CommandDoc, CommandSpec, Ctx } from "../command-table.ts";
@@ -8,8 +9,6 @@ import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
 import type { Stream } from "../stream.ts";
 import {
-  MAX_ID,
-  MIN_ID,
   U64_MAX,
   compareIds,
   idText,
@@ -20,10 +19,11 @@ import {
 } from "../stream-id.ts";
 import type { StreamId } from "../stream-id.ts";
 import { optionName } from "./redis-args.ts";
-import { entriesReply, parseCount, perKeyReply } from "./stream-args.ts";
+import { entriesReply, nodeSizeOf, parseCount } from "./stream-args.ts";
 import { streamDeleteCommands, trimWithPolicy } from "./stream-delete.ts";
 import { streamGroupCommands } from "./stream-groups.ts";
 import { streamInfoCommands } from "./stream-info.ts";
+import { xread } from "./stream-read.ts";
 import { keysAfterStreams } from "./stream-keys.ts";
 import { parseAddTrimArgs } from "./stream-trim-args.ts";
 import { appendEntry, deleteEntry, streamForWrite, streamOf, writeMeta } from "./stream-write.ts";
@@ -54,7 +54,7 @@ function newId(s: Stream, arg: string, now: number): StreamId {
 }
 
 function xadd(ctx: Ctx, argv: readonly string[]): Reply {
-  const { trim, policy, nomkstream, next } = parseAddTrimArgs(argv, true);
+  const { trim, policy, nomkstream, next } = parseAddTrimArgs(argv, true, nodeSizeOf(ctx));
   const idArg = argv[next];
   const fields = argv.slice(next + 1);
   if (idArg === undefined || fields.length === 0 || fields.length % 2 !== 0)
@@ -127,7 +127,7 @@ function xdel(ctx: Ctx, argv: readonly string[]): Reply {
 }
 
 function xtrim(ctx: Ctx, argv: readonly string[]): Reply {
-  const { trim, policy } = parseAddTrimArgs(argv, false);
+  const { trim, policy } = parseAddTrimArgs(argv, false, nodeSizeOf(ctx));
   const e = streamForWrite(ctx, argv[1]!, false);
   if (!e) return R.ZERO;
   const removed = trimWithPolicy(ctx, e, trim!, policy);
@@ -135,58 +135,7 @@ function xtrim(ctx: Ctx, argv: readonly string[]): Reply {
   return R.int(removed);
 }
 
-/** XREAD [COUNT n] [BLOCK ms] STREAMS key... id... (BLOCK waits only when nothing is ready). */
-function xread(ctx: Ctx, argv: readonly string[]): Reply {
-  let count = Infinity;
-  let block = false;
-  let i = 1;
-  for (; i < argv.length; i++) {
-    const o = optionName(argv[i]!);
-    if (o === "count" && i + 1 < argv.length) {
-      count = parseCount(argv[++i]!);
-      if (count === 0) count = Infinity;
-    } else if (o === "block" && i + 1 < argv.length) {
-      const ms = Number(argv[++i]);
-      if (!/^-?\d+$/.test(argv[i]!))
-        throw new CommandError("ERR", "ERR timeout is not an integer or out of range");
-      if (ms < 0) throw new CommandError("ERR", "ERR timeout is negative");
-      block = true;
-    } else if (o === "streams") break;
-    else throw Errors.syntax();
-  }
-  const rest = argv.length - i - 1;
-  if (i >= argv.length || rest <= 0 || rest % 2 !== 0)
-    throw new CommandError(
-      "ERR",
-      "ERR Unbalanced 'xread' list of streams: for each stream key an ID or '$' must be specified.",
-    );
-  const n = rest / 2;
-  const keys = argv.slice(i + 1, i + 1 + n);
-  const starts = argv.slice(i + 1 + n).map((a, j) => {
-    if (a === "$") return streamOf(ctx, keys[j]!)?.lastId ?? MIN_ID;
-    if (a === ">")
-      throw new CommandError(
-        "ERR",
-        "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.",
-      );
-    return parseId(a, 0n, false);
-  });
-  const out: [string, Reply][] = [];
-  keys.forEach((k, j) => {
-    const s = streamOf(ctx, k);
-    const from = nextId(starts[j]!);
-    if (!s || !from || s.length === 0) return;
-    const entries = s.range(from, MAX_ID, count);
-    if (entries.length) out.push([k, entriesReply(entries)]);
-  });
-  if (!out.length && block)
-    throw new CommandError(
-      "ERR",
-      "ERR XREAD BLOCK on a stream with no new entries is not supported yet",
-    );
-  return perKeyReply(ctx, out);
-}
-
+/** XSETID key last-id [ENTRIESADDED n] [MAXDELETEDID id], checked in Redis's order. */
 function xsetid(ctx: Ctx, argv: readonly string[]): Reply {
   const id = parseExactId(argv[2]!);
   let added: bigint | undefined;
@@ -196,31 +145,33 @@ function xsetid(ctx: Ctx, argv: readonly string[]): Reply {
     const v = argv[i + 1];
     if (v === undefined) throw Errors.syntax();
     if (o === "entriesadded") {
-      const n = BigInt(parseCount(v));
-      added = n;
-    } else if (o === "maxdeletedid") maxDel = parseExactId(v);
-    else throw Errors.syntax();
+      added = BigInt(parseCount(v));
+      if (added < 0n) throw new CommandError("ERR", "ERR entries_added must be positive");
+    } else if (o === "maxdeletedid") {
+      maxDel = parseExactId(v);
+      if (compareIds(id, maxDel) < 0)
+        throw new CommandError(
+          "ERR",
+          "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id",
+        );
+    } else throw Errors.syntax();
   }
   const e = streamForWrite(ctx, argv[1]!, false);
   if (!e) throw Errors.noSuchKey();
   const s = e.value as Stream;
-  if (added !== undefined && added < BigInt(s.length))
-    throw new CommandError(
-      "ERR",
-      "ERR The entries_added specified in XSETID is smaller than the target stream length",
-    );
-  if (maxDel && compareIds(id, maxDel) < 0)
-    throw new CommandError(
-      "ERR",
-      "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id",
-    );
   const top = s.lastEntryId();
   if (top && compareIds(id, top) < 0)
     throw new CommandError(
       "ERR",
       "ERR The ID specified in XSETID is smaller than the target stream top item",
     );
-  writeMeta(ctx, e, id, added ?? s.entriesAdded, maxDel ?? s.maxDeletedId);
+  if (top && added !== undefined && added < BigInt(s.length))
+    throw new CommandError(
+      "ERR",
+      "ERR The entries_added specified in XSETID is smaller than the target stream length",
+    );
+  const zero = maxDel && maxDel.ms === 0n && maxDel.seq === 0n;
+  writeMeta(ctx, e, id, added ?? s.entriesAdded, maxDel && !zero ? maxDel : s.maxDeletedId);
   notifyKeyspaceEvent(ctx, Notify.STREAM, "xsetid", e.key);
   return R.OK;
 }
@@ -271,8 +222,6 @@ const DOCS: Record<string, CommandDoc> = {
     group: "stream",
     since: "5.0.0",
     params: "[COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...]",
-    differs:
-      "BLOCK waits only when entries are ready; a wait for new entries is refused until blocking commands land",
   },
   xsetid: {
     summary: "An internal command for replicating stream values",
@@ -290,7 +239,7 @@ export const streamsCommands: readonly CommandSpec[] = [
     command("xlen", 2, "r", [1, 1, 1], (ctx, argv) => R.int(streamOf(ctx, argv[1]!)?.length ?? 0)),
     command("xdel", -3, "w", [1, 1, 1], xdel),
     command("xtrim", -4, "w", [1, 1, 1], xtrim),
-    command("xread", -4, "r", null, xread, { keysOf: keysAfterStreams }),
+    command("xread", -4, "rb", null, xread, { keysOf: keysAfterStreams }),
     command("xsetid", -3, "w", [1, 1, 1], xsetid),
   ]),
   ...streamGroupCommands,

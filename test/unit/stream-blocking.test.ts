@@ -1,0 +1,140 @@
+// XREAD and XREADGROUP with BLOCK (issue 16): clients wait for new entries and are served by the
+// write that adds them, as redis-server 7.0.15 serves them. Each scenario runs on the engine
+// (recording sinks) and, when it is installed, on a real redis-server, byte for byte.
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { COMMANDS } from "../../src/engine/commands/index.ts";
+import { newConn } from "../../src/engine/conn-state.ts";
+import type { ConnState } from "../../src/engine/conn-state.ts";
+import { Engine } from "../../src/engine/engine.ts";
+import type { Reply } from "../../src/engine/reply.ts";
+import { encodeResp } from "../../src/protocols/resp-encode.ts";
+import { runOnEngine, runOnRedis } from "./support/multi-client.ts";
+import { oracleAvailable } from "./support/redis-oracle.ts";
+import { startRedisServer } from "./support/redis-server.ts";
+import { SCENARIOS } from "./support/stream-scenarios.ts";
+import type { StartedRedis } from "./support/redis-server.ts";
+
+let redis: StartedRedis | undefined;
+beforeAll(async () => {
+  if (oracleAvailable()) redis = await startRedisServer(["--maxmemory", "256mb"]);
+}, 20_000);
+afterAll(() => {
+  redis?.sock.destroy();
+  redis?.proc.kill();
+});
+
+for (const proto of [2, 3] as const) {
+  describe(`blocking stream reads, RESP${proto}, against redis-server`, () => {
+    for (const [name, steps] of Object.entries(SCENARIOS)) {
+      it.skipIf(!oracleAvailable())(name, async () => {
+        const ours = runOnEngine(steps, proto);
+        const theirs = await runOnRedis(redis!.port, steps, proto, ours.receivers);
+        expect(ours.lines).toEqual(theirs);
+      });
+    }
+  });
+}
+
+/** An engine with clients whose late replies are recorded (realtime-engine.test.ts's pattern). */
+function setup() {
+  const engine = new Engine(COMMANDS, "t");
+  const got = new Map<number, string>();
+  const text = (rs: readonly Reply[], proto: 2 | 3) =>
+    new TextDecoder().decode(encodeResp(rs, proto));
+  const open = (sink = true): ConnState => {
+    const c = newConn(engine.nextClientId++, { authed: true, readonly: false });
+    got.set(c.id, "");
+    if (sink)
+      engine.attach(c, { deliver: (rs) => got.set(c.id, got.get(c.id)! + text(rs, c.resp)) });
+    return c;
+  };
+  const run = (c: ConnState, now: number, ...cmds: string[][]) =>
+    text(
+      engine.run(
+        "redis",
+        c,
+        cmds.map((argv) => ({ argv })),
+        now,
+      ),
+      c.resp,
+    );
+  return { engine, got, open, run };
+}
+
+describe("blocking stream reads on the engine", () => {
+  it("commands pipelined behind a blocked XREAD run after it is served", () => {
+    const { got, open, run } = setup();
+    const [a, b] = [open(), open()];
+    expect(run(a, 1000, ["XREAD", "BLOCK", "0", "STREAMS", "s", "$"], ["XLEN", "s"])).toBe("");
+    expect(run(a, 1001, ["PING"])).toBe("");
+    run(b, 1002, ["XADD", "s", "5-1", "f", "v"]);
+    expect(got.get(a.id)).toBe(
+      "*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n5-1\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n:1\r\n+PONG\r\n",
+    );
+  });
+
+  it("times out at its deadline; CLIENT UNBLOCK answers at once; no sink answers at once", () => {
+    const { engine, got, open, run } = setup();
+    const [a, b] = [open(), open()];
+    run(a, 1000, ["XREAD", "BLOCK", "500", "STREAMS", "s", "$"]);
+    run(b, 1499, []);
+    expect(got.get(a.id)).toBe("");
+    run(b, 1500, []);
+    expect(got.get(a.id)).toBe("*-1\r\n");
+    run(a, 2000, ["XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">"]);
+    expect(got.get(a.id)).toBe("*-1\r\n"); // no group: an error at once, as a reply of the batch
+    run(b, 2000, ["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"]);
+    run(a, 2000, ["XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">"]);
+    expect(engine.blocking.size).toBe(1);
+    expect(run(b, 2001, ["CLIENT", "UNBLOCK", String(a.id), "ERROR"])).toBe(":1\r\n");
+    expect(got.get(a.id)).toBe("*-1\r\n-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n");
+    const http = open(false);
+    expect(run(http, 2002, ["XREAD", "BLOCK", "0", "STREAMS", "s", "$"])).toBe("*-1\r\n");
+  });
+
+  it("a blocked XREADGROUP answered NOGROUP counts as one failed call", () => {
+    const { got, open, run } = setup();
+    const [a, b] = [open(), open()];
+    run(b, 1000, ["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"]);
+    run(a, 1000, ["XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">"]);
+    run(b, 1000, ["XADD", "other", "1-1", "f", "v"], ["XTRIM", "s", "MAXLEN", "0"]);
+    expect(got.get(a.id)).toBe("");
+    run(b, 1000, ["XGROUP", "DESTROY", "s", "g"]);
+    expect(got.get(a.id)).toMatch(/^-NOGROUP /);
+    const stats = run(b, 1000, ["INFO", "commandstats"]);
+    expect(stats).toMatch(/cmdstat_xreadgroup:calls=1,.*rejected_calls=0,failed_calls=1/);
+  });
+
+  it("served entries of a woken XREADGROUP are what a later read sees pending", () => {
+    const { got, open, run } = setup();
+    const [a, b] = [open(), open()];
+    run(b, 1000, ["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"]);
+    run(a, 1000, [
+      "XREADGROUP",
+      "GROUP",
+      "g",
+      "c",
+      "COUNT",
+      "1",
+      "BLOCK",
+      "0",
+      "STREAMS",
+      "s",
+      ">",
+    ]);
+    run(
+      b,
+      1000,
+      ["MULTI"],
+      ["XADD", "s", "1-1", "a", "1"],
+      ["XADD", "s", "1-2", "b", "2"],
+      ["EXEC"],
+    );
+    expect(got.get(a.id)).toContain("1-1");
+    expect(got.get(a.id)).not.toContain("1-2");
+    expect(run(b, 1000, ["XPENDING", "s", "g"])).toBe(
+      "*4\r\n:1\r\n$3\r\n1-1\r\n$3\r\n1-1\r\n*1\r\n*2\r\n$1\r\nc\r\n$1\r\n1\r\n",
+    );
+  });
+});
