@@ -12,6 +12,7 @@ import type { ConnState } from "./conn-state.ts";
 import { subscriptionCount } from "./conn-state.ts";
 import type { ConnSink } from "./conn-sink.ts";
 import { Blocking } from "./blocking.ts";
+import { BLOCKED, BlockedClients } from "./blocked-clients.ts";
 import type { BlockRequest, Waiter } from "./blocking.ts";
 import { PubSub } from "./pubsub.ts";
 import { Tracking } from "./tracking.ts";
@@ -23,7 +24,7 @@ import type { Store } from "./store.ts";
 import { ScriptStore } from "./scripting/script-store.ts";
 import { isLfu } from "./eviction.ts";
 import { Notify, notifyMask, publishKeyEvent } from "./keyspace-events.ts";
-import { DATABASES, EVICTION_POLICY, KEY_MAX_BYTES, VALUE_MAX_BYTES } from "../limits.ts";
+import { EVICTION_POLICY, KEY_MAX_BYTES, VALUE_MAX_BYTES } from "../limits.ts";
 import type { EvictionPolicy } from "../limits.ts";
 
 /** Namespace configuration (spec §3.8, §10.9), persisted by the host. */
@@ -59,12 +60,6 @@ export const NULL_HOST: EngineHost = {
   authEnabled: false,
   authenticate: () => null,
 };
-
-/**
- * What a blocking command returns when its client now waits (Engine.block): never a reply on
- * any wire; the batch stops there and the rest of the connection's commands wait with it.
- */
-const BLOCKED: Reply = Object.freeze({ k: "none" }) as Reply;
 
 /** What a RESP2 connection with subscriptions may still run (Redis's "in this context"). */
 const SUBSCRIBED_CONTEXT = new Set([
@@ -139,6 +134,13 @@ export class Engine {
     this.dbs.shared,
   );
   readonly blocking = new Blocking();
+  /** Serves the blocked clients after the writes that ready their keys. */
+  private readonly wake = new BlockedClients(this.blocking, {
+    dbs: this.dbs,
+    retry: (w, key, now) => this.retry(w, key, now),
+    runPending: (w, now) => this.runItems(w.dialect, w.conn, w.pending, now),
+    send: (id, replies) => this.sinks.get(id)?.deliver(replies),
+  });
   /** Nesting of execute(): 1 for a batch's own command, more inside EXEC and scripts. */
   private depth = 0;
   /** Running a blocked client's command again: finding nothing keeps it waiting, unchanged. */
@@ -195,7 +197,7 @@ export class Engine {
       stores[i]!.setClock(now);
       stores[i]!.purgeExpired(now);
     }
-    if (this.blocking.size) this.expireWaits(now);
+    if (this.blocking.size) this.wake.expire(now);
     const replies = this.runItems(dialect, conn, items, now, replyMax);
     if (this.dbs.shared.observer !== null) this.endTracking(conn, replies);
     // QUIT: gone for everyone at once, as Redis frees the client after the reply (a redirect to
@@ -270,7 +272,7 @@ export class Engine {
         if (r === BLOCKED) {
           this.blocking.of(conn.id)!.pending = items.slice(i + 1);
           if (tracking.pending.length) this.deliverPending(conn);
-          this.serveReady(now);
+          this.wake.serveReady(now);
           break;
         }
         if (mode !== "on") r = this.replyModeStep(conn, mode, r);
@@ -281,7 +283,7 @@ export class Engine {
         if (replyMax !== Infinity) bytes += replyBytes(r);
       }
       replies.push(r);
-      if (this.hasReady()) this.serveReady(now);
+      if (this.wake.hasReady()) this.wake.serveReady(now);
       if (conn.closing) break;
     }
   }
@@ -346,7 +348,7 @@ export class Engine {
     this.tracking.disable(conn);
     this.pubsub.removeAll(conn);
     const w = this.blocking.of(conn.id);
-    if (w) this.stopWaiting(w);
+    if (w) this.wake.stop(w);
   }
 
   /** A parameter changed (CONFIG SET, or loaded): the ones the engine acts on take effect. */
@@ -394,7 +396,7 @@ export class Engine {
     let wait = req.timeoutMs;
     const cap = sink.maxWaitMs;
     if (cap !== undefined && (wait === 0 || wait > cap)) wait = cap;
-    this.blocking.add({
+    this.wake.add({
       conn: ctx.conn,
       dialect: this.dialect,
       command: { argv: req.argv ?? argv },
@@ -406,7 +408,6 @@ export class Engine {
       retryOnGone: req.retryOnGone ?? false,
       pending: [],
     });
-    this.watchReady();
     return BLOCKED;
   }
 
@@ -415,63 +416,15 @@ export class Engine {
    * `error`. False when it was not blocked.
    */
   unblock(connId: number, now: number, error?: Reply): boolean {
-    const w = this.blocking.of(connId);
-    if (!w) return false;
-    this.answerWaiter(w, error ?? w.timeoutReply, now);
-    return true;
+    return this.wake.unblock(connId, now, error);
   }
 
-  /**
-   * SWAPDB: each database's waiters now see the other's keys; a waited key that exists there is
-   * ready (Redis's scanDatabaseForReadyKeys), and so is one that was a stream before the swap
-   * (scanDatabaseForDeletedStreams: a blocked XREADGROUP is answered).
-   */
+  /** SWAPDB: the waiters of both databases may now find their keys (BlockedClients). */
   databasesSwapped(a: number, b: number): void {
-    if (this.blocking.size === 0) return;
-    this.watchReady();
-    for (const db of [a, b]) {
-      const store = this.dbs.get(db);
-      const before = this.dbs.get(db === a ? b : a);
-      for (const key of this.blocking.waitedKeys(db)?.keys() ?? []) {
-        const was = before.get(key)?.type === "stream";
-        if ((store.get(key) || was) && !store.ready.includes(key)) store.ready.push(key);
-      }
-    }
+    this.wake.databasesSwapped(a, b);
   }
 
-  private hasReady(): boolean {
-    if (this.blocking.size === 0) return false;
-    for (const s of this.dbs.all()) if (s.ready.length) return true;
-    return false;
-  }
-
-  /**
-   * Serves the clients waiting on keys written since the last call, key by key in the order the
-   * keys became ready and each key's clients first come first served, until no key is ready
-   * (a woken client's own writes can ready more: BLMOVE).
-   */
-  private serveReady(now: number): void {
-    while (this.hasReady()) {
-      for (let db = 0; db < DATABASES; db++) {
-        const store = this.dbs.peek(db);
-        if (!store?.ready.length) continue;
-        const keys = store.ready.splice(0);
-        for (const key of keys) {
-          for (const w of this.blocking.waitersOf(db, key)) {
-            if (this.blocking.of(w.conn.id) !== w) continue;
-            const e = this.dbs.get(w.db).get(key);
-            const fits = e !== undefined && (w.type === null || e.type === w.type);
-            if (!fits && !w.retryOnGone) continue;
-            const r = this.retry(w, key, now);
-            if (r === BLOCKED) continue;
-            this.answerWaiter(w, r, now);
-          }
-        }
-      }
-    }
-  }
-
-  /** Runs a waiter's command again; BLOCKED when it still finds nothing. */
+  /** Runs a waiter's command again; BLOCKED when it still finds nothing (WakeHost.retry). */
   private retry(w: Waiter, key: string, now: number): Reply {
     const ctx: Ctx = { engine: this, store: this.dbs.get(w.conn.db), conn: w.conn, now };
     const tracking = this.tracking;
@@ -492,34 +445,6 @@ export class Engine {
       else r = tracking.withPending(r);
     }
     return r;
-  }
-
-  /** Answers a waiter and runs the commands that waited behind it; its sink sends them all. */
-  private answerWaiter(w: Waiter, reply: Reply, now: number): void {
-    this.stopWaiting(w);
-    const replies = [reply, ...this.runItems(w.dialect, w.conn, w.pending, now)];
-    this.sinks.get(w.conn.id)?.deliver(replies);
-  }
-
-  private stopWaiting(w: Waiter): void {
-    this.blocking.remove(w);
-    this.watchReady();
-  }
-
-  /** Times out the waiters whose deadline has passed. */
-  private expireWaits(now: number): void {
-    for (const w of this.blocking.due(now)) this.answerWaiter(w, w.timeoutReply, now);
-  }
-
-  /** Points each database's store at the keys waited on in it (null: none, no cost). */
-  private watchReady(): void {
-    for (let db = 0; db < DATABASES; db++) {
-      const store = this.dbs.peek(db);
-      if (!store) continue;
-      const m = this.blocking.waitedKeys(db);
-      store.waited = m && m.size ? m : null;
-      if (!store.waited) store.ready.length = 0;
-    }
   }
 
   /** One command through every check of spec §10.2, then execution. */
