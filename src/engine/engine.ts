@@ -2,17 +2,15 @@
 // one WebSocket message, one EXEC) runs here in one turn; the caller persists `store.changes`
 // afterwards in the same turn (spec §13.1).
 
-import { asciiLower } from "./ascii.ts";
-import { byteLength, sliceBytes } from "./bytes.ts";
 import type { BatchItem, Command, Dialect } from "./command.ts";
-import { CommandStats, commandName } from "./command-stats.ts";
-import { Flag, keyIndexes } from "./command-table.ts";
+import { CommandStats } from "./command-stats.ts";
+import { Flag } from "./command-table.ts";
 import type { CommandSpec, CommandTable, Ctx } from "./command-table.ts";
 import type { ConnState } from "./conn-state.ts";
-import { subscriptionCount } from "./conn-state.ts";
 import type { ConnSink } from "./conn-sink.ts";
 import { Blocking } from "./blocking.ts";
 import { BLOCKED, BlockedClients } from "./blocked-clients.ts";
+import { checkCommand, queueingError } from "./command-checks.ts";
 import type { BlockRequest, Waiter } from "./blocking.ts";
 import { PubSub } from "./pubsub.ts";
 import { Tracking } from "./tracking.ts";
@@ -24,7 +22,7 @@ import type { Store } from "./store.ts";
 import { ScriptStore } from "./scripting/script-store.ts";
 import { isLfu } from "./eviction.ts";
 import { Notify, notifyMask, publishKeyEvent } from "./keyspace-events.ts";
-import { EVICTION_POLICY, KEY_MAX_BYTES, VALUE_MAX_BYTES } from "../limits.ts";
+import { EVICTION_POLICY, VALUE_MAX_BYTES } from "../limits.ts";
 import type { EvictionPolicy } from "../limits.ts";
 
 /** Namespace configuration (spec §3.8, §10.9), persisted by the host. */
@@ -60,22 +58,6 @@ export const NULL_HOST: EngineHost = {
   authEnabled: false,
   authenticate: () => null,
 };
-
-/** What a RESP2 connection with subscriptions may still run (Redis's "in this context"). */
-const SUBSCRIBED_CONTEXT = new Set([
-  "subscribe",
-  "psubscribe",
-  "ssubscribe",
-  "unsubscribe",
-  "punsubscribe",
-  "sunsubscribe",
-  "ping",
-  "quit",
-  "reset",
-]);
-
-/** Longest name/argument prefix quoted in an unknown-command error (Redis: 128). */
-const UNKNOWN_CMD_QUOTE_MAX = 128;
 
 export class Engine {
   /** The 16 databases (SELECT); `store` is database 0, the one every door but Redis's uses. */
@@ -261,7 +243,7 @@ export class Engine {
     for (let i = 0; i < items.length; i++) {
       const item = items[i]!;
       let r: Reply;
-      if (bytes > replyMax) r = this.queueingError(conn, Errors.replyLimit());
+      if (bytes > replyMax) r = queueingError(conn, Errors.replyLimit());
       else {
         const mode = conn.replyMode;
         const outer = tracking.current;
@@ -483,44 +465,11 @@ export class Engine {
   }
 
   /**
-   * The checks of spec §10.2 before execution or queueing (lookup, arity, auth, key and value
-   * sizes, scope): the command's spec, or its error reply. A failure while in MULTI marks the
-   * transaction. Also used by the sharded router, which checks a command before routing it.
+   * The checks of spec §10.2 before execution or queueing (command-checks.ts): the command's
+   * spec, or its error reply. Also used by the sharded router before routing a command.
    */
   check(dialect: Dialect, conn: ConnState, c: Command): CommandSpec | ErrorReply {
-    const argv = c.argv;
-    const spec = this.table.find(dialect, argv[0] ?? "");
-    const lname = spec ? spec.name : asciiLower(argv[0] ?? "");
-    conn.lastCmd = spec ? commandName(spec, argv) : lname;
-    if (!spec) return this.queueingError(conn, Errors.unknownCommand(unknownCommandText(argv)));
-    if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity) {
-      if (spec.name === "exec") return execAbort(conn, Errors.arity(spec.name).message);
-      return this.queueingError(conn, Errors.arity(spec.name));
-    }
-    if (
-      conn.resp === 2 &&
-      conn.subs &&
-      !SUBSCRIBED_CONTEXT.has(spec.name) &&
-      subscriptionCount(conn)
-    ) {
-      return this.queueingError(
-        conn,
-        new CommandError(
-          "ERR",
-          `ERR Can't execute '${conn.lastCmd}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
-        ),
-      );
-    }
-    if (!conn.authed && !(spec.flags & Flag.NOAUTH)) {
-      if (spec.name === "exec") return execAbort(conn, Errors.noAuth().message);
-      return this.queueingError(conn, Errors.noAuth());
-    }
-    const sizeError = this.checkSizes(spec, argv);
-    if (sizeError) return this.queueingError(conn, sizeError);
-    if (conn.readonly && spec.flags & (Flag.WRITE | Flag.ADMIN)) {
-      return this.queueingError(conn, Errors.noPerm(lname));
-    }
-    return spec;
+    return checkCommand(this.table, this.valueMax, dialect, conn, c);
   }
 
   /** Runs a command whose checks have passed, applying the memory limit (spec §3.8). */
@@ -639,71 +588,6 @@ export class Engine {
   get writesSinceSnapshot(): number {
     return this.store.writeSeq - this.snapshotSeq;
   }
-
-  private queueingError(conn: ConnState, e: CommandError): ErrorReply {
-    if (conn.multi) conn.multiFailed = true;
-    return R.error(e);
-  }
-
-  private checkSizes(spec: CommandSpec, argv: readonly string[]): CommandError | undefined {
-    // Fast path for the common case: no argument long enough to be over any limit (a UTF-16
-    // unit is at most 3 bytes, a binary string's unit 1), so no key positions to work out.
-    const threshold = Math.min(KEY_MAX_BYTES, this.valueMax) / 3;
-    let long = false;
-    for (let i = 1; i < argv.length; i++) {
-      if (argv[i]!.length > threshold) {
-        long = true;
-        break;
-      }
-    }
-    if (!long) return undefined;
-    const keys = keyIndexes(spec, argv.length);
-    for (const i of keys) {
-      const k = argv[i]!;
-      if (k.length > KEY_MAX_BYTES / 4 && byteLength(k) > KEY_MAX_BYTES)
-        return Errors.keyTooLarge();
-    }
-    if (spec.flags & Flag.WRITE) {
-      for (let i = 1; i < argv.length; i++) {
-        const a = argv[i]!;
-        if (a.length > this.valueMax / 4 && byteLength(a) > this.valueMax && !keys.includes(i)) {
-          return Errors.valueTooLarge(this.valueMax);
-        }
-      }
-    }
-    return undefined;
-  }
-}
-
-/**
- * EXEC refused before it runs (arity, auth): Redis discards the transaction and the WATCHed keys
- * and names the reason after "EXECABORT Transaction discarded because of: " (no "ERR " prefix).
- */
-function execAbort(conn: ConnState, reason: string): ErrorReply {
-  conn.multi = null;
-  conn.multiFailed = false;
-  conn.watch = null;
-  const why = reason.startsWith("ERR ") ? reason.slice(4) : reason;
-  return R.error(
-    new CommandError("EXECABORT", `EXECABORT Transaction discarded because of: ${why}`),
-  );
-}
-
-/** Redis's unknown-command text (spec §10.2 step 1). */
-export function unknownCommandText(argv: readonly string[]): string {
-  const name = truncateBytes(argv[0] ?? "", UNKNOWN_CMD_QUOTE_MAX);
-  let args = "";
-  let used = 0;
-  for (let i = 1; i < argv.length && used < UNKNOWN_CMD_QUOTE_MAX; i++) {
-    const part = `'${truncateBytes(argv[i]!, UNKNOWN_CMD_QUOTE_MAX - used)}' `;
-    args += part;
-    used += byteLength(part);
-  }
-  return `ERR unknown command '${name}', with args beginning with: ${args}`;
-}
-
-function truncateBytes(s: string, max: number): string {
-  return byteLength(s) <= max ? s : sliceBytes(s, 0, max);
 }
 
 /** A Map that tells its owner of every change (Engine.params: loaded, or set by CONFIG). */

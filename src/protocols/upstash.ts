@@ -6,7 +6,7 @@ import { byteLength } from "../engine/bytes.ts";
 import { Flag, keyIndexes } from "../engine/command-table.ts";
 import type { CommandTable } from "../engine/command-table.ts";
 import { asciiLower } from "../engine/ascii.ts";
-import { unknownCommandText } from "../engine/engine.ts";
+import { unknownCommandText } from "../engine/command-checks.ts";
 import { Errors } from "../engine/errors.ts";
 import { KEY_MAX_BYTES } from "../limits.ts";
 import type { Argv } from "./upstash-request.ts";
