@@ -51,41 +51,18 @@ import { META } from "./schema.ts";
 import { limitShare } from "./shard-map.ts";
 import { GroupCommit } from "./group-commit.ts";
 import { MuxSession } from "./mux-door.ts";
+import { HibernatableSockets } from "./hibernatable-sockets.ts";
 import {
   TAG,
-  TAGGED_PARAM,
   answerClose,
   closeOnError,
   deliver,
   messageBytes,
   messageStep,
   socketOutput,
-  waitingMessage,
   waitsForPushes,
 } from "./socket-step.ts";
-import {
-  dropSubscriptions,
-  ensureSubscriptionTable,
-  loadSubscriptions,
-  noSavedSubscriptions,
-  saveSubscriptions,
-} from "./socket-subscriptions.ts";
-import type { SavedSubscriptions } from "./socket-subscriptions.ts";
-import { WS_DIALECTS, encodePushes } from "./ws-dialects.ts";
-import type { WsAttachment } from "./ws-dialects.ts";
-
-/** A socket's context in memory: its attachment, and what of it was last saved. */
-interface Session {
-  a: WsAttachment;
-  /** persistentState at the last attachment write. */
-  saved: string;
-  /** Subscriptions version at the last write of its rows (0: none written). */
-  subsSaved: number;
-  /** What its socket_subs rows hold (written as they change, not rewritten whole). */
-  rows: SavedSubscriptions;
-  /** What the last TAG.waiting message told a tagged socket (memory only). */
-  waiting?: boolean;
-}
+import { WS_DIALECTS } from "./ws-dialects.ts";
 
 /** The one shard of a namespace that is not sharded. */
 const UNSHARDED: ShardRef = { shard: 0, shards: 1 };
@@ -102,12 +79,8 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
   loadMs = 0;
   /** "<shard>/<shards>" when this object is a shard of a sharded namespace, else "". */
   private shardRef = "";
-  /**
-   * Live connection contexts, so a message does not deserialize its socket's attachment. The
-   * attachment stays the durable copy: rewritten when the context's persistent part changes, and
-   * read again after hibernation (when this map starts empty).
-   */
-  private readonly sessions = new WeakMap<WebSocket, Session>();
+  /** The object's own hibernatable WebSockets and their contexts (hibernatable-sockets.ts). */
+  private readonly sockets = new HibernatableSockets(this.ctx, () => this.engine);
   /** The shims' multiplexed sockets (not hibernatable: they pin the object while connected). */
   private readonly muxes = new Set<MuxSession>();
   /**
@@ -147,30 +120,7 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
       );
       this.persistence.load(this.engine);
       this.engine.sharded = Number(this.shardRef.split("/")[1] ?? 1) > 1;
-      ensureSubscriptionTable(ctx.storage.sql);
-      const live = new Map<number, Session>();
-      for (const ws of ctx.getWebSockets()) {
-        const s = this.session(ws);
-        if (!s) continue;
-        this.engine.nextClientId = Math.max(this.engine.nextClientId, s.a.conn.id + 1);
-        live.set(s.a.conn.id, s);
-      }
-      // Woken from hibernation: the sockets' subscriptions come back from their rows.
-      const saved = loadSubscriptions(ctx.storage.sql, new Set(live.keys()));
-      for (const [id, subs] of saved) {
-        const s = live.get(id)!;
-        for (const kind of ["channels", "patterns", "shard"] as const)
-          for (const name of subs[kind]) {
-            this.engine.pubsub.add(s.a.conn, kind, name);
-            s.rows[kind].add(name);
-          }
-        s.subsSaved = s.a.conn.subs?.version ?? 0;
-        // What the shim was last told (a blocked client never hibernates: its timer holds us).
-        s.waiting = true;
-      }
-      // CLIENT TRACKING modes come back from the attachments; what each client had read was
-      // forgotten with the object's memory, so each gets an "everything" invalidation.
-      for (const s of live.values()) this.engine.tracking.restore(s.a.conn);
+      this.sockets.restore();
       this.armedAlarm = (await ctx.storage.getAlarm()) ?? 0;
       this.loadMs = performance.now() - t0;
     });
@@ -184,10 +134,7 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
         this.persistence.recordSnapshot(seq, at);
       },
       clients: () => [
-        ...this.ctx.getWebSockets().flatMap((ws) => {
-          const a = this.session(ws)?.a;
-          return a && a.dialect === "redis" ? [a.conn] : [];
-        }),
+        ...this.sockets.contexts(),
         ...[...this.muxes].flatMap((m) => m.contexts()),
         ...this.sseConns,
       ],
@@ -420,27 +367,8 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
     this.adoptNamespace(ns);
     const sseRoute = request.headers.get(SSE_ROUTE_HEADER);
     if (sseRoute !== null) return this.subscribeSse(request, sseRoute, scope === "readonly");
-    const pair = new WebSocketPair();
-    if (kind === "mux") return this.acceptMux(pair, scope, request);
-    const dialect = kind;
-    const conn = newConn(this.engine.nextClientId++, {
-      authed: scope === "full" || scope === "readonly",
-      readonly: scope === "readonly",
-      addr: `${request.headers.get("CF-Connecting-IP") ?? "unknown"}:0`,
-    });
-    const tagged = new URL(request.url).searchParams.get(TAGGED_PARAM) === "1";
-    const attachment: WsAttachment = tagged ? { dialect, conn, tagged } : { dialect, conn };
-    this.ctx.acceptWebSocket(pair[1]);
-    pair[1].serializeAttachment(attachment);
-    const s: Session = {
-      a: attachment,
-      saved: persistentState(conn),
-      subsSaved: 0,
-      rows: noSavedSubscriptions(),
-    };
-    this.sessions.set(pair[1], s);
-    this.attachSocket(pair[1], s);
-    return new Response(null, { status: 101, webSocket: pair[0] });
+    if (kind === "mux") return this.acceptMux(new WebSocketPair(), scope, request);
+    return this.sockets.accept(request, kind, scope);
   }
 
   /** An Upstash `B/subscribe/…` or `B/psubscribe/…` request: its messages as SSE (sse-subscriber.ts). */
@@ -461,25 +389,6 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
       readonly,
       { [SYNC_TOKEN]: String(this.engine.store.writeSeq) },
     );
-  }
-
-  /** A Redis socket's sink: pushes and late replies leave as messages of their own. */
-  private attachSocket(ws: WebSocket, s: Session): void {
-    if (s.a.dialect !== "redis") return;
-    const out = socketOutput(ws, false, s.a.tagged ? TAG.unsolicited : undefined);
-    const conn = s.a.conn;
-    this.engine.attach(conn, {
-      deliver: (replies) => {
-        const bytes = encodePushes(replies, conn);
-        if (bytes.length === 0) return;
-        try {
-          out.send(bytes);
-          this.signalWaiting(ws, s);
-        } catch {
-          // closed: webSocketClose detaches it
-        }
-      },
-    });
   }
 
   /**
@@ -545,25 +454,8 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
 
-  /** The context of a socket: from memory, or from its attachment after hibernation. */
-  private session(ws: WebSocket): Session | undefined {
-    let s = this.sessions.get(ws);
-    if (!s) {
-      const a = ws.deserializeAttachment() as WsAttachment | null;
-      if (!a) return undefined;
-      // Fields added after the attachment was written (an older deploy) start as a new conn's.
-      a.conn.subs ??= null;
-      a.conn.replyMode ??= "on";
-      a.conn.tracking ??= null;
-      s = { a, saved: persistentState(a.conn), subsSaved: 0, rows: noSavedSubscriptions() };
-      this.sessions.set(ws, s);
-      this.attachSocket(ws, s);
-    }
-    return s;
-  }
-
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    const s = this.session(ws)!;
+    const s = this.sockets.session(ws)!;
     const { conn } = s.a;
     const door = WS_DIALECTS[s.a.dialect]!;
     const bytes = messageBytes(message);
@@ -574,9 +466,7 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
       () => messageStep(door, conn, bytes, this.engine.valueMax, run),
       (r) => {
         deliver(socketOutput(ws, door.text, s.a.tagged ? TAG.answer : undefined), r);
-        if (r.close) return;
-        this.signalWaiting(ws, s);
-        this.saveContext(ws, s);
+        this.sockets.answered(ws, s, r);
       },
       "websocket message",
     );
@@ -608,50 +498,8 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
     }
   }
 
-  /**
-   * Rewrites a socket's attachment when the persistent part of its context changed, and its
-   * subscription rows when those did (socket-subscriptions.ts).
-   */
-  private saveContext(ws: WebSocket, s: Session): void {
-    const conn = s.a.conn;
-    if (conn.subs && conn.subs.version !== s.subsSaved) {
-      saveSubscriptions(this.ctx.storage.sql, conn, s.rows);
-      s.subsSaved = conn.subs.version;
-    }
-    const state = persistentState(conn);
-    if (state === s.saved) return;
-    // The subscriptions live in their rows: an attachment holds at most 16 KiB.
-    try {
-      ws.serializeAttachment({ ...s.a, conn: { ...conn, subs: null } });
-    } catch (err) {
-      // Past the platform's 16 KiB (a long MULTI queue, many BCAST prefixes): the socket keeps
-      // working while the object is in memory; only a hibernation would find the older state.
-      console.warn("blink-edge: connection state too large for its attachment", err);
-    }
-    s.saved = state;
-  }
-
-  /** Tells a shim's tagged socket when its connection started or stopped waiting for pushes. */
-  private signalWaiting(ws: WebSocket, s: Session): void {
-    if (!s.a.tagged || s.a.dialect !== "redis") return;
-    const now = waitsForPushes(this.engine, s.a.conn);
-    if (now === (s.waiting ?? false)) return;
-    s.waiting = now;
-    ws.send(waitingMessage(now));
-  }
-
-  /** A socket ended: its subscriptions and its wait end with it. */
-  private dropSocket(ws: WebSocket): void {
-    const s = this.session(ws);
-    if (!s) return;
-    this.engine.detach(s.a.conn);
-    if (s.subsSaved) dropSubscriptions(this.ctx.storage.sql, s.a.conn.id);
-    s.subsSaved = 0;
-    s.rows = noSavedSubscriptions();
-  }
-
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
-    this.dropSocket(ws);
+    this.sockets.drop(ws);
     try {
       ws.close(answerClose(code), "");
     } catch {
@@ -660,7 +508,7 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
-    this.dropSocket(ws);
+    this.sockets.drop(ws);
   }
 
   /** Milliseconds the last start spent loading (cold-load benchmark). */
@@ -678,16 +526,4 @@ function hasBlocking(engine: Engine, dialect: Dialect, items: readonly BatchItem
     if (spec && spec.flags & Flag.BLOCKING) return true;
   }
   return false;
-}
-
-/**
- * The part of a connection context that must survive hibernation (spec §1); activity fields
- * (last command, idle time) are refreshed in the attachment only along with it.
- */
-function persistentState(c: ConnState): string {
-  const t = c.tracking;
-  const tracking = t
-    ? `${t.redirect}${+t.bcast}${+t.optin}${+t.optout}${+t.noloop}${+t.brokenRedir}${t.prefixes.length}`
-    : "-";
-  return `${+c.authed}${+c.readonly}${c.resp}|${c.db}|${c.name}|${c.libName}|${c.libVer}|${c.multi ? c.multi.length : -1}|${+c.multiFailed}|${c.watch ? c.watch.length : -1}|${tracking}`;
 }
