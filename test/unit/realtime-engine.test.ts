@@ -2,37 +2,9 @@
 // door would send: pushes, a woken client's replies and what queued behind them, timeouts.
 
 import { describe, expect, it } from "vitest";
-import { COMMANDS } from "../../src/engine/commands/index.ts";
-import { newConn } from "../../src/engine/conn-state.ts";
-import type { ConnState } from "../../src/engine/conn-state.ts";
-import { Engine } from "../../src/engine/engine.ts";
-import type { Reply } from "../../src/engine/reply.ts";
-import { encodeResp } from "../../src/protocols/resp-encode.ts";
+import { recordingEngine } from "./support/recording-engine.ts";
 
-const text = (rs: readonly Reply[], proto: 2 | 3 = 2) =>
-  new TextDecoder().decode(encodeResp(rs, proto));
-
-function setup() {
-  const engine = new Engine(COMMANDS, "t");
-  const got = new Map<number, string>();
-  const open = (): ConnState => {
-    const c = newConn(engine.nextClientId++, { authed: true, readonly: false });
-    got.set(c.id, "");
-    engine.attach(c, { deliver: (rs) => got.set(c.id, got.get(c.id)! + text(rs, c.resp)) });
-    return c;
-  };
-  const run = (c: ConnState, now: number, ...cmds: string[][]) =>
-    text(
-      engine.run(
-        "redis",
-        c,
-        cmds.map((argv) => ({ argv })),
-        now,
-      ),
-      c.resp,
-    );
-  return { engine, got, open, run };
-}
+const setup = recordingEngine;
 
 describe("blocking pops", () => {
   it("BLPOP waits, is woken by another client's RPUSH, and what queued behind it runs after", () => {
@@ -121,9 +93,9 @@ describe("pub/sub", () => {
   it("CLIENT REPLY OFF and SKIP", () => {
     const { open, run } = setup();
     const a = open();
-    expect(run(a, 1, ["CLIENT", "REPLY", "OFF"], ["SET", "k", "v"], ["CLIENT", "REPLY", "ON"])).toBe(
-      "+OK\r\n",
-    );
+    expect(
+      run(a, 1, ["CLIENT", "REPLY", "OFF"], ["SET", "k", "v"], ["CLIENT", "REPLY", "ON"]),
+    ).toBe("+OK\r\n");
     expect(run(a, 1, ["CLIENT", "REPLY", "SKIP"], ["GET", "k"], ["GET", "k"])).toBe("$1\r\nv\r\n");
   });
 });

@@ -3,17 +3,12 @@
 // (recording sinks) and, when it is installed, on a real redis-server, byte for byte.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { COMMANDS } from "../../src/engine/commands/index.ts";
-import { newConn } from "../../src/engine/conn-state.ts";
-import type { ConnState } from "../../src/engine/conn-state.ts";
-import { Engine } from "../../src/engine/engine.ts";
-import type { Reply } from "../../src/engine/reply.ts";
-import { encodeResp } from "../../src/protocols/resp-encode.ts";
 import { runOnEngine, runOnRedis } from "./support/multi-client.ts";
 import { oracleAvailable } from "./support/redis-oracle.ts";
 import { startRedisServer } from "./support/redis-server.ts";
 import { SCENARIOS } from "./support/stream-scenarios.ts";
 import type { StartedRedis } from "./support/redis-server.ts";
+import { recordingEngine } from "./support/recording-engine.ts";
 
 let redis: StartedRedis | undefined;
 beforeAll(async () => {
@@ -36,31 +31,7 @@ for (const proto of [2, 3] as const) {
   });
 }
 
-/** An engine with clients whose late replies are recorded (realtime-engine.test.ts's pattern). */
-function setup() {
-  const engine = new Engine(COMMANDS, "t");
-  const got = new Map<number, string>();
-  const text = (rs: readonly Reply[], proto: 2 | 3) =>
-    new TextDecoder().decode(encodeResp(rs, proto));
-  const open = (sink = true): ConnState => {
-    const c = newConn(engine.nextClientId++, { authed: true, readonly: false });
-    got.set(c.id, "");
-    if (sink)
-      engine.attach(c, { deliver: (rs) => got.set(c.id, got.get(c.id)! + text(rs, c.resp)) });
-    return c;
-  };
-  const run = (c: ConnState, now: number, ...cmds: string[][]) =>
-    text(
-      engine.run(
-        "redis",
-        c,
-        cmds.map((argv) => ({ argv })),
-        now,
-      ),
-      c.resp,
-    );
-  return { engine, got, open, run };
-}
+const setup = recordingEngine;
 
 describe("blocking stream reads on the engine", () => {
   it("commands pipelined behind a blocked XREAD run after it is served", () => {
