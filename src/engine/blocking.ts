@@ -112,9 +112,4 @@ export class Blocking {
       if (w.deadline !== 0 && w.deadline < next) next = w.deadline;
     return next;
   }
-
-  /** Every waiter, for CLIENT LIST's flags and CLIENT UNBLOCK. */
-  all(): IterableIterator<Waiter> {
-    return this.byConn.values();
-  }
 }
