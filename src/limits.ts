@@ -176,3 +176,8 @@ export const SSE_KEEPALIVE_MS = 25000;
 export const TRACKING_TABLE_KEYS_MAX = 100000;
 /** Prefixes one BCAST connection may register. */
 export const TRACKING_PREFIXES_MAX_PER_CONN = 1000;
+/**
+ * A JSON document's edit log (src/worker/json-persistence.ts) is folded into one rewrite of the
+ * document once its bytes pass the document's own size, and never before this many bytes.
+ */
+export const JSON_LOG_MIN_BYTES = 4096;

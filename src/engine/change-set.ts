@@ -3,6 +3,10 @@
 // written ten times in one batch costs one row write.
 
 import type { ValueType } from "./entry.ts";
+import type { DocEdit } from "./json-edits.ts";
+
+/** A document's edits in a batch by path text, or null: the whole document is written. */
+export type DocEdits = Map<string, DocEdit> | null;
 
 export class ChangeSet {
   /** Key -> its version when first touched since the last flush (-1 = absent then). */
@@ -13,6 +17,12 @@ export class ChangeSet {
   readonly positions = new Map<string, Set<number>>();
   /** Keys whose member rows are all rewritten; value = the type whose old rows must go. */
   readonly rewrites = new Map<string, ValueType>();
+  /**
+   * Documents changed only by in-place edits keep them here (json-edits.ts); null once anything
+   * else changed the key in the batch (created, replaced, deleted, TTL): then it is written whole.
+   * A document key missing here is written whole too.
+   */
+  readonly docs = new Map<string, DocEdits>();
   /** FLUSHDB/FLUSH happened: every row goes before the batch's other changes apply. */
   flushAll = false;
   /** Namespace configuration changed. */
@@ -52,8 +62,28 @@ export class ChangeSet {
     this.positions.delete(key);
   }
 
+  /** A document key's whole value is written at the end of the batch. */
+  docWhole(key: string): void {
+    this.docs.set(key, null);
+  }
+
+  /** In-place edits of a document (the root itself counts as the whole document). */
+  docEdit(key: string, edits: readonly DocEdit[]): void {
+    let m = this.docs.get(key);
+    if (m === null) return;
+    if (m === undefined) this.docs.set(key, (m = new Map()));
+    for (const ed of edits) {
+      if (ed.path.length === 0) return this.docWhole(key);
+      const id = JSON.stringify(ed.path);
+      const had = m.get(id);
+      // A member removed earlier in the batch stays marked: its new value goes to the end.
+      if (!had || (ed.removed && !had.removed)) m.set(id, ed);
+    }
+  }
+
   clear(): void {
     this.keys.clear();
+    this.docs.clear();
     this.members.clear();
     this.positions.clear();
     this.rewrites.clear();

@@ -44,6 +44,8 @@ export interface Loc {
   readonly value: JsonValue;
   /** Containers above the value (0 for the root). */
   readonly depth: number;
+  /** The parent's own location (absent at the root): its path, for persistence (json-edits.ts). */
+  readonly up?: Loc;
 }
 
 const pathError = (text: string, pos: number) =>

@@ -32,10 +32,10 @@ function descendants(l: Loc): Loc[] {
     const v = x.value;
     if (Array.isArray(v)) {
       out.push(x);
-      v.forEach((c, i) => walk({ parent: v, key: i, value: c, depth: x.depth + 1 }));
+      v.forEach((c, i) => walk({ parent: v, key: i, value: c, depth: x.depth + 1, up: x }));
     } else if (isJsonObject(v)) {
       out.push(x);
-      for (const [k, c] of v) walk({ parent: v, key: k, value: c, depth: x.depth + 1 });
+      for (const [k, c] of v) walk({ parent: v, key: k, value: c, depth: x.depth + 1, up: x });
     }
   };
   walk(l);
@@ -49,18 +49,19 @@ function select(l: Loc, sel: Selector, root: JsonValue, out: Loc[]): void {
     case "names":
       if (!isJsonObject(v)) return;
       for (const n of sel.names)
-        if (v.has(n)) out.push({ parent: v, key: n, value: v.get(n)!, depth });
+        if (v.has(n)) out.push({ parent: v, key: n, value: v.get(n)!, depth, up: l });
       return;
     case "wild":
-      if (Array.isArray(v)) v.forEach((c, i) => out.push({ parent: v, key: i, value: c, depth }));
+      if (Array.isArray(v))
+        v.forEach((c, i) => out.push({ parent: v, key: i, value: c, depth, up: l }));
       else if (isJsonObject(v))
-        for (const [k, c] of v) out.push({ parent: v, key: k, value: c, depth });
+        for (const [k, c] of v) out.push({ parent: v, key: k, value: c, depth, up: l });
       return;
     case "indexes":
       if (!Array.isArray(v)) return;
       for (const i of sel.idx) {
         const j = i < 0 ? v.length + i : i;
-        if (j >= 0 && j < v.length) out.push({ parent: v, key: j, value: v[j]!, depth });
+        if (j >= 0 && j < v.length) out.push({ parent: v, key: j, value: v[j]!, depth, up: l });
       }
       return;
     case "slice": {
@@ -70,17 +71,17 @@ function select(l: Loc, sel: Selector, root: JsonValue, out: Loc[]): void {
       const start = sel.start === null ? 0 : norm(sel.start);
       const end = sel.end === null ? n : norm(sel.end);
       for (let i = start; i < end; i += sel.step)
-        out.push({ parent: v, key: i, value: v[i]!, depth });
+        out.push({ parent: v, key: i, value: v[i]!, depth, up: l });
       return;
     }
     case "filter":
       if (Array.isArray(v)) {
         v.forEach((c, i) => {
-          if (test(sel.expr, c, root)) out.push({ parent: v, key: i, value: c, depth });
+          if (test(sel.expr, c, root)) out.push({ parent: v, key: i, value: c, depth, up: l });
         });
       } else if (isJsonObject(v)) {
         for (const [k, c] of v)
-          if (test(sel.expr, c, root)) out.push({ parent: v, key: k, value: c, depth });
+          if (test(sel.expr, c, root)) out.push({ parent: v, key: k, value: c, depth, up: l });
       }
       return;
   }

@@ -252,6 +252,7 @@ export class Store implements EvictionPool {
     const e = new Entry(key, type, value, size);
     e.created = ++this.createdSeq;
     this.changes.key(key, -1);
+    if (type === "document") this.changes.docWhole(key);
     if (this.waited !== null && this.waited.has(key)) this.markReady(key);
     if (this.shared.observer !== null) this.shared.observer.changed(key);
     // A new collection's members are all written at the end of the batch.
@@ -275,6 +276,7 @@ export class Store implements EvictionPool {
     keepTtl = false,
   ): void {
     this.noteChange(e);
+    if (e.type === "document" || type === "document") this.changes.docWhole(e.key);
     if (isCollection(e.type)) this.changes.rewrite(e.key, e.type);
     else if (isCollection(type)) this.changes.rewrite(e.key, type);
     const old = { type: e.type, value: e.value };
@@ -315,6 +317,7 @@ export class Store implements EvictionPool {
     if (this.waited !== null && this.waited.has(e.key)) this.markReady(e.key);
     if (this.shared.observer !== null) this.shared.observer.changed(e.key);
     if (isCollection(e.type)) this.changes.rewrite(e.key, e.type);
+    if (e.type === "document") this.changes.docWhole(e.key);
     this.detach(e);
     if (this.journal) {
       this.written.add(e.key);
@@ -327,6 +330,8 @@ export class Store implements EvictionPool {
     const old = e.expiresAt;
     if (old === at) return;
     this.changes.key(e.key, e.version);
+    // A document's TTL is in its kv row, which holds the document text too.
+    if (e.type === "document") this.changes.docWhole(e.key);
     if (this.shared.observer !== null) this.shared.observer.changed(e.key);
     if (old === 0) this.ttlCount++;
     if (at === 0) this.ttlCount--;

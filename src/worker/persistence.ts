@@ -5,7 +5,7 @@
 // the output gate holds the replies until the writes are durable and the batch is one implicit
 // transaction (spec §13.1). A write costs rows in proportion to what it changed (§13.2).
 
-import { byteLength, fromBytes, isBinary, toBytes } from "../engine/bytes.ts";
+import { byteLength } from "../engine/bytes.ts";
 import type { ChangeSet } from "../engine/change-set.ts";
 import { Entry, isCollection } from "../engine/entry.ts";
 import type { ValueType } from "../engine/entry.ts";
@@ -19,6 +19,8 @@ import { parseJson } from "../engine/json-parse.ts";
 import { JSON_DOC_MAX_DEPTH } from "../limits.ts";
 import { fieldExpiry, putFieldExpiry } from "../engine/field-expiry.ts";
 import { RowBatch } from "./row-batch.ts";
+import { bytesOfSql, sqlBytes } from "./sql-bytes.ts";
+import { JsonLog } from "./json-persistence.ts";
 import { loadScripts, saveScripts } from "./script-persistence.ts";
 import {
   META,
@@ -36,19 +38,7 @@ import type { SlotTables } from "./schema.ts";
 type Sql = SqlStorage;
 type SqlValue = string | number | ArrayBuffer | null;
 
-/**
- * A byte string as a SQL value: TEXT when it is UTF-8 without NUL, BLOB otherwise. The rule is a
- * function of the bytes, so equal byte strings always bind alike (lookups match); NUL goes to BLOB
- * because SQLite text APIs may stop at it.
- */
-export function sqlBytes(s: string): string | ArrayBuffer {
-  return isBinary(s) || s.includes("\0") ? (toBytes(s).buffer as ArrayBuffer) : s;
-}
-
-/** A SQL TEXT or BLOB back to a byte string. */
-export function bytesOfSql(v: unknown): string {
-  return typeof v === "string" ? v : fromBytes(new Uint8Array(v as ArrayBuffer));
-}
+export { bytesOfSql, sqlBytes };
 
 /** One storage slot's tables and its queued upserts. */
 class Slot {
@@ -56,6 +46,8 @@ class Slot {
   readonly kvRows: RowBatch;
   readonly memberRows: RowBatch;
   readonly listRows: RowBatch;
+  /** Its documents' edit logs (json-persistence.ts). */
+  readonly json: JsonLog;
 
   constructor(sql: Sql, slot: number) {
     const t = (this.t = slotTables(slot));
@@ -78,12 +70,14 @@ class Slot {
       " ON CONFLICT(key, pos) DO UPDATE SET value = excluded.value",
       3,
     );
+    this.json = new JsonLog(sql, t.jsonLog);
   }
 
   flushRows(): void {
     this.kvRows.flush();
     this.memberRows.flush();
     this.listRows.flush();
+    this.json.flushRows();
   }
 }
 
@@ -169,7 +163,7 @@ export class Persistence {
     loadScripts(this.sql, engine.scripts);
     let newest = 0;
     for (const [n, slot] of this.slots) {
-      const v = this.loadSlot(slot.t, dbs.ofSlot(n));
+      const v = this.loadSlot(slot, dbs.ofSlot(n));
       if (v > newest) newest = v;
     }
     if (newest > store.writeSeq) store.writeSeq = newest;
@@ -177,8 +171,10 @@ export class Persistence {
   }
 
   /** Loads one slot's rows into its database's store; returns the newest version seen. */
-  private loadSlot(t: SlotTables, store: Store): number {
+  private loadSlot(slot: Slot, store: Store): number {
+    const t = slot.t;
     const collections = new Map<string, Entry>();
+    const docs = new Map<string, Entry>();
     // Sorted sets are built in bulk once all their members are read.
     const zsetMembers = new Map<Entry, [string, number][]>();
     const entries: Entry[] = [];
@@ -194,7 +190,9 @@ export class Persistence {
       e.created = row[5] as number;
       entries.push(e);
       if (isCollection(type)) collections.set(key, e);
+      else if (type === "document") docs.set(key, e);
     }
+    const edited = slot.json.load(docs);
     for (const row of this.sql
       .exec(`SELECT key, member, value, expires_at FROM ${t.members} ORDER BY rowid`)
       .raw()) {
@@ -244,7 +242,7 @@ export class Persistence {
     entries.sort((a, b) => a.version - b.version);
     for (const e of entries) store.load(e);
     store.finishLoad();
-    return entries.length ? entries[entries.length - 1]!.version : 0;
+    return Math.max(edited, entries.length ? entries[entries.length - 1]!.version : 0);
   }
 
   /**
@@ -295,15 +293,16 @@ export class Persistence {
     const snapshotActive = engine.snapshotAt > 0;
     const seq = engine.snapshotSeq;
     if (ch.flushAll) {
-      if (snapshotActive) this.copyAllPreImages(t, seq);
+      if (snapshotActive) this.copyAllPreImages(slot, seq);
       this.sql.exec(`DELETE FROM ${t.kv}; DELETE FROM ${t.members}; DELETE FROM ${t.list}`);
+      slot.json.dropAll();
     }
     let newest = 0;
     for (const [key, before] of ch.keys) {
       const e = store.get(key);
       const oldType = ch.rewrites.get(key) ?? e?.type;
       if (snapshotActive && before >= 0 && before <= seq && !ch.flushAll)
-        this.copyPreImage(t, key, oldType);
+        this.copyPreImage(slot, key, oldType);
       this.writeKey(slot, key, e, ch, oldType);
       if (e && e.version > newest) newest = e.version;
     }
@@ -336,8 +335,12 @@ export class Persistence {
     if (rewrite && oldType && !ch.flushAll) this.deleteMembers(slot.t, k, oldType);
     if (!e) {
       this.sql.exec(`DELETE FROM ${slot.t.kv} WHERE key = ?`, k);
+      slot.json.drop(key, k);
       return;
     }
+    // A document edited in place writes only its edits; otherwise its row goes whole, log dropped.
+    if (e.type === "document" && !rewrite && slot.json.append(key, k, e, ch.docs.get(key))) return;
+    slot.json.drop(key, k);
     slot.kvRows.add(k, TYPE_CODE[e.type], scalarSql(e), e.expiresAt || null, e.version, e.created);
     if (!isCollection(e.type)) return;
     if (rewrite) this.insertAllMembers(slot, k, e);
@@ -386,8 +389,13 @@ export class Persistence {
     else if (isCollection(type)) this.sql.exec(`DELETE FROM ${t.members} WHERE key = ?`, k);
   }
 
-  private copyPreImage(t: SlotTables, key: string, oldType: ValueType | undefined): void {
+  private copyPreImage(slot: Slot, key: string, oldType: ValueType | undefined): void {
+    const { t } = slot;
     const k = sqlBytes(key);
+    if (oldType === "document" && slot.json.has(key)) {
+      slot.json.copyPreImage(t.kv, t.snapKv, k);
+      return;
+    }
     this.sql.exec(`INSERT OR IGNORE INTO ${t.snapKv} SELECT * FROM ${t.kv} WHERE key = ?`, k);
     if (oldType === "list") {
       this.sql.exec(`INSERT OR IGNORE INTO ${t.snapList} SELECT * FROM ${t.list} WHERE key = ?`, k);
@@ -399,7 +407,10 @@ export class Persistence {
     }
   }
 
-  private copyAllPreImages(t: SlotTables, seq: number): void {
+  private copyAllPreImages(slot: Slot, seq: number): void {
+    const { t } = slot;
+    // Logged documents first: their pre-image is the stored text with the log replayed.
+    for (const key of slot.json.keys()) slot.json.copyPreImage(t.kv, t.snapKv, sqlBytes(key), seq);
     this.sql.exec(
       `INSERT OR IGNORE INTO ${t.snapKv} SELECT * FROM ${t.kv} WHERE version <= ?`,
       seq,

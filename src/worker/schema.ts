@@ -3,8 +3,9 @@
 // counters and settings in `meta`, and the snapshot pre-image tables (`snap_*`, §13.3).
 
 import type { ValueType } from "../engine/entry.ts";
+import { jsonLogSchema } from "./json-persistence.ts";
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /**
  * Steps that bring a database written by an older version up to SCHEMA_VERSION: index i takes
@@ -16,6 +17,10 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
     "ALTER TABLE members ADD COLUMN expires_at INTEGER",
     "ALTER TABLE snap_members ADD COLUMN expires_at INTEGER",
   ],
+  // 3: JSON documents' edit logs (src/worker/json-persistence.ts). A document already stored is
+  // its kv row's text with an empty log, so no row changes; other slots' tables are created by
+  // JsonLog when the slot opens.
+  [jsonLogSchema("json_log")],
 ];
 
 export const TABLES = [
@@ -41,6 +46,8 @@ export interface SlotTables {
   snapKv: string;
   snapMembers: string;
   snapList: string;
+  /** JSON documents' edit log (json-persistence.ts); it has no snapshot copy. */
+  jsonLog: string;
 }
 
 /** Storage slots whose tables `kv_db<n>` etc. exist are found by this name pattern. */
@@ -59,6 +66,7 @@ export function slotTables(slot: number): SlotTables {
     snapKv: `snap_kv${sfx}`,
     snapMembers: `snap_members${sfx}`,
     snapList: `snap_list_items${sfx}`,
+    jsonLog: `json_log${sfx}`,
   };
 }
 
@@ -78,6 +86,7 @@ export function slotSchema(t: SlotTables): string[] {
     kv(t.snapKv),
     members(t.snapMembers),
     list(t.snapList),
+    jsonLogSchema(t.jsonLog),
   ];
 }
 

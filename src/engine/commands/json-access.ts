@@ -6,6 +6,7 @@ import type { Ctx } from "../command-table.ts";
 import type { Entry } from "../entry.ts";
 import { CommandError, Errors } from "../errors.ts";
 import { JsonDoc, cloneJson, jsonSize, typeOfJson } from "../json-doc.ts";
+import type { DocEdit } from "../json-edits.ts";
 import { evaluate, parsePath } from "../json-path.ts";
 import type { JsonPath, Loc } from "../json-path.ts";
 import type { JsonValue } from "../json-value.ts";
@@ -57,20 +58,30 @@ export function locate(e: Entry, pathText: string): { path: JsonPath; locs: Loc[
 /**
  * A write to a document: `fn` changes it in place (returning its reply); the entry's version,
  * usage and persistence record follow, and under a memory limit the old tree is kept for undo.
- * `sizeDelta` (bytes) when the caller knows it saves a walk of the whole document.
+ * `edits` name the places `fn` changes (json-edits.ts), so persistence writes only those; without
+ * them the whole document is written. `sizeDelta` (bytes) when the caller knows it saves a walk
+ * of the whole document.
  */
 export function changeDoc<T>(
   ctx: Ctx,
   e: Entry,
   fn: (doc: JsonDoc) => T,
+  edits: readonly DocEdit[] | null,
   sizeDelta?: () => number,
 ): T {
   const store = ctx.store;
   const doc = e.value as JsonDoc;
   const before = store.journaling ? cloneJson(doc.root) : undefined;
   store.noteChange(e);
+  if (edits) store.changes.docEdit(e.key, edits);
+  else store.changes.docWhole(e.key);
   const out = fn(doc);
-  if (before !== undefined) store.onUndo(() => (doc.root = before));
+  if (before !== undefined)
+    store.onUndo(() => {
+      doc.root = before;
+      // The recorded edits described the undone change: the restored tree is written whole.
+      store.changes.docWhole(e.key);
+    });
   store.resize(e, sizeDelta ? sizeDelta() : jsonSize(doc.root) - e.size);
   return out;
 }

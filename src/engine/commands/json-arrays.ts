@@ -5,6 +5,8 @@
 import { command } from "../command-table.ts";
 import type { CommandSpec, Ctx } from "../command-table.ts";
 import { cloneJson, jsonDepthOf, parseJsonArg, toJsonText } from "../json-doc.ts";
+import { editAt, editChild } from "../json-edits.ts";
+import type { DocEdit } from "../json-edits.ts";
 import { jsonEqual } from "../json-path.ts";
 import type { Loc } from "../json-path.ts";
 import type { JsonValue } from "../json-value.ts";
@@ -34,6 +36,19 @@ function checkDepth(locs: readonly Loc[], values: readonly JsonValue[]): void {
   for (const l of locs) if (l.depth + 1 + d > JSON_DOC_MAX_DEPTH) throw JsonErrors.tooDeep();
 }
 
+/** The new elements `count` appends to each array write: only they are persisted. */
+function appendedEdits(arrays: readonly Loc[], count: number): DocEdit[] {
+  // An array matched twice gets both appends: count on from its length after the first.
+  const lengths = new Map<JsonValue, number>();
+  const out: DocEdit[] = [];
+  for (const l of arrays) {
+    const n = lengths.get(l.value) ?? (l.value as JsonValue[]).length;
+    lengths.set(l.value, n + count);
+    for (let j = 0; j < count; j++) out.push(editChild(l, n + j));
+  }
+  return out;
+}
+
 function arrappend(ctx: Ctx, argv: readonly string[]): Reply {
   const values = valuesFrom(argv, 3);
   const e = needDoc(ctx, argv[1]!, true);
@@ -43,8 +58,11 @@ function arrappend(ctx: Ctx, argv: readonly string[]): Reply {
     throw JsonErrors.expected("array", locs[0]!.value);
   checkDepth(arrays, values);
   if (arrays.length)
-    changeDoc(ctx, e, () =>
-      arrays.forEach((l) => (l.value as JsonValue[]).push(...values.map(cloneJson))),
+    changeDoc(
+      ctx,
+      e,
+      () => arrays.forEach((l) => (l.value as JsonValue[]).push(...values.map(cloneJson))),
+      appendedEdits(arrays, values.length),
     );
   return perMatch(path, locs, (l) => (Array.isArray(l.value) ? R.int(l.value.length) : R.NIL));
 }
@@ -80,11 +98,15 @@ function arrinsert(ctx: Ctx, argv: readonly string[]): Reply {
   }
   checkDepth(arrays, values);
   if (arrays.length)
-    changeDoc(ctx, e, () =>
-      arrays.forEach((l) => {
-        const a = l.value as JsonValue[];
-        a.splice(index < 0 ? a.length + index : index, 0, ...values.map(cloneJson));
-      }),
+    changeDoc(
+      ctx,
+      e,
+      () =>
+        arrays.forEach((l) => {
+          const a = l.value as JsonValue[];
+          a.splice(index < 0 ? a.length + index : index, 0, ...values.map(cloneJson));
+        }),
+      arrays.map(editAt),
     );
   return perMatch(path, locs, (l) => (Array.isArray(l.value) ? R.int(l.value.length) : R.NIL));
 }
@@ -108,12 +130,16 @@ function arrpop(ctx: Ctx, argv: readonly string[]): Reply {
   const popped = new Map<Loc, JsonValue>();
   const arrays = locs.filter((l) => Array.isArray(l.value) && l.value.length > 0);
   if (arrays.length)
-    changeDoc(ctx, e, () =>
-      arrays.forEach((l) => {
-        const a = l.value as JsonValue[];
-        const i = index < 0 ? Math.max(a.length + index, 0) : Math.min(index, a.length - 1);
-        popped.set(l, a.splice(i, 1)[0]!);
-      }),
+    changeDoc(
+      ctx,
+      e,
+      () =>
+        arrays.forEach((l) => {
+          const a = l.value as JsonValue[];
+          const i = index < 0 ? Math.max(a.length + index, 0) : Math.min(index, a.length - 1);
+          popped.set(l, a.splice(i, 1)[0]!);
+        }),
+      arrays.map(editAt),
     );
   return perMatch(path, locs, (l) => {
     const v = popped.get(l);
@@ -130,16 +156,20 @@ function arrtrim(ctx: Ctx, argv: readonly string[]): Reply {
   if (path.legacy && locs.length && !arrays.length)
     throw JsonErrors.expected("array", locs[0]!.value);
   if (arrays.length)
-    changeDoc(ctx, e, () =>
-      arrays.forEach((l) => {
-        const a = l.value as JsonValue[];
-        const n = a.length;
-        const from = start < 0 ? Math.max(n + start, 0) : start;
-        const to = Math.min(stop < 0 ? n + stop : stop, n - 1);
-        const kept = from > to || from >= n ? [] : a.slice(from, to + 1);
-        a.length = 0;
-        a.push(...kept);
-      }),
+    changeDoc(
+      ctx,
+      e,
+      () =>
+        arrays.forEach((l) => {
+          const a = l.value as JsonValue[];
+          const n = a.length;
+          const from = start < 0 ? Math.max(n + start, 0) : start;
+          const to = Math.min(stop < 0 ? n + stop : stop, n - 1);
+          const kept = from > to || from >= n ? [] : a.slice(from, to + 1);
+          a.length = 0;
+          a.push(...kept);
+        }),
+      arrays.map(editAt),
     );
   return perMatch(path, locs, (l) => (Array.isArray(l.value) ? R.int(l.value.length) : R.NIL));
 }

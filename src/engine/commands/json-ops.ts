@@ -8,6 +8,7 @@ import { byteLength } from "../bytes.ts";
 import { command } from "../command-table.ts";
 import type { CommandSpec, Ctx } from "../command-table.ts";
 import { jsonSize, parseJsonArg, toJsonText } from "../json-doc.ts";
+import { editAt } from "../json-edits.ts";
 import { setAt } from "../json-path.ts";
 import type { Loc } from "../json-path.ts";
 import { isJsonObject } from "../json-value.ts";
@@ -61,6 +62,7 @@ function strappend(ctx: Ctx, argv: readonly string[]): Reply {
       ctx,
       e,
       (doc) => strings.forEach((l) => replaceAt(doc, l, (l.value as string) + add)),
+      strings.map(editAt),
       () => add.length * strings.length,
     );
   return perMatch(path, locs, (l) =>
@@ -98,6 +100,7 @@ function numOp(mult: boolean) {
         ctx,
         e,
         (doc) => locs.forEach((l, i) => results[i] !== undefined && replaceAt(doc, l, results[i]!)),
+        changed.map(editAt),
         () =>
           results.reduce<number>(
             (n, r, i) => (r === undefined ? n : n + jsonSize(r) - jsonSize(locs[i]!.value)),
@@ -141,6 +144,7 @@ function toggle(ctx: Ctx, argv: readonly string[]): Reply {
       ctx,
       e,
       (doc) => bools.forEach((l) => replaceAt(doc, l, !l.value)),
+      bools.map(editAt),
       () => bools.reduce((n, l) => n + (l.value ? 1 : -1), 0),
     );
   return perMatch(path, locs, (l, legacy) => {

@@ -16,6 +16,7 @@ import {
   typeOfJson,
 } from "../json-doc.ts";
 import type { Format, JsonDoc } from "../json-doc.ts";
+import { editAt, editChild, editRemoved } from "../json-edits.ts";
 import { evaluate, parsePath, setAt } from "../json-path.ts";
 import type { JsonPath, Loc } from "../json-path.ts";
 import { isJsonObject } from "../json-value.ts";
@@ -79,13 +80,18 @@ function writePath(
   if (locs.length > 0) {
     if (cond === "nx") return false;
     for (const l of locs) checkDepth(l.depth, v);
-    changeDoc(ctx, e, (doc) => {
-      for (const l of locs) {
-        const nv = put(l.value, v);
-        if (l.parent === null) doc.root = nv;
-        else setAt(l, nv);
-      }
-    });
+    changeDoc(
+      ctx,
+      e,
+      (doc) => {
+        for (const l of locs) {
+          const nv = put(l.value, v);
+          if (l.parent === null) doc.root = nv;
+          else setAt(l, nv);
+        }
+      },
+      locs.map(editAt),
+    );
     return true;
   }
   if (cond === "xx") return false;
@@ -103,9 +109,14 @@ function writePath(
     return false;
   }
   for (const p of parents) checkDepth(p.depth + 1, v);
-  changeDoc(ctx, e, () => {
-    for (const p of parents) (p.value as Map<string, JsonValue>).set(name, put(undefined, v));
-  });
+  changeDoc(
+    ctx,
+    e,
+    () => {
+      for (const p of parents) (p.value as Map<string, JsonValue>).set(name, put(undefined, v));
+    },
+    parents.map((p) => editChild(p, name)),
+  );
   return true;
 }
 
@@ -201,7 +212,7 @@ function jsonDel(ctx: Ctx, argv: readonly string[]): Reply {
     ctx.store.remove(e);
     return R.ONE;
   }
-  changeDoc(ctx, e, () => deleteLocs(locs));
+  changeDoc(ctx, e, () => deleteLocs(locs), locs.map(editRemoved));
   return R.int(locs.length);
 }
 
@@ -233,7 +244,7 @@ function jsonMerge(ctx: Ctx, argv: readonly string[]): Reply {
     if (!e) throw JsonErrors.noKey();
     const { locs } = locate(e, argv[2]!);
     if (locs.some((l) => l.parent === null)) ctx.store.remove(e);
-    else if (locs.length) changeDoc(ctx, e, () => deleteLocs(locs));
+    else if (locs.length) changeDoc(ctx, e, () => deleteLocs(locs), locs.map(editRemoved));
     return R.OK;
   }
   if (!writeDoc(ctx, argv[1]!) && parsePath(argv[2]!).segs.length > 0) throw JsonErrors.newAtRoot();
@@ -257,15 +268,20 @@ function jsonClear(ctx: Ctx, argv: readonly string[]): Reply {
     return Array.isArray(v) || isJsonObject(v) || typeof v === "bigint" || typeof v === "number";
   }).length;
   if (targets.length === 0) return R.int(count);
-  changeDoc(ctx, e, (doc: JsonDoc) => {
-    for (const l of targets) {
-      const v = l.value;
-      if (Array.isArray(v)) v.length = 0;
-      else if (isJsonObject(v)) v.clear();
-      else if (l.parent === null) doc.root = 0n;
-      else setAt(l, 0n);
-    }
-  });
+  changeDoc(
+    ctx,
+    e,
+    (doc: JsonDoc) => {
+      for (const l of targets) {
+        const v = l.value;
+        if (Array.isArray(v)) v.length = 0;
+        else if (isJsonObject(v)) v.clear();
+        else if (l.parent === null) doc.root = 0n;
+        else setAt(l, 0n);
+      }
+    },
+    targets.map(editAt),
+  );
   return R.int(count);
 }
 
