@@ -72,6 +72,38 @@ const FIXTURES: Record<string, Fixture> = {
       '[\n\t{\n\t\t"a": 4,\n\t\t"b": null\n\t}\n]',
     ],
   ],
+  // `$..` lists a node's own matches before its descendants' (RedisJSON's own tests, at
+  // github.com/RedisJSON/RedisJSON tests/pytest/test_multi.py: testMGetCommand line 240,
+  // testNumIncrBy line 300, testObjKeysCommand line 652); the @upstash/redis SDK's tests expect
+  // descendants first (docs/deviations.md row 18).
+  "RedisJSON test_multi.py: the order of $..": [
+    [
+      [
+        "JSON.SET",
+        "doc1",
+        "$",
+        '{"a":1, "b": 2, "nested1": {"a": 3}, "c": null, "nested2": {"a": null}}',
+      ],
+      "OK",
+    ],
+    [["JSON.GET", "doc1", "$..a"], "[1,3,null]"],
+    [["JSON.MGET", "doc1", "$..a"], ["[1,3,null]"]],
+    [["JSON.SET", "doc2", "$", '{"a":"b","b":[{"a":2}, {"a":5.0}, {"a":"c"}]}'], "OK"],
+    [["JSON.NUMINCRBY", "doc2", "$..a", "2"], "[null,4,7.0,null]"],
+    [
+      [
+        "JSON.SET",
+        "doc3",
+        "$",
+        '{"nested1": {"a": {"foo": 10, "bar": 20}}, "a":["foo"], "nested2": {"a": {"baz":50}}}',
+      ],
+      "OK",
+    ],
+    [
+      ["JSON.OBJKEYS", "doc3", "$..a"],
+      [null, ["foo", "bar"], ["baz"]],
+    ],
+  ],
   "JSON.MGET": [
     [["JSON.SET", "doc1", "$", '{"a":1, "b": 2, "nested": {"a": 3}, "c": null}'], "OK"],
     [["JSON.SET", "doc2", "$", '{"a":4, "b": 5, "nested": {"a": 6}, "c": null}'], "OK"],
