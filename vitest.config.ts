@@ -52,7 +52,8 @@ export default defineConfig({
             "test/worker/blink-ws.test.ts",
             "test/worker/smoke.test.ts",
             // Not upstash-sdk-details: the sync token and SCAN cursors it checks are one object's
-            // (a sharded namespace sends no sync token yet; its SCAN cursor names the shard).
+            // (a sharded namespace's token names shards, worker-sharded/sync-token.test.ts; its
+            // SCAN cursor names the shard).
             "test/worker/upstash.test.ts",
             "test/worker/upstash-http.test.ts",
             "test/worker-sharded/**/*.test.ts",

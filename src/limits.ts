@@ -181,3 +181,5 @@ export const TRACKING_PREFIXES_MAX_PER_CONN = 1000;
  * document once its bytes pass the document's own size, and never before this many bytes.
  */
 export const JSON_LOG_MIN_BYTES = 4096;
+/** Shards a sharded namespace's Upstash sync token names at most (its most recent ones). */
+export const SYNC_TOKEN_MAX_SHARDS = 64;

@@ -11,7 +11,7 @@ import { operationRoute } from "./doors/export-import-http.ts";
 import { lightRedisResponse } from "./doors/light-redis-http.ts";
 import { runDoor } from "./doors/plan.ts";
 import { serveConsole } from "./console/serve.ts";
-import { UPSTASH_BATCH_ALLOW, withoutBody } from "./doors/upstash-http.ts";
+import { SYNC_TOKEN, UPSTASH_BATCH_ALLOW, withoutBody } from "./doors/upstash-http.ts";
 import {
   SUBSCRIBE_ALLOW,
   SUBSCRIBE_SEGMENTS,
@@ -242,6 +242,7 @@ async function door(
     contentType: h.get("Content-Type"),
     encoding: h.get("Upstash-Encoding"),
     format: h.get("Upstash-Response-Format"),
+    syncToken: h.get(SYNC_TOKEN),
     route,
     search,
     readonly,

@@ -41,6 +41,8 @@ export interface ShardWaitCancel extends ShardRef {
 export interface ShardBatchResult {
   replies: Reply[];
   conn?: ConnState;
+  /** The shard's write count after the call (its part of the Upstash sync token, upstash-http.ts). */
+  writeSeq?: number;
 }
 
 /** What a WebSocket handed to the object carries: one dialect's connection, or a shim's mux. */

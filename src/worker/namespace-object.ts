@@ -171,7 +171,7 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
         () => this.engine.run(req.dialect, conn, req.items, Date.now(), REPLY_MAX_BYTES),
         req.waitKey,
       );
-      return { replies };
+      return { replies, writeSeq: this.engine.store.writeSeq };
     }
     // The Worker's client ids come from shard 0's counter, this object's sockets' (the Worker's
     // subscription links among them) from its own: the call runs as id 0, which no connection
@@ -180,7 +180,10 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
     const replies = await this.group.submit(() =>
       this.engine.run(req.dialect, conn, req.items, Date.now(), REPLY_MAX_BYTES),
     );
-    return req.withContext ? { replies, conn: { ...conn, id: req.conn.id } } : { replies };
+    const writeSeq = this.engine.store.writeSeq;
+    return req.withContext
+      ? { replies, conn: { ...conn, id: req.conn.id }, writeSeq }
+      : { replies, writeSeq };
   }
 
   /** Ends a Worker-held connection's blocked command here (its socket closed). */

@@ -41,6 +41,8 @@ export interface ShardWaits {
   blockMaxMs?: number;
   /** Shards with a call in flight, kept up to date (a socket cancels their waits on close). */
   inFlight?: Map<number, number>;
+  /** Each called shard's write count after its last call (an HTTP request's sync token). */
+  writeSeqs?: Map<number, number>;
 }
 
 async function callShard(
@@ -104,7 +106,11 @@ export function shardTransport(
         calls.map(async (c) => {
           track(c.shard, 1);
           try {
-            return await callShard(stubOf(c.shard), namespace, shards, c, waits);
+            const r = await callShard(stubOf(c.shard), namespace, shards, c, waits);
+            const seqs = waits.writeSeqs;
+            if (seqs && r.writeSeq !== undefined)
+              seqs.set(c.shard, Math.max(seqs.get(c.shard) ?? 0, r.writeSeq));
+            return r;
           } finally {
             track(c.shard, -1);
           }
@@ -116,7 +122,10 @@ export function shardTransport(
   };
 }
 
-/** Runs one HTTP request's batch on a sharded namespace (a fresh connection context, spec §1). */
+/**
+ * Runs one HTTP request's batch on a sharded namespace (a fresh connection context, spec §1);
+ * `writeSeqs` collects the write count of each shard it called.
+ */
 export function runShardedHttp(
   env: Env,
   namespace: string,
@@ -124,6 +133,7 @@ export function runShardedHttp(
   dialect: Dialect,
   items: BatchItem[],
   readonly: boolean,
+  writeSeqs?: Map<number, number>,
 ): Promise<Reply[]> {
   const conn = newConn(0, { authed: true, readonly });
   const local = workerEngine(env, namespace, () => []);
@@ -132,7 +142,10 @@ export function runShardedHttp(
     shards,
     conn,
     local,
-    transport: shardTransport(env, namespace, shards, undefined, { blockMaxMs: HTTP_BLOCK_MAX_MS }),
+    transport: shardTransport(env, namespace, shards, undefined, {
+      blockMaxMs: HTTP_BLOCK_MAX_MS,
+      writeSeqs,
+    }),
   };
   return runShardedBatch(session, items, Date.now());
 }

@@ -34,6 +34,8 @@ export interface DoorRequest {
   readonly: boolean;
   /** The configured VALUE_MAX_BYTES. */
   valueMax: number;
+  /** The `upstash-sync-token` the client sent back (read-your-writes), if any. */
+  syncToken?: string | null;
 }
 
 /** A door's answer, without CORS (the Worker adds it). */

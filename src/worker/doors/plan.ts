@@ -15,6 +15,8 @@ import {
   planUpstashPath,
   planUpstashPipeline,
   planUpstashTransaction,
+  shardedSyncToken,
+  withSyncToken,
 } from "./upstash-http.ts";
 
 const PLANS: Record<DoorName, (req: DoorRequest) => DoorAnswer | DoorPlan> = {
@@ -43,10 +45,11 @@ export async function runDoor(env: Env, namespace: string, req: DoorRequest): Pr
   if (shards > 1) {
     const p = planDoor(req);
     if (!isPlan(p)) return p;
+    const seqs = new Map<number, number>();
     const replies = p.items.length
-      ? await runShardedHttp(env, namespace, shards, p.dialect, p.items, req.readonly)
+      ? await runShardedHttp(env, namespace, shards, p.dialect, p.items, req.readonly, seqs)
       : [];
-    return p.finish(replies);
+    return withSyncToken(req, p.finish(replies), shardedSyncToken(req.syncToken, seqs, shards));
   }
   const attempt = () => objectFor(env, namespace).exchange(namespace, req);
   try {

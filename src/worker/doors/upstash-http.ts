@@ -22,6 +22,7 @@ import {
 } from "../../protocols/upstash.ts";
 import type { Argv, Parsed, ResponseOptions } from "../../protocols/upstash.ts";
 import type { DoorAnswer, DoorPlan, DoorRequest } from "./door.ts";
+import { SYNC_TOKEN_MAX_SHARDS } from "../../limits.ts";
 
 const JSON_TYPE = { "Content-Type": "application/json" };
 const RESP_TYPE = { "Content-Type": "application/octet-stream" };
@@ -143,11 +144,12 @@ export function planUpstashTransaction(req: DoorRequest): DoorAnswer | DoorPlan 
  * Upstash read-your-writes: every Upstash answer carries `upstash-sync-token`, the namespace's
  * write count after the request, which the SDK sends back on its next request. One object
  * serves the whole namespace and answers only after its writes are durable, so a request always
- * sees every write acknowledged before it; the token it brings back needs no wait here.
+ * sees every write acknowledged before it; the token it brings back needs no wait here. A
+ * sharded namespace's token is shardedSyncToken's.
  */
-export function withSyncToken(req: DoorRequest, a: DoorAnswer, writeSeq: number): DoorAnswer {
+export function withSyncToken(req: DoorRequest, a: DoorAnswer, token: number | string): DoorAnswer {
   if (!req.door.startsWith("upstash")) return a;
-  const headers: Record<string, string> = { ...a.headers, [SYNC_TOKEN]: String(writeSeq) };
+  const headers: Record<string, string> = { ...a.headers, [SYNC_TOKEN]: String(token) };
   // Browsers let the SDK read it only when exposed.
   headers["Access-Control-Expose-Headers"] = SYNC_TOKEN;
   return { ...a, headers };
@@ -155,6 +157,30 @@ export function withSyncToken(req: DoorRequest, a: DoorAnswer, writeSeq: number)
 
 /** The read-your-writes header of the Upstash SDK. */
 export const SYNC_TOKEN = "upstash-sync-token";
+
+/**
+ * The sync token of a sharded namespace: `shard:writeCount` pairs, the shards this request
+ * called first, then those of the token the client sent (`sent`), at most SYNC_TOKEN_MAX_SHARDS.
+ * It moves with every write the client makes, as the SDK expects. Each shard is one object that
+ * answers only after its writes are durable, and a request reaches the same object from any
+ * location, so a read after an acknowledged write sees it on every shard: the token a client
+ * brings back needs no wait here either.
+ */
+export function shardedSyncToken(
+  sent: string | null | undefined,
+  called: ReadonlyMap<number, number>,
+  shards: number,
+): string {
+  const out = new Map(called);
+  for (const part of (sent ?? "").split(",")) {
+    const m = /^(\d+):(\d+)$/.exec(part);
+    if (!m) continue;
+    const shard = Number(m[1]);
+    if (shard < shards && !out.has(shard)) out.set(shard, Number(m[2]));
+  }
+  const pairs = [...out].slice(0, SYNC_TOKEN_MAX_SHARDS).map(([shard, seq]) => `${shard}:${seq}`);
+  return pairs.join(",");
+}
 
 /** The same response without a body (HEAD). */
 export function withoutBody(res: Response): Response {
