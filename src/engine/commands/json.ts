@@ -17,6 +17,7 @@ import {
 } from "../json-doc.ts";
 import type { Format, JsonDoc } from "../json-doc.ts";
 import { editAt, editChild, editRemoved } from "../json-edits.ts";
+import type { DocEdit } from "../json-edits.ts";
 import { evaluate, parsePath, setAt } from "../json-path.ts";
 import type { JsonPath, Loc } from "../json-path.ts";
 import { isJsonObject } from "../json-value.ts";
@@ -67,6 +68,7 @@ function writePath(
   v: JsonValue,
   cond: "" | "nx" | "xx",
   put: (old: JsonValue | undefined, v: JsonValue) => JsonValue = copies(),
+  editsOf: (l: Loc, v: JsonValue) => DocEdit[] = (l) => [editAt(l)],
 ): boolean {
   const path = parsePath(pathText);
   const e = writeDoc(ctx, key);
@@ -90,7 +92,7 @@ function writePath(
           else setAt(l, nv);
         }
       },
-      locs.map(editAt),
+      locs.flatMap((l) => editsOf(l, v)),
     );
     return true;
   }
@@ -248,8 +250,28 @@ function jsonMerge(ctx: Ctx, argv: readonly string[]): Reply {
     return R.OK;
   }
   if (!writeDoc(ctx, argv[1]!) && parsePath(argv[2]!).segs.length > 0) throw JsonErrors.newAtRoot();
-  writePath(ctx, argv[1]!, argv[2]!, patch, "", put);
+  writePath(ctx, argv[1]!, argv[2]!, patch, "", put, mergeEdits);
   return R.OK;
+}
+
+/**
+ * The places a merge patch changes under a location (computed before it applies): members
+ * deleted, members set, and objects merged into member by member, so merging a few members into a
+ * large document persists only those.
+ */
+function mergeEdits(l: Loc, patch: JsonValue): DocEdit[] {
+  const target = l.value;
+  if (!isJsonObject(patch) || !isJsonObject(target)) return [editAt(l)];
+  const out: DocEdit[] = [];
+  for (const [k, p] of patch) {
+    const old = target.get(k);
+    if (p === null) {
+      if (old !== undefined) out.push({ ...editChild(l, k), removed: true });
+    } else if (old !== undefined && isJsonObject(p) && isJsonObject(old)) {
+      out.push(...mergeEdits({ parent: target, key: k, value: old, depth: l.depth + 1, up: l }, p));
+    } else out.push(editChild(l, k));
+  }
+  return out;
 }
 
 /** JSON.CLEAR: empties arrays and objects, zeroes numbers; how many values changed. */
