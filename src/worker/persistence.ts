@@ -392,7 +392,8 @@ export class Persistence {
   private copyPreImage(slot: Slot, key: string, oldType: ValueType | undefined): void {
     const { t } = slot;
     const k = sqlBytes(key);
-    if (oldType === "document" && slot.json.has(key)) {
+    // A logged document (whatever replaces it now): its stored text with the log replayed.
+    if (slot.json.has(key)) {
       slot.json.copyPreImage(t.kv, t.snapKv, k);
       return;
     }

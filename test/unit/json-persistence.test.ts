@@ -201,6 +201,27 @@ describe("JSON documents are stored incrementally", () => {
       1 << 20,
     );
     expect(page.text).toContain('"value":{"n":2,"o":{"a":[1,2]}}');
+    // Replaced by another type, or deleted, in the first write after the snapshot.
+    h.run("redis", "JSON.SET", "d2", "$", '{"n":1}');
+    h.run("redis", "JSON.SET", "d3", "$", '{"n":1}');
+    h.engine.takeSnapshot(h.now);
+    h.run("redis", "JSON.NUMINCRBY", "d2", "$.n", "1");
+    h.run("redis", "JSON.NUMINCRBY", "d3", "$.n", "1");
+    h.engine.takeSnapshot(h.now);
+    h.run("redis", "SET", "d2", "plain");
+    h.run("redis", "DEL", "d3");
+    const replaced = readSnapshotPage(
+      h.engine,
+      h.sql as unknown as SqlStorage,
+      { from: 0, index: 0 },
+      1 << 20,
+    );
+    expect(replaced.text).toContain(
+      '"key":"d2","key_encoding":"utf8","type":"document","encoding":"json","value":{"n":2}',
+    );
+    expect(replaced.text).toContain(
+      '"key":"d3","key_encoding":"utf8","type":"document","encoding":"json","value":{"n":2}',
+    );
     h.run("redis", "FLUSHDB");
     const after = readSnapshotPage(
       h.engine,
@@ -208,7 +229,7 @@ describe("JSON documents are stored incrementally", () => {
       { from: 0, index: 0 },
       1 << 20,
     );
-    expect(after.text).toContain('"value":{"n":2,"o":{"a":[1,2]}}');
+    expect(after.text).toContain('"value":{"n":42,"o":{"a":[1,2],"b":true}}');
   });
 
   it("opens a schema 2 database: its documents load, then take edits as log rows", () => {
