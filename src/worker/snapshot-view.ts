@@ -207,10 +207,12 @@ function writeRecord(
 ): { text: string; nextIndex: number } {
   if (s.type === "document") {
     // Kept as its compact text in the row; the live tree is printed the same way.
-    const v = s.entry ? toJsonText((s.entry.value as JsonDoc).root) : (s.raw as string);
+    const text = s.entry ? toJsonText((s.entry.value as JsonDoc).root) : (s.raw as string);
     return {
       text:
-        recordOpen(s.key, s.type, false) + scalarValueJson(s.type, v) + recordClose(s.expiresAt),
+        recordOpen(s.key, s.type, false, v.db) +
+        scalarValueJson(s.type, text) +
+        recordClose(s.expiresAt),
       nextIndex: -1,
     };
   }
