@@ -24,6 +24,7 @@ import { Databases } from "./databases.ts";
 import type { ErrorReply, Reply } from "./reply.ts";
 import type { Store } from "./store.ts";
 import { ScriptStore } from "./scripting/script-store.ts";
+import type { ShardKeys } from "./scripting/script-call.ts";
 import { isLfu } from "./eviction.ts";
 import { EVICTION_POLICY, VALUE_MAX_BYTES } from "../limits.ts";
 
@@ -70,10 +71,12 @@ export class Engine {
   /** Script cache and function libraries (EVAL, FUNCTION), persisted by the host. */
   readonly scripts = new ScriptStore(this.store.changes);
   /**
-   * This engine is one shard of a sharded namespace: a script may touch only the keys it
-   * declared, and SORT's BY/GET patterns are refused, as in Redis Cluster.
+   * This engine is one shard of a sharded namespace: a script may touch only keys this shard
+   * holds, and SORT's BY/GET patterns are refused, as in Redis Cluster.
    */
   sharded = false;
+  /** The slot map of a sharded namespace (set by the host, which knows it); null: unknown. */
+  shardKeys: ShardKeys | null = null;
   /** Connections that take replies outside their own batches (pub/sub, blocking), by client id. */
   readonly sinks = new Map<number, ConnSink>();
   /** Attached connections by id (redirect targets of CLIENT TRACKING). */

@@ -41,6 +41,7 @@ import { planDoor } from "./doors/plan.ts";
 import { Persistence } from "./persistence.ts";
 import { META } from "./schema.ts";
 import { limitShare } from "./shard-map.ts";
+import { shardKeysOf } from "./router/slots.ts";
 import { GroupCommit } from "./group-commit.ts";
 import type { MuxSession } from "./mux-door.ts";
 import { HibernatableSockets } from "./hibernatable-sockets.ts";
@@ -96,7 +97,9 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
         this.host(),
       );
       this.persistence.load(this.engine);
-      this.engine.sharded = Number(this.shardRef.split("/")[1] ?? 1) > 1;
+      const [shard, shards] = this.shardRef.split("/").map(Number);
+      this.engine.sharded = (shards ?? 1) > 1;
+      this.engine.shardKeys = shardKeysOf(shard ?? 0, shards ?? 1);
       this.sockets.restore();
       this.timers.armedAlarm = (await ctx.storage.getAlarm()) ?? 0;
       this.loadMs = performance.now() - t0;
@@ -252,6 +255,7 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
     if (ref === this.shardRef || (shards === 1 && this.shardRef === "")) return;
     this.shardRef = ref;
     this.engine.sharded = shards > 1;
+    this.engine.shardKeys = shardKeysOf(shard, shards);
     this.persistence.setMeta(META.shard, ref);
     if (this.persistence.meta(META.config) !== null) return;
     const maxmemory = limitShare(engineSettings(this.env, shards).maxmemory ?? 0, shard, shards);

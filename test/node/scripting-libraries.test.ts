@@ -15,11 +15,16 @@ import type { LocalWorker } from "../../src/node/local-worker.ts";
 import { freshNamespace, sleep, startTestShim, startTestWorker } from "./support/shim-harness.ts";
 import type { TestShim } from "./support/shim-harness.ts";
 
+/** A namespace spread over 4 objects, for BullMQ with a hash-tagged prefix. */
+const SHARDED = "bullmq-sharded";
 let worker: LocalWorker;
 /** One shim (Redis dialect, multiplexed) on one namespace for every library below. */
 let shim: TestShim;
 beforeAll(async () => {
-  worker = await startTestWorker();
+  worker = await startTestWorker({
+    ALLOW_ANONYMOUS: "true",
+    NAMESPACE_SHARDS: JSON.stringify({ [SHARDED]: 4 }),
+  });
   shim = await startTestShim(worker.url.href, {
     namespace: freshNamespace("lua"),
     dialects: ["redis"],
@@ -176,6 +181,50 @@ describe("BullMQ through the shim", () => {
       await Promise.all([flows.close(), events.close()]);
       await queue.obliterate({ force: true });
       await queue.close();
+    }
+  });
+
+  it("runs on a sharded namespace with a hash-tagged prefix, as on Redis Cluster", async () => {
+    const sharded = await startTestShim(worker.url.href, {
+      namespace: SHARDED,
+      dialects: ["redis"],
+    });
+    const connection = {
+      host: "127.0.0.1",
+      port: sharded.port("redis"),
+      maxRetriesPerRequest: null,
+    };
+    const opts = { connection, prefix: "{bq}" };
+    const queue = new Queue("sharded", opts);
+    const results = new Map<string, number>();
+    const jobWorker = new Worker(
+      "sharded",
+      async (job: Job<{ x: number }>) => {
+        if (job.attemptsMade < 1 && job.name === "flaky") throw new Error("once");
+        return job.data.x * 2;
+      },
+      opts,
+    );
+    // Worker events, not QueueEvents: closing a QueueEvents' blocked XREAD on a sharded namespace
+    // takes 2 s (the sharded blocking path), which this file cannot afford.
+    jobWorker.on("completed", (job, value: number) => results.set(job.name, value));
+    try {
+      await queue.add("plain", { x: 1 });
+      await queue.add("delayed", { x: 2 }, { delay: 200 });
+      await queue.add("prioritized", { x: 3 }, { priority: 2 });
+      await queue.add("flaky", { x: 4 }, { attempts: 2 });
+      for (let t = Date.now(); results.size < 4 && Date.now() - t < 10_000;) await sleep(50);
+      expect(Object.fromEntries(results)).toEqual({
+        plain: 2,
+        delayed: 4,
+        prioritized: 6,
+        flaky: 8,
+      });
+    } finally {
+      await jobWorker.close();
+      await queue.obliterate({ force: true });
+      await queue.close();
+      await sharded.close();
     }
   });
 });

@@ -29,7 +29,8 @@ function fcall(ctx: Ctx, argv: readonly string[], ro: boolean): Reply {
   const noWrites = f.flags.includes("no-writes");
   if (ro && !noWrites)
     throw Errors.custom("ERR Can not execute a script with write flag using *_ro command.");
-  return runCompiled(ctx, rt, `fn:${f.name}`, f.name, keys, args, ro || noWrites, true);
+  const crossSlot = f.flags.includes("allow-cross-slot-keys");
+  return runCompiled(ctx, rt, `fn:${f.name}`, f.name, keys, args, ro || noWrites, true, crossSlot);
 }
 
 const FUNCTION_HELP = [

@@ -41,7 +41,8 @@ function evalCommand(ctx: Ctx, argv: readonly string[], bySha: boolean, ro: bool
   const rt = runtimeOf(ctx.engine);
   const flags = compileScript(rt, sha, body);
   scripts.addScript(sha, body);
-  return runCompiled(ctx, rt, `f_${sha}`, sha, keys, args, ro || flags.noWrites, false);
+  const readOnly = ro || flags.noWrites;
+  return runCompiled(ctx, rt, `f_${sha}`, sha, keys, args, readOnly, false, flags.crossSlot);
 }
 
 const SCRIPT_HELP = [
