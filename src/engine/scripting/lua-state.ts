@@ -8,6 +8,7 @@ import { lauxlib, lobject, lstring, lua, lualib, lvm, to_luastring } from "./lua
 import type { CFunction, LuaState } from "./lua.ts";
 import { formatG } from "./number-format.ts";
 import { hexNumeral, tonumber51 } from "./lua51-numbers.ts";
+import { format51 } from "./lua51-format.ts";
 
 const { LUA_REGISTRYINDEX } = lua;
 
@@ -200,6 +201,11 @@ export function newLuaState(installLibraries: (L: LuaState) => void): LuaState {
   lua.lua_setglobal(L, "tostring");
   lua.lua_pushcfunction(L, tonumber51);
   lua.lua_setglobal(L, "tonumber");
+  lua.lua_getglobal(L, "string");
+  lua.lua_getfield(L, -1, "format");
+  lua.lua_pushcfunction(L, format51(lua.lua_tocfunction(L, -1)!));
+  lua.lua_setfield(L, -3, "format");
+  lua.lua_pop(L, 2);
   lua.lua_getglobal(L, "setmetatable");
   lua.lua_pushcclosure(L, setmetatable51, 1);
   lua.lua_setglobal(L, "setmetatable");
