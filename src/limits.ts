@@ -130,8 +130,14 @@ export const LUA_INSTRUCTION_LIMIT = 50_000_000;
  * about 250 instructions' time, so a script looping on calls is stopped within the same ~5 s.
  */
 export const LUA_CALL_INSTRUCTIONS = 250;
-/** How often (in VM instructions) the count hook checks the limit; Redis checks every 100,000. */
+/**
+ * How often (in VM instructions) the count hook checks the limit; Redis checks every 100,000. A
+ * script that can pause (busy-script.ts) yields to the object's event loop this often, about
+ * every 10 ms.
+ */
 export const LUA_HOOK_EVERY = 100_000;
+/** busy-reply-threshold (alias lua-time-limit): ms a script runs before others get BUSY. */
+export const BUSY_REPLY_THRESHOLD_MS = 5000;
 /** Lua table nesting a script reply may have before conversion stops (Redis: Lua stack limit). */
 export const LUA_REPLY_MAX_DEPTH = 1000;
 /** Largest script or library body accepted (Redis has none; an object's memory does). */

@@ -20,9 +20,11 @@ import { R, errorReplyOf, isError, replyBytes } from "./reply.ts";
 import type { ErrorReply, Reply } from "./reply.ts";
 import type { Store } from "./store.ts";
 import { ScriptStore } from "./scripting/script-store.ts";
+import { busyHolds, busyRefusal } from "./scripting/busy-script.ts";
+import type { BusyScript } from "./scripting/busy-script.ts";
 import { isLfu } from "./eviction.ts";
 import { Notify, notifyMask, publishKeyEvent } from "./keyspace-events.ts";
-import { EVICTION_POLICY, VALUE_MAX_BYTES } from "../limits.ts";
+import { BUSY_REPLY_THRESHOLD_MS, EVICTION_POLICY, VALUE_MAX_BYTES } from "../limits.ts";
 import type { EvictionPolicy } from "../limits.ts";
 
 /** Namespace configuration (spec §3.8, §10.9), persisted by the host. */
@@ -123,6 +125,8 @@ export class Engine {
     runPending: (w, now) => this.runItems(w.dialect, w.conn, w.pending, now),
     send: (id, replies) => this.sinks.get(id)?.deliver(replies),
   });
+  /** The script paused between slices (busy-script.ts), else null. */
+  busyScript: BusyScript | null = null;
   /** Nesting of execute(): 1 for a batch's own command, more inside EXEC and scripts. */
   private depth = 0;
   /** Running a blocked client's command again: finding nothing keeps it waiting, unchanged. */
@@ -175,7 +179,8 @@ export class Engine {
     const started = performance.now();
     this.cmdStats.tick(now, this.stats.commands);
     const stores = this.dbs.all();
-    for (let i = 0; i < stores.length; i++) {
+    // A paused script sees the keyspace as it left it: nothing expires under it.
+    for (let i = 0; i < stores.length && !this.busyScript; i++) {
       stores[i]!.setClock(now);
       stores[i]!.purgeExpired(now);
     }
@@ -254,7 +259,7 @@ export class Engine {
         if (r === BLOCKED) {
           this.blocking.of(conn.id)!.pending = items.slice(i + 1);
           if (tracking.pending.length) this.deliverPending(conn);
-          this.wake.serveReady(now);
+          if (!this.busyScript) this.wake.serveReady(now);
           break;
         }
         if (mode !== "on") r = this.replyModeStep(conn, mode, r);
@@ -265,7 +270,7 @@ export class Engine {
         if (replyMax !== Infinity) bytes += replyBytes(r);
       }
       replies.push(r);
-      if (this.wake.hasReady()) this.wake.serveReady(now);
+      if (!this.busyScript && this.wake.hasReady()) this.wake.serveReady(now);
       if (conn.closing) break;
     }
   }
@@ -457,11 +462,77 @@ export class Engine {
       this.cmdStats.rejected(this.table.find(dialect, c.argv[0] ?? ""), c.argv, spec);
       return spec;
     }
+    if (this.busyScript) {
+      const refused = busyRefusal(this.busyScript, conn, conn.lastCmd);
+      if (refused) return refused;
+    }
     if (conn.multi && !(spec.flags & Flag.IMMEDIATE)) {
       conn.multi.push(c);
       return R.QUEUED;
     }
     return this.execute(spec, ctx, c);
+  }
+
+  /**
+   * Whether the running script may pause (busy-script.ts): it is a batch's own command, on a
+   * connection that can be answered later (a sink), with no script paused already.
+   */
+  canPauseScript(ctx: Ctx): boolean {
+    return this.depth === 1 && !this.retrying && !this.busyScript && this.sinks.has(ctx.conn.id);
+  }
+
+  /** Makes `busy` the paused script: its connection waits as a blocked client (BLOCKED). */
+  pauseScript(ctx: Ctx, busy: BusyScript): Reply {
+    this.busyScript = busy;
+    this.wake.add({
+      conn: ctx.conn,
+      dialect: this.dialect,
+      command: { argv: busy.argv },
+      db: ctx.conn.db,
+      keys: [],
+      type: null,
+      deadline: 0,
+      timeoutReply: R.NIL,
+      retryOnGone: false,
+      pending: [],
+    });
+    return BLOCKED;
+  }
+
+  /**
+   * Runs the paused script's next slice (the host calls it after letting its event loop turn).
+   * When the script ends, its reply and the commands its connection sent meanwhile go to the
+   * connection's sink, and clients its writes readied are served. True while still paused.
+   */
+  resumeScript(now: number): boolean {
+    const busy = this.busyScript;
+    if (!busy) return false;
+    this.depth++;
+    let r: Reply | null;
+    try {
+      r = busy.resume();
+    } finally {
+      this.depth--;
+    }
+    if (r === null) return true;
+    this.busyScript = null;
+    if (this.held.length) this.releaseEvents();
+    // A connection that closed meanwhile has no waiter left: the reply has nowhere to go.
+    this.wake.unblock(busy.conn.id, now, r);
+    if (this.wake.hasReady()) this.wake.serveReady(now);
+    for (const s of this.dbs.all()) s.endBatch();
+    return false;
+  }
+
+  /** True while other clients' batches should wait for the paused script (under the threshold). */
+  scriptHolds(now: number): boolean {
+    const busy = this.busyScript;
+    if (!busy) return false;
+    return busyHolds(
+      busy,
+      Number(this.params.get("busy-reply-threshold") ?? BUSY_REPLY_THRESHOLD_MS),
+      now,
+    );
   }
 
   /**
