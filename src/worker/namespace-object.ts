@@ -96,6 +96,11 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
   private readonly group = new GroupCommit(
     () => this.commit(),
     () => this.ctx.storage.sync(),
+    {
+      paused: () => this.engine.busyScript !== null,
+      holds: (now) => this.engine.scriptHolds(now),
+      resume: (now) => this.engine.resumeScript(now),
+    },
   );
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -290,6 +295,8 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
 
   /** Writes what the batches since the last commit changed (false: nothing), and keeps the expiry alarm right. */
   private commit(): boolean {
+    // A paused script's writes are committed once, when it ends (GroupCommit resumes it).
+    if (this.engine.busyScript) return false;
     const wrote = this.persistence.flush(this.engine);
     this.armExpiryAlarm();
     this.armWaitTimer();
