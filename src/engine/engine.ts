@@ -127,6 +127,11 @@ export class Engine {
   });
   /** The script paused between slices (busy-script.ts), else null. */
   busyScript: BusyScript | null = null;
+  /**
+   * Connections whose batches arrived while the script was under its threshold: they wait as
+   * blocked clients (their commands pending) until it ends or passes the threshold.
+   */
+  private readonly scriptHeld: number[] = [];
   /** Nesting of execute(): 1 for a batch's own command, more inside EXEC and scripts. */
   private depth = 0;
   /** Running a blocked client's command again: finding nothing keeps it waiting, unchanged. */
@@ -210,6 +215,10 @@ export class Engine {
     const waiting = this.blocking.of(conn.id);
     if (waiting) {
       waiting.pending.push(...items);
+      return replies;
+    }
+    if (this.busyScript && this.sinks.has(conn.id) && this.scriptHolds(now)) {
+      this.holdForScript(dialect, conn, items);
       return replies;
     }
     // One context for the whole batch: handlers never keep it.
@@ -514,14 +523,52 @@ export class Engine {
     } finally {
       this.depth--;
     }
-    if (r === null) return true;
+    if (r === null) {
+      this.releaseHeld(now);
+      return true;
+    }
     this.busyScript = null;
     if (this.held.length) this.releaseEvents();
     // A connection that closed meanwhile has no waiter left: the reply has nowhere to go.
     this.wake.unblock(busy.conn.id, now, r);
+    this.releaseHeld(now);
     if (this.wake.hasReady()) this.wake.serveReady(now);
     for (const s of this.dbs.all()) s.endBatch();
     return false;
+  }
+
+  /** A batch of another connection waits for the paused script (its sink gets the replies). */
+  private holdForScript(dialect: Dialect, conn: ConnState, items: readonly BatchItem[]): void {
+    this.wake.add({
+      conn,
+      dialect,
+      command: { argv: [] },
+      db: conn.db,
+      keys: [],
+      type: null,
+      deadline: 0,
+      timeoutReply: R.NIL,
+      retryOnGone: false,
+      pending: [...items],
+    });
+    this.scriptHeld.push(conn.id);
+  }
+
+  /**
+   * Runs the held batches once the script ended or passed its threshold (then they are answered
+   * BUSY); one that starts a script of its own holds the rest again.
+   */
+  private releaseHeld(now: number): void {
+    for (const id of this.scriptHeld.splice(0)) {
+      const w = this.blocking.of(id);
+      if (!w) continue;
+      if (this.busyScript && this.scriptHolds(now)) {
+        this.scriptHeld.push(id);
+        continue;
+      }
+      this.wake.stop(w);
+      this.sinks.get(id)?.deliver(this.runItems(w.dialect, w.conn, w.pending, now));
+    }
   }
 
   /** True while other clients' batches should wait for the paused script (under the threshold). */

@@ -140,6 +140,6 @@ export class GroupCommit {
 
   private confirmed(): void {
     this.inFlight = false;
-    if (this.queue.length) this.drain();
+    if (this.queue.length && !this.holding()) this.drain();
   }
 }

@@ -13,8 +13,10 @@ import { encodeResp } from "../../src/protocols/resp-encode.ts";
 const decoder = new TextDecoder();
 const text = (rs: readonly Reply[]) => decoder.decode(encodeResp(rs, 2));
 
-function setup() {
+/** An engine whose scripts are busy at once (threshold 0) unless `thresholdMs` says otherwise. */
+function setup(thresholdMs = 0) {
   const engine = new Engine(COMMANDS, "ns");
+  engine.params.set("busy-reply-threshold", String(thresholdMs));
   const out: string[] = [];
   const conn = (sink = true): ConnState => {
     const c = newConn(engine.nextClientId++, { authed: true, readonly: false });
@@ -43,7 +45,6 @@ describe("busy script", () => {
     const b = conn();
     expect(run(a, ["SET", "k", "1"], ["EVAL", LOOP, "0"], ["GET", "k"])).toBe("+OK\r\n");
     expect(engine.busyScript).not.toBeNull();
-    expect(engine.scriptHolds(Date.now())).toBe(true); // 5000 ms default threshold
     expect(run(b, ["PING"])).toBe(
       "-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n",
     );
@@ -134,6 +135,34 @@ describe("busy script", () => {
       "+OK\r\n+QUEUED\r\n*1\r\n:300000\r\n",
     );
     expect(engine.busyScript).toBeNull();
+  });
+
+  it("holds other connections' batches under the threshold; they run when the script ends", () => {
+    const { engine, out, conn, run } = setup(5000);
+    const a = conn();
+    const b = conn();
+    const body =
+      "redis.call('set', 'k', 'first') for i = 1, 300000 do end redis.call('set', 'k', 'last')";
+    run(a, ["EVAL", body, "0"]);
+    expect(engine.scriptHolds(Date.now())).toBe(true);
+    expect(run(b, ["GET", "k"])).toBe("");
+    expect(run(b, ["PING"])).toBe("");
+    while (engine.resumeScript(Date.now()));
+    expect(out[0]).toBe("$-1\r\n");
+    expect(out[1]).toBe("$4\r\nlast\r\n+PONG\r\n");
+  });
+
+  it("answers held batches BUSY once the script passes the threshold", () => {
+    const { engine, out, conn, run } = setup(5000);
+    const a = conn();
+    const b = conn();
+    run(a, ["EVAL", LOOP, "0"]);
+    expect(run(b, ["PING"])).toBe("");
+    const busy = engine.busyScript!;
+    expect(engine.resumeScript(busy.startedAt + 5000)).toBe(true);
+    expect(out[1]).toMatch(/^-BUSY /);
+    run(b, ["SCRIPT", "KILL"]);
+    while (engine.resumeScript(Date.now()));
   });
 
   it("reads the threshold from busy-reply-threshold / lua-time-limit", () => {
