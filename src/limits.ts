@@ -119,8 +119,9 @@ export const LCS_TABLE_MAX_BYTES = 32 * 1024 * 1024;
 // ---- Lua scripting (issue 15) ----
 /**
  * Lua VM instructions one script or function may run before it is stopped with an error. A
- * Durable Object is single-threaded: while a script runs nobody else is served, and the platform
- * ends an isolate that holds the CPU too long (30 s), losing the batch. fengari runs
+ * Durable Object is single-threaded: while a script runs nobody else is served (a busy script
+ * pauses between slices, but only to answer BUSY or take SCRIPT KILL), and the platform ends an
+ * isolate that holds the CPU too long (30 s), losing the batch. fengari runs
  * about 10 M instructions a second on this machine, so this stops a runaway script after about
  * 5 s (Redis's default busy-reply-threshold) and well inside the platform's limit.
  */
