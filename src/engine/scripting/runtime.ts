@@ -10,6 +10,7 @@ import { CommandError } from "../errors.ts";
 import type { Reply } from "../reply.ts";
 import type { LoadedFunction } from "./function-loader.ts";
 import { LuaRunner, PAUSED } from "./lua-runner.ts";
+import { canPause, pause } from "../script-pause.ts";
 import { scriptConn } from "./script-call.ts";
 import type { ScriptRun } from "./script-call.ts";
 
@@ -120,11 +121,11 @@ export function runCompiled(
     name: traceName,
   };
   const engine = ctx.engine;
-  if (!engine.canPauseScript(ctx)) return rt.runner.call(compiledName, run, keys, args, asFunction);
+  if (!canPause(engine, ctx)) return rt.runner.call(compiledName, run, keys, args, asFunction);
   const runner = rt.runner;
   const r = runner.start(compiledName, run, keys, args, asFunction);
   if (r !== PAUSED) return r;
-  return engine.pauseScript(ctx, {
+  return pause(engine, ctx, {
     conn: ctx.conn,
     isEval: !asFunction,
     name: traceName,
