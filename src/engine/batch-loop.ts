@@ -11,7 +11,6 @@ import { dispatchWith } from "./command-execution.ts";
 import type { Engine } from "./engine.ts";
 import { Errors } from "./errors.ts";
 import { R, replyBytes } from "./reply.ts";
-import { holdForScript } from "./script-pause.ts";
 import type { Reply } from "./reply.ts";
 
 /**
@@ -32,7 +31,6 @@ export function runItems(
     waiting.pending.push(...items);
     return replies;
   }
-  if (engine.busyScript && holdForScript(engine, dialect, conn, items, now)) return replies;
   // One context for the whole batch: handlers never keep it.
   const ctx: Ctx = { engine, store: engine.dbs.get(conn.db), conn, now };
   engine.dialect = dialect;

@@ -25,7 +25,7 @@ import type { ErrorReply, Reply } from "./reply.ts";
 import type { Store } from "./store.ts";
 import { ScriptStore } from "./scripting/script-store.ts";
 import type { BusyScript } from "./scripting/busy-script.ts";
-import { holds, resume } from "./script-pause.ts";
+import { holdForScript, holds, resume } from "./script-pause.ts";
 import { isLfu } from "./eviction.ts";
 import { EVICTION_POLICY, VALUE_MAX_BYTES } from "../limits.ts";
 
@@ -164,6 +164,7 @@ export class Engine {
       stores[i]!.purgeExpired(now);
     }
     if (this.blocking.size) this.wake.expire(now);
+    if (this.busyScript && holdForScript(this, dialect, conn, items, now)) return [];
     const replies = runItems(this, dialect, conn, items, now, replyMax);
     if (this.dbs.shared.observer !== null) endTracking(this, conn, replies);
     // QUIT: gone for everyone at once, as Redis frees the client after the reply (a redirect to

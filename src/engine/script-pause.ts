@@ -97,7 +97,8 @@ export function holdForScript(
   items: readonly BatchItem[],
   now: number,
 ): boolean {
-  if (!engine.busyScript || !engine.sinks.has(conn.id) || !holds(engine, now)) return false;
+  if (engine.blocking.of(conn.id) || !engine.sinks.has(conn.id) || !holds(engine, now))
+    return false;
   waitForScript(engine, dialect, conn, [...items]);
   engine.scriptHeld.push(conn.id);
   return true;
