@@ -9,6 +9,7 @@ import type { BatchItem, Dialect } from "./command.ts";
 import type { Ctx } from "./command-table.ts";
 import type { ConnState } from "./conn-state.ts";
 import type { Engine } from "./engine.ts";
+import { Errors } from "./errors.ts";
 import { releaseEvents } from "./held-events.ts";
 import { R } from "./reply.ts";
 import type { Reply } from "./reply.ts";
@@ -61,6 +62,10 @@ export function resume(engine: Engine, now: number): boolean {
   let r: Reply | null;
   try {
     r = busy.resume();
+  } catch (e) {
+    // A fault of ours: the script ends with an error rather than being resumed forever.
+    console.error("blink-edge: a paused script failed", e);
+    r = R.error(Errors.internal());
   } finally {
     engine.depth--;
   }
