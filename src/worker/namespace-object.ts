@@ -70,6 +70,11 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
   private readonly group = new GroupCommit(
     () => this.commit(),
     () => this.ctx.storage.sync(),
+    {
+      paused: () => this.engine.busyScript !== null,
+      holds: (now) => this.engine.scriptHolds(now),
+      resume: (now) => this.engine.resumeScript(now),
+    },
   );
   /** Batches that may block, run for a caller that awaits them (HTTP, shard calls). */
   private readonly waiting = new WaitingRuns(() => this.engine, this.group);
@@ -233,6 +238,8 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
 
   /** Writes what the batches since the last commit changed (false: nothing), and keeps the expiry alarm right. */
   private commit(): boolean {
+    // A paused script's writes are committed once, when it ends (GroupCommit resumes it).
+    if (this.engine.busyScript) return false;
     const wrote = this.persistence.flush(this.engine);
     this.timers.armExpiryAlarm();
     this.timers.armWaitTimer();

@@ -9,7 +9,8 @@ import type { Engine } from "../engine.ts";
 import { CommandError } from "../errors.ts";
 import type { Reply } from "../reply.ts";
 import type { LoadedFunction } from "./function-loader.ts";
-import { LuaRunner } from "./lua-runner.ts";
+import { LuaRunner, PAUSED } from "./lua-runner.ts";
+import { canPause, pause } from "../script-pause.ts";
 import { scriptCluster, scriptConn } from "./script-call.ts";
 import type { ScriptRun } from "./script-call.ts";
 
@@ -115,6 +116,7 @@ export function runCompiled(
   readOnly: boolean,
   asFunction: boolean,
   crossSlot: boolean,
+  argv: readonly string[],
 ): Reply {
   const run: ScriptRun = {
     ctx: { engine: ctx.engine, store: ctx.store, conn: scriptConn(ctx.conn), now: ctx.now },
@@ -124,7 +126,24 @@ export function runCompiled(
     wrote: false,
     name: traceName,
   };
-  return rt.runner.call(compiledName, run, keys, args, asFunction);
+  const engine = ctx.engine;
+  if (!canPause(engine, ctx)) return rt.runner.call(compiledName, run, keys, args, asFunction);
+  const runner = rt.runner;
+  const r = runner.start(compiledName, run, keys, args, asFunction);
+  if (r !== PAUSED) return r;
+  return pause(engine, ctx, {
+    conn: ctx.conn,
+    isEval: !asFunction,
+    name: traceName,
+    argv,
+    startedAt: ctx.now,
+    resume: () => {
+      const next = runner.resume();
+      return next === PAUSED ? null : next;
+    },
+    wrote: () => run.wrote,
+    kill: () => (runner.killRequested = true),
+  });
 }
 
 /** A compile error as Lua 5.1 words it ("near '<eof>'", quoted; 5.3 leaves it bare). */
