@@ -79,7 +79,8 @@ function runLoop(
       if (r === BLOCKED) {
         engine.blocking.of(conn.id)!.pending = items.slice(i + 1);
         if (tracking.pending.length) deliverPending(engine, conn);
-        engine.wake.serveReady(now);
+        // Under a paused script, blocked clients are served once it has ended (script-pause.ts).
+        if (!engine.busyScript) engine.wake.serveReady(now);
         break;
       }
       if (mode !== "on") r = replyModeStep(conn, mode, r);
@@ -90,7 +91,7 @@ function runLoop(
       if (replyMax !== Infinity) bytes += replyBytes(r);
     }
     replies.push(r);
-    if (engine.wake.hasReady()) engine.wake.serveReady(now);
+    if (!engine.busyScript && engine.wake.hasReady()) engine.wake.serveReady(now);
     if (conn.closing) break;
   }
 }

@@ -12,6 +12,7 @@ import { R, errorReplyOf, isError } from "./reply.ts";
 import type { Reply } from "./reply.ts";
 import type { Store } from "./store.ts";
 import type { EvictionPolicy } from "../limits.ts";
+import { busyRefusal } from "./scripting/busy-script.ts";
 
 /** A command of a batch (or a blocked client's, run again): checked, queued in MULTI, or run. */
 export function dispatchWith(engine: Engine, dialect: Dialect, ctx: Ctx, c: Command): Reply {
@@ -22,6 +23,10 @@ export function dispatchWith(engine: Engine, dialect: Dialect, ctx: Ctx, c: Comm
   if ("k" in spec) {
     engine.cmdStats.rejected(engine.table.find(dialect, c.argv[0] ?? ""), c.argv, spec);
     return spec;
+  }
+  if (engine.busyScript) {
+    const refused = busyRefusal(engine.busyScript, conn, conn.lastCmd);
+    if (refused) return refused;
   }
   if (conn.multi && !(spec.flags & Flag.IMMEDIATE)) {
     conn.multi.push(c);

@@ -24,6 +24,9 @@ import { Databases } from "./databases.ts";
 import type { ErrorReply, Reply } from "./reply.ts";
 import type { Store } from "./store.ts";
 import { ScriptStore } from "./scripting/script-store.ts";
+import type { ShardKeys } from "./scripting/script-call.ts";
+import type { BusyScript } from "./scripting/busy-script.ts";
+import { holdForScript, holds, resume } from "./script-pause.ts";
 import { isLfu } from "./eviction.ts";
 import { EVICTION_POLICY, VALUE_MAX_BYTES } from "../limits.ts";
 
@@ -70,10 +73,12 @@ export class Engine {
   /** Script cache and function libraries (EVAL, FUNCTION), persisted by the host. */
   readonly scripts = new ScriptStore(this.store.changes);
   /**
-   * This engine is one shard of a sharded namespace: a script may touch only the keys it
-   * declared, and SORT's BY/GET patterns are refused, as in Redis Cluster.
+   * This engine is one shard of a sharded namespace: a script may touch only keys this shard
+   * holds, and SORT's BY/GET patterns are refused, as in Redis Cluster.
    */
   sharded = false;
+  /** The slot map of a sharded namespace (set by the host, which knows it); null: unknown. */
+  shardKeys: ShardKeys | null = null;
   /** Connections that take replies outside their own batches (pub/sub, blocking), by client id. */
   readonly sinks = new Map<number, ConnSink>();
   /** Attached connections by id (redirect targets of CLIENT TRACKING). */
@@ -99,6 +104,10 @@ export class Engine {
     runPending: (w, now) => runItems(this, w.dialect, w.conn, w.pending, now),
     send: (id, replies) => this.sinks.get(id)?.deliver(replies),
   });
+  /** The script paused between slices (busy-script.ts, script-pause.ts), else null. */
+  busyScript: BusyScript | null = null;
+  /** Connections whose batches wait for the paused script (script-pause.ts), in arrival order. */
+  readonly scriptHeld: number[] = [];
   /** Nesting of execute(): 1 for a batch's own command, more inside EXEC and scripts. */
   depth = 0;
   /** Running a blocked client's command again: finding nothing keeps it waiting, unchanged. */
@@ -152,11 +161,13 @@ export class Engine {
     const started = performance.now();
     this.cmdStats.tick(now, this.stats.commands);
     const stores = this.dbs.all();
-    for (let i = 0; i < stores.length; i++) {
+    // A paused script sees the keyspace as it left it: nothing expires under it.
+    for (let i = 0; i < stores.length && !this.busyScript; i++) {
       stores[i]!.setClock(now);
       stores[i]!.purgeExpired(now);
     }
     if (this.blocking.size) this.wake.expire(now);
+    if (this.busyScript && holdForScript(this, dialect, conn, items, now)) return [];
     const replies = runItems(this, dialect, conn, items, now, replyMax);
     if (this.dbs.shared.observer !== null) endTracking(this, conn, replies);
     // QUIT: gone for everyone at once, as Redis frees the client after the reply (a redirect to
@@ -214,6 +225,16 @@ export class Engine {
    */
   unblock(connId: number, now: number, error?: Reply): boolean {
     return this.wake.unblock(connId, now, error);
+  }
+
+  /** Runs the paused script's next slice (the host, after its event loop turned); true while paused. */
+  resumeScript(now: number): boolean {
+    return resume(this, now);
+  }
+
+  /** True while other clients' batches should wait for the paused script (under the threshold). */
+  scriptHolds(now: number): boolean {
+    return holds(this, now);
   }
 
   /** SWAPDB: the waiters of both databases may now find their keys (BlockedClients). */

@@ -41,6 +41,7 @@ import { planDoor } from "./doors/plan.ts";
 import { Persistence } from "./persistence.ts";
 import { META } from "./schema.ts";
 import { limitShare } from "./shard-map.ts";
+import { shardKeysOf } from "./router/slots.ts";
 import { GroupCommit } from "./group-commit.ts";
 import type { MuxSession } from "./mux-door.ts";
 import { HibernatableSockets } from "./hibernatable-sockets.ts";
@@ -69,6 +70,11 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
   private readonly group = new GroupCommit(
     () => this.commit(),
     () => this.ctx.storage.sync(),
+    {
+      paused: () => this.engine.busyScript !== null,
+      holds: (now) => this.engine.scriptHolds(now),
+      resume: (now) => this.engine.resumeScript(now),
+    },
   );
   /** Batches that may block, run for a caller that awaits them (HTTP, shard calls). */
   private readonly waiting = new WaitingRuns(() => this.engine, this.group);
@@ -96,7 +102,9 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
         this.host(),
       );
       this.persistence.load(this.engine);
-      this.engine.sharded = Number(this.shardRef.split("/")[1] ?? 1) > 1;
+      const [shard, shards] = this.shardRef.split("/").map(Number);
+      this.engine.sharded = (shards ?? 1) > 1;
+      this.engine.shardKeys = shardKeysOf(shard ?? 0, shards ?? 1);
       this.sockets.restore();
       this.timers.armedAlarm = (await ctx.storage.getAlarm()) ?? 0;
       this.loadMs = performance.now() - t0;
@@ -233,6 +241,8 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
 
   /** Writes what the batches since the last commit changed (false: nothing), and keeps the expiry alarm right. */
   private commit(): boolean {
+    // A paused script's writes are committed once, when it ends (GroupCommit resumes it).
+    if (this.engine.busyScript) return false;
     const wrote = this.persistence.flush(this.engine);
     this.timers.armExpiryAlarm();
     this.timers.armWaitTimer();
@@ -255,6 +265,7 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
     if (ref === this.shardRef || (shards === 1 && this.shardRef === "")) return;
     this.shardRef = ref;
     this.engine.sharded = shards > 1;
+    this.engine.shardKeys = shardKeysOf(shard, shards);
     this.persistence.setMeta(META.shard, ref);
     if (this.persistence.meta(META.config) !== null) return;
     const maxmemory = limitShare(engineSettings(this.env, shards).maxmemory ?? 0, shard, shards);
