@@ -87,6 +87,8 @@ export default defineConfig({
           name: "node",
           include: ["test/node/**/*.test.ts"],
           environment: "node",
+          // One Worker for the files that can share it (support/shared-worker.ts).
+          globalSetup: ["test/node/support/shared-worker.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,

@@ -15,7 +15,6 @@ import {
   PUBSUB_PATTERN_MAX_BYTES,
   SUBSCRIPTIONS_MAX_PER_CONN,
 } from "../../src/limits.ts";
-import type { LocalWorker } from "../../src/node/local-worker.ts";
 import { startShim } from "../../src/node/shim/index.ts";
 import { RedisServer, redisToolsAvailable } from "./support/redis-cli.ts";
 import {
@@ -31,8 +30,9 @@ import {
   freshNamespace,
   sleep,
   startTestShim,
-  startTestWorker,
+  sharedTestWorker,
 } from "./support/shim-harness.ts";
+import type { TestWorker } from "./support/shim-harness.ts";
 import type { TestShim } from "./support/shim-harness.ts";
 
 /** How long a test waits for messages a client should have received. */
@@ -49,7 +49,7 @@ interface Target {
 }
 
 let redis: RedisServer;
-let worker: LocalWorker;
+let worker: TestWorker;
 let namespace: string;
 const shims: TestShim[] = [];
 let muxPort = 0;
@@ -57,7 +57,7 @@ let wsPort = 0;
 
 beforeAll(async () => {
   redis = await RedisServer.start(["--maxmemory", "256mb"]);
-  worker = await startTestWorker();
+  worker = await sharedTestWorker();
   namespace = freshNamespace("rt");
   for (const mux of [true, false]) {
     const s = await startTestShim(worker.url.href, { namespace, dialects: ["redis"], mux });

@@ -7,13 +7,13 @@ import { Ratelimit } from "@upstash/ratelimit";
 import { Redis as UpstashRedis } from "@upstash/redis";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LocalWorker } from "../../src/node/local-worker.ts";
-import { freshNamespace, startTestShim, startTestWorker } from "./support/shim-harness.ts";
+import { freshNamespace, startTestShim, sharedTestWorker } from "./support/shim-harness.ts";
+import type { TestWorker } from "./support/shim-harness.ts";
 import type { TestShim } from "./support/shim-harness.ts";
 
-let worker: LocalWorker;
+let worker: TestWorker;
 beforeAll(async () => {
-  worker = await startTestWorker();
+  worker = await sharedTestWorker();
 });
 afterAll(async () => {
   await worker?.dispose();
