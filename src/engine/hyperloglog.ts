@@ -159,7 +159,10 @@ export function hllMerge(max: Uint8Array, b: Uint8Array, len: number): boolean {
     } else {
       let runlen = valLen(op);
       const val = valValue(op);
-      if (runlen + i > HLL_REGISTERS) break;
+      // A run past the last register: corrupt. Redis 7.0.15's source only breaks out here, which
+      // accepts a value whose runs before made exactly 16384 registers; the redis-server 7.0.15
+      // we compare with (Debian's 7.0.15-1~deb12u10, with later fixes) answers INVALIDOBJ.
+      if (runlen + i > HLL_REGISTERS) return false;
       while (runlen--) {
         if (val > max[i]!) max[i] = val;
         i++;

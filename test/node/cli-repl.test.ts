@@ -9,15 +9,20 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LocalWorker } from "../../src/node/local-worker.ts";
-import { freshNamespace, sleep, startTestWorker } from "./support/shim-harness.ts";
+import {
+  freshNamespace,
+  sleep,
+  sharedTestWorker,
+  startTestWorker,
+} from "./support/shim-harness.ts";
+import type { TestWorker } from "./support/shim-harness.ts";
 
 const BIN = join(import.meta.dirname, "../../bin/blink-edge.mjs");
 const REDIS_PORT_RANGE = [20000, 29999] as const;
 const SCREEN_WAIT_MS = 10_000;
 const SCREEN = { columns: 140, rows: 40 };
 
-let worker: LocalWorker;
+let worker: TestWorker;
 let redis: ChildProcess | undefined;
 let redisPort = 0;
 const home = mkdtempSync(join(tmpdir(), "blink-cli-home-"));
@@ -125,7 +130,7 @@ function sessionAlive(session: string): boolean {
 }
 
 beforeAll(async () => {
-  worker = await startTestWorker();
+  worker = await sharedTestWorker();
   await startRedis();
 });
 

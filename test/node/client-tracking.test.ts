@@ -6,14 +6,14 @@
 
 import { BasicClientSideCache, createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LocalWorker } from "../../src/node/local-worker.ts";
 import { RedisServer, redisToolsAvailable } from "./support/redis-cli.ts";
 import {
   TcpClient,
   freshNamespace,
   startTestShim,
-  startTestWorker,
+  sharedTestWorker,
 } from "./support/shim-harness.ts";
+import type { TestWorker } from "./support/shim-harness.ts";
 import type { TestShim } from "./support/shim-harness.ts";
 
 const HOST = "127.0.0.1";
@@ -66,11 +66,11 @@ async function cachingScenario(port: number, k: string): Promise<Record<string, 
 }
 
 describe.skipIf(!redisToolsAvailable())("CLIENT TRACKING through the shim", () => {
-  let worker: LocalWorker;
+  let worker: TestWorker;
   let redis: RedisServer;
   const shims: Record<string, TestShim> = {};
   beforeAll(async () => {
-    worker = await startTestWorker();
+    worker = await sharedTestWorker();
     redis = await RedisServer.start(["--maxmemory", "256mb"]);
     for (const mux of [true, false])
       shims[mux ? "mux" : "no-mux"] = await startTestShim(worker.url.href, {

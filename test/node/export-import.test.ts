@@ -11,20 +11,26 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LocalWorker } from "../../src/node/local-worker.ts";
-import { PYTHON, freshNamespace, runProcess, startTestWorker } from "./support/shim-harness.ts";
+import {
+  PYTHON,
+  freshNamespace,
+  runProcess,
+  sharedTestWorker,
+  startTestWorker,
+} from "./support/shim-harness.ts";
+import type { TestWorker } from "./support/shim-harness.ts";
 
 const BIN = join(import.meta.dirname, "../../bin/blink-edge.mjs");
 const KEYS = 100_000;
 const PIPELINE = 1000;
 const CLI_TIMEOUT_MS = 300_000;
 
-let worker: LocalWorker;
+let worker: TestWorker;
 let base: string;
 let dir: string;
 
 beforeAll(async () => {
-  worker = await startTestWorker();
+  worker = await sharedTestWorker();
   base = worker.url.toString().replace(/\/$/, "");
   dir = mkdtempSync(join(tmpdir(), "blink-edge-export-"));
 });

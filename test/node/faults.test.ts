@@ -7,20 +7,15 @@
 //
 // FAULT_SECONDS (default 10) sets the writing time of each scenario.
 
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { startLocalWorker } from "../../src/node/local-worker.ts";
-import { Shims, freePort, startFaultWorker, startOn } from "./support/fault-rig.ts";
+import { describe, expect, it } from "vitest";
+import { faultRig } from "./support/fault-rig.ts";
+import type { Shims } from "./support/fault-rig.ts";
 import { FAULT_ROUTES } from "./support/fault-routes.ts";
 import { AckLog, runWriter, verify } from "./support/fault-writers.ts";
 import type { Verdict, WriteDoor, WriteTarget } from "./support/fault-writers.ts";
-import { freshNamespace, sleep } from "./support/shim-harness.ts";
+import { sleep } from "./support/shim-harness.ts";
 
 const SECONDS = Number(process.env.FAULT_SECONDS ?? 10);
-const LOOPBACK = "127.0.0.1";
-const ANON = { ALLOW_ANONYMOUS: "true" };
 /** Writers per door and scenario. */
 const WRITERS_PER_DOOR = 2;
 const ALL_DOORS: WriteDoor[] = [
@@ -35,18 +30,7 @@ const TAIL_MS = 1500;
 /** Longest a scenario may take: writing, start-ups, read-back. */
 const SCENARIO_TIMEOUT_MS = (SECONDS + 50) * 1000;
 
-const dirs: string[] = [];
-const cleanups: (() => Promise<void>)[] = [];
-afterAll(async () => {
-  for (const f of cleanups.reverse()) await f().catch(() => {});
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-function stateDir(): string {
-  const d = mkdtempSync(join(tmpdir(), "blink-edge-faults-"));
-  dirs.push(d);
-  return d;
-}
+const rig = faultRig();
 
 const rand = (lo: number, hi: number) => lo + Math.random() * (hi - lo);
 
@@ -104,16 +88,8 @@ describe("acknowledged writes survive faults", () => {
   it(
     "Worker restarts (dispose and start again on the same port and state folder)",
     async () => {
-      const port = await freePort();
-      const persistTo = stateDir();
-      const start = () => startLocalWorker({ port, persistTo, vars: ANON });
-      let worker = await startOn(start);
-      cleanups.push(() => worker.dispose());
-      const origin = `http://${LOOPBACK}:${port}`;
-      const namespaces = [freshNamespace("fr"), freshNamespace("fr")];
-      const shims = new Shims(origin);
-      cleanups.push(() => shims.closeAll());
-      for (const ns of namespaces) await shims.start(ns);
+      const worker = await rig.restartableWorker("fr", 2);
+      const { origin, namespaces, shims } = worker;
       const verdict = await drive(() => origin, shims, namespaces, {
         name: "Worker restarts",
         doors: ALL_DOORS,
@@ -123,9 +99,9 @@ describe("acknowledged writes survive faults", () => {
           while (Date.now() < until) {
             await sleep(rand(500, 2500));
             const t0 = Date.now();
-            await worker.dispose();
+            await worker.stop();
             await sleep(rand(0, 300));
-            worker = await startOn(start);
+            await worker.start();
             downMs += Date.now() - t0;
             restarts++;
           }
@@ -140,14 +116,7 @@ describe("acknowledged writes survive faults", () => {
   it(
     "Durable Objects aborted or evicted at random moments",
     async () => {
-      const port = await freePort();
-      const worker = await startOn(() => startFaultWorker(port, stateDir(), ANON));
-      cleanups.push(() => worker.dispose());
-      const origin = `http://${LOOPBACK}:${port}`;
-      const namespaces = [freshNamespace("fe"), freshNamespace("fe")];
-      const shims = new Shims(origin);
-      cleanups.push(() => shims.closeAll());
-      for (const ns of namespaces) await shims.start(ns);
+      const { origin, namespaces, shims } = await rig.faultWorker("fe", 2);
       const verdict = await drive(() => origin, shims, namespaces, {
         name: "objects aborted/evicted",
         doors: ALL_DOORS,
@@ -173,13 +142,7 @@ describe("acknowledged writes survive faults", () => {
   it(
     "the shim killed and started again on the same ports",
     async () => {
-      const worker = await startLocalWorker({ port: 0, persistTo: stateDir(), vars: ANON });
-      cleanups.push(() => worker.dispose());
-      const origin = worker.url.origin;
-      const namespaces = [freshNamespace("fs"), freshNamespace("fs")];
-      const shims = new Shims(origin);
-      cleanups.push(() => shims.closeAll());
-      for (const ns of namespaces) await shims.start(ns);
+      const { origin, namespaces, shims } = await rig.worker("fs", 2);
       const doors: WriteDoor[] = ["blink-tcp", "redis-tcp"];
       const verdict = await drive(() => origin, shims, namespaces, {
         name: "shim restarts",
@@ -198,13 +161,8 @@ describe("acknowledged writes survive faults", () => {
   );
 
   it("the read-back notices a missing or stale write (the check is not vacuous)", async () => {
-    const worker = await startLocalWorker({ port: 0, persistTo: false, vars: ANON });
-    cleanups.push(() => worker.dispose());
-    const origin = worker.url.origin;
-    const ns = freshNamespace("fv");
-    const shims = new Shims(origin);
-    cleanups.push(() => shims.closeAll());
-    await shims.start(ns);
+    const { origin, namespaces, shims } = await rig.worker("fv", 1, false);
+    const ns = namespaces[0]!;
     const log = new AckLog();
     const target: WriteTarget = {
       namespace: ns,

@@ -5,8 +5,8 @@
 
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LocalWorker } from "../../src/node/local-worker.ts";
-import { freshNamespace, startTestShim, startTestWorker } from "./support/shim-harness.ts";
+import { freshNamespace, startTestShim, sharedTestWorker } from "./support/shim-harness.ts";
+import type { TestWorker } from "./support/shim-harness.ts";
 import type { TestShim } from "./support/shim-harness.ts";
 
 const HOST = "127.0.0.1";
@@ -20,9 +20,9 @@ async function until(got: readonly string[], n: number): Promise<void> {
 }
 
 describe("keyspace notifications through the shim", () => {
-  let worker: LocalWorker;
+  let worker: TestWorker;
   beforeAll(async () => {
-    worker = await startTestWorker();
+    worker = await sharedTestWorker();
   });
   afterAll(async () => {
     await worker?.dispose();

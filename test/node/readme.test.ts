@@ -5,8 +5,8 @@ import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LocalWorker } from "../../src/node/local-worker.ts";
-import { startTestShim, startTestWorker } from "./support/shim-harness.ts";
+import { startTestShim, sharedTestWorker } from "./support/shim-harness.ts";
+import type { TestWorker } from "./support/shim-harness.ts";
 import type { TestShim } from "./support/shim-harness.ts";
 
 const run = promisify(execFile);
@@ -30,7 +30,7 @@ function sessions(section: string): Session[] {
   return out;
 }
 
-let worker: LocalWorker;
+let worker: TestWorker;
 let shim: TestShim;
 const rewrite = (s: string) =>
   s
@@ -40,7 +40,7 @@ const rewrite = (s: string) =>
     .replace("redis-cli -p 6379", `redis-cli --no-raw -p ${shim.port("redis")}`);
 
 beforeAll(async () => {
-  worker = await startTestWorker();
+  worker = await sharedTestWorker();
   shim = await startTestShim(worker.url.href, { dialects: ["blink", "redis"] });
 });
 afterAll(async () => {

@@ -15,7 +15,6 @@ import {
   PUBSUB_PATTERN_MAX_BYTES,
   SUBSCRIPTIONS_MAX_PER_CONN,
 } from "../../src/limits.ts";
-import type { LocalWorker } from "../../src/node/local-worker.ts";
 import { startShim } from "../../src/node/shim/index.ts";
 import { RedisServer, redisToolsAvailable } from "./support/redis-cli.ts";
 import {
@@ -31,8 +30,9 @@ import {
   freshNamespace,
   sleep,
   startTestShim,
-  startTestWorker,
+  sharedTestWorker,
 } from "./support/shim-harness.ts";
+import type { TestWorker } from "./support/shim-harness.ts";
 import type { TestShim } from "./support/shim-harness.ts";
 
 /** How long a test waits for messages a client should have received. */
@@ -49,7 +49,7 @@ interface Target {
 }
 
 let redis: RedisServer;
-let worker: LocalWorker;
+let worker: TestWorker;
 let namespace: string;
 const shims: TestShim[] = [];
 let muxPort = 0;
@@ -57,7 +57,7 @@ let wsPort = 0;
 
 beforeAll(async () => {
   redis = await RedisServer.start(["--maxmemory", "256mb"]);
-  worker = await startTestWorker();
+  worker = await sharedTestWorker();
   namespace = freshNamespace("rt");
   for (const mux of [true, false]) {
     const s = await startTestShim(worker.url.href, { namespace, dialects: ["redis"], mux });
@@ -382,10 +382,13 @@ describe.skipIf(!redisToolsAvailable())("bad input through the shim", () => {
       cmd("BLPOP", "k", "0.01"),
       cmd("PING"),
     ];
-    for (const c of cases) {
-      const [ours, theirs] = await Promise.all([quietReply(muxPort, c), quietReply(redis.port, c)]);
-      expect({ c, ours }).toEqual({ c, ours: theirs });
-    }
+    // All at once: each case has a connection of its own and waits out its own quiet time.
+    const replies = await Promise.all(
+      cases.map((c) => Promise.all([quietReply(muxPort, c), quietReply(redis.port, c)])),
+    );
+    expect(replies.map(([ours], i) => ({ c: cases[i], ours }))).toEqual(
+      replies.map(([, theirs], i) => ({ c: cases[i], ours: theirs })),
+    );
   });
 
   it(`100,000 subscriptions on one connection: the next is refused, others are served`, async () => {
@@ -617,9 +620,10 @@ describe.skipIf(!redisToolsAvailable())(
 
 const BLOCKING_QUIET_MS = 400;
 
-describe.skipIf(!redisToolsAvailable())(
-  "raw blocking sessions byte for byte with redis-server",
-  () => {
+// The four sessions run at once (keys of their own; each mostly waits out its quiet times).
+describe
+  .skipIf(!redisToolsAvailable())
+  .concurrent("raw blocking sessions byte for byte with redis-server", () => {
     const steps = (resp3: boolean, k: string) => [
       ...(resp3 ? [cmd("HELLO", "3")] : []),
       cmd("DEL", `${k}:l`, `${k}:z`, `${k}:d`),
@@ -654,5 +658,4 @@ describe.skipIf(!redisToolsAvailable())(
         });
       }
     }
-  },
-);
+  });

@@ -4,37 +4,21 @@
 // start again on the same state) never loses an element: every acknowledged push is either still
 // in the list or was delivered to the client that waited, and none is both.
 
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Redis } from "ioredis";
-import { afterAll, describe, expect, it } from "vitest";
-import { startLocalWorker } from "../../src/node/local-worker.ts";
-import type { LocalWorker } from "../../src/node/local-worker.ts";
-import { Shims, freePort, startFaultWorker, startOn } from "./support/fault-rig.ts";
+import { describe, expect, it } from "vitest";
+import { faultRig } from "./support/fault-rig.ts";
+import type { Shims } from "./support/fault-rig.ts";
 import { FAULT_ROUTES } from "./support/fault-routes.ts";
 import { ioredisClient } from "./support/redis-client-scenarios.ts";
-import { freshNamespace, sleep } from "./support/shim-harness.ts";
+import { sleep } from "./support/shim-harness.ts";
 
-const ANON = { ALLOW_ANONYMOUS: "true" };
 /** Rounds of each fault: each one blocked waiter and one push racing the fault. */
 const ROUNDS = Number(process.env.REALTIME_FAULT_ROUNDS ?? 6);
 const RECONNECT_MS = 100;
 /** The fault strikes this many ms after the push at most. */
 const FAULT_SPREAD_MS = 150;
 
-const dirs: string[] = [];
-const cleanups: (() => Promise<void>)[] = [];
-afterAll(async () => {
-  for (const f of cleanups.reverse()) await f().catch(() => {});
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-function stateDir(): string {
-  const d = mkdtempSync(join(tmpdir(), "blink-edge-rt-faults-"));
-  dirs.push(d);
-  return d;
-}
+const rig = faultRig();
 
 /** A command over REST; its result, or undefined when the request failed (not acknowledged). */
 async function rest(origin: string, ns: string, argv: string[]): Promise<unknown> {
@@ -131,14 +115,8 @@ async function check(origin: string, ns: string, tally: Tally): Promise<void> {
 
 describe("real time across faults", () => {
   it("an object crash closes an ioredis subscriber's connection; it reconnects, resubscribes and receives", async () => {
-    const port = await freePort();
-    const worker = await startOn(() => startFaultWorker(port, stateDir(), ANON));
-    cleanups.push(() => worker.dispose());
-    const origin = `http://127.0.0.1:${port}`;
-    const ns = freshNamespace("rtf");
-    const shims = new Shims(origin);
-    cleanups.push(() => shims.closeAll());
-    await shims.start(ns);
+    const { origin, namespaces, shims } = await rig.faultWorker("rtf");
+    const ns = namespaces[0]!;
     const sub = ioredisClient(shims.port(ns, "redis"), { retryStrategy: () => RECONNECT_MS });
     await sub.connect();
     const got: string[] = [];
@@ -163,14 +141,8 @@ describe("real time across faults", () => {
   }, 60_000);
 
   it("a BLPOP blocked across object crashes never loses an element", async () => {
-    const port = await freePort();
-    const worker = await startOn(() => startFaultWorker(port, stateDir(), ANON));
-    cleanups.push(() => worker.dispose());
-    const origin = `http://127.0.0.1:${port}`;
-    const ns = freshNamespace("rtb");
-    const shims = new Shims(origin);
-    cleanups.push(() => shims.closeAll());
-    await shims.start(ns);
+    const { origin, namespaces, shims } = await rig.faultWorker("rtb");
+    const ns = namespaces[0]!;
     const tally: Tally = { acknowledged: [], delivered: [] };
     for (let i = 0; i < ROUNDS; i++)
       await round(
@@ -186,16 +158,9 @@ describe("real time across faults", () => {
   }, 120_000);
 
   it("a BLPOP blocked across runtime kills (dispose, start again on the same state) never loses an element", async () => {
-    const port = await freePort();
-    const persistTo = stateDir();
-    const start = () => startLocalWorker({ port, persistTo, vars: ANON });
-    let worker: LocalWorker = await startOn(start);
-    cleanups.push(() => worker.dispose());
-    const origin = `http://127.0.0.1:${port}`;
-    const ns = freshNamespace("rtk");
-    const shims = new Shims(origin);
-    cleanups.push(() => shims.closeAll());
-    await shims.start(ns);
+    const worker = await rig.restartableWorker("rtk");
+    const { origin, namespaces, shims } = worker;
+    const ns = namespaces[0]!;
     const tally: Tally = { acknowledged: [], delivered: [] };
     const rounds = Math.max(2, Math.ceil(ROUNDS / 2));
     for (let i = 0; i < rounds; i++)
@@ -205,8 +170,8 @@ describe("real time across faults", () => {
         ns,
         i,
         async () => {
-          await worker.dispose();
-          worker = await startOn(start);
+          await worker.stop();
+          await worker.start();
         },
         tally,
       );

@@ -4,12 +4,10 @@
 // object. Every subscriber must still get the shared channel's message after the wake.
 
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import WebSocket from "ws";
-import { afterAll, describe, expect, it } from "vitest";
-import { freePort, startFaultWorker, startOn } from "./support/fault-rig.ts";
+import { describe, expect, it } from "vitest";
+import { faultRig } from "./support/fault-rig.ts";
 import { FAULT_ROUTES } from "./support/fault-routes.ts";
 import { freshNamespace, sleep } from "./support/shim-harness.ts";
 
@@ -18,12 +16,7 @@ const IDLE_MS = 5000;
 const MB = 2 ** 20;
 const CLOCK_TICKS = 100;
 
-const dirs: string[] = [];
-const cleanups: (() => Promise<void>)[] = [];
-afterAll(async () => {
-  for (const f of cleanups.reverse()) await f().catch(() => {});
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const rig = faultRig();
 
 /** workerd processes started by this test process (Miniflare's children). */
 function workerdPids(): number[] {
@@ -77,12 +70,7 @@ async function until(done: () => boolean, ms: number, what: string): Promise<voi
 
 describe("idle subscribers on WebSocket /resp", () => {
   it(`${SUBSCRIBERS} subscribers hibernate: RSS and CPU of workerd, and all are woken by one publish`, async () => {
-    const port = await freePort();
-    const state = mkdtempSync(join(tmpdir(), "blink-edge-idle-"));
-    dirs.push(state);
-    const worker = await startOn(() => startFaultWorker(port, state, { ALLOW_ANONYMOUS: "true" }));
-    cleanups.push(() => worker.dispose());
-    const origin = `http://127.0.0.1:${port}`;
+    const { origin } = await rig.faultWorker("idle", 0);
     const ns = freshNamespace("idle");
     const rest = async (...argv: string[]) =>
       (
@@ -100,10 +88,10 @@ describe("idle subscribers on WebSocket /resp", () => {
     const before = measurable ? usage(pid) : undefined;
 
     const subs: Subscriber[] = [];
-    cleanups.push(async () => subs.forEach((s) => s.ws.terminate()));
+    rig.defer(async () => subs.forEach((s) => s.ws.terminate()));
     const t0 = Date.now();
     for (let i = 0; i < SUBSCRIBERS; i++) {
-      const s = new Subscriber(`ws://127.0.0.1:${port}/db/${ns}/resp`);
+      const s = new Subscriber(`${origin.replace("http", "ws")}/db/${ns}/resp`);
       subs.push(s);
       await s.opened();
       s.ws.send(`SUBSCRIBE all own:${i}\r\n`);

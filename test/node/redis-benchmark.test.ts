@@ -4,17 +4,21 @@
 // appendonly must be answered so that it prints no WARNING.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LocalWorker } from "../../src/node/local-worker.ts";
-import { freshNamespace, startTestShim, startTestWorker } from "./support/shim-harness.ts";
+import { freshNamespace, startTestShim, sharedTestWorker } from "./support/shim-harness.ts";
+import type { TestWorker } from "./support/shim-harness.ts";
 import type { TestShim } from "./support/shim-harness.ts";
 import { redisCli, redisToolsAvailable, runTool } from "./support/redis-cli.ts";
 
-/** Requests per test, as the issue asks (`-n 20000`). */
-const REQUESTS = "20000";
 /**
- * The unpipelined default run takes about 3 minutes on Miniflare (writes are bounded by one
- * storage commit per WebSocket message: ~2,000 unpipelined writes/s with 50 clients), the
- * `-P 16` run about 20 s; the limits leave room for a slower machine.
+ * Requests per test: the issue's `-n 20000` with FULL=1 (minutes of load, and the bench note's
+ * figures); CI runs 2,000, which still sends every default test from all 50 clients (40 requests
+ * each) and checks every reply the same way, in a tenth of the time.
+ */
+const REQUESTS = process.env.FULL ? "20000" : "2000";
+/**
+ * With -n 20000 the unpipelined default run takes 30 s to 3 minutes on Miniflare (writes are
+ * bounded by one storage commit per WebSocket message: ~2,000-5,000 unpipelined writes/s with 50
+ * clients), the `-P 16` run 20-35 s; the limits leave room for a slower machine.
  */
 const UNPIPELINED_TIMEOUT_MS = 600_000;
 const PIPELINED_TIMEOUT_MS = 180_000;
@@ -52,12 +56,12 @@ function resultLines(stdout: string): string[] {
 }
 
 describe.skipIf(!redisToolsAvailable())("redis-benchmark through the shim", () => {
-  let worker: LocalWorker;
+  let worker: TestWorker;
   let shim: TestShim;
   let port: number;
 
   beforeAll(async () => {
-    worker = await startTestWorker();
+    worker = await sharedTestWorker();
     shim = await startTestShim(worker.url.href, {
       namespace: freshNamespace("bench"),
       dialects: ["redis"],

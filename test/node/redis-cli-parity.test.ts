@@ -6,7 +6,13 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalWorker } from "../../src/node/local-worker.ts";
-import { freshNamespace, startTestShim, startTestWorker } from "./support/shim-harness.ts";
+import {
+  freshNamespace,
+  startTestShim,
+  sharedTestWorker,
+  startTestWorker,
+} from "./support/shim-harness.ts";
+import type { TestWorker } from "./support/shim-harness.ts";
 import type { TestShim } from "./support/shim-harness.ts";
 import {
   RedisServer,
@@ -59,13 +65,13 @@ async function oneShots(port: number, options: string[]): Promise<string[]> {
 
 describe.skipIf(!redisToolsAvailable())("redis-cli: our shim vs redis-server 7.0.15", () => {
   let redis: RedisServer;
-  let worker: LocalWorker;
+  let worker: TestWorker;
   let shim: TestShim;
   let ours: number;
 
   beforeAll(async () => {
     redis = await RedisServer.start();
-    worker = await startTestWorker();
+    worker = await sharedTestWorker();
     shim = await startTestShim(worker.url.href, {
       namespace: freshNamespace("cli"),
       dialects: ["redis"],

@@ -8,7 +8,13 @@ import { Redis } from "ioredis";
 import type { RedisOptions } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalWorker } from "../../src/node/local-worker.ts";
-import { freshNamespace, startTestShim, startTestWorker } from "./support/shim-harness.ts";
+import {
+  freshNamespace,
+  startTestShim,
+  sharedTestWorker,
+  startTestWorker,
+} from "./support/shim-harness.ts";
+import type { TestWorker } from "./support/shim-harness.ts";
 import type { TestShim } from "./support/shim-harness.ts";
 import { RedisServer, redisToolsAvailable } from "./support/redis-cli.ts";
 import {
@@ -55,13 +61,13 @@ async function ioredisHandshake(r: Redis): Promise<{ proto: unknown; info: strin
 
 describe.skipIf(!redisToolsAvailable())("Redis clients through the shim", () => {
   let redis: RedisServer;
-  let worker: LocalWorker;
+  let worker: TestWorker;
   let shim: TestShim;
   let ports: { ours: number; redis: number };
 
   beforeAll(async () => {
     redis = await RedisServer.start();
-    worker = await startTestWorker();
+    worker = await sharedTestWorker();
     shim = await startTestShim(worker.url.href, {
       namespace: freshNamespace("clients"),
       dialects: ["redis"],

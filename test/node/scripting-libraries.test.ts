@@ -11,20 +11,16 @@ import { FlowProducer, Queue, QueueEvents, Worker } from "bullmq";
 import type { Job } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { LocalWorker } from "../../src/node/local-worker.ts";
-import { freshNamespace, sleep, startTestShim, startTestWorker } from "./support/shim-harness.ts";
-import type { TestShim } from "./support/shim-harness.ts";
+import { freshNamespace, sharedTestWorker, sleep, startTestShim } from "./support/shim-harness.ts";
+import type { TestShim, TestWorker } from "./support/shim-harness.ts";
 
-/** A namespace spread over 4 objects, for BullMQ with a hash-tagged prefix. */
+/** A namespace spread over 4 objects (the shared Worker's NAMESPACE_SHARDS), for BullMQ with a hash-tagged prefix. */
 const SHARDED = "bullmq-sharded";
-let worker: LocalWorker;
+let worker: TestWorker;
 /** One shim (Redis dialect, multiplexed) on one namespace for every library below. */
 let shim: TestShim;
 beforeAll(async () => {
-  worker = await startTestWorker({
-    ALLOW_ANONYMOUS: "true",
-    NAMESPACE_SHARDS: JSON.stringify({ [SHARDED]: 4 }),
-  });
+  worker = await sharedTestWorker();
   shim = await startTestShim(worker.url.href, {
     namespace: freshNamespace("lua"),
     dialects: ["redis"],

@@ -4,24 +4,24 @@
 
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import type { LocalWorker } from "../../src/node/local-worker.ts";
 import {
   PYTHON_CLIENTS as CLIENTS,
   TcpClient,
   freshNamespace,
   runPython,
   startTestShim,
-  startTestWorker,
+  sharedTestWorker,
 } from "./support/shim-harness.ts";
+import type { TestWorker } from "./support/shim-harness.ts";
 import type { TestShim } from "./support/shim-harness.ts";
 
 const LIMIT = 2097152;
 
-let worker: LocalWorker;
+let worker: TestWorker;
 let shim: TestShim;
 
 beforeAll(async () => {
-  worker = await startTestWorker();
+  worker = await sharedTestWorker();
   shim = await startTestShim(worker.url.href, {
     namespace: freshNamespace("evict"),
     dialects: ["blink", "redis"],

@@ -4,14 +4,14 @@
 
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LocalWorker } from "../../src/node/local-worker.ts";
 import { RedisRaw } from "../unit/support/redis-raw.ts";
 import {
   TcpClient,
   freshNamespace,
   startTestShim,
-  startTestWorker,
+  sharedTestWorker,
 } from "./support/shim-harness.ts";
+import type { TestWorker } from "./support/shim-harness.ts";
 import type { TestShim } from "./support/shim-harness.ts";
 
 const SUBSCRIBERS = 5;
@@ -20,11 +20,11 @@ const MESSAGES = 2_000;
 const resp = (...args: string[]) =>
   `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join("")}`;
 
-let worker: LocalWorker;
+let worker: TestWorker;
 let redis: RedisRaw;
 const shims: Record<"mux" | "no-mux", TestShim> = {} as never;
 beforeAll(async () => {
-  worker = await startTestWorker();
+  worker = await sharedTestWorker();
   redis = await RedisRaw.start();
   for (const mux of [true, false])
     shims[mux ? "mux" : "no-mux"] = await startTestShim(worker.url.href, {

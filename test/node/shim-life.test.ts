@@ -7,15 +7,16 @@ import { createServer } from "node:net";
 import type { AddressInfo, Server, Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SHIM_OUTPUT_MAX_BYTES } from "../../src/limits.ts";
-import type { LocalWorker } from "../../src/node/local-worker.ts";
 import {
   TcpClient,
   exchange,
   freshNamespace,
   sleep,
   startTestShim,
+  sharedTestWorker,
   startTestWorker,
 } from "./support/shim-harness.ts";
+import type { TestWorker } from "./support/shim-harness.ts";
 import type { TestShim } from "./support/shim-harness.ts";
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -170,10 +171,10 @@ describe("the Worker goes away", () => {
 });
 
 describe("clients that misbehave", () => {
-  let worker: LocalWorker;
+  let worker: TestWorker;
   let s: TestShim;
   beforeAll(async () => {
-    worker = await startTestWorker();
+    worker = await sharedTestWorker();
     cleanups.push(() => worker.dispose());
     s = await shimFor(worker.url.href, { namespace: freshNamespace("slow") });
   });

@@ -7,7 +7,6 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CLOSE_NORMAL, SHIM_IDLE_TIMEOUT_MS, SHIM_MAX_CONNECTIONS } from "../../src/limits.ts";
 import { parseIdleTimeout } from "../../src/node/commands/shim.ts";
-import type { LocalWorker } from "../../src/node/local-worker.ts";
 import { startShim } from "../../src/node/shim/index.ts";
 import type { DialectName, Shim, ShimOptions } from "../../src/node/shim/index.ts";
 import type { ShimDialect } from "../../src/node/shim/dialects.ts";
@@ -16,7 +15,8 @@ import type {
   UpstreamEvents,
   UpstreamLink,
 } from "../../src/node/shim/upstream.ts";
-import { TcpClient, freshNamespace, sleep, startTestWorker } from "./support/shim-harness.ts";
+import { TcpClient, freshNamespace, sleep, sharedTestWorker } from "./support/shim-harness.ts";
+import type { TestWorker } from "./support/shim-harness.ts";
 
 const BIN = join(import.meta.dirname, "../../bin/blink-edge.mjs");
 const LOOPBACK = "127.0.0.1";
@@ -54,9 +54,9 @@ afterEach(async () => {
   for (const s of shims.splice(0)) await s.close();
 });
 
-let worker: LocalWorker;
+let worker: TestWorker;
 beforeAll(async () => {
-  worker = await startTestWorker();
+  worker = await sharedTestWorker();
 });
 afterAll(async () => {
   await worker?.dispose();

@@ -2,20 +2,20 @@
 // answered by the shim after earlier replies, an incomplete command dropped at EOF.
 
 import { afterAll, beforeAll, expect, it } from "vitest";
-import type { LocalWorker } from "../../src/node/local-worker.ts";
 import {
   TcpClient,
   exchange,
   freshNamespace,
   startTestShim,
-  startTestWorker,
+  sharedTestWorker,
 } from "./support/shim-harness.ts";
+import type { TestWorker } from "./support/shim-harness.ts";
 import type { TestShim } from "./support/shim-harness.ts";
 
-let worker: LocalWorker;
+let worker: TestWorker;
 let shim: TestShim;
 beforeAll(async () => {
-  worker = await startTestWorker();
+  worker = await sharedTestWorker();
   shim = await startTestShim(worker.url.href, {
     namespace: freshNamespace("redis"),
     dialects: ["redis"],

@@ -3,18 +3,18 @@
 // tests compare with redis-server 7.0.15): late replies travel as the doors' pushes.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LocalWorker } from "../../src/node/local-worker.ts";
 import { runOnEngine, runOnRedis } from "../unit/support/multi-client.ts";
 import { SCENARIOS } from "../unit/support/stream-scenarios.ts";
-import { freshNamespace, startTestShim, startTestWorker } from "./support/shim-harness.ts";
+import { freshNamespace, startTestShim, sharedTestWorker } from "./support/shim-harness.ts";
+import type { TestWorker } from "./support/shim-harness.ts";
 import type { TestShim } from "./support/shim-harness.ts";
 
 for (const mux of [true, false]) {
   describe(`blocking stream reads through the shim (${mux ? "mux" : "a WebSocket per client"})`, () => {
-    let worker: LocalWorker;
+    let worker: TestWorker;
     let shim: TestShim;
     beforeAll(async () => {
-      worker = await startTestWorker();
+      worker = await sharedTestWorker();
       shim = await startTestShim(worker.url.href, {
         namespace: freshNamespace("xblock"),
         dialects: ["redis"],

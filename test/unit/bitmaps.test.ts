@@ -3,12 +3,12 @@
 // random command sequences (fast-check). Then what only this engine has: the value limit, int and
 // json values from other doors, restarts, and the byte view's canonical strings.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { ByteView } from "../../src/engine/byte-view.ts";
 import { fromBytes, toBytes } from "../../src/engine/bytes.ts";
 import { Harness } from "./support/engine-harness.ts";
-import { EngineSession, RawRedis, redisAvailable, runBoth } from "./support/engine-vs-redis.ts";
+import { describeVsRedis, EngineSession, expectSameReplies } from "./support/engine-vs-redis.ts";
 import type { Argv } from "./support/engine-vs-redis.ts";
 
 const SEED = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
@@ -207,24 +207,7 @@ const SCRIPTS: Record<string, Argv[]> = {
   ],
 };
 
-describe.skipIf(!redisAvailable())("bitmap commands vs redis-server 7.0.15", () => {
-  let redis: RawRedis;
-  beforeAll(async () => {
-    redis = await RawRedis.start();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
-
-  for (const proto of [2, 3] as const) {
-    for (const [name, script] of Object.entries(SCRIPTS)) {
-      it(`${name} (RESP${proto})`, async () => {
-        for (const [cmd, ours, theirs] of await runBoth(redis, script, proto))
-          expect(ours, cmd).toBe(theirs);
-      });
-    }
-  }
-
+describeVsRedis("bitmap commands vs redis-server 7.0.15", SCRIPTS, (oracle) => {
   it("matches Redis on random sequences of bit commands", async () => {
     const key = fc.constantFrom("a", "b", "c");
     const small = fc.integer({ min: -20, max: 20 }).map(String);
@@ -275,8 +258,7 @@ describe.skipIf(!redisAvailable())("bitmap commands vs redis-server 7.0.15", () 
         async (steps) => {
           const script: Argv[] = [];
           for (const s of steps) script.push(s, ["GET", "a"], ["GET", "b"]);
-          for (const [cmd, ours, theirs] of await runBoth(redis, script))
-            expect(ours, cmd).toBe(theirs);
+          await expectSameReplies(oracle.redis, script);
         },
       ),
       { numRuns: 80, seed: SEED },

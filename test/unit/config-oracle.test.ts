@@ -2,9 +2,14 @@
 // normalised as Redis does, its errors byte for byte, atomic multi-parameter SET; and INFO's
 // sections and field names as Redis 7 reports them.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CONFIG_PARAMS } from "../../src/engine/config-table.ts";
-import { EngineSession, RawRedis, redisAvailable, runBoth } from "./support/engine-vs-redis.ts";
+import {
+  EngineSession,
+  expectSameReplies,
+  redisAvailable,
+  useRedis,
+} from "./support/engine-vs-redis.ts";
 
 /** Parameters the scripts change, with the defaults each script restores at its end. */
 const RESTORE = [
@@ -16,11 +21,7 @@ const RESTORE = [
 ];
 
 describe.skipIf(!redisAvailable())("CONFIG vs redis-server", () => {
-  let redis: RawRedis;
-  beforeAll(async () => {
-    redis = await RawRedis.start();
-  });
-  afterAll(() => redis.stop());
+  const oracle = useRedis();
 
   const scripts: Record<string, string[][]> = {
     "memory units, aliases, bounds and clamps": [
@@ -85,14 +86,13 @@ describe.skipIf(!redisAvailable())("CONFIG vs redis-server", () => {
   for (const [name, script] of Object.entries(scripts)) {
     for (const proto of [2, 3] as const) {
       it(`${name} (RESP${proto})`, async () => {
-        const rows = await runBoth(redis, [...script, ...RESTORE], proto);
-        for (const [cmd, ours, theirs] of rows) expect(ours, cmd).toBe(theirs);
+        await expectSameReplies(oracle.redis, [...script, ...RESTORE], proto);
       });
     }
   }
 
   it("CONFIG GET * lists every parameter of the table with Redis's default", async () => {
-    const theirs = await redis.command(["CONFIG", "GET", "*"]);
+    const theirs = await oracle.redis.command(["CONFIG", "GET", "*"]);
     const values = new Map<string, string>();
     // *N, then $len / text pairs: the texts are every other line from the third.
     const texts = theirs
@@ -109,11 +109,7 @@ describe.skipIf(!redisAvailable())("CONFIG vs redis-server", () => {
 });
 
 describe.skipIf(!redisAvailable())("INFO vs redis-server", () => {
-  let redis: RawRedis;
-  beforeAll(async () => {
-    redis = await RawRedis.start();
-  });
-  afterAll(() => redis.stop());
+  const oracle = useRedis();
 
   /** Section headers and field names of an INFO text. */
   const shape = (text: string) =>
@@ -126,7 +122,7 @@ describe.skipIf(!redisAvailable())("INFO vs redis-server", () => {
     for (const arg of [[], ["everything"], ["default"], ["cpu", "keyspace"], ["commandSTATS"]]) {
       const s = new EngineSession();
       const ours = s.command(["INFO", ...arg]).toString("latin1");
-      const theirs = (await redis.command(["INFO", ...arg])).toString("latin1");
+      const theirs = (await oracle.redis.command(["INFO", ...arg])).toString("latin1");
       const sections = (t: string) => shape(t).filter((l) => l.startsWith("#"));
       expect(sections(ours), arg.join(" ")).toEqual(sections(theirs));
       const known = new Set(shape(theirs));
@@ -150,25 +146,21 @@ describe.skipIf(!redisAvailable())("INFO vs redis-server", () => {
       ["INFO", "errorstats"],
     ];
     const s = new EngineSession();
-    await redis.command(["FLUSHALL"]);
+    await oracle.redis.command(["FLUSHALL"]);
     const strip = (b: Buffer) =>
       b.toString("latin1").replace(/usec=\d+,usec_per_call=[\d.]+/g, "usec=X");
     // Redis lists counters in its dictionary's order: compare them as sets.
     const lines = (t: string) => t.slice(t.indexOf("#")).split("\r\n").sort();
     for (const argv of script) {
       const ours = strip(s.command(argv));
-      const theirs = strip(await redis.command(argv));
+      const theirs = strip(await oracle.redis.command(argv));
       if (argv[0] === "INFO") expect(lines(ours), argv.join(" ")).toEqual(lines(theirs));
     }
   });
 });
 
 describe.skipIf(!redisAvailable())("CLIENT INFO vs redis-server", () => {
-  let redis: RawRedis;
-  beforeAll(async () => {
-    redis = await RawRedis.start();
-  });
-  afterAll(() => redis.stop());
+  const oracle = useRedis();
 
   it("has Redis 7.0's fields in its order, with db= the selected database", async () => {
     const fields = (b: Buffer) =>
@@ -180,9 +172,9 @@ describe.skipIf(!redisAvailable())("CLIENT INFO vs redis-server", () => {
         .map((f) => f.slice(0, f.indexOf("=")));
     const s = new EngineSession();
     s.command(["SELECT", "4"]);
-    await redis.command(["SELECT", "4"]);
+    await oracle.redis.command(["SELECT", "4"]);
     const ours = s.command(["CLIENT", "INFO"]);
-    const theirs = await redis.command(["CLIENT", "INFO"]);
+    const theirs = await oracle.redis.command(["CLIENT", "INFO"]);
     // lib-name and lib-ver (CLIENT SETINFO) come from Redis 7.2, after resp=.
     expect(fields(ours)).toEqual([...fields(theirs), "lib-name", "lib-ver"]);
     expect(ours.toString("latin1")).toContain(" db=4 ");

@@ -2,8 +2,9 @@
 // the same value, and our DUMP of it RESTOREs on redis-server to the same value again, for every
 // type and encoding (listpack, intset, quicklist, hashtable, skiplist, LZF-compressed strings).
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EngineSession, RawRedis, redisAvailable, type Argv } from "./support/engine-vs-redis.ts";
+import { describe, expect, it } from "vitest";
+import { EngineSession, redisAvailable, useRedis } from "./support/engine-vs-redis.ts";
+import type { Argv } from "./support/engine-vs-redis.ts";
 
 /** The payload of a raw `$N\r\n…\r\n` reply. */
 function bulkOf(raw: Buffer): Buffer {
@@ -52,28 +53,22 @@ const CASES: Record<string, [Argv[], (k: string) => Argv]> = {
 };
 
 describe.skipIf(!redisAvailable())("DUMP/RESTORE vs redis-server 7.0.15", () => {
-  let redis: RawRedis;
-  beforeAll(async () => {
-    redis = await RawRedis.start();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
+  const oracle = useRedis();
 
   for (const [name, [build, read]] of Object.entries(CASES)) {
     it(`${name}: redis DUMP → our RESTORE → our DUMP → redis RESTORE`, async () => {
-      await redis.command(["FLUSHALL"]);
-      for (const c of build) await redis.command(c);
-      const payload = bulkOf(await redis.command(["DUMP", "k"]));
+      await oracle.redis.command(["FLUSHALL"]);
+      for (const c of build) await oracle.redis.command(c);
+      const payload = bulkOf(await oracle.redis.command(["DUMP", "k"]));
       const ours = new EngineSession();
       expect(ours.command(["RESTORE", "k", "0", payload]).toString()).toBe("+OK\r\n");
-      const want = (await redis.command(read("k"))).toString("latin1");
+      const want = (await oracle.redis.command(read("k"))).toString("latin1");
       expect(ours.command(read("k")).toString("latin1")).toBe(want);
       const back = bulkOf(ours.command(["DUMP", "k"]));
-      expect((await redis.command(["RESTORE", "k2", "0", back])).toString()).toBe("+OK\r\n");
-      expect((await redis.command(read("k2"))).toString("latin1")).toBe(want);
+      expect((await oracle.redis.command(["RESTORE", "k2", "0", back])).toString()).toBe("+OK\r\n");
+      expect((await oracle.redis.command(read("k2"))).toString("latin1")).toBe(want);
       // Same encoding on both sides after the round trip.
-      const enc = await redis.command(["OBJECT", "ENCODING", "k2"]);
+      const enc = await oracle.redis.command(["OBJECT", "ENCODING", "k2"]);
       expect(ours.command(["OBJECT", "ENCODING", "k"]).toString()).toBe(enc.toString());
     });
   }
@@ -83,23 +78,23 @@ describe.skipIf(!redisAvailable())("DUMP/RESTORE vs redis-server 7.0.15", () => 
     const unordered = new Set(["hashtable set", "large set", "hashtable hash"]);
     for (const name of Object.keys(CASES).filter((n) => !unordered.has(n))) {
       const [build] = CASES[name]!;
-      await redis.command(["FLUSHALL"]);
+      await oracle.redis.command(["FLUSHALL"]);
       const ours = new EngineSession();
       for (const c of build) {
-        await redis.command(c);
+        await oracle.redis.command(c);
         ours.command(c);
       }
-      const theirs = (await redis.command(["DUMP", "k"])).toString("hex");
+      const theirs = (await oracle.redis.command(["DUMP", "k"])).toString("hex");
       expect(ours.command(["DUMP", "k"]).toString("hex"), name).toBe(theirs);
     }
   });
 
   it("errors and options as redis-server's", async () => {
-    await redis.command(["FLUSHALL"]);
+    await oracle.redis.command(["FLUSHALL"]);
     const ours = new EngineSession();
-    await redis.command(["SET", "s", "value"]);
+    await oracle.redis.command(["SET", "s", "value"]);
     ours.command(["SET", "s", "value"]);
-    const good = bulkOf(await redis.command(["DUMP", "s"]));
+    const good = bulkOf(await oracle.redis.command(["DUMP", "s"]));
     const badCrc = Buffer.from(good);
     badCrc[badCrc.length - 1] ^= 1;
     const newer = Buffer.from(good);
@@ -128,7 +123,7 @@ describe.skipIf(!redisAvailable())("DUMP/RESTORE vs redis-server 7.0.15", () => 
       ["RESTORE", "n", "0", truncated],
     ];
     for (const argv of script) {
-      const theirs = (await redis.command(argv)).toString("latin1");
+      const theirs = (await oracle.redis.command(argv)).toString("latin1");
       const mine = ours.command(argv).toString("latin1");
       if (argv[0] === "PTTL") {
         expect(Number(mine.slice(1)), "PTTL").toBeGreaterThan(99000);

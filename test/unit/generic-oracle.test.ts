@@ -1,17 +1,17 @@
 // COPY, LCS, SUBSTR, TOUCH, WAIT, LOLWUT, OBJECT, MEMORY, DEBUG and COMMAND against
 // redis-server 7.0.15, reply for reply in RESP2 and RESP3, plus LCS on random strings.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import fc from "fast-check";
 import { REDIS_7_COMMANDS } from "../../src/engine/redis-7-commands.ts";
 import { COMMANDS } from "../../src/engine/commands/index.ts";
 import {
+  describeVsRedis,
   EngineSession,
-  RawRedis,
-  redisAvailable,
+  expectSameReplies,
   runBoth,
-  type Argv,
 } from "./support/engine-vs-redis.ts";
+import type { Argv } from "./support/engine-vs-redis.ts";
 
 const SEED = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
 const range = (n: number, f: (i: number) => string): string[] =>
@@ -197,24 +197,7 @@ const lcsString = fc.oneof(
   fc.uint8Array({ maxLength: 20 }).map((b) => Buffer.from(b.map((x) => x % 4))),
 );
 
-describe.skipIf(!redisAvailable())("generic commands vs redis-server 7.0.15", () => {
-  let redis: RawRedis;
-  beforeAll(async () => {
-    redis = await RawRedis.start();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
-
-  for (const proto of [2, 3] as const) {
-    for (const [name, script] of Object.entries(SCRIPTS)) {
-      it(`${name} (RESP${proto})`, async () => {
-        for (const [cmd, ours, theirs] of await runBoth(redis, script, proto))
-          expect(ours, cmd).toBe(theirs);
-      });
-    }
-  }
-
+describeVsRedis("generic commands vs redis-server 7.0.15", SCRIPTS, (oracle) => {
   it("LCS on random strings: the string, LEN and IDX with every option", async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -231,8 +214,7 @@ describe.skipIf(!redisAvailable())("generic commands vs redis-server 7.0.15", ()
             ["LCS", "a", "b", "IDX"],
             ["LCS", "a", "b", "IDX", "MINMATCHLEN", String(minlen), "WITHMATCHLEN"],
           ];
-          for (const [cmd, ours, theirs] of await runBoth(redis, script, proto))
-            expect(ours, cmd).toBe(theirs);
+          await expectSameReplies(oracle.redis, script, proto);
         },
       ),
       { numRuns: 100, seed: SEED },
@@ -252,7 +234,7 @@ describe.skipIf(!redisAvailable())("generic commands vs redis-server 7.0.15", ()
       lines.push(["COMMAND", "GETKEYS", ...argv]);
     }
     const mismatches: string[] = [];
-    for (const [cmd, ours, theirs] of await runBoth(redis, lines)) {
+    for (const [cmd, ours, theirs] of await runBoth(oracle.redis, lines)) {
       if (ours !== theirs) mismatches.push(`${cmd}: ours ${ours} redis ${theirs}`);
     }
     // Container commands' lines here are not valid subcommand lines (e.g. OBJECT a0 a1); DEBUG
@@ -277,7 +259,7 @@ describe.skipIf(!redisAvailable())("generic commands vs redis-server 7.0.15", ()
     ];
     const ours = new EngineSession();
     for (const n of names) {
-      const theirs = (await redis.command(["COMMAND", "INFO", n])).toString("latin1");
+      const theirs = (await oracle.redis.command(["COMMAND", "INFO", n])).toString("latin1");
       const mine = ours.command(["COMMAND", "INFO", n]).toString("latin1");
       // Name, arity, flags, first, last, step: the lines up to the ACL categories.
       const head = (r: string) => {

@@ -2,15 +2,14 @@
 // script of options and errors, then random coordinates (fast-check) for the geohash scores,
 // decoded positions, hashes, distances and search results.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { COMMANDS } from "../../src/engine/commands/index.ts";
 import { keyPositions } from "../../src/engine/command-table.ts";
 import { distanceText, humanLongDouble, printfFixed } from "../../src/engine/geo-text.ts";
 import { expectSurvivesRestart } from "./support/engine-harness.ts";
-import { RawRedis, redisAvailable } from "./support/engine-vs-redis.ts";
+import { describeVsRedis, expectSameReplies } from "./support/engine-vs-redis.ts";
 import type { Argv } from "./support/engine-vs-redis.ts";
-import { runScript } from "./support/reply-order.ts";
 
 const SICILY: Argv = [
   "GEOADD",
@@ -167,22 +166,7 @@ const SCRIPT: Argv[] = [
   ["GEOHASH", "plain", "frac"],
 ];
 
-describe.skipIf(!redisAvailable())("geo commands vs redis-server 7.0.15", () => {
-  let redis: RawRedis;
-  beforeAll(async () => {
-    redis = await RawRedis.start();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
-
-  for (const proto of [2, 3] as const) {
-    it(`matches Redis (RESP${proto})`, async () => {
-      for (const [cmd, ours, theirs] of await runScript(redis, SCRIPT, proto))
-        expect(ours, cmd).toBe(theirs);
-    });
-  }
-
+describeVsRedis("geo commands vs redis-server 7.0.15", { "matches Redis": SCRIPT }, (oracle) => {
   const lon = fc.double({ min: -180, max: 180, noNaN: true });
   const lat = fc.double({ min: -85.05112878, max: 85.05112878, noNaN: true });
   const point = fc.tuple(lon, lat).map(([x, y]) => [String(x), String(y)] as const);
@@ -201,8 +185,7 @@ describe.skipIf(!redisAvailable())("geo commands vs redis-server 7.0.15", () => 
           ...names.slice(1).map((n): Argv => ["GEODIST", "g", "p0", n, "km"]),
           ...names.slice(1).map((n): Argv => ["GEODIST", "g", n, "p0"]),
         ];
-        for (const [cmd, ours, theirs] of await runScript(redis, script, 3))
-          expect(ours, cmd).toBe(theirs);
+        await expectSameReplies(oracle.redis, script, 3);
       }),
       { numRuns: 60, seed: Number(process.env.GEO_SEED ?? 20261207) },
     );
@@ -287,8 +270,7 @@ describe.skipIf(!redisAvailable())("geo commands vs redis-server 7.0.15", () => 
           ],
           ["ZRANGE", "d", "0", "-1", "WITHSCORES"],
         ];
-        for (const [cmd, ours, theirs] of await runScript(redis, script, 2))
-          expect(ours, cmd.slice(0, 200)).toBe(theirs);
+        await expectSameReplies(oracle.redis, script, 2);
       }),
       // Fixed seed: JS's sin/asin may differ from glibc's by an ulp, so a point drawn exactly on
       // a search's edge can fall on either side; a random seed found one such case

@@ -4,11 +4,10 @@
 // spec deviates (HINCRBYFLOAT doubles and shortest text, spec §10.11 item 5; big hashes' order),
 // our replies are asserted directly.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Harness, dump, expectSurvivesRestart } from "./support/engine-harness.ts";
-import { EngineSession, RawRedis, redisAvailable } from "./support/engine-vs-redis.ts";
-import { runScript } from "./support/reply-order.ts";
-import type { Step } from "./support/reply-order.ts";
+import { describeVsRedis, EngineSession } from "./support/engine-vs-redis.ts";
+import type { Step } from "./support/engine-vs-redis.ts";
 
 const BIN_F = new Uint8Array([0xff, 0x00, 0x80]);
 const BIN_V = new Uint8Array([0xc3, 0x28, 0x0d, 0x0a]);
@@ -185,22 +184,7 @@ const SCRIPT: Step[] = [
   ["HINCRBYFLOAT", "a", "b"],
 ];
 
-describe.skipIf(!redisAvailable())("hash commands vs redis-server 7.0.15", () => {
-  let redis: RawRedis;
-  beforeAll(async () => {
-    redis = await RawRedis.start();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
-
-  for (const proto of [2, 3] as const) {
-    it(`matches Redis (RESP${proto})`, async () => {
-      for (const [cmd, ours, theirs] of await runScript(redis, SCRIPT, proto))
-        expect(ours, cmd).toBe(theirs);
-    });
-  }
-});
+describeVsRedis("hash commands vs redis-server 7.0.15", { "matches Redis": SCRIPT });
 
 /** A fresh engine; `run` returns the raw reply as latin1 text. */
 function session(proto: 2 | 3 = 2): { run: (...argv: string[]) => string } {

@@ -3,14 +3,8 @@
 // SCAN (spec §10.11 item 4), the SCAN cursor, RENAME's new creation number (spec §3.1),
 // recency (spec §3.8) and TTL arithmetic on a controlled clock.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  EngineSession,
-  RawRedis,
-  redisAvailable,
-  replyLength,
-  runBoth,
-} from "./support/engine-vs-redis.ts";
+import { describe, expect, it } from "vitest";
+import { describeVsRedis, EngineSession, replyLength } from "./support/engine-vs-redis.ts";
 import type { Argv } from "./support/engine-vs-redis.ts";
 
 const bytes = (...b: number[]) => new Uint8Array(b);
@@ -326,26 +320,11 @@ async function scanAll(
   return out.sort();
 }
 
-describe.skipIf(!redisAvailable())("key commands vs redis-server 7.0.15", () => {
-  let redis: RawRedis;
-  beforeAll(async () => {
-    redis = await RawRedis.start();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
-
+describeVsRedis("key commands vs redis-server 7.0.15", SCRIPTS, (oracle) => {
   for (const proto of [2, 3] as const) {
-    for (const [name, script] of Object.entries(SCRIPTS)) {
-      it(`${name} (RESP${proto})`, async () => {
-        for (const [cmd, ours, theirs] of await runBoth(redis, script, proto))
-          expect(ours, cmd).toBe(theirs);
-      });
-    }
-
     it(`KEYS and full SCAN iterations return the same keys (RESP${proto})`, async () => {
-      await redis.command(["FLUSHALL"]);
-      await redis.command(["HELLO", String(proto)]);
+      await oracle.redis.command(["FLUSHALL"]);
+      await oracle.redis.command(["HELLO", String(proto)]);
       const ours = new EngineSession();
       ours.command(["HELLO", String(proto)]);
       const setup: Argv[] = [];
@@ -359,7 +338,7 @@ describe.skipIf(!redisAvailable())("key commands vs redis-server 7.0.15", () => 
       );
       for (const argv of setup)
         expect(ours.command(argv).toString("latin1")).toBe(
-          (await redis.command(argv)).toString("latin1"),
+          (await oracle.redis.command(argv)).toString("latin1"),
         );
       for (const pattern of [
         "*",
@@ -372,7 +351,7 @@ describe.skipIf(!redisAvailable())("key commands vs redis-server 7.0.15", () => 
         "*\xff*",
       ]) {
         const a = sortedReply(ours.command(["KEYS", pattern]));
-        const b = sortedReply(await redis.command(["KEYS", pattern]));
+        const b = sortedReply(await oracle.redis.command(["KEYS", pattern]));
         expect(a.toString("latin1"), pattern).toBe(b.toString("latin1"));
       }
       for (const extra of [
@@ -385,7 +364,7 @@ describe.skipIf(!redisAvailable())("key commands vs redis-server 7.0.15", () => 
         ["MATCH", "*", "TYPE", "hash"],
       ]) {
         const a = await scanAll((argv) => ours.command(argv), extra);
-        const b = await scanAll((argv) => redis.command(argv), extra);
+        const b = await scanAll((argv) => oracle.redis.command(argv), extra);
         expect(a, extra.join(" ")).toEqual(b);
       }
     });

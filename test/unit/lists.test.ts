@@ -2,12 +2,11 @@
 // RESP3; then persistence (one row per position, spec §13.2), rollback under the memory limit,
 // and a random model check of the write commands against redis-server.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { Harness, dump, expectSurvivesRestart } from "./support/engine-harness.ts";
-import { EngineSession, RawRedis, redisAvailable } from "./support/engine-vs-redis.ts";
+import { describeVsRedis, EngineSession, expectSameReplies } from "./support/engine-vs-redis.ts";
 import type { Argv } from "./support/engine-vs-redis.ts";
-import { runScript } from "./support/reply-order.ts";
 
 const BIN = new Uint8Array([0xff, 0x00, 0x80]);
 const BIN2 = new Uint8Array([0xc3, 0x28]);
@@ -236,22 +235,7 @@ const SCRIPT: Argv[] = [
   ["TYPE", "dst2"],
 ];
 
-describe.skipIf(!redisAvailable())("list commands vs redis-server 7.0.15", () => {
-  let redis: RawRedis;
-  beforeAll(async () => {
-    redis = await RawRedis.start();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
-
-  for (const proto of [2, 3] as const) {
-    it(`matches Redis (RESP${proto})`, async () => {
-      for (const [cmd, ours, theirs] of await runScript(redis, SCRIPT, proto))
-        expect(ours, cmd).toBe(theirs);
-    });
-  }
-
+describeVsRedis("list commands vs redis-server 7.0.15", { "matches Redis": SCRIPT }, (oracle) => {
   it("matches Redis on random sequences of list writes", async () => {
     const el = fc.constantFrom("a", "b", "c", "");
     const idx = fc.integer({ min: -6, max: 6 }).map(String);
@@ -286,8 +270,7 @@ describe.skipIf(!redisAvailable())("list commands vs redis-server 7.0.15", () =>
         const script: Argv[] = [];
         for (const s of steps)
           script.push(s, ["LRANGE", "k", "0", "-1"], ["LRANGE", "j", "0", "-1"]);
-        for (const [cmd, ours, theirs] of await runScript(redis, script))
-          expect(ours, cmd).toBe(theirs);
+        await expectSameReplies(oracle.redis, script);
       }),
       { numRuns: 60 },
     );

@@ -2,10 +2,9 @@
 // RANDOMKEY are uniform — a chi-square test bounds each one's bias — and HRANDFIELD's
 // deterministic replies and errors match redis-server 7.0.15.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EngineSession, RawRedis, redisAvailable } from "./support/engine-vs-redis.ts";
-import { runScript, unordered } from "./support/reply-order.ts";
-import type { Step } from "./support/reply-order.ts";
+import { describe, expect, it } from "vitest";
+import { describeVsRedis, EngineSession, unordered } from "./support/engine-vs-redis.ts";
+import type { Step } from "./support/engine-vs-redis.ts";
 
 /** Categories of every chi-square test below. */
 const K = 10;
@@ -149,18 +148,6 @@ const HRANDFIELD_SCRIPT: Step[] = [
   ["EXISTS", "s"],
 ];
 
-describe.skipIf(!redisAvailable())("HRANDFIELD vs redis-server 7.0.15", () => {
-  let redis: RawRedis;
-  beforeAll(async () => {
-    redis = await RawRedis.start();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
-  for (const proto of [2, 3] as const) {
-    it(`matches Redis where the reply is determined (RESP${proto})`, async () => {
-      for (const [cmd, ours, theirs] of await runScript(redis, HRANDFIELD_SCRIPT, proto))
-        expect(ours, cmd).toBe(theirs);
-    });
-  }
+describeVsRedis("HRANDFIELD vs redis-server 7.0.15", {
+  "matches Redis where the reply is determined": HRANDFIELD_SCRIPT,
 });

@@ -2,8 +2,8 @@
 // conversion rules both ways, the errors scripts meet (compile, runtime, redis.call refusals) with
 // their trace, the 5.1 behaviour of numbers, globals protection and the script cache.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RawRedis, redisAvailable, runBoth } from "./support/engine-vs-redis.ts";
+import {} from "vitest";
+import { describeVsRedis } from "./support/engine-vs-redis.ts";
 import type { Argv } from "./support/engine-vs-redis.ts";
 
 const ev = (body: string, ...rest: string[]): Argv => ["EVAL", body, ...rest];
@@ -365,23 +365,4 @@ const SCRIPTS: Record<string, Argv[]> = {
   ],
 };
 
-describe.skipIf(!redisAvailable())("scripting vs redis-server 7.0.15", () => {
-  let redis: RawRedis;
-  beforeAll(async () => {
-    redis = await RawRedis.start();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
-
-  for (const proto of [2, 3] as const) {
-    for (const [name, script] of Object.entries(SCRIPTS)) {
-      it(`${name} (RESP${proto})`, async () => {
-        await redis.command(["SCRIPT", "FLUSH"]);
-        const rows = await runBoth(redis, script, proto);
-        const bad = rows.filter(([, ours, theirs]) => ours !== theirs);
-        expect(bad.map((r) => r.join("\n    "))).toEqual([]);
-      });
-    }
-  }
-});
+describeVsRedis("scripting vs redis-server 7.0.15", SCRIPTS);

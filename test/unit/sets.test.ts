@@ -5,12 +5,11 @@
 // SPOP and SRANDMEMBER pick at random (src/engine/sampling.ts) and are tested by their
 // properties here and by their distribution in test/unit/randomness.test.ts.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { Harness, dump, expectSurvivesRestart } from "./support/engine-harness.ts";
-import { EngineSession, RawRedis, redisAvailable } from "./support/engine-vs-redis.ts";
-import { runScript, unordered } from "./support/reply-order.ts";
-import type { Step } from "./support/reply-order.ts";
+import { describeVsRedis, EngineSession, unordered } from "./support/engine-vs-redis.ts";
+import type { Step } from "./support/engine-vs-redis.ts";
 
 const BIN_A = new Uint8Array([0xff, 0x00, 0x80]);
 const BIN_B = new Uint8Array([0xc3, 0x28]);
@@ -226,25 +225,9 @@ const CURSOR_SCRIPT: Step[] = [
   ["SSCAN", "n", "-18446744073709551615"],
 ];
 
-describe.skipIf(!redisAvailable())("set commands vs redis-server 7.0.15", () => {
-  let redis: RawRedis;
-  beforeAll(async () => {
-    redis = await RawRedis.start();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
-
-  for (const proto of [2, 3] as const) {
-    it(`matches Redis (RESP${proto})`, async () => {
-      for (const [cmd, ours, theirs] of await runScript(redis, SCRIPT, proto))
-        expect(ours, cmd).toBe(theirs);
-    });
-    it(`treats cursors as Redis treats intset cursors (RESP${proto})`, async () => {
-      for (const [cmd, ours, theirs] of await runScript(redis, CURSOR_SCRIPT, proto))
-        expect(ours, cmd).toBe(theirs);
-    });
-  }
+describeVsRedis("set commands vs redis-server 7.0.15", {
+  "matches Redis": SCRIPT,
+  "treats cursors as Redis treats intset cursors": CURSOR_SCRIPT,
 });
 
 /** Runs commands on a fresh engine and returns the last reply as text. */

@@ -2,15 +2,10 @@
 // generated ones (fast-check) on random lists, sorted sets, sets and weight keys/hash fields,
 // compared reply for reply in RESP2 and RESP3.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import {
-  EngineSession,
-  RawRedis,
-  redisAvailable,
-  runBoth,
-  type Argv,
-} from "./support/engine-vs-redis.ts";
+import { describeVsRedis, EngineSession, runBoth } from "./support/engine-vs-redis.ts";
+import type { Argv } from "./support/engine-vs-redis.ts";
 
 const SEED = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
 
@@ -128,24 +123,7 @@ describe("SORT weights that strtod refuses", () => {
   });
 });
 
-describe.skipIf(!redisAvailable())("SORT vs redis-server 7.0.15", () => {
-  let redis: RawRedis;
-  beforeAll(async () => {
-    redis = await RawRedis.start();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
-
-  for (const proto of [2, 3] as const) {
-    for (const [name, script] of Object.entries(SCRIPTS)) {
-      it(`${name} (RESP${proto})`, async () => {
-        for (const [cmd, ours, theirs] of await runBoth(redis, script, proto))
-          expect(ours, cmd).toBe(theirs);
-      });
-    }
-  }
-
+describeVsRedis("SORT vs redis-server 7.0.15", SCRIPTS, (oracle) => {
   it("random lists with weights, hash fields and options", async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -185,7 +163,7 @@ describe.skipIf(!redisAvailable())("SORT vs redis-server 7.0.15", () => {
           if (o.store) sort.push("STORE", "dst");
           script.push(sort);
           if (o.store) script.push(["LRANGE", "dst", "0", "-1"]);
-          for (const [cmd, ours, theirs] of await runBoth(redis, script)) {
+          for (const [cmd, ours, theirs] of await runBoth(oracle.redis, script)) {
             // ALPHA BY with equal weights keeps the input order (glibc's qsort is a stable merge
             // sort; with LIMIT, Redis's pqsort, ported), but a sorted set's input order is
             // Redis's dict order: there only reply sizes compare.

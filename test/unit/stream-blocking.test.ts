@@ -10,21 +10,42 @@ import { SCENARIOS } from "./support/stream-scenarios.ts";
 import type { StartedRedis } from "./support/redis-server.ts";
 import { recordingEngine } from "./support/recording-engine.ts";
 
-let redis: StartedRedis | undefined;
+/**
+ * Scenarios run this many at once, each on a redis-server of its own (each FLUSHALLs): a scenario
+ * mostly waits for redis-server to go quiet after each step.
+ */
+const SERVERS = 4;
+const free: StartedRedis[] = [];
+const queue: ((s: StartedRedis) => void)[] = [];
 beforeAll(async () => {
-  if (oracleAvailable()) redis = await startRedisServer(["--maxmemory", "256mb"]);
+  if (!oracleAvailable()) return;
+  for (let i = 0; i < SERVERS; i++) free.push(await startRedisServer(["--maxmemory", "256mb"]));
 }, 20_000);
 afterAll(() => {
-  redis?.sock.destroy();
-  redis?.proc.kill();
+  for (const r of free) {
+    r.sock.destroy();
+    r.proc.kill();
+  }
 });
 
+/** Runs `f` on a free server of the pool (waiting for one), then gives it back. */
+async function onFreeServer<T>(f: (r: StartedRedis) => Promise<T>): Promise<T> {
+  const r = free.pop() ?? (await new Promise<StartedRedis>((resolve) => queue.push(resolve)));
+  try {
+    return await f(r);
+  } finally {
+    const next = queue.shift();
+    if (next) next(r);
+    else free.push(r);
+  }
+}
+
 for (const proto of [2, 3] as const) {
-  describe(`blocking stream reads, RESP${proto}, against redis-server`, () => {
+  describe.concurrent(`blocking stream reads, RESP${proto}, against redis-server`, () => {
     for (const [name, steps] of Object.entries(SCENARIOS)) {
-      it.skipIf(!oracleAvailable())(name, async () => {
+      it.skipIf(!oracleAvailable())(name, async ({ expect }) => {
         const ours = runOnEngine(steps, proto);
-        const theirs = await runOnRedis(redis!.port, steps, proto, ours.receivers);
+        const theirs = await onFreeServer((r) => runOnRedis(r.port, steps, proto, ours.receivers));
         expect(ours.lines).toEqual(theirs);
       });
     }

@@ -7,12 +7,16 @@
 // Redis 8.2's tests/unit/type/stream-cgroups.tcl. XADD/XTRIM's option parsing, which Redis 7
 // already had, is compared with redis-server 7.0.15 itself.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Harness, dump, expectSurvivesRestart } from "./support/engine-harness.ts";
-import { EngineSession, RawRedis, redisAvailable } from "./support/engine-vs-redis.ts";
-import type { Argv } from "./support/engine-vs-redis.ts";
-import { runScript } from "./support/reply-order.ts";
 import type { Reply } from "../../src/engine/reply.ts";
+import {
+  EngineSession,
+  expectSameReplies,
+  redisAvailable,
+  useRedis,
+} from "./support/engine-vs-redis.ts";
+import type { Argv } from "./support/engine-vs-redis.ts";
 
 /** Integer codes of an array reply (or the error text). */
 function codes(r: Reply): number[] | string {
@@ -504,13 +508,7 @@ describe("deletion policies: restarts", () => {
 });
 
 describe.skipIf(!redisAvailable())("XADD/XTRIM options vs redis-server 7.0.15", () => {
-  let redis: RawRedis;
-  beforeAll(async () => {
-    redis = await RawRedis.start();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
+  const oracle = useRedis();
 
   it("parses the options in any order with Redis's errors", async () => {
     const script: Argv[] = [
@@ -547,7 +545,6 @@ describe.skipIf(!redisAvailable())("XADD/XTRIM options vs redis-server 7.0.15", 
       ["XLEN", "s"],
     ];
     for (const l of lines) script.push(l, ["XLEN", "s"]);
-    for (const [cmd, ours, theirs] of await runScript(redis, script))
-      expect(ours, cmd).toBe(theirs);
+    await expectSameReplies(oracle.redis, script);
   });
 });

@@ -2,8 +2,8 @@
 // and RESP3: XSETID's checks in Redis's order, XAUTOCLAIM's COUNT (deleted entries use it up),
 // XREADGROUP's consumer creation (only when something is served) and non-blocking XREAD.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RawRedis, redisAvailable, runBoth, type Argv } from "./support/engine-vs-redis.ts";
+import { describeVsRedis } from "./support/engine-vs-redis.ts";
+import type { Argv } from "./support/engine-vs-redis.ts";
 
 const SCRIPTS: Record<string, Argv[]> = {
   xsetid: [
@@ -86,20 +86,4 @@ const SCRIPTS: Record<string, Argv[]> = {
   ],
 };
 
-describe.skipIf(!redisAvailable())("stream commands vs redis-server 7.0.15", () => {
-  let redis: RawRedis;
-  beforeAll(async () => {
-    redis = await RawRedis.start();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
-  for (const proto of [2, 3] as const) {
-    for (const [name, script] of Object.entries(SCRIPTS)) {
-      it(`${name} (RESP${proto})`, async () => {
-        for (const [cmd, ours, theirs] of await runBoth(redis, script, proto))
-          expect(`${cmd} → ${ours}`).toBe(`${cmd} → ${theirs}`);
-      });
-    }
-  }
-});
+describeVsRedis("stream commands vs redis-server 7.0.15", SCRIPTS);

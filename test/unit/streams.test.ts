@@ -2,12 +2,11 @@
 // XADD/XDEL/XTRIM sequences against it; persistence across restarts and rollback under a memory
 // limit. Scripts use explicit ids and avoid idle times, so both servers' replies are fixed.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { Harness, dump, expectSurvivesRestart } from "./support/engine-harness.ts";
-import { RawRedis, redisAvailable } from "./support/engine-vs-redis.ts";
+import { describeVsRedis, expectSameReplies } from "./support/engine-vs-redis.ts";
 import type { Argv } from "./support/engine-vs-redis.ts";
-import { runScript } from "./support/reply-order.ts";
 
 const SCRIPT: Argv[] = [
   ["XADD", "s", "1-1", "a", "1"],
@@ -88,22 +87,7 @@ const SCRIPT: Argv[] = [
   ["XINFO", "STREAM", "t", "FULL"],
 ];
 
-describe.skipIf(!redisAvailable())("stream commands vs redis-server 7.0.15", () => {
-  let redis: RawRedis;
-  beforeAll(async () => {
-    redis = await RawRedis.start();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
-
-  for (const proto of [2, 3] as const) {
-    it(`matches Redis (RESP${proto})`, async () => {
-      for (const [cmd, ours, theirs] of await runScript(redis, SCRIPT, proto))
-        expect(ours, cmd).toBe(theirs);
-    });
-  }
-
+describeVsRedis("stream commands vs redis-server 7.0.15", { "matches Redis": SCRIPT }, (oracle) => {
   it("matches Redis on random sequences of XADD, XDEL and XTRIM", async () => {
     const id = fc.tuple(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 3 }));
     const step: fc.Arbitrary<string[]> = fc.oneof(
@@ -119,8 +103,7 @@ describe.skipIf(!redisAvailable())("stream commands vs redis-server 7.0.15", () 
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 25 }), async (steps) => {
         const script: Argv[] = [];
         for (const s of steps) script.push(s, ["XRANGE", "s", "-", "+"], ["XINFO", "STREAM", "s"]);
-        for (const [cmd, ours, theirs] of await runScript(redis, script))
-          expect(ours, cmd).toBe(theirs);
+        await expectSameReplies(oracle.redis, script);
       }),
       { numRuns: 40 },
     );

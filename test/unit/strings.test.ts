@@ -2,8 +2,8 @@
 // RESP2 and RESP3, plus direct checks of the documented deviations (spec §10.11 item 5, the
 // VALUE_MAX_BYTES limit) and of int/json values, which only other doors can create.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EngineSession, RawRedis, redisAvailable, runBoth } from "./support/engine-vs-redis.ts";
+import { describe, expect, it } from "vitest";
+import { describeVsRedis, EngineSession } from "./support/engine-vs-redis.ts";
 import type { Argv } from "./support/engine-vs-redis.ts";
 
 const bytes = (...b: number[]) => new Uint8Array(b);
@@ -391,24 +391,7 @@ const SCRIPTS: Record<string, Argv[]> = {
   ],
 };
 
-describe.skipIf(!redisAvailable())("string commands vs redis-server 7.0.15", () => {
-  let redis: RawRedis;
-  beforeAll(async () => {
-    redis = await RawRedis.start();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
-
-  for (const proto of [2, 3] as const) {
-    for (const [name, script] of Object.entries(SCRIPTS)) {
-      it(`${name} (RESP${proto})`, async () => {
-        for (const [cmd, ours, theirs] of await runBoth(redis, script, proto))
-          expect(ours, cmd).toBe(theirs);
-      });
-    }
-  }
-});
+describeVsRedis("string commands vs redis-server 7.0.15", SCRIPTS, () => {});
 
 /** Runs commands on a fresh engine session, returning the raw replies as latin1 text. */
 function session(now = 1_700_000_000_000): {

@@ -2,15 +2,13 @@
 // SINTERCARD against redis-server 7.0.15, byte for byte in RESP2 and RESP3: a fixed script of
 // options and errors, then random inputs (fast-check) for the algebra.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { COMMANDS } from "../../src/engine/commands/index.ts";
 import { keyPositions } from "../../src/engine/command-table.ts";
 import { expectSurvivesRestart } from "./support/engine-harness.ts";
-import { RawRedis, redisAvailable } from "./support/engine-vs-redis.ts";
-import type { Argv } from "./support/engine-vs-redis.ts";
-import { runScript, unordered } from "./support/reply-order.ts";
-import type { Step } from "./support/reply-order.ts";
+import { describeVsRedis, expectSameReplies, unordered } from "./support/engine-vs-redis.ts";
+import type { Step, Argv } from "./support/engine-vs-redis.ts";
 
 const SCRIPT: Step[] = [
   ["ZADD", "a", "1", "x", "2", "y", "3", "z"],
@@ -154,88 +152,76 @@ const SCRIPT: Step[] = [
   unordered("SMEMBERS", "s"),
 ];
 
-describe.skipIf(!redisAvailable())("zset algebra and friends vs redis-server 7.0.15", () => {
-  let redis: RawRedis;
-  beforeAll(async () => {
-    redis = await RawRedis.start();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
-
-  for (const proto of [2, 3] as const) {
-    it(`matches Redis (RESP${proto})`, async () => {
-      for (const [cmd, ours, theirs] of await runScript(redis, SCRIPT, proto))
-        expect(ours, cmd).toBe(theirs);
-    });
-  }
-
-  it("matches Redis on random inputs to the algebra", async () => {
-    const member = fc.constantFrom("a", "b", "c", "d", "e", "f", "");
-    const score = fc.oneof(
-      fc.constantFrom("0", "1", "-1", "2.5", "inf", "-inf", "1e300", "-0.1"),
-      fc.double({ noNaN: true }).map(String),
-    );
-    const key = fc.constantFrom("k1", "k2", "k3", "s1", "missing");
-    const setup = fc.array(
-      fc.oneof(
-        fc
-          .tuple(fc.constantFrom("k1", "k2", "k3"), score, member)
-          .map(([k, s, m]): Argv => ["ZADD", k, s, m]),
-        fc.tuple(member).map(([m]): Argv => ["SADD", "s1", m]),
-      ),
-      { maxLength: 20 },
-    );
-    const weight = fc.constantFrom("1", "2", "0", "-1", "0.5", "inf", "-inf");
-    const op = fc
-      .tuple(
-        fc.constantFrom("ZUNION", "ZINTER", "ZDIFF", "ZUNIONSTORE", "ZINTERSTORE", "ZDIFFSTORE"),
-        fc.array(key, { minLength: 1, maxLength: 4 }),
-        fc.option(fc.constantFrom("SUM", "MIN", "MAX"), { nil: undefined }),
-        fc.boolean(),
-      )
-      .chain(([name, keys, agg, withWeights]) =>
-        fc.array(weight, { minLength: keys.length, maxLength: keys.length }).map((ws) => {
-          const store = name.endsWith("STORE");
-          const argv: string[] = [name, ...(store ? ["dst"] : []), String(keys.length), ...keys];
-          const algebraic = !name.startsWith("ZDIFF");
-          if (algebraic && withWeights) argv.push("WEIGHTS", ...ws);
-          if (algebraic && agg) argv.push("AGGREGATE", agg);
-          if (!store) argv.push("WITHSCORES");
-          const steps: Argv[] = [argv];
-          if (store) steps.push(["ZRANGE", "dst", "0", "-1", "WITHSCORES"]);
-          return steps;
-        }),
+describeVsRedis(
+  "zset algebra and friends vs redis-server 7.0.15",
+  { "matches Redis": SCRIPT },
+  (oracle) => {
+    it("matches Redis on random inputs to the algebra", async () => {
+      const member = fc.constantFrom("a", "b", "c", "d", "e", "f", "");
+      const score = fc.oneof(
+        fc.constantFrom("0", "1", "-1", "2.5", "inf", "-inf", "1e300", "-0.1"),
+        fc.double({ noNaN: true }).map(String),
       );
-    const card = fc
-      .tuple(fc.array(key, { minLength: 1, maxLength: 3 }), fc.nat(3))
-      .map(([keys, limit]): Argv => [
-        "ZINTERCARD",
-        String(keys.length),
-        ...keys,
-        "LIMIT",
-        String(limit),
-      ]);
-    await fc.assert(
-      fc.asyncProperty(
-        setup,
-        fc.array(
-          fc.oneof(
-            op,
-            card.map((c) => [c]),
-          ),
-          { minLength: 1, maxLength: 6 },
+      const key = fc.constantFrom("k1", "k2", "k3", "s1", "missing");
+      const setup = fc.array(
+        fc.oneof(
+          fc
+            .tuple(fc.constantFrom("k1", "k2", "k3"), score, member)
+            .map(([k, s, m]): Argv => ["ZADD", k, s, m]),
+          fc.tuple(member).map(([m]): Argv => ["SADD", "s1", m]),
         ),
-        async (pre, ops) => {
-          const script = [...pre, ...ops.flat()];
-          for (const [cmd, ours, theirs] of await runScript(redis, script, 3))
-            expect(ours, cmd).toBe(theirs);
-        },
-      ),
-      { numRuns: 150 },
-    );
-  });
-});
+        { maxLength: 20 },
+      );
+      const weight = fc.constantFrom("1", "2", "0", "-1", "0.5", "inf", "-inf");
+      const op = fc
+        .tuple(
+          fc.constantFrom("ZUNION", "ZINTER", "ZDIFF", "ZUNIONSTORE", "ZINTERSTORE", "ZDIFFSTORE"),
+          fc.array(key, { minLength: 1, maxLength: 4 }),
+          fc.option(fc.constantFrom("SUM", "MIN", "MAX"), { nil: undefined }),
+          fc.boolean(),
+        )
+        .chain(([name, keys, agg, withWeights]) =>
+          fc.array(weight, { minLength: keys.length, maxLength: keys.length }).map((ws) => {
+            const store = name.endsWith("STORE");
+            const argv: string[] = [name, ...(store ? ["dst"] : []), String(keys.length), ...keys];
+            const algebraic = !name.startsWith("ZDIFF");
+            if (algebraic && withWeights) argv.push("WEIGHTS", ...ws);
+            if (algebraic && agg) argv.push("AGGREGATE", agg);
+            if (!store) argv.push("WITHSCORES");
+            const steps: Argv[] = [argv];
+            if (store) steps.push(["ZRANGE", "dst", "0", "-1", "WITHSCORES"]);
+            return steps;
+          }),
+        );
+      const card = fc
+        .tuple(fc.array(key, { minLength: 1, maxLength: 3 }), fc.nat(3))
+        .map(([keys, limit]): Argv => [
+          "ZINTERCARD",
+          String(keys.length),
+          ...keys,
+          "LIMIT",
+          String(limit),
+        ]);
+      await fc.assert(
+        fc.asyncProperty(
+          setup,
+          fc.array(
+            fc.oneof(
+              op,
+              card.map((c) => [c]),
+            ),
+            { minLength: 1, maxLength: 6 },
+          ),
+          async (pre, ops) => {
+            const script = [...pre, ...ops.flat()];
+            await expectSameReplies(oracle.redis, script, 3);
+          },
+        ),
+        { numRuns: 150 },
+      );
+    });
+  },
+);
 
 describe("key positions of the numkeys commands", () => {
   it("names every key for the sharded router", () => {

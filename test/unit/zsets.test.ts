@@ -3,13 +3,18 @@
 // checked by their properties; the rest also runs as a random model check against Redis.
 // Then the SortedSet structure on its own, persistence and rollback.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { SortedSet } from "../../src/engine/sorted-set.ts";
 import { Harness, dump, expectSurvivesRestart } from "./support/engine-harness.ts";
-import { EngineSession, RawRedis, redisAvailable, replyLength } from "./support/engine-vs-redis.ts";
+import {
+  EngineSession,
+  expectSameReplies,
+  redisAvailable,
+  replyLength,
+  useRedis,
+} from "./support/engine-vs-redis.ts";
 import type { Argv } from "./support/engine-vs-redis.ts";
-import { runScript } from "./support/reply-order.ts";
 
 const BIN = new Uint8Array([0xff, 0x00, 0x80]);
 const BIN2 = new Uint8Array([0xc3, 0x28]);
@@ -362,18 +367,11 @@ const SCRIPT: Argv[] = [
 ];
 
 describe.skipIf(!redisAvailable())("sorted-set commands vs redis-server 7.0.15", () => {
-  let redis: RawRedis;
-  beforeAll(async () => {
-    redis = await RawRedis.start();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
+  const oracle = useRedis();
 
   for (const proto of [2, 3] as const) {
     it(`matches Redis (RESP${proto})`, async () => {
-      for (const [cmd, ours, theirs] of await runScript(redis, SCRIPT, proto))
-        expect(ours, cmd).toBe(theirs);
+      await expectSameReplies(oracle.redis, SCRIPT, proto);
     });
 
     it(`matches Redis on a set past the small encoding (RESP${proto})`, async () => {
@@ -401,8 +399,7 @@ describe.skipIf(!redisAvailable())("sorted-set commands vs redis-server 7.0.15",
         ["ZRANK", "big", "m500"],
         ["ZRANGE", "big", "-5", "-1", "WITHSCORES"],
       ];
-      for (const [cmd, ours, theirs] of await runScript(redis, script, proto))
-        expect(ours, cmd.slice(0, 60)).toBe(theirs);
+      await expectSameReplies(oracle.redis, script, proto);
     });
   }
 
@@ -448,8 +445,7 @@ describe.skipIf(!redisAvailable())("sorted-set commands vs redis-server 7.0.15",
               ["ZRANGE", "k", "0", "-1", "WITHSCORES"],
               ["ZRANGE", "j", "0", "-1", "WITHSCORES"],
             );
-          for (const [cmd, ours, theirs] of await runScript(redis, script, proto))
-            expect(ours, cmd).toBe(theirs);
+          await expectSameReplies(oracle.redis, script, proto);
         }),
         { numRuns: 40 },
       );
@@ -510,13 +506,7 @@ const bulks = scalars;
 describe.skipIf(!redisAvailable())(
   "ZRANDMEMBER and ZSCAN vs redis-server 7.0.15 (by properties)",
   () => {
-    let redis: RawRedis;
-    beforeAll(async () => {
-      redis = await RawRedis.start();
-    });
-    afterAll(async () => {
-      await redis?.stop();
-    });
+    const oracle = useRedis();
 
     it("ZRANDMEMBER replies have Redis's shape, members and scores", async () => {
       const members = fc.uniqueArray(fc.constantFrom("a", "b", "c", "d", "e", "f", "g", "h", ""), {
@@ -544,12 +534,12 @@ describe.skipIf(!redisAvailable())(
               ["ZRANDMEMBER", "k"],
             ];
             const s = new EngineSession();
-            await redis.command(["FLUSHALL"]);
-            await redis.command(["HELLO", String(proto)]);
+            await oracle.redis.command(["FLUSHALL"]);
+            await oracle.redis.command(["HELLO", String(proto)]);
             s.command(["HELLO", String(proto)]);
             const ours = script.map((a) => s.command(a));
             const theirs: Buffer[] = [];
-            for (const a of script) theirs.push(await redis.command(a));
+            for (const a of script) theirs.push(await oracle.redis.command(a));
             expect(ours[1]!.toString("latin1")).toBe(theirs[1]!.toString("latin1"));
             expect(skeleton(ours[2]!)).toBe(skeleton(theirs[2]!));
             expect(skeleton(ours[3]!)).toBe(skeleton(theirs[3]!));
@@ -576,11 +566,11 @@ describe.skipIf(!redisAvailable())(
           for (let i = 0; i < size; i++)
             zadd.push(i % 3 === 0 ? String(i / 7) : String(i * 1e15), `m${(i * 37) % size}`);
           const s = new EngineSession();
-          await redis.command(["FLUSHALL"]);
-          await redis.command(["HELLO", String(proto)]);
+          await oracle.redis.command(["FLUSHALL"]);
+          await oracle.redis.command(["HELLO", String(proto)]);
           s.command(["HELLO", String(proto)]);
           s.command(zadd);
-          await redis.command(zadd);
+          await oracle.redis.command(zadd);
           for (const match of [[], ["MATCH", "m1*"]]) {
             const collect = async (
               run: (a: Argv) => Promise<Buffer> | Buffer,
@@ -597,7 +587,7 @@ describe.skipIf(!redisAvailable())(
             };
             const ours = await collect((a) => s.command(a));
             expect(new Set(ours).size).toBe(ours.length);
-            expect(ours).toEqual(await collect((a) => redis.command(a)));
+            expect(ours).toEqual(await collect((a) => oracle.redis.command(a)));
           }
         }
       }

@@ -6,8 +6,7 @@ import { connect } from "node:net";
 import type { Socket } from "node:net";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { afterAll, beforeAll } from "vitest";
-import { startLocalWorker } from "../../../src/node/local-worker.ts";
+import { afterAll, beforeAll, inject } from "vitest";
 import type { LocalWorker } from "../../../src/node/local-worker.ts";
 import { startShim } from "../../../src/node/shim/index.ts";
 import type { DialectName, Shim } from "../../../src/node/shim/index.ts";
@@ -20,11 +19,27 @@ const LOOPBACK = "127.0.0.1";
 export const CLOSE_WAIT_MS = 15_000;
 
 /** The Worker with anonymous access and memory-only state. */
-export function startTestWorker(
+export async function startTestWorker(
   vars: Record<string, string> = { ALLOW_ANONYMOUS: "true" },
   port = 0,
 ): Promise<LocalWorker> {
+  // Loaded when a file starts a Worker of its own: wrangler and Miniflare take seconds to load.
+  const { startLocalWorker } = await import("../../../src/node/local-worker.ts");
   return startLocalWorker({ port, persistTo: false, vars });
+}
+
+/** A Worker a test file uses: its URL, and how to let it go. */
+export type TestWorker = Pick<LocalWorker, "url" | "dispose">;
+
+/**
+ * The node project's shared Worker (support/shared-worker.ts: anonymous, state in memory), for a
+ * file whose tests use namespaces of their own and neither restart the Worker nor measure
+ * workerd; `dispose` leaves it running. Run outside that project, a Worker of the file's own.
+ */
+export async function sharedTestWorker(): Promise<TestWorker> {
+  const url = inject("sharedWorkerUrl");
+  if (!url) return startTestWorker();
+  return { url: new URL(url), dispose: async () => {} };
 }
 
 /** A namespace no other test uses (spec §5.1 names). */
@@ -268,16 +283,16 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /**
- * One Worker for a test file, started before its tests and stopped after them, and listeners of
- * one dialect each on a namespace of their own (their shims stopped with it).
+ * The shared Worker for a test file (`sharedTestWorker`), and listeners of one dialect each on a
+ * namespace of their own (their shims stopped after the file's tests).
  */
 export function workerPerFile(): {
   listener(dialect: DialectName, opts?: { mux?: boolean }): Promise<number>;
 } {
-  let worker: LocalWorker | undefined;
+  let worker: TestWorker | undefined;
   const shims: TestShim[] = [];
   beforeAll(async () => {
-    worker = await startTestWorker();
+    worker = await sharedTestWorker();
   });
   afterAll(async () => {
     await Promise.all(shims.map((s) => s.close()));

@@ -1,6 +1,7 @@
 // Runs the same command scripts through our engine (encoded as RESP) and through a real
-// redis-server 7.0.15, and returns both byte streams per command, for byte-for-byte comparison
-// (spec §15: compare outputs instead of hand-writing expectations).
+// redis-server 7.0.15 and compares them reply for reply, byte for byte, in RESP2 and RESP3
+// (spec §15: compare outputs instead of hand-writing expectations). `describeVsRedis` is the
+// usual test block; `useRedis` and `expectSameReplies` build the others.
 
 import type { ChildProcess } from "node:child_process";
 import type { Socket } from "node:net";
@@ -10,66 +11,19 @@ import type { ConnState } from "../../../src/engine/conn-state.ts";
 import { Engine } from "../../../src/engine/engine.ts";
 import { fromBytes } from "../../../src/engine/bytes.ts";
 import { encodeResp } from "../../../src/protocols/resp-encode.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { oracleAvailable } from "./redis-oracle.ts";
 import { startRedisServer } from "./redis-server.ts";
+import { label, multibulk, replyLength, show, sortedReply } from "./resp-bytes.ts";
+import type { Argv } from "./resp-bytes.ts";
 
 /** True when redis-server 7.0.15 is installed (the oracle of spec §15). */
 export { oracleAvailable as redisAvailable } from "./redis-oracle.ts";
+export { replyLength, show } from "./resp-bytes.ts";
+export type { Argv } from "./resp-bytes.ts";
 
-/** A command line as text (each argument UTF-8) or raw bytes. */
-export type Argv = readonly (string | Uint8Array)[];
-
-function multibulk(argv: Argv): Buffer {
-  const parts: Buffer[] = [Buffer.from(`*${argv.length}\r\n`)];
-  for (const a of argv) {
-    const b = typeof a === "string" ? Buffer.from(a, "utf8") : Buffer.from(a);
-    parts.push(Buffer.from(`$${b.length}\r\n`), b, Buffer.from("\r\n"));
-  }
-  return Buffer.concat(parts);
-}
-
-/** Length of the first complete RESP2/RESP3 reply in buf, or -1 if incomplete. */
-export function replyLength(buf: Buffer, at = 0): number {
-  if (at >= buf.length) return -1;
-  const nl = buf.indexOf("\r\n", at);
-  if (nl < 0) return -1;
-  const type = String.fromCharCode(buf[at]!);
-  const head = buf.toString("latin1", at + 1, nl);
-  const after = nl + 2;
-  switch (type) {
-    case "+":
-    case "-":
-    case ":":
-    case "_":
-    case ",":
-    case "#":
-    case "(":
-      return after - at;
-    case "$":
-    case "=":
-    case "!": {
-      const n = Number(head);
-      if (n < 0) return after - at;
-      return buf.length >= after + n + 2 ? after + n + 2 - at : -1;
-    }
-    case "*":
-    case "~":
-    case "%":
-    case ">": {
-      let n = Number(head);
-      if (n < 0) return after - at;
-      if (type === "%") n *= 2;
-      let p = after;
-      for (let i = 0; i < n; i++) {
-        const l = replyLength(buf, p);
-        if (l < 0) return -1;
-        p += l;
-      }
-      return p - at;
-    }
-    default:
-      throw new Error(`unexpected reply byte ${type}`);
-  }
-}
+/** How much of a command line a failure message names. */
+const LABEL_MAX = 200;
 
 /** A private redis-server on a loopback port, spoken to with raw bytes. */
 export class RawRedis {
@@ -128,34 +82,92 @@ export class EngineSession {
   }
 }
 
-/** Printable form of reply bytes for readable test diffs. */
-export function show(b: Buffer): string {
-  return JSON.stringify(b.toString("latin1"));
+/** A script step: a command, or a command whose aggregate replies are compared as multisets. */
+export type Step = Argv | { readonly argv: Argv; readonly unordered: true };
+
+/** Marks a command whose reply order is unspecified in Redis (hash-table sets). */
+export function unordered(...argv: Argv): Step {
+  return { argv, unordered: true };
+}
+
+function isUnordered(s: Step): s is { readonly argv: Argv; readonly unordered: true } {
+  return !Array.isArray(s);
 }
 
 /**
- * Runs a script against both (fresh namespace on each side: FLUSHALL/new engine) and returns
- * [argv, ours, redis] for every command, as printable strings.
+ * Runs a script on a fresh engine and on the flushed redis-server (database 0, no scripts, after
+ * `HELLO proto`) and returns [command, ours, redis] for every step, printable; the replies of
+ * unordered steps are sorted on both sides first.
  */
 export async function runBoth(
   redis: RawRedis,
-  script: readonly Argv[],
+  script: readonly Step[],
   proto: 2 | 3 = 2,
 ): Promise<string[][]> {
   await redis.command(["FLUSHALL"]);
+  await redis.command(["SCRIPT", "FLUSH"]);
+  await redis.command(["FUNCTION", "FLUSH"]);
   await redis.command(["SELECT", "0"]);
   await redis.command(["HELLO", String(proto)]);
   const ours = new EngineSession();
   ours.command(["HELLO", String(proto)]);
   const rows: string[][] = [];
-  for (const argv of script) {
-    const a = ours.command(argv);
-    const b = await redis.command(argv);
-    rows.push([
-      argv.map((x) => (typeof x === "string" ? x : Buffer.from(x).toString("hex"))).join(" "),
-      show(a),
-      show(b),
-    ]);
+  for (const step of script) {
+    const argv = isUnordered(step) ? step.argv : step;
+    let a = ours.command(argv);
+    let b = await redis.command(argv);
+    if (isUnordered(step)) {
+      a = sortedReply(a);
+      b = sortedReply(b);
+    }
+    rows.push([label(argv), show(a), show(b)]);
   }
   return rows;
+}
+
+/** Runs a script on both sides and expects the same reply to every step. */
+export async function expectSameReplies(
+  redis: RawRedis,
+  script: readonly Step[],
+  proto: 2 | 3 = 2,
+): Promise<void> {
+  for (const [cmd, ours, theirs] of await runBoth(redis, script, proto))
+    expect(ours, cmd!.slice(0, LABEL_MAX)).toBe(theirs);
+}
+
+/** The redis-server of a describe block (set once its beforeAll has run). */
+export interface Oracle {
+  readonly redis: RawRedis;
+}
+
+/** A redis-server for the enclosing describe block: started before its tests, stopped after. */
+export function useRedis(): Oracle {
+  const oracle: { redis?: RawRedis } = {};
+  beforeAll(async () => {
+    oracle.redis = await RawRedis.start();
+  });
+  afterAll(async () => {
+    await oracle.redis?.stop();
+  });
+  return oracle as Oracle;
+}
+
+/**
+ * A describe block against redis-server 7.0.15 (skipped where it is not installed): each named
+ * script is a test in RESP2 and one in RESP3, reply for reply; `more` adds the block's own tests.
+ */
+export function describeVsRedis(
+  title: string,
+  scripts: Readonly<Record<string, readonly Step[]>>,
+  more?: (oracle: Oracle) => void,
+): void {
+  describe.skipIf(!oracleAvailable())(title, () => {
+    const oracle = useRedis();
+    for (const proto of [2, 3] as const) {
+      for (const [name, script] of Object.entries(scripts)) {
+        it(`${name} (RESP${proto})`, () => expectSameReplies(oracle.redis, script, proto));
+      }
+    }
+    more?.(oracle);
+  });
 }

@@ -9,7 +9,7 @@ import { newConn } from "../../../src/engine/conn-state.ts";
 import type { ConnState } from "../../../src/engine/conn-state.ts";
 import { Engine } from "../../../src/engine/engine.ts";
 import { encodeResp } from "../../../src/protocols/resp-encode.ts";
-import { replyLength } from "./engine-vs-redis.ts";
+import { replyLength } from "./resp-bytes.ts";
 
 /** A client (by name) sends a command, or `wait` milliseconds pass. */
 export type Step = readonly [client: string, ...argv: string[]] | { wait: number };
