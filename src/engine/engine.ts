@@ -40,6 +40,11 @@ export interface EngineHost {
   snapshot(engine: Engine, seq: number, at: number): void;
   /** Open connections (CLIENT LIST, INFO connected_clients). */
   clients(): readonly ConnState[];
+  /**
+   * True for a listed connection blocked outside this engine (a sharded namespace's Worker: its
+   * connections wait on their keys' shard), so CLIENT LIST shows `flags=b`.
+   */
+  blockedElsewhere?(id: number): boolean;
   /** True when tokens are configured (RESP AUTH semantics differ, spec §10.4). */
   readonly authEnabled: boolean;
   /** Checks a presented token in constant time: its scope, or null when it matches none. */
@@ -122,6 +127,7 @@ export class Engine {
     retry: (w, key, now) => this.retry(w, key, now),
     runPending: (w, now) => this.runItems(w.dialect, w.conn, w.pending, now),
     send: (id, replies) => this.sinks.get(id)?.deliver(replies),
+    live: (id, now) => this.sinks.get(id)?.live?.(now) ?? true,
   });
   /** Nesting of execute(): 1 for a batch's own command, more inside EXEC and scripts. */
   private depth = 0;

@@ -86,6 +86,8 @@ export const Errors = {
   execAbort: () =>
     new CommandError("EXECABORT", "EXECABORT Transaction discarded because of previous errors."),
   noProto: () => new CommandError("NOPROTO", "NOPROTO unsupported protocol version"),
+  /** What a client reads when CLIENT UNBLOCK … ERROR ends its wait. */
+  unblocked: () => new CommandError("UNBLOCKED", "UNBLOCKED client unblocked via CLIENT UNBLOCK"),
   crossSlot: () =>
     new CommandError("CROSSSLOT", "CROSSSLOT Keys in request don't hash to the same slot"),
   minMaxNotFloat: () => err("ERR min or max is not a float"),

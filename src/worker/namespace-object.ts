@@ -15,7 +15,9 @@ import { newConn } from "../engine/conn-state.ts";
 import { Engine } from "../engine/engine.ts";
 import { Flag } from "../engine/command-table.ts";
 import type { EngineHost } from "../engine/engine.ts";
+import { R } from "../engine/reply.ts";
 import type { Reply } from "../engine/reply.ts";
+import { Errors } from "../engine/errors.ts";
 import {
   BLOCK_KEEPALIVE_MS,
   CLOSE_NORMAL,
@@ -40,6 +42,7 @@ import type {
   ShardBatchRequest,
   ShardBatchResult,
   ShardRef,
+  ShardUnblock,
   ShardWaitCancel,
   SocketKind,
 } from "./namespace-api.ts";
@@ -49,6 +52,8 @@ import { planDoor } from "./doors/plan.ts";
 import { Persistence } from "./persistence.ts";
 import { META } from "./schema.ts";
 import { limitShare } from "./shard-map.ts";
+import { LeaseExpired, ShardWaits } from "./shard-waits.ts";
+import type { ShardWait } from "./shard-waits.ts";
 import { GroupCommit } from "./group-commit.ts";
 import { MuxSession } from "./mux-door.ts";
 import { HibernatableSockets } from "./hibernatable-sockets.ts";
@@ -84,10 +89,11 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
   /** The shims' multiplexed sockets (not hibernatable: they pin the object while connected). */
   private readonly muxes = new Set<MuxSession>();
   /**
-   * Blocked shard calls of Worker-held connections (runShard), by waitKey: cancelShardWait ends
-   * one when its socket closes, so a later write is not popped for a client that is gone.
+   * Blocked shard calls of Worker-held connections (runShard): cancelled when their socket
+   * closes, dropped when their lease runs out, so a later write is not popped for a client that
+   * is gone; CLIENT UNBLOCK and CLIENT LIST reach them (shard-waits.ts).
    */
-  private readonly shardWaits = new Map<string, () => void>();
+  private readonly shardWaits = new ShardWaits();
   /** Ids of those calls' contexts count down from -1: no socket of this object has one. */
   private shardWaitId = 0;
   /** Upstash SSE subscriptions' connections (sse-subscriber.ts), for CLIENT LIST. */
@@ -180,37 +186,58 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
 
   /**
    * Runs a batch that may block with a sink on its connection for the call's length: resolves
-   * with every reply once no command of it waits any more (answered, timed out, or `cancel`led).
+   * with every reply once no command of it waits any more (answered, timed out, or stopped). A
+   * shard call's wait is registered in `shardWaits`; with a lease it is served only while its
+   * caller renews it, and ends unanswered (the call throws LeaseExpired) when the caller stops.
    */
   private async runWaiting(
     conn: ConnState,
     maxWaitMs: number | undefined,
     run: () => Reply[],
-    cancel?: string,
+    shard?: { clientId: number; waitKey: string | undefined; leaseMs: number },
   ): Promise<Reply[]> {
     const replies: Reply[] = [];
     let wake: () => void = () => {};
+    let failure: Error | undefined;
     const waited = new Promise<void>((resolve) => (wake = resolve));
+    // Stopped: it stops waiting and the commands behind it never run, as for a closed client.
+    const stop = (why?: Error) => {
+      failure ??= why;
+      this.engine.detach(conn);
+      wake();
+    };
+    const leased = shard !== undefined && shard.waitKey !== undefined && shard.leaseMs > 0;
+    const wait: ShardWait | undefined = shard && {
+      ...shard,
+      local: conn,
+      leaseUntil: leased ? Date.now() + shard.leaseMs : Infinity,
+      stop,
+    };
     this.engine.attach(conn, {
       maxWaitMs,
       deliver: (rs) => {
         replies.push(...rs);
         if (!this.engine.blocking.of(conn.id)) wake();
       },
+      ...(leased ? { live: (now: number) => now < wait!.leaseUntil } : {}),
     });
-    // Cancelled: it stops waiting and the commands behind it never run, as for a closed client.
-    const stop = () => {
-      this.engine.detach(conn);
-      wake();
+    let leaseTimer: ReturnType<typeof setTimeout> | undefined;
+    const checkLease = () => {
+      const now = Date.now();
+      if (wait!.leaseUntil <= now) stop(new LeaseExpired());
+      else leaseTimer = setTimeout(checkLease, wait!.leaseUntil - now);
     };
-    if (cancel) this.shardWaits.set(cancel, stop);
+    if (wait) this.shardWaits.add(wait);
+    if (leased) leaseTimer = setTimeout(checkLease, shard.leaseMs);
     try {
       replies.push(...(await this.group.runOrQueue(run)));
       if (this.engine.blocking.of(conn.id)) await waited;
     } finally {
+      clearTimeout(leaseTimer);
       this.engine.detach(conn);
-      if (cancel && this.shardWaits.get(cancel) === stop) this.shardWaits.delete(cancel);
+      if (wait) this.shardWaits.remove(wait);
     }
+    if (failure) throw failure;
     return replies;
   }
 
@@ -228,7 +255,7 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
         conn,
         req.blockMaxMs,
         () => this.engine.run(req.dialect, conn, req.items, Date.now(), REPLY_MAX_BYTES),
-        req.waitKey,
+        { clientId: req.conn.id, waitKey: req.waitKey, leaseMs: req.leaseMs ?? 0 },
       );
       return { replies };
     }
@@ -244,8 +271,28 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
 
   /** Ends a Worker-held connection's blocked command here (its socket closed). */
   cancelShardWait(req: ShardWaitCancel): void {
-    this.shardWaits.get(req.waitKey)?.();
-    this.shardWaits.delete(req.waitKey);
+    this.shardWaits.cancel(req.waitKey);
+  }
+
+  /** Extends the lease of a Worker-held connection's blocked command here (it is still there). */
+  renewShardWait(req: ShardWaitCancel): boolean {
+    return this.shardWaits.renew(req.waitKey, Date.now());
+  }
+
+  /** CLIENT UNBLOCK, from any connection of the namespace, of a connection blocked here. */
+  unblockShardWait(req: ShardUnblock): boolean | Promise<boolean> {
+    this.adoptNamespace(req.namespace, req);
+    const w = this.shardWaits.ofClient(req.clientId);
+    if (!w || !this.engine.blocking.of(w.local.id)) return false;
+    const err = req.error ? R.error(Errors.unblocked()) : undefined;
+    // Like a write: what runs behind the answered command is committed with the group.
+    return this.group.runOrQueue(() => this.engine.unblock(w.local.id, Date.now(), err));
+  }
+
+  /** The connections blocked here, under their own client ids (CLIENT LIST). */
+  shardWaitClients(req: ShardRef & { namespace: string }): ConnState[] {
+    this.adoptNamespace(req.namespace, req);
+    return this.shardWaits.contexts((local) => this.engine.blocking.of(local.id) !== undefined);
   }
 
   /**

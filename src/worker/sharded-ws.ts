@@ -13,7 +13,13 @@ import { classifyFailure } from "./object-failure.ts";
 import { runShardedBatch } from "./router/sharded-batch.ts";
 import { objectFor } from "./shard-map.ts";
 import { ShardLinks } from "./shard-links.ts";
-import { cancelShardWaits, shardTransport, workerEngine } from "./sharded.ts";
+import {
+  ShardClients,
+  cancelShardWaits,
+  shardTransport,
+  shardWaitLease,
+  workerEngine,
+} from "./sharded.ts";
 import {
   answerClose,
   closeOnError,
@@ -85,21 +91,23 @@ export async function shardedSocket(
     // resubscribes, as after a Redis restart.
     () => close(CLOSE_SERVICE_RESTART, "a shard restarted, reconnect"),
   );
+  const count = (n: number) => {
+    calls += n;
+  };
+  const clients = new ShardClients(env, namespace, shards, count);
   const session = {
     dialect: door.dialect,
     shards,
     conn,
-    local: workerEngine(env, namespace, () => [conn]),
-    transport: shardTransport(
-      env,
-      namespace,
-      shards,
-      (n) => {
-        calls += n;
-      },
-      { waitKey, inFlight },
-    ),
+    local: workerEngine(env, namespace, () => [conn], clients),
+    // A blocked call's lease is renewed while the socket's invocation lives (sharded.ts).
+    transport: shardTransport(env, namespace, shards, count, {
+      waitKey,
+      inFlight,
+      leaseMs: shardWaitLease(env),
+    }),
     mirror: (c: typeof conn) => links.mirror(c),
+    clients,
   };
   links.onOpen = () => calls++;
   let closed = false;
