@@ -503,6 +503,7 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     const s = this.sockets.session(ws)!;
+    this.sockets.heard(ws, s);
     const { conn } = s.a;
     const door = WS_DIALECTS[s.a.dialect]!;
     const bytes = messageBytes(message);

@@ -31,6 +31,14 @@ import {
   TAGGED_PARAM,
 } from "./socket-step.ts";
 import { WS_DIALECTS } from "./ws-dialects.ts";
+import { pubsubOutputLimit } from "../engine/config-table.ts";
+import {
+  CLOSE_OUTPUT_LIMIT,
+  OUTPUT_LIMIT_REASON,
+  noDebt,
+  pushed,
+  showedLife,
+} from "./output-limit.ts";
 
 /** RFC 6455 "service restart": the client should reconnect (sent when the call budget is spent). */
 const CLOSE_SERVICE_RESTART = 1012;
@@ -134,6 +142,9 @@ export async function shardedSocket(
   const out = socketOutput(ws, door.text, tagged && !door.text ? TAG.answer : undefined);
   // Pushes (pub/sub messages) leave on their own, tagged unsolicited for the shim.
   const pushOut = socketOutput(ws, door.text, tagged && !door.text ? TAG.unsolicited : undefined);
+  // Pushes the client has not answered (output-limit.ts): the Worker's engine's limit is
+  // CONFIG's default (a CONFIG SET reaches the shards, not this connection's engine).
+  const debt = noDebt();
   const push = (replies: readonly Reply[]) => {
     if (closed) return;
     const bytes = door.encode(replies, conn);
@@ -143,6 +154,9 @@ export async function shardedSocket(
     } catch {
       // closed: the close handler ends the session
     }
+    const limit = pubsubOutputLimit(session.local.params.get("client-output-buffer-limit"));
+    if (!tagged && pushed(debt, bytes.length, limit, Date.now()))
+      queueMicrotask(() => close(CLOSE_OUTPUT_LIMIT, OUTPUT_LIMIT_REASON));
   };
   // The Worker's engine keeps the subscriptions: SUBSCRIBE needs the connection to have a sink.
   session.local.attach(conn, { deliver: push });
@@ -168,6 +182,8 @@ export async function shardedSocket(
 
   let queue: Promise<void> = Promise.resolve();
   ws.addEventListener("message", (ev) => {
+    // The client sent something: it reads what was pushed before (output-limit.ts).
+    showedLife(debt);
     // Binary messages may arrive as Blobs on a socket the Worker accepts itself.
     const data = ev.data as string | ArrayBuffer | Blob;
     queue = queue.then(async () =>
