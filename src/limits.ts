@@ -145,12 +145,6 @@ export const LUA_SCRIPT_MAX_BYTES = 4 * 1024 * 1024;
  * pushes is held to this instead of SHIM_OUTPUT_MAX_BYTES.
  */
 export const PUBSUB_OUTPUT_MAX_BYTES = 33554432;
-/**
- * Redis's pubsub soft limit: a subscriber holding more than this for PUBSUB_OUTPUT_SOFT_SECONDS
- * is disconnected too (used where CONFIG's client-output-buffer-limit is not at hand).
- */
-export const PUBSUB_OUTPUT_SOFT_BYTES = 8388608;
-export const PUBSUB_OUTPUT_SOFT_SECONDS = 60;
 /** Channels, patterns and shard channels one connection may hold together. */
 export const SUBSCRIPTIONS_MAX_PER_CONN = 100000;
 /** Longest channel pattern (PSUBSCRIBE): a glob is matched against every published channel. */
