@@ -117,3 +117,20 @@ describe("leases of blocked shard calls", () => {
     live.ws.close();
   });
 });
+
+describe("a Worker-opened link hibernates on the object's side (docs/realtime.md, SSE)", () => {
+  it("the shard is evicted with its link kept, wakes for a PUBLISH and delivers it", async () => {
+    const { evictDurableObject } = await import("cloudflare:test");
+    const sub = await Ws.open("/db/sw6/resp");
+    await sub.request(resp("SUBSCRIBE", "hib"));
+    const stub = env.NAMESPACE.getByName(objectName("sw6", shardOfKey("hib", SHARDS)));
+    await evictDurableObject(stub);
+    // A new instance (the constructor ran again) found the link and its subscription.
+    expect(
+      await onShard("sw6", shardOfKey("hib", SHARDS), (e) => e.pubsub.subscribers("hib", false)),
+    ).toBe(1);
+    expect(await redisWs("sw6", ["PUBLISH", "hib", "after"])).toBe(":1\r\n");
+    expect(await sub.next()).toBe(`*3\r\n${bulk("message")}${bulk("hib")}${bulk("after")}`);
+    sub.close();
+  });
+});
