@@ -6,7 +6,7 @@
 // client); pub/sub messages come from the shards over links (shard-links.ts) at any time.
 
 import type { BatchItem, Dialect } from "../engine/command.ts";
-import { newConn } from "../engine/conn-state.ts";
+import { newConn, subscriptionCount } from "../engine/conn-state.ts";
 import type { Reply } from "../engine/reply.ts";
 import type { Env } from "./env.ts";
 import { classifyFailure } from "./object-failure.ts";
@@ -20,6 +20,7 @@ import {
   shardWaitLease,
   workerEngine,
 } from "./sharded.ts";
+import type { ShardWaits } from "./sharded.ts";
 import {
   answerClose,
   closeOnError,
@@ -29,6 +30,7 @@ import {
   socketOutput,
   TAG,
   TAGGED_PARAM,
+  waitingMessage,
 } from "./socket-step.ts";
 import { WS_DIALECTS } from "./ws-dialects.ts";
 import { pubsubOutputLimit } from "../engine/config-table.ts";
@@ -103,25 +105,35 @@ export async function shardedSocket(
     calls += n;
   };
   const clients = new ShardClients(env, namespace, shards, count);
+  const waits: ShardWaits = { waitKey, inFlight, leaseMs: shardWaitLease(env) };
   const session = {
     dialect: door.dialect,
     shards,
     conn,
     local: workerEngine(env, namespace, () => [conn], clients),
     // A blocked call's lease is renewed while the socket's invocation lives (sharded.ts).
-    transport: shardTransport(env, namespace, shards, count, {
-      waitKey,
-      inFlight,
-      leaseMs: shardWaitLease(env),
-    }),
+    transport: shardTransport(env, namespace, shards, count, waits),
     mirror: (c: typeof conn) => links.mirror(c),
     clients,
+    // A shim's link learns that its connection waits (TAG.waiting), as on one object: a client
+    // that hangs up meanwhile is then closed at once, which cancels the wait.
+    blocked: (on: boolean) => {
+      if (!tagged || door.text || closed) return;
+      try {
+        ws.send(waitingMessage(on || subscriptionCount(conn) > 0));
+      } catch {
+        // closed: the close handler ends the session
+      }
+    },
   };
   links.onOpen = () => calls++;
   let closed = false;
   const end = () => {
     if (closed) return;
     closed = true;
+    // Its blocked calls are cancelled below; should a cancellation not arrive, their leases
+    // run out on their own.
+    waits.ended = true;
     links.close();
     session.local.detach(conn);
     // The socket's invocation ends with it: waitUntil lets the cancellations reach the shards.

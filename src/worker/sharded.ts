@@ -115,6 +115,8 @@ export interface ShardWaits {
    * every third of it, for as long as one is; a caller that is gone stops renewing.
    */
   leaseMs?: number;
+  /** Set when the connection ended: its calls' leases are no longer renewed. */
+  ended?: boolean;
 }
 
 async function callShard(
@@ -172,7 +174,7 @@ export function shardTransport(
   const { waitKey, leaseMs } = waits;
   const renew = () => {
     renewTimer = undefined;
-    if (waitKey === undefined || !leaseMs || inFlight.size === 0) return;
+    if (waitKey === undefined || !leaseMs || inFlight.size === 0 || waits.ended) return;
     const shardsNow = [...inFlight.keys()];
     onCalls?.(shardsNow.length);
     for (const shard of shardsNow)

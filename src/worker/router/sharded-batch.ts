@@ -61,6 +61,8 @@ export interface ShardedSession {
   mirror?: (conn: ConnState) => Promise<void>;
   /** The connections blocked on the shards, for CLIENT LIST and CLIENT UNBLOCK (sharded.ts). */
   clients?: ShardClientsAccess;
+  /** Told when a blocking command's call starts (true) and ends: a socket tells its shim. */
+  blocked?: (on: boolean) => void;
 }
 
 /** What CLIENT LIST and CLIENT UNBLOCK ask of the shards (sharded.ts ShardClients). */
@@ -368,7 +370,14 @@ export async function runShardedBatch(
     if (!round.accepts(conn)) await round.flush(s, replies);
     round.add(i, plan, conn);
     // A blocked command holds back the connection's later commands, on every shard.
-    if (checked.flags & Flag.BLOCKING) await round.flush(s, replies);
+    if (checked.flags & Flag.BLOCKING) {
+      s.blocked?.(true);
+      try {
+        await round.flush(s, replies);
+      } finally {
+        s.blocked?.(false);
+      }
+    }
   }
   await round.flush(s, replies);
   replies.length = Math.min(replies.length, end);
