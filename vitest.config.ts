@@ -45,6 +45,8 @@ export default defineConfig({
                 // and the limit a deployment should set (spec §2): 4 MiB per shard.
                 NAMESPACE_SHARDS: JSON.stringify({ "one-shard": 1, "one-shard-copy": 1, four: 4 }),
                 MEMORY_LIMIT_BYTES: String(64 * 1024 * 1024),
+                // Short leases of blocked shard calls, so every blocking test renews them.
+                SHARD_WAIT_LEASE_MS: "3000",
               },
             },
           }),

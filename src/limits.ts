@@ -166,6 +166,13 @@ export const HTTP_BLOCK_MAX_MS = 30000;
  * timer keeps the object (and the waiter, which lives in memory) from hibernating.
  */
 export const BLOCK_KEEPALIVE_MS = 10000;
+
+/**
+ * Lease of a blocking command waiting on a shard of a sharded namespace (docs/scaling.md): the
+ * Worker renews it every third of this while it waits; a shard whose caller stopped renewing
+ * (its isolate died) drops the wait after this long and never pops a value for it.
+ */
+export const SHARD_WAIT_LEASE_MS = 15000;
 /**
  * How often an idle SSE subscription (Upstash `B/subscribe/…`) sends a comment line: proxies keep
  * the stream open, and a client that went away is found by the failed write.

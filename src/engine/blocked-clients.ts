@@ -23,6 +23,8 @@ export interface WakeHost {
   runPending(w: Waiter, now: number): Reply[];
   /** Hands replies to a connection's sink. */
   send(connId: number, replies: readonly Reply[]): void;
+  /** False when a connection's waiter must not be served (ConnSink.live). */
+  live(connId: number, now: number): boolean;
 }
 
 export class BlockedClients {
@@ -79,7 +81,7 @@ export class BlockedClients {
         if (!store?.ready.length) continue;
         for (const key of store.ready.splice(0)) {
           for (const w of this.waiters.waitersOf(db, key)) {
-            if (this.waiters.of(w.conn.id) !== w) continue;
+            if (this.waiters.of(w.conn.id) !== w || !this.host.live(w.conn.id, now)) continue;
             const e = dbs.get(w.db).get(key);
             const fits = e !== undefined && (w.type === null || e.type === w.type);
             if (!fits && !w.retryOnGone) continue;

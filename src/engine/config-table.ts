@@ -128,6 +128,21 @@ function parseNotify(v: string): string {
 const OBL_CLASSES = ["normal", "slave", "pubsub"] as const;
 const OBL_DEFAULT = "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60";
 
+/** A client class's output limit: hard and soft bytes, soft seconds (0: no limit). */
+export interface OutputLimit {
+  hard: number;
+  soft: number;
+  seconds: number;
+}
+
+/** The pubsub class of a client-output-buffer-limit value (the default when unset). */
+export function pubsubOutputLimit(value: string | undefined): OutputLimit {
+  const parts = (value ?? OBL_DEFAULT).split(" ");
+  const at = parts.indexOf("pubsub");
+  const [hard, soft, seconds] = parts.slice(at + 1, at + 4).map(Number) as [number, number, number];
+  return { hard, soft, seconds };
+}
+
 /** "client-output-buffer-limit": <class> <hard> <soft> <seconds> …, merged into the current value. */
 function parseObl(v: string, current: string): string {
   const parts = v.split(" ").filter((p) => p !== "");

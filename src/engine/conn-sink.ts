@@ -13,4 +13,10 @@ export interface ConnSink {
    * endless timeout is cut to it and answers as a timeout.
    */
   readonly maxWaitMs?: number;
+  /**
+   * False once whoever holds the connection's wait has stopped showing it is there (a sharded
+   * call's lease ran out): a write then skips its wait, so nothing is taken for a caller that is
+   * gone. Absent: always there.
+   */
+  live?(now: number): boolean;
 }

@@ -20,6 +20,11 @@ export interface EngineHost {
   snapshot(engine: Engine, seq: number, at: number): void;
   /** Open connections (CLIENT LIST, INFO connected_clients). */
   clients(): readonly ConnState[];
+  /**
+   * True for a listed connection blocked outside this engine (a sharded namespace's Worker: its
+   * connections wait on their keys' shard), so CLIENT LIST shows `flags=b`.
+   */
+  blockedElsewhere?(id: number): boolean;
   /** True when tokens are configured (RESP AUTH semantics differ, spec §10.4). */
   readonly authEnabled: boolean;
   /** Checks a presented token in constant time: its scope, or null when it matches none. */

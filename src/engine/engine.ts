@@ -103,6 +103,7 @@ export class Engine {
     retry: (w, key, now) => retryWaiter(this, w, key, now),
     runPending: (w, now) => runItems(this, w.dialect, w.conn, w.pending, now),
     send: (id, replies) => this.sinks.get(id)?.deliver(replies),
+    live: (id, now) => this.sinks.get(id)?.live?.(now) ?? true,
   });
   /** The script paused between slices (busy-script.ts, script-pause.ts), else null. */
   busyScript: BusyScript | null = null;

@@ -107,6 +107,8 @@ export const Errors = {
       "UNKILLABLE",
       "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.",
     ),
+  /** What a client reads when CLIENT UNBLOCK … ERROR ends its wait. */
+  unblocked: () => new CommandError("UNBLOCKED", "UNBLOCKED client unblocked via CLIENT UNBLOCK"),
   crossSlot: () =>
     new CommandError("CROSSSLOT", "CROSSSLOT Keys in request don't hash to the same slot"),
   minMaxNotFloat: () => err("ERR min or max is not a float"),

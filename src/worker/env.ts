@@ -20,6 +20,8 @@ export interface Env extends AuthSettings {
   NAMESPACE_SHARDS?: string;
   /** Shard calls a WebSocket on a sharded namespace makes before it is asked to reconnect (sharded-ws.ts). */
   SHARD_WS_CALLS?: string;
+  /** Lease of a blocked shard call, renewed by its caller (ms; sharded.ts, default SHARD_WAIT_LEASE_MS). */
+  SHARD_WAIT_LEASE_MS?: string;
   VALUE_MAX_BYTES?: string;
   MEMORY_LIMIT_BYTES?: string;
   EVICTION_POLICY?: string;

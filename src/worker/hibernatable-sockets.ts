@@ -19,6 +19,14 @@ import {
 } from "./socket-subscriptions.ts";
 import type { SavedSubscriptions } from "./socket-subscriptions.ts";
 import { encodePushes } from "./ws-dialects.ts";
+import { pubsubOutputLimit } from "../engine/config-table.ts";
+import {
+  CLOSE_OUTPUT_LIMIT,
+  OUTPUT_LIMIT_REASON,
+  noDebt,
+  pushed,
+  showedLife,
+} from "./output-limit.ts";
 import type { WsAttachment } from "./ws-dialects.ts";
 
 /** A socket's context in memory: its attachment, and what of it was last saved. */
@@ -32,7 +40,14 @@ export interface Session {
   rows: SavedSubscriptions;
   /** What the last TAG.waiting message told a tagged socket (memory only). */
   waiting?: boolean;
+  /** `a.debt.unread` when the attachment was last written (output-limit.ts). */
+  debtSaved?: number;
+  /** Past its output limit: being closed, nothing more is sent. */
+  cut?: boolean;
 }
+
+/** Steps at which a subscriber's unanswered output is written to its attachment. */
+const DEBT_STEP_BYTES = 1048576;
 
 export class HibernatableSockets {
   private readonly ctx: DurableObjectState;
@@ -113,7 +128,13 @@ export class HibernatableSockets {
       a.conn.subs ??= null;
       a.conn.replyMode ??= "on";
       a.conn.tracking ??= null;
-      s = { a, saved: persistentState(a.conn), subsSaved: 0, rows: noSavedSubscriptions() };
+      s = {
+        a,
+        saved: persistentState(a.conn),
+        subsSaved: 0,
+        rows: noSavedSubscriptions(),
+        debtSaved: a.debt?.unread ?? 0,
+      };
       this.sessions.set(ws, s);
       this.attach(ws, s);
     }
@@ -152,6 +173,7 @@ export class HibernatableSockets {
     const conn = s.a.conn;
     this.engine().attach(conn, {
       deliver: (replies) => {
+        if (s.cut) return;
         const bytes = encodePushes(replies, conn);
         if (bytes.length === 0) return;
         try {
@@ -160,8 +182,44 @@ export class HibernatableSockets {
         } catch {
           // closed: webSocketClose detaches it
         }
+        // The shim reads its links at once and bounds its own clients: only direct clients count.
+        if (!s.a.tagged) this.countOutput(ws, s, bytes.length);
       },
     });
+  }
+
+  /** A client message arrived: whatever was pushed before it was read (output-limit.ts). */
+  heard(ws: WebSocket, s: Session): void {
+    if (!s.a.debt) return;
+    showedLife(s.a.debt);
+    if (s.debtSaved) this.writeAttachment(ws, s);
+  }
+
+  /**
+   * Counts pushed bytes the client has not answered; past CONFIG's pubsub output limit the
+   * socket is closed (after the running batch: the publisher's delivery loop is not disturbed).
+   * The count is written to the attachment at each MiB step, so a hibernation between
+   * publishes does not reset it by more than that.
+   */
+  private countOutput(ws: WebSocket, s: Session, bytes: number): void {
+    const debt = (s.a.debt ??= noDebt());
+    const limit = pubsubOutputLimit(this.engine().params.get("client-output-buffer-limit"));
+    if (pushed(debt, bytes, limit, Date.now())) {
+      s.cut = true;
+      queueMicrotask(() => {
+        try {
+          ws.close(CLOSE_OUTPUT_LIMIT, OUTPUT_LIMIT_REASON);
+        } catch {
+          // already closed
+        }
+        this.drop(ws);
+      });
+      return;
+    }
+    if (
+      Math.floor(debt.unread / DEBT_STEP_BYTES) !== Math.floor((s.debtSaved ?? 0) / DEBT_STEP_BYTES)
+    )
+      this.writeAttachment(ws, s);
   }
 
   /**
@@ -176,15 +234,21 @@ export class HibernatableSockets {
     }
     const state = persistentState(conn);
     if (state === s.saved) return;
+    this.writeAttachment(ws, s);
+    s.saved = state;
+  }
+
+  /** Writes a socket's attachment: its context (without subscriptions) and output debt. */
+  private writeAttachment(ws: WebSocket, s: Session): void {
     // The subscriptions live in their rows: an attachment holds at most 16 KiB.
     try {
-      ws.serializeAttachment({ ...s.a, conn: { ...conn, subs: null } });
+      ws.serializeAttachment({ ...s.a, conn: { ...s.a.conn, subs: null } });
+      s.debtSaved = s.a.debt?.unread ?? 0;
     } catch (err) {
       // Past the platform's 16 KiB (a long MULTI queue, many BCAST prefixes): the socket keeps
       // working while the object is in memory; only a hibernation would find the older state.
       console.warn("blink-edge: connection state too large for its attachment", err);
     }
-    s.saved = state;
   }
 
   /** Tells a shim's tagged socket when its connection started or stopped waiting for pushes. */

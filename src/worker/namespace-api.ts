@@ -29,12 +29,26 @@ export interface ShardBatchRequest extends ShardRef {
   waitKey?: string;
   /** Longest a blocking command may wait in this call (ms); absent: its own timeout. */
   blockMaxMs?: number;
+  /**
+   * A blocked call's lease (ms; needs `waitKey`): the caller renews it (renewShardWait) while it
+   * waits; once it runs out the shard drops the wait unanswered and never hands it a value, so
+   * nothing is popped for a caller whose isolate died. Absent: the wait lasts as long as the call.
+   */
+  leaseMs?: number;
 }
 
 /** Which connection's blocked command on a shard to end (ShardBatchRequest.waitKey). */
 export interface ShardWaitCancel extends ShardRef {
   namespace: string;
   waitKey: string;
+}
+
+/** CLIENT UNBLOCK of a connection that may be blocked on a shard. */
+export interface ShardUnblock extends ShardRef {
+  namespace: string;
+  clientId: number;
+  /** Answer `-UNBLOCKED …` (CLIENT UNBLOCK … ERROR) instead of the timeout reply. */
+  error: boolean;
 }
 
 /** A shard's replies, and the connection context after the batch when asked for. */
@@ -75,6 +89,12 @@ export interface NamespaceRpc {
   runShard(req: ShardBatchRequest): Promise<ShardBatchResult>;
   /** Ends a connection's blocked command on a shard: its call answers what it has. */
   cancelShardWait(req: ShardWaitCancel): void;
+  /** Extends the lease of a connection's blocked command on a shard; false: it waits there no more. */
+  renewShardWait(req: ShardWaitCancel): boolean;
+  /** CLIENT UNBLOCK for a connection blocked on a shard: true when it was blocked there. */
+  unblockShardWait(req: ShardUnblock): boolean | Promise<boolean>;
+  /** The connections blocked on a shard, under their own client ids (CLIENT LIST). */
+  shardWaitClients(req: ShardRef & { namespace: string }): ConnState[];
   /** A client id unique among a sharded namespace's open connections (asked of shard 0). */
   allocateClientId(req: ShardRef & { namespace: string }): number | Promise<number>;
   fetch(request: Request): Promise<Response>;

@@ -13,7 +13,9 @@ import type { ConnState } from "../engine/conn-state.ts";
 import { newConn } from "../engine/conn-state.ts";
 import { Engine } from "../engine/engine.ts";
 import type { EngineHost } from "../engine/engine.ts";
+import { R } from "../engine/reply.ts";
 import type { Reply } from "../engine/reply.ts";
+import { Errors } from "../engine/errors.ts";
 import { DEFAULT_NAMESPACE, HTTP_BLOCK_MAX_MS, REPLY_MAX_BYTES } from "../limits.ts";
 import { authConfig, tokenScope } from "./auth.ts";
 import type { Env } from "./env.ts";
@@ -32,6 +34,7 @@ import type {
   ShardBatchRequest,
   ShardBatchResult,
   ShardRef,
+  ShardUnblock,
   ShardWaitCancel,
   SocketKind,
 } from "./namespace-api.ts";
@@ -177,7 +180,7 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
         conn,
         req.blockMaxMs,
         () => this.engine.run(req.dialect, conn, req.items, Date.now(), REPLY_MAX_BYTES),
-        req.waitKey,
+        { clientId: req.conn.id, waitKey: req.waitKey, leaseMs: req.leaseMs ?? 0 },
       );
       return { replies, writeSeq: this.engine.store.writeSeq };
     }
@@ -196,7 +199,30 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
 
   /** Ends a Worker-held connection's blocked command here (its socket closed). */
   cancelShardWait(req: ShardWaitCancel): void {
-    this.waiting.cancel(req.waitKey);
+    this.waiting.shardWaits.cancel(req.waitKey);
+  }
+
+  /** Extends the lease of a Worker-held connection's blocked command here (it is still there). */
+  renewShardWait(req: ShardWaitCancel): boolean {
+    return this.waiting.shardWaits.renew(req.waitKey, Date.now());
+  }
+
+  /** CLIENT UNBLOCK, from any connection of the namespace, of a connection blocked here. */
+  unblockShardWait(req: ShardUnblock): boolean | Promise<boolean> {
+    this.adoptNamespace(req.namespace, req);
+    const w = this.waiting.shardWaits.ofClient(req.clientId);
+    if (!w || !this.engine.blocking.of(w.local.id)) return false;
+    const err = req.error ? R.error(Errors.unblocked()) : undefined;
+    // Like a write: what runs behind the answered command is committed with the group.
+    return this.group.runOrQueue(() => this.engine.unblock(w.local.id, Date.now(), err));
+  }
+
+  /** The connections blocked here, under their own client ids (CLIENT LIST). */
+  shardWaitClients(req: ShardRef & { namespace: string }): ConnState[] {
+    this.adoptNamespace(req.namespace, req);
+    return this.waiting.shardWaits.contexts(
+      (local) => this.engine.blocking.of(local.id) !== undefined,
+    );
   }
 
   /**

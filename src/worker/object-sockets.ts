@@ -121,6 +121,7 @@ export function answerMessage(
   message: string | ArrayBuffer,
 ): void | Promise<void> {
   const s = sockets.session(ws)!;
+  sockets.heard(ws, s);
   const { conn } = s.a;
   const door = WS_DIALECTS[s.a.dialect]!;
   const bytes = messageBytes(message);

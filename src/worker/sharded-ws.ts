@@ -6,14 +6,21 @@
 // client); pub/sub messages come from the shards over links (shard-links.ts) at any time.
 
 import type { BatchItem, Dialect } from "../engine/command.ts";
-import { newConn } from "../engine/conn-state.ts";
+import { newConn, subscriptionCount } from "../engine/conn-state.ts";
 import type { Reply } from "../engine/reply.ts";
 import type { Env } from "./env.ts";
 import { classifyFailure } from "./object-failure.ts";
 import { runShardedBatch } from "./router/sharded-batch.ts";
 import { objectFor } from "./shard-map.ts";
 import { ShardLinks } from "./shard-links.ts";
-import { cancelShardWaits, shardTransport, workerEngine } from "./sharded.ts";
+import {
+  ShardClients,
+  cancelShardWaits,
+  shardTransport,
+  shardWaitLease,
+  workerEngine,
+} from "./sharded.ts";
+import type { ShardWaits } from "./sharded.ts";
 import {
   answerClose,
   closeOnError,
@@ -23,8 +30,17 @@ import {
   socketOutput,
   TAG,
   TAGGED_PARAM,
+  waitingMessage,
 } from "./socket-step.ts";
 import { WS_DIALECTS } from "./ws-dialects.ts";
+import { pubsubOutputLimit } from "../engine/config-table.ts";
+import {
+  CLOSE_OUTPUT_LIMIT,
+  OUTPUT_LIMIT_REASON,
+  noDebt,
+  pushed,
+  showedLife,
+} from "./output-limit.ts";
 
 /** RFC 6455 "service restart": the client should reconnect (sent when the call budget is spent). */
 const CLOSE_SERVICE_RESTART = 1012;
@@ -85,27 +101,39 @@ export async function shardedSocket(
     // resubscribes, as after a Redis restart.
     () => close(CLOSE_SERVICE_RESTART, "a shard restarted, reconnect"),
   );
+  const count = (n: number) => {
+    calls += n;
+  };
+  const clients = new ShardClients(env, namespace, shards, count);
+  const waits: ShardWaits = { waitKey, inFlight, leaseMs: shardWaitLease(env) };
   const session = {
     dialect: door.dialect,
     shards,
     conn,
-    local: workerEngine(env, namespace, () => [conn]),
-    transport: shardTransport(
-      env,
-      namespace,
-      shards,
-      (n) => {
-        calls += n;
-      },
-      { waitKey, inFlight },
-    ),
+    local: workerEngine(env, namespace, () => [conn], clients),
+    // A blocked call's lease is renewed while the socket's invocation lives (sharded.ts).
+    transport: shardTransport(env, namespace, shards, count, waits),
     mirror: (c: typeof conn) => links.mirror(c),
+    clients,
+    // A shim's link learns that its connection waits (TAG.waiting), as on one object: a client
+    // that hangs up meanwhile is then closed at once, which cancels the wait.
+    blocked: (on: boolean) => {
+      if (!tagged || door.text || closed) return;
+      try {
+        ws.send(waitingMessage(on || subscriptionCount(conn) > 0));
+      } catch {
+        // closed: the close handler ends the session
+      }
+    },
   };
   links.onOpen = () => calls++;
   let closed = false;
   const end = () => {
     if (closed) return;
     closed = true;
+    // Its blocked calls are cancelled below; should a cancellation not arrive, their leases
+    // run out on their own.
+    waits.ended = true;
     links.close();
     session.local.detach(conn);
     // The socket's invocation ends with it: waitUntil lets the cancellations reach the shards.
@@ -126,6 +154,9 @@ export async function shardedSocket(
   const out = socketOutput(ws, door.text, tagged && !door.text ? TAG.answer : undefined);
   // Pushes (pub/sub messages) leave on their own, tagged unsolicited for the shim.
   const pushOut = socketOutput(ws, door.text, tagged && !door.text ? TAG.unsolicited : undefined);
+  // Pushes the client has not answered (output-limit.ts): the Worker's engine's limit is
+  // CONFIG's default (a CONFIG SET reaches the shards, not this connection's engine).
+  const debt = noDebt();
   const push = (replies: readonly Reply[]) => {
     if (closed) return;
     const bytes = door.encode(replies, conn);
@@ -135,6 +166,9 @@ export async function shardedSocket(
     } catch {
       // closed: the close handler ends the session
     }
+    const limit = pubsubOutputLimit(session.local.params.get("client-output-buffer-limit"));
+    if (!tagged && pushed(debt, bytes.length, limit, Date.now()))
+      queueMicrotask(() => close(CLOSE_OUTPUT_LIMIT, OUTPUT_LIMIT_REASON));
   };
   // The Worker's engine keeps the subscriptions: SUBSCRIBE needs the connection to have a sink.
   session.local.attach(conn, { deliver: push });
@@ -160,6 +194,8 @@ export async function shardedSocket(
 
   let queue: Promise<void> = Promise.resolve();
   ws.addEventListener("message", (ev) => {
+    // The client sent something: it reads what was pushed before (output-limit.ts).
+    showedLife(debt);
     // Binary messages may arrive as Blobs on a socket the Worker accepts itself.
     const data = ev.data as string | ArrayBuffer | Blob;
     queue = queue.then(async () =>

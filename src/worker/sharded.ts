@@ -7,7 +7,7 @@ import type { ConnState } from "../engine/conn-state.ts";
 import { newConn } from "../engine/conn-state.ts";
 import { Engine } from "../engine/engine.ts";
 import type { Reply } from "../engine/reply.ts";
-import { HTTP_BLOCK_MAX_MS } from "../limits.ts";
+import { HTTP_BLOCK_MAX_MS, SHARD_WAIT_LEASE_MS } from "../limits.ts";
 import { authConfig, tokenScope } from "./auth.ts";
 import type { Env } from "./env.ts";
 import { engineSettings } from "./env.ts";
@@ -18,19 +18,88 @@ import type { ShardCall, ShardTransport } from "./router/sharded-batch.ts";
 import { objectFor } from "./shard-map.ts";
 import type { NamespaceStub } from "./shard-map.ts";
 
-/** The Worker's engine for a connection: connection commands and checks; its store stays empty. */
+/**
+ * The Worker's engine for a connection: connection commands and checks; its store stays empty.
+ * `remote` adds the connections blocked on the shards while a CLIENT LIST asks for them.
+ */
 export function workerEngine(
   env: Env,
   namespace: string,
   clients: () => readonly ConnState[],
+  remote?: ShardClients,
 ): Engine {
   const auth = authConfig(env);
   return new Engine(COMMANDS, namespace, engineSettings(env), {
     snapshot: () => {},
-    clients,
+    clients: remote ? () => [...clients(), ...remote.listed] : clients,
+    blockedElsewhere: (id) => remote?.listed.some((c) => c.id === id) === true,
     authEnabled: auth.enabled,
     authenticate: (token) => tokenScope(auth, token, namespace),
   });
+}
+
+/** Lease of a blocked shard call (ms): env SHARD_WAIT_LEASE_MS, else SHARD_WAIT_LEASE_MS. */
+export function shardWaitLease(env: Env): number {
+  const v = env.SHARD_WAIT_LEASE_MS;
+  if (v === undefined || v === "") return SHARD_WAIT_LEASE_MS;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 3) throw new Error("SHARD_WAIT_LEASE_MS must be an integer >= 3");
+  return n;
+}
+
+/**
+ * CLIENT LIST and CLIENT UNBLOCK for a sharded namespace (router ShardClientsAccess): the
+ * connections blocked on the shards are known only there, so both ask every shard.
+ */
+export class ShardClients {
+  /** The connections blocked on the shards, while a CLIENT LIST runs (else empty). */
+  listed: ConnState[] = [];
+  private readonly env: Env;
+  private readonly namespace: string;
+  private readonly shards: number;
+  private readonly onCalls: ((n: number) => void) | undefined;
+
+  constructor(env: Env, namespace: string, shards: number, onCalls?: (n: number) => void) {
+    this.env = env;
+    this.namespace = namespace;
+    this.shards = shards;
+    this.onCalls = onCalls;
+  }
+
+  async refresh(): Promise<void> {
+    const lists = await this.everyShard((stub, ref) => stub.shardWaitClients(ref));
+    this.listed = lists.flat().sort((a, b) => a.id - b.id);
+  }
+
+  done(): void {
+    this.listed = [];
+  }
+
+  async unblock(clientId: number, error: boolean): Promise<boolean> {
+    const found = await this.everyShard((stub, ref) =>
+      stub.unblockShardWait({ ...ref, clientId, error }),
+    );
+    return found.includes(true);
+  }
+
+  private async everyShard<T>(
+    f: (
+      stub: NamespaceStub,
+      ref: { namespace: string; shard: number; shards: number },
+    ) => Promise<T>,
+  ): Promise<T[]> {
+    const { namespace, shards } = this;
+    this.onCalls?.(shards);
+    try {
+      return await Promise.all(
+        Array.from({ length: shards }, (_, shard) =>
+          f(objectFor(this.env, namespace, shard), { namespace, shard, shards }),
+        ),
+      );
+    } catch (e) {
+      throw classifyFailure(e);
+    }
+  }
 }
 
 /** How a session's shard calls may block (namespace-api.ts ShardBatchRequest). */
@@ -43,6 +112,13 @@ export interface ShardWaits {
   inFlight?: Map<number, number>;
   /** Each called shard's write count after its last call (an HTTP request's sync token). */
   writeSeqs?: Map<number, number>;
+  /**
+   * Lease of a blocked call (ms; needs waitKey): renewed on the shards with a call in flight
+   * every third of it, for as long as one is; a caller that is gone stops renewing.
+   */
+  leaseMs?: number;
+  /** Set when the connection ended: its calls' leases are no longer renewed. */
+  ended?: boolean;
 }
 
 async function callShard(
@@ -62,6 +138,7 @@ async function callShard(
     withContext: c.withContext === true,
     waitKey: waits.waitKey,
     blockMaxMs: waits.blockMaxMs,
+    leaseMs: waits.waitKey === undefined ? undefined : waits.leaseMs,
   };
   const attempt = () => stub.runShard(req);
   try {
@@ -85,19 +162,37 @@ export function shardTransport(
   onCalls?: (n: number) => void,
   waits: ShardWaits = {},
 ): ShardTransport {
-  const track = (shard: number, d: number) => {
-    const m = waits.inFlight;
-    if (!m) return;
-    const n = (m.get(shard) ?? 0) + d;
-    if (n > 0) m.set(shard, n);
-    else m.delete(shard);
-  };
+  const inFlight = (waits.inFlight ??= new Map());
   // Stubs are kept for the session: a WebSocket reuses them for every message.
   const stubs = new Map<number, NamespaceStub>();
   const stubOf = (shard: number) => {
     let s = stubs.get(shard);
     if (!s) stubs.set(shard, (s = objectFor(env, namespace, shard)));
     return s;
+  };
+  // While calls are in flight, their shards' leases are renewed (a quick call is over before the
+  // first renewal; a blocked one is renewed for as long as it waits).
+  let renewTimer: ReturnType<typeof setTimeout> | undefined;
+  const { waitKey, leaseMs } = waits;
+  const renew = () => {
+    renewTimer = undefined;
+    if (waitKey === undefined || !leaseMs || inFlight.size === 0 || waits.ended) return;
+    const shardsNow = [...inFlight.keys()];
+    onCalls?.(shardsNow.length);
+    for (const shard of shardsNow)
+      stubOf(shard)
+        .renewShardWait({ namespace, shard, shards, waitKey })
+        .catch(() => {
+          // The shard is gone, and its wait with it; the call itself fails.
+        });
+    renewTimer = setTimeout(renew, Math.floor(leaseMs / 3));
+  };
+  const track = (shard: number, d: number) => {
+    const n = (inFlight.get(shard) ?? 0) + d;
+    if (n > 0) inFlight.set(shard, n);
+    else inFlight.delete(shard);
+    if (renewTimer === undefined && inFlight.size > 0 && waitKey !== undefined && leaseMs)
+      renewTimer = setTimeout(renew, Math.floor(leaseMs / 3));
   };
   return async (calls) => {
     onCalls?.(calls.length);
@@ -136,16 +231,21 @@ export function runShardedHttp(
   writeSeqs?: Map<number, number>,
 ): Promise<Reply[]> {
   const conn = newConn(0, { authed: true, readonly });
-  const local = workerEngine(env, namespace, () => []);
+  const clients = new ShardClients(env, namespace, shards);
+  const local = workerEngine(env, namespace, () => [], clients);
+  // A request whose client went away is cancelled with its timers: its waits' leases run out.
+  const waits = {
+    blockMaxMs: HTTP_BLOCK_MAX_MS,
+    waitKey: crypto.randomUUID(),
+    leaseMs: shardWaitLease(env),
+  };
   const session = {
     dialect,
     shards,
     conn,
     local,
-    transport: shardTransport(env, namespace, shards, undefined, {
-      blockMaxMs: HTTP_BLOCK_MAX_MS,
-      writeSeqs,
-    }),
+    transport: shardTransport(env, namespace, shards, undefined, { ...waits, writeSeqs }),
+    clients,
   };
   return runShardedBatch(session, items, Date.now());
 }

@@ -8,15 +8,25 @@ import type { ConnState } from "../engine/conn-state.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { Reply } from "../engine/reply.ts";
 import type { GroupCommit } from "./group-commit.ts";
+import { LeaseExpired, ShardWaits } from "./shard-waits.ts";
+import type { ShardWait } from "./shard-waits.ts";
+
+/** A shard call's wait: its caller's client id, its cancel key and its lease (0: none). */
+export interface ShardCall {
+  clientId: number;
+  waitKey: string | undefined;
+  leaseMs: number;
+}
 
 export class WaitingRuns {
   private readonly engine: () => Engine;
   private readonly group: GroupCommit;
   /**
-   * Blocked shard calls of Worker-held connections (runShard), by waitKey: cancel ends one when
-   * its socket closes, so a later write is not popped for a client that is gone.
+   * Blocked shard calls of Worker-held connections (runShard): cancelled when their socket
+   * closes, dropped when their lease runs out, so a later write is not popped for a client that
+   * is gone; CLIENT UNBLOCK and CLIENT LIST reach them (shard-waits.ts).
    */
-  private readonly shardWaits = new Map<string, () => void>();
+  readonly shardWaits = new ShardWaits();
   /** Ids of those calls' contexts count down from -1: no socket of this object has one. */
   private shardWaitId = 0;
 
@@ -32,45 +42,65 @@ export class WaitingRuns {
 
   /**
    * Runs a batch that may block with a sink on its connection for the call's length: resolves
-   * with every reply once no command of it waits any more (answered, timed out, or `cancel`led).
+   * with every reply once no command of it waits any more (answered, timed out, or stopped). A
+   * shard call's wait is registered in `shardWaits`; with a lease it is served only while its
+   * caller renews it, and ends unanswered (the call throws LeaseExpired) when the caller stops.
    */
   async run(
     conn: ConnState,
     maxWaitMs: number | undefined,
     run: () => Reply[],
-    cancel?: string,
+    shard?: ShardCall,
   ): Promise<Reply[]> {
     const engine = this.engine();
     const replies: Reply[] = [];
     let wake: () => void = () => {};
+    let failure: Error | undefined;
     const waited = new Promise<void>((resolve) => (wake = resolve));
+    // Stopped: it stops waiting and the commands behind it never run, as for a closed client.
+    const stop = (why?: Error) => {
+      failure ??= why;
+      engine.detach(conn);
+      wake();
+    };
+    const leased = shard !== undefined && shard.waitKey !== undefined && shard.leaseMs > 0;
+    const wait: ShardWait | undefined = shard && {
+      ...shard,
+      local: conn,
+      leaseUntil: leased ? Date.now() + shard.leaseMs : Infinity,
+      stop,
+    };
     engine.attach(conn, {
       maxWaitMs,
       deliver: (rs) => {
         replies.push(...rs);
         if (!engine.blocking.of(conn.id)) wake();
       },
+      ...(leased ? { live: (now: number) => now < wait!.leaseUntil } : {}),
     });
-    // Cancelled: it stops waiting and the commands behind it never run, as for a closed client.
-    const stop = () => {
-      engine.detach(conn);
-      wake();
+    let leaseTimer: ReturnType<typeof setTimeout> | undefined;
+    const checkLease = () => {
+      const now = Date.now();
+      if (wait!.leaseUntil <= now) stop(new LeaseExpired());
+      else leaseTimer = setTimeout(checkLease, wait!.leaseUntil - now);
     };
-    if (cancel) this.shardWaits.set(cancel, stop);
+    if (wait) this.shardWaits.add(wait);
+    if (leased) leaseTimer = setTimeout(checkLease, shard.leaseMs);
     try {
       replies.push(...(await this.group.runOrQueue(run)));
       if (engine.blocking.of(conn.id)) await waited;
     } finally {
+      clearTimeout(leaseTimer);
       engine.detach(conn);
-      if (cancel && this.shardWaits.get(cancel) === stop) this.shardWaits.delete(cancel);
+      if (wait) this.shardWaits.remove(wait);
     }
+    if (failure) throw failure;
     return replies;
   }
 
   /** Ends a Worker-held connection's blocked command here (its socket closed). */
   cancel(waitKey: string): void {
-    this.shardWaits.get(waitKey)?.();
-    this.shardWaits.delete(waitKey);
+    this.shardWaits.cancel(waitKey);
   }
 }
 

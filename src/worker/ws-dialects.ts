@@ -9,6 +9,7 @@ import {
   CLOSE_TOO_BIG,
   CLOSE_NORMAL,
 } from "../limits.ts";
+import type { OutputDebt } from "./output-limit.ts";
 import type { BatchItem, Dialect } from "../engine/command.ts";
 import type { ConnState } from "../engine/conn-state.ts";
 import type { Reply } from "../engine/reply.ts";
@@ -24,6 +25,8 @@ export interface WsAttachment {
   conn: ConnState;
   /** Messages carry a first byte telling answers from pushes (socket-step.ts TAG). */
   tagged?: boolean;
+  /** Pushes not answered by the client (output-limit.ts), as of the last MiB step. */
+  debt?: OutputDebt;
 }
 
 export interface ParsedMessage {

@@ -1,7 +1,9 @@
 // ioredis through the shim on a sharded namespace (issue 16, docs/scaling.md): a subscriber and
 // a pattern subscriber receive messages on channels that hash to different shards, and a BLPOP
-// is woken by another client's RPUSH while a third client is served.
+// is woken by another client's RPUSH while a third client is served; a blocked client that hangs
+// up stops waiting on its shard.
 
+import { connect } from "node:net";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalWorker } from "../../src/node/local-worker.ts";
@@ -74,5 +76,24 @@ describe("ioredis on a sharded namespace through the shim", () => {
     expect(await other.rpush("rt-queue", "job")).toBe(1);
     expect(await popped).toEqual(["rt-queue", "job"]);
     await expect(waiter.blpop("rt-a", "rt-b", 0)).rejects.toThrow(/CROSSSLOT|MOVED/);
+  });
+
+  it("a blocked client that hangs up is freed at once (as Redis frees it): a later push is kept", async () => {
+    const other = client();
+    const list = async () => String(await other.client("LIST"));
+    const sock = connect(shim.port("redis"), "127.0.0.1");
+    await new Promise((r) => sock.once("connect", r));
+    sock.write("*3\r\n$5\r\nBLPOP\r\n$7\r\nrt-gone\r\n$1\r\n0\r\n");
+    for (let i = 0; i < 50 && !(await list()).includes("flags=b"); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(await list()).toContain("flags=b");
+    // The client is gone (FIN): its wait on the shard ends, nothing is popped for it.
+    sock.end();
+    for (let i = 0; i < 50 && (await list()).includes("flags=b"); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(await list()).not.toContain("flags=b");
+    expect(await other.rpush("rt-gone", "kept")).toBe(1);
+    expect(await other.lrange("rt-gone", 0, -1)).toEqual(["kept"]);
+    sock.destroy();
   });
 });

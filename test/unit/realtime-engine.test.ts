@@ -48,6 +48,26 @@ describe("blocking pops", () => {
     expect(run(b, 1000, ["LRANGE", "d", "0", "-1"])).toBe("*1\r\n$1\r\n1\r\n");
   });
 
+  it("a waiter whose sink is no longer live is skipped: the push goes to the next, or stays", () => {
+    const { engine, got, open, run } = setup();
+    const [b, c] = [open(), open()];
+    // A sharded call's lease (ConnSink.live) that ran out at t = 1500.
+    const a = open(false);
+    got.set(a.id, "");
+    engine.attach(a, {
+      deliver: (rs) => got.set(a.id, got.get(a.id)! + rs.length),
+      live: (now) => now < 1500,
+    });
+    run(a, 1000, ["BLPOP", "q", "0"]);
+    run(b, 1000, ["BLPOP", "q", "0"]);
+    run(c, 1600, ["RPUSH", "q", "one"]);
+    expect(got.get(a.id)).toBe("");
+    expect(got.get(b.id)).toBe("*2\r\n$1\r\nq\r\n$3\r\none\r\n");
+    run(c, 1700, ["RPUSH", "q", "two"]);
+    expect(got.get(a.id)).toBe("");
+    expect(run(c, 1800, ["LRANGE", "q", "0", "-1"])).toBe("*1\r\n$3\r\ntwo\r\n");
+  });
+
   it("bad timeouts", () => {
     const { open, run } = setup();
     const a = open();

@@ -139,9 +139,6 @@ const CLIENT_ARITY: Record<string, number> = {
   trackinginfo: 2,
 };
 
-/** CLIENT UNBLOCK … ERROR: what the unblocked client reads. */
-const UNBLOCKED_ERROR = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
-
 function client(ctx: Ctx, argv: readonly string[]): Reply {
   const sub = asciiLower(argv[1]!);
   const arity = CLIENT_ARITY[sub];
@@ -163,8 +160,9 @@ function client(ctx: Ctx, argv: readonly string[]): Reply {
     case "list": {
       const all = ctx.engine.host.clients();
       const blocked = ctx.engine.blocking;
+      const elsewhere = ctx.engine.host.blockedElsewhere;
       const lines = (all.length ? all : [c]).map((x) =>
-        clientLine(x, ctx.now, blocked.of(x.id) !== undefined),
+        clientLine(x, ctx.now, blocked.of(x.id) !== undefined || elsewhere?.(x.id) === true),
       );
       return R.verbatim(lines.join(""));
     }
@@ -189,8 +187,7 @@ function client(ctx: Ctx, argv: readonly string[]): Reply {
       const how = argv.length === 4 ? asciiLower(argv[3]!) : "timeout";
       if (how !== "timeout" && how !== "error")
         throw new CommandError("ERR", "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
-      const err =
-        how === "error" ? R.error(new CommandError("UNBLOCKED", UNBLOCKED_ERROR)) : undefined;
+      const err = how === "error" ? R.error(Errors.unblocked()) : undefined;
       return ctx.engine.unblock(Number(id), ctx.now, err) ? R.ONE : R.ZERO;
     }
     default: {

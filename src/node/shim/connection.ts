@@ -141,6 +141,14 @@ export class ShimConnection {
 
   private onEof(): void {
     this.eof = true;
+    // Redis frees a client at EOF. One that is blocked or subscribed would otherwise keep its
+    // link, and a blocked command's wait, open until a push came for nobody to read.
+    if (this.waitingForPushes && !this.ended) {
+      this.noMore = true;
+      this.finalBytes = undefined;
+      this.endSocket();
+      return;
+    }
     this.pump();
   }
 

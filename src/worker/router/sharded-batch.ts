@@ -19,6 +19,7 @@ import { Flag } from "../../engine/command-table.ts";
 import type { CommandSpec } from "../../engine/command-table.ts";
 import type { ConnState } from "../../engine/conn-state.ts";
 import type { Engine } from "../../engine/engine.ts";
+import { asciiLower } from "../../engine/ascii.ts";
 import { Errors } from "../../engine/errors.ts";
 import { R } from "../../engine/reply.ts";
 import type { ErrorReply, Reply } from "../../engine/reply.ts";
@@ -58,6 +59,52 @@ export interface ShardedSession {
    * (a socket's session: shard-links.ts); absent where no subscription can exist (HTTP).
    */
   mirror?: (conn: ConnState) => Promise<void>;
+  /** The connections blocked on the shards, for CLIENT LIST and CLIENT UNBLOCK (sharded.ts). */
+  clients?: ShardClientsAccess;
+  /** Told when a blocking command's call starts (true) and ends: a socket tells its shim. */
+  blocked?: (on: boolean) => void;
+}
+
+/** What CLIENT LIST and CLIENT UNBLOCK ask of the shards (sharded.ts ShardClients). */
+export interface ShardClientsAccess {
+  /** Fetches the blocked connections; `local`'s CLIENT LIST shows them (flags=b) until `done`. */
+  refresh(): Promise<void>;
+  done(): void;
+  /** Ends a connection's wait on its shard; false when it waits on none. */
+  unblock(clientId: number, error: boolean): Promise<boolean>;
+}
+
+/** CLIENT LIST or CLIENT UNBLOCK: "list" | "unblock"; undefined for anything else. */
+function shardClientCommand(c: Command): "list" | "unblock" | undefined {
+  if (c.argv.length < 2 || asciiLower(c.argv[0]!) !== "client") return undefined;
+  const sub = asciiLower(c.argv[1]!);
+  return sub === "list" || sub === "unblock" ? sub : undefined;
+}
+
+/**
+ * CLIENT LIST and CLIENT UNBLOCK on a sharded namespace: a connection waits on its keys' shard,
+ * not in the Worker's engine, so the shards are asked.
+ */
+async function clientOnShards(
+  s: ShardedSession,
+  clients: ShardClientsAccess,
+  sub: "list" | "unblock",
+  c: Command,
+  now: number,
+): Promise<Reply> {
+  if (sub === "list") {
+    await clients.refresh();
+    try {
+      return s.local.dispatch(s.dialect, s.conn, c, now);
+    } finally {
+      clients.done();
+    }
+  }
+  // The Worker's engine checks the arguments (and answers 0: nothing waits in it).
+  const r = s.local.dispatch(s.dialect, s.conn, c, now);
+  if (r !== R.ZERO) return r;
+  const error = c.argv.length === 4 && asciiLower(c.argv[3]!) === "error";
+  return (await clients.unblock(Number(c.argv[2]), error)) ? R.ONE : r;
 }
 
 /** The context a shard sees for ordinary commands: no transaction state. */
@@ -249,6 +296,10 @@ export async function runShardedBatch(
         // Earlier commands (a PUBLISH) run before the subscriptions change, as on one object.
         await round.flush(s, replies);
         replies[i] = subscribeChecked(s, spec!, item, now);
+      } else if (s.clients && !conn.multi && shardClientCommand(item)) {
+        // Earlier commands first: a batch's RPUSH then CLIENT LIST sees what the push woke.
+        await round.flush(s, replies);
+        replies[i] = await clientOnShards(s, s.clients, shardClientCommand(item)!, item, now);
       } else replies[i] = local.dispatch(dialect, conn, item, now);
       // Mirrored before the confirmation is sent: a message published after it reaches us.
       if ((conn.subs?.version ?? 0) !== version && s.mirror) await s.mirror(conn);
@@ -319,7 +370,14 @@ export async function runShardedBatch(
     if (!round.accepts(conn)) await round.flush(s, replies);
     round.add(i, plan, conn);
     // A blocked command holds back the connection's later commands, on every shard.
-    if (checked.flags & Flag.BLOCKING) await round.flush(s, replies);
+    if (checked.flags & Flag.BLOCKING) {
+      s.blocked?.(true);
+      try {
+        await round.flush(s, replies);
+      } finally {
+        s.blocked?.(false);
+      }
+    }
   }
   await round.flush(s, replies);
   replies.length = Math.min(replies.length, end);
