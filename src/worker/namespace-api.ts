@@ -29,6 +29,8 @@ export interface ShardBatchRequest extends ShardRef {
   waitKey?: string;
   /** Longest a blocking command may wait in this call (ms); absent: its own timeout. */
   blockMaxMs?: number;
+  /** This call's share of its batch's reply bytes (router/sharded-batch.ts); absent: REPLY_MAX_BYTES. */
+  replyMax?: number;
 }
 
 /** Which connection's blocked command on a shard to end (ShardBatchRequest.waitKey). */

@@ -8,6 +8,7 @@
 import type { BatchItem, Dialect } from "../engine/command.ts";
 import { newConn } from "../engine/conn-state.ts";
 import type { Reply } from "../engine/reply.ts";
+import { REPLY_MAX_BYTES } from "../limits.ts";
 import type { Env } from "./env.ts";
 import { classifyFailure } from "./object-failure.ts";
 import { runShardedBatch } from "./router/sharded-batch.ts";
@@ -100,6 +101,7 @@ export async function shardedSocket(
       { waitKey, inFlight },
     ),
     mirror: (c: typeof conn) => links.mirror(c),
+    replyMax: REPLY_MAX_BYTES,
   };
   links.onOpen = () => calls++;
   let closed = false;

@@ -7,7 +7,7 @@ import type { ConnState } from "../engine/conn-state.ts";
 import { newConn } from "../engine/conn-state.ts";
 import { Engine } from "../engine/engine.ts";
 import type { Reply } from "../engine/reply.ts";
-import { HTTP_BLOCK_MAX_MS } from "../limits.ts";
+import { HTTP_BLOCK_MAX_MS, REPLY_MAX_BYTES } from "../limits.ts";
 import { authConfig, tokenScope } from "./auth.ts";
 import type { Env } from "./env.ts";
 import { engineSettings } from "./env.ts";
@@ -60,6 +60,7 @@ async function callShard(
     withContext: c.withContext === true,
     waitKey: waits.waitKey,
     blockMaxMs: waits.blockMaxMs,
+    replyMax: c.replyMax,
   };
   const attempt = () => stub.runShard(req);
   try {
@@ -133,6 +134,7 @@ export function runShardedHttp(
     conn,
     local,
     transport: shardTransport(env, namespace, shards, undefined, { blockMaxMs: HTTP_BLOCK_MAX_MS }),
+    replyMax: REPLY_MAX_BYTES,
   };
   return runShardedBatch(session, items, Date.now());
 }

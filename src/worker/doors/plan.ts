@@ -7,7 +7,7 @@ import { runShardedHttp } from "../sharded.ts";
 import { objectFor, shardCount } from "../shard-map.ts";
 import type { Env } from "../env.ts";
 import { planBlink } from "./blink-http.ts";
-import { isPlan } from "./door.ts";
+import { finishBounded, isPlan } from "./door.ts";
 import type { DoorAnswer, DoorName, DoorPlan, DoorRequest } from "./door.ts";
 import { planLightRedis } from "./light-redis-http.ts";
 import {
@@ -46,7 +46,7 @@ export async function runDoor(env: Env, namespace: string, req: DoorRequest): Pr
     const replies = p.items.length
       ? await runShardedHttp(env, namespace, shards, p.dialect, p.items, req.readonly)
       : [];
-    return p.finish(replies);
+    return finishBounded(p, replies);
   }
   const attempt = () => objectFor(env, namespace).exchange(namespace, req);
   try {
