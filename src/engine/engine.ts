@@ -240,10 +240,12 @@ export class Engine {
     const { conn } = ctx;
     const tracking = this.tracking;
     let bytes = 0;
+    // One error for every command past the limit: a thousand stack captures cost milliseconds.
+    let limit: CommandError | undefined;
     for (let i = 0; i < items.length; i++) {
       const item = items[i]!;
       let r: Reply;
-      if (bytes > replyMax) r = queueingError(conn, Errors.replyLimit());
+      if (bytes > replyMax) r = queueingError(conn, (limit ??= Errors.replyLimit()));
       else {
         const mode = conn.replyMode;
         const outer = tracking.current;
