@@ -127,8 +127,9 @@ export const LCS_TABLE_MAX_BYTES = 32 * 1024 * 1024;
 // ---- Lua scripting (issue 15) ----
 /**
  * Lua VM instructions one script or function may run before it is stopped with an error. A
- * Durable Object is single-threaded: while a script runs nobody else is served, and the platform
- * ends an isolate that holds the CPU too long (30 s), losing the batch. fengari runs
+ * Durable Object is single-threaded: while a script runs nobody else is served (a busy script
+ * pauses between slices, but only to answer BUSY or take SCRIPT KILL), and the platform ends an
+ * isolate that holds the CPU too long (30 s), losing the batch. fengari runs
  * about 10 M instructions a second on this machine, so this stops a runaway script after about
  * 5 s (Redis's default busy-reply-threshold) and well inside the platform's limit.
  */
@@ -138,8 +139,14 @@ export const LUA_INSTRUCTION_LIMIT = 50_000_000;
  * about 250 instructions' time, so a script looping on calls is stopped within the same ~5 s.
  */
 export const LUA_CALL_INSTRUCTIONS = 250;
-/** How often (in VM instructions) the count hook checks the limit; Redis checks every 100,000. */
+/**
+ * How often (in VM instructions) the count hook checks the limit; Redis checks every 100,000. A
+ * script that can pause (busy-script.ts) yields to the object's event loop this often, about
+ * every 10 ms.
+ */
 export const LUA_HOOK_EVERY = 100_000;
+/** busy-reply-threshold (alias lua-time-limit): ms a script runs before others get BUSY. */
+export const BUSY_REPLY_THRESHOLD_MS = 5000;
 /** Lua table nesting a script reply may have before conversion stops (Redis: Lua stack limit). */
 export const LUA_REPLY_MAX_DEPTH = 1000;
 /** Largest script or library body accepted (Redis has none; an object's memory does). */

@@ -81,7 +81,9 @@ export class Blocking {
   remove(w: Waiter): void {
     if (this.byConn.get(w.conn.id) !== w) return;
     this.byConn.delete(w.conn.id);
-    const m = this.byKey.get(w.db)!;
+    // A waiter on no key (a connection waiting for a busy script) may find no map left.
+    const m = this.byKey.get(w.db);
+    if (!m) return;
     for (const k of w.keys) {
       const list = m.get(k);
       if (!list) continue;

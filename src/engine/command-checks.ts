@@ -116,7 +116,7 @@ function checkSizes(
  * EXEC refused before it runs (arity, auth): Redis discards the transaction and the WATCHed keys
  * and names the reason after "EXECABORT Transaction discarded because of: " (no "ERR " prefix).
  */
-function execAbort(conn: ConnState, reason: string): ErrorReply {
+export function execAbort(conn: ConnState, reason: string): ErrorReply {
   conn.multi = null;
   conn.multiFailed = false;
   conn.watch = null;

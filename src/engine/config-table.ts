@@ -7,6 +7,7 @@
 
 import { asciiLower } from "./ascii.ts";
 import { parseMemoryValueExact, parseStrictInt } from "./numbers.ts";
+import { BUSY_REPLY_THRESHOLD_MS } from "../limits.ts";
 
 const LLONG_MAX = 9223372036854775807n;
 const LONG_MAX = LLONG_MAX;
@@ -219,7 +220,9 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
   mem("hll-sparse-max-bytes", 3000, 0n, LONG_MAX),
   mem("stream-node-max-bytes", 4096, 0n, LONG_MAX),
   int("stream-node-max-entries", 100, 0n, LLONG_MAX),
-  int("busy-reply-threshold", 5000, 0n, LONG_MAX, { aliases: ["lua-time-limit"] }),
+  int("busy-reply-threshold", BUSY_REPLY_THRESHOLD_MS, 0n, LONG_MAX, {
+    aliases: ["lua-time-limit"],
+  }),
   custom("notify-keyspace-events", "", parseNotify),
   mem("proto-max-bulk-len", 536870912, 1048576n, LONG_MAX),
   mem("client-query-buffer-limit", 1073741824, 1048576n, LONG_MAX),

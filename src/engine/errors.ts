@@ -25,7 +25,10 @@ export type ErrorCode =
   | "UNAVAILABLE"
   | "INTERNAL"
   | "CROSSSLOT"
-  | "UNBLOCKED";
+  | "UNBLOCKED"
+  | "BUSY"
+  | "NOTBUSY"
+  | "UNKILLABLE";
 
 /** A command failure with its canonical text (e.g. "ERR syntax error"). */
 export class CommandError extends Error {
@@ -86,6 +89,24 @@ export const Errors = {
   execAbort: () =>
     new CommandError("EXECABORT", "EXECABORT Transaction discarded because of previous errors."),
   noProto: () => new CommandError("NOPROTO", "NOPROTO unsupported protocol version"),
+  /** Another client's command while a script runs past busy-reply-threshold (EVAL's wording). */
+  busyEval: () =>
+    new CommandError(
+      "BUSY",
+      "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.",
+    ),
+  /** The same while a function (FCALL) runs. */
+  busyFunction: () =>
+    new CommandError(
+      "BUSY",
+      "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.",
+    ),
+  notBusy: () => new CommandError("NOTBUSY", "NOTBUSY No scripts in execution right now."),
+  unkillable: () =>
+    new CommandError(
+      "UNKILLABLE",
+      "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.",
+    ),
   crossSlot: () =>
     new CommandError("CROSSSLOT", "CROSSSLOT Keys in request don't hash to the same slot"),
   minMaxNotFloat: () => err("ERR min or max is not a float"),

@@ -5,24 +5,16 @@
 // replies leave through the output gate once those writes are durable (spec §13.1).
 
 import { DurableObject } from "cloudflare:workers";
-import { SYNC_TOKEN, withSyncToken } from "./doors/upstash-http.ts";
-import { errorJson, parsePathCommand } from "../protocols/upstash.ts";
-import { openSseSubscription } from "./sse-subscriber.ts";
+import { withSyncToken } from "./doors/upstash-http.ts";
+import { subscribeSse } from "./sse-request.ts";
 import type { BatchItem, Dialect } from "../engine/command.ts";
 import { COMMANDS } from "../engine/commands/index.ts";
 import type { ConnState } from "../engine/conn-state.ts";
 import { newConn } from "../engine/conn-state.ts";
 import { Engine } from "../engine/engine.ts";
-import { Flag } from "../engine/command-table.ts";
 import type { EngineHost } from "../engine/engine.ts";
 import type { Reply } from "../engine/reply.ts";
-import {
-  BLOCK_KEEPALIVE_MS,
-  CLOSE_NORMAL,
-  DEFAULT_NAMESPACE,
-  HTTP_BLOCK_MAX_MS,
-  REPLY_MAX_BYTES,
-} from "../limits.ts";
+import { DEFAULT_NAMESPACE, HTTP_BLOCK_MAX_MS, REPLY_MAX_BYTES } from "../limits.ts";
 import { authConfig, tokenScope } from "./auth.ts";
 import type { Env } from "./env.ts";
 import { engineSettings } from "./env.ts";
@@ -49,20 +41,14 @@ import { planDoor } from "./doors/plan.ts";
 import { Persistence } from "./persistence.ts";
 import { META } from "./schema.ts";
 import { limitShare } from "./shard-map.ts";
+import { shardKeysOf } from "./router/slots.ts";
 import { GroupCommit } from "./group-commit.ts";
-import { MuxSession } from "./mux-door.ts";
+import type { MuxSession } from "./mux-door.ts";
 import { HibernatableSockets } from "./hibernatable-sockets.ts";
-import {
-  TAG,
-  answerClose,
-  closeOnError,
-  deliver,
-  messageBytes,
-  messageStep,
-  socketOutput,
-  waitsForPushes,
-} from "./socket-step.ts";
-import { WS_DIALECTS } from "./ws-dialects.ts";
+import { answerClose } from "./socket-step.ts";
+import { ObjectTimers } from "./object-timers.ts";
+import { acceptMux, answerMessage } from "./object-sockets.ts";
+import { WaitingRuns, hasBlocking } from "./waiting-runs.ts";
 
 /** The one shard of a namespace that is not sharded. */
 const UNSHARDED: ShardRef = { shard: 0, shards: 1 };
@@ -70,11 +56,6 @@ const UNSHARDED: ShardRef = { shard: 0, shards: 1 };
 export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc, ExportImportRpc {
   private engine!: Engine;
   private persistence!: Persistence;
-  /** Alarm time currently armed (Unix ms), 0 if none. */
-  private armedAlarm = 0;
-  /** The blocked clients' timer (armWaitTimer) and when it fires (Unix ms; 0: none). */
-  private waitTimer: ReturnType<typeof setTimeout> | undefined;
-  private waitTimerAt = 0;
   /** Load time of the last start, for the cold-load benchmark. */
   loadMs = 0;
   /** "<shard>/<shards>" when this object is a shard of a sharded namespace, else "". */
@@ -83,20 +64,22 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
   private readonly sockets = new HibernatableSockets(this.ctx, () => this.engine);
   /** The shims' multiplexed sockets (not hibernatable: they pin the object while connected). */
   private readonly muxes = new Set<MuxSession>();
-  /**
-   * Blocked shard calls of Worker-held connections (runShard), by waitKey: cancelShardWait ends
-   * one when its socket closes, so a later write is not popped for a client that is gone.
-   */
-  private readonly shardWaits = new Map<string, () => void>();
-  /** Ids of those calls' contexts count down from -1: no socket of this object has one. */
-  private shardWaitId = 0;
   /** Upstash SSE subscriptions' connections (sse-subscriber.ts), for CLIENT LIST. */
   private readonly sseConns = new Set<ConnState>();
   /** Batches arriving together run in one turn and commit once (src/worker/group-commit.ts). */
   private readonly group = new GroupCommit(
     () => this.commit(),
     () => this.ctx.storage.sync(),
+    {
+      paused: () => this.engine.busyScript !== null,
+      holds: (now) => this.engine.scriptHolds(now),
+      resume: (now) => this.engine.resumeScript(now),
+    },
   );
+  /** Batches that may block, run for a caller that awaits them (HTTP, shard calls). */
+  private readonly waiting = new WaitingRuns(() => this.engine, this.group);
+  /** The expiry alarm and the blocked clients' timer (object-timers.ts). */
+  private readonly timers = new ObjectTimers(this.ctx.storage, () => this.engine, this.group);
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -119,9 +102,11 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
         this.host(),
       );
       this.persistence.load(this.engine);
-      this.engine.sharded = Number(this.shardRef.split("/")[1] ?? 1) > 1;
+      const [shard, shards] = this.shardRef.split("/").map(Number);
+      this.engine.sharded = (shards ?? 1) > 1;
+      this.engine.shardKeys = shardKeysOf(shard ?? 0, shards ?? 1);
       this.sockets.restore();
-      this.armedAlarm = (await ctx.storage.getAlarm()) ?? 0;
+      this.timers.armedAlarm = (await ctx.storage.getAlarm()) ?? 0;
       this.loadMs = performance.now() - t0;
     });
   }
@@ -172,46 +157,10 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
    */
   private async exchangeBlocking(req: DoorRequest, plan: DoorPlan): Promise<DoorAnswer> {
     const conn = newConn(this.engine.nextClientId++, { authed: true, readonly: req.readonly });
-    const replies = await this.runWaiting(conn, HTTP_BLOCK_MAX_MS, () =>
+    const replies = await this.waiting.run(conn, HTTP_BLOCK_MAX_MS, () =>
       this.engine.run(plan.dialect, conn, plan.items, Date.now(), REPLY_MAX_BYTES),
     );
     return withSyncToken(req, finishBounded(plan, replies), this.engine.store.writeSeq);
-  }
-
-  /**
-   * Runs a batch that may block with a sink on its connection for the call's length: resolves
-   * with every reply once no command of it waits any more (answered, timed out, or `cancel`led).
-   */
-  private async runWaiting(
-    conn: ConnState,
-    maxWaitMs: number | undefined,
-    run: () => Reply[],
-    cancel?: string,
-  ): Promise<Reply[]> {
-    const replies: Reply[] = [];
-    let wake: () => void = () => {};
-    const waited = new Promise<void>((resolve) => (wake = resolve));
-    this.engine.attach(conn, {
-      maxWaitMs,
-      deliver: (rs) => {
-        replies.push(...rs);
-        if (!this.engine.blocking.of(conn.id)) wake();
-      },
-    });
-    // Cancelled: it stops waiting and the commands behind it never run, as for a closed client.
-    const stop = () => {
-      this.engine.detach(conn);
-      wake();
-    };
-    if (cancel) this.shardWaits.set(cancel, stop);
-    try {
-      replies.push(...(await this.group.runOrQueue(run)));
-      if (this.engine.blocking.of(conn.id)) await waited;
-    } finally {
-      this.engine.detach(conn);
-      if (cancel && this.shardWaits.get(cancel) === stop) this.shardWaits.delete(cancel);
-    }
-    return replies;
   }
 
   /**
@@ -225,8 +174,8 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
     if (!req.withContext && hasBlocking(this.engine, req.dialect, req.items)) {
       // It waits here, its context holding a sink under an id of this call's own, while this
       // object serves everyone else; the Worker's socket keeps relaying its pushes meanwhile.
-      const conn = { ...req.conn, id: --this.shardWaitId };
-      const replies = await this.runWaiting(
+      const conn = { ...req.conn, id: this.waiting.nextShardWaitId() };
+      const replies = await this.waiting.run(
         conn,
         req.blockMaxMs,
         () => this.engine.run(req.dialect, conn, req.items, Date.now(), replyMax),
@@ -248,8 +197,7 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
 
   /** Ends a Worker-held connection's blocked command here (its socket closed). */
   cancelShardWait(req: ShardWaitCancel): void {
-    this.shardWaits.get(req.waitKey)?.();
-    this.shardWaits.delete(req.waitKey);
+    this.waiting.cancel(req.waitKey);
   }
 
   /**
@@ -281,7 +229,7 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
     this.adoptNamespace(req.namespace, req.shard);
     const outcome = applyImport(this.engine, req, Date.now());
     this.persistence.flush(this.engine);
-    this.armExpiryAlarm();
+    this.timers.armExpiryAlarm();
     return outcome;
   }
 
@@ -294,35 +242,12 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
 
   /** Writes what the batches since the last commit changed (false: nothing), and keeps the expiry alarm right. */
   private commit(): boolean {
+    // A paused script's writes are committed once, when it ends (GroupCommit resumes it).
+    if (this.engine.busyScript) return false;
     const wrote = this.persistence.flush(this.engine);
-    this.armExpiryAlarm();
-    this.armWaitTimer();
+    this.timers.armExpiryAlarm();
+    this.timers.armWaitTimer();
     return wrote;
-  }
-
-  /**
-   * Keeps one timer at the earliest deadline of a blocked client (BLOCK_KEEPALIVE_MS when every
-   * one waits forever: a pending timer also keeps the object, and the waiters, from hibernating).
-   * When it fires, an empty batch answers the clients whose time is up.
-   */
-  private armWaitTimer(): void {
-    const next = this.engine.blocking.nextDeadline();
-    // Waiters without a deadline: any armed timer will do (it re-arms when it fires).
-    if (next === Infinity && this.waitTimerAt !== 0) return;
-    const at = next === Infinity ? Date.now() + BLOCK_KEEPALIVE_MS : next;
-    if (at === this.waitTimerAt) return;
-    clearTimeout(this.waitTimer);
-    this.waitTimerAt = at;
-    if (at === 0) return;
-    this.waitTimer = setTimeout(
-      () => {
-        this.waitTimerAt = 0;
-        void this.group.runOrQueue(() =>
-          this.engine.run("redis", newConn(0, { authed: true, readonly: false }), [], Date.now()),
-        );
-      },
-      Math.max(0, at - Date.now()),
-    );
   }
 
   private adoptNamespace(ns: string, shard?: ShardRef): void {
@@ -341,6 +266,7 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
     if (ref === this.shardRef || (shards === 1 && this.shardRef === "")) return;
     this.shardRef = ref;
     this.engine.sharded = shards > 1;
+    this.engine.shardKeys = shardKeysOf(shard, shards);
     this.persistence.setMeta(META.shard, ref);
     if (this.persistence.meta(META.config) !== null) return;
     const maxmemory = limitShare(engineSettings(this.env, shards).maxmemory ?? 0, shard, shards);
@@ -349,17 +275,9 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
     this.persistence.flush(this.engine);
   }
 
-  private armExpiryAlarm(): void {
-    const next = this.engine.dbs.nextExpiry();
-    if (next === this.armedAlarm) return;
-    this.armedAlarm = next;
-    if (next === 0) void this.ctx.storage.deleteAlarm();
-    else void this.ctx.storage.setAlarm(next);
-  }
-
   /** Purges due keys (spec §3.6) and re-arms for the next expiry. */
   override async alarm(): Promise<void> {
-    this.armedAlarm = 0;
+    this.timers.armedAlarm = 0;
     this.runBatch("redis", newConn(0, { authed: true, readonly: false }), []);
   }
 
@@ -370,136 +288,17 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
     const scope = request.headers.get(WS_HEADERS.scope);
     this.adoptNamespace(ns);
     const sseRoute = request.headers.get(SSE_ROUTE_HEADER);
-    if (sseRoute !== null) return this.subscribeSse(request, sseRoute, scope === "readonly");
-    if (kind === "mux") return this.acceptMux(new WebSocketPair(), scope, request);
+    if (sseRoute !== null) {
+      const readonly = scope === "readonly";
+      return subscribeSse(this.engine, this.group, this.sseConns, request, sseRoute, readonly);
+    }
+    if (kind === "mux")
+      return acceptMux(this.engine, this.group, this.muxes, new WebSocketPair(), scope, request);
     return this.sockets.accept(request, kind, scope);
   }
 
-  /** An Upstash `B/subscribe/…` or `B/psubscribe/…` request: its messages as SSE (sse-subscriber.ts). */
-  private subscribeSse(request: Request, route: string, readonly: boolean): Promise<Response> {
-    const argv = parsePathCommand(route, new URL(request.url).search, null);
-    if (!argv.ok)
-      return Promise.resolve(
-        new Response(errorJson(argv.error), {
-          status: 400,
-          headers: { "Content-Type": "application/json" },
-        }),
-      );
-    return openSseSubscription(
-      this.engine,
-      (work) => this.group.runOrQueue(work),
-      this.sseConns,
-      argv.value,
-      readonly,
-      { [SYNC_TOKEN]: String(this.engine.store.writeSeq) },
-    );
-  }
-
-  /**
-   * A shim's multiplexed socket: every message's frames run in one turn and are committed once
-   * (src/worker/mux-door.ts). Accepted without hibernation, so the connection contexts it carries
-   * stay in memory for the socket's life.
-   */
-  private acceptMux(
-    pair: { 0: WebSocket; 1: WebSocket },
-    scope: string | null,
-    request: Request,
-  ): Response {
-    const ws = pair[1];
-    ws.accept();
-    // Frames must be read synchronously in the message event (a Blob would need an await).
-    ws.binaryType = "arraybuffer";
-    const session = new MuxSession(
-      {
-        run: (dialect, conn, items) =>
-          this.engine.run(dialect, conn, items, Date.now(), REPLY_MAX_BYTES),
-        nextClientId: () => this.engine.nextClientId++,
-        valueMax: this.engine.valueMax,
-        attach: (conn, sink) => this.engine.attach(conn, sink),
-        detach: (conn) => this.engine.detach(conn),
-        waits: (conn) => waitsForPushes(this.engine, conn),
-        send: (msg) => {
-          try {
-            ws.send(msg);
-          } catch {
-            // closed: the close handler forgets the session
-          }
-        },
-      },
-      scope === "full" || scope === "readonly" ? scope : "none",
-      `${request.headers.get("CF-Connecting-IP") ?? "unknown"}:0`,
-    );
-    this.muxes.add(session);
-    const forget = () => {
-      this.muxes.delete(session);
-      session.close();
-    };
-    ws.addEventListener("message", (e: MessageEvent) => {
-      const bytes = messageBytes(e.data as string | ArrayBuffer);
-      // The reply message goes out even when empty: the shim counts one per message.
-      void this.serve(
-        ws,
-        () => session.handle(bytes),
-        (out) => ws.send(out),
-        "mux message",
-        forget,
-      );
-    });
-    const end = () => {
-      forget();
-      try {
-        ws.close(CLOSE_NORMAL, "");
-      } catch {
-        // already closed
-      }
-    };
-    ws.addEventListener("close", end);
-    ws.addEventListener("error", end);
-    return new Response(null, { status: 101, webSocket: pair[0] });
-  }
-
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    const s = this.sockets.session(ws)!;
-    const { conn } = s.a;
-    const door = WS_DIALECTS[s.a.dialect]!;
-    const bytes = messageBytes(message);
-    const run = (items: BatchItem[]) =>
-      this.engine.run(door.dialect, conn, items, Date.now(), REPLY_MAX_BYTES);
-    await this.serve(
-      ws,
-      () => messageStep(door, conn, bytes, this.engine.valueMax, run),
-      (r) => {
-        deliver(socketOutput(ws, door.text, s.a.tagged ? TAG.answer : undefined), r);
-        this.sockets.answered(ws, s, r);
-      },
-      "websocket message",
-    );
-  }
-
-  /**
-   * Runs one socket message's work with its group (at once, or after the commit in flight) and
-   * hands its result to `after` once the work's writes are issued, so the output gate holds what
-   * `after` sends until they are durable (uncontended, all in this turn). A failure closes the
-   * socket (socket-step.ts closeOnError) after `failed`.
-   */
-  private serve<T>(
-    ws: WebSocket,
-    work: () => T,
-    after: (result: T) => void,
-    what: string,
-    failed?: () => void,
-  ): void | Promise<void> {
-    const fail = (err: unknown) => {
-      failed?.();
-      closeOnError(ws, err, what);
-    };
-    try {
-      const ran = this.group.runOrQueue(work);
-      if (ran instanceof Promise) return ran.then(after).catch(fail);
-      after(ran);
-    } catch (err) {
-      fail(err);
-    }
+    await answerMessage(this.engine, this.group, this.sockets, ws, message);
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
@@ -519,15 +318,4 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
   lastLoadMs(): number {
     return this.loadMs;
   }
-}
-
-/** True when a batch holds a command that may block (BLPOP, XREAD …: Redis's `blocking` flag). */
-function hasBlocking(engine: Engine, dialect: Dialect, items: readonly BatchItem[]): boolean {
-  if (dialect !== "redis") return false;
-  for (const it of items) {
-    if (!("argv" in it)) continue;
-    const spec = engine.table.find(dialect, it.argv[0] ?? "");
-    if (spec && spec.flags & Flag.BLOCKING) return true;
-  }
-  return false;
 }

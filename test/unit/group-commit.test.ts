@@ -110,3 +110,41 @@ describe("group commit", () => {
     expect(log).toEqual(["commit"]);
   });
 });
+
+describe("group commit with a paused script", () => {
+  it("resumes it on a timer, holds batches under its threshold, runs them past it, commits at its end", async () => {
+    const log: string[] = [];
+    let slices = 0;
+    let past = false;
+    let paused = false;
+    let done = false;
+    const g = new GroupCommit(
+      () => (log.push(paused ? "commit skipped" : "commit"), !paused),
+      () => Promise.resolve(),
+      {
+        paused: () => paused,
+        holds: () => !past,
+        resume: () => {
+          slices++;
+          if (done) paused = false;
+          return paused;
+        },
+      },
+    );
+    g.runOrQueue(() => {
+      log.push("eval");
+      paused = true;
+    });
+    const held = g.submit(() => log.push("get"));
+    expect(log).toEqual(["eval", "commit skipped"]);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(log.filter((l) => l === "get")).toEqual([]);
+    past = true;
+    await held;
+    expect(log).toEqual(["eval", "commit skipped", "get", "commit skipped"]);
+    done = true;
+    await new Promise((r) => setTimeout(r, 5));
+    expect(log).toEqual(["eval", "commit skipped", "get", "commit skipped", "commit"]);
+    expect(slices).toBeGreaterThan(1);
+  });
+});

@@ -151,6 +151,38 @@ const SCRIPTS: Record<string, Argv[]> = {
     ev("return #'abc' .. ''", "0"),
     ev("return math.floor(3.7) .. ' ' .. math.ceil(3.2) .. ' ' .. math.huge", "0"),
     ev("return 10 % 3 .. ' ' .. -7 % 3 .. ' ' .. 2^0.5", "0"),
+    // hex numerals are doubles in 5.1, not integers modulo 2^32 (BullMQ's priority score)
+    ev(
+      "return {tostring(0x100000000), tostring(0xffffffff), tostring(-0x10), tostring(0x1p4)}",
+      "0",
+    ),
+    ev("return tostring(0xffffffffffffffffff) .. ' ' .. 7 % 0x100000000", "0"),
+    ev("return 5 * 0x100000000 + 1 % 0x100000000", "0"),
+    ev("return redis.call('zadd', 'pz', 3 * 0x100000000 + 7, 'j')", "0"),
+    ["ZSCORE", "pz", "j"],
+    // tonumber(s, base) is strtoul: unwrapped, negatives modulo 2^64, overflow saturates
+    ev(
+      "return {tostring(tonumber('ffffffff', 16)), tostring(tonumber('-ff', 16)), tostring(tonumber('zzzzzzzzzzzzzzzzzzzz', 36)), tostring(tonumber(' 10 ', 16)), tostring(tonumber('0x1f', 16)), tostring(tonumber('1e1', 16))}",
+      "0",
+    ),
+    ev(
+      "return {tostring(tonumber('', 16)), tostring(tonumber('8', 8)), tostring(tonumber('1e1', 10)), tostring(tonumber(10, 16)), tostring(tonumber('0x100000000'))}",
+      "0",
+    ),
+    // string.format's integer conversions take a C long, not fengari's 32-bit integer
+    ev("return string.format('%d %i %x %X %o', 2^32, -2^40, 2^32 + 1, 2^40 + 255, 2^33)", "0"),
+    ev(
+      "return string.format('[%20d][%-20d][%020d][%+d][% d][%.15d][%#x][%#o]', 2^40, 2^40, -2^40, 2^40, 2^40, 2^40, 2^40, 2^40)",
+      "0",
+    ),
+    ev("return string.format('%u %x %o %d %d', -1, -1, -8, 3.7, -3.7)", "0"),
+    ev("return string.format('%d %x %u', 1e300, 1e300, -1e300)", "0"),
+    ev("return ('%d'):format(2^32) .. string.format(' %5.2f|%s|%c|%%', 1.5, 'a', 65)", "0"),
+    ev("return string.format('%d', 'x')", "0"),
+    ev("return string.format('%d')", "0"),
+    ev("return string.format('%y', 1)", "0"),
+    ev("return tonumber('10', 99)", "0"),
+    ev("return tonumber()", "0"),
   ],
   "script cache": [
     ["SCRIPT", "LOAD", "return 'loaded'"],

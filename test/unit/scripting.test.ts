@@ -163,6 +163,36 @@ describe("scope and sharding", () => {
     );
     expect(run("EVAL", "return redis.call('ping')", "0")).toEqual(R.status("PONG"));
   });
+
+  it("with the slot map, a script may touch undeclared keys of its shard, in one slot unless allowed", () => {
+    const { engine, run } = session();
+    engine.sharded = true;
+    // a stand-in slot map: a key's slot is its first letter; this shard holds a…m
+    engine.shardKeys = { slot: (k) => k.charCodeAt(0), local: (s) => s <= "m".charCodeAt(0) };
+    const msg = (r: Reply) => (r as { v: string }).v;
+    const set2 = (a: string, b: string) =>
+      `redis.call('set', '${a}', 1); redis.call('set', '${b}', 1)`;
+    // BullMQ's way: keys it builds from a hash-tagged prefix, beside those it declares
+    expect(run("EVAL", "#!lua\nreturn redis.call('set', 'a2', 'v')", "1", "a1")).toEqual(R.OK);
+    expect(msg(run("EVAL", "return redis.call('set', 'z', 'v')", "1", "a1"))).toMatch(
+      /^ERR Script attempted to access a non local key in a cluster node script: /,
+    );
+    // shebang scripts and functions keep to one slot; old-style scripts need only local keys
+    expect(msg(run("EVAL", `#!lua\n${set2("b", "c")}`, "0"))).toMatch(
+      /^ERR Script attempted to access keys that do not hash to the same slot script: /,
+    );
+    expect(msg(run("EVAL", `#!lua\nredis.call('set', 'b', 1)`, "1", "a1"))).toMatch(
+      /^ERR Script attempted to access keys that do not hash to the same slot script: /,
+    );
+    expect(run("EVAL", `#!lua flags=allow-cross-slot-keys\n${set2("b", "c")}`, "0")).toEqual(R.NIL);
+    expect(run("EVAL", set2("d", "e"), "0")).toEqual(R.NIL);
+    const lib = (name: string, flags: string) =>
+      `#!lua name=${name}\nredis.register_function{function_name='${name}', callback=function() ${set2("f", "g")} end${flags}}`;
+    run("FUNCTION", "LOAD", lib("strict", ""));
+    run("FUNCTION", "LOAD", lib("loose", ", flags={'allow-cross-slot-keys'}"));
+    expect(msg(run("FCALL", "strict", "0"))).toMatch(/do not hash to the same slot/);
+    expect(run("FCALL", "loose", "0")).toEqual(R.NIL);
+  });
 });
 
 describe("reply conversion (property tests)", () => {

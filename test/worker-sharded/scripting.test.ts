@@ -1,6 +1,7 @@
 // Lua scripts on a sharded namespace (issue 15): SCRIPT LOAD and FUNCTION LOAD reach every shard,
 // EVALSHA/FCALL run on the shard of their declared keys, keys across shards are CROSSSLOT, and a
-// key a script did not declare is refused as Redis Cluster refuses a non-local key.
+// key of another shard is refused as Redis Cluster refuses a non-local key (undeclared keys of
+// the script's own shard are allowed, in one slot for shebang scripts, as in Redis Cluster).
 
 import { describe, expect, it } from "vitest";
 import { shardOfKey } from "../../src/worker/shard-map.ts";
@@ -46,6 +47,27 @@ describe("scripts on 16 shards", () => {
     expect(await result("lua-s2", ["EVAL", "return redis.call('ping')", "0"])).toEqual({
       result: "PONG",
     });
+  });
+
+  it("allows undeclared keys of the script's shard; shebang scripts keep to one slot", async () => {
+    // BullMQ with a `{tag}` prefix: its scripts build job keys they do not declare
+    const tagged =
+      "#!lua\nredis.call('set', '{q}:job:1', 'x'); return redis.call('get', '{q}:job:1')";
+    expect(await result("lua-s4", ["EVAL", tagged, "1", "{q}:wait"])).toEqual({ result: "x" });
+    const [a, b] = twoShards();
+    const other = await result("lua-s4", ["EVAL", `return redis.call('get', '${b}')`, "1", a]);
+    expect(other.error).toMatch(
+      /^ERR Script attempted to access a non local key in a cluster node/,
+    );
+    // a key of the same shard but another slot: allowed to an old-style script only
+    let c = "n0";
+    for (let i = 1; shardOfKey(c, SHARDS) !== shardOfKey("{q}", SHARDS); i++) c = `n${i}`;
+    const get = `return redis.call('get', '${c}')`;
+    expect(await result("lua-s4", ["EVAL", get, "1", "{q}:wait"])).toEqual({ result: null });
+    const strict = await result("lua-s4", ["EVAL", `#!lua\n${get}`, "1", "{q}:wait"]);
+    expect(strict.error).toMatch(
+      /^ERR Script attempted to access keys that do not hash to the same slot/,
+    );
   });
 
   it("FCALL runs a function loaded on every shard", async () => {

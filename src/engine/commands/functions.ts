@@ -18,6 +18,20 @@ import {
 } from "../scripting/functions.ts";
 import { runCompiled } from "../scripting/runtime.ts";
 import { keysAndArgs } from "./scripting.ts";
+import { killBusyScript } from "../scripting/busy-script.ts";
+import type { BusyScript } from "../scripting/busy-script.ts";
+
+/** FUNCTION STATS running_script: the busy function's name, command and run time. */
+function runningScript(busy: BusyScript, now: number): Reply {
+  return R.map([
+    R.bulk("name"),
+    R.bulk(busy.name),
+    R.bulk("command"),
+    R.array(busy.argv.map((a) => R.bulk(a))),
+    R.bulk("duration_ms"),
+    R.int(Math.max(0, now - busy.startedAt)),
+  ]);
+}
 
 function fcall(ctx: Ctx, argv: readonly string[], ro: boolean): Reply {
   const rt = functionsOf(ctx.engine);
@@ -29,7 +43,9 @@ function fcall(ctx: Ctx, argv: readonly string[], ro: boolean): Reply {
   const noWrites = f.flags.includes("no-writes");
   if (ro && !noWrites)
     throw Errors.custom("ERR Can not execute a script with write flag using *_ro command.");
-  return runCompiled(ctx, rt, `fn:${f.name}`, f.name, keys, args, ro || noWrites, true);
+  const crossSlot = f.flags.includes("allow-cross-slot-keys");
+  const readOnly = ro || noWrites;
+  return runCompiled(ctx, rt, `fn:${f.name}`, f.name, keys, args, readOnly, true, crossSlot, argv);
 }
 
 const FUNCTION_HELP = [
@@ -170,10 +186,12 @@ function functionCommand(ctx: Ctx, argv: readonly string[]): Reply {
     }
     case "stats": {
       arity(argv.length === 2);
+      const busy = engine.busyScript;
+      if (busy?.isEval) throw Errors.busyEval();
       const rt = functionsOf(engine);
       return R.map([
         R.bulk("running_script"),
-        R.NIL,
+        busy ? runningScript(busy, ctx.now) : R.NIL,
         R.bulk("engines"),
         R.map([
           R.bulk("LUA"),
@@ -188,7 +206,7 @@ function functionCommand(ctx: Ctx, argv: readonly string[]): Reply {
     }
     case "kill":
       arity(argv.length === 2);
-      throw Errors.custom("NOTBUSY No scripts in execution right now.");
+      return killBusyScript(engine.busyScript, false);
     case "help":
       arity(argv.length === 2);
       return R.array(FUNCTION_HELP.map((l) => R.status(l)));
@@ -242,7 +260,7 @@ export const functionCommands: readonly CommandSpec[] = [
         HELP: { summary: "Returns helpful text about the different subcommands." },
       },
       differs:
-        "FUNCTION DUMP/RESTORE use blink-edge's own payload (not an RDB fragment); FUNCTION KILL always answers NOTBUSY (a function runs to its end within one turn of the object; a runaway one is ended by an instruction limit).",
+        "FUNCTION DUMP/RESTORE use blink-edge's own payload (not an RDB fragment); FUNCTION KILL stops a busy function as in Redis on the socket doors (a function on an HTTP door runs to its end in one turn; a runaway one is ended by an instruction limit).",
     },
   }),
 ];

@@ -11,6 +11,7 @@ import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
 import { compileScript, runCompiled, runtimeOf } from "../scripting/runtime.ts";
 import { sha1hex } from "../scripting/sha1.ts";
+import { killBusyScript } from "../scripting/busy-script.ts";
 
 const noScript = () => new CommandError("ERR", "NOSCRIPT No matching script. Please use EVAL.");
 
@@ -41,7 +42,8 @@ function evalCommand(ctx: Ctx, argv: readonly string[], bySha: boolean, ro: bool
   const rt = runtimeOf(ctx.engine);
   const flags = compileScript(rt, sha, body);
   scripts.addScript(sha, body);
-  return runCompiled(ctx, rt, `f_${sha}`, sha, keys, args, ro || flags.noWrites, false);
+  const readOnly = ro || flags.noWrites;
+  return runCompiled(ctx, rt, `f_${sha}`, sha, keys, args, readOnly, false, flags.crossSlot, argv);
 }
 
 const SCRIPT_HELP = [
@@ -95,9 +97,7 @@ function scriptCommand(ctx: Ctx, argv: readonly string[]): Reply {
     }
     case "kill":
       if (argv.length !== 2) throw Errors.arity("script|kill");
-      // A script runs to its end inside one turn of the object: none is ever running when
-      // another command is served (a runaway one is ended by the instruction limit instead).
-      throw Errors.custom("NOTBUSY No scripts in execution right now.");
+      return killBusyScript(ctx.engine.busyScript, true);
     case "debug":
       if (argv.length !== 3) throw Errors.arity("script|debug");
       throw Errors.custom("ERR SCRIPT DEBUG is not supported: blink-edge has no Lua debugger");
@@ -172,7 +172,7 @@ export const scriptingCommands: readonly CommandSpec[] = [
         HELP: { summary: "Returns helpful text about the different subcommands." },
       },
       differs:
-        "SCRIPT KILL always answers NOTBUSY (a script runs to its end within one turn of the object; a runaway one is ended by an instruction limit); SCRIPT DEBUG is not supported. The script cache persists across restarts.",
+        "SCRIPT KILL stops a busy script as in Redis on the socket doors (a script on an HTTP door runs to its end in one turn; a runaway one is ended by an instruction limit); SCRIPT DEBUG is not supported. The script cache persists across restarts.",
     },
   }),
 ];

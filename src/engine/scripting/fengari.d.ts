@@ -5,6 +5,8 @@ declare module "fengari" {
   export type LuaState = { readonly __lua_state: unique symbol };
   export type LuaString = Uint8Array;
   export type CFunction = (L: LuaState) => number;
+  /** A continuation (lua_pcallk): called with the call's status once it ends after a yield. */
+  export type KFunction = (L: LuaState, status: number, ctx: number) => number;
   export type Hook = (L: LuaState, ar: LuaDebug) => void;
   export interface LuaDebug {
     currentline: number;
@@ -84,6 +86,18 @@ declare module "fengari" {
     lua_setfield(L: LuaState, i: number, k: LuaString | string): void;
     lua_setglobal(L: LuaState, name: LuaString | string): void;
     lua_sethook(L: LuaState, f: Hook | null, mask: number, count: number): void;
+    lua_newthread(L: LuaState): LuaState;
+    lua_resume(L: LuaState, from: LuaState | null, nargs: number): number;
+    lua_yield(L: LuaState, nresults: number): number;
+    lua_isyieldable(L: LuaState): boolean;
+    lua_pcallk(
+      L: LuaState,
+      nargs: number,
+      nresults: number,
+      msgh: number,
+      ctx: number,
+      k: KFunction,
+    ): number;
     lua_setmetatable(L: LuaState, i: number): void;
     lua_settable(L: LuaState, i: number): void;
     lua_settop(L: LuaState, i: number): void;

@@ -3,7 +3,7 @@
 // other command runs until it returns) and turns its result or error into a reply.
 
 import { lauxlib, lua, to_luastring } from "./lua.ts";
-import type { CFunction, LuaDebug, LuaState } from "./lua.ts";
+import type { CFunction, LuaState } from "./lua.ts";
 import { fromBytes, toBytes } from "../bytes.ts";
 import type { Reply } from "../reply.ts";
 import {
@@ -12,15 +12,34 @@ import {
   LUA_INSTRUCTION_LIMIT,
   REDIS_VERSION,
 } from "../../limits.ts";
-import { bytesToString, errorReply, luaToReply, pushReply, stringToBytes } from "./convert.ts";
+import { bytesToString, errorReply, luaToReply, pushReply } from "./convert.ts";
 import { installLibraries } from "./libraries.ts";
 import { newLuaState, pushErrorTable, pushText, raiseError, setHiddenGlobal } from "./lua-state.ts";
 import { formatG } from "./number-format.ts";
 import { scriptCall } from "./script-call.ts";
 import type { ScriptRun } from "./script-call.ts";
 import { sha1hex } from "./sha1.ts";
+import { errorHandler, pushStrings, redisPcall, threadBody } from "./lua-calls.ts";
+
+export { lua51Message } from "./lua-calls.ts";
 
 const { LUA_REGISTRYINDEX } = lua;
+
+/**
+ * What start() and resume() return for a script that yielded from its count hook so the object
+ * can serve others (answering them BUSY past the threshold, taking SCRIPT KILL): resume() goes on.
+ */
+export const PAUSED: unique symbol = Symbol("paused");
+
+/** A script running in a coroutine of its own, paused between slices. */
+interface ScriptThread {
+  readonly T: LuaState;
+  /** Its registry reference (keeps the coroutine alive while paused). */
+  readonly ref: number;
+  readonly run: ScriptRun;
+  /** Arguments of the first resume (then 0). */
+  nargs: number;
+}
 
 /** Redis's log levels (redis.LOG_*). */
 const LOG_LEVELS = { LOG_DEBUG: 0, LOG_VERBOSE: 1, LOG_NOTICE: 2, LOG_WARNING: 3 };
@@ -37,6 +56,17 @@ export class LuaRunner {
   private used = 0;
   /** Functions being registered by FUNCTION LOAD (redis.register_function), else null. */
   registering: ((L: LuaState) => number) | null = null;
+
+  /** The script that may pause (start/resume), else null. */
+  private thread: ScriptThread | null = null;
+  /** The hook yields every LUA_HOOK_EVERY instructions (a resume() slice is running). */
+  private pausable = false;
+  /** `used` at which the running slice ends (a redis.call past it yields). */
+  private sliceEnd = 0;
+  /** Values the last yield left on the coroutine's stack (a redis.call's reply: 1). */
+  private yielded = 0;
+  /** SCRIPT KILL / FUNCTION KILL: the paused script ends with Redis's error at its next hook. */
+  killRequested = false;
 
   /** Compiled functions: name -> their reference in the registry (an integer key, no hashing). */
   private readonly refs = new Map<string, number>();
@@ -98,10 +128,10 @@ export class LuaRunner {
   }
 
   /** Pushes the compiled function `name` (nil if none). */
-  private pushCompiled(name: string): void {
+  private pushCompiled(name: string, S: LuaState = this.L): void {
     const ref = this.refs.get(name);
-    if (ref === undefined) lua.lua_pushnil(this.L);
-    else lua.lua_rawgeti(this.L, LUA_REGISTRYINDEX, ref);
+    if (ref === undefined) lua.lua_pushnil(S);
+    else lua.lua_rawgeti(S, LUA_REGISTRYINDEX, ref);
   }
 
   /**
@@ -141,6 +171,77 @@ export class LuaRunner {
   }
 
   /**
+   * Like call(), but in a coroutine that yields every LUA_HOOK_EVERY instructions: the reply, or
+   * PAUSED when it yielded (resume() runs the next slice; one paused script at a time).
+   */
+  start(
+    name: string,
+    run: ScriptRun,
+    keys: readonly string[],
+    args: readonly string[],
+    asFunction: boolean,
+  ): Reply | typeof PAUSED {
+    const L = this.L;
+    const T = lua.lua_newthread(L);
+    const ref = lauxlib.luaL_ref(L, LUA_REGISTRYINDEX);
+    lua.lua_pushcfunction(T, threadBody);
+    lua.lua_pushcfunction(T, errorHandler);
+    this.pushCompiled(name, T);
+    pushStrings(T, keys);
+    pushStrings(T, args);
+    if (!asFunction) {
+      setHiddenGlobal(T, "ARGV");
+      setHiddenGlobal(T, "KEYS");
+    }
+    this.thread = { T, ref, run, nargs: asFunction ? 4 : 2 };
+    this.used = 0;
+    this.killRequested = false;
+    lua.lua_sethook(T, this.hook, lua.LUA_MASKCOUNT, LUA_HOOK_EVERY);
+    return this.resume();
+  }
+
+  /** True while a script started with start() is paused. */
+  get paused(): boolean {
+    return this.thread !== null;
+  }
+
+  /** The paused script's state (SCRIPT KILL reads whether it wrote). */
+  get pausedRun(): ScriptRun | null {
+    return this.thread?.run ?? null;
+  }
+
+  /** Runs the paused script's next slice: its reply, or PAUSED again. */
+  resume(): Reply | typeof PAUSED {
+    const t = this.thread;
+    if (!t) return errorReply("ERR no script to resume");
+    const { T, run } = t;
+    this.run = run;
+    this.pausable = true;
+    this.sliceEnd = this.used + LUA_HOOK_EVERY;
+    this.yielded = 0;
+    let status: number;
+    try {
+      status = lua.lua_resume(T, this.L, t.nargs);
+    } finally {
+      this.run = null;
+      this.pausable = false;
+    }
+    t.nargs = this.yielded;
+    if (status === lua.LUA_YIELD) return PAUSED;
+    this.thread = null;
+    try {
+      // threadBody returns (result, status of the script's call); anything else failed outside it.
+      if (status !== lua.LUA_OK) return this.failure(run, T);
+      const ok = lua.lua_tointeger(T, -1) === lua.LUA_OK;
+      lua.lua_pop(T, 1);
+      return ok ? luaToReply(T, run.resp) : this.failure(run, T);
+    } finally {
+      lua.lua_sethook(T, null, 0, 0);
+      lauxlib.luaL_unref(this.L, LUA_REGISTRYINDEX, t.ref);
+    }
+  }
+
+  /**
    * Calls a compiled chunk with no arguments and no script context (FUNCTION LOAD runs a
    * library this way): null, or the error's text.
    */
@@ -173,8 +274,7 @@ export class LuaRunner {
   }
 
   /** The reply for the error value on top of the stack (luaCallFunction's error branch). */
-  private failure(run: ScriptRun): Reply {
-    const L = this.L;
+  private failure(run: ScriptRun, L: LuaState = this.L): Reply {
     if (lua.lua_type(L, -1) !== lua.LUA_TTABLE) {
       const msg = lua.lua_isstring(L, -1)
         ? fromBytes(lua.lua_tostring(L, -1)!)
@@ -195,10 +295,21 @@ export class LuaRunner {
     return errorReply(msg);
   }
 
-  /** Count hook: ends a runaway script; once ended, every later instruction raises again. */
+  /**
+   * Count hook: ends a killed or runaway script (once ended, every later instruction raises
+   * again, so pcall cannot catch it for good, as Redis's luaMaskCountHook); else a script started
+   * with start() yields here, where it may (not inside a library call such as table.sort's).
+   */
   private readonly hook = (L: LuaState): void => {
     this.used += LUA_HOOK_EVERY;
-    if (this.used <= this.instructionLimit) return;
+    if (this.killRequested) {
+      lua.lua_sethook(L, this.hook, lua.LUA_MASKCOUNT, 1);
+      raiseError(L, "Script killed by user with SCRIPT KILL...");
+    }
+    if (this.used <= this.instructionLimit) {
+      if (this.pausable && lua.lua_isyieldable(L)) lua.lua_yield(L, 0);
+      return;
+    }
     lua.lua_sethook(L, this.hook, lua.LUA_MASKCOUNT, 1);
     if (this.loading) raiseError(L, "FUNCTION LOAD timeout");
     raiseError(
@@ -331,7 +442,7 @@ export class LuaRunner {
     // A command costs far more than an instruction: counted so, a loop of calls is bounded
     // by the same budget (time cannot be read: a Worker's clock stands still while it runs).
     this.used += LUA_CALL_INSTRUCTIONS;
-    if (this.used > this.instructionLimit) this.hook(L);
+    if (this.used > this.instructionLimit || this.killRequested) this.hook(L);
     const argv = this.argv(L);
     lua.lua_settop(L, 0);
     if (typeof argv === "string") {
@@ -345,78 +456,12 @@ export class LuaRunner {
     }
     pushReply(L, reply, run.resp);
     if (raise && reply.k === "error") return lua.lua_error(L);
+    // A loop of calls ends its slice by calls too (each counts LUA_CALL_INSTRUCTIONS): the reply
+    // stays on the stack across the yield, and resume() hands it back as the call's result.
+    if (this.pausable && this.used >= this.sliceEnd && lua.lua_isyieldable(L)) {
+      this.yielded = 1;
+      return lua.lua_yield(L, 1);
+    }
     return 1;
   }
-}
-
-function pushStrings(L: LuaState, items: readonly string[]): void {
-  lua.lua_createtable(L, items.length, 0);
-  for (let i = 0; i < items.length; i++) {
-    lua.lua_pushstring(L, stringToBytes(items[i]!));
-    lua.lua_rawseti(L, -2, i + 1);
-  }
-}
-
-/**
- * The message handler of every script call (Redis's __redis__err__handler): the error becomes a
- * table {err=..., source=..., line=...} naming where the script was when it failed.
- */
-const errorHandler: CFunction = (L) => {
-  const ar = {} as LuaDebug;
-  let level = 1;
-  let found = lua.lua_getstack(L, level, ar) !== 0;
-  if (found) {
-    lua.lua_getinfo(L, "Sl", ar);
-    if (ar.what && (ar.what[0] === 0x43 || ar.what[0] === 0x4a)) {
-      // "C" / fengari's "J": a library function (error, redis.call); name its Lua caller
-      found = lua.lua_getstack(L, ++level, ar) !== 0;
-      if (found) lua.lua_getinfo(L, "Sl", ar);
-    }
-  }
-  if (lua.lua_type(L, 1) !== lua.LUA_TTABLE) {
-    const msg = lauxlib.luaL_tolstring(L, 1);
-    lua.lua_pop(L, 1);
-    lua.lua_createtable(L, 0, 3);
-    lua.lua_pushstring(L, to_luastring("ERR " + lua51Message(fromBytes(msg))));
-    lua.lua_setfield(L, -2, "err");
-    lua.lua_replace(L, 1);
-  }
-  if (found) {
-    lua.lua_pushstring(L, ar.source ?? to_luastring("?"));
-    lua.lua_setfield(L, 1, "source");
-    lua.lua_pushnumber(L, ar.currentline);
-    lua.lua_setfield(L, 1, "line");
-  }
-  lua.lua_settop(L, 1);
-  return 1;
-};
-
-/** Redis 7's pcall: a caught error table with an `err` string gives that string. */
-const redisPcall: CFunction = (L) => {
-  const argc = lua.lua_gettop(L);
-  lauxlib.luaL_checkany(L, 1);
-  lua.lua_pushboolean(L, true);
-  lua.lua_insert(L, 1);
-  if (lua.lua_pcall(L, argc - 1, lua.LUA_MULTRET, 0) !== lua.LUA_OK) {
-    lua.lua_remove(L, 1);
-    if (lua.lua_type(L, -1) === lua.LUA_TTABLE) {
-      lua.lua_getfield(L, -1, "err");
-      if (lua.lua_isstring(L, -1)) lua.lua_replace(L, -2);
-      else lua.lua_pop(L, 1);
-    }
-    lua.lua_pushboolean(L, false);
-    lua.lua_insert(L, 1);
-  }
-  return lua.lua_gettop(L);
-};
-
-/**
- * A runtime error message as Lua 5.1 words it: 5.3 says "attempt to index a nil value (local
- * 't')", 5.1 "attempt to index local 't' (a nil value)".
- */
-export function lua51Message(msg: string): string {
-  return msg.replace(
-    /attempt to (.+?) an? (\w+) value \((\w+) '(.*?)'\)/,
-    "attempt to $1 $3 '$4' (a $2 value)",
-  );
 }

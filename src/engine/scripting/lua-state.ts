@@ -7,13 +7,16 @@
 import { lauxlib, lobject, lstring, lua, lualib, lvm, to_luastring } from "./lua.ts";
 import type { CFunction, LuaState } from "./lua.ts";
 import { formatG } from "./number-format.ts";
+import { hexNumeral, tonumber51 } from "./lua51-numbers.ts";
+import { format51 } from "./lua51-format.ts";
 
 const { LUA_REGISTRYINDEX } = lua;
 
 /**
  * Makes fengari's numbers behave as Lua 5.1's doubles (once per isolate; it is module state):
  * - numerals and string coercions give floats: fengari's integers are 32-bit and wrap
- *   (2147483647 + 1 would be negative), where 5.1 has one double type;
+ *   (2147483647 + 1 would be negative), where 5.1 has one double type; a hex numeral is read
+ *   unwrapped (0x100000000 is 4294967296, lua51-numbers.ts);
  * - a number prints as "%.14g" (tostring, `..`): 3.0 is "3", 1e15 is "1e+15";
  * - a library function wanting an integer floors a fractional number (string.sub(s, 1, 2.5))
  *   as 5.1 does, instead of 5.3's "number has no integer representation".
@@ -26,7 +29,7 @@ function patchLua51Numbers(): void {
   lobject.luaO_str2num = (s: unknown, o: unknown): number => {
     const r = str2num(s, o);
     const v = o as { ttisinteger(): boolean; value: number; setfltvalue(n: number): void };
-    if (r !== 0 && v.ttisinteger()) v.setfltvalue(v.value);
+    if (r !== 0 && v.ttisinteger()) v.setfltvalue(hexNumeral(s as Uint8Array) ?? v.value);
     return r;
   };
   lvm.tointeger = (o: unknown): number | false => {
@@ -196,6 +199,13 @@ export function newLuaState(installLibraries: (L: LuaState) => void): LuaState {
   }
   lua.lua_pushcfunction(L, tostring51);
   lua.lua_setglobal(L, "tostring");
+  lua.lua_pushcfunction(L, tonumber51);
+  lua.lua_setglobal(L, "tonumber");
+  lua.lua_getglobal(L, "string");
+  lua.lua_getfield(L, -1, "format");
+  lua.lua_pushcfunction(L, format51(lua.lua_tocfunction(L, -1)!));
+  lua.lua_setfield(L, -3, "format");
+  lua.lua_pop(L, 2);
   lua.lua_getglobal(L, "setmetatable");
   lua.lua_pushcclosure(L, setmetatable51, 1);
   lua.lua_setglobal(L, "setmetatable");

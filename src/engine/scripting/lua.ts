@@ -9,4 +9,4 @@ import lvm from "fengari/src/lvm.js";
 restoreBinding();
 
 export { lauxlib, lobject, lstring, lua, lualib, lvm, to_luastring };
-export type { CFunction, LuaDebug, LuaState } from "fengari";
+export type { CFunction, KFunction, LuaDebug, LuaState } from "fengari";

@@ -9,14 +9,17 @@ import type { Engine } from "../engine.ts";
 import { CommandError } from "../errors.ts";
 import type { Reply } from "../reply.ts";
 import type { LoadedFunction } from "./function-loader.ts";
-import { LuaRunner } from "./lua-runner.ts";
-import { scriptConn } from "./script-call.ts";
+import { LuaRunner, PAUSED } from "./lua-runner.ts";
+import { canPause, pause } from "../script-pause.ts";
+import { scriptCluster, scriptConn } from "./script-call.ts";
 import type { ScriptRun } from "./script-call.ts";
 
 /** A script's shebang flags (`#!lua flags=no-writes,...`); none for a script without shebang. */
 export interface ScriptFlags {
   readonly noWrites: boolean;
   readonly shebang: boolean;
+  /** No shebang, or `allow-cross-slot-keys`: may touch keys of several slots (sharded). */
+  readonly crossSlot: boolean;
 }
 
 const SHEBANG_FLAGS = new Set([
@@ -60,13 +63,15 @@ export function runtimeOf(engine: Engine): ScriptRuntime {
  * in errors stay those of the script). Throws Redis's error for a bad shebang.
  */
 export function parseShebang(body: string): { flags: ScriptFlags; body: string } {
-  if (!body.startsWith("#!")) return { flags: { noWrites: false, shebang: false }, body };
+  if (!body.startsWith("#!"))
+    return { flags: { noWrites: false, shebang: false, crossSlot: true }, body };
   const eol = body.indexOf("\n");
   const line = eol < 0 ? body : body.slice(0, eol);
   const parts = line.split(" ").filter((p) => p !== "");
   if (parts[0] !== "#!lua")
     throw new CommandError("ERR", `ERR Unexpected engine in script shebang: ${parts[0] ?? ""}`);
   let noWrites = false;
+  let crossSlot = false;
   for (const p of parts.slice(1)) {
     if (!p.startsWith("flags="))
       throw new CommandError("ERR", `ERR Unknown lua shebang option: ${p}`);
@@ -75,9 +80,10 @@ export function parseShebang(body: string): { flags: ScriptFlags; body: string }
       if (!SHEBANG_FLAGS.has(f))
         throw new CommandError("ERR", `ERR Unexpected flag in script shebang: ${f}`);
       if (f === "no-writes") noWrites = true;
+      if (f === "allow-cross-slot-keys") crossSlot = true;
     }
   }
-  return { flags: { noWrites, shebang: true }, body: eol < 0 ? "" : body.slice(eol) };
+  return { flags: { noWrites, shebang: true, crossSlot }, body: eol < 0 ? "" : body.slice(eol) };
 }
 
 /** Refuses a script or library body over LUA_SCRIPT_MAX_BYTES (the VM would hold it twice). */
@@ -109,16 +115,35 @@ export function runCompiled(
   args: readonly string[],
   readOnly: boolean,
   asFunction: boolean,
+  crossSlot: boolean,
+  argv: readonly string[],
 ): Reply {
   const run: ScriptRun = {
     ctx: { engine: ctx.engine, store: ctx.store, conn: scriptConn(ctx.conn), now: ctx.now },
     readOnly,
     resp: 2,
-    declared: ctx.engine.sharded ? new Set(keys) : null,
+    cluster: scriptCluster(ctx.engine.sharded, ctx.engine.shardKeys, keys, crossSlot),
     wrote: false,
     name: traceName,
   };
-  return rt.runner.call(compiledName, run, keys, args, asFunction);
+  const engine = ctx.engine;
+  if (!canPause(engine, ctx)) return rt.runner.call(compiledName, run, keys, args, asFunction);
+  const runner = rt.runner;
+  const r = runner.start(compiledName, run, keys, args, asFunction);
+  if (r !== PAUSED) return r;
+  return pause(engine, ctx, {
+    conn: ctx.conn,
+    isEval: !asFunction,
+    name: traceName,
+    argv,
+    startedAt: ctx.now,
+    resume: () => {
+      const next = runner.resume();
+      return next === PAUSED ? null : next;
+    },
+    wrote: () => run.wrote,
+    kill: () => (runner.killRequested = true),
+  });
 }
 
 /** A compile error as Lua 5.1 words it ("near '<eof>'", quoted; 5.3 leaves it bare). */

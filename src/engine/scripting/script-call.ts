@@ -16,12 +16,61 @@ export interface ScriptRun {
   readonly readOnly: boolean;
   /** redis.setresp: the protocol replies come to the script in. */
   resp: 2 | 3;
-  /** Sharded namespace: the keys the script declared; another key is refused. */
-  readonly declared: ReadonlySet<string> | null;
+  /** Sharded namespace: which keys the script may touch; null in a namespace of one object. */
+  readonly cluster: ScriptCluster | null;
   /** Something was written (SCRIPT KILL refuses then, as Redis: UNKILLABLE). */
   wrote: boolean;
   /** Script name in error traces: the SHA-1 of an EVAL body, or the function's name. */
   readonly name: string;
+}
+
+/** A sharded namespace's slot map, as the host knows it (the engine has no slot function). */
+export interface ShardKeys {
+  /** Redis Cluster's hash slot of a key. */
+  slot(key: string): number;
+  /** Whether this shard holds the slot. */
+  local(slot: number): boolean;
+}
+
+/**
+ * The keys a script may touch in a sharded namespace, as Redis Cluster's scriptVerifyClusterState:
+ * keys this shard holds, declared or not, and (unless `crossSlot`) all in one slot.
+ */
+export interface ScriptCluster {
+  readonly declared: ReadonlySet<string>;
+  /** The slot map; without one, only declared keys are known to be local. */
+  readonly shard: ShardKeys | null;
+  /** Scripts without shebang, and `allow-cross-slot-keys`: keys of several slots allowed. */
+  readonly crossSlot: boolean;
+  /** The slot of the script's first key (declared, else first touched); -1 before. */
+  slot: number;
+}
+
+/** The cluster state for a script of `keys` (null: not sharded). */
+export function scriptCluster(
+  sharded: boolean,
+  shard: ShardKeys | null,
+  keys: readonly string[],
+  crossSlot: boolean,
+): ScriptCluster | null {
+  if (!sharded) return null;
+  const slot = shard && keys.length > 0 ? shard.slot(keys[0]!) : -1;
+  return { declared: new Set(keys), shard, crossSlot, slot };
+}
+
+const NON_LOCAL = "Script attempted to access a non local key in a cluster node";
+const CROSS_SLOT = "Script attempted to access keys that do not hash to the same slot";
+
+/** Redis's refusal of a key a script touches in a sharded namespace, or null. */
+function clusterRefusal(c: ScriptCluster, key: string): string | null {
+  // Declared keys were routed here (the router refuses declared keys across shards).
+  if (c.declared.has(key)) return null;
+  if (!c.shard) return NON_LOCAL;
+  const slot = c.shard.slot(key);
+  if (!c.shard.local(slot)) return NON_LOCAL;
+  if (c.crossSlot) return null;
+  if (c.slot === -1) c.slot = slot;
+  return c.slot === slot ? null : CROSS_SLOT;
 }
 
 /** Commands a script may not call (Redis's `noscript` flag). */
@@ -94,10 +143,10 @@ export function scriptCall(run: ScriptRun, argv: string[]): Reply | string {
   if (NOSCRIPT.has(spec.name)) return "This Redis command is not allowed from script";
   const writes = (spec.flags & Flag.WRITE) !== 0;
   if (writes && run.readOnly) return "Write commands are not allowed from read-only scripts.";
-  if (run.declared) {
+  if (run.cluster) {
     for (const i of keyPositions(spec, argv)) {
-      if (!run.declared.has(argv[i]!))
-        return "Script attempted to access a non local key in a cluster node";
+      const refused = clusterRefusal(run.cluster, argv[i]!);
+      if (refused) return refused;
     }
   }
   const c = { argv };

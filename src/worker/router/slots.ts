@@ -2,6 +2,7 @@
 // 16384), on the engine's byte strings (src/engine/bytes.ts) without encoding ASCII keys.
 
 import { isBinary } from "../../engine/bytes.ts";
+import type { ShardKeys } from "../../engine/scripting/script-call.ts";
 
 /** Slots of the key space, as in Redis Cluster. */
 export const SLOT_COUNT = 16384;
@@ -74,4 +75,10 @@ export function shardOfSlot(slot: number, shards: number): number {
 /** The shard holding a key. */
 export function shardOfKey(key: string, shards: number): number {
   return shards === 1 ? 0 : shardOfSlot(hashSlot(key), shards);
+}
+
+/** Shard `shard` of `shards` as a script's key checks see it; null for a namespace of one. */
+export function shardKeysOf(shard: number, shards: number): ShardKeys | null {
+  if (shards <= 1) return null;
+  return { slot: hashSlot, local: (slot) => shardOfSlot(slot, shards) === shard };
 }

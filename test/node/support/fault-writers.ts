@@ -5,11 +5,18 @@
 
 import { connect } from "node:net";
 import type { Socket } from "node:net";
+import { WRITE_SCRIPT, WRITE_SCRIPT_SHA, scriptLogKey } from "./fault-scripts.ts";
 import { sleep } from "./shim-harness.ts";
 
-/** The doors the fault test writes through. */
+/** The doors the fault test writes through (the script doors write by EVALSHA/EVAL). */
 export type WriteDoor =
-  "blink-tcp" | "redis-tcp" | "blink-http" | "lightredis-http" | "upstash-http";
+  | "blink-tcp"
+  | "redis-tcp"
+  | "blink-http"
+  | "lightredis-http"
+  | "upstash-http"
+  | "redis-script-tcp"
+  | "upstash-script-http";
 
 /** How long one write may take before the writer gives up on it and reconnects. */
 const REPLY_TIMEOUT_MS = 10_000;
@@ -110,14 +117,14 @@ export async function runWriter(
 function openSession(door: WriteDoor, target: WriteTarget): Promise<Session> {
   if (door === "blink-tcp")
     return tcpSession(target.tcpPort("blink"), (k, v) => `SET ${k} ${v}\n`, "OK\n", "\n");
-  if (door === "redis-tcp") {
-    const bulk = (s: string) => `$${Buffer.byteLength(s)}\r\n${s}\r\n`;
-    return tcpSession(
-      target.tcpPort("redis"),
-      (k, v) => `*3\r\n${bulk("SET")}${bulk(k)}${bulk(v)}`,
-      "+OK\r\n",
-      "\r\n",
-    );
+  const resp = (argv: string[]) =>
+    `*${argv.length}\r\n${argv.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join("")}`;
+  if (door === "redis-tcp")
+    return tcpSession(target.tcpPort("redis"), (k, v) => resp(["SET", k, v]), "+OK\r\n", "\r\n");
+  if (door === "redis-script-tcp") {
+    const evalsha = (k: string, v: string) =>
+      resp(["EVALSHA", WRITE_SCRIPT_SHA, "2", k, scriptLogKey(k), v]);
+    return tcpSession(target.tcpPort("redis"), evalsha, "+OK\r\n", "\r\n");
   }
   return Promise.resolve(httpSession(door, target));
 }
@@ -209,6 +216,9 @@ function httpSession(door: WriteDoor, target: WriteTarget): Session {
       } else if (door === "lightredis-http") {
         body = JSON.stringify({ cmd: "set", key, value });
         ok = '"OK"\n';
+      } else if (door === "upstash-script-http") {
+        body = JSON.stringify(["EVAL", WRITE_SCRIPT, "2", key, scriptLogKey(key), value]);
+        ok = '{"result":"OK"}';
       } else {
         body = JSON.stringify(["SET", key, value]);
         ok = '{"result":"OK"}';

@@ -1,0 +1,40 @@
+// What an Engine needs of whoever hosts it, its configuration and its INFO counters: apart from
+// engine.ts so that the class's file holds the class.
+
+import type { ConnState } from "./conn-state.ts";
+import type { Engine } from "./engine.ts";
+import type { EvictionPolicy } from "../limits.ts";
+
+/** Namespace configuration (spec §3.8, §10.9), persisted by the host. */
+export interface EngineConfig {
+  maxmemory: number;
+  policy: EvictionPolicy;
+}
+
+/** What the engine asks of whoever hosts it (the Durable Object, or a test). */
+export interface EngineHost {
+  /**
+   * Persists everything changed so far, then records a snapshot point at `seq` (spec §13.3).
+   * Called before the engine's own snapshot fields change, so the host still sees the old point.
+   */
+  snapshot(engine: Engine, seq: number, at: number): void;
+  /** Open connections (CLIENT LIST, INFO connected_clients). */
+  clients(): readonly ConnState[];
+  /** True when tokens are configured (RESP AUTH semantics differ, spec §10.4). */
+  readonly authEnabled: boolean;
+  /** Checks a presented token in constant time: its scope, or null when it matches none. */
+  authenticate(token: string): "full" | "readonly" | null;
+}
+
+/** Counters reported by INFO Stats (spec §10.9), not persisted. */
+export interface EngineStats {
+  commands: number;
+}
+
+/** A host with no storage, no other connections and auth disabled (tests, benchmarks). */
+export const NULL_HOST: EngineHost = {
+  snapshot: () => {},
+  clients: () => [],
+  authEnabled: false,
+  authenticate: () => null,
+};
