@@ -68,6 +68,14 @@ export const BLINK_EDGE_VERSION = "0.1.0";
 
 export const SHIM_MAX_INFLIGHT_BATCHES = 64;
 /**
+ * Reply bytes a shim connection's batches in flight may be expected to bring (each batch counted
+ * at its connection's last reply size, at first at REPLY_MAX_BYTES; one batch always goes): a
+ * client pipelining large reads has one batch out, not 64, so the object spends no time on
+ * replies that would only wait in the shim, and other connections' replies on the same socket
+ * are not queued behind megabytes of them. Small replies leave SHIM_MAX_INFLIGHT_BATCHES out.
+ */
+export const SHIM_INFLIGHT_REPLY_BYTES = REPLY_MAX_BYTES;
+/**
  * Reply bytes a shim connection may hold that its client has not read (Redis's
  * client-output-buffer-limit hard limit, adapted): past it the connection is closed. While its
  * client reads nothing, the shim forwards none of the connection's further commands, so this

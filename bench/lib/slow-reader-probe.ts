@@ -17,6 +17,8 @@ export interface SlowReaderOptions {
   durationMs: number;
   /** Between PINGs and between memory samples. */
   intervalMs?: number;
+  /** workerd RSS at which the probe stops at once (the slow client closed): a machine guard. */
+  rssStopBytes?: number;
 }
 
 export interface SlowReaderReport {
@@ -34,6 +36,8 @@ export interface SlowReaderReport {
   slowClosed: boolean;
   /** Peak unread reply bytes the shim held for the slow client. */
   shimOutputPeak: number;
+  /** The probe was stopped early because workerd's RSS passed rssStopBytes. */
+  stoppedAtRss: boolean;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -95,13 +99,23 @@ export async function slowReaderProbe(o: SlowReaderOptions): Promise<SlowReaderR
   let shimOutputPeak = 0;
   const latencies: number[] = [];
   const t0 = Date.now();
-  while (Date.now() - t0 < o.durationMs) {
+  let stoppedAtRss = false;
+  // Sampled on a timer of its own too: a PING that waits must not hide the memory's growth.
+  const guard = setInterval(() => {
+    rssPeak = Math.max(rssPeak, workerdRss(pids));
+    if (o.rssStopBytes && rssPeak > o.rssStopBytes && !stoppedAtRss) {
+      stoppedAtRss = true;
+      slow.destroy();
+    }
+  }, interval);
+  while (Date.now() - t0 < o.durationMs && !stoppedAtRss) {
     latencies.push(await roundTrip(pinger, "PING\r\n", "+PONG\r\n"));
     rssPeak = Math.max(rssPeak, workerdRss(pids));
     for (const st of o.shim.stats())
       if (st.writeBuffered > 0) shimOutputPeak = Math.max(shimOutputPeak, st.writeBuffered);
     await sleep(interval);
   }
+  clearInterval(guard);
   slow.destroy();
   pinger.destroy();
   latencies.sort((a, b) => a - b);
@@ -116,5 +130,6 @@ export async function slowReaderProbe(o: SlowReaderOptions): Promise<SlowReaderR
     pingP50Ms: latencies[Math.floor(latencies.length / 2)] ?? 0,
     slowClosed,
     shimOutputPeak,
+    stoppedAtRss,
   };
 }

@@ -10,6 +10,7 @@ import { queueingError } from "./command-checks.ts";
 import { dispatchWith } from "./command-execution.ts";
 import type { Engine } from "./engine.ts";
 import { Errors } from "./errors.ts";
+import type { CommandError } from "./errors.ts";
 import { R, replyBytes } from "./reply.ts";
 import type { Reply } from "./reply.ts";
 
@@ -65,10 +66,12 @@ function runLoop(
   const { conn } = ctx;
   const tracking = engine.tracking;
   let bytes = 0;
+  // One error for every command past the limit: a thousand stack captures cost milliseconds.
+  let limit: CommandError | undefined;
   for (let i = 0; i < items.length; i++) {
     const item = items[i]!;
     let r: Reply;
-    if (bytes > replyMax) r = queueingError(conn, Errors.replyLimit());
+    if (bytes > replyMax) r = queueingError(conn, (limit ??= Errors.replyLimit()));
     else {
       const mode = conn.replyMode;
       const outer = tracking.current;

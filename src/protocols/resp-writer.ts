@@ -8,6 +8,8 @@ const INITIAL_BYTES = 16384;
 const KEEP_MAX_BYTES = 1048576;
 /** Strings up to this length are written by a JS loop when ASCII (cheaper than encodeInto). */
 const ASCII_LOOP_MAX = 64;
+/** Bulk strings longer than this are encoded into room for their length first (see bulk). */
+const LONG_TEXT = 65536;
 /** UTF-8 bytes per UTF-16 unit, at most. */
 const UTF8_MAX_PER_UNIT = 3;
 const CR = 0x0d;
@@ -57,7 +59,11 @@ export class RespWriter {
 
   /** The bytes written since `reset`, as a fresh array. */
   take(): Uint8Array {
-    const out = this.buf.slice(0, this.pos);
+    // A grown buffer is dropped anyway: hand it out as it is instead of copying megabytes.
+    const out =
+      this.buf.length > KEEP_MAX_BYTES
+        ? this.buf.subarray(0, this.pos)
+        : this.buf.slice(0, this.pos);
     if (this.buf.length > KEEP_MAX_BYTES) this.buf = new Uint8Array(INITIAL_BYTES);
     this.pos = 0;
     return out;
@@ -156,6 +162,27 @@ export class RespWriter {
       b[p++] = LF;
       this.pos = p;
       return;
+    }
+    if (s.length > LONG_TEXT) {
+      // A large value (megabytes), most often ASCII: room for its length in bytes only (room for
+      // the longest encoding would make the buffer three times too large), header after it.
+      const room = mark.length + decimalDigits(s.length * UTF8_MAX_PER_UNIT + prefix.length) + 2;
+      this.ensure(room + prefix.length + s.length + 2);
+      const at = this.pos + room;
+      const b = this.buf;
+      for (let i = 0; i < prefix.length; i++) b[at + i] = prefix.charCodeAt(i);
+      const from = at + prefix.length;
+      const r = encoder.encodeInto(s, b.subarray(from, from + s.length));
+      if (r.read === s.length) {
+        const n = r.written + prefix.length;
+        const head = mark + n + "\r\n";
+        if (head.length < room) b.copyWithin(this.pos + head.length, at, at + n);
+        this.ascii(head);
+        this.pos += n;
+        this.ascii("\r\n");
+        return;
+      }
+      // Not ASCII: more bytes than units; the general path below.
     }
     // Encode the payload after room for the longest header, then move it next to the real one.
     const maxBytes = s.length * UTF8_MAX_PER_UNIT + prefix.length;

@@ -35,6 +35,8 @@ export interface ShardBatchRequest extends ShardRef {
    * nothing is popped for a caller whose isolate died. Absent: the wait lasts as long as the call.
    */
   leaseMs?: number;
+  /** This call's share of its batch's reply bytes (router/sharded-batch.ts); absent: REPLY_MAX_BYTES. */
+  replyMax?: number;
 }
 
 /** Which connection's blocked command on a shard to end (ShardBatchRequest.waitKey). */

@@ -38,7 +38,7 @@ import type {
   ShardWaitCancel,
   SocketKind,
 } from "./namespace-api.ts";
-import { finishBounded, isPlan } from "./doors/door.ts";
+import { finishBounded, isPlan, rpcBounded } from "./doors/door.ts";
 import type { DoorAnswer, DoorPlan, DoorRequest } from "./doors/door.ts";
 import { planDoor } from "./doors/plan.ts";
 import { Persistence } from "./persistence.ts";
@@ -172,6 +172,8 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
    */
   async runShard(req: ShardBatchRequest): Promise<ShardBatchResult> {
     this.adoptNamespace(req.namespace, req);
+    // The router's share of the batch's reply budget (absent: an older Worker's call).
+    const replyMax = req.replyMax ?? REPLY_MAX_BYTES;
     if (!req.withContext && hasBlocking(this.engine, req.dialect, req.items)) {
       // It waits here, its context holding a sink under an id of this call's own, while this
       // object serves everyone else; the Worker's socket keeps relaying its pushes meanwhile.
@@ -179,17 +181,19 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
       const replies = await this.waiting.run(
         conn,
         req.blockMaxMs,
-        () => this.engine.run(req.dialect, conn, req.items, Date.now(), REPLY_MAX_BYTES),
+        () => this.engine.run(req.dialect, conn, req.items, Date.now(), replyMax),
         { clientId: req.conn.id, waitKey: req.waitKey, leaseMs: req.leaseMs ?? 0 },
       );
-      return { replies, writeSeq: this.engine.store.writeSeq };
+      return { replies: rpcBounded(replies), writeSeq: this.engine.store.writeSeq };
     }
     // The Worker's client ids come from shard 0's counter, this object's sockets' (the Worker's
     // subscription links among them) from its own: the call runs as id 0, which no connection
     // here has, so no push or wait of another connection is taken for it.
     const conn = { ...req.conn, id: 0 };
-    const replies = await this.group.submit(() =>
-      this.engine.run(req.dialect, conn, req.items, Date.now(), REPLY_MAX_BYTES),
+    const replies = rpcBounded(
+      await this.group.submit(() =>
+        this.engine.run(req.dialect, conn, req.items, Date.now(), replyMax),
+      ),
     );
     const writeSeq = this.engine.store.writeSeq;
     return req.withContext

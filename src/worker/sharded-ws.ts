@@ -8,6 +8,7 @@
 import type { BatchItem, Dialect } from "../engine/command.ts";
 import { newConn, subscriptionCount } from "../engine/conn-state.ts";
 import type { Reply } from "../engine/reply.ts";
+import { REPLY_MAX_BYTES } from "../limits.ts";
 import type { Env } from "./env.ts";
 import { classifyFailure } from "./object-failure.ts";
 import { runShardedBatch } from "./router/sharded-batch.ts";
@@ -125,6 +126,7 @@ export async function shardedSocket(
         // closed: the close handler ends the session
       }
     },
+    replyMax: REPLY_MAX_BYTES,
   };
   links.onOpen = () => calls++;
   let closed = false;

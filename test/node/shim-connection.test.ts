@@ -3,7 +3,12 @@
 // upstream close, client reset. No Worker involved.
 
 import { afterEach, describe, expect, it } from "vitest";
-import { CLOSE_NORMAL, SHIM_MAX_INFLIGHT_BATCHES } from "../../src/limits.ts";
+import {
+  CLOSE_NORMAL,
+  REPLY_MAX_BYTES,
+  SHIM_INFLIGHT_REPLY_BYTES,
+  SHIM_MAX_INFLIGHT_BATCHES,
+} from "../../src/limits.ts";
 import { startShim } from "../../src/node/shim/index.ts";
 import type { Shim } from "../../src/node/shim/index.ts";
 import type { ShimDialect } from "../../src/node/shim/dialects.ts";
@@ -87,8 +92,11 @@ describe("shim connection", () => {
     await sleep(30);
     expect(link.sent).toEqual([]);
     link.events.open();
-    expect(link.sent).toEqual(["GET a\n", "GET b\nGET c\n"]);
+    // One batch out until the first reply says how large this connection's replies are.
+    expect(link.sent).toEqual(["GET a\n"]);
     link.reply("NOT_FOUND\n");
+    await waitFor(() => link.sent.length === 2);
+    expect(link.sent).toEqual(["GET a\n", "GET b\nGET c\n"]);
     link.reply("NOT_FOUND\nVALUE Yw==\n");
     expect((await c.readBytes(31)).toString()).toBe("NOT_FOUND\nNOT_FOUND\nVALUE Yw==\n");
     c.destroy();
@@ -98,24 +106,52 @@ describe("shim connection", () => {
     const { open, connector } = await setup();
     const { c, link } = await open("blink");
     link.events.open();
+    // A first small reply: until one comes, a connection's replies are expected to be as large as
+    // a batch's may be, and fewer batches go out (SHIM_INFLIGHT_REPLY_BYTES).
+    c.write("GET k\n");
+    await waitFor(() => link.sent.length === 1);
+    link.reply("NOT_FOUND\n");
     const total = SHIM_MAX_INFLIGHT_BATCHES + 36;
     for (let i = 0; i < total; i++) {
       c.write(`GET k${i}\n`);
       await waitFor(
         () =>
-          link.sent.length === Math.min(i + 1, SHIM_MAX_INFLIGHT_BATCHES) ||
+          link.sent.length === 1 + Math.min(i + 1, SHIM_MAX_INFLIGHT_BATCHES) ||
           i >= SHIM_MAX_INFLIGHT_BATCHES,
       );
     }
     await sleep(100);
-    expect(link.sent.length).toBe(SHIM_MAX_INFLIGHT_BATCHES);
+    expect(link.sent.length).toBe(1 + SHIM_MAX_INFLIGHT_BATCHES);
     expect(shim!.stats()[0]!.inflight).toBe(SHIM_MAX_INFLIGHT_BATCHES);
     for (let i = 0; i < SHIM_MAX_INFLIGHT_BATCHES; i++) link.reply("NOT_FOUND\n");
-    await waitFor(() => link.sent.join("").split("\n").length - 1 === total);
+    await waitFor(() => link.sent.join("").split("\n").length - 1 === total + 1);
     expect(link.sent.join("")).toBe(
-      Array.from({ length: total }, (_, i) => `GET k${i}\n`).join(""),
+      "GET k\n" + Array.from({ length: total }, (_, i) => `GET k${i}\n`).join(""),
     );
     expect(connector.links).toHaveLength(1);
+    c.destroy();
+  });
+
+  it("a connection whose replies are large has one batch out (SHIM_INFLIGHT_REPLY_BYTES)", async () => {
+    const { open } = await setup();
+    const { c, link } = await open("blink");
+    link.events.open();
+    for (let i = 0; i < 4; i++) {
+      c.write(`GET big${i}\n`);
+      await sleep(20);
+    }
+    // Before any reply: one batch out (it may bring REPLY_MAX_BYTES), the rest held.
+    await waitFor(() => link.sent.length === 1);
+    await sleep(50);
+    expect(link.sent.length).toBe(1);
+    // A reply of REPLY_MAX_BYTES: again one out; then a small reply lets the rest go.
+    link.reply("x".repeat(REPLY_MAX_BYTES - 1) + "\n");
+    await waitFor(() => link.sent.length === 2);
+    await sleep(50);
+    expect(link.sent.length).toBe(2);
+    link.reply("NOT_FOUND\n");
+    await waitFor(() => link.sent.join("").split("\n").length - 1 === 4);
+    expect(SHIM_INFLIGHT_REPLY_BYTES).toBe(REPLY_MAX_BYTES);
     c.destroy();
   });
 
@@ -164,8 +200,10 @@ describe("shim connection", () => {
     c.end();
     await sleep(30);
     link.events.open();
-    expect(link.sent).toEqual(["SET hc v\n", "GET hc"]);
+    expect(link.sent).toEqual(["SET hc v\n"]);
     link.reply("OK\n");
+    await waitFor(() => link.sent.length === 2);
+    expect(link.sent).toEqual(["SET hc v\n", "GET hc"]);
     await sleep(30);
     expect(c.ended).toBe(false);
     expect(link.closedWith).toBeUndefined();
@@ -193,7 +231,7 @@ describe("shim connection", () => {
     c.write("GET a\n");
     await waitFor(() => link.sent.length === 1);
     c.write("GET b\n");
-    await waitFor(() => link.sent.length === 2);
+    await sleep(30); // held in the shim until the first reply (SHIM_INFLIGHT_REPLY_BYTES)
     link.reply("NOT_FOUND\n");
     link.events.closed(1006, "");
     expect((await c.readToEnd()).toString()).toBe("NOT_FOUND\n");

@@ -247,3 +247,20 @@ describe.skipIf(!oracleAvailable())("doubles vs redis-server 7.0.15", () => {
     );
   });
 });
+
+describe("large bulk strings (encoded into room for their length, issue 13)", () => {
+  const latin1 = (b: Uint8Array) => Buffer.from(b).toString("latin1");
+  it("ASCII, non-ASCII and verbatim values over 64 KiB encode as TextEncoder says", () => {
+    const utf8 = new TextEncoder();
+    const ascii = "x".repeat(100_000);
+    const wide = "é".repeat(70_000) + "€ ok";
+    const both = [R.bulk(ascii), R.bulk(wide), R.bulk("short")];
+    const want = (s: string) => {
+      const n = utf8.encode(s).length;
+      return `$${n}\r\n${latin1(utf8.encode(s))}\r\n`;
+    };
+    expect(latin1(encodeResp(both, 2))).toBe(want(ascii) + want(wide) + want("short"));
+    const v: Reply = { k: "verbatim", v: ascii };
+    expect(latin1(encodeRespReply(v, 3))).toBe(`=${ascii.length + 4}\r\ntxt:${ascii}\r\n`);
+  });
+});

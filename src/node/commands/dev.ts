@@ -2,6 +2,8 @@
 // persisted state, plus the TCP shim in front of it.
 
 import { resolve } from "node:path";
+import { startDevProxy } from "../dev-proxy.ts";
+import type { DevProxy } from "../dev-proxy.ts";
 import { isLoopbackHost } from "../shim/addr.ts";
 import type { Shim } from "../shim/index.ts";
 import { EXIT_OK, RuntimeError, UsageError, armSignals, parseOptions } from "./command.ts";
@@ -89,10 +91,13 @@ export const devCommand: Subcommand = {
     const { startLocalWorker, DEFAULT_STATE_DIR } = await import("../local-worker.ts");
     const signals = armSignals();
     let worker: Awaited<ReturnType<typeof startLocalWorker>>;
+    let proxy: DevProxy;
     try {
+      // The runtime on a loopback port of its own; clients reach it through the relay, which
+      // answers 503 + Retry-After while it restarts (dev-proxy.ts).
       worker = await startLocalWorker({
-        host,
-        port,
+        host: "127.0.0.1",
+        port: 0,
         persistTo: state ?? DEFAULT_STATE_DIR,
         vars: { ALLOW_ANONYMOUS: "true" },
       });
@@ -101,9 +106,17 @@ export const devCommand: Subcommand = {
         `blink-edge dev: cannot start the Worker on ${host}:${port} (${(e as Error).message})`,
       );
     }
+    try {
+      proxy = await startDevProxy(host, port, Number(worker.url.port));
+    } catch (e) {
+      await worker.dispose();
+      throw new RuntimeError(
+        `blink-edge dev: cannot start the Worker on ${host}:${port} (${(e as Error).message})`,
+      );
+    }
     // Miniflare's own signal handlers would exit with 128+n before the shim's connections close.
     signals.claim();
-    const boundPort = worker.url.port || String(port);
+    const boundPort = String(proxy.port);
     process.stdout.write(
       `blink-edge dev: Worker on http://${host}:${boundPort} (state ${state ?? DEFAULT_STATE_DIR})\n`,
     );
@@ -114,17 +127,15 @@ export const devCommand: Subcommand = {
     }
     let shim: Shim | undefined;
     if (Object.keys(listen).length > 0) {
-      // Wildcard binds are reached through loopback.
-      const local = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
+      // The shim talks to the runtime directly (no extra hop); it has its own answer to an
+      // upstream that is away.
       const token = shimToken(worker.bindings);
       try {
-        shim = await runShim(
-          `http://${local.includes(":") ? `[${local}]` : local}:${boundPort}`,
-          token.value,
-          listen,
-          { onBindError: (dialect, e) => reportBindError(dialect, e) },
-        );
+        shim = await runShim(worker.url.origin, token.value, listen, {
+          onBindError: (dialect, e) => reportBindError(dialect, e),
+        });
       } catch (e) {
+        await proxy.close();
         await worker.dispose();
         throw e;
       }
@@ -132,6 +143,7 @@ export const devCommand: Subcommand = {
     }
     return signals.until(async () => {
       await shim?.close();
+      await proxy.close();
       await worker.dispose();
     });
   },

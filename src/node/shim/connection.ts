@@ -6,6 +6,8 @@ import {
   CLOSE_NORMAL,
   CLOSE_POLICY,
   PUBSUB_OUTPUT_MAX_BYTES,
+  REPLY_MAX_BYTES,
+  SHIM_INFLIGHT_REPLY_BYTES,
   SHIM_MAX_INFLIGHT_BATCHES,
   SHIM_OUTPUT_MAX_BYTES,
 } from "../../limits.ts";
@@ -46,6 +48,12 @@ export class ShimConnection {
   /** Batches framed before the upgrade completed. */
   private queued: Uint8Array[] = [];
   private inflight = 0;
+  /**
+   * Reply bytes the next batch is expected to bring: its last batch's, and at first the most a
+   * batch can (REPLY_MAX_BYTES), so that a client whose replies are large has only a few batches
+   * out (SHIM_INFLIGHT_REPLY_BYTES) and the object never produces replies that must wait here.
+   */
+  private replyEstimate = REPLY_MAX_BYTES;
   private upstreamOpen = false;
   /** The client half-closed. */
   private eof = false;
@@ -162,7 +170,7 @@ export class ShimConnection {
     if (this.ended) return;
     while (
       !this.noMore &&
-      this.inflight < SHIM_MAX_INFLIGHT_BATCHES &&
+      this.roomInFlight() &&
       !this.upstreamBacklogged() &&
       !this.repliesUnread()
     ) {
@@ -216,6 +224,18 @@ export class ShimConnection {
     return this.socket.writableNeedDrain;
   }
 
+  /**
+   * Another batch may go: under SHIM_MAX_INFLIGHT_BATCHES, and the replies expected for the
+   * batches out stay within SHIM_INFLIGHT_REPLY_BYTES (always one batch, however large).
+   */
+  private roomInFlight(): boolean {
+    return (
+      this.inflight === 0 ||
+      (this.inflight < SHIM_MAX_INFLIGHT_BATCHES &&
+        (this.inflight + 1) * this.replyEstimate <= SHIM_INFLIGHT_REPLY_BYTES)
+    );
+  }
+
   private upstreamBacklogged(): boolean {
     return this.upstreamOpen && this.link.backlog >= UPSTREAM_BACKLOG_MAX;
   }
@@ -224,9 +244,7 @@ export class ShimConnection {
   private adjustReading(): void {
     const pause =
       !this.noMore &&
-      (this.inflight >= SHIM_MAX_INFLIGHT_BATCHES ||
-        this.socket.writableNeedDrain ||
-        this.upstreamBacklogged());
+      (!this.roomInFlight() || this.socket.writableNeedDrain || this.upstreamBacklogged());
     if (pause && !this.readPaused) this.socket.pause();
     else if (!pause && this.readPaused) this.socket.resume();
     this.readPaused = pause;
@@ -248,6 +266,7 @@ export class ShimConnection {
 
   private onReply(data: Uint8Array): void {
     if (this.inflight > 0) this.inflight--;
+    this.replyEstimate = data.length;
     this.idle?.refresh();
     if (data.length > 0) this.write(data);
     if (this.socket.writableLength > this.outputMax) return this.overOutputLimit();

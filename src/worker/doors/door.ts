@@ -5,7 +5,7 @@
 
 import type { BatchItem, Dialect } from "../../engine/command.ts";
 import { Errors } from "../../engine/errors.ts";
-import { R } from "../../engine/reply.ts";
+import { R, replyBytes } from "../../engine/reply.ts";
 import type { Reply } from "../../engine/reply.ts";
 import { HTTP_REPLY_MAX_BYTES } from "../../limits.ts";
 import { respond } from "../http.ts";
@@ -73,6 +73,18 @@ export function finishBounded(plan: DoorPlan, replies: Reply[]): DoorAnswer {
   if (answerBytes(answer) <= HTTP_REPLY_MAX_BYTES) return answer;
   const refused = R.error(Errors.replyTooLarge());
   return plan.finish(replies.map(() => refused));
+}
+
+/**
+ * A shard's replies for the Worker (RPC, which workerd caps at 32 MiB), unless they pass
+ * HTTP_REPLY_MAX_BYTES: then every reply becomes the reply-too-large error (the commands ran).
+ */
+export function rpcBounded(replies: Reply[]): Reply[] {
+  let n = 0;
+  for (const r of replies) n += replyBytes(r);
+  if (n <= HTTP_REPLY_MAX_BYTES) return replies;
+  const refused = R.error(Errors.replyTooLarge());
+  return replies.map(() => refused);
 }
 
 /** The HTTP response of an answer. */

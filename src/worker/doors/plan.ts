@@ -7,7 +7,7 @@ import { runShardedHttp } from "../sharded.ts";
 import { objectFor, shardCount } from "../shard-map.ts";
 import type { Env } from "../env.ts";
 import { planBlink } from "./blink-http.ts";
-import { isPlan } from "./door.ts";
+import { finishBounded, isPlan } from "./door.ts";
 import type { DoorAnswer, DoorName, DoorPlan, DoorRequest } from "./door.ts";
 import { planLightRedis } from "./light-redis-http.ts";
 import {
@@ -49,7 +49,11 @@ export async function runDoor(env: Env, namespace: string, req: DoorRequest): Pr
     const replies = p.items.length
       ? await runShardedHttp(env, namespace, shards, p.dialect, p.items, req.readonly, seqs)
       : [];
-    return withSyncToken(req, p.finish(replies), shardedSyncToken(req.syncToken, seqs, shards));
+    return withSyncToken(
+      req,
+      finishBounded(p, replies),
+      shardedSyncToken(req.syncToken, seqs, shards),
+    );
   }
   const attempt = () => objectFor(env, namespace).exchange(namespace, req);
   try {

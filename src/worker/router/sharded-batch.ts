@@ -13,6 +13,12 @@
 // Transactions: commands queue in the Worker's context; each must have all its keys on one
 // shard, the same as every other queued command and every WATCHed key, else CROSSSLOT marks the
 // transaction (EXEC → EXECABORT, nothing runs). EXEC then runs the queue atomically on that shard.
+//
+// Reply bytes (REPLY_MAX_BYTES) are bounded per batch, not per shard call: each shard of a round
+// gets an equal share of what is left, so a round yields at most the batch's budget plus one
+// reply per shard; once the batch's replies pass it, every later command gets the reply-limit
+// error and is not run, as on one object. A command with parts on several shards of which some
+// ran and some were refused is completed (its refused parts run alone), never left half done.
 
 import type { BatchItem, Command, Dialect } from "../../engine/command.ts";
 import { Flag } from "../../engine/command-table.ts";
@@ -20,8 +26,9 @@ import type { CommandSpec } from "../../engine/command-table.ts";
 import type { ConnState } from "../../engine/conn-state.ts";
 import type { Engine } from "../../engine/engine.ts";
 import { asciiLower } from "../../engine/ascii.ts";
+import { queueingError } from "../../engine/command-checks.ts";
 import { Errors } from "../../engine/errors.ts";
-import { R } from "../../engine/reply.ts";
+import { R, replyBytes } from "../../engine/reply.ts";
 import type { ErrorReply, Reply } from "../../engine/reply.ts";
 import { commonShard, planAll, planChannel, planKeyed, planScan, routeOf } from "./routes.ts";
 import type { Plan, Route } from "./routes.ts";
@@ -35,6 +42,8 @@ export interface ShardCall {
   conn: ConnState;
   /** The caller needs the context back (EXEC, WATCH); other calls leave it unchanged. */
   withContext?: boolean;
+  /** Reply bytes this call may produce before the shard refuses its later items (its share). */
+  replyMax?: number;
 }
 
 /** A shard's replies to a call, and the context after it when asked for. */
@@ -63,6 +72,8 @@ export interface ShardedSession {
   clients?: ShardClientsAccess;
   /** Told when a blocking command's call starts (true) and ends: a socket tells its shim. */
   blocked?: (on: boolean) => void;
+  /** Reply bytes the whole batch may produce (REPLY_MAX_BYTES; absent: unbounded). */
+  replyMax?: number;
 }
 
 /** What CLIENT LIST and CLIENT UNBLOCK ask of the shards (sharded.ts ShardClients). */
@@ -157,16 +168,21 @@ class Round {
     this.pending.push({ index, plan, at });
   }
 
-  /** Sends the round and writes each command's merged reply into `replies`. */
-  async flush(s: ShardedSession, replies: Reply[]): Promise<void> {
-    if (this.pending.length === 0) return;
+  /**
+   * Sends the round, each shard with an equal share of `budget` reply bytes, writes each
+   * command's merged reply into `replies` and returns the bytes of those replies.
+   */
+  async flush(s: ShardedSession, replies: Reply[], budget = Infinity): Promise<number> {
+    if (this.pending.length === 0) return 0;
     const shards = [...this.calls.keys()].sort((a, b) => a - b);
     const conn = this.conn!;
+    const share = Math.max(0, Math.floor(budget / shards.length));
     const calls = shards.map((shard): ShardCall => ({
       shard,
       dialect: s.dialect,
       items: this.calls.get(shard)!,
       conn,
+      ...(share === Infinity ? {} : { replyMax: share }),
     }));
     const pending = this.pending;
     this.calls.clear();
@@ -182,11 +198,66 @@ class Round {
         );
       byShard.set(shard, got);
     });
+    if (share !== Infinity) await complete(s, conn, pending, byShard);
+    let bytes = 0;
     for (const p of pending) {
-      const parts = p.at.map((a) => byShard.get(a.shard)!.slice(a.start, a.start + a.count));
-      replies[p.index] = p.plan.merge(parts);
+      const r = p.plan.merge(
+        p.at.map((a) => byShard.get(a.shard)!.slice(a.start, a.start + a.count)),
+      );
+      replies[p.index] = r;
+      bytes += replyBytes(r);
     }
+    return bytes;
   }
+}
+
+const REPLY_LIMIT_TEXT = Errors.replyLimit().message;
+const refused = (r: Reply) => r.k === "error" && r.v === REPLY_LIMIT_TEXT;
+
+/**
+ * Runs the refused items of commands that ran on some shards and were refused on others (their
+ * shares of the budget ran out at different points), so that no command is left half done, and
+ * writes their replies into the shards' answers.
+ */
+async function complete(
+  s: ShardedSession,
+  conn: ConnState,
+  pending: readonly Pending[],
+  byShard: Map<number, Reply[]>,
+): Promise<void> {
+  // Per shard: the items to run again and where their replies go in that shard's answer.
+  const redo = new Map<number, { items: BatchItem[]; at: number[] }>();
+  for (const p of pending) {
+    if (p.at.length < 2) continue;
+    const got = p.at.map((a) => byShard.get(a.shard)!.slice(a.start, a.start + a.count));
+    if (!got.some((rs) => rs.some(refused)) || got.every((rs) => rs.every(refused))) continue;
+    p.at.forEach((a, j) => {
+      const from = got[j]!.findIndex(refused);
+      if (from < 0) return;
+      let call = redo.get(a.shard);
+      if (!call) redo.set(a.shard, (call = { items: [], at: [] }));
+      for (let k = from; k < a.count; k++) {
+        call.items.push(p.plan.parts[j]!.items[k]!);
+        call.at.push(a.start + k);
+      }
+    });
+  }
+  if (redo.size === 0) return;
+  const shards = [...redo.keys()];
+  const answers = await s.transport(
+    shards.map((shard) => ({
+      shard,
+      dialect: s.dialect,
+      items: redo.get(shard)!.items,
+      conn,
+      replyMax: Infinity,
+    })),
+  );
+  shards.forEach((shard, i) => {
+    const { at } = redo.get(shard)!;
+    const into = byShard.get(shard)!;
+    answers[i]!.replies.forEach((r, k) => (into[at[k]!] = r));
+  });
 }
 
 /** The shard of the open transaction: of its WATCHed keys, else of its queued keyed commands; -1 if none. */
@@ -251,7 +322,12 @@ function subscribeChecked(s: ShardedSession, spec: CommandSpec, c: Command, now:
 }
 
 /** Runs EXEC or WATCH alone on one shard with the full context, and adopts the context it returns. */
-async function withContext(s: ShardedSession, shard: number, c: Command): Promise<Reply> {
+async function withContext(
+  s: ShardedSession,
+  shard: number,
+  c: Command,
+  replyMax: number,
+): Promise<Reply> {
   const { subs, tracking } = s.conn;
   const [answer] = await s.transport([
     {
@@ -260,6 +336,7 @@ async function withContext(s: ShardedSession, shard: number, c: Command): Promis
       items: [c],
       conn: { ...s.conn, subs: null, tracking: null },
       withContext: true,
+      ...(replyMax === Infinity ? {} : { replyMax: Math.max(0, replyMax) }),
     },
   ]);
   // Subscriptions and tracking stay the Worker's (its engine's hub holds this very context).
@@ -282,10 +359,25 @@ export async function runShardedBatch(
   const replies: Reply[] = [];
   const round = new Round();
   let end = items.length;
+  // Reply bytes so far: the round's replies count when it is flushed.
+  const budget = s.replyMax ?? Infinity;
+  let used = 0;
+  const put = (i: number, r: Reply) => {
+    replies[i] = r;
+    used += replyBytes(r);
+  };
+  const flush = async () => {
+    used += await round.flush(s, replies, budget - used);
+  };
   for (let i = 0; i < items.length; i++) {
     const item = items[i]!;
+    if (used > budget) {
+      // As on one object: past the budget nothing more runs, connection commands included.
+      put(i, queueingError(conn, Errors.replyLimit()));
+      continue;
+    }
     if (!("argv" in item)) {
-      replies[i] = item.reply;
+      put(i, item.reply);
       continue;
     }
     const spec = local.table.find(dialect, item.argv[0] ?? "");
@@ -294,13 +386,13 @@ export async function runShardedBatch(
       const version = conn.subs?.version ?? 0;
       if (route.kind === "subscribe") {
         // Earlier commands (a PUBLISH) run before the subscriptions change, as on one object.
-        await round.flush(s, replies);
-        replies[i] = subscribeChecked(s, spec!, item, now);
+        await flush();
+        put(i, subscribeChecked(s, spec!, item, now));
       } else if (s.clients && !conn.multi && shardClientCommand(item)) {
         // Earlier commands first: a batch's RPUSH then CLIENT LIST sees what the push woke.
-        await round.flush(s, replies);
-        replies[i] = await clientOnShards(s, s.clients, shardClientCommand(item)!, item, now);
-      } else replies[i] = local.dispatch(dialect, conn, item, now);
+        await flush();
+        put(i, await clientOnShards(s, s.clients, shardClientCommand(item)!, item, now));
+      } else put(i, local.dispatch(dialect, conn, item, now));
       // Mirrored before the confirmation is sent: a message published after it reaches us.
       if ((conn.subs?.version ?? 0) !== version && s.mirror) await s.mirror(conn);
       if (conn.closing) {
@@ -312,39 +404,45 @@ export async function runShardedBatch(
     conn.lastAt = now;
     const checked = local.check(dialect, conn, item);
     if ("k" in checked) {
-      replies[i] = checked;
+      put(i, checked);
       continue;
     }
     if (conn.multi && route.kind !== "exec" && route.kind !== "watch") {
       // Queued, or (immediate in MULTI: SAVE refuses itself there) answered from the context.
-      replies[i] =
+      put(
+        i,
         checked.flags & Flag.IMMEDIATE
           ? local.dispatch(dialect, conn, item, now)
-          : queue(s, checked, route, item);
+          : queue(s, checked, route, item),
+      );
       continue;
     }
     let plan: Plan | ErrorReply;
     switch (route.kind) {
       case "exec": {
         const tx = conn.multi && !conn.multiFailed ? transactionShard(conn, local, shards) : -1;
-        await round.flush(s, replies);
-        replies[i] =
-          tx < 0 ? local.dispatch(dialect, conn, item, now) : await withContext(s, tx, item);
+        await flush();
+        put(
+          i,
+          tx < 0
+            ? local.dispatch(dialect, conn, item, now)
+            : await withContext(s, tx, item, budget - used),
+        );
         continue;
       }
       case "watch": {
         if (conn.multi) {
-          replies[i] = local.dispatch(dialect, conn, item, now);
+          put(i, local.dispatch(dialect, conn, item, now));
           continue;
         }
         const shard = commonShard(checked, item.argv, shards);
         const tx = transactionShard(conn, local, shards);
         if (shard < 0 || (tx >= 0 && tx !== shard)) {
-          replies[i] = R.error(Errors.crossSlot());
+          put(i, R.error(Errors.crossSlot()));
           continue;
         }
-        await round.flush(s, replies);
-        replies[i] = await withContext(s, shard, item);
+        await flush();
+        put(i, await withContext(s, shard, item, budget - used));
         continue;
       }
       case "keyed":
@@ -360,26 +458,26 @@ export async function runShardedBatch(
         plan = planChannel(route, item, shards);
         break;
       default:
-        replies[i] = unsupported(checked.name);
+        put(i, unsupported(checked.name));
         continue;
     }
     if ("k" in plan) {
-      replies[i] = plan;
+      put(i, plan);
       continue;
     }
-    if (!round.accepts(conn)) await round.flush(s, replies);
+    if (!round.accepts(conn)) await flush();
     round.add(i, plan, conn);
     // A blocked command holds back the connection's later commands, on every shard.
     if (checked.flags & Flag.BLOCKING) {
       s.blocked?.(true);
       try {
-        await round.flush(s, replies);
+        await flush();
       } finally {
         s.blocked?.(false);
       }
     }
   }
-  await round.flush(s, replies);
+  await flush();
   replies.length = Math.min(replies.length, end);
   return replies;
 }
