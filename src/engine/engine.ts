@@ -76,6 +76,12 @@ export class Engine {
   sharded = false;
   /** Connections that take replies outside their own batches (pub/sub, blocking), by client id. */
   readonly sinks = new Map<number, ConnSink>();
+  /**
+   * Set by a host for one run() whose connection has no sink but may wait (an HTTP request):
+   * asked for one when a command of it must wait, so the door need not look its commands up
+   * before the engine does. The host attaches the sink it returns (under a fresh client id).
+   */
+  lateSink: ((conn: ConnState) => ConnSink | undefined) | null = null;
   /** Attached connections by id (redirect targets of CLIENT TRACKING). */
   readonly conns = new Map<number, ConnState>();
   readonly pubsub = new PubSub((id, replies) => deliverTo(this, id, replies));

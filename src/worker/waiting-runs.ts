@@ -4,10 +4,22 @@
 
 import type { BatchItem, Dialect } from "../engine/command.ts";
 import { Flag } from "../engine/command-table.ts";
+import type { ConnSink } from "../engine/conn-sink.ts";
 import type { ConnState } from "../engine/conn-state.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { Reply } from "../engine/reply.ts";
 import type { GroupCommit } from "./group-commit.ts";
+
+/** A connection's wait in progress: its sink, the replies it collected, and how it ends. */
+interface Wait {
+  conn: ConnState;
+  sink: ConnSink;
+  replies: Reply[];
+  /** Settles when the connection waits no more (answered, timed out, or stopped). */
+  waited: Promise<void>;
+  stop: () => void;
+  cancel: string | undefined;
+}
 
 export class WaitingRuns {
   private readonly engine: () => Engine;
@@ -40,31 +52,92 @@ export class WaitingRuns {
     run: () => Reply[],
     cancel?: string,
   ): Promise<Reply[]> {
+    const w = this.begin(conn, maxWaitMs, cancel);
+    let batch: Reply[];
+    try {
+      batch = await this.group.runOrQueue(run);
+    } catch (err) {
+      this.end(w);
+      throw err;
+    }
+    return this.finish(w, batch);
+  }
+
+  /**
+   * Runs `run`, a batch of `conn` (a connection with no sink), with the group and hands its
+   * replies to `answer` in the same turn, unless one of its commands must wait: then `conn` gets
+   * a fresh client id and a sink at that moment (Engine.lateSink), and `answer` gets every reply
+   * once it waits no more. No command is looked up before the engine runs it.
+   */
+  runMaybeWaiting<T>(
+    conn: ConnState,
+    maxWaitMs: number,
+    run: () => Reply[],
+    answer: (replies: Reply[]) => T,
+  ): T | Promise<T> {
+    const engine = this.engine();
+    const late: { wait?: Wait; batch?: Reply[] } = {};
+    const work = (): { answer: T } | null => {
+      engine.lateSink = (c) => {
+        if (c !== conn) return undefined;
+        c.id = engine.nextClientId++;
+        late.wait = this.begin(c, maxWaitMs);
+        return late.wait.sink;
+      };
+      try {
+        late.batch = run();
+      } catch (err) {
+        if (late.wait) this.end(late.wait);
+        throw err;
+      } finally {
+        engine.lateSink = null;
+      }
+      return late.wait ? null : { answer: answer(late.batch) };
+    };
+    const after = (r: { answer: T } | null): T | Promise<T> =>
+      r ? r.answer : this.finish(late.wait!, late.batch!).then(answer);
+    const ran = this.group.runOrQueue(work);
+    return ran instanceof Promise ? ran.then(after) : after(ran);
+  }
+
+  /** Gives `conn` a sink that collects its late replies and settles `waited` when it is answered. */
+  private begin(conn: ConnState, maxWaitMs: number | undefined, cancel?: string): Wait {
     const engine = this.engine();
     const replies: Reply[] = [];
     let wake: () => void = () => {};
     const waited = new Promise<void>((resolve) => (wake = resolve));
-    engine.attach(conn, {
+    const sink: ConnSink = {
       maxWaitMs,
       deliver: (rs) => {
         replies.push(...rs);
         if (!engine.blocking.of(conn.id)) wake();
       },
-    });
+    };
+    engine.attach(conn, sink);
     // Cancelled: it stops waiting and the commands behind it never run, as for a closed client.
     const stop = () => {
       engine.detach(conn);
       wake();
     };
     if (cancel) this.shardWaits.set(cancel, stop);
+    return { conn, sink, replies, waited, stop, cancel };
+  }
+
+  /** Every reply of a waiting batch (`batch`, its own run's) once its connection waits no more. */
+  private async finish(w: Wait, batch: Reply[]): Promise<Reply[]> {
     try {
-      replies.push(...(await this.group.runOrQueue(run)));
-      if (engine.blocking.of(conn.id)) await waited;
+      w.replies.push(...batch);
+      if (this.engine().blocking.of(w.conn.id)) await w.waited;
     } finally {
-      engine.detach(conn);
-      if (cancel && this.shardWaits.get(cancel) === stop) this.shardWaits.delete(cancel);
+      this.end(w);
     }
-    return replies;
+    return w.replies;
+  }
+
+  /** Detaches a wait's connection and forgets its cancel key. */
+  private end(w: Wait): void {
+    this.engine().detach(w.conn);
+    if (w.cancel && this.shardWaits.get(w.cancel) === w.stop) this.shardWaits.delete(w.cancel);
   }
 
   /** Ends a Worker-held connection's blocked command here (its socket closed). */
