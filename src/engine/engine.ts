@@ -30,6 +30,11 @@ import { EVICTION_POLICY, VALUE_MAX_BYTES } from "../limits.ts";
 export { NULL_HOST } from "./engine-host.ts";
 export type { EngineConfig, EngineHost, EngineStats } from "./engine-host.ts";
 
+declare module "./command-table.ts" {
+  /** A handler's `ctx.engine` is this Engine (command-table.ts declares the interface empty). */
+  interface CtxEngine extends Engine {}
+}
+
 /**
  * One namespace's engine. Its loop, execution, blocking and held events live in the files named
  * in the imports above, as functions of the engine: `held`, `evictedAt`, `running`, `wake`,
