@@ -22,8 +22,9 @@ export function blockClient(
   argv: readonly string[],
 ): Reply {
   if (engine.retrying) return BLOCKED;
-  const sink = engine.sinks.get(ctx.conn.id);
-  if (engine.depth !== 1 || !sink) return req.timeoutReply;
+  if (engine.depth !== 1) return req.timeoutReply;
+  const sink = engine.sinks.get(ctx.conn.id) ?? engine.lateSink?.(ctx.conn);
+  if (!sink) return req.timeoutReply;
   let wait = req.timeoutMs;
   const cap = sink.maxWaitMs;
   if (cap !== undefined && (wait === 0 || wait > cap)) wait = cap;

@@ -64,7 +64,7 @@ export class BlockedClients {
   /** True when a write readied a key someone waits on. */
   hasReady(): boolean {
     if (this.waiters.size === 0) return false;
-    for (const s of this.host.dbs.all()) if (s.ready.length) return true;
+    for (const s of this.host.dbs.all()) if (s.ready.size) return true;
     return false;
   }
 
@@ -78,8 +78,10 @@ export class BlockedClients {
     while (this.hasReady()) {
       for (let db = 0; db < DATABASES; db++) {
         const store = dbs.peek(db);
-        if (!store?.ready.length) continue;
-        for (const key of store.ready.splice(0)) {
+        if (!store?.ready.size) continue;
+        const keys = [...store.ready];
+        store.ready.clear();
+        for (const key of keys) {
           for (const w of this.waiters.waitersOf(db, key)) {
             if (this.waiters.of(w.conn.id) !== w || !this.host.live(w.conn.id, now)) continue;
             const e = dbs.get(w.db).get(key);
@@ -107,7 +109,7 @@ export class BlockedClients {
       const before = dbs.get(db === a ? b : a);
       for (const key of this.waiters.waitedKeys(db)?.keys() ?? []) {
         const was = before.get(key)?.type === "stream";
-        if ((store.get(key) || was) && !store.ready.includes(key)) store.ready.push(key);
+        if (store.get(key) || was) store.ready.add(key);
       }
     }
   }
@@ -126,7 +128,7 @@ export class BlockedClients {
       if (!store) continue;
       const m = this.waiters.waitedKeys(db);
       store.waited = m && m.size ? m : null;
-      if (!store.waited) store.ready.length = 0;
+      if (!store.waited) store.ready.clear();
     }
   }
 }

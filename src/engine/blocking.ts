@@ -9,6 +9,10 @@ import type { BatchItem, Command, Dialect } from "./command.ts";
 import type { ConnState } from "./conn-state.ts";
 import type { Reply } from "./reply.ts";
 import type { ValueType } from "./entry.ts";
+import { TimedHeap } from "./timed-heap.ts";
+
+/** Stale deadline pairs (of waiters gone) tolerated beyond twice the live waiters before a compaction. */
+const DEADLINE_SLACK = 64;
 
 /** One blocked client. */
 export interface Waiter {
@@ -50,6 +54,15 @@ export class Blocking {
   private readonly byConn = new Map<number, Waiter>();
   /** Waiters per database per key, in arrival order. */
   private readonly byKey = new Map<number, Map<string, Waiter[]>>();
+  /**
+   * Waiters with a deadline, earliest first, each with its arrival number: the next deadline and
+   * the due waiters cost O(log n), not a walk of every waiter on every batch and commit. A pair
+   * is stale once its waiter is gone (answered, unblocked, closed).
+   */
+  private readonly deadlines = new TimedHeap<[Waiter, number]>(
+    (_, [w]) => this.byConn.get(w.conn.id) === w,
+  );
+  private arrivals = 0;
 
   /** Blocked clients (INFO blocked_clients). */
   get size(): number {
@@ -68,6 +81,10 @@ export class Blocking {
 
   add(w: Waiter): void {
     this.byConn.set(w.conn.id, w);
+    if (w.deadline !== 0) {
+      if (this.deadlines.size > 2 * this.byConn.size + DEADLINE_SLACK) this.deadlines.compact();
+      this.deadlines.pushItem(w.deadline, [w, this.arrivals++]);
+    }
     let m = this.byKey.get(w.db);
     if (!m) this.byKey.set(w.db, (m = new Map()));
     for (const k of w.keys) {
@@ -99,19 +116,17 @@ export class Blocking {
     return [...(this.byKey.get(db)?.get(key) ?? [])];
   }
 
-  /** Waiters whose deadline has passed, oldest first. */
+  /** Waiters whose deadline has passed, oldest first (in the order they began to wait). */
   due(now: number): Waiter[] {
-    const out: Waiter[] = [];
-    for (const w of this.byConn.values()) if (w.deadline !== 0 && w.deadline <= now) out.push(w);
-    return out;
+    const pairs: [Waiter, number][] = [];
+    for (let p = this.deadlines.popDue(now); p; p = this.deadlines.popDue(now)) pairs.push(p);
+    if (pairs.length > 1) pairs.sort((a, b) => a[1] - b[1]);
+    return pairs.map(([w]) => w);
   }
 
   /** The earliest deadline (Unix ms), Infinity when every waiter waits forever, 0 when none. */
   nextDeadline(): number {
     if (this.byConn.size === 0) return 0;
-    let next = Infinity;
-    for (const w of this.byConn.values())
-      if (w.deadline !== 0 && w.deadline < next) next = w.deadline;
-    return next;
+    return this.deadlines.peek() || Infinity;
   }
 }

@@ -5,7 +5,6 @@
 import { asciiLower } from "./ascii.ts";
 import type { Dialect, TypedArg } from "./command.ts";
 import type { ConnState } from "./conn-state.ts";
-import type { Engine } from "./engine.ts";
 import type { Reply } from "./reply.ts";
 import type { Store } from "./store.ts";
 
@@ -50,9 +49,16 @@ const FLAG_LETTERS: Record<string, number> = {
   p: Flag.PUBSUB,
 };
 
+/**
+ * The engine as a handler sees it (Ctx.engine): the Engine class itself, which engine.ts merges
+ * into this interface (`declare module`), so that this file, which engine.ts imports, does not
+ * import engine.ts back.
+ */
+export interface CtxEngine {}
+
 /** What a handler sees. */
 export interface Ctx {
-  readonly engine: Engine;
+  readonly engine: CtxEngine;
   readonly store: Store;
   readonly conn: ConnState;
   /** Batch start time, Unix ms (spec §3.6). */

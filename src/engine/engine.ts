@@ -33,6 +33,11 @@ import { EVICTION_POLICY, VALUE_MAX_BYTES } from "../limits.ts";
 export { NULL_HOST } from "./engine-host.ts";
 export type { EngineConfig, EngineHost, EngineStats } from "./engine-host.ts";
 
+declare module "./command-table.ts" {
+  /** A handler's `ctx.engine` is this Engine (command-table.ts declares the interface empty). */
+  interface CtxEngine extends Engine {}
+}
+
 /**
  * One namespace's engine. Its loop, execution, blocking and held events live in the files named
  * in the imports above, as functions of the engine: `held`, `evictedAt`, `running`, `wake`,
@@ -81,6 +86,12 @@ export class Engine {
   shardKeys: ShardKeys | null = null;
   /** Connections that take replies outside their own batches (pub/sub, blocking), by client id. */
   readonly sinks = new Map<number, ConnSink>();
+  /**
+   * Set by a host for one run() whose connection has no sink but may wait (an HTTP request):
+   * asked for one when a command of it must wait, so the door need not look its commands up
+   * before the engine does. The host attaches the sink it returns (under a fresh client id).
+   */
+  lateSink: ((conn: ConnState) => ConnSink | undefined) | null = null;
   /** Attached connections by id (redirect targets of CLIENT TRACKING). */
   readonly conns = new Map<number, ConnState>();
   readonly pubsub = new PubSub((id, replies) => deliverTo(this, id, replies));

@@ -101,8 +101,8 @@ export class Store implements EvictionPool {
    * while nobody waits.
    */
   waited: ReadonlyMap<string, unknown> | null = null;
-  /** Waited keys changed since the engine last served them. */
-  readonly ready: string[] = [];
+  /** Waited keys changed since the engine last served them, in the order they changed. */
+  readonly ready = new Set<string>();
   /** Access counters, only while an LFU policy is in effect (eviction.ts). */
   private frequencies: FrequencyTable | null = null;
 
@@ -220,7 +220,7 @@ export class Store implements EvictionPool {
   }
 
   private markReady(key: string): void {
-    if (!this.ready.includes(key)) this.ready.push(key);
+    this.ready.add(key);
   }
 
   /** Journals an undo step (no-op when not journaling). */

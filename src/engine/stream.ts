@@ -4,44 +4,26 @@
 // consumer, per pending entry), so appending writes O(1) rows however long the stream is.
 
 import { byteLength } from "./bytes.ts";
-import { MIN_ID, compareIds, idBytes, idOfBytes, idText } from "./stream-id.ts";
+import { MIN_ID, compareIds } from "./stream-id.ts";
 import type { StreamId } from "./stream-id.ts";
+import type { Consumer, Group } from "./stream-groups.ts";
+import {
+  META_MEMBER,
+  consumerMember,
+  entryMember,
+  groupMember,
+  loadMember,
+  memberValue,
+  pendingMember,
+} from "./stream-members.ts";
+
+export type { Consumer, Group, Pending } from "./stream-groups.ts";
 
 /** Entries per radix-tree node in Redis (`stream-node-max-entries`): `~` trims whole nodes. */
 export const STREAM_NODE_MAX_ENTRIES = 100;
+
 /** Deleted slots tolerated at the front of the entry arrays before they are compacted. */
 const COMPACT_MIN = 1024;
-
-/** One entry of a consumer group's pending entries list. */
-export interface Pending {
-  readonly id: StreamId;
-  consumer: string;
-  /** Unix ms of the last delivery. */
-  time: number;
-  count: number;
-}
-
-export interface Consumer {
-  readonly name: string;
-  /** Unix ms of the last interaction (seen-time) and of the last successful one (active-time). */
-  seen: number;
-  active: number;
-  /** Its pending entries by `idBytes`. */
-  readonly pending: Map<string, Pending>;
-}
-
-export interface Group {
-  readonly name: string;
-  lastId: StreamId;
-  /** Entries read by the group (Redis 7 `entries-read`), -1 when unknown. */
-  entriesRead: bigint;
-  /** Pending entries by `idBytes` (byte order = id order). */
-  readonly pel: Map<string, Pending>;
-  readonly consumers: Map<string, Consumer>;
-}
-
-/** Storage member names: a kind byte, then the part's identity. */
-const M = { meta: "m", entry: "e", group: "g", consumer: "c", pending: "p" } as const;
 
 export class Stream {
   /** Entry ids and their flat field/value arrays; null = deleted (XDEL) and not yet compacted. */
@@ -225,98 +207,43 @@ export class Stream {
     return removed;
   }
 
-  // ---- storage members --------------------------------------------------------------------
+  // ---- storage members (stream-members.ts) -----------------------------------------------
 
   /** Storage member of an entry. */
-  static entryMember(id: StreamId): string {
-    return M.entry + idBytes(id);
-  }
-  static readonly META_MEMBER = M.meta;
-  static groupMember(g: string): string {
-    return M.group + g;
-  }
-  static consumerMember(g: string, c: string): string {
-    return M.consumer + JSON.stringify([g, c]);
-  }
-  static pendingMember(g: string, id: StreamId): string {
-    return M.pending + idBytes(id) + g;
-  }
+  static entryMember = entryMember;
+  static readonly META_MEMBER = META_MEMBER;
+  static groupMember = groupMember;
+  static consumerMember = consumerMember;
+  static pendingMember = pendingMember;
 
   /** Every storage member of the stream (a full rewrite). */
   *members(): Generator<string> {
-    yield M.meta;
+    yield META_MEMBER;
     for (let i = this.head; i < this.ids.length; i++)
-      if (this.vals[i]) yield Stream.entryMember(this.ids[i]!);
+      if (this.vals[i]) yield entryMember(this.ids[i]!);
     for (const g of this.groups.values()) {
-      yield Stream.groupMember(g.name);
-      for (const c of g.consumers.values()) yield Stream.consumerMember(g.name, c.name);
-      for (const p of g.pel.values()) yield Stream.pendingMember(g.name, p.id);
+      yield groupMember(g.name);
+      for (const c of g.consumers.values()) yield consumerMember(g.name, c.name);
+      for (const p of g.pel.values()) yield pendingMember(g.name, p.id);
     }
   }
 
   /** The stored value of a member, or undefined when it no longer exists (its row goes). */
   memberValue(m: string): string | undefined {
-    const kind = m[0];
-    if (kind === M.meta)
-      return JSON.stringify([
-        idText(this.lastId),
-        idText(this.maxDeletedId),
-        this.entriesAdded.toString(),
-      ]);
-    if (kind === M.entry) {
-      const v = this.get(idOfBytes(m, 1));
-      return v && JSON.stringify(v);
-    }
-    if (kind === M.group) {
-      const g = this.groups.get(m.slice(1));
-      return g && JSON.stringify([idText(g.lastId), g.entriesRead.toString()]);
-    }
-    if (kind === M.consumer) {
-      const [gn, cn] = JSON.parse(m.slice(1)) as [string, string];
-      const c = this.groups.get(gn)?.consumers.get(cn);
-      return c && JSON.stringify([c.seen, c.active]);
-    }
-    if (kind === M.pending) {
-      const p = this.groups.get(m.slice(17))?.pel.get(m.slice(1, 17));
-      return p && JSON.stringify([p.consumer, p.time, p.count]);
-    }
-    return undefined;
+    return memberValue(this, m);
   }
 
   /** Loads one stored member (rows in any order; `finishLoad` orders the entries). */
   loadMember(m: string, value: string): void {
-    const kind = m[0];
-    const v = JSON.parse(value) as unknown[];
-    if (kind === M.meta) {
-      this.lastId = parseStoredId(v[0] as string);
-      this.maxDeletedId = parseStoredId(v[1] as string);
-      this.entriesAdded = BigInt(v[2] as string);
-    } else if (kind === M.entry) {
-      this.ids.push(idOfBytes(m, 1));
-      this.vals.push(v as string[]);
-      this.length++;
-      this.bytes += entryBytes(v as string[]);
-    } else if (kind === M.group) {
-      const g = this.groupFor(m.slice(1));
-      g.lastId = parseStoredId(v[0] as string);
-      g.entriesRead = BigInt(v[1] as string);
-    } else if (kind === M.consumer) {
-      const [gn, cn] = JSON.parse(m.slice(1)) as [string, string];
-      const c = this.consumerFor(this.groupFor(gn), cn, 0);
-      c.seen = v[0] as number;
-      c.active = v[1] as number;
-    } else if (kind === M.pending) {
-      const g = this.groupFor(m.slice(17));
-      const id = idOfBytes(m, 1);
-      const p: Pending = {
-        id,
-        consumer: v[0] as string,
-        time: v[1] as number,
-        count: v[2] as number,
-      };
-      g.pel.set(m.slice(1, 17), p);
-      this.consumerFor(g, p.consumer, 0).pending.set(m.slice(1, 17), p);
-    }
+    loadMember(this, m, value);
+  }
+
+  /** Adds a stored entry while loading (any order; `finishLoad` orders them). */
+  loadEntry(id: StreamId, fields: string[]): void {
+    this.ids.push(id);
+    this.vals.push(fields);
+    this.length++;
+    this.bytes += entryBytes(fields);
   }
 
   /** Orders entries loaded out of order. */
@@ -395,9 +322,4 @@ function entryBytes(fields: readonly string[]): number {
   let n = 16;
   for (const f of fields) n += byteLength(f);
   return n;
-}
-
-function parseStoredId(s: string): StreamId {
-  const [ms, seq] = s.split("-");
-  return { ms: BigInt(ms!), seq: BigInt(seq!) };
 }

@@ -39,7 +39,7 @@ import type {
   SocketKind,
 } from "./namespace-api.ts";
 import { finishBounded, isPlan, rpcBounded } from "./doors/door.ts";
-import type { DoorAnswer, DoorPlan, DoorRequest } from "./doors/door.ts";
+import type { DoorAnswer, DoorRequest } from "./doors/door.ts";
 import { planDoor } from "./doors/plan.ts";
 import { Persistence } from "./persistence.ts";
 import { META } from "./schema.ts";
@@ -139,31 +139,15 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
     this.adoptNamespace(namespace, UNSHARDED);
     const plan = planDoor(req);
     if (!isPlan(plan)) return plan;
-    if (hasBlocking(this.engine, plan.dialect, plan.items)) return this.exchangeBlocking(req, plan);
     const conn = newConn(0, { authed: true, readonly: req.readonly });
-    return this.group.runOrQueue(() =>
-      withSyncToken(
-        req,
-        finishBounded(
-          plan,
-          this.engine.run(plan.dialect, conn, plan.items, Date.now(), REPLY_MAX_BYTES),
-        ),
-        this.engine.store.writeSeq,
-      ),
-    );
-  }
-
-  /**
-   * An HTTP request with a blocking command: its connection gets a sink, so the command waits
-   * (up to HTTP_BLOCK_MAX_MS, then answers as a timeout would) while other clients are served;
-   * the answer leaves when every command of the request has its reply.
-   */
-  private async exchangeBlocking(req: DoorRequest, plan: DoorPlan): Promise<DoorAnswer> {
-    const conn = newConn(this.engine.nextClientId++, { authed: true, readonly: req.readonly });
-    const replies = await this.waiting.run(conn, HTTP_BLOCK_MAX_MS, () =>
-      this.engine.run(plan.dialect, conn, plan.items, Date.now(), REPLY_MAX_BYTES),
-    );
-    return withSyncToken(req, finishBounded(plan, replies), this.engine.store.writeSeq);
+    const run = () => this.engine.run(plan.dialect, conn, plan.items, Date.now(), REPLY_MAX_BYTES);
+    const answer = (replies: Reply[]) =>
+      withSyncToken(req, finishBounded(plan, replies), this.engine.store.writeSeq);
+    // Only Redis's commands block (Redis's `blocking` flag).
+    if (plan.dialect !== "redis") return this.group.runOrQueue(() => answer(run()));
+    // A blocking command waits (up to HTTP_BLOCK_MAX_MS, then answers as a timeout would) while
+    // other clients are served; the answer leaves when every command has its reply.
+    return this.waiting.runMaybeWaiting(conn, HTTP_BLOCK_MAX_MS, run, answer);
   }
 
   /**

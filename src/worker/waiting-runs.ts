@@ -4,6 +4,7 @@
 
 import type { BatchItem, Dialect } from "../engine/command.ts";
 import { Flag } from "../engine/command-table.ts";
+import type { ConnSink } from "../engine/conn-sink.ts";
 import type { ConnState } from "../engine/conn-state.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { Reply } from "../engine/reply.ts";
@@ -16,6 +17,20 @@ export interface ShardCall {
   clientId: number;
   waitKey: string | undefined;
   leaseMs: number;
+}
+
+/** A connection's wait in progress: its sink, the replies it collected, and how it ends. */
+interface Wait {
+  conn: ConnState;
+  sink: ConnSink;
+  replies: Reply[];
+  /** Settles when the connection waits no more (answered, timed out, or stopped). */
+  waited: Promise<void>;
+  /** A shard call's registration (lease, CLIENT UNBLOCK), else undefined. */
+  shard: ShardWait | undefined;
+  leaseTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Why it was stopped (a lease that ran out), thrown to the caller. */
+  failure: Error | undefined;
 }
 
 export class WaitingRuns {
@@ -52,50 +67,119 @@ export class WaitingRuns {
     run: () => Reply[],
     shard?: ShardCall,
   ): Promise<Reply[]> {
+    const w = this.begin(conn, maxWaitMs, shard);
+    let batch: Reply[];
+    try {
+      batch = await this.group.runOrQueue(run);
+    } catch (err) {
+      this.end(w);
+      throw err;
+    }
+    return this.finish(w, batch);
+  }
+
+  /**
+   * Runs `run`, a batch of `conn` (a connection with no sink), with the group and hands its
+   * replies to `answer` in the same turn, unless one of its commands must wait: then `conn` gets
+   * a fresh client id and a sink at that moment (Engine.lateSink), and `answer` gets every reply
+   * once it waits no more. No command is looked up before the engine runs it.
+   */
+  runMaybeWaiting<T>(
+    conn: ConnState,
+    maxWaitMs: number,
+    run: () => Reply[],
+    answer: (replies: Reply[]) => T,
+  ): T | Promise<T> {
     const engine = this.engine();
-    const replies: Reply[] = [];
+    const late: { wait?: Wait; batch?: Reply[] } = {};
+    const work = (): { answer: T } | null => {
+      engine.lateSink = (c) => {
+        if (c !== conn) return undefined;
+        c.id = engine.nextClientId++;
+        late.wait = this.begin(c, maxWaitMs);
+        return late.wait.sink;
+      };
+      try {
+        late.batch = run();
+      } catch (err) {
+        if (late.wait) this.end(late.wait);
+        throw err;
+      } finally {
+        engine.lateSink = null;
+      }
+      return late.wait ? null : { answer: answer(late.batch) };
+    };
+    const after = (r: { answer: T } | null): T | Promise<T> =>
+      r ? r.answer : this.finish(late.wait!, late.batch!).then(answer);
+    const ran = this.group.runOrQueue(work);
+    return ran instanceof Promise ? ran.then(after) : after(ran);
+  }
+
+  /** Gives `conn` a sink that collects its late replies and settles `waited` when it is answered. */
+  private begin(conn: ConnState, maxWaitMs: number | undefined, shard?: ShardCall): Wait {
+    const engine = this.engine();
     let wake: () => void = () => {};
-    let failure: Error | undefined;
     const waited = new Promise<void>((resolve) => (wake = resolve));
+    const leased = shard !== undefined && shard.waitKey !== undefined && shard.leaseMs > 0;
+    const w: Wait = {
+      conn,
+      replies: [],
+      waited,
+      sink: {
+        maxWaitMs,
+        deliver: (rs) => {
+          w.replies.push(...rs);
+          if (!engine.blocking.of(conn.id)) wake();
+        },
+        ...(leased ? { live: (now: number) => now < w.shard!.leaseUntil } : {}),
+      },
+      shard: undefined,
+      leaseTimer: undefined,
+      failure: undefined,
+    };
+    engine.attach(conn, w.sink);
+    if (!shard) return w;
     // Stopped: it stops waiting and the commands behind it never run, as for a closed client.
     const stop = (why?: Error) => {
-      failure ??= why;
+      w.failure ??= why;
       engine.detach(conn);
       wake();
     };
-    const leased = shard !== undefined && shard.waitKey !== undefined && shard.leaseMs > 0;
-    const wait: ShardWait | undefined = shard && {
+    w.shard = {
       ...shard,
       local: conn,
       leaseUntil: leased ? Date.now() + shard.leaseMs : Infinity,
       stop,
     };
-    engine.attach(conn, {
-      maxWaitMs,
-      deliver: (rs) => {
-        replies.push(...rs);
-        if (!engine.blocking.of(conn.id)) wake();
-      },
-      ...(leased ? { live: (now: number) => now < wait!.leaseUntil } : {}),
-    });
-    let leaseTimer: ReturnType<typeof setTimeout> | undefined;
-    const checkLease = () => {
-      const now = Date.now();
-      if (wait!.leaseUntil <= now) stop(new LeaseExpired());
-      else leaseTimer = setTimeout(checkLease, wait!.leaseUntil - now);
-    };
-    if (wait) this.shardWaits.add(wait);
-    if (leased) leaseTimer = setTimeout(checkLease, shard.leaseMs);
-    try {
-      replies.push(...(await this.group.runOrQueue(run)));
-      if (engine.blocking.of(conn.id)) await waited;
-    } finally {
-      clearTimeout(leaseTimer);
-      engine.detach(conn);
-      if (wait) this.shardWaits.remove(wait);
+    this.shardWaits.add(w.shard);
+    if (leased) {
+      const checkLease = () => {
+        const now = Date.now();
+        if (w.shard!.leaseUntil <= now) stop(new LeaseExpired());
+        else w.leaseTimer = setTimeout(checkLease, w.shard!.leaseUntil - now);
+      };
+      w.leaseTimer = setTimeout(checkLease, shard.leaseMs);
     }
-    if (failure) throw failure;
-    return replies;
+    return w;
+  }
+
+  /** Every reply of a waiting batch (`batch`, its own run's) once its connection waits no more. */
+  private async finish(w: Wait, batch: Reply[]): Promise<Reply[]> {
+    try {
+      w.replies.unshift(...batch);
+      if (this.engine().blocking.of(w.conn.id)) await w.waited;
+    } finally {
+      this.end(w);
+    }
+    if (w.failure) throw w.failure;
+    return w.replies;
+  }
+
+  /** Detaches a wait's connection and forgets its shard registration and lease timer. */
+  private end(w: Wait): void {
+    clearTimeout(w.leaseTimer);
+    this.engine().detach(w.conn);
+    if (w.shard) this.shardWaits.remove(w.shard);
   }
 
   /** Ends a Worker-held connection's blocked command here (its socket closed). */
