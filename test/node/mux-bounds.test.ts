@@ -65,7 +65,7 @@ describe("/mux on a secured Worker", () => {
 });
 
 describe("/mux bounds", () => {
-  it("300,000 OPEN frames: closed 1008 at the context cap, workerd grows < 64 MB", async () => {
+  it("up to 300,000 OPEN frames (it closes after the 2nd 10,000): closed 1008 at the context cap, workerd grows < 64 MB", async () => {
     const w = await startTestWorker();
     cleanups.push(() => w.dispose());
     const url = muxUrl(w.url, freshNamespace());
