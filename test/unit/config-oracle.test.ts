@@ -138,6 +138,15 @@ describe.skipIf(!redisAvailable())("INFO vs redis-server", () => {
     }
   });
 
+  it("reports migrate_cached_sockets:0 in Stats as Redis (Redis's unit/dump reads it)", async () => {
+    const field = (t: string) =>
+      t.split("\r\n").find((l) => l.startsWith("migrate_cached_sockets:"));
+    const ours = new EngineSession().command(["INFO", "stats"]).toString("latin1");
+    const theirs = (await redis.command(["INFO", "stats"])).toString("latin1");
+    expect(field(ours)).toBe("migrate_cached_sockets:0");
+    expect(field(ours)).toBe(field(theirs));
+  });
+
   it("counts commands, rejected and failed calls and errors as Redis does", async () => {
     const script = [
       ["CONFIG", "RESETSTAT"],
