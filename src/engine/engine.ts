@@ -2,6 +2,7 @@
 // one WebSocket message, one EXEC) runs here in one turn; the caller persists `store.changes`
 // afterwards in the same turn (spec §13.1).
 
+import { asciiLower } from "./ascii.ts";
 import type { BatchItem, Command, Dialect } from "./command.ts";
 import { CommandStats } from "./command-stats.ts";
 import { Flag } from "./command-table.ts";
@@ -22,7 +23,7 @@ import type { Store } from "./store.ts";
 import { ScriptStore } from "./scripting/script-store.ts";
 import { isLfu } from "./eviction.ts";
 import { Notify, notifyMask, publishKeyEvent } from "./keyspace-events.ts";
-import { EVICTION_POLICY, VALUE_MAX_BYTES } from "../limits.ts";
+import { EVICTION_POLICY, PROTO_MAX_BULK_LEN, VALUE_MAX_BYTES } from "../limits.ts";
 import type { EvictionPolicy } from "../limits.ts";
 
 /** Namespace configuration (spec §3.8, §10.9), persisted by the host. */
@@ -59,6 +60,9 @@ export const NULL_HOST: EngineHost = {
   authenticate: () => null,
 };
 
+/** Commands whose offset argument can grow a string far past their argument bytes. */
+const PADDING_COMMANDS = new Set(["setrange", "setbit", "bitfield"]);
+
 export class Engine {
   /** The 16 databases (SELECT); `store` is database 0, the one every door but Redis's uses. */
   readonly dbs = new Databases();
@@ -91,6 +95,11 @@ export class Engine {
   host: EngineHost;
   /** Configured VALUE_MAX_BYTES (spec §2). */
   readonly valueMax: number;
+  /**
+   * Longest string value (and RESP bulk) of the Redis doors: proto-max-bulk-len as configured,
+   * at most PROTO_MAX_BULK_LEN (limits.ts says why).
+   */
+  stringMax = PROTO_MAX_BULK_LEN;
   /** Script cache and function libraries (EVAL, FUNCTION), persisted by the host. */
   readonly scripts = new ScriptStore(this.store.changes);
   /**
@@ -335,6 +344,8 @@ export class Engine {
 
   /** A parameter changed (CONFIG SET, or loaded): the ones the engine acts on take effect. */
   private paramSet(name: string, value: string | undefined): void {
+    if (name === "proto-max-bulk-len")
+      this.stringMax = Math.min(Number(value ?? PROTO_MAX_BULK_LEN), PROTO_MAX_BULK_LEN);
     if (name !== "notify-keyspace-events") return;
     this.notifyMask = notifyMask(value ?? "");
     this.dbs.shared.events = this.notifyMask ? this.storeEvent : null;
@@ -469,7 +480,7 @@ export class Engine {
    * spec, or its error reply. Also used by the sharded router before routing a command.
    */
   check(dialect: Dialect, conn: ConnState, c: Command): CommandSpec | ErrorReply {
-    return checkCommand(this.table, this.valueMax, dialect, conn, c);
+    return checkCommand(this.table, this.valueMax, dialect, conn, c, this.stringMax);
   }
 
   /** Runs a command whose checks have passed, applying the memory limit (spec §3.8). */
@@ -566,13 +577,15 @@ export class Engine {
 
   /**
    * True when a write could take usage past `maxmemory`, so it must be journaled to be undone.
-   * A command adds at most its argument bytes, a value's worth (SETRANGE, APPEND results are
-   * capped by VALUE_MAX_BYTES) and a copy of data already stored (COPY, SUNIONSTORE, SORT …
+   * A command adds at most its argument bytes, a value's worth (a string grown by an offset:
+   * up to proto-max-bulk-len) and a copy of data already stored (COPY, SUNIONSTORE, SORT …
    * STORE): usage * 2 + arguments + 2 values. Below that the journal (about a third of a SET's
    * engine time) is skipped: the default guard is always set, and most stores sit well under it.
    */
   private mayCross(maxmemory: number, argv: readonly string[]): boolean {
-    const floor = this.dbs.usage * 2 + this.valueMax * 2;
+    let floor = this.dbs.usage * 2 + this.valueMax * 2;
+    // An offset can grow a string to proto-max-bulk-len from a few argument bytes.
+    if (PADDING_COMMANDS.has(asciiLower(argv[0] ?? ""))) floor += this.stringMax;
     if (floor > maxmemory) return true;
     let args = 0;
     for (const a of argv) args += a.length * 3; // UTF-16 units → at most 3 bytes each
