@@ -20,6 +20,7 @@ import { JSON_DOC_MAX_DEPTH } from "../limits.ts";
 import { fieldExpiry, putFieldExpiry } from "../engine/field-expiry.ts";
 import { RowBatch } from "./row-batch.ts";
 import { loadScripts, saveScripts } from "./script-persistence.ts";
+import { CHUNKED_STRING, StringChunks } from "./string-chunks.ts";
 import {
   META,
   MIGRATIONS,
@@ -56,6 +57,8 @@ class Slot {
   readonly kvRows: RowBatch;
   readonly memberRows: RowBatch;
   readonly listRows: RowBatch;
+  /** Its long strings' chunk rows (string-chunks.ts). */
+  readonly chunks: StringChunks;
 
   constructor(sql: Sql, slot: number) {
     const t = (this.t = slotTables(slot));
@@ -78,6 +81,7 @@ class Slot {
       " ON CONFLICT(key, pos) DO UPDATE SET value = excluded.value",
       3,
     );
+    this.chunks = new StringChunks(sql, t.kv, t.snapKv);
   }
 
   flushRows(): void {
@@ -169,7 +173,7 @@ export class Persistence {
     loadScripts(this.sql, engine.scripts);
     let newest = 0;
     for (const [n, slot] of this.slots) {
-      const v = this.loadSlot(slot.t, dbs.ofSlot(n));
+      const v = this.loadSlot(slot, dbs.ofSlot(n));
       if (v > newest) newest = v;
     }
     if (newest > store.writeSeq) store.writeSeq = newest;
@@ -177,7 +181,8 @@ export class Persistence {
   }
 
   /** Loads one slot's rows into its database's store; returns the newest version seen. */
-  private loadSlot(t: SlotTables, store: Store): number {
+  private loadSlot(slot: Slot, store: Store): number {
+    const t = slot.t;
     const collections = new Map<string, Entry>();
     // Sorted sets are built in bulk once all their members are read.
     const zsetMembers = new Map<Entry, [string, number][]>();
@@ -186,8 +191,12 @@ export class Persistence {
       .exec(`SELECT key, type, value, expires_at, version, created_seq FROM ${t.kv}`)
       .raw()) {
       const key = bytesOfSql(row[0]);
-      const type = TYPE_OF_CODE[row[1] as number]!;
-      const e = new Entry(key, type, emptyValue(type, row[2]), 0);
+      const chunked = row[1] === CHUNKED_STRING;
+      const type = chunked ? "string" : TYPE_OF_CODE[row[1] as number]!;
+      const value = chunked
+        ? slot.chunks.load(key, row[0], row[2] as number)
+        : emptyValue(type, row[2]);
+      const e = new Entry(key, type, value, 0);
       e.size = isCollection(type) ? 0 : scalarSize(type, e.value);
       e.expiresAt = (row[3] as number | null) ?? 0;
       e.version = row[4] as number;
@@ -296,7 +305,9 @@ export class Persistence {
     const seq = engine.snapshotSeq;
     if (ch.flushAll) {
       if (snapshotActive) this.copyAllPreImages(t, seq);
+      if (snapshotActive) slot.chunks.copyAllPreImages(t.kv, seq);
       this.sql.exec(`DELETE FROM ${t.kv}; DELETE FROM ${t.members}; DELETE FROM ${t.list}`);
+      slot.chunks.dropAll();
     }
     let newest = 0;
     for (const [key, before] of ch.keys) {
@@ -304,6 +315,8 @@ export class Persistence {
       const oldType = ch.rewrites.get(key) ?? e?.type;
       if (snapshotActive && before >= 0 && before <= seq && !ch.flushAll)
         this.copyPreImage(t, key, oldType);
+      if (snapshotActive && before >= 0 && before <= seq && !ch.flushAll)
+        slot.chunks.copyPreImage(key, sqlBytes(key));
       this.writeKey(slot, key, e, ch, oldType);
       if (e && e.version > newest) newest = e.version;
     }
@@ -320,6 +333,7 @@ export class Persistence {
         `DELETE FROM ${t.snapKv}; DELETE FROM ${t.snapMembers}; DELETE FROM ${t.snapList}`,
       );
     }
+    for (const slot of this.slots.values()) slot.chunks.clearSnapshot();
     this.setMeta(META.snapshotSeq, seq);
     this.setMeta(META.snapshotAt, at);
   }
@@ -336,9 +350,14 @@ export class Persistence {
     if (rewrite && oldType && !ch.flushAll) this.deleteMembers(slot.t, k, oldType);
     if (!e) {
       this.sql.exec(`DELETE FROM ${slot.t.kv} WHERE key = ?`, k);
+      slot.chunks.drop(key, k);
       return;
     }
-    slot.kvRows.add(k, TYPE_CODE[e.type], scalarSql(e), e.expiresAt || null, e.version, e.created);
+    // A long string's bytes go to chunk rows; its kv row holds their length.
+    const chunked = slot.chunks.write(key, k, e);
+    const [type, value] =
+      chunked < 0 ? [TYPE_CODE[e.type], scalarSql(e)] : [CHUNKED_STRING, chunked];
+    slot.kvRows.add(k, type, value, e.expiresAt || null, e.version, e.created);
     if (!isCollection(e.type)) return;
     if (rewrite) this.insertAllMembers(slot, k, e);
     else this.writeMembers(slot, k, e, ch);
