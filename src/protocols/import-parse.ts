@@ -209,7 +209,8 @@ function byteStringMember(r: JsonObject, name: string, encName: string): string 
 }
 
 function decodeBase64(s: string, what: string): string {
-  if (s.length % 4 !== 0 || !BASE64_RE.test(s)) throw new RecordError(`invalid base64 in "${what}"`);
+  if (s.length % 4 !== 0 || !BASE64_RE.test(s))
+    throw new RecordError(`invalid base64 in "${what}"`);
   const bin = atob(s);
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
