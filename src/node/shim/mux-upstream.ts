@@ -8,7 +8,7 @@
 
 import WebSocket from "ws";
 import type { ClientRequest, IncomingMessage } from "node:http";
-import { SHIM_UPSTREAM_TIMEOUT_MS, WS_MESSAGE_MAX_BYTES } from "../../limits.ts";
+import { MUX_PART_BYTES, SHIM_UPSTREAM_TIMEOUT_MS, WS_MESSAGE_MAX_BYTES } from "../../limits.ts";
 import {
   MUX_DIALECTS,
   MUX_OP,
@@ -50,6 +50,9 @@ export class MuxConnector implements UpstreamConnector {
   /** Links created while the socket is connecting. */
   private waiting: MuxLink[] = [];
   private readonly out = new MuxWriter();
+  /** Messages that reached WS_MESSAGE_MAX_BYTES, in order: they leave at the next flush. */
+  private full: Uint8Array[] = [];
+  private fullBytes = 0;
   private flushScheduled = false;
   /** Messages sent whose reply message has not arrived (the object answers every message once). */
   private inflight = 0;
@@ -74,14 +77,19 @@ export class MuxConnector implements UpstreamConnector {
 
   /** Bytes queued for the socket. */
   get backlog(): number {
-    return (this.ws?.bufferedAmount ?? 0) + this.out.length;
+    return (this.ws?.bufferedAmount ?? 0) + this.fullBytes + this.out.length;
   }
 
   /** Queues a frame; frames queued in one turn leave as one message. */
   frame(id: number, op: number, payload?: Uint8Array): void {
     this.out.frame(id, op as never, payload);
-    if (this.out.length >= WS_MESSAGE_MAX_BYTES) this.flush();
-    else if (!this.flushScheduled) {
+    if (this.out.length >= WS_MESSAGE_MAX_BYTES) {
+      // Cut here, so no message passes the platform's limit (parts of a big command follow).
+      const msg = this.out.take();
+      this.full.push(msg);
+      this.fullBytes += msg.length;
+      this.flush();
+    } else if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => this.flush());
     }
@@ -93,13 +101,19 @@ export class MuxConnector implements UpstreamConnector {
 
   private flush(): void {
     this.flushScheduled = false;
-    if (this.state !== "open" || this.out.length === 0) return;
-    if (this.inflight >= MUX_MAX_INFLIGHT_MESSAGES && this.out.length < WS_MESSAGE_MAX_BYTES)
-      return;
+    if (this.state !== "open") return;
+    // Full messages leave whatever is in flight (waiting would not make them smaller).
+    for (const msg of this.full) this.sendMessage(msg);
+    this.full = [];
+    this.fullBytes = 0;
+    if (this.out.length === 0 || this.inflight >= MUX_MAX_INFLIGHT_MESSAGES) return;
+    this.sendMessage(this.out.take());
+  }
+
+  private sendMessage(msg: Uint8Array): void {
     this.inflight++;
-    const ws = this.ws!;
     const ids = [...this.links.keys()];
-    ws.send(this.out.take(), { binary: true }, () => {
+    this.ws!.send(msg, { binary: true }, () => {
       for (const id of ids) this.links.get(id)?.events.drained();
     });
   }
@@ -185,7 +199,7 @@ export class MuxConnector implements UpstreamConnector {
     }
     // Replies released the clients; their next commands (written synchronously by many
     // clients' handlers) join what queued meanwhile.
-    if (!this.flushScheduled && this.out.length) {
+    if (!this.flushScheduled && (this.out.length || this.full.length)) {
       this.flushScheduled = true;
       setImmediate(() => this.flush());
     }
@@ -196,6 +210,8 @@ export class MuxConnector implements UpstreamConnector {
     this.state = "idle";
     this.ws = null;
     this.out.take();
+    this.full = [];
+    this.fullBytes = 0;
     const links = [...this.links.values()];
     this.links.clear();
     this.waiting = [];
@@ -206,6 +222,8 @@ export class MuxConnector implements UpstreamConnector {
     this.state = "fallback";
     this.ws = null;
     this.out.take();
+    this.full = [];
+    this.fullBytes = 0;
     const links = [...this.links.values()];
     this.links.clear();
     this.waiting = [];
@@ -236,7 +254,12 @@ class MuxLink implements UpstreamLink {
 
   send(batch: Uint8Array): void {
     if (this.inner) return this.inner.send(batch);
-    if (!this.done) this.mux.frame(this.id, MUX_OP.DATA, batch);
+    if (this.done) return;
+    // One command past a part's size (a big value) goes in parts, framed back to back.
+    let at = 0;
+    for (; batch.length - at > MUX_PART_BYTES; at += MUX_PART_BYTES)
+      this.mux.frame(this.id, MUX_OP.DATA_PART, batch.subarray(at, at + MUX_PART_BYTES));
+    this.mux.frame(this.id, MUX_OP.DATA, at === 0 ? batch : batch.subarray(at));
   }
 
   close(code: number): void {
