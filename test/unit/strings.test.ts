@@ -5,7 +5,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EngineSession, RawRedis, redisAvailable, runBoth } from "./support/engine-vs-redis.ts";
 import type { Argv } from "./support/engine-vs-redis.ts";
-import { PROTO_MAX_BULK_LEN, VALUE_MAX_BYTES } from "../../src/limits.ts";
+import { MEMORY_LIMIT_BYTES, PROTO_MAX_BULK_LEN, VALUE_MAX_BYTES } from "../../src/limits.ts";
+import { Engine } from "../../src/engine/engine.ts";
+import { COMMANDS } from "../../src/engine/commands/index.ts";
+import { newConn } from "../../src/engine/conn-state.ts";
+import { encodeResp } from "../../src/protocols/resp-encode.ts";
 
 const bytes = (...b: number[]) => new Uint8Array(b);
 const I64_MAX = "9223372036854775807";
@@ -545,5 +549,24 @@ describe("string commands: deviations and other doors' types", () => {
     expect(run("KEYS", "*")).toBe("*3\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n");
     // usage = key bytes + payload bytes (spec §3.7): a "2.5", b int 3, c "3z"
     expect(s.engine.store.usage).toBe(1 + 3 + 1 + 1 + 1 + 2);
+  });
+});
+
+describe("big strings under the memory guard", () => {
+  it("a write past MEMORY_LIMIT_BYTES answers OOM and stores nothing, up to proto-max-bulk-len values", () => {
+    const engine = new Engine(COMMANDS, "ns", { maxmemory: MEMORY_LIMIT_BYTES });
+    const conn = newConn(1, { authed: true, readonly: false });
+    const run = (...argv: string[]) =>
+      Buffer.from(encodeResp(engine.run("redis", conn, [{ argv }], Date.now()), 2)).toString();
+    const v = "v".repeat(PROTO_MAX_BULK_LEN);
+    expect(run("SET", "a", v)).toBe("+OK\r\n");
+    expect(run("SET", "b", v)).toMatch(/^-OOM /);
+    expect(run("EXISTS", "b")).toBe(":0\r\n");
+    expect(run("SETRANGE", "c", String(PROTO_MAX_BULK_LEN - 1), "x")).toMatch(/^-OOM /);
+    expect(run("EXISTS", "c")).toBe(":0\r\n");
+    expect(run("SET", "b", "v".repeat(20_000_000))).toBe("+OK\r\n");
+    expect(run("SET", "c", "v".repeat(20_000_000))).toMatch(/^-OOM /);
+    expect(run("EXISTS", "c")).toBe(":0\r\n");
+    expect(run("STRLEN", "a")).toBe(`:${PROTO_MAX_BULK_LEN}\r\n`);
   });
 });
