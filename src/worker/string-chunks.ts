@@ -1,8 +1,8 @@
 // Strings longer than STRING_CHUNK_BYTES, stored across rows: a Durable Object's SQLite row (and
 // bound value) holds at most 2 MB, while a Redis string may be proto-max-bulk-len (32 MiB) long.
 // Such a key's kv row keeps its expiry and versions, with type CHUNKED_STRING and, as its value,
-// the string's byte length; the bytes are in `<kv>_chunks` rows (key, n) of STRING_CHUNK_BYTES
-// each. A snapshot pre-image of one is its kv row in snap_kv plus its chunks in `<snap_kv>_chunks`.
+// the string's byte length; the bytes are in `chunks_<kv>` rows (key, n) of STRING_CHUNK_BYTES
+// each. A snapshot pre-image of one is its kv row in snap_kv plus its chunks in `chunks_<snap_kv>`.
 //
 // The chunk tables are created when a slot opens, as CREATE ... IF NOT EXISTS: no row written
 // before changes meaning, so a database needs no schema step to start using them.
@@ -16,8 +16,8 @@ export const CHUNKED_STRING = 16;
 
 type SqlKey = string | ArrayBuffer;
 
-/** The chunk table of a kv (or snap_kv) table. */
-export const chunkTable = (kv: string): string => `${kv}_chunks`;
+/** The chunk table of a kv (or snap_kv) table (not `kv_*`: slots are found by that name). */
+export const chunkTable = (kv: string): string => `chunks_${kv}`;
 
 /** The string's bytes when it is too long for one row, else null (it stays in its kv row). */
 function longBytes(e: Entry): Uint8Array | null {

@@ -80,7 +80,7 @@ function same(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** Rows of a chunk table. */
-function chunkRows(ns: string, table = "kv_chunks"): Promise<number> {
+function chunkRows(ns: string, table = "chunks_kv"): Promise<number> {
   return runInDurableObject(stub(ns), (_i, state) => {
     const [row] = state.storage.sql.exec(`SELECT count(*) AS n FROM ${table}`).toArray();
     return row!.n as number;
@@ -141,7 +141,7 @@ describe("strings longer than a row", { timeout: 60000 }, () => {
       "+OK\r\n",
       "+OK\r\n",
     ]);
-    expect(await chunkRows(ns, "kv_db1_chunks")).toBe(3);
+    expect(await chunkRows(ns, "chunks_kv_db1")).toBe(3);
     await evictDurableObject(stub(ns));
     const [, got, none] = await redisBytes(ns, ["SELECT", "1"], ["GET", "bin"], ["GET", "bin"]);
     expect(same(got!, bulkBytes(binary))).toBe(true);
@@ -151,7 +151,7 @@ describe("strings longer than a row", { timeout: 60000 }, () => {
   it("are exported from the snapshot after being overwritten (pre-image chunks)", async () => {
     const ns = "chunks-snap";
     await redis(ns, ["SET", "bin", binary], ["SAVE"], ["SET", "bin", "new"]);
-    expect(await chunkRows(ns, "snap_kv_chunks")).toBe(3);
+    expect(await chunkRows(ns, "chunks_snap_kv")).toBe(3);
     const res = await exports.default.fetch(`${BASE}/db/${ns}/_/export?snapshot=1`);
     const body = new TextDecoder().decode(await res.arrayBuffer());
     const rec = JSON.parse(body.split("\n")[1]!) as { key: string; value: string };
