@@ -15,7 +15,9 @@ import {
   CLOSE_POLICY,
   COMMAND_MAX_BYTES,
   MUX_MAX_CONTEXTS,
+  MUX_PART_BYTES,
   RESP_BULK_MAX_BYTES,
+  WS_MESSAGE_MAX_BYTES,
 } from "../limits.ts";
 import {
   MUX_DIALECTS,
@@ -219,12 +221,36 @@ export class MuxSession {
   /** A virtual connection's output: frames of this session's next message. */
   private output(id: number): ConnOutput {
     return {
-      send: (bytes) => this.out.frame(id, MUX_OP.REPLY, bytes),
+      send: (bytes) => this.reply(id, bytes),
       end: (code, bytes) => {
         this.forget(id);
         this.out.frame(id, MUX_OP.END, bytes, code);
       },
     };
+  }
+
+  /**
+   * A REPLY frame; one past MUX_PART_BYTES goes as REPLY_PART frames first, and the message built
+   * so far leaves on its own (unsolicited) each time it passes WS_MESSAGE_MAX_BYTES.
+   */
+  private reply(id: number, bytes: Uint8Array): void {
+    let at = 0;
+    for (; bytes.length - at > MUX_PART_BYTES; at += MUX_PART_BYTES) {
+      this.out.frame(id, MUX_OP.REPLY_PART, bytes.subarray(at, at + MUX_PART_BYTES));
+      if (this.out.length >= WS_MESSAGE_MAX_BYTES) this.sendOnItsOwn();
+    }
+    this.out.frame(id, MUX_OP.REPLY, at === 0 ? bytes : bytes.subarray(at));
+  }
+
+  /** Sends the frames built so far as an unsolicited message (the answer follows later). */
+  private sendOnItsOwn(): void {
+    const body = this.out.take();
+    this.out.frame(UNSOLICITED_CONN, MUX_OP.PUSH);
+    const head = this.out.take();
+    const msg = new Uint8Array(head.length + body.length);
+    msg.set(head);
+    msg.set(body, head.length);
+    this.host.send(msg);
   }
 
   /** Runs one DATA frame: the connection's replies, or its END. */

@@ -20,6 +20,7 @@ import {
   COMMAND_MAX_BYTES,
   MUX_MAX_CONTEXTS,
   MUX_PART_BYTES,
+  WS_MESSAGE_MAX_BYTES,
 } from "../../src/limits.ts";
 import { Harness } from "./support/engine-harness.ts";
 
@@ -314,6 +315,30 @@ describe("a command past a part's size (big values)", () => {
       w.frame(1, MUX_OP.DATA, cmd("STRLEN", "k"));
     });
     expect(r.map((f) => dec(f.payload))).toEqual(["+OK\r\n", ":3000\r\n"]);
+  });
+
+  it("a reply past a part's size goes back as REPLY_PART frames, a full message leaving on its own", async () => {
+    const { send, unsolicited } = session();
+    await send((w) => w.frame(1, MUX_OP.OPEN, dialect("redis")));
+    const n = WS_MESSAGE_MAX_BYTES + 3 * MUX_PART_BYTES + 5;
+    await send((w) => w.frame(1, MUX_OP.DATA, cmd("SET", "k", "v".repeat(n))));
+    const answer = await send((w) => w.frame(1, MUX_OP.DATA, cmd("GET", "k")));
+    // The frames before the answer left as unsolicited messages, each under the message limit.
+    expect(unsolicited.length).toBeGreaterThan(0);
+    const early = unsolicited.flatMap((m) => {
+      expect(isUnsolicited(m)).toBe(true);
+      expect(m.length).toBeLessThan(WS_MESSAGE_MAX_BYTES + MUX_PART_BYTES + 64);
+      return readMuxFrames(m).slice(1);
+    });
+    const frames = [...early, ...answer];
+    expect(frames.map((f) => f.op)).toEqual([
+      ...Array.from({ length: frames.length - 1 }, () => MUX_OP.REPLY_PART),
+      MUX_OP.REPLY,
+    ]);
+    const bytes = Buffer.concat(frames.map((f) => f.payload));
+    expect(bytes.length).toBe(`$${n}\r\n`.length + n + 2);
+    const head = `$${n}\r\n`;
+    expect(bytes.subarray(0, head.length + 1).toString()).toBe(`${head}v`);
   });
 
   it("a bulk past the namespace's proto-max-bulk-len is Redis's invalid bulk length", async () => {

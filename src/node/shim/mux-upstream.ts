@@ -185,6 +185,7 @@ export class MuxConnector implements UpstreamConnector {
       const link = this.links.get(f.conn);
       if (!link) continue;
       if (f.op === MUX_OP.REPLY) link.reply(f.payload);
+      else if (f.op === MUX_OP.REPLY_PART) link.replyPart(f.payload);
       else if (f.op === MUX_OP.PUSH) link.push(f.payload);
       else if (f.op === MUX_OP.WAITING) link.waiting(f.payload[0] === 1);
       else if (f.op === MUX_OP.END) {
@@ -240,6 +241,8 @@ class MuxLink implements UpstreamLink {
   private done = false;
   /** After a fallback, the per-connection link that replaced this one. */
   private inner: UpstreamLink | null = null;
+  /** REPLY_PART payloads of the reply arriving in parts. */
+  private parts: Uint8Array[] = [];
 
   constructor(mux: MuxConnector, id: number, dialect: ShimDialect, events: UpstreamEvents) {
     this.mux = mux;
@@ -286,7 +289,18 @@ class MuxLink implements UpstreamLink {
 
   /** A reply for the connection, which holds it until its client reads (SHIM_OUTPUT_MAX_BYTES). */
   reply(bytes: Uint8Array): void {
+    if (this.parts.length) {
+      this.parts.push(bytes);
+      bytes = Buffer.concat(this.parts);
+      this.parts = [];
+    }
     if (!this.done) this.events.message(bytes);
+  }
+
+  /** The start of a big reply (REPLY_PART): kept until its REPLY completes it. */
+  replyPart(bytes: Uint8Array): void {
+    // The frame is a view of the received message: copied, so the message can go.
+    if (!this.done) this.parts.push(Buffer.from(bytes));
   }
 
   ended(code: number, reason: string): void {
