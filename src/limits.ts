@@ -28,7 +28,30 @@ export const HTTP_REPLY_MAX_BYTES = 31457280;
 export const BLINK_LINE_MAX_BYTES = VALUE_MAX_BYTES + KEY_MAX_BYTES + 16;
 export const RESP_INLINE_MAX_BYTES = 65536;
 export const RESP_MULTIBULK_MAX_ARGS = 1048576;
-export const RESP_BULK_MAX_BYTES = WS_MESSAGE_MAX_BYTES;
+/**
+ * Redis's `proto-max-bulk-len` here: its default, and the most it takes effect up to (CONFIG SET
+ * round-trips any value Redis accepts; a larger one acts as this). A string value (and a RESP
+ * bulk) may be this long; SET/APPEND/SETRANGE/SETBIT past it answer Redis's "string exceeds
+ * maximum allowed size". Redis defaults to 512 MB; 32 MiB is the largest the platform carries
+ * safely: a Durable Object has 128 MB, the default guard (MEMORY_LIMIT_BYTES) keeps 64 MiB of
+ * data, and a write holds a value two to three times over while it runs (the received bytes,
+ * the string, the bytes written to storage); workerd closes a WebSocket message over 32 MiB and
+ * caps an RPC answer at 32 MiB, so one value already needs its own frames on the shim's socket.
+ */
+export const PROTO_MAX_BULK_LEN = 33554432;
+export const RESP_BULK_MAX_BYTES = PROTO_MAX_BULK_LEN;
+/**
+ * One request on the shim (a command holding a value of PROTO_MAX_BULK_LEN, its key and a few
+ * more arguments): larger than a WebSocket message, so it crosses /mux in MUX_PART_BYTES parts.
+ */
+export const COMMAND_MAX_BYTES = PROTO_MAX_BULK_LEN + 1048576;
+/** A mux DATA or REPLY payload longer than this crosses in parts of this size (protocols/mux.ts). */
+export const MUX_PART_BYTES = 4194304;
+/**
+ * A string value longer than this is stored in rows of this many bytes (a Durable Object's SQLite
+ * row holds at most 2 MB, key included): src/worker/string-chunks.ts.
+ */
+export const STRING_CHUNK_BYTES = 1048576;
 export const NESTING_MAX_DEPTH = 64;
 /** Deepest nesting of a JSON document (RedisJSON / serde_json recursion limit). */
 export const JSON_DOC_MAX_DEPTH = 128;

@@ -38,6 +38,7 @@ export function checkCommand(
   dialect: Dialect,
   conn: ConnState,
   c: Command,
+  stringMax: number = valueMax,
 ): CommandSpec | ErrorReply {
   const argv = c.argv;
   const spec = table.find(dialect, argv[0] ?? "");
@@ -66,7 +67,13 @@ export function checkCommand(
     if (spec.name === "exec") return execAbort(conn, Errors.noAuth().message);
     return queueingError(conn, Errors.noAuth());
   }
-  const sizeError = checkSizes(spec, argv, valueMax);
+  // The Redis door takes string values (and RESTORE payloads) up to proto-max-bulk-len; members,
+  // fields and elements, and every value of the other doors, stay within VALUE_MAX_BYTES.
+  const bigStrings =
+    dialect === "redis" && (spec.doc?.group === "string" || spec.name === "restore");
+  const sizeError = bigStrings
+    ? checkSizes(spec, argv, stringMax, Errors.stringTooLong)
+    : checkSizes(spec, argv, valueMax, () => Errors.valueTooLarge(valueMax));
   if (sizeError) return queueingError(conn, sizeError);
   if (conn.readonly && spec.flags & (Flag.WRITE | Flag.ADMIN)) {
     return queueingError(conn, Errors.noPerm(lname));
@@ -84,6 +91,7 @@ function checkSizes(
   spec: CommandSpec,
   argv: readonly string[],
   valueMax: number,
+  tooLarge: () => CommandError,
 ): CommandError | undefined {
   // Fast path for the common case: no argument long enough to be over any limit (a UTF-16
   // unit is at most 3 bytes, a binary string's unit 1), so no key positions to work out.
@@ -105,7 +113,7 @@ function checkSizes(
     for (let i = 1; i < argv.length; i++) {
       const a = argv[i]!;
       if (a.length > valueMax / 4 && byteLength(a) > valueMax && !keys.includes(i)) {
-        return Errors.valueTooLarge(valueMax);
+        return tooLarge();
       }
     }
   }

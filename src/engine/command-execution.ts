@@ -1,6 +1,7 @@
 // One command's way through the engine after parsing: the checks of spec §10.2, MULTI's queue,
 // then execution under the memory limit (spec §3.8), which evicts or rolls the command back.
 
+import { asciiLower } from "./ascii.ts";
 import type { Command, Dialect } from "./command.ts";
 import { Flag } from "./command-table.ts";
 import type { CommandSpec, Ctx } from "./command-table.ts";
@@ -113,15 +114,20 @@ export function evictOver(
   return false;
 }
 
+/** Commands whose offset argument can grow a string far past their argument bytes. */
+const PADDING_COMMANDS = new Set(["setrange", "setbit", "bitfield"]);
+
 /**
  * True when a write could take usage past `maxmemory`, so it must be journaled to be undone.
- * A command adds at most its argument bytes, a value's worth (SETRANGE, APPEND results are
- * capped by VALUE_MAX_BYTES) and a copy of data already stored (COPY, SUNIONSTORE, SORT …
+ * A command adds at most its argument bytes, a value's worth (a string grown by an offset:
+ * up to proto-max-bulk-len) and a copy of data already stored (COPY, SUNIONSTORE, SORT …
  * STORE): usage * 2 + arguments + 2 values. Below that the journal (about a third of a SET's
  * engine time) is skipped: the default guard is always set, and most stores sit well under it.
  */
 function mayCross(engine: Engine, maxmemory: number, argv: readonly string[]): boolean {
-  const floor = engine.dbs.usage * 2 + engine.valueMax * 2;
+  let floor = engine.dbs.usage * 2 + engine.valueMax * 2;
+  // An offset can grow a string to proto-max-bulk-len from a few argument bytes.
+  if (PADDING_COMMANDS.has(asciiLower(argv[0] ?? ""))) floor += engine.stringMax;
   if (floor > maxmemory) return true;
   let args = 0;
   for (const a of argv) args += a.length * 3; // UTF-16 units → at most 3 bytes each

@@ -6,6 +6,7 @@
 // own configuration (engine.config) and are handled by CONFIG itself.
 
 import { asciiLower } from "./ascii.ts";
+import { PROTO_MAX_BULK_LEN } from "../limits.ts";
 import { parseMemoryValueExact, parseStrictInt } from "./numbers.ts";
 import { BUSY_REPLY_THRESHOLD_MS } from "../limits.ts";
 
@@ -239,7 +240,8 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
     aliases: ["lua-time-limit"],
   }),
   custom("notify-keyspace-events", "", parseNotify),
-  mem("proto-max-bulk-len", 536870912, 1048576n, LONG_MAX),
+  // Redis's is 512 MB; here the largest the platform carries (limits.ts PROTO_MAX_BULK_LEN).
+  mem("proto-max-bulk-len", PROTO_MAX_BULK_LEN, 1048576n, LONG_MAX),
   mem("client-query-buffer-limit", 1073741824, 1048576n, LONG_MAX),
   custom("client-output-buffer-limit", OBL_DEFAULT, parseObl),
   int("timeout", 0, 0n, INT_MAX),

@@ -28,7 +28,7 @@ import type { ShardKeys } from "./scripting/script-call.ts";
 import type { BusyScript } from "./scripting/busy-script.ts";
 import { holdForScript, holds, resume } from "./script-pause.ts";
 import { isLfu } from "./eviction.ts";
-import { EVICTION_POLICY, VALUE_MAX_BYTES } from "../limits.ts";
+import { EVICTION_POLICY, PROTO_MAX_BULK_LEN, VALUE_MAX_BYTES } from "../limits.ts";
 
 export { NULL_HOST } from "./engine-host.ts";
 export type { EngineConfig, EngineHost, EngineStats } from "./engine-host.ts";
@@ -75,6 +75,11 @@ export class Engine {
   host: EngineHost;
   /** Configured VALUE_MAX_BYTES (spec §2). */
   readonly valueMax: number;
+  /**
+   * Longest string value (and RESP bulk) of the Redis doors: proto-max-bulk-len as configured,
+   * at most PROTO_MAX_BULK_LEN (limits.ts says why).
+   */
+  stringMax = PROTO_MAX_BULK_LEN;
   /** Script cache and function libraries (EVAL, FUNCTION), persisted by the host. */
   readonly scripts = new ScriptStore(this.store.changes);
   /**
@@ -278,7 +283,7 @@ export class Engine {
    * spec, or its error reply. Also used by the sharded router before routing a command.
    */
   check(dialect: Dialect, conn: ConnState, c: Command): CommandSpec | ErrorReply {
-    return checkCommand(this.table, this.valueMax, dialect, conn, c);
+    return checkCommand(this.table, this.valueMax, dialect, conn, c, this.stringMax);
   }
 
   /** Runs a command whose checks have passed, applying the memory limit (command-execution.ts). */

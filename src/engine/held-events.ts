@@ -5,6 +5,7 @@
 import type { Engine } from "./engine.ts";
 import { Notify, notifyMask, publishKeyEvent } from "./keyspace-events.ts";
 import type { Store } from "./store.ts";
+import { PROTO_MAX_BULK_LEN } from "../limits.ts";
 
 /** Publishes a keyspace event of `store` (its class enabled), or holds it while undoable. */
 export function holdOrPublish(
@@ -30,6 +31,8 @@ export function releaseEvents(engine: Engine): void {
 
 /** A parameter changed (CONFIG SET, or loaded): the ones the engine acts on take effect. */
 export function paramSet(engine: Engine, name: string, value: string | undefined): void {
+  if (name === "proto-max-bulk-len")
+    engine.stringMax = Math.min(Number(value ?? PROTO_MAX_BULK_LEN), PROTO_MAX_BULK_LEN);
   if (name !== "notify-keyspace-events") return;
   engine.notifyMask = notifyMask(value ?? "");
   engine.dbs.shared.events = engine.notifyMask ? engine.storeEvent : null;

@@ -131,6 +131,8 @@ export class RecordError extends Error {}
 export interface ImportLimits {
   keyMax: number;
   valueMax: number;
+  /** A string value's limit (proto-max-bulk-len); members and others keep `valueMax`. */
+  stringMax?: number;
 }
 
 /** Checks a key's size. */
@@ -143,6 +145,14 @@ export function checkKey(key: string, limits: ImportLimits): void {
 export function checkValue(v: string, limits: ImportLimits): number {
   const n = byteLength(v);
   if (n > limits.valueMax) throw new RecordError(`value too large (max ${limits.valueMax} bytes)`);
+  return n;
+}
+
+/** Checks a string value's size (up to `stringMax`) and returns its length. */
+export function checkString(v: string, limits: ImportLimits): number {
+  const max = Math.max(limits.stringMax ?? 0, limits.valueMax);
+  const n = byteLength(v);
+  if (n > max) throw new RecordError(`value too large (max ${max} bytes)`);
   return n;
 }
 

@@ -68,22 +68,24 @@ export function parseWith<T>(
 
 /**
  * The longest run of complete requests from `start` within PIPELINE_MAX_COMMANDS requests and
- * WS_MESSAGE_MAX_BYTES bytes (TCP shim, spec §12.2); a framing error, or one request larger than
- * a message, ends it with `error`.
+ * WS_MESSAGE_MAX_BYTES bytes (TCP shim, spec §12.2), or one request alone up to `commandMax`
+ * (the mux carries a larger one in parts); a framing error, or one request larger than
+ * `commandMax`, ends it with `error`.
  */
 export function frameWith(
   s: Scanner<unknown>,
   buf: Uint8Array,
   start: number,
   end: number,
+  commandMax: number = WS_MESSAGE_MAX_BYTES,
 ): ScanFrame {
   let pos = start;
   let commands = 0;
   while (pos < end && commands < PIPELINE_MAX_COMMANDS) {
-    const next = s.scan(buf, pos, end, false, WS_MESSAGE_MAX_BYTES);
+    const next = s.scan(buf, pos, end, false, commandMax);
     if (next === INCOMPLETE) break;
     if (next === FAILED) return { commands, consumed: pos - start, error: s.error() };
-    if (next - start > WS_MESSAGE_MAX_BYTES) break; // it starts the next message
+    if (next - start > WS_MESSAGE_MAX_BYTES && pos > start) break; // it starts the next message
     if (s.counts()) commands++;
     pos = next;
   }

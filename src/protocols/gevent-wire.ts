@@ -6,7 +6,6 @@
 
 import {
   NESTING_MAX_DEPTH,
-  RESP_BULK_MAX_BYTES,
   RESP_INLINE_MAX_BYTES,
   RESP_MULTIBULK_MAX_ARGS,
   WS_MESSAGE_MAX_BYTES,
@@ -151,7 +150,9 @@ function scanBulk(
     if (build) scanned = NULL_VALUE;
     return data;
   }
-  if (!(len >= 0 && len <= RESP_BULK_MAX_BYTES)) return fail(GeventProtocolErrors.invalidBulk);
+  // A gevent request stays within one message (its values within VALUE_MAX_BYTES): no bulk of
+  // proto-max-bulk-len, which is the Redis door's.
+  if (!(len >= 0 && len <= WS_MESSAGE_MAX_BYTES)) return fail(GeventProtocolErrors.invalidBulk);
   const dataEnd = data + len;
   if (dataEnd + 2 - reqStart > reqMax) return fail(GeventProtocolErrors.requestTooLarge);
   // The CRLF is checked as soon as its bytes are there.

@@ -7,7 +7,7 @@ import { jsonDepthOf, toJsonText } from "../engine/json-doc.ts";
 import type { ValueType } from "../engine/entry.ts";
 import type { JsonObject, JsonValue } from "../engine/json-value.ts";
 import { DATABASES, JSON_DOC_MAX_DEPTH } from "../limits.ts";
-import { RecordError, checkKey, checkValue, dedupeSet } from "./export-format.ts";
+import { RecordError, checkKey, checkString, checkValue, dedupeSet } from "./export-format.ts";
 import type { ImportLimits, ImportRecord, ImportValue } from "./export-format.ts";
 import { dumpsCanonical } from "./python-json.ts";
 
@@ -36,8 +36,11 @@ const RECORD_MEMBERS = new Set([
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const DECIMAL_RE = /^-?(0|[1-9][0-9]*)$/;
-/** Strict RFC 4648 base64 with padding (atob alone also takes whitespace and missing padding). */
-const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/**
+ * Strict RFC 4648 base64 with padding (atob alone also takes whitespace and missing padding), with
+ * the length a multiple of 4. No repeated group: one over a long value overflows V8's regexp stack.
+ */
+const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** True for a JSON object (the parser gives objects as Maps). */
 export function isObject(v: JsonValue | undefined): v is JsonObject {
@@ -92,7 +95,8 @@ function byteStringMember(r: JsonObject, name: string, encName: string): string 
 }
 
 function decodeBase64(s: string, what: string): string {
-  if (!BASE64_RE.test(s)) throw new RecordError(`invalid base64 in "${what}"`);
+  if (s.length % 4 !== 0 || !BASE64_RE.test(s))
+    throw new RecordError(`invalid base64 in "${what}"`);
   const bin = atob(s);
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
@@ -114,7 +118,7 @@ function parseValue(
   switch (t) {
     case "string": {
       const s = bytesOf(v, base64, '"value" of a string');
-      return { type: t, value: s, size: checkValue(s, limits) };
+      return { type: t, value: s, size: checkString(s, limits) };
     }
     case "int": {
       const n = parseInt64(v);

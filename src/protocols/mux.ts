@@ -15,6 +15,13 @@
 // Every shim message gets one answer message; a message the object sends on its own (pushes
 // between answers) starts with an empty PUSH frame for connection 0 (UNSOLICITED_CONN), so the
 // shim does not count it as an answer.
+// A DATA payload longer than MUX_PART_BYTES (one command holding a big value) crosses as
+// DATA_PART frames and a last DATA frame, back to back (no other frame between them, so a socket
+// has at most one such command in flight); the object runs their concatenation as one DATA frame
+// and answers the parts with nothing. A REPLY payload past MUX_PART_BYTES (a big GET) goes back
+// the same way, REPLY_PART frames then the REPLY; once the message being built passes
+// WS_MESSAGE_MAX_BYTES, what it holds leaves as an unsolicited message. WebSocket messages stay
+// under the platform's 32 MiB both ways.
 
 import type { Dialect } from "../engine/command.ts";
 import { CLOSE_PROTOCOL } from "../limits.ts";
@@ -28,6 +35,8 @@ export const MUX_OP = {
   REFUSED: 6,
   PUSH: 7,
   WAITING: 8,
+  DATA_PART: 9,
+  REPLY_PART: 10,
 } as const;
 
 /** The connection id of the empty PUSH frame that opens an unsolicited message (shim ids start at 1). */
@@ -152,7 +161,8 @@ export function readMuxFrames(msg: Uint8Array): MuxFrame[] {
     const len = v.getUint32(p + 5, true);
     p += MUX_HEADER_BYTES;
     if (p + len > msg.length) throw new MuxProtocolError("truncated mux frame");
-    if (op < MUX_OP.OPEN || op > MUX_OP.WAITING) throw new MuxProtocolError(`unknown mux op ${op}`);
+    if (op < MUX_OP.OPEN || op > MUX_OP.REPLY_PART)
+      throw new MuxProtocolError(`unknown mux op ${op}`);
     frames.push({ conn, op, payload: msg.subarray(p, p + len) });
     p += len;
   }

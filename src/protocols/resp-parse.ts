@@ -13,10 +13,10 @@
 
 import { fromBytes } from "../engine/bytes.ts";
 import {
+  COMMAND_MAX_BYTES,
   RESP_BULK_MAX_BYTES,
   RESP_INLINE_MAX_BYTES,
   RESP_MULTIBULK_MAX_ARGS,
-  WS_MESSAGE_MAX_BYTES,
 } from "../limits.ts";
 import { splitInlineArgs, UNBALANCED } from "./resp-inline.ts";
 import { byteString, findByte, parseRedisInt } from "./resp-scan.ts";
@@ -36,7 +36,7 @@ export const RespProtocolErrors = {
   bigInline: "ERR Protocol error: too big inline request",
   bigMbulkCount: "ERR Protocol error: too big mbulk count string",
   bigBulkCount: "ERR Protocol error: too big bulk count string",
-  commandTooLarge: `ERR Protocol error: command too large (max ${WS_MESSAGE_MAX_BYTES} bytes)`,
+  commandTooLarge: `ERR Protocol error: command too large (max ${COMMAND_MAX_BYTES} bytes)`,
   /** Spec §6.3: a WebSocket message must hold complete commands only. */
   incompleteInMessage: "ERR Protocol error: incomplete command in message",
 } as const;
@@ -70,6 +70,8 @@ export interface RedisFrame {
 
 // Per-scan outputs, reused (codecs are synchronous and never re-entered).
 let scanError = "";
+/** Longest bulk of the parse running (proto-max-bulk-len): set by each entry point. */
+let bulkMax = RESP_BULK_MAX_BYTES;
 let scanArgc = 0;
 
 const LINE_LIMIT = RESP_INLINE_MAX_BYTES;
@@ -113,7 +115,7 @@ function scanMultibulk(
       return FAILED;
     }
     const len = parseRedisInt(buf, pos + 1, hcr);
-    if (!(len >= 0 && len <= RESP_BULK_MAX_BYTES)) {
+    if (!(len >= 0 && len <= bulkMax)) {
       scanError = RespProtocolErrors.invalidBulk;
       return FAILED;
     }
@@ -185,7 +187,9 @@ export function parseRedisRequests(
   start: number,
   end: number,
   atEof = false,
+  maxBulk = RESP_BULK_MAX_BYTES,
 ): RedisParse {
+  bulkMax = maxBulk;
   const r = parseWith(
     REDIS_SCANNER,
     buf,
@@ -201,9 +205,11 @@ export function parseRedisRequests(
 /**
  * Finds command boundaries without building arguments (TCP shim, spec §12.2): the longest run of
  * complete commands from `start` holding at most PIPELINE_MAX_COMMANDS commands and at most
- * WS_MESSAGE_MAX_BYTES bytes. `consumed` may be > 0 with `commands` 0 (blank lines, `*0`).
- * A protocol error, or one command larger than a message, ends the run with `error`.
+ * WS_MESSAGE_MAX_BYTES bytes, or one command alone up to COMMAND_MAX_BYTES (it crosses the mux
+ * in parts). `consumed` may be > 0 with `commands` 0 (blank lines, `*0`). A protocol error, or
+ * one command larger than COMMAND_MAX_BYTES, ends the run with `error`.
  */
 export function frameRedis(buf: Uint8Array, start: number, end: number): RedisFrame {
-  return frameWith(REDIS_SCANNER, buf, start, end);
+  bulkMax = RESP_BULK_MAX_BYTES;
+  return frameWith(REDIS_SCANNER, buf, start, end, COMMAND_MAX_BYTES);
 }

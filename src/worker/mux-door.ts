@@ -11,7 +11,14 @@ import type { ConnSink } from "../engine/conn-sink.ts";
 import type { ConnState } from "../engine/conn-state.ts";
 import { newConn } from "../engine/conn-state.ts";
 import type { Reply } from "../engine/reply.ts";
-import { CLOSE_POLICY, MUX_MAX_CONTEXTS } from "../limits.ts";
+import {
+  CLOSE_POLICY,
+  COMMAND_MAX_BYTES,
+  MUX_MAX_CONTEXTS,
+  MUX_PART_BYTES,
+  RESP_BULK_MAX_BYTES,
+  WS_MESSAGE_MAX_BYTES,
+} from "../limits.ts";
 import {
   MUX_DIALECTS,
   MUX_OP,
@@ -34,6 +41,8 @@ export interface MuxHost {
   run(dialect: Dialect, conn: ConnState, items: readonly BatchItem[]): Reply[];
   nextClientId(): number;
   readonly valueMax: number;
+  /** The namespace's proto-max-bulk-len in effect (Engine.stringMax); default the ceiling. */
+  bulkMax?(): number;
   /** Registers a connection's sink for pushes and late replies (Engine.attach). */
   attach(conn: ConnState, sink: ConnSink): void;
   /** The connection closed (Engine.detach): its subscriptions and its wait end. */
@@ -66,6 +75,8 @@ export class MuxSession {
   private answering = false;
   /** Push frames wait in `out` for the flush already scheduled. */
   private flushQueued = false;
+  /** DATA_PART payloads of the one command arriving in parts, and its connection. */
+  private partial: { id: number; parts: Uint8Array[]; bytes: number } | null = null;
 
   constructor(host: MuxHost, scope: "full" | "readonly" | "none", addr: string) {
     this.host = host;
@@ -97,7 +108,8 @@ export class MuxSession {
       for (const f of readMuxFrames(bytes)) {
         if (f.op === MUX_OP.OPEN) this.open(f.conn, MUX_DIALECTS[f.payload[0] ?? 255]);
         else if (f.op === MUX_OP.CLOSE) this.forget(f.conn);
-        else if (f.op === MUX_OP.DATA) this.data(f.conn, f.payload);
+        else if (f.op === MUX_OP.DATA_PART) this.part(f.conn, f.payload);
+        else if (f.op === MUX_OP.DATA) this.data(f.conn, this.whole(f.conn, f.payload));
       }
     } finally {
       this.answering = false;
@@ -112,7 +124,38 @@ export class MuxSession {
     this.host.send(this.out.take());
   }
 
+  /**
+   * Keeps a part of a big command. Parts are framed back to back by the shim, so one command at a
+   * time is in parts; another connection's part, or more than COMMAND_MAX_BYTES, is not a shim's.
+   */
+  private part(id: number, payload: Uint8Array): void {
+    const p = (this.partial ??= { id, parts: [], bytes: 0 });
+    if (p.id !== id) throw new MuxProtocolError("interleaved DATA_PART frames");
+    p.bytes += payload.length;
+    if (p.bytes > COMMAND_MAX_BYTES)
+      throw new MuxProtocolError(`a command of more than ${COMMAND_MAX_BYTES} bytes`, CLOSE_POLICY);
+    // The message's buffer is not kept past this turn by the runtime: copy the part.
+    p.parts.push(payload.slice());
+  }
+
+  /** A DATA frame's payload, joined to the parts before it. */
+  private whole(id: number, payload: Uint8Array): Uint8Array {
+    const p = this.partial;
+    if (!p) return payload;
+    if (p.id !== id) throw new MuxProtocolError("interleaved DATA_PART frames");
+    this.partial = null;
+    const out = new Uint8Array(p.bytes + payload.length);
+    let at = 0;
+    for (const part of p.parts) {
+      out.set(part, at);
+      at += part.length;
+    }
+    out.set(payload, at);
+    return out;
+  }
+
   private forget(id: number): void {
+    if (this.partial?.id === id) this.partial = null;
     const v = this.conns.get(id);
     if (!v) return;
     this.conns.delete(id);
@@ -178,12 +221,36 @@ export class MuxSession {
   /** A virtual connection's output: frames of this session's next message. */
   private output(id: number): ConnOutput {
     return {
-      send: (bytes) => this.out.frame(id, MUX_OP.REPLY, bytes),
+      send: (bytes) => this.reply(id, bytes),
       end: (code, bytes) => {
         this.forget(id);
         this.out.frame(id, MUX_OP.END, bytes, code);
       },
     };
+  }
+
+  /**
+   * A REPLY frame; one past MUX_PART_BYTES goes as REPLY_PART frames first, and the message built
+   * so far leaves on its own (unsolicited) each time it passes WS_MESSAGE_MAX_BYTES.
+   */
+  private reply(id: number, bytes: Uint8Array): void {
+    let at = 0;
+    for (; bytes.length - at > MUX_PART_BYTES; at += MUX_PART_BYTES) {
+      this.out.frame(id, MUX_OP.REPLY_PART, bytes.subarray(at, at + MUX_PART_BYTES));
+      if (this.out.length >= WS_MESSAGE_MAX_BYTES) this.sendOnItsOwn();
+    }
+    this.out.frame(id, MUX_OP.REPLY, at === 0 ? bytes : bytes.subarray(at));
+  }
+
+  /** Sends the frames built so far as an unsolicited message (the answer follows later). */
+  private sendOnItsOwn(): void {
+    const body = this.out.take();
+    this.out.frame(UNSOLICITED_CONN, MUX_OP.PUSH);
+    const head = this.out.take();
+    const msg = new Uint8Array(head.length + body.length);
+    msg.set(head);
+    msg.set(body, head.length);
+    this.host.send(msg);
   }
 
   /** Runs one DATA frame: the connection's replies, or its END. */
@@ -194,7 +261,11 @@ export class MuxSession {
       return;
     }
     const run = (items: BatchItem[]) => this.host.run(v.door.dialect, v.conn, items);
-    deliver(v.out, messageStep(v.door, v.conn, payload, this.host.valueMax, run));
+    const limits = {
+      messageMax: COMMAND_MAX_BYTES,
+      bulkMax: this.host.bulkMax?.() ?? RESP_BULK_MAX_BYTES,
+    };
+    deliver(v.out, messageStep(v.door, v.conn, payload, this.host.valueMax, run, limits));
     this.signalWaiting(id);
   }
 }

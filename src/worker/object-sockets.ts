@@ -68,6 +68,7 @@ export function acceptMux(
       run: (dialect, conn, items) => engine.run(dialect, conn, items, Date.now(), REPLY_MAX_BYTES),
       nextClientId: () => engine.nextClientId++,
       valueMax: engine.valueMax,
+      bulkMax: () => engine.stringMax,
       attach: (conn, sink) => engine.attach(conn, sink),
       detach: (conn) => engine.detach(conn),
       waits: (conn) => waitsForPushes(engine, conn),

@@ -22,6 +22,7 @@ import { RowBatch } from "./row-batch.ts";
 import { bytesOfSql, sqlBytes } from "./sql-bytes.ts";
 import { JsonLog } from "./json-persistence.ts";
 import { loadScripts, saveScripts } from "./script-persistence.ts";
+import { CHUNKED_STRING, StringChunks } from "./string-chunks.ts";
 import {
   META,
   MIGRATIONS,
@@ -48,6 +49,8 @@ class Slot {
   readonly listRows: RowBatch;
   /** Its documents' edit logs (json-persistence.ts). */
   readonly json: JsonLog;
+  /** Its long strings' chunk rows (string-chunks.ts). */
+  readonly chunks: StringChunks;
 
   constructor(sql: Sql, slot: number) {
     const t = (this.t = slotTables(slot));
@@ -71,6 +74,7 @@ class Slot {
       3,
     );
     this.json = new JsonLog(sql, t.jsonLog);
+    this.chunks = new StringChunks(sql, t.kv, t.snapKv);
   }
 
   flushRows(): void {
@@ -182,8 +186,12 @@ export class Persistence {
       .exec(`SELECT key, type, value, expires_at, version, created_seq FROM ${t.kv}`)
       .raw()) {
       const key = bytesOfSql(row[0]);
-      const type = TYPE_OF_CODE[row[1] as number]!;
-      const e = new Entry(key, type, emptyValue(type, row[2]), 0);
+      const chunked = row[1] === CHUNKED_STRING;
+      const type = chunked ? "string" : TYPE_OF_CODE[row[1] as number]!;
+      const value = chunked
+        ? slot.chunks.load(key, row[0], row[2] as number)
+        : emptyValue(type, row[2]);
+      const e = new Entry(key, type, value, 0);
       e.size = isCollection(type) ? 0 : scalarSize(type, e.value);
       e.expiresAt = (row[3] as number | null) ?? 0;
       e.version = row[4] as number;
@@ -293,16 +301,23 @@ export class Persistence {
     const snapshotActive = engine.snapshotAt > 0;
     const seq = engine.snapshotSeq;
     if (ch.flushAll) {
-      if (snapshotActive) this.copyAllPreImages(slot, seq);
+      if (snapshotActive) {
+        this.copyAllPreImages(slot, seq);
+        slot.chunks.copyAllPreImages(t.kv, seq);
+      }
       this.sql.exec(`DELETE FROM ${t.kv}; DELETE FROM ${t.members}; DELETE FROM ${t.list}`);
       slot.json.dropAll();
+      slot.chunks.dropAll();
     }
     let newest = 0;
     for (const [key, before] of ch.keys) {
       const e = store.get(key);
       const oldType = ch.rewrites.get(key) ?? e?.type;
       if (snapshotActive && before >= 0 && before <= seq && !ch.flushAll)
-        this.copyPreImage(slot, key, oldType);
+        if (snapshotActive && before >= 0 && before <= seq && !ch.flushAll) {
+          this.copyPreImage(slot, key, oldType);
+          slot.chunks.copyPreImage(key, sqlBytes(key));
+        }
       this.writeKey(slot, key, e, ch, oldType);
       if (e && e.version > newest) newest = e.version;
     }
@@ -319,6 +334,7 @@ export class Persistence {
         `DELETE FROM ${t.snapKv}; DELETE FROM ${t.snapMembers}; DELETE FROM ${t.snapList}`,
       );
     }
+    for (const slot of this.slots.values()) slot.chunks.clearSnapshot();
     this.setMeta(META.snapshotSeq, seq);
     this.setMeta(META.snapshotAt, at);
   }
@@ -336,12 +352,17 @@ export class Persistence {
     if (!e) {
       this.sql.exec(`DELETE FROM ${slot.t.kv} WHERE key = ?`, k);
       slot.json.drop(key, k);
+      slot.chunks.drop(key, k);
       return;
     }
     // A document edited in place writes only its edits; otherwise its row goes whole, log dropped.
     if (e.type === "document" && !rewrite && slot.json.append(key, k, e, ch.docs.get(key))) return;
     slot.json.drop(key, k);
-    slot.kvRows.add(k, TYPE_CODE[e.type], scalarSql(e), e.expiresAt || null, e.version, e.created);
+    // A long string's bytes go to chunk rows; its kv row holds their length.
+    const chunked = slot.chunks.write(key, k, e);
+    const [type, value] =
+      chunked < 0 ? [TYPE_CODE[e.type], scalarSql(e)] : [CHUNKED_STRING, chunked];
+    slot.kvRows.add(k, type, value, e.expiresAt || null, e.version, e.created);
     if (!isCollection(e.type)) return;
     if (rewrite) this.insertAllMembers(slot, k, e);
     else this.writeMembers(slot, k, e, ch);

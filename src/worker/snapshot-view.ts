@@ -24,6 +24,7 @@ import {
   recordOpen,
   scalarValueJson,
 } from "../protocols/export-format.ts";
+import { CHUNKED_STRING, chunkTable, readChunks } from "./string-chunks.ts";
 import { bytesOfSql, sqlBytes } from "./persistence.ts";
 import { TYPE_OF_CODE, slotTables } from "./schema.ts";
 import type { SlotTables } from "./schema.ts";
@@ -161,13 +162,19 @@ function readDbPage(
     hi = rows[rows.length - 1]!.created_seq as number;
     exhausted = false;
   }
-  const sources: Source[] = rows.map((r) => ({
-    created: r.created_seq as number,
-    key: bytesOfSql(r.key),
-    type: TYPE_OF_CODE[r.type as number]!,
-    expiresAt: (r.expires_at as number | null) ?? 0,
-    raw: r.value,
-  }));
+  const sources: Source[] = rows.map((r) => {
+    // A long string's pre-image: its bytes are in the snapshot's chunk rows (string-chunks.ts).
+    const chunked = r.type === CHUNKED_STRING;
+    return {
+      created: r.created_seq as number,
+      key: bytesOfSql(r.key),
+      type: chunked ? "string" : TYPE_OF_CODE[r.type as number]!,
+      expiresAt: (r.expires_at as number | null) ?? 0,
+      raw: chunked
+        ? readChunks(sql, chunkTable(v.snapKv!), r.key, r.value as number).buffer
+        : r.value,
+    };
+  });
   const copied = new Set(sources.map((s) => s.created));
   for (const e of unchanged) {
     if (e.created <= hi && !copied.has(e.created)) {

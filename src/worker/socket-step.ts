@@ -15,7 +15,7 @@ import type { Engine } from "../engine/engine.ts";
 import type { Reply } from "../engine/reply.ts";
 import { CLOSE_INTERNAL, CLOSE_NORMAL } from "../limits.ts";
 import { MuxProtocolError } from "../protocols/mux.ts";
-import type { WsDoor } from "./ws-dialects.ts";
+import type { MessageLimits, WsDoor } from "./ws-dialects.ts";
 
 /** What one message produced: bytes for the client, and the close code (0: the connection stays). */
 export interface StepResult {
@@ -41,6 +41,7 @@ export function messageStep(
   msg: Uint8Array,
   valueMax: number,
   run: (items: BatchItem[]) => Reply[],
+  limits?: MessageLimits,
 ): StepResult;
 export function messageStep(
   door: WsDoor,
@@ -48,6 +49,7 @@ export function messageStep(
   msg: Uint8Array,
   valueMax: number,
   run: (items: BatchItem[]) => Promise<Reply[]>,
+  limits?: MessageLimits,
 ): Promise<StepResult>;
 export function messageStep(
   door: WsDoor,
@@ -55,8 +57,9 @@ export function messageStep(
   msg: Uint8Array,
   valueMax: number,
   run: (items: BatchItem[]) => Reply[] | Promise<Reply[]>,
+  limits?: MessageLimits,
 ): StepResult | Promise<StepResult> {
-  const parsed = door.parse(msg, conn, valueMax);
+  const parsed = door.parse(msg, conn, valueMax, limits);
   const finish = (replies: readonly Reply[]): StepResult => ({
     bytes: door.encode(replies, conn, parsed.errorText),
     close: parsed.close ?? (conn.closing ? CLOSE_NORMAL : 0),

@@ -4,6 +4,7 @@
 import {
   KEY_MAX_BYTES,
   PIPELINE_MAX_COMMANDS,
+  RESP_BULK_MAX_BYTES,
   WS_MESSAGE_MAX_BYTES,
   CLOSE_POLICY,
   CLOSE_TOO_BIG,
@@ -42,11 +43,25 @@ export interface WsDoor {
   dialect: Dialect;
   /** Replies leave as text frames (Blink: its lines are text) rather than binary ones. */
   text: boolean;
-  parse(msg: Uint8Array, conn: ConnState, valueMax: number): ParsedMessage;
+  parse(msg: Uint8Array, conn: ConnState, valueMax: number, limits?: MessageLimits): ParsedMessage;
   encode(replies: readonly Reply[], conn: ConnState, errorText?: string): Uint8Array;
 }
 
 const encoder = new TextEncoder();
+
+/**
+ * A door's message limits beyond the defaults: the mux carries one command up to
+ * COMMAND_MAX_BYTES (in parts), and a namespace's proto-max-bulk-len bounds a RESP bulk.
+ */
+export interface MessageLimits {
+  messageMax: number;
+  bulkMax: number;
+}
+
+const DEFAULT_LIMITS: MessageLimits = {
+  messageMax: WS_MESSAGE_MAX_BYTES,
+  bulkMax: RESP_BULK_MAX_BYTES,
+};
 
 const tooLarge = (msg: Uint8Array) => msg.length > WS_MESSAGE_MAX_BYTES;
 
@@ -75,13 +90,12 @@ const respError = (text: string) => `-${text}\r\n`;
 function respMessage(
   msg: Uint8Array,
   parse: (b: Uint8Array) => { items: BatchItem[]; consumed: number; error?: string },
+  messageMax = WS_MESSAGE_MAX_BYTES,
 ): ParsedMessage {
-  if (tooLarge(msg)) {
+  if (msg.length > messageMax) {
     return {
       items: [],
-      errorText: respError(
-        `ERR Protocol error: message too large (max ${WS_MESSAGE_MAX_BYTES} bytes)`,
-      ),
+      errorText: respError(`ERR Protocol error: message too large (max ${messageMax} bytes)`),
       close: CLOSE_TOO_BIG,
     };
   }
@@ -119,11 +133,15 @@ function concatBytes(a: Uint8Array, b?: string): Uint8Array {
 const redis: WsDoor = {
   dialect: "redis",
   text: false,
-  parse(msg) {
-    return respMessage(msg, (b) => {
-      const r = parseRedisRequests(b, 0, b.length, true);
-      return { items: r.argvs.map((argv) => ({ argv })), consumed: r.consumed, error: r.error };
-    });
+  parse(msg, _conn, _valueMax, limits = DEFAULT_LIMITS) {
+    return respMessage(
+      msg,
+      (b) => {
+        const r = parseRedisRequests(b, 0, b.length, true, limits.bulkMax);
+        return { items: r.argvs.map((argv) => ({ argv })), consumed: r.consumed, error: r.error };
+      },
+      limits.messageMax,
+    );
   },
   encode(replies, conn, errorText) {
     return concatBytes(encodeResp(replies, conn.resp), errorText);

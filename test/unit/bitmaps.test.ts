@@ -271,7 +271,10 @@ describe("bitmaps: limits, other doors' values, restarts", () => {
 
   it("an offset past the value limit is refused and stores nothing", () => {
     const s = new EngineSession();
-    const max = s.engine.valueMax;
+    // The limit is proto-max-bulk-len (Engine.stringMax), lowered here to keep the test small.
+    expect(run(s, "CONFIG", "SET", "proto-max-bulk-len", "1mb")).toBe("+OK\r\n");
+    const max = s.engine.stringMax;
+    expect(max).toBe(1048576);
     expect(run(s, "SETBIT", "k", String(max * 8 - 1), "1")).toBe(":0\r\n");
     expect(run(s, "STRLEN", "k")).toBe(`:${max}\r\n`);
     const tooLong = "-ERR string exceeds maximum allowed size (proto-max-bulk-len)\r\n";

@@ -20,6 +20,19 @@ describe("byte strings", () => {
       }),
     );
   });
+  it("counts long texts exactly (the first non-ASCII unit found by a search, then counted)", () => {
+    fc.assert(
+      fc.property(
+        fc.nat({ max: 3000 }),
+        fc.string({ unit: "grapheme", maxLength: 20 }),
+        fc.nat({ max: 1500 }),
+        (pre, mid, post) => {
+          const s = "a".repeat(pre) + mid + "b".repeat(post);
+          expect(byteLength(s)).toBe(new TextEncoder().encode(s).length);
+        },
+      ),
+    );
+  });
   it("keeps a leading BOM and marks invalid UTF-8", () => {
     expect(byteLength(fromBytes(new Uint8Array([0xef, 0xbb, 0xbf, 0x61])))).toBe(4);
     expect(isBinary(fromBytes(new Uint8Array([0xff])))).toBe(true);

@@ -14,7 +14,14 @@ import {
 import { GroupCommit } from "../../src/worker/group-commit.ts";
 import { MuxSession } from "../../src/worker/mux-door.ts";
 import { waitsForPushes } from "../../src/worker/socket-step.ts";
-import { CLOSE_POLICY, CLOSE_PROTOCOL, MUX_MAX_CONTEXTS } from "../../src/limits.ts";
+import {
+  CLOSE_POLICY,
+  CLOSE_PROTOCOL,
+  COMMAND_MAX_BYTES,
+  MUX_MAX_CONTEXTS,
+  MUX_PART_BYTES,
+  WS_MESSAGE_MAX_BYTES,
+} from "../../src/limits.ts";
 import { Harness } from "./support/engine-harness.ts";
 
 const enc = new TextEncoder();
@@ -42,6 +49,7 @@ function session(scope: "full" | "readonly" | "none" = "full") {
       run: (dialect, conn, items) => h.engine.run(dialect, conn, items, h.now),
       nextClientId: () => ids++,
       valueMax: 1048576,
+      bulkMax: () => h.engine.stringMax,
       attach: (conn, sink) => h.engine.attach(conn, sink),
       detach: (conn) => h.engine.detach(conn),
       send: (msg) => unsolicited.push(msg),
@@ -288,5 +296,81 @@ describe("pushes on the mux (issue 16)", () => {
     // Closing the connection ends its subscription.
     await send((w) => w.frame(1, MUX_OP.CLOSE));
     expect(h.engine.publish("ch", "again")).toBe(0);
+  });
+});
+
+describe("a command past a part's size (big values)", () => {
+  const cmd = (...argv: string[]) =>
+    enc.encode(`*${argv.length}\r\n` + argv.map((a) => `$${a.length}\r\n${a}\r\n`).join(""));
+
+  it("runs DATA_PART frames and the DATA after them as one command; the parts get no answer", async () => {
+    const { send } = session();
+    await send((w) => w.frame(1, MUX_OP.OPEN, dialect("redis")));
+    const big = cmd("SET", "k", "v".repeat(3000));
+    // Parts across messages: each message gets an (empty) answer.
+    expect(await send((w) => w.frame(1, MUX_OP.DATA_PART, big.subarray(0, 1000)))).toEqual([]);
+    expect(await send((w) => w.frame(1, MUX_OP.DATA_PART, big.subarray(1000, 2000)))).toEqual([]);
+    const r = await send((w) => {
+      w.frame(1, MUX_OP.DATA, big.subarray(2000));
+      w.frame(1, MUX_OP.DATA, cmd("STRLEN", "k"));
+    });
+    expect(r.map((f) => dec(f.payload))).toEqual(["+OK\r\n", ":3000\r\n"]);
+  });
+
+  it("a reply past a part's size goes back as REPLY_PART frames, a full message leaving on its own", async () => {
+    const { send, unsolicited } = session();
+    await send((w) => w.frame(1, MUX_OP.OPEN, dialect("redis")));
+    const n = WS_MESSAGE_MAX_BYTES + 3 * MUX_PART_BYTES + 5;
+    await send((w) => w.frame(1, MUX_OP.DATA, cmd("SET", "k", "v".repeat(n))));
+    const answer = await send((w) => w.frame(1, MUX_OP.DATA, cmd("GET", "k")));
+    // The frames before the answer left as unsolicited messages, each under the message limit.
+    expect(unsolicited.length).toBeGreaterThan(0);
+    const early = unsolicited.flatMap((m) => {
+      expect(isUnsolicited(m)).toBe(true);
+      expect(m.length).toBeLessThan(WS_MESSAGE_MAX_BYTES + MUX_PART_BYTES + 64);
+      return readMuxFrames(m).slice(1);
+    });
+    const frames = [...early, ...answer];
+    expect(frames.map((f) => f.op)).toEqual([
+      ...Array.from({ length: frames.length - 1 }, () => MUX_OP.REPLY_PART),
+      MUX_OP.REPLY,
+    ]);
+    const bytes = Buffer.concat(frames.map((f) => f.payload));
+    expect(bytes.length).toBe(`$${n}\r\n`.length + n + 2);
+    const head = `$${n}\r\n`;
+    expect(bytes.subarray(0, head.length + 1).toString()).toBe(`${head}v`);
+  });
+
+  it("a bulk past the namespace's proto-max-bulk-len is Redis's invalid bulk length", async () => {
+    const { h, send } = session();
+    h.engine.params.set("proto-max-bulk-len", "1048576");
+    await send((w) => w.frame(1, MUX_OP.OPEN, dialect("redis")));
+    const r = await send((w) => w.frame(1, MUX_OP.DATA, cmd("SET", "k", "v".repeat(1048577))));
+    expect(r.map((f) => [f.op, dec(f.payload).slice(2)])).toEqual([
+      [MUX_OP.END, "-ERR Protocol error: invalid bulk length\r\n"],
+    ]);
+  });
+
+  it("parts of two connections interleaved, or more than COMMAND_MAX_BYTES, close the socket", async () => {
+    const { send } = session();
+    await send((w) => {
+      w.frame(1, MUX_OP.OPEN, dialect("redis"));
+      w.frame(2, MUX_OP.OPEN, dialect("redis"));
+    });
+    const part = new Uint8Array(10);
+    await expect(
+      send((w) => {
+        w.frame(1, MUX_OP.DATA_PART, part);
+        w.frame(2, MUX_OP.DATA_PART, part);
+      }),
+    ).rejects.toThrow(MuxProtocolError);
+    const other = session();
+    await other.send((w) => w.frame(1, MUX_OP.OPEN, dialect("redis")));
+    const chunk = new Uint8Array(MUX_PART_BYTES);
+    const over = other.send((w) => {
+      for (let n = 0; n * MUX_PART_BYTES <= COMMAND_MAX_BYTES; n++)
+        w.frame(1, MUX_OP.DATA_PART, chunk);
+    });
+    await expect(over).rejects.toMatchObject({ code: CLOSE_POLICY });
   });
 });

@@ -7,6 +7,7 @@ import {
   RespProtocolErrors as E,
 } from "../../src/protocols/resp-parse.ts";
 import {
+  COMMAND_MAX_BYTES,
   PIPELINE_MAX_COMMANDS,
   RESP_BULK_MAX_BYTES,
   RESP_INLINE_MAX_BYTES,
@@ -195,17 +196,48 @@ describe("frameRedis (TCP shim, spec §12.2)", () => {
     const bytes = cat(first, big(WS_MESSAGE_MAX_BYTES / 2));
     expect(frameRedis(bytes, 0, bytes.length)).toEqual({ commands: 1, consumed: first.length });
   });
-  it("refuses one command larger than a message as soon as its size is known", () => {
-    // 24 header bytes + payload + 2 must not exceed the message size.
-    const head = b(`*2\r\n$3\r\nSET\r\n$${WS_MESSAGE_MAX_BYTES - 25}\r\n`);
+  it("refuses one command larger than COMMAND_MAX_BYTES as soon as its size is known", () => {
+    // 24 header bytes + payload + 2 must not exceed the command limit (the bulk one aside).
+    const head = b(`*2\r\n$3\r\nSET\r\n$${COMMAND_MAX_BYTES - 25}\r\n`);
     expect(frameRedis(head, 0, head.length)).toEqual({
+      commands: 0,
+      consumed: 0,
+      error: E.invalidBulk,
+    });
+    const over = b(`*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$${RESP_BULK_MAX_BYTES}\r\n`);
+    expect(frameRedis(over, 0, over.length)).toEqual({ commands: 0, consumed: 0 });
+    const k = new Uint8Array(RESP_BULK_MAX_BYTES).fill(0x6b);
+    const twice = cat(
+      b(`*3\r\n$3\r\nSET\r\n$${k.length}\r\n`),
+      k,
+      b(`\r\n$${RESP_BULK_MAX_BYTES}\r\n`),
+    );
+    expect(frameRedis(twice, 0, twice.length)).toEqual({
       commands: 0,
       consumed: 0,
       error: E.commandTooLarge,
     });
-    expect(E.commandTooLarge).toBe("ERR Protocol error: command too large (max 16777216 bytes)");
-    const fits = b(`*2\r\n$3\r\nSET\r\n$${WS_MESSAGE_MAX_BYTES - 26}\r\n`);
-    expect(frameRedis(fits, 0, fits.length)).toEqual({ commands: 0, consumed: 0 });
+    expect(E.commandTooLarge).toBe(
+      `ERR Protocol error: command too large (max ${COMMAND_MAX_BYTES} bytes)`,
+    );
+    // A bulk past proto-max-bulk-len is Redis's invalid bulk length.
+    const bulk = b(`*2\r\n$3\r\nSET\r\n$${RESP_BULK_MAX_BYTES + 1}\r\n`);
+    expect(frameRedis(bulk, 0, bulk.length).error).toBe(E.invalidBulk);
+    expect(parseRedisRequests(b("*2\r\n$3\r\nGET\r\n$5\r\n"), 0, 18, false, 4).error).toBe(
+      E.invalidBulk,
+    );
+  });
+  it("frames one command larger than a message alone (it crosses the mux in parts)", () => {
+    const v = new Uint8Array(WS_MESSAGE_MAX_BYTES).fill(0x76);
+    const bytes = cat(
+      b(`*1\r\n$4\r\nPING\r\n*2\r\n$4\r\nECHO\r\n$${v.length}\r\n`),
+      v,
+      b(`\r\n*1\r\n$4\r\nPING\r\n`),
+    );
+    const first = frameRedis(bytes, 0, bytes.length);
+    expect(first).toEqual({ commands: 1, consumed: 14 });
+    const second = frameRedis(bytes, 14, bytes.length);
+    expect(second).toEqual({ commands: 1, consumed: bytes.length - 28 });
   });
   it("reports protocol errors after the commands before them", () => {
     const bytes = b('PING\r\nECHO "x\r\n');

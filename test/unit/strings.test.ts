@@ -5,6 +5,11 @@
 import { describe, expect, it } from "vitest";
 import { describeVsRedis, EngineSession } from "./support/engine-vs-redis.ts";
 import type { Argv } from "./support/engine-vs-redis.ts";
+import { MEMORY_LIMIT_BYTES, PROTO_MAX_BULK_LEN, VALUE_MAX_BYTES } from "../../src/limits.ts";
+import { Engine } from "../../src/engine/engine.ts";
+import { COMMANDS } from "../../src/engine/commands/index.ts";
+import { newConn } from "../../src/engine/conn-state.ts";
+import { encodeResp } from "../../src/protocols/resp-encode.ts";
 
 const bytes = (...b: number[]) => new Uint8Array(b);
 const I64_MAX = "9223372036854775807";
@@ -421,21 +426,34 @@ describe("string commands: deviations and other doors' types", () => {
     );
   });
 
-  it("APPEND and SETRANGE results are limited to VALUE_MAX_BYTES (spec §2)", () => {
+  it("SET, APPEND and SETRANGE results are limited to proto-max-bulk-len, with Redis's error", () => {
     const { s, run } = session();
-    const max = s.engine.valueMax;
+    expect(s.engine.stringMax).toBe(PROTO_MAX_BULK_LEN);
+    expect(run("CONFIG", "SET", "proto-max-bulk-len", "1mb")).toBe("+OK\r\n");
+    expect(run("CONFIG", "GET", "proto-max-bulk-len")).toBe(
+      "*2\r\n$18\r\nproto-max-bulk-len\r\n$7\r\n1048576\r\n",
+    );
+    const max = 1048576;
+    const tooLong = "-ERR string exceeds maximum allowed size (proto-max-bulk-len)\r\n";
     expect(run("SETRANGE", "k", String(max - 1), "x")).toBe(`:${max}\r\n`);
-    expect(run("SETRANGE", "k", String(max - 1), "xy")).toBe(
-      `-ERR value too large (max ${max} bytes)\r\n`,
-    );
-    expect(run("SETRANGE", "n", String(max), "x")).toBe(
-      `-ERR value too large (max ${max} bytes)\r\n`,
-    );
+    expect(run("SETRANGE", "k", String(max - 1), "xy")).toBe(tooLong);
+    expect(run("SETRANGE", "n", String(max), "x")).toBe(tooLong);
     expect(run("EXISTS", "n")).toBe(":0\r\n");
-    expect(run("SETRANGE", "n", I64_MAX, "x")).toBe(`-ERR value too large (max ${max} bytes)\r\n`);
-    expect(run("APPEND", "k", "z")).toBe(`-ERR value too large (max ${max} bytes)\r\n`);
+    expect(run("SETRANGE", "n", I64_MAX, "x")).toBe(tooLong);
+    expect(run("APPEND", "k", "z")).toBe(tooLong);
+    expect(run("SET", "n", "v".repeat(max + 1))).toBe(tooLong);
+    expect(run("SETBIT", "n", String(max * 8), "1")).toBe(tooLong);
     expect(run("STRLEN", "k")).toBe(`:${max}\r\n`);
     expect(run("APPEND", "k", "")).toBe(`:${max}\r\n`);
+    // Above PROTO_MAX_BULK_LEN the setting round-trips but acts as PROTO_MAX_BULK_LEN.
+    expect(run("CONFIG", "SET", "proto-max-bulk-len", "512mb")).toBe("+OK\r\n");
+    expect(s.engine.stringMax).toBe(PROTO_MAX_BULK_LEN);
+    expect(run("SETRANGE", "n", String(512 * 1024 * 1024 - 4), "world")).toBe(tooLong);
+    // A string may pass VALUE_MAX_BYTES on the Redis door; a member may not.
+    expect(run("SET", "big", "v".repeat(VALUE_MAX_BYTES + 1))).toBe("+OK\r\n");
+    expect(run("SADD", "set", "v".repeat(VALUE_MAX_BYTES + 1))).toBe(
+      `-ERR value too large (max ${VALUE_MAX_BYTES} bytes)\r\n`,
+    );
   });
 
   it("int and json values read as their texts and keep or change type as spec §3.5 says", () => {
@@ -514,5 +532,24 @@ describe("string commands: deviations and other doors' types", () => {
     expect(run("KEYS", "*")).toBe("*3\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n");
     // usage = key bytes + payload bytes (spec §3.7): a "2.5", b int 3, c "3z"
     expect(s.engine.store.usage).toBe(1 + 3 + 1 + 1 + 1 + 2);
+  });
+});
+
+describe("big strings under the memory guard", () => {
+  it("a write past MEMORY_LIMIT_BYTES answers OOM and stores nothing, up to proto-max-bulk-len values", () => {
+    const engine = new Engine(COMMANDS, "ns", { maxmemory: MEMORY_LIMIT_BYTES });
+    const conn = newConn(1, { authed: true, readonly: false });
+    const run = (...argv: string[]) =>
+      Buffer.from(encodeResp(engine.run("redis", conn, [{ argv }], Date.now()), 2)).toString();
+    const v = "v".repeat(PROTO_MAX_BULK_LEN);
+    expect(run("SET", "a", v)).toBe("+OK\r\n");
+    expect(run("SET", "b", v)).toMatch(/^-OOM /);
+    expect(run("EXISTS", "b")).toBe(":0\r\n");
+    expect(run("SETRANGE", "c", String(PROTO_MAX_BULK_LEN - 1), "x")).toMatch(/^-OOM /);
+    expect(run("EXISTS", "c")).toBe(":0\r\n");
+    expect(run("SET", "b", "v".repeat(20_000_000))).toBe("+OK\r\n");
+    expect(run("SET", "c", "v".repeat(20_000_000))).toMatch(/^-OOM /);
+    expect(run("EXISTS", "c")).toBe(":0\r\n");
+    expect(run("STRLEN", "a")).toBe(`:${PROTO_MAX_BULK_LEN}\r\n`);
   });
 });

@@ -67,15 +67,28 @@ const WS_DOORS: Record<string, { path: string; msg: (argv: string[]) => string }
   "WS /resp?dialect=gevent": { path: "/resp?dialect=gevent", msg: (a) => resp(...a) },
 };
 
+/** The Redis doors: a value over VALUE_MAX_BYTES is tried as a set member there. */
+const REDIS_DOORS = new Set([
+  "POST / JSON array",
+  "POST /pipeline",
+  "POST /multi-exec",
+  "POST /<command>",
+  "WS /resp",
+]);
+const redisDoor = (door: string, argv: readonly string[]): string[] =>
+  REDIS_DOORS.has(door) && argv[2] === bigValue ? ["SADD", "k", bigValue] : [...argv];
+
 describe("key and value sizes, on every door", () => {
   for (const [what, argv, text] of [
     ["key", ["SET", bigKey, "v"], KEY_TEXT],
+    // A value within VALUE_MAX_BYTES on every door: a string on the Blink, Light-Redis and
+    // gevent doors, a member on the Redis doors (whose strings may be longer: see below).
     ["value", ["SET", "k", bigValue], VALUE_TEXT],
   ] as const) {
     for (const [door, call] of Object.entries(HTTP_DOORS)) {
       it(`${what} over the limit: ${door}`, async () => {
         const base = fresh();
-        const r = await call(base, [...argv]);
+        const r = await call(base, redisDoor(door, argv));
         // Each door renders the one error its own way (spec §4.2); Light-Redis answers "ERROR"
         // with the canonical text in a header.
         const shown = door === "Light-Redis JSON" ? r.error : r.text;
@@ -87,12 +100,32 @@ describe("key and value sizes, on every door", () => {
       it(`${what} over the limit: ${door}`, async () => {
         const base = fresh();
         const ws = await Ws.open(base + path);
-        const reply = await ws.request(msg([...argv]));
+        const reply = await ws.request(msg(redisDoor(door, argv)));
         expect(reply, door).toContain(text);
         ws.close();
         expect(await dbsize(base)).toBe(0);
       });
     }
+  }
+});
+
+describe("a string past proto-max-bulk-len, on every Redis door", () => {
+  const REDIS_HTTP = ["POST / JSON array", "POST /pipeline", "POST /multi-exec", "POST /<command>"];
+  const TOO_LONG = "string exceeds maximum allowed size (proto-max-bulk-len)";
+  for (const door of [...REDIS_HTTP, "WS /resp"]) {
+    it(door, async () => {
+      const base = fresh();
+      await send(`${base}/`, '["CONFIG","SET","proto-max-bulk-len","1mb"]', "application/json");
+      const argv = ["SET", "k", bigValue];
+      let shown: string | null;
+      if (door === "WS /resp") {
+        const ws = await Ws.open(`${base}/resp`);
+        shown = await ws.request(resp(...argv));
+        ws.close();
+      } else shown = (await HTTP_DOORS[door]!(base, argv)).text;
+      expect(shown, door).toContain(TOO_LONG);
+      expect(await dbsize(base)).toBe(0);
+    });
   }
 });
 

@@ -51,7 +51,7 @@ export function openForBits(ctx: Ctx, key: string, maxbit: number): Writable {
   const need = Math.floor(maxbit / 8) + 1;
   const v = e ? viewOf(e, stringOf(e)) : ByteView.of("");
   if (need > v.length) {
-    if (need > ctx.engine.valueMax) throw Errors.stringTooLong();
+    if (need > ctx.engine.stringMax) throw Errors.stringTooLong();
     v.grow(need);
   }
   return { key, e, v };

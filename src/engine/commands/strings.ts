@@ -70,7 +70,7 @@ function append(ctx: Ctx, argv: readonly string[]): Reply {
   if (!isStringLike(e.type)) throw Errors.wrongType();
   const current = stringOf(e);
   const total = byteLength(current) + byteLength(tail);
-  if (total > ctx.engine.valueMax) throw Errors.valueTooLarge(ctx.engine.valueMax);
+  if (total > ctx.engine.stringMax) throw Errors.stringTooLong();
   ctx.store.replace(e, "string", concat(current, tail), total, true);
   notifyKeyspaceEvent(ctx, Notify.STRING, "append", key);
   return R.int(total);
@@ -98,7 +98,7 @@ export function getrange(ctx: Ctx, argv: readonly string[]): Reply {
   return R.bulk(sliceBytes(v, Number(start), Number(end) + 1));
 }
 
-/** Redis `setrangeCommand`; a result over VALUE_MAX_BYTES is refused (spec §2). */
+/** Redis `setrangeCommand`; a result over proto-max-bulk-len is refused (Engine.stringMax). */
 function setrange(ctx: Ctx, argv: readonly string[]): Reply {
   const [, key, , value] = argv as [string, string, string, string];
   const offset = parseIntArg(argv[2]!);
@@ -109,7 +109,7 @@ function setrange(ctx: Ctx, argv: readonly string[]): Reply {
   const current = e ? stringOf(e) : "";
   // Writing nothing changes nothing: no key is created, an int/json value keeps its type.
   if (vlen === 0) return R.int(byteLength(current));
-  if (offset + vlen > ctx.engine.valueMax) throw Errors.valueTooLarge(ctx.engine.valueMax);
+  if (offset + vlen > ctx.engine.stringMax) throw Errors.stringTooLong();
   const old = toBytes(current);
   const bytes = new Uint8Array(Math.max(old.length, offset + vlen)); // gap is zero bytes
   bytes.set(old, 0);

@@ -8,7 +8,7 @@
 
 import WebSocket from "ws";
 import type { ClientRequest, IncomingMessage } from "node:http";
-import { SHIM_UPSTREAM_TIMEOUT_MS, WS_MESSAGE_MAX_BYTES } from "../../limits.ts";
+import { MUX_PART_BYTES, SHIM_UPSTREAM_TIMEOUT_MS, WS_MESSAGE_MAX_BYTES } from "../../limits.ts";
 import {
   MUX_DIALECTS,
   MUX_OP,
@@ -50,6 +50,9 @@ export class MuxConnector implements UpstreamConnector {
   /** Links created while the socket is connecting. */
   private waiting: MuxLink[] = [];
   private readonly out = new MuxWriter();
+  /** Messages that reached WS_MESSAGE_MAX_BYTES, in order: they leave at the next flush. */
+  private full: Uint8Array[] = [];
+  private fullBytes = 0;
   private flushScheduled = false;
   /** Messages sent whose reply message has not arrived (the object answers every message once). */
   private inflight = 0;
@@ -74,14 +77,19 @@ export class MuxConnector implements UpstreamConnector {
 
   /** Bytes queued for the socket. */
   get backlog(): number {
-    return (this.ws?.bufferedAmount ?? 0) + this.out.length;
+    return (this.ws?.bufferedAmount ?? 0) + this.fullBytes + this.out.length;
   }
 
   /** Queues a frame; frames queued in one turn leave as one message. */
   frame(id: number, op: number, payload?: Uint8Array): void {
     this.out.frame(id, op as never, payload);
-    if (this.out.length >= WS_MESSAGE_MAX_BYTES) this.flush();
-    else if (!this.flushScheduled) {
+    if (this.out.length >= WS_MESSAGE_MAX_BYTES) {
+      // Cut here, so no message passes the platform's limit (parts of a big command follow).
+      const msg = this.out.take();
+      this.full.push(msg);
+      this.fullBytes += msg.length;
+      this.flush();
+    } else if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => this.flush());
     }
@@ -93,13 +101,19 @@ export class MuxConnector implements UpstreamConnector {
 
   private flush(): void {
     this.flushScheduled = false;
-    if (this.state !== "open" || this.out.length === 0) return;
-    if (this.inflight >= MUX_MAX_INFLIGHT_MESSAGES && this.out.length < WS_MESSAGE_MAX_BYTES)
-      return;
+    if (this.state !== "open") return;
+    // Full messages leave whatever is in flight (waiting would not make them smaller).
+    for (const msg of this.full) this.sendMessage(msg);
+    this.full = [];
+    this.fullBytes = 0;
+    if (this.out.length === 0 || this.inflight >= MUX_MAX_INFLIGHT_MESSAGES) return;
+    this.sendMessage(this.out.take());
+  }
+
+  private sendMessage(msg: Uint8Array): void {
     this.inflight++;
-    const ws = this.ws!;
     const ids = [...this.links.keys()];
-    ws.send(this.out.take(), { binary: true }, () => {
+    this.ws!.send(msg, { binary: true }, () => {
       for (const id of ids) this.links.get(id)?.events.drained();
     });
   }
@@ -171,6 +185,7 @@ export class MuxConnector implements UpstreamConnector {
       const link = this.links.get(f.conn);
       if (!link) continue;
       if (f.op === MUX_OP.REPLY) link.reply(f.payload);
+      else if (f.op === MUX_OP.REPLY_PART) link.replyPart(f.payload);
       else if (f.op === MUX_OP.PUSH) link.push(f.payload);
       else if (f.op === MUX_OP.WAITING) link.waiting(f.payload[0] === 1);
       else if (f.op === MUX_OP.END) {
@@ -185,7 +200,7 @@ export class MuxConnector implements UpstreamConnector {
     }
     // Replies released the clients; their next commands (written synchronously by many
     // clients' handlers) join what queued meanwhile.
-    if (!this.flushScheduled && this.out.length) {
+    if (!this.flushScheduled && (this.out.length || this.full.length)) {
       this.flushScheduled = true;
       setImmediate(() => this.flush());
     }
@@ -196,6 +211,8 @@ export class MuxConnector implements UpstreamConnector {
     this.state = "idle";
     this.ws = null;
     this.out.take();
+    this.full = [];
+    this.fullBytes = 0;
     const links = [...this.links.values()];
     this.links.clear();
     this.waiting = [];
@@ -206,6 +223,8 @@ export class MuxConnector implements UpstreamConnector {
     this.state = "fallback";
     this.ws = null;
     this.out.take();
+    this.full = [];
+    this.fullBytes = 0;
     const links = [...this.links.values()];
     this.links.clear();
     this.waiting = [];
@@ -222,6 +241,8 @@ class MuxLink implements UpstreamLink {
   private done = false;
   /** After a fallback, the per-connection link that replaced this one. */
   private inner: UpstreamLink | null = null;
+  /** REPLY_PART payloads of the reply arriving in parts. */
+  private parts: Uint8Array[] = [];
 
   constructor(mux: MuxConnector, id: number, dialect: ShimDialect, events: UpstreamEvents) {
     this.mux = mux;
@@ -236,7 +257,12 @@ class MuxLink implements UpstreamLink {
 
   send(batch: Uint8Array): void {
     if (this.inner) return this.inner.send(batch);
-    if (!this.done) this.mux.frame(this.id, MUX_OP.DATA, batch);
+    if (this.done) return;
+    // One command past a part's size (a big value) goes in parts, framed back to back.
+    let at = 0;
+    for (; batch.length - at > MUX_PART_BYTES; at += MUX_PART_BYTES)
+      this.mux.frame(this.id, MUX_OP.DATA_PART, batch.subarray(at, at + MUX_PART_BYTES));
+    this.mux.frame(this.id, MUX_OP.DATA, at === 0 ? batch : batch.subarray(at));
   }
 
   close(code: number): void {
@@ -263,7 +289,18 @@ class MuxLink implements UpstreamLink {
 
   /** A reply for the connection, which holds it until its client reads (SHIM_OUTPUT_MAX_BYTES). */
   reply(bytes: Uint8Array): void {
+    if (this.parts.length) {
+      this.parts.push(bytes);
+      bytes = Buffer.concat(this.parts);
+      this.parts = [];
+    }
     if (!this.done) this.events.message(bytes);
+  }
+
+  /** The start of a big reply (REPLY_PART): kept until its REPLY completes it. */
+  replyPart(bytes: Uint8Array): void {
+    // The frame is a view of the received message: copied, so the message can go.
+    if (!this.done) this.parts.push(Buffer.from(bytes));
   }
 
   ended(code: number, reason: string): void {

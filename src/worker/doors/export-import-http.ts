@@ -3,7 +3,7 @@
 // is validated here, then applied by the object in one turn.
 
 import { Errors } from "../../engine/errors.ts";
-import { KEY_MAX_BYTES } from "../../limits.ts";
+import { KEY_MAX_BYTES, PROTO_MAX_BULK_LEN } from "../../limits.ts";
 import { trailerLine } from "../../protocols/export-format.ts";
 import { parseJsonlImport, parseLightRedisImport } from "../../protocols/import-parse.ts";
 import { authConfig, authenticateRequest, UNCONFIGURED_TEXT } from "../auth.ts";
@@ -170,7 +170,11 @@ async function importResponse(
   if (!MODES.includes(mode))
     return jsonError(400, `ERR unknown import mode '${mode}' (expected merge or replace)`, origin);
   const body = await readBody(request);
-  const limits = { keyMax: KEY_MAX_BYTES, valueMax: engineSettings(env).valueMax };
+  const limits = {
+    keyMax: KEY_MAX_BYTES,
+    valueMax: engineSettings(env).valueMax,
+    stringMax: PROTO_MAX_BULK_LEN,
+  };
   const parsed =
     format === "jsonl" ? parseJsonlImport(body, limits) : parseLightRedisImport(body, limits);
   if (!parsed.ok) return jsonError(400, parsed.error, origin);
