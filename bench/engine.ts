@@ -45,7 +45,7 @@ function benchEngine(persist: boolean): {
   const now = Date.now();
   const one = (argv: string[]) => {
     engine.run("redis", conn, [{ argv }], now);
-    p?.flush(engine);
+    p?.writeChanges(engine);
   };
   const setMs = time(() => {
     for (let i = 0; i < OPS; i++) one(["SET", keys[i % KEYS]!, VALUE]);

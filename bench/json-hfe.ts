@@ -70,7 +70,7 @@ function engineRates(persist: boolean): Record<string, number> {
     for (let i = 0; i < OPS; i++) {
       const [r] = engine.run("redis", conn, [{ argv: argv(i) }], Date.now());
       if (r!.k === "error") throw new Error(`${name}: ${r!.v}`);
-      p?.flush(engine);
+      p?.writeChanges(engine);
     }
     out[name] = rate(OPS, performance.now() - t0);
   }

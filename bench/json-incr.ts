@@ -76,7 +76,7 @@ function run(
   const now = Date.now();
   const [set] = engine.run("redis", conn, [{ argv: ["JSON.SET", "doc", "$", doc] }], now);
   if (set!.k === "error") throw new Error(String(set!.v));
-  p.flush(engine);
+  p.writeChanges(engine);
   const [mem] = engine.run("redis", conn, [{ argv: ["JSON.DEBUG", "MEMORY", "doc"] }], now);
   const rows0 = sql.rowsWritten;
   const bytes0 = bound;
@@ -89,7 +89,7 @@ function run(
       now,
     );
     if (r!.k === "error") throw new Error(String(r!.v));
-    p.flush(engine);
+    p.writeChanges(engine);
   }
   const ms = performance.now() - t0;
   const t1 = performance.now();

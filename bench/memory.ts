@@ -232,7 +232,7 @@ function setRate(storeKeys: number, persist: boolean): number {
   const p = db ? new Persistence(nodeSqlStorage(db) as unknown as SqlStorage) : null;
   for (let i = 0; i < storeKeys; i++)
     e.run("redis", conn, [{ argv: ["SET", keys[i]!, values[i]!] }], now);
-  p?.flush(e);
+  p?.writeChanges(e);
   const OPS = 200_000;
   const t0 = performance.now();
   for (let i = 0; i < OPS; i++) {
@@ -242,7 +242,7 @@ function setRate(storeKeys: number, persist: boolean): number {
       [{ argv: ["SET", keys[(i * 7919) % storeKeys]!, values[i % KEYS]!] }],
       now,
     );
-    p?.flush(e);
+    p?.writeChanges(e);
   }
   return Math.round(OPS / ((performance.now() - t0) / 1000));
 }

@@ -38,14 +38,14 @@ function appendAt(size: number): { perSecond: number; rowsPerAdd: number; fillS:
       argv: ["XADD", "s", "*", "field", `value-${i + j}`],
     }));
     engine.run("redis", conn, items, now);
-    p.flush(engine);
+    p.writeChanges(engine);
   }
   const fillS = (performance.now() - t0) / 1000;
   const rows0 = sql.rowsWritten;
   const t1 = performance.now();
   for (let i = 0; i < OPS; i++) {
     engine.run("redis", conn, [{ argv: ["XADD", "s", "*", "field", `more-${i}`] }], now);
-    p.flush(engine);
+    p.writeChanges(engine);
   }
   const ms = performance.now() - t1;
   db.close();

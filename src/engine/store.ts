@@ -341,7 +341,7 @@ export class Store implements EvictionPool {
   }
 
   /** Empties the namespace (FLUSHDB). Returns the number of keys removed. */
-  flush(): number {
+  flushDb(): number {
     const n = this.map.size;
     // Blocked clients on a key that goes are served (Redis 7.0: XREADGROUP answers an error).
     if (this.waited !== null)

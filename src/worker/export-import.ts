@@ -131,7 +131,7 @@ export function applyImport(engine: Engine, req: ImportRequest, now: number): Im
   for (const r of records) touched.add(dbs.get(r.db ?? 0));
   for (const st of touched) st.beginCommand(true);
   try {
-    if (req.mode === "replace") for (const st of touched) st.flush();
+    if (req.mode === "replace") for (const st of touched) st.flushDb();
     for (const r of records) {
       const store = dbs.get(r.db ?? 0);
       const e: Entry = store.put(r.key, r.type, valueOf(r), r.size);

@@ -31,7 +31,7 @@ import {
 } from "./http.ts";
 import { lightRedisError } from "../protocols/light-redis.ts";
 import { rootPointer } from "./root-pointer.ts";
-import { splitNamespace } from "./routes.ts";
+import { splitNamespace } from "./url-layout.ts";
 import { WS_HEADERS } from "./namespace-api.ts";
 import { objectFor, shardCount } from "./shard-map.ts";
 import { shardedSocket } from "./sharded-ws.ts";

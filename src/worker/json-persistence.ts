@@ -138,7 +138,7 @@ export class JsonLog {
 
   /** Writes the queued log rows. */
   flushRows(): void {
-    this.rows.flush();
+    this.rows.sendRows();
   }
 
   /** True when a key has log rows. */

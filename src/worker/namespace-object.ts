@@ -118,7 +118,7 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
     const auth = authConfig(this.env);
     return {
       snapshot: (engine, seq, at) => {
-        this.persistence.flush(engine);
+        this.persistence.writeChanges(engine);
         this.persistence.recordSnapshot(seq, at);
       },
       clients: () => [
@@ -241,7 +241,7 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
   importRecords(req: ImportRequest): ImportOutcome {
     this.adoptNamespace(req.namespace, req.shard);
     const outcome = applyImport(this.engine, req, Date.now());
-    this.persistence.flush(this.engine);
+    this.persistence.writeChanges(this.engine);
     this.timers.armExpiryAlarm();
     return outcome;
   }
@@ -257,7 +257,7 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
   private commit(): boolean {
     // A paused script's writes are committed once, when it ends (GroupCommit resumes it).
     if (this.engine.busyScript) return false;
-    const wrote = this.persistence.flush(this.engine);
+    const wrote = this.persistence.writeChanges(this.engine);
     this.timers.armExpiryAlarm();
     this.timers.armWaitTimer();
     return wrote;
@@ -285,7 +285,7 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
     const maxmemory = limitShare(engineSettings(this.env, shards).maxmemory ?? 0, shard, shards);
     this.engine.config = { ...this.engine.config, maxmemory };
     this.engine.enforceLimit();
-    this.persistence.flush(this.engine);
+    this.persistence.writeChanges(this.engine);
   }
 
   /** Purges due keys (spec §3.6) and re-arms for the next expiry. */

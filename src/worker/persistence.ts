@@ -78,9 +78,9 @@ class Slot {
   }
 
   flushRows(): void {
-    this.kvRows.flush();
-    this.memberRows.flush();
-    this.listRows.flush();
+    this.kvRows.sendRows();
+    this.memberRows.sendRows();
+    this.listRows.sendRows();
     this.json.flushRows();
   }
 }
@@ -257,7 +257,7 @@ export class Persistence {
    * Writes a batch's changes; `snapshotSeq` decides which items need a pre-image first.
    * Returns false when there was nothing to write.
    */
-  flush(engine: Engine): boolean {
+  writeChanges(engine: Engine): boolean {
     const store = engine.store;
     const dbs = engine.dbs;
     const seqs = `${store.writeSeq}:${store.createdSeq}`;

@@ -28,11 +28,11 @@ export class RowBatch {
   /** Queues one row (exactly `width` values). */
   add(...row: SqlValue[]): void {
     for (const v of row) this.values.push(v);
-    if (this.values.length === this.perStatement * this.width) this.flush();
+    if (this.values.length === this.perStatement * this.width) this.sendRows();
   }
 
   /** Writes the queued rows. */
-  flush(): void {
+  sendRows(): void {
     const rows = this.values.length / this.width;
     if (rows === 0) return;
     this.sql.exec(this.text(rows), ...this.values);

@@ -38,7 +38,7 @@ function session(scope: "full" | "readonly" | "none" = "full") {
   const unsolicited: Uint8Array[] = [];
   const group = new GroupCommit(
     () => {
-      const wrote = h.persistence!.flush(h.engine);
+      const wrote = h.persistence!.writeChanges(h.engine);
       if (wrote) commits++;
       return wrote;
     },

@@ -63,7 +63,7 @@ export const geventCommands: readonly CommandSpec[] = withDocs(DOCS, [
     "w",
     null,
     (ctx) => {
-      const n = ctx.store.flush();
+      const n = ctx.store.flushDb();
       if (ctx.store.shared.observer !== null) ctx.engine.tracking.flushed();
       return R.int(n);
     },

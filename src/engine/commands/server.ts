@@ -141,8 +141,8 @@ function flush(all: boolean) {
     if (argv.length > 2) throw Errors.syntax();
     if (argv.length === 2 && !["async", "sync"].includes(asciiLower(argv[1]!)))
       throw Errors.syntax();
-    if (all) for (const s of ctx.engine.dbs.all()) s.flush();
-    else ctx.store.flush();
+    if (all) for (const s of ctx.engine.dbs.all()) s.flushDb();
+    else ctx.store.flushDb();
     // Client-side caching: every tracking client is told "everything" once.
     if (ctx.store.shared.observer !== null) ctx.engine.tracking.flushed();
     return R.OK;

@@ -38,7 +38,7 @@ export class Harness {
     const e = new Engine(COMMANDS, "default", this.config, {
       ...NULL_HOST,
       snapshot: (eng, seq, at) => {
-        p?.flush(eng);
+        p?.writeChanges(eng);
         p?.recordSnapshot(seq, at);
       },
     });
@@ -49,7 +49,7 @@ export class Harness {
   /** Runs a batch and persists it. */
   batch(dialect: Dialect, items: BatchItem[]): Reply[] {
     const r = this.engine.run(dialect, this.conn, items, this.now);
-    this.persistence?.flush(this.engine);
+    this.persistence?.writeChanges(this.engine);
     return r;
   }
 
