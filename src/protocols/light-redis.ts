@@ -10,7 +10,7 @@ import { isJsonObject } from "../engine/json-value.ts";
 import { R } from "../engine/reply.ts";
 import type { Reply } from "../engine/reply.ts";
 import { dumpsCanonical, dumpsFlask, pyFloatRepr } from "./python-json.ts";
-import { formatScore } from "./resp-encode.ts";
+import { formatScore } from "./resp/resp-encode.ts";
 
 /** The original's eight commands, matched case-sensitively (spec §8.1). */
 const NATIVE = new Set(["set", "get", "info", "sadd", "save", "smembers", "sismember", "scard"]);

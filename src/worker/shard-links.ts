@@ -14,7 +14,7 @@ import { toBytes, utf8 } from "../engine/bytes.ts";
 import type { ConnState } from "../engine/conn-state.ts";
 import { R } from "../engine/reply.ts";
 import type { Reply } from "../engine/reply.ts";
-import { parseRedisRequests } from "../protocols/resp-parse.ts";
+import { parseRedisRequests } from "../protocols/resp/resp-parse.ts";
 import { WS_HEADERS } from "./namespace-api.ts";
 import { objectFor, shardOfKey } from "./shard-map.ts";
 import type { Env } from "./env.ts";

@@ -11,8 +11,8 @@
 // (memory admission) without applying it, and only when all accept do all apply, in parallel.
 // `mode=replace` flushes every shard, including those that receive no record.
 
-import type { ImportRecord } from "../protocols/export-format.ts";
-import { headerLine, trailerLine } from "../protocols/export-format.ts";
+import type { ImportRecord } from "../protocols/transfer/export-format.ts";
+import { headerLine, trailerLine } from "../protocols/transfer/export-format.ts";
 import type { Env } from "./env.ts";
 import type {
   ExportCursor,

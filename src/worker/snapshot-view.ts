@@ -23,7 +23,7 @@ import {
   recordClose,
   recordOpen,
   scalarValueJson,
-} from "../protocols/export-format.ts";
+} from "../protocols/transfer/export-format.ts";
 import { CHUNKED_STRING, chunkTable, readChunks } from "./string-chunks.ts";
 import { bytesOfSql, sqlBytes } from "./persistence.ts";
 import { TYPE_OF_CODE, slotTables } from "./schema.ts";

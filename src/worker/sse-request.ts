@@ -3,7 +3,7 @@
 
 import type { ConnState } from "../engine/conn-state.ts";
 import type { Engine } from "../engine/engine.ts";
-import { errorJson, parsePathCommand } from "../protocols/upstash.ts";
+import { errorJson, parsePathCommand } from "../protocols/upstash/upstash.ts";
 import { SYNC_TOKEN } from "./doors/upstash-http.ts";
 import type { GroupCommit } from "./group-commit.ts";
 import { openSseSubscription } from "./sse-subscriber.ts";

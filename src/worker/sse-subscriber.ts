@@ -5,13 +5,13 @@
 // client closing the response ends the connection (Engine.detach); so does a client that stops
 // reading once PUBSUB_OUTPUT_MAX_BYTES are queued for it.
 
-import type { Argv } from "../protocols/upstash.ts";
-import { errorJson, errorStatus } from "../protocols/upstash.ts";
+import type { Argv } from "../protocols/upstash/upstash.ts";
+import { errorJson, errorStatus } from "../protocols/upstash/upstash.ts";
 import { toBytes } from "../engine/bytes.ts";
 import type { ConnState } from "../engine/conn-state.ts";
 import { newConn } from "../engine/conn-state.ts";
 import type { Engine } from "../engine/engine.ts";
-import { integerText } from "../protocols/resp-encode.ts";
+import { integerText } from "../protocols/resp/resp-encode.ts";
 import type { Reply } from "../engine/reply.ts";
 import { PUBSUB_OUTPUT_MAX_BYTES, REPLY_MAX_BYTES, SSE_KEEPALIVE_MS } from "../limits.ts";
 

@@ -15,10 +15,10 @@ import type { BatchItem, Dialect } from "../engine/command.ts";
 import type { ConnState } from "../engine/conn-state.ts";
 import type { Reply } from "../engine/reply.ts";
 import { encodeBlink, parseBlink } from "../protocols/blink.ts";
-import { encodeResp } from "../protocols/resp-encode.ts";
-import { parseRedisRequests } from "../protocols/resp-parse.ts";
-import { encodeGevent, parseGeventRequests } from "../protocols/gevent-wire.ts";
-import { geventToCommand } from "../protocols/gevent.ts";
+import { encodeResp } from "../protocols/resp/resp-encode.ts";
+import { parseRedisRequests } from "../protocols/resp/resp-parse.ts";
+import { encodeGevent, parseGeventRequests } from "../protocols/gevent/gevent-wire.ts";
+import { geventToCommand } from "../protocols/gevent/gevent.ts";
 
 /** What a socket carries through hibernation (spec §6.3: ≤ 16 KiB). */
 export interface WsAttachment {

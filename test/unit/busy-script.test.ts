@@ -8,7 +8,7 @@ import { newConn } from "../../src/engine/conn-state.ts";
 import type { ConnState } from "../../src/engine/conn-state.ts";
 import { Engine } from "../../src/engine/engine.ts";
 import type { Reply } from "../../src/engine/reply.ts";
-import { encodeResp } from "../../src/protocols/resp-encode.ts";
+import { encodeResp } from "../../src/protocols/resp/resp-encode.ts";
 
 const decoder = new TextDecoder();
 const text = (rs: readonly Reply[]) => decoder.decode(encodeResp(rs, 2));

@@ -11,7 +11,7 @@ import { newConn } from "../../src/engine/conn-state.ts";
 import type { ConnState } from "../../src/engine/conn-state.ts";
 import { Engine } from "../../src/engine/engine.ts";
 import type { Reply } from "../../src/engine/reply.ts";
-import { encodeResp } from "../../src/protocols/resp-encode.ts";
+import { encodeResp } from "../../src/protocols/resp/resp-encode.ts";
 import { redisAvailable } from "./support/engine-vs-redis.ts";
 import { startRedisServer } from "./support/redis-server.ts";
 

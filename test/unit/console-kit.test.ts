@@ -13,7 +13,7 @@ import {
 } from "../../src/node/repl/resp-reply.ts";
 import type { RespValue } from "../../src/node/repl/resp-reply.ts";
 import { splitLine } from "../../src/node/repl/split.ts";
-import { splitInlineArgs, UNBALANCED } from "../../src/protocols/resp-inline.ts";
+import { splitInlineArgs, UNBALANCED } from "../../src/protocols/resp/resp-inline.ts";
 import { toBytes } from "../../src/engine/bytes.ts";
 
 interface Kit {

@@ -3,7 +3,7 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { encodeResp } from "../../src/protocols/resp-encode.ts";
+import { encodeResp } from "../../src/protocols/resp/resp-encode.ts";
 import { Harness } from "./support/engine-harness.ts";
 
 /** Runs a command line in the harness's connection and returns the RESP2 reply text. */

@@ -7,7 +7,7 @@ import { bytesToHuman } from "../../src/engine/memory-text.ts";
 import { Engine } from "../../src/engine/engine.ts";
 import { COMMANDS } from "../../src/engine/commands/index.ts";
 import { encodeBlinkReply } from "../../src/protocols/blink.ts";
-import { encodeResp } from "../../src/protocols/resp-encode.ts";
+import { encodeResp } from "../../src/protocols/resp/resp-encode.ts";
 import { EVICTION_POLICIES, EVICTION_POLICY, MEMORY_LIMIT_BYTES } from "../../src/limits.ts";
 import { engineSettings } from "../../src/worker/env.ts";
 import type { Env } from "../../src/worker/env.ts";

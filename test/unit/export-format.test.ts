@@ -13,9 +13,12 @@ import {
   recordOpen,
   scalarValueJson,
   trailerLine,
-} from "../../src/protocols/export-format.ts";
-import type { ImportRecord } from "../../src/protocols/export-format.ts";
-import { parseJsonlImport, parseLightRedisImport } from "../../src/protocols/import-parse.ts";
+} from "../../src/protocols/transfer/export-format.ts";
+import type { ImportRecord } from "../../src/protocols/transfer/export-format.ts";
+import {
+  parseJsonlImport,
+  parseLightRedisImport,
+} from "../../src/protocols/transfer/import-parse.ts";
 import { byteLength } from "../../src/engine/bytes.ts";
 import { dumpsCanonical, parseJson } from "../../src/protocols/python-json.ts";
 

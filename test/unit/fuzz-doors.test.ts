@@ -9,12 +9,12 @@ import type { BatchItem, Dialect } from "../../src/engine/command.ts";
 import { COMMANDS } from "../../src/engine/commands/index.ts";
 import { isJsonObject } from "../../src/engine/json-value.ts";
 import { encodeBlink, parseBlink } from "../../src/protocols/blink.ts";
-import { encodeGevent, parseGeventRequests } from "../../src/protocols/gevent-wire.ts";
-import { geventToCommand } from "../../src/protocols/gevent.ts";
+import { encodeGevent, parseGeventRequests } from "../../src/protocols/gevent/gevent-wire.ts";
+import { geventToCommand } from "../../src/protocols/gevent/gevent.ts";
 import { encodeLightRedis, parseLightRedis } from "../../src/protocols/light-redis.ts";
 import { parseJsonBytes } from "../../src/protocols/python-json.ts";
-import { encodeResp } from "../../src/protocols/resp-encode.ts";
-import { parseRedisRequests } from "../../src/protocols/resp-parse.ts";
+import { encodeResp } from "../../src/protocols/resp/resp-encode.ts";
+import { parseRedisRequests } from "../../src/protocols/resp/resp-parse.ts";
 import { Harness, checkInvariants, dump } from "./support/engine-harness.ts";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);

@@ -12,16 +12,16 @@ import { COMMANDS } from "../../src/engine/commands/index.ts";
 import { newConn } from "../../src/engine/conn-state.ts";
 import type { Reply } from "../../src/engine/reply.ts";
 import { VALUE_MAX_BYTES } from "../../src/limits.ts";
-import { encodeResp } from "../../src/protocols/resp-encode.ts";
-import { envelopeJson, envelopesJson } from "../../src/protocols/upstash-reply.ts";
+import { encodeResp } from "../../src/protocols/resp/resp-encode.ts";
+import { envelopeJson, envelopesJson } from "../../src/protocols/upstash/upstash-reply.ts";
 import {
   UPSTASH_ERRORS,
   parseCommandBody,
   parsePathCommand,
   parsePipelineBody,
-} from "../../src/protocols/upstash-request.ts";
-import type { Argv, Parsed } from "../../src/protocols/upstash-request.ts";
-import { transactionError } from "../../src/protocols/upstash.ts";
+} from "../../src/protocols/upstash/upstash-request.ts";
+import type { Argv, Parsed } from "../../src/protocols/upstash/upstash-request.ts";
+import { transactionError } from "../../src/protocols/upstash/upstash.ts";
 import { mutated } from "./support/byte-mutation.ts";
 import { Harness, checkInvariants, dump } from "./support/engine-harness.ts";
 

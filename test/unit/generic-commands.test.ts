@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { COMMANDS } from "../../src/engine/commands/index.ts";
 import { newConn } from "../../src/engine/conn-state.ts";
 import { Engine } from "../../src/engine/engine.ts";
-import { encodeResp } from "../../src/protocols/resp-encode.ts";
+import { encodeResp } from "../../src/protocols/resp/resp-encode.ts";
 
 function session(start = 1_700_000_000_000) {
   const engine = new Engine(COMMANDS, "generic");

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { fromBytes } from "../../src/engine/bytes.ts";
 import type { Command } from "../../src/engine/command.ts";
 import type { ErrorReply } from "../../src/engine/reply.ts";
-import { geventToCommand } from "../../src/protocols/gevent.ts";
-import { parseGeventRequests, type GeventValue } from "../../src/protocols/gevent-wire.ts";
+import { geventToCommand } from "../../src/protocols/gevent/gevent.ts";
+import { parseGeventRequests, type GeventValue } from "../../src/protocols/gevent/gevent-wire.ts";
 import { KEY_MAX_BYTES, VALUE_MAX_BYTES } from "../../src/limits.ts";
 
 function b(s: string): Uint8Array {

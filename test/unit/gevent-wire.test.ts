@@ -10,7 +10,7 @@ import {
   GeventProtocolErrors as E,
   parseGeventRequests,
   type GeventValue,
-} from "../../src/protocols/gevent-wire.ts";
+} from "../../src/protocols/gevent/gevent-wire.ts";
 import {
   NESTING_MAX_DEPTH,
   PIPELINE_MAX_COMMANDS,

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COMMANDS } from "../../src/engine/commands/index.ts";
 import { newConn } from "../../src/engine/conn-state.ts";
 import { Engine } from "../../src/engine/engine.ts";
-import { encodeResp } from "../../src/protocols/resp-encode.ts";
+import { encodeResp } from "../../src/protocols/resp/resp-encode.ts";
 import { redisAvailable } from "./support/engine-vs-redis.ts";
 import { KeyspaceOracle, engineEvents } from "./support/keyspace-oracle.ts";
 import type { Step } from "./support/keyspace-oracle.ts";

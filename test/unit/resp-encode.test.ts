@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { concat, fromBytes } from "../../src/engine/bytes.ts";
 import { R, type Reply } from "../../src/engine/reply.ts";
 import { Errors } from "../../src/engine/errors.ts";
-import { encodeResp, encodeRespReply, formatScore } from "../../src/protocols/resp-encode.ts";
+import { encodeResp, encodeRespReply, formatScore } from "../../src/protocols/resp/resp-encode.ts";
 import { oracleAvailable } from "./support/redis-oracle.ts";
 import { RedisRaw } from "./support/redis-raw.ts";
 import { readAll, type Read } from "./support/resp-reader.ts";

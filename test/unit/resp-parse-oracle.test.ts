@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { toBytes } from "../../src/engine/bytes.ts";
-import { parseRedisRequests } from "../../src/protocols/resp-parse.ts";
+import { parseRedisRequests } from "../../src/protocols/resp/resp-parse.ts";
 import { RESP_INLINE_MAX_BYTES } from "../../src/limits.ts";
 import { oracleAvailable } from "./support/redis-oracle.ts";
 import { RedisRaw, type RawExchange } from "./support/redis-raw.ts";

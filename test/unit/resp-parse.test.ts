@@ -5,7 +5,7 @@ import {
   frameRedis,
   parseRedisRequests,
   RespProtocolErrors as E,
-} from "../../src/protocols/resp-parse.ts";
+} from "../../src/protocols/resp/resp-parse.ts";
 import {
   COMMAND_MAX_BYTES,
   PIPELINE_MAX_COMMANDS,

@@ -9,7 +9,7 @@ import { MEMORY_LIMIT_BYTES, PROTO_MAX_BULK_LEN, VALUE_MAX_BYTES } from "../../s
 import { Engine } from "../../src/engine/engine.ts";
 import { COMMANDS } from "../../src/engine/commands/index.ts";
 import { newConn } from "../../src/engine/conn-state.ts";
-import { encodeResp } from "../../src/protocols/resp-encode.ts";
+import { encodeResp } from "../../src/protocols/resp/resp-encode.ts";
 
 const bytes = (...b: number[]) => new Uint8Array(b);
 const I64_MAX = "9223372036854775807";

@@ -8,7 +8,7 @@ import { COMMANDS } from "../../src/engine/commands/index.ts";
 import { Errors } from "../../src/engine/errors.ts";
 import { R } from "../../src/engine/reply.ts";
 import type { Reply } from "../../src/engine/reply.ts";
-import { formatScore } from "../../src/protocols/resp-encode.ts";
+import { formatScore } from "../../src/protocols/resp/resp-encode.ts";
 import {
   NOT_IN_TRANSACTION,
   UPSTASH_ERRORS,
@@ -21,7 +21,7 @@ import {
   replyJson,
   responseOptions,
   transactionError,
-} from "../../src/protocols/upstash.ts";
+} from "../../src/protocols/upstash/upstash.ts";
 import { replyArb } from "./support/reply-arbitraries.ts";
 
 const enc = new TextEncoder();

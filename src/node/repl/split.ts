@@ -2,7 +2,7 @@
 // a Redis inline command, spec §10.1): quotes, `\xHH` escapes, and `null` for unbalanced quotes.
 
 import { toBytes } from "../../engine/bytes.ts";
-import { splitInlineArgs, UNBALANCED } from "../../protocols/resp-inline.ts";
+import { splitInlineArgs, UNBALANCED } from "../../protocols/resp/resp-inline.ts";
 
 const encoder = new TextEncoder();
 

@@ -4,8 +4,8 @@
 import { Buffer } from "node:buffer";
 import { toBytes } from "../../engine/bytes.ts";
 import { BLINK_TCP_DEFAULT, GEVENT_TCP_DEFAULT, REDIS_TCP_DEFAULT } from "../../limits.ts";
-import { frameGevent } from "../../protocols/gevent-wire.ts";
-import { frameRedis } from "../../protocols/resp-parse.ts";
+import { frameGevent } from "../../protocols/gevent/gevent-wire.ts";
+import { frameRedis } from "../../protocols/resp/resp-parse.ts";
 import { frameBlink, frameBlinkTail } from "./blink-frame.ts";
 import type { Frame } from "./blink-frame.ts";
 

@@ -4,8 +4,8 @@
 
 import { Errors } from "../../engine/errors.ts";
 import { KEY_MAX_BYTES, PROTO_MAX_BULK_LEN } from "../../limits.ts";
-import { trailerLine } from "../../protocols/export-format.ts";
-import { parseJsonlImport, parseLightRedisImport } from "../../protocols/import-parse.ts";
+import { trailerLine } from "../../protocols/transfer/export-format.ts";
+import { parseJsonlImport, parseLightRedisImport } from "../../protocols/transfer/import-parse.ts";
 import { authConfig, authenticateRequest, UNCONFIGURED_TEXT } from "../auth.ts";
 import type { Env } from "../env.ts";
 import { engineSettings } from "../env.ts";

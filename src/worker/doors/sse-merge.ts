@@ -6,7 +6,7 @@
 // a shard sends only what was published on it. One stream ending ends them all, so the client
 // sees the subscription close and subscribes again.
 
-import { parsePathCommand } from "../../protocols/upstash.ts";
+import { parsePathCommand } from "../../protocols/upstash/upstash.ts";
 import { shardOfKey } from "../shard-map.ts";
 
 /** The shards a subscription route needs: its channels' (all of them for patterns). */

@@ -7,7 +7,7 @@ import type { BatchItem } from "../../engine/command.ts";
 import { Errors } from "../../engine/errors.ts";
 import { COMMANDS } from "../../engine/commands/index.ts";
 import type { Reply } from "../../engine/reply.ts";
-import { encodeResp } from "../../protocols/resp-encode.ts";
+import { encodeResp } from "../../protocols/resp/resp-encode.ts";
 import {
   envelopeJson,
   envelopesJson,
@@ -19,8 +19,8 @@ import {
   replyStatus,
   responseOptions,
   transactionError,
-} from "../../protocols/upstash.ts";
-import type { Argv, Parsed, ResponseOptions } from "../../protocols/upstash.ts";
+} from "../../protocols/upstash/upstash.ts";
+import type { Argv, Parsed, ResponseOptions } from "../../protocols/upstash/upstash.ts";
 import type { DoorAnswer, DoorPlan, DoorRequest } from "./door.ts";
 import { SYNC_TOKEN_MAX_SHARDS } from "../../limits.ts";
 

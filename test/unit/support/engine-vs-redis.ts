@@ -10,7 +10,7 @@ import { newConn } from "../../../src/engine/conn-state.ts";
 import type { ConnState } from "../../../src/engine/conn-state.ts";
 import { Engine } from "../../../src/engine/engine.ts";
 import { fromBytes } from "../../../src/engine/bytes.ts";
-import { encodeResp } from "../../../src/protocols/resp-encode.ts";
+import { encodeResp } from "../../../src/protocols/resp/resp-encode.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { oracleAvailable } from "./redis-oracle.ts";
 import { startRedisServer } from "./redis-server.ts";

@@ -9,7 +9,7 @@ import { fromBytes } from "../../../src/engine/bytes.ts";
 import { COMMANDS } from "../../../src/engine/commands/index.ts";
 import { newConn } from "../../../src/engine/conn-state.ts";
 import { Engine } from "../../../src/engine/engine.ts";
-import { encodeResp } from "../../../src/protocols/resp-encode.ts";
+import { encodeResp } from "../../../src/protocols/resp/resp-encode.ts";
 import { replyLength } from "./resp-bytes.ts";
 import { startRedisServer } from "./redis-server.ts";
 

@@ -8,7 +8,7 @@ import { COMMANDS } from "../../../src/engine/commands/index.ts";
 import { newConn } from "../../../src/engine/conn-state.ts";
 import type { ConnState } from "../../../src/engine/conn-state.ts";
 import { Engine } from "../../../src/engine/engine.ts";
-import { encodeResp } from "../../../src/protocols/resp-encode.ts";
+import { encodeResp } from "../../../src/protocols/resp/resp-encode.ts";
 import { replyLength } from "./resp-bytes.ts";
 
 /** A client (by name) sends a command, or `wait` milliseconds pass. */

@@ -6,7 +6,7 @@ import { newConn } from "../../../src/engine/conn-state.ts";
 import type { ConnState } from "../../../src/engine/conn-state.ts";
 import { Engine } from "../../../src/engine/engine.ts";
 import type { Reply } from "../../../src/engine/reply.ts";
-import { encodeResp } from "../../../src/protocols/resp-encode.ts";
+import { encodeResp } from "../../../src/protocols/resp/resp-encode.ts";
 
 /** RESP text of replies in a protocol. */
 export const respText = (rs: readonly Reply[], proto: 2 | 3 = 2): string =>

@@ -9,10 +9,16 @@ import {
   RESP_INLINE_MAX_BYTES,
   RESP_MULTIBULK_MAX_ARGS,
   WS_MESSAGE_MAX_BYTES,
-} from "../limits.ts";
-import { byteString, findByte, OVERFLOW, parseSignedInt, parseSignedNumber } from "./resp-scan.ts";
-import { FAILED, INCOMPLETE, frameWith, parseWith } from "./frame-scan.ts";
-import type { Scanner } from "./frame-scan.ts";
+} from "../../limits.ts";
+import {
+  byteString,
+  findByte,
+  OVERFLOW,
+  parseSignedInt,
+  parseSignedNumber,
+} from "../resp/resp-scan.ts";
+import { FAILED, INCOMPLETE, frameWith, parseWith } from "../frame-scan.ts";
+import type { Scanner } from "../frame-scan.ts";
 
 export { encodeGevent, encodeGeventReply } from "./gevent-encode.ts";
 

@@ -3,10 +3,10 @@
 // (JSON lines or a Light-Redis db.json) validated into records the engine applies in one turn.
 // Pure: no I/O, no platform APIs.
 
-import { byteLength, isBinary, toBase64 } from "../engine/bytes.ts";
-import type { ValueType } from "../engine/entry.ts";
-import type { JsonValue } from "../engine/json-value.ts";
-import { pyFloatRepr } from "./python-json.ts";
+import { byteLength, isBinary, toBase64 } from "../../engine/bytes.ts";
+import type { ValueType } from "../../engine/entry.ts";
+import type { JsonValue } from "../../engine/json-value.ts";
+import { pyFloatRepr } from "../python-json.ts";
 
 export const EXPORT_FORMAT = "blink-edge-export";
 export const EXPORT_VERSION = 1;

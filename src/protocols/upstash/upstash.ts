@@ -2,13 +2,13 @@
 // (upstash-reply.ts), and the up-front checks of a `/multi-exec` transaction (§11.5).
 // Import everything Upstash from here.
 
-import { byteLength } from "../engine/bytes.ts";
-import { Flag, keyIndexes } from "../engine/command-table.ts";
-import type { CommandTable } from "../engine/command-table.ts";
-import { asciiLower } from "../engine/ascii.ts";
-import { unknownCommandText } from "../engine/command-checks.ts";
-import { Errors } from "../engine/errors.ts";
-import { KEY_MAX_BYTES, PROTO_MAX_BULK_LEN } from "../limits.ts";
+import { byteLength } from "../../engine/bytes.ts";
+import { Flag, keyIndexes } from "../../engine/command-table.ts";
+import type { CommandTable } from "../../engine/command-table.ts";
+import { asciiLower } from "../../engine/ascii.ts";
+import { unknownCommandText } from "../../engine/command-checks.ts";
+import { Errors } from "../../engine/errors.ts";
+import { KEY_MAX_BYTES, PROTO_MAX_BULK_LEN } from "../../limits.ts";
 import type { Argv } from "./upstash-request.ts";
 
 export {

@@ -2,10 +2,10 @@
 // written by hand so integers keep every digit (also beyond 2^53), with the base64 encoding
 // rules of `Upstash-Encoding: base64`. Compact JSON, non-ASCII as raw UTF-8.
 
-import { isBinary, toBase64, toDisplayText } from "../engine/bytes.ts";
-import type { ErrorReply, Reply } from "../engine/reply.ts";
-import { formatScore, integerText } from "./resp-encode.ts";
-import { dumpsCanonical } from "./python-json.ts";
+import { isBinary, toBase64, toDisplayText } from "../../engine/bytes.ts";
+import type { ErrorReply, Reply } from "../../engine/reply.ts";
+import { formatScore, integerText } from "../resp/resp-encode.ts";
+import { dumpsCanonical } from "../python-json.ts";
 
 /** Lone surrogates (a byte string's binary marker mixed into a text), shown as U+FFFD. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;

@@ -2,11 +2,11 @@
 // response options carried by headers. Produces argument vectors of byte strings
 // (src/engine/bytes.ts); never touches the engine.
 
-import { fromBytes } from "../engine/bytes.ts";
-import { Errors } from "../engine/errors.ts";
-import { PIPELINE_MAX_COMMANDS } from "../limits.ts";
-import { JsonNumberSource, JsonParseError, parseJsonBytes } from "./python-json.ts";
-import type { JsonValueWithSource } from "./python-json.ts";
+import { fromBytes } from "../../engine/bytes.ts";
+import { Errors } from "../../engine/errors.ts";
+import { PIPELINE_MAX_COMMANDS } from "../../limits.ts";
+import { JsonNumberSource, JsonParseError, parseJsonBytes } from "../python-json.ts";
+import type { JsonValueWithSource } from "../python-json.ts";
 
 /** Error texts of this surface's request validation (spec §11.1, §11.2, §11.4). */
 export const UPSTASH_ERRORS = {

@@ -2,16 +2,16 @@
 // engine Command, or the error reply of the first failing step. Scope and capacity (step 8)
 // are the engine's.
 
-import { byteLength, isBinary, toDisplayText } from "../engine/bytes.ts";
-import type { Command, TypedArg } from "../engine/command.ts";
-import { CommandError, Errors } from "../engine/errors.ts";
-import type { JsonObject, JsonValue } from "../engine/json-value.ts";
-import { R } from "../engine/reply.ts";
-import type { ErrorReply } from "../engine/reply.ts";
-import { KEY_MAX_BYTES, VALUE_MAX_BYTES } from "../limits.ts";
+import { byteLength, isBinary, toDisplayText } from "../../engine/bytes.ts";
+import type { Command, TypedArg } from "../../engine/command.ts";
+import { CommandError, Errors } from "../../engine/errors.ts";
+import type { JsonObject, JsonValue } from "../../engine/json-value.ts";
+import { R } from "../../engine/reply.ts";
+import type { ErrorReply } from "../../engine/reply.ts";
+import { KEY_MAX_BYTES, VALUE_MAX_BYTES } from "../../limits.ts";
 import type { GeventValue } from "./gevent-wire.ts";
-import { dumpsCanonical } from "./python-json.ts";
-import { OVERFLOW } from "./resp-scan.ts";
+import { dumpsCanonical } from "../python-json.ts";
+import { OVERFLOW } from "../resp/resp-scan.ts";
 
 /** Error texts of spec §9.2 and §9.3. */
 export const GeventErrors = {

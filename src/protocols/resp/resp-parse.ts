@@ -11,17 +11,17 @@
 // decides on whatever happens to be buffered). NUL bytes are ordinary bytes (Redis's strchr
 // would stop at them and wait for more input forever).
 
-import { fromBytes } from "../engine/bytes.ts";
+import { fromBytes } from "../../engine/bytes.ts";
 import {
   COMMAND_MAX_BYTES,
   RESP_BULK_MAX_BYTES,
   RESP_INLINE_MAX_BYTES,
   RESP_MULTIBULK_MAX_ARGS,
-} from "../limits.ts";
+} from "../../limits.ts";
 import { splitInlineArgs, UNBALANCED } from "./resp-inline.ts";
 import { byteString, findByte, parseRedisInt } from "./resp-scan.ts";
-import { FAILED, INCOMPLETE, frameWith, parseWith } from "./frame-scan.ts";
-import type { Scanner } from "./frame-scan.ts";
+import { FAILED, INCOMPLETE, frameWith, parseWith } from "../frame-scan.ts";
+import type { Scanner } from "../frame-scan.ts";
 
 const STAR = 0x2a;
 const DOLLAR = 0x24;

@@ -1,13 +1,13 @@
 // A Light-Redis db.json snapshot (originals.md §2.6) as an import body (spec §13.5 table):
 // `{key: {"cmd": "set" | "sadd", "val": …}}` validated into records, in object order.
 
-import type { JsonValue } from "../engine/json-value.ts";
-import { NESTING_MAX_DEPTH } from "../limits.ts";
+import type { JsonValue } from "../../engine/json-value.ts";
+import { NESTING_MAX_DEPTH } from "../../limits.ts";
 import { RecordError, checkKey, checkValue, dedupeSet, jsonDepth } from "./export-format.ts";
 import type { ImportLimits, ImportRecord, ImportValue } from "./export-format.ts";
 import { isObject } from "./import-record.ts";
 import type { ImportParse } from "./import-record.ts";
-import { JsonParseError, dumpsCanonical, parseJsonBytes, pyFloatRepr } from "./python-json.ts";
+import { JsonParseError, dumpsCanonical, parseJsonBytes, pyFloatRepr } from "../python-json.ts";
 
 const LF = 0x0a;
 

@@ -3,13 +3,13 @@
 // anything is applied; the first invalid record is the answer. Pure: no I/O.
 // The Light-Redis form is import-light-redis.ts, one JSON-lines record import-record.ts.
 
-import type { JsonObject, JsonValue } from "../engine/json-value.ts";
-import { NESTING_MAX_DEPTH } from "../limits.ts";
+import type { JsonObject, JsonValue } from "../../engine/json-value.ts";
+import { NESTING_MAX_DEPTH } from "../../limits.ts";
 import { EXPORT_FORMAT, EXPORT_VERSION, RecordError } from "./export-format.ts";
 import type { ImportLimits, ImportRecord } from "./export-format.ts";
 import { isObject, parseRecord } from "./import-record.ts";
 import type { ImportParse } from "./import-record.ts";
-import { JsonParseError, parseJson } from "./python-json.ts";
+import { JsonParseError, parseJson } from "../python-json.ts";
 
 export type { ImportParse } from "./import-record.ts";
 export { parseLightRedisImport } from "./import-light-redis.ts";

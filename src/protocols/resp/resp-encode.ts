@@ -1,11 +1,11 @@
 // Redis reply encoding: RESP2 (spec §10.3) and, after HELLO 3, RESP3 as Redis 7.0.15 sends it
 // (spec §10.12). Errors and statuses get `\r`/`\n` replaced by spaces (spec §4.2).
 
-import type { Reply } from "../engine/reply.ts";
-import { formatScore } from "../engine/score-text.ts";
+import type { Reply } from "../../engine/reply.ts";
+import { formatScore } from "../../engine/score-text.ts";
 import { sharedWriter as w } from "./resp-writer.ts";
 
-export { formatScore } from "../engine/score-text.ts";
+export { formatScore } from "../../engine/score-text.ts";
 
 /** JSON replies belong to the Light-Redis view and have no RESP form. */
 const NO_RESP_FORM = "ERR internal error";

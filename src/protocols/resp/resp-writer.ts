@@ -1,7 +1,7 @@
 // A growable byte buffer for the RESP-family encoders. One scratch buffer is reused across
 // calls (encoders are synchronous and never re-entered); `take` copies the result out.
 
-import { isBinary } from "../engine/bytes.ts";
+import { isBinary } from "../../engine/bytes.ts";
 
 const INITIAL_BYTES = 16384;
 /** A scratch buffer grown beyond this is dropped after use, so one huge reply does not pin memory. */

@@ -1,10 +1,10 @@
 // gevent reply encoding (spec §9.4): the original's writer never emits `+`, so statuses are
 // bulk strings; doubles are bulk Python float text; JSON values map onto the wire types.
 
-import type { JsonValue } from "../engine/json-value.ts";
-import type { Reply } from "../engine/reply.ts";
-import { pyFloatRepr } from "./python-json.ts";
-import { sharedWriter as w } from "./resp-writer.ts";
+import type { JsonValue } from "../../engine/json-value.ts";
+import type { Reply } from "../../engine/reply.ts";
+import { pyFloatRepr } from "../python-json.ts";
+import { sharedWriter as w } from "../resp/resp-writer.ts";
 
 const I64_MIN = -(2n ** 63n);
 const I64_MAX = 2n ** 63n - 1n;

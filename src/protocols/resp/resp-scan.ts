@@ -1,6 +1,6 @@
 // Byte-scanning helpers shared by the RESP-family request parsers.
 
-import { fromBytes } from "../engine/bytes.ts";
+import { fromBytes } from "../../engine/bytes.ts";
 
 const MINUS = 0x2d;
 const PLUS = 0x2b;

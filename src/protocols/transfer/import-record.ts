@@ -2,14 +2,14 @@
 // type, encoding, value, database and expiry. Also what both import parsers share: the result
 // type and the object test.
 
-import { fromBytes } from "../engine/bytes.ts";
-import { jsonDepthOf, toJsonText } from "../engine/json-doc.ts";
-import type { ValueType } from "../engine/entry.ts";
-import type { JsonObject, JsonValue } from "../engine/json-value.ts";
-import { DATABASES, JSON_DOC_MAX_DEPTH } from "../limits.ts";
+import { fromBytes } from "../../engine/bytes.ts";
+import { jsonDepthOf, toJsonText } from "../../engine/json-doc.ts";
+import type { ValueType } from "../../engine/entry.ts";
+import type { JsonObject, JsonValue } from "../../engine/json-value.ts";
+import { DATABASES, JSON_DOC_MAX_DEPTH } from "../../limits.ts";
 import { RecordError, checkKey, checkString, checkValue, dedupeSet } from "./export-format.ts";
 import type { ImportLimits, ImportRecord, ImportValue } from "./export-format.ts";
-import { dumpsCanonical } from "./python-json.ts";
+import { dumpsCanonical } from "../python-json.ts";
 
 export type ImportParse = { ok: true; records: ImportRecord[] } | { ok: false; error: string };
 
