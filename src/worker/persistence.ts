@@ -39,8 +39,6 @@ import type { SlotTables } from "./schema.ts";
 type Sql = SqlStorage;
 type SqlValue = string | number | ArrayBuffer | null;
 
-export { bytesOfSql, sqlBytes };
-
 /** One storage slot's tables and its queued upserts. */
 class Slot {
   readonly t: SlotTables;

@@ -3,7 +3,7 @@
 // change, read back at load so EVALSHA and FCALL work after the object restarts.
 
 import type { ScriptStore } from "../engine/scripting/script-store.ts";
-import { fromBytes, isBinary, toBytes } from "../engine/bytes.ts";
+import { bytesOfSql, sqlBytes } from "./sql-bytes.ts";
 
 type Sql = SqlStorage;
 
@@ -36,13 +36,4 @@ export function loadScripts(sql: Sql, scripts: ScriptStore): void {
     else scripts.libraries.set(row[1] as string, body);
   }
   scripts.persisted();
-}
-
-/** A body as TEXT when it is UTF-8, else as its bytes (persistence.ts sqlBytes, which imports this file). */
-function sqlBytes(s: string): string | ArrayBuffer {
-  return isBinary(s) || s.includes("\0") ? (toBytes(s).buffer as ArrayBuffer) : s;
-}
-
-function bytesOfSql(v: unknown): string {
-  return typeof v === "string" ? v : fromBytes(new Uint8Array(v as ArrayBuffer));
 }

@@ -25,7 +25,7 @@ import {
   scalarValueJson,
 } from "../protocols/transfer/export-format.ts";
 import { CHUNKED_STRING, chunkTable, readChunks } from "./string-chunks.ts";
-import { bytesOfSql, sqlBytes } from "./persistence.ts";
+import { bytesOfSql, sqlBytes } from "./sql-bytes.ts";
 import { TYPE_OF_CODE, slotTables } from "./schema.ts";
 import type { SlotTables } from "./schema.ts";
 

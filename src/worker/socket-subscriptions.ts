@@ -6,7 +6,7 @@
 
 import type { ConnState, Subscriptions } from "../engine/conn-state.ts";
 import type { SubKind } from "../engine/pubsub.ts";
-import { bytesOfSql, sqlBytes } from "./persistence.ts";
+import { bytesOfSql, sqlBytes } from "./sql-bytes.ts";
 
 type Sql = SqlStorage;
 

@@ -1,5 +1,5 @@
 // Byte strings (the engine's keys and values) as SQL values and back, shared by every file that
-// writes rows (persistence.ts re-exports them for its older importers).
+// writes rows.
 
 import { fromBytes, isBinary, toBytes } from "../engine/bytes.ts";
 
