@@ -35,12 +35,13 @@ const ROUNDS = 3;
 
 export type Op = "SET" | "GET";
 /** One cell's load shape. */
-interface Cell {
+export interface Cell {
   conns: number;
   depth: number;
   seconds: number;
 }
-interface Door {
+/** One door of the matrix: how to load it, and the floor door it is compared with. */
+export interface Door {
   name: string;
   /** The floor door it is compared with. */
   floor: "ws" | "http";
@@ -69,7 +70,8 @@ const load = (cell: Cell, request: LoadOptions["request"]): LoadOptions => ({
   request,
 });
 
-const DOORS: Door[] = [
+/** The doors of the matrix, in order. */
+export const DOORS: Door[] = [
   {
     name: "ws-blink",
     floor: "ws",
@@ -138,7 +140,8 @@ const DOORS: Door[] = [
 /** Every door's name, in matrix order. */
 export const DOOR_NAMES = DOORS.map((d) => d.name);
 
-function floorRun(base: URL, kind: "ws" | "http", op: Op, cell: Cell): Promise<LoadResult> {
+/** Loads the floor Worker with the same cell (Blink-style lines). */
+export function floorRun(base: URL, kind: "ws" | "http", op: Op, cell: Cell): Promise<LoadResult> {
   const mode = op === "SET" ? "sql" : "map";
   const o = load(cell, (c, n) => lines(op, c, n, cell.depth));
   return kind === "ws"
