@@ -39,7 +39,8 @@ function setup() {
 
 const LOOP = "while true do end";
 const COUNT = "local a = 0 for i = 1, 300000 do a = a + 1 end return a";
-const KILLED = /^-ERR Script killed by user with SCRIPT KILL\.\.\. script: \w+, on @user_script:1\.$/;
+const KILLED =
+  /^-ERR Script killed by user with SCRIPT KILL\.\.\. script: \w+, on @user_script:1\.$/;
 
 describe("busy script inside EXEC", () => {
   it("pauses; others get BUSY; SCRIPT KILL's error is its entry and the rest of EXEC runs", () => {
@@ -120,7 +121,14 @@ describe("busy script on a connection that gets a sink only when it waits", () =
     const { engine, conn, run } = setup();
     const http = newConn(0, { authed: true, readonly: false });
     const late: string[] = [];
-    const before = lateRun(engine, http, late, ["SET", "k", "v"], ["EVAL", LOOP, "0"], ["GET", "k"]);
+    const before = lateRun(
+      engine,
+      http,
+      late,
+      ["SET", "k", "v"],
+      ["EVAL", LOOP, "0"],
+      ["GET", "k"],
+    );
     expect(before).toBe("+OK\r\n");
     expect(http.id).toBeGreaterThan(0);
     const b = conn(false);

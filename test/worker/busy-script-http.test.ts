@@ -9,8 +9,10 @@ import { Ws, resp } from "./support/client.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const LOOP = "while true do end";
-const BUSY = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
-const KILLED = /^ERR Script killed by user with SCRIPT KILL\.\.\. script: \w{40}, on @user_script:1\.$/;
+const BUSY =
+  "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+const KILLED =
+  /^ERR Script killed by user with SCRIPT KILL\.\.\. script: \w{40}, on @user_script:1\.$/;
 
 /** Lowers the namespace's busy-reply-threshold to 100 ms. */
 async function fastThreshold(ns: string): Promise<void> {
