@@ -5,6 +5,7 @@
 
 import { describe, expect, it } from "vitest";
 import { shardOfKey } from "../../src/worker/shard-map.ts";
+import { Ws, resp } from "../worker/support/client.ts";
 import { SHARDS, upstash } from "./support.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -62,5 +63,20 @@ describe("busy script on 16 shards", () => {
     expect(r[0]).toEqual({ result: "OK" });
     expect(r[1]!.error).toMatch(KILLED);
     expect(r[2]).toEqual({ result: 2 });
+  }, 30_000);
+
+  it("from a WebSocket the Worker holds: the script's socket waits, a REST client kills it", async () => {
+    const ns = "bss3";
+    const ws = await Ws.open(`/db/${ns}/resp`);
+    expect(await ws.request(resp("CONFIG", "SET", "lua-time-limit", "100"))).toBe("+OK\r\n");
+    const pending = ws.request(resp("EVAL", LOOP, "1", "w"));
+    await sleep(150);
+    await untilBusy(ns, "w");
+    expect((await upstash(ns, "/", ["SCRIPT", "KILL"])).text).toBe('{"result":"OK"}');
+    expect(await pending).toMatch(
+      /^-ERR Script killed by user with SCRIPT KILL\.\.\. script: \w{40}, on @user_script:1\.\r\n$/,
+    );
+    expect(await ws.request(resp("PING"))).toBe("+PONG\r\n");
+    ws.close();
   }, 30_000);
 });
