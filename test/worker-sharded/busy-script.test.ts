@@ -40,6 +40,7 @@ describe("busy script on 16 shards", () => {
     await sleep(150);
     await untilBusy(ns, "k");
     expect((await upstash(ns, "/", ["GET", otherShard("k")])).text).toBe('{"result":null}');
+    expect((await upstash(ns, "/", ["DBSIZE"])).text).toBe(JSON.stringify({ error: BUSY }));
     expect((await upstash(ns, "/", ["SCRIPT", "KILL"])).text).toBe('{"result":"OK"}');
     expect(JSON.parse((await pending).text).error).toMatch(KILLED);
     expect((await upstash(ns, "/", ["SCRIPT", "KILL"])).text).toBe(
