@@ -80,4 +80,27 @@ describe("busy script on 16 shards", () => {
     expect(await ws.request(resp("PING"))).toBe("+PONG\r\n");
     ws.close();
   }, 30_000);
+
+  it("a busy function: FUNCTION STATS names it from any shard, FUNCTION KILL ends it", async () => {
+    const ns = "bss4";
+    await upstash(ns, "/", ["CONFIG", "SET", "lua-time-limit", "100"]);
+    const lib = `#!lua name=spin\nredis.register_function('spin', function() ${LOOP} end)`;
+    expect((await upstash(ns, "/", ["FUNCTION", "LOAD", lib])).text).toBe('{"result":"spin"}');
+    const pending = upstash(ns, "/", ["FCALL", "spin", "1", "f"]);
+    await sleep(150);
+    const busyFn = BUSY.replace("SCRIPT KILL", "FUNCTION KILL");
+    for (let i = 0; ; i++) {
+      const r = (await upstash(ns, "/", ["GET", "f"])).text;
+      if (r === JSON.stringify({ error: busyFn })) break;
+      if (i === 100) throw new Error(`never BUSY: ${r}`);
+      await sleep(50);
+    }
+    const stats = JSON.parse((await upstash(ns, "/", ["FUNCTION", "STATS"])).text).result;
+    expect(stats.slice(0, 2)).toEqual(["running_script", expect.arrayContaining(["name", "spin"])]);
+    expect((await upstash(ns, "/", ["SCRIPT", "KILL"])).text).toBe(
+      JSON.stringify({ error: busyFn }),
+    );
+    expect((await upstash(ns, "/", ["FUNCTION", "KILL"])).text).toBe('{"result":"OK"}');
+    expect(JSON.parse((await pending).text).error).toMatch(/^ERR Script killed by user with /);
+  }, 30_000);
 });
