@@ -49,6 +49,14 @@ export function canPause(engine: Engine, ctx: Ctx): boolean {
 }
 
 /**
+ * Before a script that may pause starts (a batch's own, or an EXEC whose queue holds one): the
+ * host persists what ran before it now, since nothing is committed while a script is paused.
+ */
+export function persistBeforeScript(engine: Engine): void {
+  engine.host.persist?.(engine);
+}
+
+/**
  * Makes `busy` the paused script: its connection waits as a blocked client (BLOCKED), unless it
  * waits already (a later script of the EXEC a first one paused). A connection that finds no sink
  * after all runs the script to its end now.

@@ -117,6 +117,9 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
   private host(): EngineHost {
     const auth = authConfig(this.env);
     return {
+      persist: (engine) => {
+        this.persistence.writeChanges(engine);
+      },
       snapshot: (engine, seq, at) => {
         this.persistence.writeChanges(engine);
         this.persistence.recordSnapshot(seq, at);

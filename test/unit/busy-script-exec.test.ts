@@ -7,16 +7,25 @@ import { COMMANDS } from "../../src/engine/commands/index.ts";
 import type { ConnSink } from "../../src/engine/conn-sink.ts";
 import { newConn } from "../../src/engine/conn-state.ts";
 import type { ConnState } from "../../src/engine/conn-state.ts";
-import { Engine } from "../../src/engine/engine.ts";
+import { Engine, NULL_HOST } from "../../src/engine/engine.ts";
 import type { Reply } from "../../src/engine/reply.ts";
 import { encodeResp } from "../../src/protocols/resp/resp-encode.ts";
 
 const decoder = new TextDecoder();
 const text = (rs: readonly Reply[]) => decoder.decode(encodeResp(rs, 2));
 
-/** An engine whose scripts are busy at once (threshold 0). */
+/** An engine whose scripts are busy at once (threshold 0); `persisted` logs host.persist calls. */
 function setup() {
-  const engine = new Engine(COMMANDS, "ns");
+  const persisted: string[] = [];
+  const engine: Engine = new Engine(
+    COMMANDS,
+    "ns",
+    {},
+    {
+      ...NULL_HOST,
+      persist: (e) => persisted.push([...e.store.map.keys()].sort().join(",")),
+    },
+  );
   engine.params.set("busy-reply-threshold", "0");
   const out: string[] = [];
   const conn = (sink = true): ConnState => {
@@ -34,7 +43,7 @@ function setup() {
         Date.now(),
       ),
     );
-  return { engine, out, conn, run };
+  return { engine, out, conn, run, persisted };
 }
 
 const LOOP = "while true do end";
@@ -163,5 +172,21 @@ describe("busy script on a connection that gets a sink only when it waits", () =
       engine.lateSink = null;
     }
     expect(engine.busyScript).toBeNull();
+  });
+
+  it("has the host persist what ran before a script that may pause, not the script's writes", () => {
+    const { engine, conn, run, persisted } = setup();
+    const a = conn();
+    const body = "redis.call('set', 's', '1') " + COUNT;
+    expect(run(a, ["SET", "x", "1"], ["EVAL", body, "0"])).toBe("+OK\r\n");
+    expect(persisted).toEqual(["x"]);
+    while (engine.resumeScript(Date.now()));
+    // Inside EXEC: once, when EXEC starts, so a transaction's writes are committed whole.
+    run(a, ["MULTI"], ["SET", "t", "1"], ["EVAL", LOOP.replace("true", "false"), "0"]);
+    run(a, ["EVAL", "return 1", "0"], ["EXEC"]);
+    expect(persisted).toEqual(["x", "s,x"]);
+    // No sink and no host waiting: the script cannot pause, nothing is persisted early.
+    run(conn(false), ["SET", "y", "1"], ["EVAL", "return 1", "0"]);
+    expect(persisted).toEqual(["x", "s,x"]);
   });
 });

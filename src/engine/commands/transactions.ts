@@ -1,6 +1,7 @@
 // MULTI / EXEC / DISCARD / WATCH / UNWATCH (spec §10.8). EXEC runs the queue inside the batch's
 // turn, so a transaction is atomic and isolated: one object runs one thing at a time.
 
+import { asciiLower } from "../ascii.ts";
 import { BLOCKED } from "../blocked-clients.ts";
 import type { Command } from "../command.ts";
 import { command, withDocs } from "../command-table.ts";
@@ -8,6 +9,7 @@ import type { CommandSpec, Ctx, CommandDoc } from "../command-table.ts";
 import { CommandError, Errors } from "../errors.ts";
 import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
+import { persistBeforeScript } from "../script-pause.ts";
 
 function endTransaction(ctx: Ctx): void {
   ctx.conn.multi = null;
@@ -45,10 +47,17 @@ function exec(ctx: Ctx): Reply {
  * answers BLOCKED and goes on with the rest of the queue once the script ended (BusyScript.after),
  * nothing else of the keyspace running meanwhile (other clients wait, or get BUSY).
  */
+/** Commands that run a script, which may pause inside EXEC. */
+const SCRIPT_CALLS = new Set(["eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro"]);
+
 function runQueue(ctx: Ctx, queue: readonly Command[], from: number, replies: Reply[]): Reply {
   const engine = ctx.engine;
   const outer = engine.pauseDepth;
-  if (engine.depth === 1) engine.pauseDepth = 2;
+  if (engine.depth === 1) {
+    engine.pauseDepth = 2;
+    if (from === 0 && queue.some((c) => SCRIPT_CALLS.has(asciiLower(c.argv[0]!))))
+      persistBeforeScript(engine);
+  }
   try {
     for (let i = from; i < queue.length; i++) {
       const c = queue[i]!;
