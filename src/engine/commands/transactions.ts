@@ -41,15 +41,16 @@ function exec(ctx: Ctx): Reply {
   return runQueue(ctx, queue, 0, []);
 }
 
+/** Commands that run a script, which may pause inside EXEC. */
+const SCRIPT_CALLS = new Set(["eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro"]);
+
 /**
  * Runs the queue from `from` on, `replies` holding those before it. A script of it may pause
  * when EXEC is a batch's own command, as Redis lets a busy script in EXEC be killed: EXEC then
  * answers BLOCKED and goes on with the rest of the queue once the script ended (BusyScript.after),
- * nothing else of the keyspace running meanwhile (other clients wait, or get BUSY).
+ * nothing else of the keyspace running meanwhile (other clients wait, or get BUSY). What ran
+ * before such an EXEC is persisted as it starts; the transaction's own writes commit whole.
  */
-/** Commands that run a script, which may pause inside EXEC. */
-const SCRIPT_CALLS = new Set(["eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro"]);
-
 function runQueue(ctx: Ctx, queue: readonly Command[], from: number, replies: Reply[]): Reply {
   const engine = ctx.engine;
   const outer = engine.pauseDepth;
