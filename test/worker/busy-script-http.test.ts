@@ -3,6 +3,8 @@
 // client past busy-reply-threshold gets BUSY and SCRIPT KILL from it ends the script; the killed
 // request's answer carries Redis's error, with the rest of its pipeline or transaction.
 
+import { env } from "cloudflare:workers";
+import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { upstash } from "../worker-sharded/support.ts";
 import { Ws, resp } from "./support/client.ts";
@@ -13,6 +15,16 @@ const BUSY =
   "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
 const KILLED =
   /^ERR Script killed by user with SCRIPT KILL\.\.\. script: \w{40}, on @user_script:1\.$/;
+
+/** The keys of a namespace's object that are in SQLite now. */
+function storedKeys(ns: string): Promise<string[]> {
+  return runInDurableObject(env.NAMESPACE.getByName(ns), (_i, state) =>
+    state.storage.sql
+      .exec<{ key: string }>("SELECT key FROM kv ORDER BY key")
+      .toArray()
+      .map((r) => r.key),
+  );
+}
 
 /** Lowers the namespace's busy-reply-threshold to 100 ms. */
 async function fastThreshold(ns: string): Promise<void> {
@@ -96,5 +108,25 @@ describe("busy script over REST", () => {
     await sleep(50);
     expect((await upstash(ns, "/", ["GET", "k"])).text).toBe('{"result":"last"}');
     expect((await pending).text).toBe('{"result":1000000}');
+  }, 30_000);
+
+  it("what ran before a paused script is in SQLite as its reply leaves; a transaction waits whole", async () => {
+    const ns = "bsh5";
+    await fastThreshold(ns);
+    const ws = await Ws.open(`/db/${ns}/resp`);
+    // The SET's reply leaves at once, before the script ends: its write must be durable then.
+    expect(await ws.request(resp("SET", "x", "1") + resp("EVAL", LOOP, "0"))).toBe("+OK\r\n");
+    expect(await storedKeys(ns)).toEqual(["x"]);
+    await untilBusy(ns);
+    expect((await upstash(ns, "/", ["SCRIPT", "KILL"])).text).toBe('{"result":"OK"}');
+    expect(await ws.next()).toMatch(/^-ERR Script killed by user/);
+    const tx = resp("MULTI") + resp("SET", "y", "1") + resp("EVAL", LOOP, "0") + resp("EXEC");
+    expect(await ws.request(tx)).toBe("+OK\r\n+QUEUED\r\n+QUEUED\r\n");
+    expect(await storedKeys(ns)).toEqual(["x"]);
+    await untilBusy(ns);
+    expect((await upstash(ns, "/", ["SCRIPT", "KILL"])).text).toBe('{"result":"OK"}');
+    expect(await ws.next()).toMatch(/^\*2\r\n\+OK\r\n-ERR Script killed by user/);
+    expect(await storedKeys(ns)).toEqual(["x", "y"]);
+    ws.close();
   }, 30_000);
 });
