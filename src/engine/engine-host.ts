@@ -18,6 +18,13 @@ export interface EngineHost {
    * Called before the engine's own snapshot fields change, so the host still sees the old point.
    */
   snapshot(engine: Engine, seq: number, at: number): void;
+  /**
+   * Persists everything changed so far, in the current turn (script-pause.ts): called before a
+   * script that may pause starts, whose writes are committed only when it ends, so that what ran
+   * before it (its batch's earlier commands, the group's earlier batches) is durable with the
+   * replies that leave now.
+   */
+  persist?(engine: Engine): void;
   /** Open connections (CLIENT LIST, INFO connected_clients). */
   clients(): readonly ConnState[];
   /**

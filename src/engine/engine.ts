@@ -127,6 +127,8 @@ export class Engine {
   readonly scriptHeld: number[] = [];
   /** Nesting of execute(): 1 for a batch's own command, more inside EXEC and scripts. */
   depth = 0;
+  /** The depth at which a script may pause (script-pause.ts): 1, or 2 in a batch's own EXEC. */
+  pauseDepth = 1;
   /** Running a blocked client's command again: finding nothing keeps it waiting, unchanged. */
   retrying = false;
   /**

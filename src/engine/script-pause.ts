@@ -34,19 +34,42 @@ function waitForScript(engine: Engine, dialect: Dialect, conn: ConnState, pendin
 }
 
 /**
- * Whether the running script may pause: it is a batch's own command, on a connection that can be
- * answered later (a sink), with no script paused already.
+ * Whether the running script may pause: it is a batch's own command (or one of its own EXEC's
+ * queue), on a connection that can be answered later (a sink, or the late sink of a host that
+ * runs this batch for a caller who awaits it: an HTTP request, a shard call), with no script
+ * paused already.
  */
 export function canPause(engine: Engine, ctx: Ctx): boolean {
   return (
-    engine.depth === 1 && !engine.retrying && !engine.busyScript && engine.sinks.has(ctx.conn.id)
+    engine.depth === engine.pauseDepth &&
+    !engine.retrying &&
+    !engine.busyScript &&
+    (engine.sinks.has(ctx.conn.id) || engine.lateSink !== null)
   );
 }
 
-/** Makes `busy` the paused script: its connection waits as a blocked client (BLOCKED). */
+/**
+ * Before a script that may pause starts (a batch's own, or an EXEC whose queue holds one): the
+ * host persists what ran before it now, since nothing is committed while a script is paused.
+ */
+export function persistBeforeScript(engine: Engine): void {
+  engine.host.persist?.(engine);
+}
+
+/**
+ * Makes `busy` the paused script: its connection waits as a blocked client (BLOCKED), unless it
+ * waits already (a later script of the EXEC a first one paused). A connection that finds no sink
+ * after all runs the script to its end now.
+ */
 export function pause(engine: Engine, ctx: Ctx, busy: BusyScript): Reply {
+  const conn = ctx.conn;
+  if (!engine.sinks.has(conn.id) && !engine.lateSink?.(conn)) {
+    let r: Reply | null;
+    while ((r = busy.resume()) === null);
+    return r;
+  }
   engine.busyScript = busy;
-  waitForScript(engine, engine.dialect, ctx.conn, []);
+  if (!engine.blocking.of(conn.id)) waitForScript(engine, engine.dialect, conn, []);
   return BLOCKED;
 }
 
@@ -74,6 +97,14 @@ export function resume(engine: Engine, now: number): boolean {
     return true;
   }
   engine.busyScript = null;
+  if (busy.after) {
+    r = finishAfter(engine, busy.after, r, now);
+    // A later script of the same EXEC paused: the connection goes on waiting for it.
+    if (r === BLOCKED) {
+      releaseHeld(engine, now);
+      return true;
+    }
+  }
   if (engine.held.length) releaseEvents(engine);
   // A connection that closed meanwhile has no waiter left: the reply has nowhere to go.
   engine.wake.unblock(busy.conn.id, now, r);
@@ -81,6 +112,24 @@ export function resume(engine: Engine, now: number): boolean {
   if (engine.wake.hasReady()) engine.wake.serveReady(now);
   for (const s of engine.dbs.all()) s.endBatch();
   return false;
+}
+
+/** Runs what follows a script that was not its batch's own command (the rest of an EXEC). */
+function finishAfter(
+  engine: Engine,
+  after: NonNullable<BusyScript["after"]>,
+  r: Reply,
+  now: number,
+): Reply {
+  engine.depth++;
+  try {
+    return after(r, now);
+  } catch (e) {
+    console.error("blink-edge: the command around a paused script failed", e);
+    return R.error(Errors.internal());
+  } finally {
+    engine.depth--;
+  }
 }
 
 /** True while other clients' batches should wait for the paused script (under the threshold). */

@@ -83,15 +83,21 @@ export class GroupCommit {
   }
 
   private drain(): void {
-    const group = this.queue;
+    const all = this.queue;
     this.queue = [];
-    const results = group.map((p) => {
+    const results: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    for (const p of all) {
+      // A script of this group paused under its threshold: the rest wait for it, as batches
+      // arriving now do, rather than be answered BUSY at once.
+      if (results.length && this.holding()) break;
       try {
-        return { ok: true as const, value: p.work() };
+        results.push({ ok: true, value: p.work() });
       } catch (e) {
-        return { ok: false as const, error: e };
+        results.push({ ok: false, error: e });
       }
-    });
+    }
+    const group = all.slice(0, results.length);
+    this.queue = all.slice(results.length);
     try {
       this.commitGroup();
     } catch (e) {

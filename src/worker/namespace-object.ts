@@ -117,6 +117,9 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
   private host(): EngineHost {
     const auth = authConfig(this.env);
     return {
+      persist: (engine) => {
+        this.persistence.writeChanges(engine);
+      },
       snapshot: (engine, seq, at) => {
         this.persistence.writeChanges(engine);
         this.persistence.recordSnapshot(seq, at);
@@ -174,15 +177,18 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
     // subscription links among them) from its own: the call runs as id 0, which no connection
     // here has, so no push or wait of another connection is taken for it.
     const conn = { ...req.conn, id: 0 };
-    const replies = rpcBounded(
-      await this.group.submit(() =>
-        this.engine.run(req.dialect, conn, req.items, Date.now(), replyMax),
-      ),
-    );
-    const writeSeq = this.engine.store.writeSeq;
-    return req.withContext
-      ? { replies, conn: { ...conn, id: req.conn.id }, writeSeq }
-      : { replies, writeSeq };
+    const run = () => this.engine.run(req.dialect, conn, req.items, Date.now(), replyMax);
+    const answer = (batch: Reply[]): ShardBatchResult => {
+      const replies = rpcBounded(batch);
+      const writeSeq = this.engine.store.writeSeq;
+      return req.withContext
+        ? { replies, conn: { ...conn, id: req.conn.id }, writeSeq }
+        : { replies, writeSeq };
+    };
+    if (req.dialect !== "redis") return this.group.submit(() => answer(run()));
+    // A script that pauses (busy-script.ts) makes the call wait for its end as an HTTP request's
+    // does: the context gets a sink and a client id of this object's at that moment.
+    return this.waiting.runMaybeWaiting(conn, req.blockMaxMs ?? HTTP_BLOCK_MAX_MS, run, answer);
   }
 
   /** Ends a Worker-held connection's blocked command here (its socket closed). */

@@ -1,7 +1,8 @@
 // A busy script as a user meets it: two TCP clients on the shim's Redis port (multiplexed and a
 // WebSocket per client), the Worker behind it. Under busy-reply-threshold the other client simply
 // waits and sees the script's writes whole; past it, it gets BUSY, SCRIPT KILL stops the script,
-// and the killed client's pipelined command still runs after the script's error.
+// and the killed client's pipelined command still runs after the script's error; a script queued
+// in MULTI is killed the same way, EXEC answering its error among the other replies.
 import { describe, expect, it } from "vitest";
 import { TcpClient, sleep, workerPerFile } from "./support/shim-harness.ts";
 
@@ -56,6 +57,34 @@ for (const mux of [true, false]) {
         expect(b.received.toString()).toBe(
           "+OK\r\n-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n+OK\r\n+PONG\r\n",
         );
+      } finally {
+        a.destroy();
+        b.destroy();
+      }
+    });
+
+    it("inside MULTI/EXEC: SCRIPT KILL ends the script, the rest of EXEC runs", async () => {
+      const port = await workers.listener("redis", { mux });
+      const a = await TcpClient.open(port);
+      const b = await TcpClient.open(port);
+      try {
+        b.write(cmd("CONFIG", "SET", "lua-time-limit", "10"));
+        await b.readUntil("+OK\r\n");
+        a.write(
+          cmd("MULTI") +
+            cmd("SET", "m", "1") +
+            cmd("EVAL", "while true do end", "0") +
+            cmd("INCR", "m") +
+            cmd("EXEC"),
+        );
+        await a.readUntil("+QUEUED\r\n+QUEUED\r\n+QUEUED\r\n");
+        await sleep(200);
+        b.write(cmd("SCRIPT", "KILL"));
+        await a.readUntil(":2\r\n");
+        expect(a.received.toString()).toMatch(
+          /^\+OK\r\n(\+QUEUED\r\n){3}\*3\r\n\+OK\r\n-ERR Script killed by user with SCRIPT KILL\.\.\. script: \w+, on @user_script:1\.\r\n:2\r\n$/,
+        );
+        await b.readUntil("+OK\r\n+OK\r\n");
       } finally {
         a.destroy();
         b.destroy();

@@ -147,4 +147,35 @@ describe("group commit with a paused script", () => {
     expect(log).toEqual(["eval", "commit skipped", "get", "commit skipped", "commit"]);
     expect(slices).toBeGreaterThan(1);
   });
+
+  it("a script paused by a batch of a group holds the rest of that group, in order", async () => {
+    const log: string[] = [];
+    let paused = false;
+    let done = false;
+    let confirm: () => void = () => {};
+    const g = new GroupCommit(
+      () => (log.push(paused ? "commit skipped" : "commit"), !paused),
+      // The first commit is confirmed by hand, later ones at once.
+      () => (log.length > 1 ? Promise.resolve() : new Promise<void>((r) => (confirm = r))),
+      {
+        paused: () => paused,
+        holds: () => true,
+        resume: () => {
+          if (done) paused = false;
+          return paused;
+        },
+      },
+    );
+    // A commit in flight: the next three batches run as one group once it is durable.
+    g.runOrQueue(() => log.push("set"));
+    const a = g.submit(() => log.push("a"));
+    const b = g.submit(() => (log.push("eval"), (paused = true)));
+    const c = g.submit(() => log.push("c"));
+    confirm();
+    await a;
+    expect(log).toEqual(["set", "commit", "a", "eval", "commit skipped"]);
+    done = true;
+    await Promise.all([b, c]);
+    expect(log).toEqual(["set", "commit", "a", "eval", "commit skipped", "commit", "c", "commit"]);
+  });
 });

@@ -260,7 +260,7 @@ export const functionCommands: readonly CommandSpec[] = [
         HELP: { summary: "Returns helpful text about the different subcommands." },
       },
       differs:
-        "FUNCTION DUMP/RESTORE use blink-edge's own payload (not an RDB fragment); FUNCTION KILL stops a busy function as in Redis on the socket doors (a function on an HTTP door runs to its end in one turn; a runaway one is ended by an instruction limit).",
+        "FUNCTION DUMP/RESTORE use blink-edge's own payload (not an RDB fragment); FUNCTION KILL stops a busy function as in Redis on every Redis door, in MULTI/EXEC too; on a sharded namespace only the function's shard is busy, as a Redis Cluster node; a runaway function is also ended by an instruction limit.",
     },
   }),
 ];

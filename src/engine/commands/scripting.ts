@@ -172,7 +172,7 @@ export const scriptingCommands: readonly CommandSpec[] = [
         HELP: { summary: "Returns helpful text about the different subcommands." },
       },
       differs:
-        "SCRIPT KILL stops a busy script as in Redis on the socket doors (a script on an HTTP door runs to its end in one turn; a runaway one is ended by an instruction limit); SCRIPT DEBUG is not supported. The script cache persists across restarts.",
+        "SCRIPT KILL stops a busy script as in Redis on every Redis door, in MULTI/EXEC too; on a sharded namespace only the script's shard is busy, as a Redis Cluster node; a runaway script is also ended by an instruction limit. SCRIPT DEBUG is not supported. The script cache persists across restarts.",
     },
   }),
 ];

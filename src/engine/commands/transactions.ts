@@ -1,11 +1,15 @@
 // MULTI / EXEC / DISCARD / WATCH / UNWATCH (spec §10.8). EXEC runs the queue inside the batch's
 // turn, so a transaction is atomic and isolated: one object runs one thing at a time.
 
+import { asciiLower } from "../ascii.ts";
+import { BLOCKED } from "../blocked-clients.ts";
+import type { Command } from "../command.ts";
 import { command, withDocs } from "../command-table.ts";
 import type { CommandSpec, Ctx, CommandDoc } from "../command-table.ts";
 import { CommandError, Errors } from "../errors.ts";
 import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
+import { persistBeforeScript } from "../script-pause.ts";
 
 function endTransaction(ctx: Ctx): void {
   ctx.conn.multi = null;
@@ -34,10 +38,44 @@ function exec(ctx: Ctx): Reply {
     return R.NILARRAY;
   }
   endTransaction(ctx);
-  const replies: Reply[] = [];
-  for (const c of queue) {
-    const spec = ctx.engine.table.find("redis", c.argv[0]!)!;
-    replies.push(ctx.engine.execute(spec, ctx, c));
+  return runQueue(ctx, queue, 0, []);
+}
+
+/** Commands that run a script, which may pause inside EXEC. */
+const SCRIPT_CALLS = new Set(["eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro"]);
+
+/**
+ * Runs the queue from `from` on, `replies` holding those before it. A script of it may pause
+ * when EXEC is a batch's own command, as Redis lets a busy script in EXEC be killed: EXEC then
+ * answers BLOCKED and goes on with the rest of the queue once the script ended (BusyScript.after),
+ * nothing else of the keyspace running meanwhile (other clients wait, or get BUSY). What ran
+ * before such an EXEC is persisted as it starts; the transaction's own writes commit whole.
+ */
+function runQueue(ctx: Ctx, queue: readonly Command[], from: number, replies: Reply[]): Reply {
+  const engine = ctx.engine;
+  const outer = engine.pauseDepth;
+  if (engine.depth === 1) {
+    engine.pauseDepth = 2;
+    if (from === 0 && queue.some((c) => SCRIPT_CALLS.has(asciiLower(c.argv[0]!))))
+      persistBeforeScript(engine);
+  }
+  try {
+    for (let i = from; i < queue.length; i++) {
+      const c = queue[i]!;
+      const r = engine.execute(engine.table.find("redis", c.argv[0]!)!, ctx, c);
+      if (r === BLOCKED && engine.busyScript) {
+        engine.busyScript.after = (end, now) => {
+          replies.push(end);
+          const conn = ctx.conn;
+          const next: Ctx = { engine, store: engine.dbs.get(conn.db), conn, now };
+          return runQueue(next, queue, i + 1, replies);
+        };
+        return BLOCKED;
+      }
+      replies.push(r);
+    }
+  } finally {
+    engine.pauseDepth = outer;
   }
   return R.array(replies);
 }

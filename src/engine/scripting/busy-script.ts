@@ -31,6 +31,12 @@ export interface BusyScript {
   wrote(): boolean;
   /** Makes its next slice end it with Redis's "Script killed by user" error. */
   kill(): void;
+  /**
+   * What the connection is answered once the script ended with `r`, when the script was not the
+   * batch's own command: EXEC goes on with the rest of its queue (transactions.ts). It may return
+   * BLOCKED when a later script of that queue pauses in turn.
+   */
+  after?: (r: Reply, now: number) => Reply;
 }
 
 /** Commands Redis 7.0 runs while a script is busy (its allow-busy flag), by command name. */

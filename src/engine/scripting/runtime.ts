@@ -10,7 +10,7 @@ import { CommandError } from "../errors.ts";
 import type { Reply } from "../reply.ts";
 import type { LoadedFunction } from "./function-loader.ts";
 import { LuaRunner, PAUSED } from "./lua-runner.ts";
-import { canPause, pause } from "../script-pause.ts";
+import { canPause, pause, persistBeforeScript } from "../script-pause.ts";
 import { scriptCluster, scriptConn } from "./script-call.ts";
 import type { ScriptRun } from "./script-call.ts";
 
@@ -128,6 +128,8 @@ export function runCompiled(
   };
   const engine = ctx.engine;
   if (!canPause(engine, ctx)) return rt.runner.call(compiledName, run, keys, args, asFunction);
+  // Inside EXEC, the EXEC persisted what came before it (a transaction's own writes commit whole).
+  if (engine.depth === 1) persistBeforeScript(engine);
   const runner = rt.runner;
   const r = runner.start(compiledName, run, keys, args, asFunction);
   if (r !== PAUSED) return r;

@@ -146,11 +146,15 @@ const intOf = (r: Reply) => (r.k === "int" ? Number(r.v) : 0);
 
 /**
  * SCRIPT and FUNCTION ran on every shard. An EVAL caches its body only on the shard it ran on,
- * so SCRIPT EXISTS answers 1 where any shard knows the script; everything else every shard
- * answered alike (LOAD's SHA-1 or name, OK, FUNCTION LIST): shard 0's reply.
+ * so SCRIPT EXISTS answers 1 where any shard knows the script; a busy script runs on one shard,
+ * so SCRIPT KILL / FUNCTION KILL answer what a shard that had one said (OK first) and FUNCTION
+ * STATS names the running script of any shard; everything else every shard answered alike
+ * (LOAD's SHA-1 or name, OK, FUNCTION LIST): shard 0's reply.
  */
 function scriptsMerge(replies: PartReplies): Reply {
   const first = replies[0]![0]!;
+  const busy = busyMerge(replies.map((r) => r[0]!));
+  if (busy) return busy;
   if (first.k !== "array" || !first.v.every((x) => x.k === "int")) return first;
   const out = first.v.map((_, i) =>
     replies.some((r) => {
@@ -161,6 +165,22 @@ function scriptsMerge(replies: PartReplies): Reply {
       : R.ZERO,
   );
   return R.array(out);
+}
+
+/** SCRIPT KILL, FUNCTION KILL and FUNCTION STATS over shards (scriptsMerge), else undefined. */
+function busyMerge(all: readonly Reply[]): Reply | undefined {
+  const first = all[0]!;
+  if (first.k === "error" && first.code === "NOTBUSY")
+    return (
+      all.find((r) => r.k === "status") ??
+      all.find((r) => r.k === "error" && r.code !== "NOTBUSY") ??
+      first
+    );
+  const running = (r: Reply) =>
+    r.k === "map" && r.v[0]?.k === "bulk" && r.v[0].v === "running_script" && r.v[1]?.k !== "nil";
+  if (first.k === "map" && first.v[0]?.k === "bulk" && first.v[0].v === "running_script")
+    return all.find(running) ?? all.find((r) => r.k === "error") ?? first;
+  return undefined;
 }
 
 /** Fan-outs whose shards run other items than the command itself. */
