@@ -51,7 +51,7 @@ import { HibernatableSockets } from "./hibernatable-sockets.ts";
 import { answerClose } from "./socket-step.ts";
 import { ObjectTimers } from "./object-timers.ts";
 import { acceptMux, answerMessage } from "./object-sockets.ts";
-import { WaitingRuns, hasBlocking } from "./waiting-runs.ts";
+import { WaitingRuns } from "./waiting-runs.ts";
 
 /** The one shard of a namespace that is not sharded. */
 const UNSHARDED: ShardRef = { shard: 0, shards: 1 };
@@ -161,34 +161,28 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
     this.adoptNamespace(req.namespace, req);
     // The router's share of the batch's reply budget (absent: an older Worker's call).
     const replyMax = req.replyMax ?? REPLY_MAX_BYTES;
-    if (!req.withContext && hasBlocking(this.engine, req.dialect, req.items)) {
-      // It waits here, its context holding a sink under an id of this call's own, while this
-      // object serves everyone else; the Worker's socket keeps relaying its pushes meanwhile.
-      const conn = { ...req.conn, id: this.waiting.nextShardWaitId() };
-      const replies = await this.waiting.run(
-        conn,
-        req.blockMaxMs,
-        () => this.engine.run(req.dialect, conn, req.items, Date.now(), replyMax),
-        { clientId: req.conn.id, waitKey: req.waitKey, leaseMs: req.leaseMs ?? 0 },
-      );
-      return { replies: rpcBounded(replies), writeSeq: this.engine.store.writeSeq };
-    }
     // The Worker's client ids come from shard 0's counter, this object's sockets' (the Worker's
     // subscription links among them) from its own: the call runs as id 0, which no connection
     // here has, so no push or wait of another connection is taken for it.
     const conn = { ...req.conn, id: 0 };
     const run = () => this.engine.run(req.dialect, conn, req.items, Date.now(), replyMax);
-    const answer = (batch: Reply[]): ShardBatchResult => {
-      const replies = rpcBounded(batch);
+    const answer = (replies: Reply[]): ShardBatchResult => {
       const writeSeq = this.engine.store.writeSeq;
+      const bounded = rpcBounded(replies);
       return req.withContext
-        ? { replies, conn: { ...conn, id: req.conn.id }, writeSeq }
-        : { replies, writeSeq };
+        ? { replies: bounded, conn: { ...conn, id: req.conn.id }, writeSeq }
+        : { replies: bounded, writeSeq };
     };
     if (req.dialect !== "redis") return this.group.submit(() => answer(run()));
-    // A script that pauses (busy-script.ts) makes the call wait for its end as an HTTP request's
-    // does: the context gets a sink and a client id of this object's at that moment.
-    return this.waiting.runMaybeWaiting(conn, req.blockMaxMs ?? HTTP_BLOCK_MAX_MS, run, answer);
+    // A command that must wait, or a script that pauses (busy-script.ts), does so here, as on the
+    // HTTP door (Engine.lateSink): its context then gets a sink under an id of this call's own,
+    // while this object serves everyone else (the Worker's socket keeps relaying its pushes
+    // meanwhile); the call answers once it is answered, timed out, or cancelled by the Worker.
+    return this.waiting.runMaybeWaiting(conn, req.blockMaxMs, run, answer, {
+      clientId: req.conn.id,
+      waitKey: req.waitKey,
+      leaseMs: req.leaseMs ?? 0,
+    });
   }
 
   /** Ends a Worker-held connection's blocked command here (its socket closed). */

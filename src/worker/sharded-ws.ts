@@ -15,6 +15,13 @@ import { runShardedBatch } from "./router/sharded-batch.ts";
 import { objectFor } from "./shard-map.ts";
 import { ShardLinks } from "./shard-links.ts";
 import {
+  RESUMABLE_PARAM,
+  RESUME_PARAM,
+  applyResume,
+  parseResume,
+  resumeToken,
+} from "./socket-resume.ts";
+import {
   ShardClients,
   cancelShardWaits,
   shardTransport,
@@ -28,6 +35,7 @@ import {
   deliver,
   messageBytes,
   messageStep,
+  resumeMessage,
   socketOutput,
   TAG,
   TAGGED_PARAM,
@@ -81,7 +89,12 @@ export async function shardedSocket(
 ): Promise<Response> {
   const door = WS_DIALECTS[dialect]!;
   const budget = callBudget(env);
-  const id = await allocateClientId(env, namespace, shards);
+  // A shim link that can carry the connection over to a new socket says so (socket-resume.ts).
+  const params = new URL(request.url).searchParams;
+  const resumable =
+    !door.text && params.get(TAGGED_PARAM) === "1" && params.get(RESUMABLE_PARAM) === "1";
+  const resumed = resumable ? parseResume(params.get(RESUME_PARAM)) : null;
+  const id = resumed?.id ?? (await allocateClientId(env, namespace, shards));
   const pair = new WebSocketPair();
   const ws = pair[1];
   ws.accept();
@@ -90,6 +103,7 @@ export async function shardedSocket(
     readonly: scope === "readonly",
     addr: `${request.headers.get("CF-Connecting-IP") ?? "unknown"}:0`,
   });
+  if (resumed) applyResume(conn, resumed);
   let calls = 0;
   const waitKey = crypto.randomUUID();
   const inFlight = new Map<number, number>();
@@ -152,7 +166,7 @@ export async function shardedSocket(
   };
   // A shim's per-connection link asks for tagged messages (socket-step.ts TAG): answers to its
   // messages, and pushes that arrive on their own.
-  const tagged = new URL(request.url).searchParams.get(TAGGED_PARAM) === "1";
+  const tagged = params.get(TAGGED_PARAM) === "1";
   const out = socketOutput(ws, door.text, tagged && !door.text ? TAG.answer : undefined);
   // Pushes (pub/sub messages) leave on their own, tagged unsolicited for the shim.
   const pushOut = socketOutput(ws, door.text, tagged && !door.text ? TAG.unsolicited : undefined);
@@ -185,6 +199,9 @@ export async function shardedSocket(
       links.release();
       if (r.close) end();
       else if (budget > 0 && calls >= budget && !conn.multi && !conn.watch) {
+        // A shim link carries the connection over to a new socket (socket-resume.ts).
+        const token = resumable ? resumeToken(conn) : null;
+        if (token) ws.send(resumeMessage(token));
         close(CLOSE_SERVICE_RESTART, "shard call budget spent, reconnect");
       }
     } catch (e) {

@@ -14,7 +14,7 @@ import { engineSettings } from "./env.ts";
 import type { ShardBatchResult } from "./namespace-api.ts";
 import { batchHasWrites, classifyFailure, isRetryable } from "./object-failure.ts";
 import { runShardedBatch } from "./router/sharded-batch.ts";
-import type { ShardCall, ShardTransport } from "./router/sharded-batch.ts";
+import type { ShardCall, ShardTransport } from "./router/shard-session.ts";
 import { objectFor } from "./shard-map.ts";
 import type { NamespaceStub } from "./shard-map.ts";
 

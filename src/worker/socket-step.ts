@@ -88,7 +88,7 @@ export function messageBytes(data: string | ArrayBuffer): Uint8Array {
  * TAGGED_PARAM): whether it answers the client's last message or is one the object sent on its
  * own (pushes, a woken client's late replies), which the shim must not count as an answer.
  */
-export const TAG = { answer: 0, unsolicited: 1, waiting: 2 } as const;
+export const TAG = { answer: 0, unsolicited: 1, waiting: 2, resume: 3 } as const;
 
 /**
  * Whether a connection now waits for bytes it asked for in no message: blocked, or subscribed.
@@ -102,6 +102,10 @@ export function waitsForPushes(engine: Engine, conn: ConnState): boolean {
 /** A TAG.waiting message for a tagged socket. */
 export function waitingMessage(waiting: boolean): Uint8Array {
   return Uint8Array.of(TAG.waiting, waiting ? 1 : 0);
+}
+/** A TAG.resume message: the token a new socket resumes the connection with (socket-resume.ts). */
+export function resumeMessage(token: string): Uint8Array {
+  return tagged(TAG.resume, new TextEncoder().encode(token));
 }
 /** The upgrade's query parameter asking for tagged messages (`?tagged=1`). */
 export const TAGGED_PARAM = "tagged";

@@ -2,8 +2,6 @@
 // sharded namespace's shard call): the connection gets a sink for the call's length, and the
 // call resolves once no command of it waits any more.
 
-import type { BatchItem, Dialect } from "../engine/command.ts";
-import { Flag } from "../engine/command-table.ts";
 import type { ConnSink } from "../engine/conn-sink.ts";
 import type { ConnState } from "../engine/conn-state.ts";
 import type { Engine } from "../engine/engine.ts";
@@ -51,52 +49,33 @@ export class WaitingRuns {
   }
 
   /** A connection id for a shard call that waits: below every id a socket here can have. */
-  nextShardWaitId(): number {
+  private nextShardWaitId(): number {
     return --this.shardWaitId;
-  }
-
-  /**
-   * Runs a batch that may block with a sink on its connection for the call's length: resolves
-   * with every reply once no command of it waits any more (answered, timed out, or stopped). A
-   * shard call's wait is registered in `shardWaits`; with a lease it is served only while its
-   * caller renews it, and ends unanswered (the call throws LeaseExpired) when the caller stops.
-   */
-  async run(
-    conn: ConnState,
-    maxWaitMs: number | undefined,
-    run: () => Reply[],
-    shard?: ShardCall,
-  ): Promise<Reply[]> {
-    const w = this.begin(conn, maxWaitMs, shard);
-    let batch: Reply[];
-    try {
-      batch = await this.group.runOrQueue(run);
-    } catch (err) {
-      this.end(w);
-      throw err;
-    }
-    return this.finish(w, batch);
   }
 
   /**
    * Runs `run`, a batch of `conn` (a connection with no sink), with the group and hands its
    * replies to `answer` in the same turn, unless one of its commands must wait: then `conn` gets
    * a fresh client id and a sink at that moment (Engine.lateSink), and `answer` gets every reply
-   * once it waits no more. No command is looked up before the engine runs it.
+   * once it waits no more. No command is looked up before the engine runs it. A shard call's
+   * wait (`shard`) takes an id of its own below every socket's and is registered in
+   * `shardWaits`; with a lease it is served only while its caller renews it, and ends unanswered
+   * (LeaseExpired is thrown) when the caller stops.
    */
   runMaybeWaiting<T>(
     conn: ConnState,
-    maxWaitMs: number,
+    maxWaitMs: number | undefined,
     run: () => Reply[],
     answer: (replies: Reply[]) => T,
+    shard?: ShardCall,
   ): T | Promise<T> {
     const engine = this.engine();
     const late: { wait?: Wait; batch?: Reply[] } = {};
     const work = (): { answer: T } | null => {
       engine.lateSink = (c) => {
         if (c !== conn) return undefined;
-        c.id = engine.nextClientId++;
-        late.wait = this.begin(c, maxWaitMs);
+        c.id = shard ? this.nextShardWaitId() : engine.nextClientId++;
+        late.wait = this.begin(c, maxWaitMs, shard);
         return late.wait.sink;
       };
       try {
@@ -186,19 +165,4 @@ export class WaitingRuns {
   cancel(waitKey: string): void {
     this.shardWaits.cancel(waitKey);
   }
-}
-
-/** True when a batch holds a command that may block (BLPOP, XREAD …: Redis's `blocking` flag). */
-export function hasBlocking(
-  engine: Engine,
-  dialect: Dialect,
-  items: readonly BatchItem[],
-): boolean {
-  if (dialect !== "redis") return false;
-  for (const it of items) {
-    if (!("argv" in it)) continue;
-    const spec = engine.table.find(dialect, it.argv[0] ?? "");
-    if (spec && spec.flags & Flag.BLOCKING) return true;
-  }
-  return false;
 }

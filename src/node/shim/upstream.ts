@@ -82,7 +82,8 @@ export class WebSocketConnector implements UpstreamConnector {
    */
   urlFor(dialect: ShimDialect): string {
     const tagged = dialect.name === "redis";
-    return upstreamUrl(this.url, dialect.path + (tagged ? "&tagged=1" : ""));
+    // resumable: it carries its connection over to a new socket when told (TAG.resume).
+    return upstreamUrl(this.url, dialect.path + (tagged ? "&tagged=1&resumable=1" : ""));
   }
 
   connect(dialect: ShimDialect, events: UpstreamEvents): UpstreamLink {
@@ -94,14 +95,33 @@ export class WebSocketConnector implements UpstreamConnector {
 const HTTP_UNAUTHORIZED = 401;
 const HTTP_FORBIDDEN = 403;
 
+/** TAG values of a tagged link's messages (src/worker/socket-step.ts TAG). */
+const TAG_UNSOLICITED = 1;
+const TAG_WAITING = 2;
+const TAG_RESUME = 3;
+/** The Worker's close code of a socket that spent its call budget (RFC 6455 service restart). */
+const CLOSE_SERVICE_RESTART = 1012;
+
 class WebSocketLink implements UpstreamLink {
-  private readonly ws: WebSocket;
+  private ws: WebSocket;
+  private readonly url: string;
+  private readonly headers: Record<string, string>;
+  private readonly timeoutMs: number;
+  private readonly tagged: boolean;
   private readonly events: UpstreamEvents;
   private timer: NodeJS.Timeout | undefined;
   private opened = false;
   /** Set once the connection closed the link or an end was reported: later events are dropped. */
   private done = false;
   private lastError = "";
+  /**
+   * Batches sent and not yet answered, oldest first (tagged links): a socket closed with a
+   * resume token (TAG.resume: a sharded namespace's Worker spent its call budget) answered none
+   * of them, so they are sent again on the socket that resumes the connection.
+   */
+  private readonly unanswered: Uint8Array[] = [];
+  /** The token the next socket resumes the connection with, once the Worker sent one. */
+  private resume: string | undefined;
 
   constructor(
     url: string,
@@ -110,47 +130,73 @@ class WebSocketLink implements UpstreamLink {
     events: UpstreamEvents,
     tagged = false,
   ) {
+    this.url = url;
+    this.headers = headers;
+    this.timeoutMs = timeoutMs;
+    this.tagged = tagged;
     this.events = events;
+    this.ws = this.open(url);
+  }
+
+  /** Opens a socket; its events go to the connection until it closes. */
+  private open(url: string): WebSocket {
+    const { timeoutMs } = this;
     // maxPayload 0: a reply message is bounded by the Worker's batch rules, not by us.
-    this.ws = new WebSocket(url, {
-      headers,
+    const ws = new WebSocket(url, {
+      headers: this.headers,
       perMessageDeflate: false,
       maxPayload: 0,
       handshakeTimeout: timeoutMs,
     });
-    this.ws.binaryType = "nodebuffer";
+    ws.binaryType = "nodebuffer";
     this.timer = setTimeout(
       () => this.fail({ kind: "unavailable", detail: `no upgrade within ${timeoutMs} ms` }),
       timeoutMs,
     );
-    this.ws.on("unexpected-response", (req: ClientRequest, res: IncomingMessage) =>
+    ws.on("unexpected-response", (req: ClientRequest, res: IncomingMessage) =>
       this.refused(req, res),
     );
-    this.ws.on("open", () => {
+    ws.on("open", () => {
       clearTimeout(this.timer);
-      this.opened = true;
-      if (!this.done) this.events.open();
-    });
-    this.ws.on("message", (data: Buffer) => {
       if (this.done) return;
-      if (!tagged) return this.events.message(data);
-      // TAG.unsolicited is 1, TAG.waiting 2 (src/worker/socket-step.ts).
-      if (data[0] === 2) this.events.waiting(data[1] === 1);
-      else if (data[0] === 1) this.events.push(data.subarray(1));
-      else this.events.message(data.subarray(1));
+      if (this.opened) {
+        // A resumed connection: what the old socket left unanswered goes again, in order.
+        for (const b of this.unanswered) this.write(b);
+        return;
+      }
+      this.opened = true;
+      this.events.open();
     });
-    this.ws.on("error", (err: NodeJS.ErrnoException) => {
+    ws.on("message", (data: Buffer) => {
+      if (this.done) return;
+      if (!this.tagged) return this.events.message(data);
+      if (data[0] === TAG_WAITING) this.events.waiting(data[1] === 1);
+      else if (data[0] === TAG_UNSOLICITED) this.events.push(data.subarray(1));
+      else if (data[0] === TAG_RESUME) this.resume = data.subarray(1).toString();
+      else {
+        this.unanswered.shift();
+        this.events.message(data.subarray(1));
+      }
+    });
+    ws.on("error", (err: NodeJS.ErrnoException) => {
       this.lastError = err.code ?? err.message;
       if (!this.opened) this.fail({ kind: "unavailable", detail: this.lastError });
     });
-    this.ws.on("close", (code: number, reason: Buffer) => {
+    ws.on("close", (code: number, reason: Buffer) => {
       clearTimeout(this.timer);
+      if (ws !== this.ws || this.done) return;
       if (!this.opened)
         return this.fail({ kind: "unavailable", detail: this.lastError || `closed ${code}` });
-      if (this.done) return;
+      const resume = this.resume;
+      this.resume = undefined;
+      if (resume !== undefined) {
+        this.ws = this.open(`${this.url}&resume=${encodeURIComponent(resume)}`);
+        return;
+      }
       this.done = true;
       this.events.closed(code, reason.toString() || this.lastError);
     });
+    return ws;
   }
 
   get backlog(): number {
@@ -158,7 +204,14 @@ class WebSocketLink implements UpstreamLink {
   }
 
   send(batch: Uint8Array): void {
-    if (this.done || this.ws.readyState !== WebSocket.OPEN) return;
+    if (this.done) return;
+    // While a resumed connection's socket opens, its open sends the batch.
+    if (this.tagged) this.unanswered.push(batch);
+    this.write(batch);
+  }
+
+  private write(batch: Uint8Array): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
     this.ws.send(batch, { binary: true }, () => {
       if (!this.done) this.events.drained();
     });
@@ -189,6 +242,8 @@ class WebSocketLink implements UpstreamLink {
     if (this.done) return;
     this.done = true;
     if (this.ws.readyState === WebSocket.CONNECTING) this.ws.terminate();
-    this.events.failed(failure);
+    // A connection whose resuming socket did not open ends as if its socket had closed.
+    if (this.opened) this.events.closed(CLOSE_SERVICE_RESTART, failure.detail);
+    else this.events.failed(failure);
   }
 }

@@ -10,7 +10,7 @@ import { Engine, NULL_HOST } from "../../../src/engine/engine.ts";
 import type { EngineConfig, EngineHost } from "../../../src/engine/engine.ts";
 import type { Reply } from "../../../src/engine/reply.ts";
 import { runShardedBatch } from "../../../src/worker/router/sharded-batch.ts";
-import type { ShardCall, ShardedSession } from "../../../src/worker/router/sharded-batch.ts";
+import type { ShardCall, ShardedSession } from "../../../src/worker/router/shard-session.ts";
 import { limitShare } from "../../../src/worker/shard-map.ts";
 
 export class ShardSim {
