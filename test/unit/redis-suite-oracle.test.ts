@@ -3,8 +3,14 @@
 // script over maxmemory, error stats of scripts' errors, and the dirty count of bit commands.
 
 import { expect, it } from "vitest";
-import { EngineSession, describeVsRedis, runBoth, show } from "./support/engine-vs-redis.ts";
-import type { Argv, Oracle } from "./support/engine-vs-redis.ts";
+import {
+  EngineSession,
+  describeVsRedis,
+  runBoth,
+  show,
+  unordered,
+} from "./support/engine-vs-redis.ts";
+import type { Argv, Oracle, Step } from "./support/engine-vs-redis.ts";
 
 const ev = (body: string, ...rest: string[]): Argv => ["EVAL", body, ...rest];
 const SET_MEMBERS = "a b c d e f g h i l m n o p q r s t u v z aa aaa azz".split(" ");
@@ -39,7 +45,7 @@ end
 out[#out + 1] = string.format('%5.1f %s %.3f', 2.25, 'x', '2.0625')
 return out`;
 
-const SCRIPTS: Record<string, Argv[]> = {
+const SCRIPTS: Record<string, Step[]> = {
   // unit/scripting "SORT BY <constant> output gets ordered for scripting"
   "SORT BY a constant of a set inside a script is sorted ALPHA": [
     ["SADD", "myset", ...SET_MEMBERS],
@@ -82,6 +88,29 @@ const SCRIPTS: Record<string, Argv[]> = {
     ["CONFIG", "SET", "min-replicas-to-write", "0"],
     ["SET", "x", "4"],
     ev("#!lua\nreturn redis.call('set','x','5')", "1", "x"),
+  ],
+  // unit/introspection-2 "COMMAND LIST FILTERBY PATTERN - list all commands/subcommands"
+  "CLIENT HELP, and CLUSTER as a Redis without cluster support": [
+    unordered("COMMAND", "LIST", "FILTERBY", "PATTERN", "cl*help"),
+    unordered("COMMAND", "LIST", "FILTERBY", "PATTERN", "client|h*"),
+    unordered("COMMAND", "LIST", "FILTERBY", "PATTERN", "cluster|s*"),
+    ["CLIENT", "HELP"],
+    ["CLIENT", "HELP", "x"],
+    ["CLUSTER", "HELP"],
+    ["CLUSTER", "INFO"],
+    ["CLUSTER", "INFO", "x"],
+    ["CLUSTER", "KEYSLOT", "foo"],
+    ["CLUSTER", "SETSLOT", "1"],
+    ["CLUSTER", "nosuch"],
+    ["CLUSTER"],
+    ["READONLY"],
+    ["READWRITE", "x"],
+    ["ASKING"],
+    ev("return redis.call('cluster','info')", "0"),
+    ev("return redis.pcall('cluster','reset')", "0"),
+    ev("return redis.call('readonly')", "0"),
+    ev("return redis.call('cluster')", "0"),
+    ["COMMAND", "GETKEYS", "CLUSTER", "INFO"],
   ],
   "string.format of floats rounds as C's printf": [ev(FORMAT_SCRIPT, "0")],
   // unit/scripting "reject script do not cause a Lua stack leak"

@@ -2,6 +2,7 @@
 // (Engine.check: lookup, arity, auth scope, sizes) and Engine.execute (memory limit, write
 // sequence), with Redis's script-specific refusals before them (script.c scriptCall).
 
+import { asciiLower } from "../ascii.ts";
 import { Flag, keyPositions } from "../command-table.ts";
 import type { CommandSpec, Ctx } from "../command-table.ts";
 import { Errors } from "../errors.ts";
@@ -111,7 +112,7 @@ const NOSCRIPT = new Set([
 ]);
 
 /**
- * Blocking commands and CLUSTER: Redis refuses them in scripts ("noscript"); named here too so a
+ * Blocking commands: Redis refuses them in scripts ("noscript"); named here too so a
  * script gets Redis's refusal even where this engine does not implement the command.
  */
 const NOSCRIPT_ANYWAY = new Set([
@@ -123,7 +124,6 @@ const NOSCRIPT_ANYWAY = new Set([
   "bzpopmin",
   "bzpopmax",
   "bzmpop",
-  "cluster",
 ]);
 
 /** A connection context for a script's commands: the caller's scope, protocol 2, no MULTI. */
@@ -171,7 +171,8 @@ function refusal(run: ScriptRun, spec: CommandSpec | undefined, argv: string[]):
   if (!spec) return "Unknown Redis command called from script";
   if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity)
     return "Wrong number of args calling Redis command from script";
-  if (NOSCRIPT.has(spec.name)) return "This Redis command is not allowed from script";
+  if (NOSCRIPT.has(spec.name) || (spec.name === "cluster" && asciiLower(argv[1]!) === "reset"))
+    return "This Redis command is not allowed from script";
   const writes = (spec.flags & Flag.WRITE) !== 0;
   if (writes && run.readOnly) return "Write commands are not allowed from read-only scripts.";
   // Only a script that has not written yet may still fail on the server's state.
