@@ -243,6 +243,15 @@ describeVsRedis("Redis suite leftovers vs redis-server 7.0.15", SCRIPTS, (o) => 
     expect(ours).toEqual(redis);
   });
 
+  // unit/tracking reads it to set a memory limit above the data
+  it("INFO memory reports mem_not_counted_for_evict", async () => {
+    await fresh(o);
+    const line = /\r\nmem_not_counted_for_evict:(\d+)\r\n/;
+    const ours = new EngineSession().command(["INFO", "memory"]).toString();
+    const theirs = (await o.redis.command(["INFO", "memory"])).toString();
+    expect(line.exec(ours)?.[1]).toBe(line.exec(theirs)?.[1]);
+  });
+
   it("a set sorted BY a constant outside a script keeps its own order unless stored", async () => {
     await fresh(o);
     const rows = await runBoth(o.redis, [
