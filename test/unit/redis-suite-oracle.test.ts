@@ -30,7 +30,7 @@ local nums = {2.25, 0.125, 2.5, 3.5, -2.5, 0.5, 1.5, 1e21, 123456789.125, 5e-324
 local z = 0
 nums[#nums + 1] = -z
 nums[#nums + 1] = z / z
-for i = -40, 40 do
+for i = -15, 15 do
   nums[#nums + 1] = i * 0.125
   nums[#nums + 1] = i / 3
   nums[#nums + 1] = i * 1.005
@@ -112,7 +112,6 @@ const SCRIPTS: Record<string, Step[]> = {
     ev("return redis.call('cluster')", "0"),
     ["COMMAND", "GETKEYS", "CLUSTER", "INFO"],
   ],
-  "string.format of floats rounds as C's printf": [ev(FORMAT_SCRIPT, "0")],
   // unit/scripting "reject script do not cause a Lua stack leak"
   "a shebang script that may write is refused over maxmemory": [
     ["SET", "filler", "some bytes"],
@@ -241,6 +240,73 @@ describeVsRedis("Redis suite leftovers vs redis-server 7.0.15", SCRIPTS, (o) => 
       ["BITFIELD", "foo2", "SET", "i5", "90", "0"],
     ]);
     expect(ours).toEqual(redis);
+  });
+
+  // unit/type/stream-cgroups "Loading from legacy (Redis <= v6.2.x, rdb_ver < 10) persistence"
+  it("RESTORE of a stream DUMPed by Redis 7.0 and by Redis 5-6.2", async () => {
+    await fresh(o);
+    const setup: Argv[] = [["CONFIG", "SET", "stream-node-max-entries", "4"]];
+    for (let i = 1; i <= 11; i++)
+      setup.push(["XADD", "s", `${i}-${i % 3}`, "f", `v${i}`, "g", "x"]);
+    setup.push(
+      ["XADD", "s", "12-0", "other", "fields"],
+      ["XDEL", "s", "3-0", "7-1"],
+      ["XGROUP", "CREATE", "s", "g1", "0"],
+      ["XGROUP", "CREATE", "s", "g2", "$"],
+      ["XGROUP", "CREATE", "s", "g3", "5-2"],
+      ["XREADGROUP", "GROUP", "g1", "alice", "COUNT", "3", "STREAMS", "s", ">"],
+      ["XREADGROUP", "GROUP", "g1", "bob", "COUNT", "2", "STREAMS", "s", ">"],
+      ["XACK", "s", "g1", "2-2"],
+      ["XGROUP", "CREATECONSUMER", "s", "g3", "carol"],
+      ["XTRIM", "s", "MAXLEN", "10"],
+      ["XADD", "e", "5-5", "a", "b"],
+      ["XDEL", "e", "5-5"],
+      ["XGROUP", "CREATE", "e", "g", "$"],
+      ["CONFIG", "SET", "stream-node-max-entries", "100"],
+    );
+    for (const argv of setup) await o.redis.command(argv);
+    // The payload of the TCL test (DUMPed by Redis 5: 6 entries, one deleted, trimmed to 2; g1
+    // read 4 of them, g2 none).
+    const legacy = Buffer.from(
+      "0F011000000000000000010000000000000000C3404A40571657000000230002010401010184646174610500" +
+        "0103010020010381610204200A0001400A0062600A0002400A0063600A4022018164200A4039200A0065600A" +
+        "0005400A0066200A00FF02060002026731050004000000000000000100000000000000003EF783437A010000" +
+        "01000000000000000200000000000000003EF783437A01000001000000000000000400000000000000003EF7" +
+        "83437A01000001000000000000000500000000000000003EF783437A0100000101036331313EF783437A0100" +
+        "0004000000000000000100000000000000000000000000000002000000000000000000000000000000040000" +
+        "000000000000000000000000000500000000000000000267320000000009003D52EF6867521DFA",
+      "hex",
+    );
+    const ours = new EngineSession();
+    const reads = (k: string): Argv[] => [
+      ["XRANGE", k, "-", "+"],
+      ["XINFO", "STREAM", k, "FULL"],
+      ["XINFO", "GROUPS", k],
+      ["XPENDING", k, "g1"],
+      // (XPENDING's extended form and XINFO CONSUMERS report idle times: XINFO FULL has the
+      // delivery and seen times themselves)
+    ];
+    const steps: Argv[] = [];
+    for (const src of ["s", "e"]) {
+      const payload = await o.redis.command(["DUMP", src]);
+      const bulk = payload.subarray(payload.indexOf("\r\n") + 2, payload.length - 2);
+      steps.push(["RESTORE", `r${src}`, "0", bulk], ...reads(`r${src}`));
+    }
+    steps.push(["RESTORE", "x", "0", legacy], ...reads("x"));
+    steps.push(["XADD", "x", "100-0", "a", "b"], ["XINFO", "GROUPS", "x"]);
+    // Redis's radix tree figures describe its memory layout, not the stream: left out.
+    const radix = (t: string) => t.replace(/(radix-tree-\w+\\r\\n):\d+/g, "$1:N");
+    for (const argv of steps) {
+      const a = radix(show(ours.command(argv)));
+      const b = radix(show(await o.redis.command(argv)));
+      expect(a, argv.map(String).join(" ").slice(0, 80)).toBe(b);
+    }
+  });
+
+  it("string.format of floats rounds as C's printf", { timeout: 30_000 }, async () => {
+    await fresh(o);
+    const [[cmd, ours, theirs]] = (await runBoth(o.redis, [ev(FORMAT_SCRIPT, "0")])) as [string[]];
+    expect(ours, cmd).toBe(theirs);
   });
 
   // unit/tracking reads it to set a memory limit above the data
