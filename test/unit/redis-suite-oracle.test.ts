@@ -301,6 +301,23 @@ describeVsRedis("Redis suite leftovers vs redis-server 7.0.15", SCRIPTS, (o) => 
       const b = radix(show(await o.redis.command(argv)));
       expect(a, argv.map(String).join(" ").slice(0, 80)).toBe(b);
     }
+    // And back: our DUMP of each restores in redis-server (and here) as the same stream.
+    for (const k of ["rs", "re", "x"]) {
+      const payload = ours.command(["DUMP", k]);
+      const bulk = payload.subarray(payload.indexOf("\r\n") + 2, payload.length - 2);
+      expect(show(await o.redis.command(["RESTORE", `back-${k}`, "0", bulk])), k).toBe(
+        '"+OK\\r\\n"',
+      );
+      expect(show(ours.command(["RESTORE", `back-${k}`, "0", bulk])), k).toBe('"+OK\\r\\n"');
+      for (const argv of [
+        ["XINFO", "STREAM", `back-${k}`, "FULL"],
+        ["XRANGE", `back-${k}`, "-", "+"],
+      ]) {
+        const want = radix(show(await o.redis.command(argv.map((a) => a.replace("back-", "")))));
+        expect(radix(show(await o.redis.command(argv))), argv.join(" ")).toBe(want);
+        expect(radix(show(ours.command(argv))), argv.join(" ")).toBe(want);
+      }
+    }
   });
 
   it("string.format of floats rounds as C's printf", { timeout: 30_000 }, async () => {
