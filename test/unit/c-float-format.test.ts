@@ -1,5 +1,6 @@
 // string.format's float conversions by C's printf rules (glibc), without a redis-server: the
-// oracle test (redis-suite-oracle.test.ts) compares 6,211 more (27 formats of 230 numbers) against Redis's Lua.
+// oracle test (redis-suite-oracle.test.ts) compares 6,211 more (27 formats of 230 numbers)
+// against Redis's Lua.
 
 import { describe, expect, it } from "vitest";
 import { formatFloat } from "../../src/engine/scripting/c-float-format.ts";
