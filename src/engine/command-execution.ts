@@ -7,13 +7,14 @@ import { Flag } from "./command-table.ts";
 import type { CommandSpec, Ctx } from "./command-table.ts";
 import { BLOCKED } from "./blocked-clients.ts";
 import type { Engine } from "./engine.ts";
-import { CommandError, Errors } from "./errors.ts";
+import { CommandError, Errors, Rejection } from "./errors.ts";
 import { releaseEvents } from "./held-events.ts";
 import { R, errorReplyOf, isError } from "./reply.ts";
-import type { Reply } from "./reply.ts";
+import type { ErrorReply, Reply } from "./reply.ts";
 import type { Store } from "./store.ts";
 import type { EvictionPolicy } from "../limits.ts";
 import { busyRefusal } from "./scripting/busy-script.ts";
+import { queueingError } from "./command-checks.ts";
 
 /** A command of a batch (or a blocked client's, run again): checked, queued in MULTI, or run. */
 export function dispatchWith(engine: Engine, dialect: Dialect, ctx: Ctx, c: Command): Reply {
@@ -24,6 +25,12 @@ export function dispatchWith(engine: Engine, dialect: Dialect, ctx: Ctx, c: Comm
   if ("k" in spec) {
     engine.cmdStats.rejected(engine.table.find(dialect, c.argv[0] ?? ""), c.argv, spec);
     return spec;
+  }
+  // Redis's processCommand refuses a write when min-replicas-to-write wants replicas (none here).
+  if (engine.noGoodReplicas && spec.flags & Flag.WRITE) {
+    const refused = queueingError(conn, Errors.noReplicas());
+    engine.cmdStats.rejected(spec, c.argv, refused);
+    return refused;
   }
   if (engine.busyScript) {
     const refused = busyRefusal(engine.busyScript, conn, conn.lastCmd);
@@ -47,6 +54,8 @@ export function executeCommand(engine: Engine, spec: CommandSpec, ctx: Ctx, c: C
   const heldBefore = engine.held.length;
   store.beginCommand(limited);
   let reply: Reply;
+  // Refused before it really ran (OOM, NOREPLICAS): Redis counts a rejected call, not a failed one.
+  let rejected = false;
   if (engine.tracking.clients.size !== 0) engine.tracking.beforeCommand(spec, c.argv);
   engine.depth++;
   try {
@@ -56,6 +65,7 @@ export function executeCommand(engine: Engine, spec: CommandSpec, ctx: Ctx, c: C
     store.rollback();
     if (!(e instanceof CommandError)) console.error("blink-edge: command failed", spec.name, e);
     reply = errorReplyOf(e);
+    rejected = e instanceof Rejection;
   } finally {
     engine.depth--;
   }
@@ -83,6 +93,7 @@ export function executeCommand(engine: Engine, spec: CommandSpec, ctx: Ctx, c: C
       store.stats.evicted = evicted;
       engine.held.length = heldBefore;
       reply = R.error(Errors.oom());
+      rejected = true;
     }
   }
   store.endCommand();
@@ -90,8 +101,9 @@ export function executeCommand(engine: Engine, spec: CommandSpec, ctx: Ctx, c: C
     engine.tracking.afterRead(spec, ctx.conn, c.argv);
   if (engine.held.length && engine.depth === 0) releaseEvents(engine);
   const failed = isError(reply) ? reply : null;
-  engine.cmdStats.called(spec, c.argv, failed);
-  if (isWrite && !failed) store.writeSeq++;
+  if (rejected) engine.cmdStats.rejected(spec, c.argv, reply as ErrorReply);
+  else engine.cmdStats.called(spec, c.argv, failed);
+  if (isWrite && !failed && !store.unchanged) store.writeSeq++;
   return reply;
 }
 

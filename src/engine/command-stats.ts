@@ -52,7 +52,7 @@ export class CommandStats {
     c.calls++;
     if (error) {
       c.failed++;
-      this.error(error);
+      if (!error.counted) this.error(error);
     }
   }
 

@@ -36,6 +36,8 @@ export interface ConnState {
   replyMode: "on" | "off" | "skip";
   /** Client-side caching (CLIENT TRACKING, engine/tracking.ts); null while off. */
   tracking: TrackingState | null;
+  /** The connection of a running script's commands (Redis's CLIENT_SCRIPT flag). */
+  script?: true;
 }
 
 /** One connection's CLIENT TRACKING mode, as Redis keeps it in its client flags. */

@@ -54,6 +54,11 @@ export class Engine {
   /** Enabled keyspace notification classes (keyspace-events.ts Notify), 0 when off. */
   notifyMask = 0;
   /**
+   * min-replicas-to-write and min-replicas-max-lag are both set: with no replica (there never is
+   * one here) writes are refused NOREPLICAS, as Redis's checkGoodReplicasStatus.
+   */
+  noGoodReplicas = false;
+  /**
    * Keyspace events of a command that may yet be rolled back (its store journals): published
    * when it stands, dropped when it is undone. Evictions go before the command's own events
    * (at `evictedAt`), as Redis evicts before it runs a command (held-events.ts).

@@ -39,6 +39,9 @@ export class CommandError extends Error {
   }
 }
 
+/** A command refused before it really ran (Redis's processCommand): a rejected call in the stats. */
+export class Rejection extends CommandError {}
+
 const err = (text: string) => new CommandError("ERR", text);
 
 export const Errors = {
@@ -66,6 +69,8 @@ export const Errors = {
   unknownSubcommand: (sub: string, cmd: string) =>
     err(`ERR unknown subcommand '${sub}'. Try ${cmd.toUpperCase()} HELP.`),
   oom: () => new CommandError("OOM", "OOM command not allowed when used memory > 'maxmemory'."),
+  /** A write while min-replicas-to-write asks for replicas (there are none here). */
+  noReplicas: () => new Rejection("ERR", "NOREPLICAS Not enough good replicas to write."),
   noAuth: () => new CommandError("NOAUTH", "NOAUTH Authentication required."),
   wrongPass: () =>
     new CommandError("WRONGPASS", "WRONGPASS invalid username-password pair or user is disabled."),

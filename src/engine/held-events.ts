@@ -2,6 +2,7 @@
 // until the command stands (published) or is rolled back (dropped); the engine's own fields
 // `held` and `evictedAt` keep them.
 
+import { findConfig } from "./config-table.ts";
 import type { Engine } from "./engine.ts";
 import { Notify, notifyMask, publishKeyEvent } from "./keyspace-events.ts";
 import type { Store } from "./store.ts";
@@ -33,6 +34,11 @@ export function releaseEvents(engine: Engine): void {
 export function paramSet(engine: Engine, name: string, value: string | undefined): void {
   if (name === "proto-max-bulk-len")
     engine.stringMax = Math.min(Number(value ?? PROTO_MAX_BULK_LEN), PROTO_MAX_BULK_LEN);
+  if (name === "min-replicas-to-write" || name === "min-replicas-max-lag") {
+    const p = engine.params;
+    const set = (n: string) => (p.get(n) ?? findConfig(n)!.default) !== "0";
+    engine.noGoodReplicas = set("min-replicas-to-write") && set("min-replicas-max-lag");
+  }
   if (name !== "notify-keyspace-events") return;
   engine.notifyMask = notifyMask(value ?? "");
   engine.dbs.shared.events = engine.notifyMask ? engine.storeEvent : null;

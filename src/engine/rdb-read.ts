@@ -1,6 +1,7 @@
 // RESTORE's side of DUMP payloads (cluster.c verifyDumpPayload, rdb.c rdbLoadObject): the
 // version and CRC-64 check, and every encoding Redis 7.0 emits or loads for strings, lists, sets,
-// hashes and sorted sets (raw, integer and LZF strings; listpack, ziplist, intset, quicklist).
+// hashes and sorted sets (raw, integer and LZF strings; listpack, ziplist, intset, quicklist), and
+// streams (rdb-stream.ts).
 
 import { byteLength, fromBytes } from "./bytes.ts";
 import { Deque } from "./deque.ts";
@@ -14,6 +15,7 @@ import {
   RDB_VERSION,
   RdbFormatError,
 } from "./rdb-types.ts";
+import { readStream } from "./rdb-stream.ts";
 import { SortedSet } from "./sorted-set.ts";
 
 const fail = (why: string): never => {
@@ -162,6 +164,11 @@ function readValue(r: ByteReader, type: number): LoadedValue {
         }
       }
       return asList(items);
+    }
+    case T.STREAM_LISTPACKS:
+    case T.STREAM_LISTPACKS_2: {
+      const { value, size } = readStream(r, type);
+      return { type: "stream", value, size };
     }
     default:
       return fail(`unsupported RDB type ${type}`);

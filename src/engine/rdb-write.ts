@@ -20,7 +20,9 @@ import {
 import { lzfCompress } from "./rdb-lzf.ts";
 import { LP_EMPTY_BYTES, lpEntrySize, writeIntset, writeListpack } from "./rdb-packed.ts";
 import { QUICKLIST_NODE_PACKED, RDB_TYPE as T, RDB_VERSION } from "./rdb-types.ts";
+import { writeStream } from "./rdb-stream-write.ts";
 import type { SortedSet } from "./sorted-set.ts";
+import type { Stream } from "./stream.ts";
 import { LIST_NODE_MAX_BYTES } from "../limits.ts";
 
 /** quicklist.c SIZE_ESTIMATE_OVERHEAD. */
@@ -91,8 +93,13 @@ function formatG17(x: number): string {
   return strip(x.toFixed(16 - exp));
 }
 
+const STRINGS = { string: writeString, blob: writeBlob };
+
 function writeValue(w: ByteWriter, e: Entry): void {
   switch (e.type) {
+    case "stream":
+      writeStream(w, e.value as Stream, STRINGS);
+      return;
     case "string":
     case "json":
       w.byte(T.STRING);

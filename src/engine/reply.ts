@@ -8,7 +8,13 @@ import type { JsonValue } from "./json-value.ts";
 
 export type Reply =
   | { readonly k: "status"; readonly v: string }
-  | { readonly k: "error"; readonly code: ErrorCode; readonly v: string }
+  | {
+      readonly k: "error";
+      readonly code: ErrorCode;
+      readonly v: string;
+      /** Already counted in the error stats (a script's error from a command it called). */
+      readonly counted?: true;
+    }
   | { readonly k: "int"; readonly v: number | bigint }
   | { readonly k: "bulk"; readonly v: string }
   | { readonly k: "nil" }

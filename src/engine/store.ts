@@ -93,6 +93,11 @@ export class Store implements EvictionPool {
   private readonly recency = new RecencyList();
   private readonly expiries = new ExpiryHeap();
   private journal: Undo[] | null = null;
+  /**
+   * The running write command changed nothing (SETBIT, BITFIELD writing what was there): it
+   * does not count as a change (Redis leaves server.dirty alone, INFO rdb_changes_since_last_save).
+   */
+  unchanged = false;
   /** Keys written by the running command (collected while journaling). */
   readonly written = new Set<string>();
   /**
@@ -186,6 +191,7 @@ export class Store implements EvictionPool {
   /** Starts a command; with `undoable` every change is journaled so `rollback` can revert it. */
   beginCommand(undoable: boolean): void {
     this.journal = undoable ? [] : null;
+    this.unchanged = false;
     // Only a journaled command fills `written`; clearing an empty set still costs.
     if (this.written.size) this.written.clear();
   }

@@ -57,9 +57,15 @@ export function openForBits(ctx: Ctx, key: string, maxbit: number): Writable {
   return { key, e, v };
 }
 
-/** Writes the view back as the key's string (TTL kept) when anything changed or grew. */
+/**
+ * Writes the view back as the key's string (TTL kept) when anything changed or grew; otherwise
+ * the command changed nothing (Redis's bit commands leave server.dirty alone then).
+ */
 export function save(ctx: Ctx, w: Writable): void {
-  if (!w.v.pending) return;
+  if (!w.v.pending) {
+    ctx.store.unchanged = true;
+    return;
+  }
   const s = w.v.commit();
   let e = w.e;
   if (e) ctx.store.replace(e, "string", s, w.v.length, true);

@@ -122,7 +122,8 @@ function bitfield(readOnly: boolean) {
   return (ctx: Ctx, argv: readonly string[]): Reply => {
     const { ops, maxbit } = parseFieldOps(argv);
     if (maxbit < 0) {
-      // Only GETs: a read, and a missing key reads as zeros.
+      // Only GETs: a read, and a missing key reads as zeros; nothing changed.
+      ctx.store.unchanged = true;
       const e = readEntry(ctx, argv[1]!);
       const v = e ? bytesOf(e) : undefined;
       return R.array(ops.map((op) => readField(v, op)));
@@ -130,10 +131,10 @@ function bitfield(readOnly: boolean) {
     if (readOnly) throw Errors.bitfieldReadOnly();
     const w = openForBits(ctx, argv[1]!, maxbit);
     const out = ops.map((op) => (op.kind === "get" ? readField(w.v, op) : writeField(w.v, op)));
+    // Redis notifies when a SET or INCRBY changed a value, or the key was created or grown.
+    const changed = w.v.pending;
     save(ctx, w); // the key is created or grown even when every write failed, as in Redis
-    // Redis counts the SETs and INCRBYs that wrote (not failed by OVERFLOW FAIL).
-    if (ops.some((op, i) => op.kind !== "get" && out[i] !== R.NIL))
-      notifyKeyspaceEvent(ctx, Notify.STRING, "setbit", argv[1]!);
+    if (changed) notifyKeyspaceEvent(ctx, Notify.STRING, "setbit", argv[1]!);
     return R.array(out);
   };
 }

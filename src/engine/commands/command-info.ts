@@ -41,6 +41,13 @@ const GROUP_CATEGORY: Readonly<Record<string, string>> = {
   scripting: "@scripting",
 };
 
+/** Commands whose category is not their group's (cluster commands a connection sends). */
+const NAME_CATEGORY: Readonly<Record<string, string>> = {
+  readonly: "@connection",
+  readwrite: "@connection",
+  asking: "@connection",
+};
+
 /**
  * True when a command's keys depend on its arguments (Redis's movablekeys). A container's
  * `keysOf` (OBJECT, MEMORY) finds its subcommands' fixed keys: Redis does not call it movable.
@@ -58,7 +65,7 @@ function flagWords(s: CommandSpec): string[] {
 /** ACL categories in Redis's order: keyspace, read, write, the type, fast/slow, … */
 export function categories(s: CommandSpec): string[] {
   const group = s.doc?.group ?? "";
-  const type = GROUP_CATEGORY[group];
+  const type = NAME_CATEGORY[s.name] ?? GROUP_CATEGORY[group];
   const out: string[] = [];
   if (type === "@keyspace") out.push(type);
   if (s.flags & Flag.READ) out.push("@read");

@@ -1,6 +1,7 @@
 // Connection commands (spec §10.4, §10.9): PING ECHO QUIT AUTH HELLO SELECT RESET CLIENT
 // (COMMAND lives in introspection.ts).
 
+import { CLIENT_HELP } from "./client-help.ts";
 import { asciiLower } from "../ascii.ts";
 import { command, withDocs } from "../command-table.ts";
 import type { CommandSpec, Ctx, CommandDoc } from "../command-table.ts";
@@ -137,6 +138,7 @@ const CLIENT_ARITY: Record<string, number> = {
   caching: 3,
   getredir: 2,
   trackinginfo: 2,
+  help: 2,
 };
 
 function client(ctx: Ctx, argv: readonly string[]): Reply {
@@ -180,6 +182,8 @@ function client(ctx: Ctx, argv: readonly string[]): Reply {
       return clientGetredir(ctx);
     case "trackinginfo":
       return clientTrackinginfo(ctx);
+    case "help":
+      return R.array(CLIENT_HELP.map((l) => R.status(l)));
     case "unblock": {
       if (argv.length > 4) throw Errors.syntax();
       const id = parseStrictInt(argv[2]!);
@@ -285,6 +289,11 @@ const DOCS: Record<string, CommandDoc> = {
       GETREDIR: {
         summary: "Get tracking notifications redirection client ID if any",
         since: "6.0.0",
+        params: "",
+      },
+      HELP: {
+        summary: "Show helpful text about the different subcommands",
+        since: "5.0.0",
         params: "",
       },
       TRACKINGINFO: {

@@ -109,7 +109,7 @@ export const dumpRestoreCommands: readonly CommandSpec[] = [
       since: "2.6.0",
       params: "key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]",
       differs:
-        "Strings, lists, sets, hashes and sorted sets; a stream or module payload is refused as Bad data format. FREQ is accepted and ignored (the eviction policy is LRU).",
+        "Strings, lists, sets, hashes, sorted sets, and streams with their consumer groups (RESTORE reads Redis 5.0-7.0 stream payloads; DUMP writes 7.0's, its nodes cut by entry count only); a module payload is refused as Bad data format. FREQ is accepted and ignored (the eviction policy is LRU).",
     },
   }),
   command(

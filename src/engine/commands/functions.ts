@@ -16,7 +16,7 @@ import {
   loadLibrary,
   restoreLibraries,
 } from "../scripting/functions.ts";
-import { runCompiled } from "../scripting/runtime.ts";
+import { checkScriptStart, runCompiled } from "../scripting/runtime.ts";
 import { keysAndArgs } from "./scripting.ts";
 import { killBusyScript } from "../scripting/busy-script.ts";
 import type { BusyScript } from "../scripting/busy-script.ts";
@@ -41,8 +41,7 @@ function fcall(ctx: Ctx, argv: readonly string[], ro: boolean): Reply {
   if (!/^-?\d+$/.test(argv[2]!)) throw Errors.custom("ERR Bad number of keys provided");
   const { keys, args } = keysAndArgs(argv);
   const noWrites = f.flags.includes("no-writes");
-  if (ro && !noWrites)
-    throw Errors.custom("ERR Can not execute a script with write flag using *_ro command.");
+  checkScriptStart(ctx.engine, { noWrites, allowOom: f.flags.includes("allow-oom") }, ro);
   const crossSlot = f.flags.includes("allow-cross-slot-keys");
   const readOnly = ro || noWrites;
   return runCompiled(ctx, rt, `fn:${f.name}`, f.name, keys, args, readOnly, true, crossSlot, argv);

@@ -3,6 +3,7 @@
 import { CommandTable } from "../command-table.ts";
 import { bitmapCommands } from "./bitmaps.ts";
 import { blinkCommands } from "./blink.ts";
+import { clusterCommands } from "./cluster.ts";
 import { connectionCommands } from "./connection.ts";
 import { databaseCommands } from "./databases.ts";
 import { geoCommands } from "./geo.ts";
@@ -66,6 +67,7 @@ export function buildCommandTable(): CommandTable {
     .register("redis", hyperloglogCommands)
     .register("redis", scriptingCommands)
     .register("redis", functionCommands)
+    .register("redis", clusterCommands)
     .register("blink", blinkCommands)
     .register("gevent", geventCommands)
     .register("lightredis", lightRedisCommands);

@@ -96,6 +96,8 @@ function section(ctx: Ctx, name: Section): string[] {
         `maxmemory_human:${bytesToHuman(max)}`,
         `maxmemory_policy:${engine.config.policy}`,
         "mem_fragmentation_ratio:1.00",
+        // Replication and AOF buffers Redis leaves out of the eviction count: none here.
+        "mem_not_counted_for_evict:0",
         "lazyfree_pending_objects:0",
         "lazyfreed_objects:0",
       ];

@@ -9,7 +9,7 @@ import { CommandError, Errors } from "../errors.ts";
 import { parseStrictInt } from "../numbers.ts";
 import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
-import { compileScript, runCompiled, runtimeOf } from "../scripting/runtime.ts";
+import { checkScriptStart, compileScript, runCompiled, runtimeOf } from "../scripting/runtime.ts";
 import { sha1hex } from "../scripting/sha1.ts";
 import { killBusyScript } from "../scripting/busy-script.ts";
 
@@ -42,6 +42,7 @@ function evalCommand(ctx: Ctx, argv: readonly string[], bySha: boolean, ro: bool
   const rt = runtimeOf(ctx.engine);
   const flags = compileScript(rt, sha, body);
   scripts.addScript(sha, body);
+  if (flags.shebang) checkScriptStart(ctx.engine, flags, ro);
   const readOnly = ro || flags.noWrites;
   return runCompiled(ctx, rt, `f_${sha}`, sha, keys, args, readOnly, false, flags.crossSlot, argv);
 }

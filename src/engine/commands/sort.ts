@@ -117,8 +117,9 @@ const alphaCompare = (a: Item, b: Item): number => compareBytes(a.obj, b.obj);
 function sortGeneric(ctx: Ctx, argv: readonly string[], readonly: boolean): Reply {
   const o = parseOptions(ctx, argv, readonly);
   let { items, ordered } = elementsOf(ctx, argv[1]!);
-  // A set returned unsorted into a STORE would depend on hash order: Redis sorts it ALPHA.
-  if (o.dontsort && !ordered && o.store !== undefined) {
+  // A set returned unsorted into a STORE or to a script would depend on hash order (replicas
+  // and AOF must see the same): Redis sorts it ALPHA.
+  if (o.dontsort && !ordered && (o.store !== undefined || ctx.conn.script)) {
     o.dontsort = false;
     o.alpha = true;
     o.by = undefined;

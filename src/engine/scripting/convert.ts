@@ -16,7 +16,7 @@ import { formatScore } from "../score-text.ts";
 import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
 import { LUA_REPLY_MAX_DEPTH } from "../../limits.ts";
-import { lk, pushErrorTable, pushText } from "./lua-state.ts";
+import { COUNTED_FIELD, lk, markCounted, pushErrorTable, pushText } from "./lua-state.ts";
 
 const TWO63 = 2 ** 63;
 const LLONG_MIN = -(2n ** 63n);
@@ -50,6 +50,7 @@ export function pushReply(L: LuaState, r: Reply, resp: 2 | 3): void {
       return;
     case "error":
       pushErrorTable(L, "-" + r.v);
+      markCounted(L); // the command's call counted it
       return;
     case "nil":
     case "nilarray":
@@ -185,7 +186,7 @@ function tableToReply(L: LuaState, resp: 2 | 3, depth: number): Reply {
   if (field(L, "err") === lua.LUA_TSTRING) {
     const text = luaBytes(L, -1);
     lua.lua_pop(L, 1);
-    return errorReply(text);
+    return errorReply(text, isCounted(L));
   }
   lua.lua_pop(L, 1);
   if (field(L, "ok") === lua.LUA_TSTRING) {
@@ -254,7 +255,19 @@ function tableToReply(L: LuaState, resp: 2 | 3, depth: number): Reply {
   return R.array(out);
 }
 
-/** An error reply from a script's error text ("CODE message"), as Redis sends it: `-<text>`. */
-export function errorReply(text: string): Reply {
-  return { k: "error", code: "ERR", v: text };
+/**
+ * An error reply from a script's error text ("CODE message"), as Redis sends it: `-<text>`;
+ * `counted` when the stats already have it (ERR_REPLY_FLAG_NO_STATS_UPDATE).
+ */
+export function errorReply(text: string, counted = false): Reply {
+  return counted
+    ? { k: "error", code: "ERR", v: text, counted }
+    : { k: "error", code: "ERR", v: text };
+}
+
+/** Whether the error table on top carries the counted mark. */
+export function isCounted(L: LuaState): boolean {
+  const counted = field(L, COUNTED_FIELD) !== lua.LUA_TNIL && lua.lua_toboolean(L, -1);
+  lua.lua_pop(L, 1);
+  return counted;
 }

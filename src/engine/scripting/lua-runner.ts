@@ -12,9 +12,16 @@ import {
   LUA_INSTRUCTION_LIMIT,
   REDIS_VERSION,
 } from "../../limits.ts";
-import { bytesToString, errorReply, luaToReply, pushReply } from "./convert.ts";
+import { bytesToString, errorReply, isCounted, luaToReply, pushReply } from "./convert.ts";
 import { installLibraries } from "./libraries.ts";
-import { newLuaState, pushErrorTable, pushText, raiseError, setHiddenGlobal } from "./lua-state.ts";
+import {
+  markCounted,
+  newLuaState,
+  pushErrorTable,
+  pushText,
+  raiseError,
+  setHiddenGlobal,
+} from "./lua-state.ts";
 import { formatG } from "./number-format.ts";
 import { scriptCall } from "./script-call.ts";
 import type { ScriptRun } from "./script-call.ts";
@@ -290,9 +297,10 @@ export class LuaRunner {
     const msg = text("err") ?? "";
     const source = text("source");
     const line = text("line");
+    const counted = isCounted(L);
     if (source !== undefined && line !== undefined)
-      return errorReply(`${msg} script: ${run.name}, on ${source}:${line}.`);
-    return errorReply(msg);
+      return errorReply(`${msg} script: ${run.name}, on ${source}:${line}.`, counted);
+    return errorReply(msg, counted);
   }
 
   /**
@@ -452,6 +460,7 @@ export class LuaRunner {
     const reply = scriptCall(run, argv);
     if (typeof reply === "string") {
       pushErrorTable(L, reply);
+      markCounted(L); // scriptCall counted the refusal
       return raise ? lua.lua_error(L) : 1;
     }
     pushReply(L, reply, run.resp);

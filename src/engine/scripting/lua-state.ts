@@ -87,6 +87,15 @@ export function pushErrorTable(L: LuaState, text: string): void {
   lua.lua_setfield(L, -2, lk("err"));
 }
 
+/** The field of an error table whose error the stats already counted (Redis's name for it). */
+export const COUNTED_FIELD = "ignore_error_stats_update";
+
+/** Marks the error table on top as counted: a command's error, or a refusal of one. */
+export function markCounted(L: LuaState): void {
+  lua.lua_pushboolean(L, true);
+  lua.lua_setfield(L, -2, lk(COUNTED_FIELD));
+}
+
 const READONLY_ERROR = "Attempt to modify a readonly table";
 
 /** Lua source run once at start-up: the 5.1 names, and the protection of globals and libraries. */

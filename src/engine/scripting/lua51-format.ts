@@ -1,8 +1,10 @@
-// string.format's integer conversions (%d %i %o %u %x %X) as Lua 5.1 does them: 5.1 casts the
+// string.format's float conversions (%e %E %f %g %G) by C's printf (c-float-format.ts), and its
+// integer conversions (%d %i %o %u %x %X) as Lua 5.1 does them: 5.1 casts the
 // number to a C long (64-bit), where fengari's 5.3 wants a 32-bit integer and refuses the rest
 // ("number has no integer representation": string.format('%d', 2^32) fails, Redis gives
 // 4294967296). Such an argument is formatted here and handed to fengari's format as a string.
 
+import { formatFloat } from "./c-float-format.ts";
 import { lauxlib, lua } from "./lua.ts";
 import type { CFunction } from "./lua.ts";
 
@@ -18,6 +20,9 @@ const bytes = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(
 const INT32_MAX = 2 ** 31 - 1;
 const TWO_64 = 1n << 64n;
 const LONG_LIMIT = 1n << 63n;
+/** Lua's scanformat: at most 5 flag characters, 2 digits of width and of precision. */
+const FLAGS_MAX = 5;
+const DIGITS_MAX = 2;
 /** One conversion spec: flags, width, precision, conversion. */
 const SPEC = /^%([-+ #0]*)(\d*)(?:\.(\d*))?([a-zA-Z%])/;
 
@@ -101,6 +106,29 @@ export function format51(original: CFunction): CFunction {
         string,
       ];
       i = pct + spec.length;
+      // Floats by C's rules (ties to even, %e's two exponent digits), where fengari's
+      // sprintf-js differs; a bad spec is left to fengari, which refuses it as 5.1 does.
+      if (
+        "eEfgG".includes(conv) &&
+        arg <= top &&
+        lua.lua_isnumber(L, arg) &&
+        flags.length <= FLAGS_MAX &&
+        width.length <= DIGITS_MAX &&
+        (prec ?? "").length <= DIGITS_MAX
+      ) {
+        const text = formatFloat(
+          lua.lua_tonumber(L, arg),
+          flags,
+          Number(width || 0),
+          prec === undefined ? null : Number(prec || 0),
+          conv,
+        );
+        lua.lua_pushstring(L, bytes(text));
+        lua.lua_replace(L, arg);
+        out += "%s";
+        changed = true;
+        continue;
+      }
       if ("dioxXu".includes(conv) && arg <= top && lua.lua_type(L, arg) === lua.LUA_TNUMBER) {
         const n = lua.lua_tonumber(L, arg);
         if (Number.isFinite(n) && !fits(n, conv)) {

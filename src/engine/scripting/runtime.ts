@@ -6,7 +6,7 @@ import { byteLength } from "../bytes.ts";
 import type { Ctx } from "../command-table.ts";
 import { LUA_SCRIPT_MAX_BYTES } from "../../limits.ts";
 import type { Engine } from "../engine.ts";
-import { CommandError } from "../errors.ts";
+import { CommandError, Errors, Rejection } from "../errors.ts";
 import type { Reply } from "../reply.ts";
 import type { LoadedFunction } from "./function-loader.ts";
 import { LuaRunner, PAUSED } from "./lua-runner.ts";
@@ -20,6 +20,7 @@ export interface ScriptFlags {
   readonly shebang: boolean;
   /** No shebang, or `allow-cross-slot-keys`: may touch keys of several slots (sharded). */
   readonly crossSlot: boolean;
+  readonly allowOom: boolean;
 }
 
 const SHEBANG_FLAGS = new Set([
@@ -64,7 +65,7 @@ export function runtimeOf(engine: Engine): ScriptRuntime {
  */
 export function parseShebang(body: string): { flags: ScriptFlags; body: string } {
   if (!body.startsWith("#!"))
-    return { flags: { noWrites: false, shebang: false, crossSlot: true }, body };
+    return { flags: { noWrites: false, shebang: false, crossSlot: true, allowOom: false }, body };
   const eol = body.indexOf("\n");
   const line = eol < 0 ? body : body.slice(0, eol);
   const parts = line.split(" ").filter((p) => p !== "");
@@ -72,6 +73,7 @@ export function parseShebang(body: string): { flags: ScriptFlags; body: string }
     throw new CommandError("ERR", `ERR Unexpected engine in script shebang: ${parts[0] ?? ""}`);
   let noWrites = false;
   let crossSlot = false;
+  let allowOom = false;
   for (const p of parts.slice(1)) {
     if (!p.startsWith("flags="))
       throw new CommandError("ERR", `ERR Unknown lua shebang option: ${p}`);
@@ -81,15 +83,36 @@ export function parseShebang(body: string): { flags: ScriptFlags; body: string }
         throw new CommandError("ERR", `ERR Unexpected flag in script shebang: ${f}`);
       if (f === "no-writes") noWrites = true;
       if (f === "allow-cross-slot-keys") crossSlot = true;
+      if (f === "allow-oom") allowOom = true;
     }
   }
-  return { flags: { noWrites, shebang: true, crossSlot }, body: eol < 0 ? "" : body.slice(eol) };
+  const flags = { noWrites, shebang: true, crossSlot, allowOom };
+  return { flags, body: eol < 0 ? "" : body.slice(eol) };
 }
 
 /** Refuses a script or library body over LUA_SCRIPT_MAX_BYTES (the VM would hold it twice). */
 export function checkBodySize(body: string): void {
   if (body.length > LUA_SCRIPT_MAX_BYTES / 3 && byteLength(body) > LUA_SCRIPT_MAX_BYTES)
     throw new CommandError("ERR", `ERR script too large (max ${LUA_SCRIPT_MAX_BYTES} bytes)`);
+}
+
+/**
+ * Refusals of a script that declares flags (a shebang script, a function). One that may write
+ * is a write command to Redis (scriptFlagsToCmdFlags), which processCommand refuses over
+ * maxmemory (unless it allows OOM) and without the replicas min-replicas-to-write asks for;
+ * then scriptPrepareForRun refuses it to an _RO command.
+ */
+export function checkScriptStart(
+  engine: Engine,
+  flags: { noWrites: boolean; allowOom: boolean },
+  ro: boolean,
+): void {
+  if (flags.noWrites) return;
+  const { maxmemory } = engine.config;
+  if (!flags.allowOom && maxmemory > 0 && engine.dbs.usage > maxmemory)
+    throw new Rejection("OOM", Errors.oom().message);
+  if (engine.noGoodReplicas) throw Errors.noReplicas();
+  if (ro) throw Errors.custom("ERR Can not execute a script with write flag using *_ro command.");
 }
 
 /** Compiles an EVAL body under its SHA-1 unless compiled already; throws the compile error. */

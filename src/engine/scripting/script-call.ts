@@ -2,10 +2,11 @@
 // (Engine.check: lookup, arity, auth scope, sizes) and Engine.execute (memory limit, write
 // sequence), with Redis's script-specific refusals before them (script.c scriptCall).
 
+import { asciiLower } from "../ascii.ts";
 import { Flag, keyPositions } from "../command-table.ts";
-import type { Ctx } from "../command-table.ts";
+import type { CommandSpec, Ctx } from "../command-table.ts";
+import { Errors } from "../errors.ts";
 import type { ConnState } from "../conn-state.ts";
-import { isError } from "../reply.ts";
 import type { Reply } from "../reply.ts";
 
 /** The state of the script or function running now (one at a time per engine). */
@@ -111,7 +112,7 @@ const NOSCRIPT = new Set([
 ]);
 
 /**
- * Blocking commands and CLUSTER: Redis refuses them in scripts ("noscript"); named here too so a
+ * Blocking commands: Redis refuses them in scripts ("noscript"); named here too so a
  * script gets Redis's refusal even where this engine does not implement the command.
  */
 const NOSCRIPT_ANYWAY = new Set([
@@ -123,36 +124,65 @@ const NOSCRIPT_ANYWAY = new Set([
   "bzpopmin",
   "bzpopmax",
   "bzmpop",
-  "cluster",
 ]);
 
 /** A connection context for a script's commands: the caller's scope, protocol 2, no MULTI. */
 export function scriptConn(conn: ConnState): ConnState {
-  return { ...conn, resp: 2, multi: null, multiFailed: false, watch: null, closing: false };
+  return {
+    ...conn,
+    resp: 2,
+    multi: null,
+    multiFailed: false,
+    watch: null,
+    closing: false,
+    script: true,
+  };
 }
 
-/** Runs one command for a script; an error text without "-" is one of Redis's script refusals. */
+/**
+ * Runs one command for a script; an error text is one of Redis's script refusals ("-CODE …", or
+ * without "-" an ERR). A refusal counts as a rejected call of the command, as scriptCall's.
+ */
 export function scriptCall(run: ScriptRun, argv: string[]): Reply | string {
   const engine = run.ctx.engine;
   const spec = engine.table.find("redis", argv[0]!);
+  const refused = refusal(run, spec, argv);
+  if (refused !== null) {
+    const text = refused.startsWith("-") ? refused.slice(1) : `ERR ${refused}`;
+    engine.cmdStats.rejected(spec, argv, { k: "error", code: "ERR", v: text });
+    return refused;
+  }
+  const writes = (spec!.flags & Flag.WRITE) !== 0;
+  const c = { argv };
+  const checked = engine.check("redis", run.ctx.conn, c);
+  if ("k" in checked) {
+    engine.cmdStats.rejected(spec, argv, checked);
+    return checked;
+  }
+  // Redis marks the script dirty before the call: a failed write still makes it unkillable.
+  if (writes) run.wrote = true;
+  return engine.execute(checked, run.ctx, c);
+}
+
+/** Redis's refusals of a command a script calls (scriptCall's checks), in their order. */
+function refusal(run: ScriptRun, spec: CommandSpec | undefined, argv: string[]): string | null {
   if (NOSCRIPT_ANYWAY.has((spec?.name ?? argv[0]!).toLowerCase()))
     return "This Redis command is not allowed from script";
   if (!spec) return "Unknown Redis command called from script";
   if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity)
     return "Wrong number of args calling Redis command from script";
-  if (NOSCRIPT.has(spec.name)) return "This Redis command is not allowed from script";
+  if (NOSCRIPT.has(spec.name) || (spec.name === "cluster" && asciiLower(argv[1]!) === "reset"))
+    return "This Redis command is not allowed from script";
   const writes = (spec.flags & Flag.WRITE) !== 0;
   if (writes && run.readOnly) return "Write commands are not allowed from read-only scripts.";
+  // Only a script that has not written yet may still fail on the server's state.
+  if (writes && !run.wrote && run.ctx.engine.noGoodReplicas)
+    return `-${Errors.noReplicas().message}`;
   if (run.cluster) {
     for (const i of keyPositions(spec, argv)) {
       const refused = clusterRefusal(run.cluster, argv[i]!);
       if (refused) return refused;
     }
   }
-  const c = { argv };
-  const checked = engine.check("redis", run.ctx.conn, c);
-  if ("k" in checked) return checked;
-  const reply = engine.execute(checked, run.ctx, c);
-  if (writes && !isError(reply)) run.wrote = true;
-  return reply;
+  return null;
 }
