@@ -4,7 +4,7 @@
 
 import type { BatchItem, Command, Dialect } from "./command.ts";
 import { CommandStats } from "./command-stats.ts";
-import type { CommandSpec, CommandTable, Ctx } from "./command-table.ts";
+import type { CommandSpec, CommandTable, Ctx, CtxEngine } from "./command-table.ts";
 import type { ConnState } from "./conn-state.ts";
 import type { ConnSink } from "./conn-sink.ts";
 import { Blocking } from "./blocking.ts";
@@ -15,7 +15,7 @@ import { blockClient, retryWaiter } from "./block-and-retry.ts";
 import { deliverTo, endTracking, runItems } from "./batch-loop.ts";
 import { dispatchWith, evictOver, executeCommand } from "./command-execution.ts";
 import { NULL_HOST } from "./engine-host.ts";
-import type { EngineConfig, EngineHost, EngineStats } from "./engine-host.ts";
+import type { EngineConfig, EngineHost, EngineStats, ShardKeys } from "./engine-host.ts";
 import { holdOrPublish, paramSet } from "./held-events.ts";
 import { ParamMap } from "./param-map.ts";
 import { PubSub } from "./pubsub.ts";
@@ -24,7 +24,6 @@ import { Databases } from "./databases.ts";
 import type { ErrorReply, Reply } from "./reply.ts";
 import type { Store } from "./store.ts";
 import { ScriptStore } from "./scripting/script-store.ts";
-import type { ShardKeys } from "./scripting/script-call.ts";
 import type { BusyScript } from "./scripting/busy-script.ts";
 import { holdForScript, holds, resume } from "./script-pause.ts";
 import { isLfu } from "./eviction.ts";
@@ -33,17 +32,12 @@ import { EVICTION_POLICY, PROTO_MAX_BULK_LEN, VALUE_MAX_BYTES } from "../limits.
 export { NULL_HOST } from "./engine-host.ts";
 export type { EngineConfig, EngineHost, EngineStats } from "./engine-host.ts";
 
-declare module "./command-table.ts" {
-  /** A handler's `ctx.engine` is this Engine (command-table.ts declares the interface empty). */
-  interface CtxEngine extends Engine {}
-}
-
 /**
  * One namespace's engine. Its loop, execution, blocking and held events live in the files named
  * in the imports above, as functions of the engine: `held`, `evictedAt`, `running`, `wake`,
  * `depth`, `retrying` and `dialect` are theirs to use, not the hosts'.
  */
-export class Engine {
+export class Engine implements CtxEngine {
   /** The 16 databases (SELECT); `store` is database 0, the one every door but Redis's uses. */
   readonly dbs = new Databases();
   readonly stats: EngineStats = { commands: 0 };
@@ -293,7 +287,7 @@ export class Engine {
 
   /** Takes a snapshot point now (SAVE, BGSAVE, Light-Redis save; spec §13.3). */
   takeSnapshot(now: number): void {
-    this.host.snapshot(this, this.store.writeSeq, now);
+    this.host.snapshot(this.store.writeSeq, now);
     this.snapshotSeq = this.store.writeSeq;
     this.snapshotAt = now;
   }

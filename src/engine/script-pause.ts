@@ -8,7 +8,7 @@ import { BLOCKED } from "./blocked-clients.ts";
 import type { BatchItem, Dialect } from "./command.ts";
 import type { Ctx } from "./command-table.ts";
 import type { ConnState } from "./conn-state.ts";
-import type { Engine } from "./engine.ts";
+import type { CtxEngine } from "./command-table.ts";
 import { Errors } from "./errors.ts";
 import { releaseEvents } from "./held-events.ts";
 import { R } from "./reply.ts";
@@ -18,7 +18,7 @@ import type { BusyScript } from "./scripting/busy-script.ts";
 import { BUSY_REPLY_THRESHOLD_MS } from "../limits.ts";
 
 /** A waiter on no key: its connection waits for the busy script, `pending` run after it. */
-function waitForScript(engine: Engine, dialect: Dialect, conn: ConnState, pending: BatchItem[]) {
+function waitForScript(engine: CtxEngine, dialect: Dialect, conn: ConnState, pending: BatchItem[]) {
   engine.wake.add({
     conn,
     dialect,
@@ -37,14 +37,14 @@ function waitForScript(engine: Engine, dialect: Dialect, conn: ConnState, pendin
  * Whether the running script may pause: it is a batch's own command, on a connection that can be
  * answered later (a sink), with no script paused already.
  */
-export function canPause(engine: Engine, ctx: Ctx): boolean {
+export function canPause(engine: CtxEngine, ctx: Ctx): boolean {
   return (
     engine.depth === 1 && !engine.retrying && !engine.busyScript && engine.sinks.has(ctx.conn.id)
   );
 }
 
 /** Makes `busy` the paused script: its connection waits as a blocked client (BLOCKED). */
-export function pause(engine: Engine, ctx: Ctx, busy: BusyScript): Reply {
+export function pause(engine: CtxEngine, ctx: Ctx, busy: BusyScript): Reply {
   engine.busyScript = busy;
   waitForScript(engine, engine.dialect, ctx.conn, []);
   return BLOCKED;
@@ -55,7 +55,7 @@ export function pause(engine: Engine, ctx: Ctx, busy: BusyScript): Reply {
  * connection sent meanwhile go to the connection's sink, the held batches run, and clients its
  * writes readied are served. True while still paused.
  */
-export function resume(engine: Engine, now: number): boolean {
+export function resume(engine: CtxEngine, now: number): boolean {
   const busy = engine.busyScript;
   if (!busy) return false;
   engine.depth++;
@@ -84,7 +84,7 @@ export function resume(engine: Engine, now: number): boolean {
 }
 
 /** True while other clients' batches should wait for the paused script (under the threshold). */
-export function holds(engine: Engine, now: number): boolean {
+export function holds(engine: CtxEngine, now: number): boolean {
   const busy = engine.busyScript;
   if (!busy) return false;
   const threshold = Number(engine.params.get("busy-reply-threshold") ?? BUSY_REPLY_THRESHOLD_MS);
@@ -96,7 +96,7 @@ export function holds(engine: Engine, now: number): boolean {
  * (true); its replies go to the sink when it runs.
  */
 export function holdForScript(
-  engine: Engine,
+  engine: CtxEngine,
   dialect: Dialect,
   conn: ConnState,
   items: readonly BatchItem[],
@@ -113,7 +113,7 @@ export function holdForScript(
  * Runs the held batches once the script ended or passed its threshold (then they are answered
  * BUSY); one that starts a script of its own holds the rest again.
  */
-function releaseHeld(engine: Engine, now: number): void {
+function releaseHeld(engine: CtxEngine, now: number): void {
   for (const id of engine.scriptHeld.splice(0)) {
     const w = engine.blocking.of(id);
     if (!w) continue;

@@ -10,11 +10,12 @@ import type { ValueOf, ValueType } from "./entry.ts";
 import { ExpiryHeap } from "./expiry-heap.ts";
 import { FrequencyTable, isVolatile, sampledVictim } from "./eviction.ts";
 import type { EvictionPool } from "./eviction.ts";
+import type { EntryWrites } from "./entry-writes.ts";
 import type { EvictionPolicy } from "../limits.ts";
 import { FieldExpiryHeap, restoreFieldTtls, takeFieldTtls } from "./field-expiry.ts";
 import { hashDelete } from "./collection-ops.ts";
 import { randomIndex } from "./sampling.ts";
-import { Notify } from "./keyspace-events.ts";
+import { Notify } from "./notify-classes.ts";
 
 type Undo = () => void;
 
@@ -74,7 +75,7 @@ const RANDOM_KEY_DRAWS = 32;
 /** Dead slots tolerated in the creation-order array before it is compacted. */
 const ORDER_COMPACT_MIN = 1024;
 
-export class Store implements EvictionPool {
+export class Store implements EvictionPool, EntryWrites {
   readonly map = new Map<string, Entry>();
   /** Σ (key bytes + payload bytes) of live entries. */
   usage = 0;

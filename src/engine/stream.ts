@@ -16,6 +16,7 @@ import {
   memberValue,
   pendingMember,
 } from "./stream-members.ts";
+import type { StoredStream } from "./stream-members.ts";
 
 export type { Consumer, Group, Pending } from "./stream-groups.ts";
 
@@ -25,7 +26,7 @@ export const STREAM_NODE_MAX_ENTRIES = 100;
 /** Deleted slots tolerated at the front of the entry arrays before they are compacted. */
 const COMPACT_MIN = 1024;
 
-export class Stream {
+export class Stream implements StoredStream {
   /** Entry ids and their flat field/value arrays; null = deleted (XDEL) and not yet compacted. */
   private ids: StreamId[] = [];
   private vals: (string[] | null)[] = [];

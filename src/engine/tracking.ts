@@ -7,8 +7,8 @@
 // while somebody tracks (StoreShared.observer), so nobody pays for it otherwise.
 
 import { asciiLower } from "./ascii.ts";
-import { keyPositions } from "./command-table.ts";
-import type { CommandSpec } from "./command-table.ts";
+import { keyPositions } from "./command-record.ts";
+import type { CommandRecord } from "./command-record.ts";
 import type { ConnState, TrackingState } from "./conn-state.ts";
 import { subscriptionCount } from "./conn-state.ts";
 import { R } from "./reply.ts";
@@ -31,7 +31,7 @@ const SCRIPT_COMMANDS = new Set(["eval", "evalsha", "eval_ro", "evalsha_ro", "fc
 
 /** A command line and its record. */
 interface CommandLine {
-  readonly spec: CommandSpec;
+  readonly spec: CommandRecord;
   readonly argv: readonly string[];
 }
 
@@ -160,12 +160,12 @@ export class Tracking implements KeyObserver {
   }
 
   /** Before a command runs (while some client tracks): notes a script's command line. */
-  beforeCommand(spec: CommandSpec, argv: readonly string[]): void {
+  beforeCommand(spec: CommandRecord, argv: readonly string[]): void {
     if (SCRIPT_COMMANDS.has(spec.name)) this.script = { spec, argv };
   }
 
   /** After a read-only command: the keys a tracking client fetched (trackingRememberKeys). */
-  afterRead(spec: CommandSpec, conn: ConnState, argv: readonly string[]): void {
+  afterRead(spec: CommandRecord, conn: ConnState, argv: readonly string[]): void {
     const real = this.clients.get(conn.id);
     if (!real) return;
     let read: CommandLine | null = { spec, argv };

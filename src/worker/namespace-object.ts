@@ -117,8 +117,8 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
   private host(): EngineHost {
     const auth = authConfig(this.env);
     return {
-      snapshot: (engine, seq, at) => {
-        this.persistence.writeChanges(engine);
+      snapshot: (seq, at) => {
+        this.persistence.writeChanges(this.engine);
         this.persistence.recordSnapshot(seq, at);
       },
       clients: () => [

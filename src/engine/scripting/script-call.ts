@@ -4,6 +4,7 @@
 
 import { Flag, keyPositions } from "../command-table.ts";
 import type { Ctx } from "../command-table.ts";
+import type { ShardKeys } from "../engine-host.ts";
 import type { ConnState } from "../conn-state.ts";
 import { isError } from "../reply.ts";
 import type { Reply } from "../reply.ts";
@@ -22,14 +23,6 @@ export interface ScriptRun {
   wrote: boolean;
   /** Script name in error traces: the SHA-1 of an EVAL body, or the function's name. */
   readonly name: string;
-}
-
-/** A sharded namespace's slot map, as the host knows it (the engine has no slot function). */
-export interface ShardKeys {
-  /** Redis Cluster's hash slot of a key. */
-  slot(key: string): number;
-  /** Whether this shard holds the slot. */
-  local(slot: number): boolean;
 }
 
 /**
