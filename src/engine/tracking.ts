@@ -13,7 +13,8 @@ import type { ConnState, TrackingState } from "./conn-state.ts";
 import { subscriptionCount } from "./conn-state.ts";
 import { R } from "./reply.ts";
 import type { Reply } from "./reply.ts";
-import type { KeyObserver, StoreShared } from "./store.ts";
+import type { KeyObserver } from "./key-changes.ts";
+import type { StoreShared } from "./store.ts";
 import { TRACKING_TABLE_KEYS_MAX } from "../limits.ts";
 
 const INVALIDATE = R.bulk("invalidate");
