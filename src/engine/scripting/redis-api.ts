@@ -10,7 +10,7 @@ import { bytesToString, errorReply } from "./convert.ts";
 import { lua } from "./lua.ts";
 import type { CFunction, LuaState } from "./lua.ts";
 import { redisPcall } from "./lua-calls.ts";
-import { pushErrorTable, pushText, raiseError } from "./lua-state.ts";
+import { pushErrorTable, pushText, raiseError } from "./lua-stack.ts";
 import { formatG } from "./number-format.ts";
 import type { ScriptRun } from "./script-call.ts";
 import { sha1hex } from "./sha1.ts";
