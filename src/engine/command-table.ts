@@ -113,6 +113,8 @@ export interface CtxEngine {
   block(ctx: Ctx, req: BlockRequest, argv: readonly string[]): Reply;
   unblock(connId: number, now: number, error?: Reply): boolean;
   databasesSwapped(a: number, b: number): void;
+  /** A connection is gone: its subscriptions, tracking and wait end. */
+  detach(conn: ConnState): void;
   select(ctx: Ctx, index: number): void;
   check(dialect: Dialect, conn: ConnState, c: Command): CommandSpec | ErrorReply;
   execute(spec: CommandSpec, ctx: Ctx, c: Command): Reply;

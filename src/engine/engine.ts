@@ -12,7 +12,8 @@ import type { BlockRequest } from "./blocking.ts";
 import { BlockedClients } from "./blocked-clients.ts";
 import { checkCommand } from "./command-checks.ts";
 import { blockClient, retryWaiter } from "./block-and-retry.ts";
-import { deliverTo, endTracking, runItems } from "./batch-loop.ts";
+import { deliverTo, runItems } from "./batch-loop.ts";
+import { runBatch } from "./batch-run.ts";
 import { dispatchWith, evictOver, executeCommand } from "./command-execution.ts";
 import { NULL_HOST } from "./engine-host.ts";
 import type { EngineConfig, EngineHost, EngineStats, ShardKeys } from "./engine-host.ts";
@@ -25,8 +26,9 @@ import type { ErrorReply, Reply } from "./reply.ts";
 import type { Store } from "./store.ts";
 import { ScriptStore } from "./scripting/script-store.ts";
 import type { BusyScript } from "./scripting/busy-script.ts";
-import { holdForScript, holds, resume } from "./script-pause.ts";
+import { holds, resume } from "./script-pause.ts";
 import { isLfu } from "./eviction.ts";
+import { randomHex } from "./sampling.ts";
 import { EVICTION_POLICY, PROTO_MAX_BULK_LEN, VALUE_MAX_BYTES } from "../limits.ts";
 
 export { NULL_HOST } from "./engine-host.ts";
@@ -160,7 +162,7 @@ export class Engine implements CtxEngine {
    * Runs a batch in order: one reply per item (a codec's ready-made reply passes through).
    * Stops after QUIT. Once the replies pass `replyMax` bytes (replyBytes), every later command is
    * answered with the reply-limit error instead of running (in MULTI, that fails the EXEC).
-   * The loop itself is batch-loop.ts.
+   * Its steps are batch-run.ts, the loop itself batch-loop.ts.
    */
   run(
     dialect: Dialect,
@@ -169,24 +171,7 @@ export class Engine implements CtxEngine {
     now: number,
     replyMax = Infinity,
   ): Reply[] {
-    const started = performance.now();
-    this.cmdStats.tick(now, this.stats.commands);
-    const stores = this.dbs.all();
-    // A paused script sees the keyspace as it left it: nothing expires under it.
-    for (let i = 0; i < stores.length && !this.busyScript; i++) {
-      stores[i]!.setClock(now);
-      stores[i]!.purgeExpired(now);
-    }
-    if (this.blocking.size) this.wake.expire(now);
-    if (this.busyScript && holdForScript(this, dialect, conn, items, now)) return [];
-    const replies = runItems(this, dialect, conn, items, now, replyMax);
-    if (this.dbs.shared.observer !== null) endTracking(this, conn, replies);
-    // QUIT: gone for everyone at once, as Redis frees the client after the reply (a redirect to
-    // it breaks, its subscriptions end) however late the door learns the socket closed.
-    if (conn.closing && this.sinks.has(conn.id)) this.detach(conn);
-    for (let i = 0; i < stores.length; i++) stores[i]!.endBatch();
-    this.cmdStats.busyMs += performance.now() - started;
-    return replies;
+    return runBatch(this, dialect, conn, items, now, replyMax);
   }
 
   // ---- connections outside their batches: pub/sub and blocking (issue 16) -------------------
@@ -309,10 +294,4 @@ export class Engine implements CtxEngine {
   get writesSinceSnapshot(): number {
     return this.store.writeSeq - this.snapshotSeq;
   }
-}
-
-function randomHex(n: number): string {
-  let s = "";
-  for (let i = 0; i < n; i++) s += Math.floor(Math.random() * 16).toString(16);
-  return s;
 }
