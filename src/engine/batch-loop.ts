@@ -6,9 +6,9 @@ import type { BatchItem, Dialect } from "./command.ts";
 import type { Ctx } from "./command-table.ts";
 import type { ConnState } from "./conn-state.ts";
 import { BLOCKED } from "./blocked-clients.ts";
-import { queueingError } from "./command-checks.ts";
+import { queueingError } from "./multi-errors.ts";
 import { dispatchWith } from "./command-execution.ts";
-import type { Engine } from "./engine.ts";
+import type { CtxEngine } from "./command-table.ts";
 import { Errors } from "./errors.ts";
 import type { CommandError } from "./errors.ts";
 import { R, replyBytes } from "./reply.ts";
@@ -19,7 +19,7 @@ import type { Reply } from "./reply.ts";
  * the rest wait with it (Blocking), as Redis reads nothing more from a blocked client.
  */
 export function runItems(
-  engine: Engine,
+  engine: CtxEngine,
   dialect: Dialect,
   conn: ConnState,
   items: readonly BatchItem[],
@@ -54,7 +54,7 @@ export function runItems(
 
 /** runItems' loop: `held` pushes for the batch's connection join the next reply. */
 function runLoop(
-  engine: Engine,
+  engine: CtxEngine,
   dialect: Dialect,
   ctx: Ctx,
   items: readonly BatchItem[],
@@ -100,7 +100,7 @@ function runLoop(
 }
 
 /** Replies for a connection outside its batch (its sink); false when it has none. */
-export function deliverTo(engine: Engine, id: number, replies: readonly Reply[]): boolean {
+export function deliverTo(engine: CtxEngine, id: number, replies: readonly Reply[]): boolean {
   const sink = engine.sinks.get(id);
   if (!sink) return false;
   if (engine.running?.id === id) engine.running.held.push(...replies);
@@ -128,7 +128,7 @@ function replyModeStep(conn: ConnState, before: ConnState["replyMode"], r: Reply
  * End of a batch with tracking on: BCAST invalidations and the table limit; what that sends the
  * batch's own connection follows its replies.
  */
-export function endTracking(engine: Engine, conn: ConnState, replies: Reply[]): void {
+export function endTracking(engine: CtxEngine, conn: ConnState, replies: Reply[]): void {
   const tracking = engine.tracking;
   tracking.current = conn;
   tracking.endBatch(engine.params.get("tracking-table-max-keys"));
@@ -140,6 +140,6 @@ export function endTracking(engine: Engine, conn: ConnState, replies: Reply[]): 
 }
 
 /** Sends the pushes pending for `conn` now (held if its batch is running). */
-export function deliverPending(engine: Engine, conn: ConnState): void {
+export function deliverPending(engine: CtxEngine, conn: ConnState): void {
   deliverTo(engine, conn.id, engine.tracking.pending.splice(0));
 }

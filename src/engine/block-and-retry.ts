@@ -7,7 +7,7 @@ import type { BlockRequest, Waiter } from "./blocking.ts";
 import { BLOCKED } from "./blocked-clients.ts";
 import { deliverPending } from "./batch-loop.ts";
 import { dispatchWith } from "./command-execution.ts";
-import type { Engine } from "./engine.ts";
+import type { CtxEngine } from "./command-table.ts";
 import type { Reply } from "./reply.ts";
 
 /**
@@ -16,7 +16,7 @@ import type { Reply } from "./reply.ts";
  * or on a door without a sink it answers at once as a timeout would, as Redis does.
  */
 export function blockClient(
-  engine: Engine,
+  engine: CtxEngine,
   ctx: Ctx,
   req: BlockRequest,
   argv: readonly string[],
@@ -44,7 +44,7 @@ export function blockClient(
 }
 
 /** Runs a waiter's command again; BLOCKED when it still finds nothing (WakeHost.retry). */
-export function retryWaiter(engine: Engine, w: Waiter, key: string, now: number): Reply {
+export function retryWaiter(engine: CtxEngine, w: Waiter, key: string, now: number): Reply {
   const ctx: Ctx = { engine, store: engine.dbs.get(w.conn.db), conn: w.conn, now };
   const tracking = engine.tracking;
   const outer = tracking.current;

@@ -7,10 +7,10 @@ import { Deque } from "./deque.ts";
 import type { Entry, ValueType } from "./entry.ts";
 import { fieldExpiry, moveFieldTtls, putFieldExpiry } from "./field-expiry.ts";
 import { SortedSet } from "./sorted-set.ts";
-import type { Store } from "./store.ts";
+import type { EntryWrites } from "./entry-writes.ts";
 
 /** Creates an empty collection; the caller adds a member in the same command. */
-export function createCollection(store: Store, key: string, type: ValueType): Entry {
+export function createCollection(store: EntryWrites, key: string, type: ValueType): Entry {
   const value =
     type === "set"
       ? new Set<string>()
@@ -22,12 +22,12 @@ export function createCollection(store: Store, key: string, type: ValueType): En
   return store.create(key, type, value, 0);
 }
 
-function dropIfEmpty(store: Store, e: Entry, size: number): void {
+function dropIfEmpty(store: EntryWrites, e: Entry, size: number): void {
   if (size === 0 && e.alive) store.remove(e);
 }
 
 /** SADD one member; true if added. */
-export function setAdd(store: Store, e: Entry, m: string): boolean {
+export function setAdd(store: EntryWrites, e: Entry, m: string): boolean {
   const s = e.value as Set<string>;
   if (s.has(m)) return false;
   store.noteChange(e);
@@ -39,7 +39,7 @@ export function setAdd(store: Store, e: Entry, m: string): boolean {
 }
 
 /** SREM one member; true if removed. */
-export function setRemove(store: Store, e: Entry, m: string): boolean {
+export function setRemove(store: EntryWrites, e: Entry, m: string): boolean {
   const s = e.value as Set<string>;
   if (!s.has(m)) return false;
   // Undo must put the member back in its place; only needed under a memory limit.
@@ -60,7 +60,13 @@ export function setRemove(store: Store, e: Entry, m: string): boolean {
  * HSET one field; true if the field is new. A new value discards the field's TTL as Redis's
  * HSET does, unless `keepTtl` (HINCRBY, HSETEX KEEPTTL).
  */
-export function hashPut(store: Store, e: Entry, f: string, v: string, keepTtl = false): boolean {
+export function hashPut(
+  store: EntryWrites,
+  e: Entry,
+  f: string,
+  v: string,
+  keepTtl = false,
+): boolean {
   const h = e.value as Map<string, string>;
   const old = h.get(f);
   if (!keepTtl) hashSetFieldExpiry(store, e, f, 0);
@@ -80,7 +86,7 @@ export function hashPut(store: Store, e: Entry, f: string, v: string, keepTtl = 
 }
 
 /** HDEL one field; true if removed. */
-export function hashDelete(store: Store, e: Entry, f: string): boolean {
+export function hashDelete(store: EntryWrites, e: Entry, f: string): boolean {
   const h = e.value as Map<string, string>;
   const old = h.get(f);
   if (old === undefined) return false;
@@ -102,7 +108,7 @@ export function hashDelete(store: Store, e: Entry, f: string): boolean {
  * Sets (or clears, with 0) the expiry of an existing hash field: recorded for persistence (the
  * member row carries it), undone with the command, and queued for the purge.
  */
-export function hashSetFieldExpiry(store: Store, e: Entry, f: string, at: number): void {
+export function hashSetFieldExpiry(store: EntryWrites, e: Entry, f: string, at: number): void {
   const old = fieldExpiry(e, f);
   if (old === at) return;
   store.noteChange(e);
@@ -116,13 +122,13 @@ export function hashSetFieldExpiry(store: Store, e: Entry, f: string, at: number
 }
 
 /** RENAME of a hash: its field TTLs go with the value to the new entry. */
-export function moveHashFieldTtls(store: Store, from: Entry, to: Entry): void {
+export function moveHashFieldTtls(store: EntryWrites, from: Entry, to: Entry): void {
   const m = moveFieldTtls(from, to);
   if (m) for (const [f, at] of m) store.fieldExpiries.push(at, to, f);
 }
 
 /** LPUSH/RPUSH one element. */
-export function listPush(store: Store, e: Entry, left: boolean, v: string): void {
+export function listPush(store: EntryWrites, e: Entry, left: boolean, v: string): void {
   const d = e.value as Deque;
   store.noteChange(e);
   if (left) d.pushLeft(v);
@@ -133,7 +139,7 @@ export function listPush(store: Store, e: Entry, left: boolean, v: string): void
 }
 
 /** LPOP/RPOP one element. */
-export function listPop(store: Store, e: Entry, left: boolean): string | undefined {
+export function listPop(store: EntryWrites, e: Entry, left: boolean): string | undefined {
   const d = e.value as Deque;
   if (d.length === 0) return undefined;
   store.noteChange(e);
@@ -147,7 +153,7 @@ export function listPop(store: Store, e: Entry, left: boolean): string | undefin
 }
 
 /** LSET: replaces element i (in range). */
-export function listSet(store: Store, e: Entry, i: number, v: string): void {
+export function listSet(store: EntryWrites, e: Entry, i: number, v: string): void {
   const d = e.value as Deque;
   const old = d.at(i)!;
   store.noteChange(e);
@@ -158,7 +164,7 @@ export function listSet(store: Store, e: Entry, i: number, v: string): void {
 }
 
 /** Replaces all elements (LINSERT, LREM, LTRIM): positions are renumbered. */
-export function listReplace(store: Store, e: Entry, items: readonly string[]): void {
+export function listReplace(store: EntryWrites, e: Entry, items: readonly string[]): void {
   const d = e.value as Deque;
   const before = d.slice();
   const head = d.head;
@@ -173,7 +179,7 @@ export function listReplace(store: Store, e: Entry, items: readonly string[]): v
 }
 
 /** ZADD one member; true if the member is new. */
-export function zsetPut(store: Store, e: Entry, m: string, score: number): boolean {
+export function zsetPut(store: EntryWrites, e: Entry, m: string, score: number): boolean {
   const z = e.value as SortedSet;
   const old = z.score(m);
   if (old === score) return false;
@@ -186,7 +192,7 @@ export function zsetPut(store: Store, e: Entry, m: string, score: number): boole
 }
 
 /** ZREM one member; true if removed. */
-export function zsetDelete(store: Store, e: Entry, m: string): boolean {
+export function zsetDelete(store: EntryWrites, e: Entry, m: string): boolean {
   const z = e.value as SortedSet;
   const old = z.score(m);
   if (old === undefined) return false;

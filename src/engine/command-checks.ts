@@ -11,9 +11,12 @@ import type { CommandSpec, CommandTable } from "./command-table.ts";
 import type { ConnState } from "./conn-state.ts";
 import { subscriptionCount } from "./conn-state.ts";
 import { CommandError, Errors } from "./errors.ts";
-import { R } from "./reply.ts";
 import type { ErrorReply } from "./reply.ts";
+import { execAbort, queueingError } from "./multi-errors.ts";
 import { KEY_MAX_BYTES } from "../limits.ts";
+
+// The sharded router reports its own queueing errors with the same helper.
+export { queueingError } from "./multi-errors.ts";
 
 /** What a RESP2 connection with subscriptions may still run (Redis's "in this context"). */
 const SUBSCRIBED_CONTEXT = new Set([
@@ -81,12 +84,6 @@ export function checkCommand(
   return spec;
 }
 
-/** An error reply that, inside MULTI, also fails the transaction (EXECABORT at EXEC). */
-export function queueingError(conn: ConnState, e: CommandError): ErrorReply {
-  if (conn.multi) conn.multiFailed = true;
-  return R.error(e);
-}
-
 function checkSizes(
   spec: CommandSpec,
   argv: readonly string[],
@@ -118,20 +115,6 @@ function checkSizes(
     }
   }
   return undefined;
-}
-
-/**
- * EXEC refused before it runs (arity, auth): Redis discards the transaction and the WATCHed keys
- * and names the reason after "EXECABORT Transaction discarded because of: " (no "ERR " prefix).
- */
-export function execAbort(conn: ConnState, reason: string): ErrorReply {
-  conn.multi = null;
-  conn.multiFailed = false;
-  conn.watch = null;
-  const why = reason.startsWith("ERR ") ? reason.slice(4) : reason;
-  return R.error(
-    new CommandError("EXECABORT", `EXECABORT Transaction discarded because of: ${why}`),
-  );
 }
 
 /** Redis's unknown-command text (spec §10.2 step 1). */

@@ -6,7 +6,7 @@ import type { Command, Dialect } from "./command.ts";
 import { Flag } from "./command-table.ts";
 import type { CommandSpec, Ctx } from "./command-table.ts";
 import { BLOCKED } from "./blocked-clients.ts";
-import type { Engine } from "./engine.ts";
+import type { CtxEngine } from "./command-table.ts";
 import { CommandError, Errors, Rejection } from "./errors.ts";
 import { releaseEvents } from "./held-events.ts";
 import { R, errorReplyOf, isError } from "./reply.ts";
@@ -17,7 +17,7 @@ import { busyRefusal } from "./scripting/busy-script.ts";
 import { queueingError } from "./command-checks.ts";
 
 /** A command of a batch (or a blocked client's, run again): checked, queued in MULTI, or run. */
-export function dispatchWith(engine: Engine, dialect: Dialect, ctx: Ctx, c: Command): Reply {
+export function dispatchWith(engine: CtxEngine, dialect: Dialect, ctx: Ctx, c: Command): Reply {
   const conn = ctx.conn;
   engine.stats.commands++;
   conn.lastAt = ctx.now;
@@ -44,7 +44,7 @@ export function dispatchWith(engine: Engine, dialect: Dialect, ctx: Ctx, c: Comm
 }
 
 /** Runs a command whose checks have passed, applying the memory limit (spec §3.8). */
-export function executeCommand(engine: Engine, spec: CommandSpec, ctx: Ctx, c: Command): Reply {
+export function executeCommand(engine: CtxEngine, spec: CommandSpec, ctx: Ctx, c: Command): Reply {
   const store = ctx.store;
   const { maxmemory, policy } = engine.config;
   const isWrite = (spec.flags & Flag.WRITE) !== 0;
@@ -112,7 +112,7 @@ export function executeCommand(engine: Engine, spec: CommandSpec, ctx: Ctx, c: C
  * (the running command just used `current`), least recently used first within each.
  */
 export function evictOver(
-  engine: Engine,
+  engine: CtxEngine,
   limit: number,
   current: Store,
   keep: ReadonlySet<string>,
@@ -136,7 +136,7 @@ const PADDING_COMMANDS = new Set(["setrange", "setbit", "bitfield"]);
  * STORE): usage * 2 + arguments + 2 values. Below that the journal (about a third of a SET's
  * engine time) is skipped: the default guard is always set, and most stores sit well under it.
  */
-function mayCross(engine: Engine, maxmemory: number, argv: readonly string[]): boolean {
+function mayCross(engine: CtxEngine, maxmemory: number, argv: readonly string[]): boolean {
   let floor = engine.dbs.usage * 2 + engine.valueMax * 2;
   // An offset can grow a string to proto-max-bulk-len from a few argument bytes.
   if (PADDING_COMMANDS.has(asciiLower(argv[0] ?? ""))) floor += engine.stringMax;

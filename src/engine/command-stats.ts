@@ -3,7 +3,7 @@
 // spent running batches. Counted by the dispatcher; reset by CONFIG RESETSTAT.
 
 import { asciiLower } from "./ascii.ts";
-import type { CommandSpec } from "./command-table.ts";
+import type { CommandRecord } from "./command-record.ts";
 import type { ErrorReply } from "./reply.ts";
 
 interface PerCommand {
@@ -47,7 +47,7 @@ export class CommandStats {
   private rate = 0;
 
   /** A command ran: its reply was an error or not. */
-  called(spec: CommandSpec, argv: readonly string[], error: ErrorReply | null): void {
+  called(spec: CommandRecord, argv: readonly string[], error: ErrorReply | null): void {
     const c = this.entry(spec, argv);
     c.calls++;
     if (error) {
@@ -57,7 +57,7 @@ export class CommandStats {
   }
 
   /** A command was refused before it ran (arity, auth, scope, sizes). */
-  rejected(spec: CommandSpec | undefined, argv: readonly string[], error: ErrorReply): void {
+  rejected(spec: CommandRecord | undefined, argv: readonly string[], error: ErrorReply): void {
     if (spec) this.entry(spec, argv).rejected++;
     this.error(error);
   }
@@ -105,7 +105,7 @@ export class CommandStats {
     this.busyMs = 0;
   }
 
-  private entry(spec: CommandSpec, argv: readonly string[]): PerCommand {
+  private entry(spec: CommandRecord, argv: readonly string[]): PerCommand {
     const name = commandName(spec, argv);
     let c = this.commands.get(name);
     if (!c) this.commands.set(name, (c = { calls: 0, rejected: 0, failed: 0 }));
@@ -118,7 +118,7 @@ export class CommandStats {
  * their subcommand (`config|get`). Only container commands look at their first argument (most
  * commands' is a key).
  */
-export function commandName(spec: CommandSpec, argv: readonly string[]): string {
+export function commandName(spec: CommandRecord, argv: readonly string[]): string {
   const subs = spec.doc?.subcommands;
   if ((subs || CONTAINERS.has(spec.name)) && argv.length > 1) {
     const sub = asciiLower(argv[1]!);

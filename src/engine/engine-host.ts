@@ -2,7 +2,6 @@
 // engine.ts so that the class's file holds the class.
 
 import type { ConnState } from "./conn-state.ts";
-import type { Engine } from "./engine.ts";
 import type { EvictionPolicy } from "../limits.ts";
 
 /** Namespace configuration (spec §3.8, §10.9), persisted by the host. */
@@ -14,17 +13,18 @@ export interface EngineConfig {
 /** What the engine asks of whoever hosts it (the Durable Object, or a test). */
 export interface EngineHost {
   /**
-   * Persists everything changed so far, then records a snapshot point at `seq` (spec §13.3).
+   * Persists everything its engine changed so far, then records a snapshot point at `seq` (spec
+   * §13.3).
    * Called before the engine's own snapshot fields change, so the host still sees the old point.
    */
-  snapshot(engine: Engine, seq: number, at: number): void;
+  snapshot(seq: number, at: number): void;
   /**
    * Persists everything changed so far, in the current turn (script-pause.ts): called before a
    * script that may pause starts, whose writes are committed only when it ends, so that what ran
    * before it (its batch's earlier commands, the group's earlier batches) is durable with the
    * replies that leave now.
    */
-  persist?(engine: Engine): void;
+  persist?(): void;
   /** Open connections (CLIENT LIST, INFO connected_clients). */
   clients(): readonly ConnState[];
   /**
@@ -36,6 +36,14 @@ export interface EngineHost {
   readonly authEnabled: boolean;
   /** Checks a presented token in constant time: its scope, or null when it matches none. */
   authenticate(token: string): "full" | "readonly" | null;
+}
+
+/** A sharded namespace's slot map, as the host knows it (the engine has no slot function). */
+export interface ShardKeys {
+  /** Redis Cluster's hash slot of a key. */
+  slot(key: string): number;
+  /** Whether this shard holds the slot. */
+  local(slot: number): boolean;
 }
 
 /** Counters reported by INFO Stats (spec §10.9), not persisted. */

@@ -4,7 +4,7 @@
 
 import type { BatchItem, Command, Dialect } from "./command.ts";
 import { CommandStats } from "./command-stats.ts";
-import type { CommandSpec, CommandTable, Ctx } from "./command-table.ts";
+import type { CommandSpec, CommandTable, Ctx, CtxEngine } from "./command-table.ts";
 import type { ConnState } from "./conn-state.ts";
 import type { ConnSink } from "./conn-sink.ts";
 import { Blocking } from "./blocking.ts";
@@ -12,10 +12,11 @@ import type { BlockRequest } from "./blocking.ts";
 import { BlockedClients } from "./blocked-clients.ts";
 import { checkCommand } from "./command-checks.ts";
 import { blockClient, retryWaiter } from "./block-and-retry.ts";
-import { deliverTo, endTracking, runItems } from "./batch-loop.ts";
+import { deliverTo, runItems } from "./batch-loop.ts";
+import { runBatch } from "./batch-run.ts";
 import { dispatchWith, evictOver, executeCommand } from "./command-execution.ts";
 import { NULL_HOST } from "./engine-host.ts";
-import type { EngineConfig, EngineHost, EngineStats } from "./engine-host.ts";
+import type { EngineConfig, EngineHost, EngineStats, ShardKeys } from "./engine-host.ts";
 import { holdOrPublish, paramSet } from "./held-events.ts";
 import { ParamMap } from "./param-map.ts";
 import { PubSub } from "./pubsub.ts";
@@ -24,26 +25,21 @@ import { Databases } from "./databases.ts";
 import type { ErrorReply, Reply } from "./reply.ts";
 import type { Store } from "./store.ts";
 import { ScriptStore } from "./scripting/script-store.ts";
-import type { ShardKeys } from "./scripting/script-call.ts";
 import type { BusyScript } from "./scripting/busy-script.ts";
-import { holdForScript, holds, resume } from "./script-pause.ts";
+import { holds, resume } from "./script-pause.ts";
 import { isLfu } from "./eviction.ts";
+import { randomHex } from "./sampling.ts";
 import { EVICTION_POLICY, PROTO_MAX_BULK_LEN, VALUE_MAX_BYTES } from "../limits.ts";
 
 export { NULL_HOST } from "./engine-host.ts";
 export type { EngineConfig, EngineHost, EngineStats } from "./engine-host.ts";
-
-declare module "./command-table.ts" {
-  /** A handler's `ctx.engine` is this Engine (command-table.ts declares the interface empty). */
-  interface CtxEngine extends Engine {}
-}
 
 /**
  * One namespace's engine. Its loop, execution, blocking and held events live in the files named
  * in the imports above, as functions of the engine: `held`, `evictedAt`, `running`, `wake`,
  * `depth`, `retrying` and `dialect` are theirs to use, not the hosts'.
  */
-export class Engine {
+export class Engine implements CtxEngine {
   /** The 16 databases (SELECT); `store` is database 0, the one every door but Redis's uses. */
   readonly dbs = new Databases();
   readonly stats: EngineStats = { commands: 0 };
@@ -173,7 +169,7 @@ export class Engine {
    * Runs a batch in order: one reply per item (a codec's ready-made reply passes through).
    * Stops after QUIT. Once the replies pass `replyMax` bytes (replyBytes), every later command is
    * answered with the reply-limit error instead of running (in MULTI, that fails the EXEC).
-   * The loop itself is batch-loop.ts.
+   * Its steps are batch-run.ts, the loop itself batch-loop.ts.
    */
   run(
     dialect: Dialect,
@@ -182,24 +178,7 @@ export class Engine {
     now: number,
     replyMax = Infinity,
   ): Reply[] {
-    const started = performance.now();
-    this.cmdStats.tick(now, this.stats.commands);
-    const stores = this.dbs.all();
-    // A paused script sees the keyspace as it left it: nothing expires under it.
-    for (let i = 0; i < stores.length && !this.busyScript; i++) {
-      stores[i]!.setClock(now);
-      stores[i]!.purgeExpired(now);
-    }
-    if (this.blocking.size) this.wake.expire(now);
-    if (this.busyScript && holdForScript(this, dialect, conn, items, now)) return [];
-    const replies = runItems(this, dialect, conn, items, now, replyMax);
-    if (this.dbs.shared.observer !== null) endTracking(this, conn, replies);
-    // QUIT: gone for everyone at once, as Redis frees the client after the reply (a redirect to
-    // it breaks, its subscriptions end) however late the door learns the socket closed.
-    if (conn.closing && this.sinks.has(conn.id)) this.detach(conn);
-    for (let i = 0; i < stores.length; i++) stores[i]!.endBatch();
-    this.cmdStats.busyMs += performance.now() - started;
-    return replies;
+    return runBatch(this, dialect, conn, items, now, replyMax);
   }
 
   // ---- connections outside their batches: pub/sub and blocking (issue 16) -------------------
@@ -300,7 +279,7 @@ export class Engine {
 
   /** Takes a snapshot point now (SAVE, BGSAVE, Light-Redis save; spec §13.3). */
   takeSnapshot(now: number): void {
-    this.host.snapshot(this, this.store.writeSeq, now);
+    this.host.snapshot(this.store.writeSeq, now);
     this.snapshotSeq = this.store.writeSeq;
     this.snapshotAt = now;
   }
@@ -322,10 +301,4 @@ export class Engine {
   get writesSinceSnapshot(): number {
     return this.store.writeSeq - this.snapshotSeq;
   }
-}
-
-function randomHex(n: number): string {
-  let s = "";
-  for (let i = 0; i < n; i++) s += Math.floor(Math.random() * 16).toString(16);
-  return s;
 }

@@ -2,15 +2,15 @@
 // until the command stands (published) or is rolled back (dropped); the engine's own fields
 // `held` and `evictedAt` keep them.
 
+import type { CtxEngine } from "./command-table.ts";
 import { findConfig } from "./config-table.ts";
-import type { Engine } from "./engine.ts";
 import { Notify, notifyMask, publishKeyEvent } from "./keyspace-events.ts";
 import type { Store } from "./store.ts";
 import { PROTO_MAX_BULK_LEN } from "../limits.ts";
 
 /** Publishes a keyspace event of `store` (its class enabled), or holds it while undoable. */
 export function holdOrPublish(
-  engine: Engine,
+  engine: CtxEngine,
   store: Store,
   type: number,
   event: string,
@@ -24,14 +24,14 @@ export function holdOrPublish(
 }
 
 /** Publishes the held events (a command that stood). */
-export function releaseEvents(engine: Engine): void {
+export function releaseEvents(engine: CtxEngine): void {
   const held = engine.held;
   engine.held = [];
   for (const [db, event, key] of held) publishKeyEvent(engine, db, event, key);
 }
 
 /** A parameter changed (CONFIG SET, or loaded): the ones the engine acts on take effect. */
-export function paramSet(engine: Engine, name: string, value: string | undefined): void {
+export function paramSet(engine: CtxEngine, name: string, value: string | undefined): void {
   if (name === "proto-max-bulk-len")
     engine.stringMax = Math.min(Number(value ?? PROTO_MAX_BULK_LEN), PROTO_MAX_BULK_LEN);
   if (name === "min-replicas-to-write" || name === "min-replicas-max-lag") {

@@ -19,6 +19,13 @@ import { WS_MESSAGE_MAX_BYTES } from "../limits.ts";
  */
 export const RANDOM_REPLY_MAX = Math.floor(WS_MESSAGE_MAX_BYTES / 6);
 
+/** `n` random hex digits (INFO run_id). */
+export function randomHex(n: number): string {
+  let s = "";
+  for (let i = 0; i < n; i++) s += Math.floor(Math.random() * 16).toString(16);
+  return s;
+}
+
 /** A uniform random integer in [0, n). */
 export function randomIndex(n: number): number {
   return Math.floor(Math.random() * n);

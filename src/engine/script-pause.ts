@@ -8,7 +8,7 @@ import { BLOCKED } from "./blocked-clients.ts";
 import type { BatchItem, Dialect } from "./command.ts";
 import type { Ctx } from "./command-table.ts";
 import type { ConnState } from "./conn-state.ts";
-import type { Engine } from "./engine.ts";
+import type { CtxEngine } from "./command-table.ts";
 import { Errors } from "./errors.ts";
 import { releaseEvents } from "./held-events.ts";
 import { R } from "./reply.ts";
@@ -18,7 +18,7 @@ import type { BusyScript } from "./scripting/busy-script.ts";
 import { BUSY_REPLY_THRESHOLD_MS } from "../limits.ts";
 
 /** A waiter on no key: its connection waits for the busy script, `pending` run after it. */
-function waitForScript(engine: Engine, dialect: Dialect, conn: ConnState, pending: BatchItem[]) {
+function waitForScript(engine: CtxEngine, dialect: Dialect, conn: ConnState, pending: BatchItem[]) {
   engine.wake.add({
     conn,
     dialect,
@@ -39,7 +39,7 @@ function waitForScript(engine: Engine, dialect: Dialect, conn: ConnState, pendin
  * runs this batch for a caller who awaits it: an HTTP request, a shard call), with no script
  * paused already.
  */
-export function canPause(engine: Engine, ctx: Ctx): boolean {
+export function canPause(engine: CtxEngine, ctx: Ctx): boolean {
   return (
     engine.depth === engine.pauseDepth &&
     !engine.retrying &&
@@ -52,8 +52,8 @@ export function canPause(engine: Engine, ctx: Ctx): boolean {
  * Before a script that may pause starts (a batch's own, or an EXEC whose queue holds one): the
  * host persists what ran before it now, since nothing is committed while a script is paused.
  */
-export function persistBeforeScript(engine: Engine): void {
-  engine.host.persist?.(engine);
+export function persistBeforeScript(engine: CtxEngine): void {
+  engine.host.persist?.();
 }
 
 /**
@@ -61,7 +61,7 @@ export function persistBeforeScript(engine: Engine): void {
  * waits already (a later script of the EXEC a first one paused). A connection that finds no sink
  * after all runs the script to its end now.
  */
-export function pause(engine: Engine, ctx: Ctx, busy: BusyScript): Reply {
+export function pause(engine: CtxEngine, ctx: Ctx, busy: BusyScript): Reply {
   const conn = ctx.conn;
   if (!engine.sinks.has(conn.id) && !engine.lateSink?.(conn)) {
     let r: Reply | null;
@@ -78,7 +78,7 @@ export function pause(engine: Engine, ctx: Ctx, busy: BusyScript): Reply {
  * connection sent meanwhile go to the connection's sink, the held batches run, and clients its
  * writes readied are served. True while still paused.
  */
-export function resume(engine: Engine, now: number): boolean {
+export function resume(engine: CtxEngine, now: number): boolean {
   const busy = engine.busyScript;
   if (!busy) return false;
   engine.depth++;
@@ -116,7 +116,7 @@ export function resume(engine: Engine, now: number): boolean {
 
 /** Runs what follows a script that was not its batch's own command (the rest of an EXEC). */
 function finishAfter(
-  engine: Engine,
+  engine: CtxEngine,
   after: NonNullable<BusyScript["after"]>,
   r: Reply,
   now: number,
@@ -133,7 +133,7 @@ function finishAfter(
 }
 
 /** True while other clients' batches should wait for the paused script (under the threshold). */
-export function holds(engine: Engine, now: number): boolean {
+export function holds(engine: CtxEngine, now: number): boolean {
   const busy = engine.busyScript;
   if (!busy) return false;
   const threshold = Number(engine.params.get("busy-reply-threshold") ?? BUSY_REPLY_THRESHOLD_MS);
@@ -145,7 +145,7 @@ export function holds(engine: Engine, now: number): boolean {
  * (true); its replies go to the sink when it runs.
  */
 export function holdForScript(
-  engine: Engine,
+  engine: CtxEngine,
   dialect: Dialect,
   conn: ConnState,
   items: readonly BatchItem[],
@@ -162,7 +162,7 @@ export function holdForScript(
  * Runs the held batches once the script ended or passed its threshold (then they are answered
  * BUSY); one that starts a script of its own holds the rest again.
  */
-function releaseHeld(engine: Engine, now: number): void {
+function releaseHeld(engine: CtxEngine, now: number): void {
   for (const id of engine.scriptHeld.splice(0)) {
     const w = engine.blocking.of(id);
     if (!w) continue;

@@ -1,53 +1,30 @@
-// The key space of one namespace: entries by key, creation order, LRU recency, expiry, usage
-// accounting (spec §3.7) and the two logs a command leaves behind: the ChangeSet persistence
-// reads at the end of the batch, and (only while a memory limit is set) an undo journal so a
-// command refused for capacity changes nothing (spec §3.8 rule 3-4).
+// One database's key space: entries by key with every way a command changes a whole entry
+// (create, replace, delete, expire, flush), the batch's purge of due keys and fields, eviction
+// under a memory limit (spec §3.7-3.8), and the keyspace events of the store's own doings.
+// Its indexes are key-index.ts's, the bookkeeping of each change (persistence record, counters,
+// undo journal) key-changes.ts's.
 
-import { byteLength } from "./bytes.ts";
-import { ChangeSet } from "./change-set.ts";
-import { ATIME_BASE_SECONDS, Entry, RecencyList, isCollection } from "./entry.ts";
+import { Entry, isCollection } from "./entry.ts";
 import type { ValueOf, ValueType } from "./entry.ts";
-import { ExpiryHeap } from "./expiry-heap.ts";
-import { FrequencyTable, isVolatile, sampledVictim } from "./eviction.ts";
-import type { EvictionPool } from "./eviction.ts";
+import { isVolatile, sampledVictim } from "./eviction.ts";
+import type { EntryWrites } from "./entry-writes.ts";
 import type { EvictionPolicy } from "../limits.ts";
-import { FieldExpiryHeap, restoreFieldTtls, takeFieldTtls } from "./field-expiry.ts";
+import { restoreFieldTtls, takeFieldTtls } from "./field-expiry.ts";
 import { hashDelete } from "./collection-ops.ts";
-import { randomIndex } from "./sampling.ts";
-import { Notify } from "./keyspace-events.ts";
-
-type Undo = () => void;
-
-/** Counters reported by INFO Stats (spec §10.9). */
-export interface StoreStats {
-  hits: number;
-  misses: number;
-  expired: number;
-  evicted: number;
-  /** Hash fields deleted by their TTL (Redis INFO expired_subkeys). */
-  expiredFields: number;
-}
+import { KeyChanges } from "./key-changes.ts";
+import type { SharedCounters } from "./key-changes.ts";
+import { Notify } from "./notify-classes.ts";
 
 /**
  * What the databases of one namespace share (spec §13.2): write_seq and created_seq count over
  * every database, so versions and creation numbers are unique across them; INFO sums the stats.
  */
-export interface StoreShared {
-  seqs: { write: number; created: number };
-  stats: StoreStats;
+export interface StoreShared extends SharedCounters {
   /**
    * Keyspace notifications of the store's own doings (new, expired, evicted, keymiss,
    * hexpired): set by the engine only while some class is enabled, so null costs one test.
    */
   events: StoreEventHook | null;
-  /** Told of every changed key while a client tracks keys (tracking.ts); null otherwise. */
-  observer: KeyObserver | null;
-}
-
-/** What wants to know which keys change (client-side caching invalidation). */
-export interface KeyObserver {
-  /** A key was written, deleted, expired, evicted or had its TTL changed. */
-  changed(key: string): void;
 }
 
 /** Receives a store's keyspace events (class bit as keyspace-events.ts Notify, event, key). */
@@ -65,82 +42,11 @@ export function newStoreShared(): StoreShared {
   };
 }
 
-/**
- * RANDOMKEY draws slots of the creation-order array until one holds a live entry; dead slots
- * are at most about half of it between batches, so a few draws suffice. Past this many (many
- * deletions within one batch) it walks the key map to a random position instead.
- */
-const RANDOM_KEY_DRAWS = 32;
-/** Dead slots tolerated in the creation-order array before it is compacted. */
-const ORDER_COMPACT_MIN = 1024;
-
-export class Store implements EvictionPool {
-  readonly map = new Map<string, Entry>();
-  /** Σ (key bytes + payload bytes) of live entries. */
-  usage = 0;
-  /** Live entries with an expiry. */
-  ttlCount = 0;
-  readonly changes = new ChangeSet();
-  readonly stats: StoreStats;
-  /** Shared with the namespace's other databases. */
-  readonly shared: StoreShared;
-  /** Due times of hash fields with a TTL (HEXPIRE family); the hashes' maps are in field-expiry.ts. */
-  readonly fieldExpiries = new FieldExpiryHeap();
-
-  /** Entries in creation order; deleted ones (negative `created`) stay until compaction. */
-  private order: Entry[] = [];
-  private deadSlots = 0;
-  private readonly recency = new RecencyList();
-  private readonly expiries = new ExpiryHeap();
-  private journal: Undo[] | null = null;
-  /**
-   * The running write command changed nothing (SETBIT, BITFIELD writing what was there): it
-   * does not count as a change (Redis leaves server.dirty alone, INFO rdb_changes_since_last_save).
-   */
-  unchanged = false;
-  /** Keys written by the running command (collected while journaling). */
-  readonly written = new Set<string>();
-  /**
-   * Keys blocked clients wait on (blocking.ts), null when none: a change to one marks it ready,
-   * in order, once per batch of serving (`ready`). Checked on every change, so it stays null
-   * while nobody waits.
-   */
-  waited: ReadonlyMap<string, unknown> | null = null;
-  /** Waited keys changed since the engine last served them, in the order they changed. */
-  readonly ready = new Set<string>();
-  /** Access counters, only while an LFU policy is in effect (eviction.ts). */
-  private frequencies: FrequencyTable | null = null;
+export class Store extends KeyChanges implements EntryWrites {
+  declare readonly shared: StoreShared;
 
   constructor(shared: StoreShared = newStoreShared()) {
-    this.shared = shared;
-    this.stats = shared.stats;
-    this.setClock(Date.now()); // entries loaded from storage count as accessed at load time
-  }
-
-  /** Last creation number handed out (spec §3.1 created_seq), over every database. */
-  get createdSeq(): number {
-    return this.shared.seqs.created;
-  }
-  set createdSeq(n: number) {
-    this.shared.seqs.created = n;
-  }
-
-  /** Successful write commands so far (spec §13.2 write_seq), over every database. */
-  get writeSeq(): number {
-    return this.shared.seqs.write;
-  }
-  set writeSeq(n: number) {
-    this.shared.seqs.write = n;
-  }
-
-  /** The version stamped on entries changed by the running command. */
-  get pendingSeq(): number {
-    return this.writeSeq + 1;
-  }
-
-  /** Entry for a key without touching recency. */
-  get(key: string): Entry | undefined {
-    return this.map.get(key);
+    super(shared);
   }
 
   /** Entry for a key as a value read: refreshes recency and counts a hit or miss. */
@@ -165,91 +71,7 @@ export class Store implements EvictionPool {
     this.shared.events?.(this, KEY_MISS, "keymiss", key);
   }
 
-  /** Sets the time access times are stamped with (Unix ms; the engine calls it per batch). */
-  setClock(nowMs: number): void {
-    this.recency.clock = Math.floor(nowMs / 1000) - ATIME_BASE_SECONDS;
-  }
-
-  /** Seconds since an entry was last read or written (OBJECT IDLETIME). */
-  idleSeconds(e: Entry, nowMs: number): number {
-    return Math.max(0, Math.floor(nowMs / 1000) - ATIME_BASE_SECONDS - e.atime);
-  }
-
-  /** Refreshes recency without reading (TOUCH). */
-  touch(e: Entry): void {
-    this.recency.touch(e);
-    if (this.frequencies) this.frequencies.hit(e);
-  }
-
-  /** Turns LFU access counting on or off (on only under an LFU policy: it costs every access). */
-  countFrequencies(on: boolean): void {
-    if (on !== (this.frequencies !== null)) this.frequencies = on ? new FrequencyTable() : null;
-  }
-
   // ---- command lifecycle ------------------------------------------------------------------
-
-  /** Starts a command; with `undoable` every change is journaled so `rollback` can revert it. */
-  beginCommand(undoable: boolean): void {
-    this.journal = undoable ? [] : null;
-    this.unchanged = false;
-    // Only a journaled command fills `written`; clearing an empty set still costs.
-    if (this.written.size) this.written.clear();
-  }
-
-  /** Reverts every change of the running command. */
-  rollback(): void {
-    const j = this.journal;
-    if (!j) return;
-    for (let i = j.length - 1; i >= 0; i--) j[i]!();
-    this.journal = null;
-  }
-
-  endCommand(): void {
-    this.journal = null;
-  }
-
-  /** Bookkeeping before any change to `e`: persistence record, undo of the version, recency. */
-  noteChange(e: Entry): void {
-    this.changes.key(e.key, e.version);
-    if (this.shared.observer !== null) this.shared.observer.changed(e.key);
-    if (this.waited !== null && this.waited.has(e.key)) this.markReady(e.key);
-    if (this.journal) {
-      const v = e.version;
-      this.journal.push(() => {
-        e.version = v;
-      });
-      this.written.add(e.key);
-    }
-    e.version = this.pendingSeq;
-    if (e.alive) this.recency.touch(e);
-    if (this.frequencies) this.frequencies.hit(e);
-  }
-
-  private markReady(key: string): void {
-    this.ready.add(key);
-  }
-
-  /** Journals an undo step (no-op when not journaling). */
-  onUndo(u: Undo): void {
-    this.journal?.push(u);
-  }
-
-  /** True while the running command can be rolled back (a memory limit is set). */
-  get journaling(): boolean {
-    return this.journal !== null;
-  }
-
-  /** Adjusts an entry's payload size and the namespace usage. */
-  resize(e: Entry, delta: number): void {
-    e.size += delta;
-    this.usage += delta;
-    if (this.journal && delta !== 0) {
-      this.journal.push(() => {
-        e.size -= delta;
-        this.usage -= delta;
-      });
-    }
-  }
 
   // ---- whole-entry changes ----------------------------------------------------------------
 
@@ -362,14 +184,7 @@ export class Store implements EvictionPool {
       return n;
     }
     for (const e of this.map.values()) e.created = -e.created;
-    this.map.clear();
-    this.order = [];
-    this.deadSlots = 0;
-    this.recency.clear();
-    this.expiries.clear();
-    this.fieldExpiries.clear();
-    this.usage = 0;
-    this.ttlCount = 0;
+    this.clearIndexes();
     // A configuration change earlier in the batch must still be written.
     const config = this.changes.config;
     this.changes.clear();
@@ -411,13 +226,6 @@ export class Store implements EvictionPool {
     return n;
   }
 
-  /** Earliest expiry (Unix ms) among live keys and hash fields, 0 if none. */
-  nextExpiry(): number {
-    const k = this.expiries.peek();
-    const f = this.fieldExpiries.peek();
-    return k === 0 ? f : f === 0 ? k : Math.min(k, f);
-  }
-
   /**
    * Evicts keys not in `keep` by `policy` (spec §3.8) until usage <= limit; false when nothing
    * more can go (then the caller rolls the command back and answers OOM).
@@ -445,116 +253,7 @@ export class Store implements EvictionPool {
     return true;
   }
 
-  /** A random live entry: of every key, or of the keys with an expiry (eviction sampling). */
-  sample(volatile: boolean): Entry | undefined {
-    if (volatile) return this.expiries.sample();
-    if (this.order.length === 0) return undefined;
-    const e = this.order[Math.floor(Math.random() * this.order.length)]!;
-    return e.alive ? e : undefined;
-  }
-
-  /** Live keys, or live keys with an expiry. */
-  poolSize(volatile: boolean): number {
-    return volatile ? this.ttlCount : this.map.size;
-  }
-
-  /** Every live entry, or every live entry with an expiry. */
-  scan(volatile: boolean): Iterable<Entry> {
-    return volatile ? this.expiries.live() : this.map.values();
-  }
-
-  /** An entry's LFU counter (eviction.ts); 0 when counting is off. */
-  frequency(e: Entry): number {
-    return this.frequencies ? this.frequencies.get(e) : 0;
-  }
-
-  /** Compacts internal structures between batches. */
-  endBatch(): void {
-    if (this.deadSlots > ORDER_COMPACT_MIN && this.deadSlots * 2 > this.order.length) {
-      this.order = this.order.filter((e) => e.alive);
-      this.deadSlots = 0;
-    }
-    if (this.expiries.size > 2 * this.ttlCount + ORDER_COMPACT_MIN) this.expiries.compact();
-    this.fieldExpiries.maybeCompact();
-  }
-
   // ---- iteration --------------------------------------------------------------------------
 
-  /** Live entries in creation order, starting at the first with created >= `fromCreated`. */
-  *inCreationOrder(fromCreated = 0): Generator<Entry> {
-    for (let i = this.orderIndex(fromCreated); i < this.order.length; i++) {
-      const e = this.order[i]!;
-      if (e.alive) yield e;
-    }
-  }
-
-  /** A uniformly random live entry, undefined when the store is empty (RANDOMKEY). */
-  randomEntry(): Entry | undefined {
-    const n = this.map.size;
-    if (n === 0) return undefined;
-    const order = this.order;
-    for (let i = 0; i < RANDOM_KEY_DRAWS; i++) {
-      const e = order[randomIndex(order.length)]!;
-      if (e.alive) return e;
-    }
-    let k = randomIndex(n);
-    for (const e of this.map.values()) if (k-- === 0) return e;
-    return undefined;
-  }
-
   // ---- loading ----------------------------------------------------------------------------
-
-  /** Inserts an entry read from storage (no change tracking). Call in version order for LRU. */
-  load(e: Entry): void {
-    this.attach(e);
-    if (e.expiresAt !== 0) {
-      this.ttlCount++;
-      this.expiries.push(e.expiresAt, e);
-    }
-    if (e.created > this.createdSeq) this.createdSeq = e.created;
-  }
-
-  /** Sorts the creation order after loading entries out of creation order. */
-  finishLoad(): void {
-    this.order.sort((a, b) => a.created - b.created);
-  }
-
-  /** First index of the creation-order array whose entry was created at or after `created`. */
-  private orderIndex(created: number): number {
-    let lo = 0;
-    let hi = this.order.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (Math.abs(this.order[mid]!.created) < created) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
-  /** Adds an entry; `restore` brings back one deleted by the running command (undo). */
-  private attach(e: Entry, restore = false): void {
-    this.map.set(e.key, e);
-    if (restore) {
-      // Its slot in the creation-order array is still there (compaction waits for the batch end).
-      e.created = -e.created;
-      this.deadSlots--;
-    } else {
-      this.order.push(e);
-    }
-    this.recency.touch(e);
-    this.usage += byteLength(e.key) + e.size;
-    if (e.expiresAt !== 0 && restore) {
-      this.ttlCount++;
-      this.expiries.push(e.expiresAt, e);
-    }
-  }
-
-  private detach(e: Entry): void {
-    this.map.delete(e.key);
-    e.created = -e.created;
-    this.deadSlots++;
-    this.recency.remove(e);
-    this.usage -= byteLength(e.key) + e.size;
-    if (e.expiresAt !== 0) this.ttlCount--;
-  }
 }

@@ -4,8 +4,26 @@
 
 import { idBytes, idOfBytes, idText } from "./stream-id.ts";
 import type { StreamId } from "./stream-id.ts";
-import type { Pending } from "./stream-groups.ts";
-import type { Stream } from "./stream.ts";
+import type { Consumer, Group, Pending } from "./stream-groups.ts";
+
+/**
+ * What the storage members read and load of a stream (stream.ts's Stream implements it): declared
+ * here so that this file, which stream.ts uses, does not import stream.ts back.
+ */
+export interface StoredStream {
+  lastId: StreamId;
+  maxDeletedId: StreamId;
+  entriesAdded: bigint;
+  readonly groups: Map<string, Group>;
+  /** An entry's field/value array, undefined when there is none. */
+  get(id: StreamId): string[] | undefined;
+  /** Adds a stored entry while loading (any order). */
+  loadEntry(id: StreamId, fields: string[]): void;
+  /** A group by name, created empty when missing. */
+  groupFor(name: string): Group;
+  /** A group's consumer, created when missing. */
+  consumerFor(g: Group, name: string, now: number): Consumer;
+}
 
 /** Storage member names: a kind byte, then the part's identity. */
 const M = { meta: "m", entry: "e", group: "g", consumer: "c", pending: "p" } as const;
@@ -34,7 +52,7 @@ export function pendingMember(g: string, id: StreamId): string {
 }
 
 /** The stored value of a member, or undefined when it no longer exists (its row goes). */
-export function memberValue(stream: Stream, m: string): string | undefined {
+export function memberValue(stream: StoredStream, m: string): string | undefined {
   const kind = m[0];
   if (kind === M.meta)
     return JSON.stringify([
@@ -63,7 +81,7 @@ export function memberValue(stream: Stream, m: string): string | undefined {
 }
 
 /** Loads one stored member (rows in any order; `finishLoad` orders the entries). */
-export function loadMember(stream: Stream, m: string, value: string): void {
+export function loadMember(stream: StoredStream, m: string, value: string): void {
   const kind = m[0];
   const v = JSON.parse(value) as unknown[];
   if (kind === M.meta) {

@@ -7,21 +7,15 @@
 // while somebody tracks (StoreShared.observer), so nobody pays for it otherwise.
 
 import { asciiLower } from "./ascii.ts";
-import { keyPositions } from "./command-table.ts";
-import type { CommandSpec } from "./command-table.ts";
+import { keyPositions } from "./command-record.ts";
+import type { CommandRecord } from "./command-record.ts";
 import type { ConnState, TrackingState } from "./conn-state.ts";
-import { subscriptionCount } from "./conn-state.ts";
 import { R } from "./reply.ts";
 import type { Reply } from "./reply.ts";
-import type { KeyObserver, StoreShared } from "./store.ts";
+import type { KeyObserver } from "./key-changes.ts";
+import type { StoreShared } from "./store.ts";
+import { InvalidationSender } from "./invalidation-sender.ts";
 import { TRACKING_TABLE_KEYS_MAX } from "../limits.ts";
-
-const INVALIDATE = R.bulk("invalidate");
-const MESSAGE = R.bulk("message");
-/** Where RESP2 connections receive redirected invalidations (Redis's TrackingChannelName). */
-export const INVALIDATE_CHANNEL = "__redis__:invalidate";
-const CHANNEL = R.bulk(INVALIDATE_CHANNEL);
-const REDIR_BROKEN = R.bulk("tracking-redir-broken");
 
 /**
  * Scripts: a read inside one makes a tracking client remember the script's declared keys (as
@@ -31,7 +25,7 @@ const SCRIPT_COMMANDS = new Set(["eval", "evalsha", "eval_ro", "evalsha_ro", "fc
 
 /** A command line and its record. */
 interface CommandLine {
-  readonly spec: CommandSpec;
+  readonly spec: CommandRecord;
   readonly argv: readonly string[];
 }
 
@@ -52,7 +46,7 @@ interface Bcast {
   readonly keys: Map<string, number>;
 }
 
-export class Tracking implements KeyObserver {
+export class Tracking extends InvalidationSender implements KeyObserver {
   /** Keys read by default-mode clients → the ids of those clients (Redis's TrackingTable). */
   private readonly table = new Map<string, Set<number>>();
   /** Client ids over every key of the table (INFO tracking_total_items). */
@@ -62,19 +56,9 @@ export class Tracking implements KeyObserver {
   private broadcastDue = false;
   /** Connections with tracking on, by id. */
   readonly clients = new Map<number, ConnState>();
-  /**
-   * The connection whose command is running, null between commands: what it is sent meanwhile
-   * waits in `pending` until its reply has gone (Redis's tracking_pending_keys).
-   */
-  current: ConnState | null = null;
-  readonly pending: Reply[] = [];
   /** The latest script command run (its keys are what a read inside it makes a client track). */
   private script: CommandLine | null = null;
 
-  /** Attached connections by id (redirect targets). */
-  private readonly conns: ReadonlyMap<number, ConnState>;
-  /** Sends replies to a connection outside its batch (Engine.deliverTo). */
-  private readonly deliver: (id: number, replies: readonly Reply[]) => boolean;
   private readonly shared: StoreShared;
 
   constructor(
@@ -82,8 +66,7 @@ export class Tracking implements KeyObserver {
     deliver: (id: number, replies: readonly Reply[]) => boolean,
     shared: StoreShared,
   ) {
-    this.conns = conns;
-    this.deliver = deliver;
+    super(conns, deliver);
     this.shared = shared;
   }
 
@@ -160,12 +143,12 @@ export class Tracking implements KeyObserver {
   }
 
   /** Before a command runs (while some client tracks): notes a script's command line. */
-  beforeCommand(spec: CommandSpec, argv: readonly string[]): void {
+  beforeCommand(spec: CommandRecord, argv: readonly string[]): void {
     if (SCRIPT_COMMANDS.has(spec.name)) this.script = { spec, argv };
   }
 
   /** After a read-only command: the keys a tracking client fetched (trackingRememberKeys). */
-  afterRead(spec: CommandSpec, conn: ConnState, argv: readonly string[]): void {
+  afterRead(spec: CommandRecord, conn: ConnState, argv: readonly string[]): void {
     const real = this.clients.get(conn.id);
     if (!real) return;
     let read: CommandLine | null = { spec, argv };
@@ -289,40 +272,6 @@ export class Tracking implements KeyObserver {
       this.tellReaders(key, ids, false);
     }
     this.sync();
-  }
-
-  /**
-   * One invalidation (an array of keys, or null for all) for tracking client `c`: to itself in
-   * RESP3, or to its redirect target (RESP3 push, or a RESP2 subscriber's message); a target gone
-   * marks the redirect broken and, in RESP3, says so.
-   */
-  private send(c: ConnState, payload: Reply): void {
-    const s = c.tracking!;
-    if (s.redirect === 0) {
-      if (c.resp === 3) this.emit(c, R.push([INVALIDATE, payload]));
-      return;
-    }
-    const to = this.conns.get(s.redirect);
-    if (!to) {
-      s.brokenRedir = true;
-      if (c.resp === 3) this.emit(c, R.push([REDIR_BROKEN, R.int(s.redirect)]));
-      return;
-    }
-    if (to.resp === 3) this.emit(to, R.push([INVALIDATE, payload]));
-    else if (subscriptionCount(to)) this.emit(to, R.push([MESSAGE, CHANNEL, payload]));
-  }
-
-  /** The running command's own connection gets its pushes after its reply; others at once. */
-  private emit(to: ConnState, push: Reply): void {
-    if (to.id === this.current?.id) this.pending.push(push);
-    else this.deliver(to.id, [push]);
-  }
-
-  /** `r` followed by the pushes pending for the running command's connection (then cleared). */
-  withPending(r: Reply): Reply {
-    const out = R.seq([...(r.k === "seq" ? r.v : [r]), ...this.pending]);
-    this.pending.length = 0;
-    return out;
   }
 
   /** The store reports changes only while some client tracks or the table holds keys. */

@@ -117,11 +117,11 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
   private host(): EngineHost {
     const auth = authConfig(this.env);
     return {
-      persist: (engine) => {
-        this.persistence.writeChanges(engine);
+      persist: () => {
+        this.persistence.writeChanges(this.engine);
       },
-      snapshot: (engine, seq, at) => {
-        this.persistence.writeChanges(engine);
+      snapshot: (seq, at) => {
+        this.persistence.writeChanges(this.engine);
         this.persistence.recordSnapshot(seq, at);
       },
       clients: () => [

@@ -23,7 +23,7 @@ function setup() {
     {},
     {
       ...NULL_HOST,
-      persist: (e) => persisted.push([...e.store.map.keys()].sort().join(",")),
+      persist: () => persisted.push([...engine.store.map.keys()].sort().join(",")),
     },
   );
   engine.params.set("busy-reply-threshold", "0");

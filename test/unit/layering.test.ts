@@ -106,10 +106,11 @@ describe("layering of src/", () => {
     expect(circles(importGraph(true))).toEqual([]);
   });
 
-  it("has no import circle in the Worker, type imports included", () => {
-    // The namespace object's contract lives in namespace-api.ts, so nothing that talks to the
-    // object imports the object's file (issue 14 item 3).
-    const worker = circles(g).filter((c) => c.some((f) => layerOf(f) === "worker"));
-    expect(worker).toEqual([]);
+  it("has no import circle, type imports included", () => {
+    // A type circle compiles away but still ties the files' types together: the engine's own
+    // interfaces (CtxEngine in command-table.ts, EntryWrites, StoredStream, ShardKeys in
+    // engine-host.ts) and the namespace object's contract (namespace-api.ts) sit below the files
+    // that implement them, so no file's types depend on a file that depends on it (issue 14).
+    expect(circles(g)).toEqual([]);
   });
 });

@@ -13,7 +13,7 @@ import { literalToDouble, scanLiteral } from "../strtod.ts";
 import type { Reply } from "../reply.ts";
 import type { SortedSet } from "../sorted-set.ts";
 import { lookupForWrite } from "./collection-write.ts";
-import { move, side } from "./lists.ts";
+import { move, side } from "./list-elements.ts";
 import { listMultiPop, parseMultiPop, zsetMultiPop } from "./multi-pop.ts";
 import { Notify, notifyRemoval } from "../keyspace-events.ts";
 

@@ -6,7 +6,7 @@ import { Errors } from "../errors.ts";
 import { parseStrictInt } from "../numbers.ts";
 import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
-import { STREAM_NODE_MAX_ENTRIES } from "../stream.ts";
+import { STREAM_NODE_MAX_ENTRIES } from "../stream-entries.ts";
 import type { Stream } from "../stream.ts";
 import { compareIds, idText } from "../stream-id.ts";
 import type { StreamId } from "../stream-id.ts";

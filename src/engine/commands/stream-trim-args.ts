@@ -4,7 +4,7 @@
 
 import { Errors } from "../errors.ts";
 import { parseStrictInt } from "../numbers.ts";
-import { STREAM_NODE_MAX_ENTRIES } from "../stream.ts";
+import { STREAM_NODE_MAX_ENTRIES } from "../stream-entries.ts";
 import { MIN_ID, parseExactId } from "../stream-id.ts";
 import type { TrimSpec } from "./stream-args.ts";
 import { policyOf } from "./stream-delete.ts";

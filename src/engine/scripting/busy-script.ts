@@ -8,7 +8,7 @@
 // script that has not written. Nothing else runs between the script's calls, and the host
 // commits its writes once, when it ends.
 
-import { execAbort, queueingError } from "../command-checks.ts";
+import { execAbort, queueingError } from "../multi-errors.ts";
 import type { ConnState } from "../conn-state.ts";
 import { Errors } from "../errors.ts";
 import { R } from "../reply.ts";

@@ -16,7 +16,7 @@ import { formatScore } from "../score-text.ts";
 import { R } from "../reply.ts";
 import type { Reply } from "../reply.ts";
 import { LUA_REPLY_MAX_DEPTH } from "../../limits.ts";
-import { COUNTED_FIELD, lk, markCounted, pushErrorTable, pushText } from "./lua-state.ts";
+import { COUNTED_FIELD, lk, markCounted, pushErrorTable, pushText } from "./lua-stack.ts";
 
 const TWO63 = 2 ** 63;
 const LLONG_MIN = -(2n ** 63n);

@@ -7,7 +7,8 @@ import { fromBytes } from "../bytes.ts";
 import { lua } from "./lua.ts";
 import type { LuaState } from "./lua.ts";
 import type { LuaRunner } from "./lua-runner.ts";
-import { pushStrictTable, rawSetField, raiseError, withGlobalsFrom } from "./lua-state.ts";
+import { pushStrictTable, rawSetField, withGlobalsFrom } from "./lua-globals.ts";
+import { raiseError } from "./lua-stack.ts";
 
 /** A function a library registered. */
 export interface LoadedFunction {

@@ -2,7 +2,7 @@
 // of loaded functions over the persisted library code (ScriptStore.libraries). A library is
 // loaded into the VM on first use after a restart, in the order it was stored.
 
-import type { Engine } from "../engine.ts";
+import type { CtxEngine } from "../command-table.ts";
 import { CommandError } from "../errors.ts";
 import { parseLibraryHeader, runLibrary } from "./function-loader.ts";
 import type { LoadedFunction } from "./function-loader.ts";
@@ -10,7 +10,7 @@ import { checkBodySize, runtimeOf } from "./runtime.ts";
 import type { ScriptRuntime } from "./runtime.ts";
 
 /** The runtime with every stored library loaded into its VM. */
-export function functionsOf(engine: Engine): ScriptRuntime {
+export function functionsOf(engine: CtxEngine): ScriptRuntime {
   const rt = runtimeOf(engine);
   if (!rt.librariesLoaded) {
     rt.librariesLoaded = true;
@@ -55,7 +55,7 @@ function drop(rt: ScriptRuntime, name: string): void {
 }
 
 /** FUNCTION LOAD: the library's name. */
-export function loadLibrary(engine: Engine, code: string, replace: boolean): string {
+export function loadLibrary(engine: CtxEngine, code: string, replace: boolean): string {
   checkBodySize(code);
   const rt = functionsOf(engine);
   const { name } = parseLibraryHeader(code);
@@ -68,7 +68,7 @@ export function loadLibrary(engine: Engine, code: string, replace: boolean): str
 }
 
 /** FUNCTION DELETE. */
-export function deleteLibrary(engine: Engine, name: string): void {
+export function deleteLibrary(engine: CtxEngine, name: string): void {
   const rt = functionsOf(engine);
   if (!rt.libraries.has(name)) throw new CommandError("ERR", "ERR Library not found");
   drop(rt, name);
@@ -77,7 +77,7 @@ export function deleteLibrary(engine: Engine, name: string): void {
 }
 
 /** FUNCTION FLUSH. */
-export function flushLibraries(engine: Engine): void {
+export function flushLibraries(engine: CtxEngine): void {
   const rt = functionsOf(engine);
   for (const name of [...rt.libraries.keys()]) drop(rt, name);
   engine.scripts.libraries.clear();
@@ -87,14 +87,14 @@ export function flushLibraries(engine: Engine): void {
 const DUMP_MAGIC = "blink-edge-functions:1:";
 
 /** FUNCTION DUMP's payload: our own format (Redis's is an RDB fragment), read by RESTORE. */
-export function dumpLibraries(engine: Engine): string {
+export function dumpLibraries(engine: CtxEngine): string {
   const libs = [...engine.scripts.libraries.entries()];
   const json = JSON.stringify(libs);
   return `${DUMP_MAGIC}${checksum(json)}:${json}`;
 }
 
 /** FUNCTION RESTORE payload [FLUSH|APPEND|REPLACE]. */
-export function restoreLibraries(engine: Engine, payload: string, policy: string): void {
+export function restoreLibraries(engine: CtxEngine, payload: string, policy: string): void {
   const bad = () => new CommandError("ERR", "ERR DUMP payload version or checksum are wrong");
   if (!payload.startsWith(DUMP_MAGIC)) throw bad();
   const rest = payload.slice(DUMP_MAGIC.length);

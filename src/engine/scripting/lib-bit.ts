@@ -3,7 +3,7 @@
 
 import { lauxlib, lua } from "./lua.ts";
 import type { CFunction, LuaState } from "./lua.ts";
-import { pushText } from "./lua-state.ts";
+import { pushText } from "./lua-stack.ts";
 
 /** A Lua number as LuaBitOp's tobit: rounded, then its low 32 bits as a signed integer. */
 export function tobit(x: number): number {

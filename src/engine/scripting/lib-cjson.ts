@@ -5,7 +5,7 @@
 import { fromBytes, toBytes } from "../bytes.ts";
 import { lauxlib, lua } from "./lua.ts";
 import type { CFunction, LuaState } from "./lua.ts";
-import { pushText } from "./lua-state.ts";
+import { pushText } from "./lua-stack.ts";
 import { formatG } from "./number-format.ts";
 
 /** cjson.null: a light userdata, as lua-cjson's. */

@@ -3,30 +3,20 @@
 // other command runs until it returns) and turns its result or error into a reply.
 
 import { lauxlib, lua, to_luastring } from "./lua.ts";
-import type { CFunction, LuaState } from "./lua.ts";
+import type { LuaState } from "./lua.ts";
 import { fromBytes, toBytes } from "../bytes.ts";
 import type { Reply } from "../reply.ts";
-import {
-  LUA_CALL_INSTRUCTIONS,
-  LUA_HOOK_EVERY,
-  LUA_INSTRUCTION_LIMIT,
-  REDIS_VERSION,
-} from "../../limits.ts";
-import { bytesToString, errorReply, isCounted, luaToReply, pushReply } from "./convert.ts";
+import { LUA_CALL_INSTRUCTIONS, LUA_HOOK_EVERY, LUA_INSTRUCTION_LIMIT } from "../../limits.ts";
+import { errorReply, luaToReply, pushReply } from "./convert.ts";
 import { installLibraries } from "./libraries.ts";
-import {
-  markCounted,
-  newLuaState,
-  pushErrorTable,
-  pushText,
-  raiseError,
-  setHiddenGlobal,
-} from "./lua-state.ts";
-import { formatG } from "./number-format.ts";
+import { newLuaState } from "./lua-state.ts";
+import { setHiddenGlobal } from "./lua-globals.ts";
+import { markCounted, pushErrorTable, raiseError } from "./lua-stack.ts";
+import { commandArgv, installRedisApi, scriptFailure } from "./redis-api.ts";
+import type { RedisApiHost } from "./redis-api.ts";
 import { scriptCall } from "./script-call.ts";
 import type { ScriptRun } from "./script-call.ts";
-import { sha1hex } from "./sha1.ts";
-import { errorHandler, pushStrings, redisPcall, threadBody } from "./lua-calls.ts";
+import { errorHandler, pushStrings, threadBody } from "./lua-calls.ts";
 
 export { lua51Message } from "./lua-calls.ts";
 
@@ -48,10 +38,7 @@ interface ScriptThread {
   nargs: number;
 }
 
-/** Redis's log levels (redis.LOG_*). */
-const LOG_LEVELS = { LOG_DEBUG: 0, LOG_VERBOSE: 1, LOG_NOTICE: 2, LOG_WARNING: 3 };
-
-export class LuaRunner {
+export class LuaRunner implements RedisApiHost {
   readonly L: LuaState;
   /** The script running now, or null between scripts. */
   run: ScriptRun | null = null;
@@ -81,7 +68,7 @@ export class LuaRunner {
   constructor() {
     this.L = newLuaState((L) => {
       installLibraries(L);
-      this.installRedis(L);
+      installRedisApi(L, this);
     });
   }
 
@@ -168,7 +155,7 @@ export class LuaRunner {
     let reply: Reply;
     try {
       const status = lua.lua_pcall(L, asFunction ? 2 : 0, 1, top + 1);
-      reply = status === lua.LUA_OK ? luaToReply(L, run.resp) : this.failure(run);
+      reply = status === lua.LUA_OK ? luaToReply(L, run.resp) : scriptFailure(run, this.L);
     } finally {
       lua.lua_sethook(L, null, 0, 0);
       this.run = null;
@@ -238,10 +225,10 @@ export class LuaRunner {
     this.thread = null;
     try {
       // threadBody returns (result, status of the script's call); anything else failed outside it.
-      if (status !== lua.LUA_OK) return this.failure(run, T);
+      if (status !== lua.LUA_OK) return scriptFailure(run, T);
       const ok = lua.lua_tointeger(T, -1) === lua.LUA_OK;
       lua.lua_pop(T, 1);
-      return ok ? luaToReply(T, run.resp) : this.failure(run, T);
+      return ok ? luaToReply(T, run.resp) : scriptFailure(run, T);
     } finally {
       lua.lua_sethook(T, null, 0, 0);
       lauxlib.luaL_unref(this.L, LUA_REGISTRYINDEX, t.ref);
@@ -280,29 +267,6 @@ export class LuaRunner {
     }
   }
 
-  /** The reply for the error value on top of the stack (luaCallFunction's error branch). */
-  private failure(run: ScriptRun, L: LuaState = this.L): Reply {
-    if (lua.lua_type(L, -1) !== lua.LUA_TTABLE) {
-      const msg = lua.lua_isstring(L, -1)
-        ? fromBytes(lua.lua_tostring(L, -1)!)
-        : "execution failure";
-      return errorReply(`ERR Error running script ${run.name}, ${msg.slice(0, 100)}`);
-    }
-    const text = (name: string): string | undefined => {
-      lua.lua_getfield(L, -1, name);
-      const v = lua.lua_isstring(L, -1) ? fromBytes(lua.lua_tostring(L, -1)!) : undefined;
-      lua.lua_pop(L, 1);
-      return v;
-    };
-    const msg = text("err") ?? "";
-    const source = text("source");
-    const line = text("line");
-    const counted = isCounted(L);
-    if (source !== undefined && line !== undefined)
-      return errorReply(`${msg} script: ${run.name}, on ${source}:${line}.`, counted);
-    return errorReply(msg, counted);
-  }
-
   /**
    * Count hook: ends a killed or runaway script (once ended, every later instruction raises
    * again, so pcall cannot catch it for good, as Redis's luaMaskCountHook); else a script started
@@ -326,132 +290,21 @@ export class LuaRunner {
     );
   };
 
-  private installRedis(L: LuaState): void {
-    lua.lua_newtable(L);
-    const fn = (name: string, f: CFunction) => {
-      lua.lua_pushcfunction(L, f);
-      lua.lua_setfield(L, -2, name);
-    };
-    fn("call", (L) => this.command(L, true));
-    fn("pcall", (L) => this.command(L, false));
-    fn("sha1hex", (L) => {
-      if (lua.lua_gettop(L) !== 1) raiseError(L, "wrong number of arguments");
-      const s = lua.lua_tostring(L, 1) ?? new Uint8Array();
-      pushText(L, sha1hex(s));
-      return 1;
-    });
-    fn("error_reply", (L) => {
-      if (lua.lua_gettop(L) !== 1 || lua.lua_type(L, -1) !== lua.LUA_TSTRING) {
-        pushErrorTable(L, "wrong number or type of arguments");
-        return 1;
-      }
-      const e = fromBytes(lua.lua_tostring(L, -1)!);
-      pushErrorTable(L, e.startsWith("-") ? e : "-" + e);
-      return 1;
-    });
-    fn("status_reply", (L) => {
-      if (lua.lua_gettop(L) !== 1 || lua.lua_type(L, -1) !== lua.LUA_TSTRING) {
-        pushErrorTable(L, "wrong number or type of arguments");
-        return 1;
-      }
-      lua.lua_createtable(L, 0, 1);
-      lua.lua_pushvalue(L, -2);
-      lua.lua_setfield(L, -2, "ok");
-      return 1;
-    });
-    fn("log", (L) => {
-      const argc = lua.lua_gettop(L);
-      if (argc < 2) raiseError(L, "redis.log() requires two arguments or more.");
-      if (!lua.lua_isnumber(L, 1)) raiseError(L, "First argument must be a number (log level).");
-      const level = lua.lua_tonumber(L, 1);
-      if (level < 0 || level > 3) raiseError(L, "Invalid debug level.");
-      return 0; // a Durable Object has no server log a user could read; accepted and dropped
-    });
-    fn("setresp", (L) => {
-      const run = this.requireRun(L, "redis.setresp");
-      if (lua.lua_gettop(L) !== 1) raiseError(L, "redis.setresp() requires one argument.");
-      const resp = lua.lua_tonumber(L, 1);
-      if (resp !== 2 && resp !== 3) raiseError(L, "RESP version must be 2 or 3.");
-      run.resp = resp;
-      run.ctx.conn.resp = resp;
-      return 0;
-    });
-    fn("set_repl", (L) => {
-      this.requireRun(L, "redis.set_repl");
-      if (lua.lua_gettop(L) !== 1) raiseError(L, "redis.set_repl() requires two arguments.");
-      const flags = lua.lua_tonumber(L, 1);
-      if ((flags & ~3) !== 0)
-        raiseError(
-          L,
-          "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.",
-        );
-      return 0; // no replication here: accepted
-    });
-    fn("replicate_commands", (L) => {
-      lua.lua_pushboolean(L, true);
-      return 1;
-    });
-    fn("acl_check_cmd", (L) => {
-      const run = this.requireRun(L, "redis.acl_check_cmd");
-      const argv = this.argv(L);
-      if (typeof argv === "string") raiseError(L, argv);
-      const spec = run.ctx.engine.table.find("redis", argv[0]!);
-      if (!spec) raiseError(L, "Invalid command passed to redis.acl_check_cmd()");
-      lua.lua_pushboolean(L, !(run.ctx.conn.readonly && spec.flags & 6));
-      return 1;
-    });
-    for (const [k, v] of Object.entries(LOG_LEVELS)) {
-      lua.lua_pushnumber(L, v);
-      lua.lua_setfield(L, -2, k);
-    }
-    const repl = { REPL_NONE: 0, REPL_AOF: 1, REPL_SLAVE: 2, REPL_REPLICA: 2, REPL_ALL: 3 };
-    for (const [k, v] of Object.entries(repl)) {
-      lua.lua_pushnumber(L, v);
-      lua.lua_setfield(L, -2, k);
-    }
-    pushText(L, REDIS_VERSION);
-    lua.lua_setfield(L, -2, "REDIS_VERSION");
-    const [maj, min, patch] = REDIS_VERSION.split(".").map(Number) as [number, number, number];
-    lua.lua_pushnumber(L, (maj << 16) | (min << 8) | patch);
-    lua.lua_setfield(L, -2, "REDIS_VERSION_NUM");
-    lua.lua_setglobal(L, "redis");
-    // pcall catching a redis.call error gives its message, as Redis 7 does.
-    lua.lua_pushcfunction(L, redisPcall);
-    lua.lua_setglobal(L, "pcall");
-  }
-
-  private requireRun(L: LuaState, what: string): ScriptRun {
+  /** The running script (RedisApiHost). */
+  requireRun(L: LuaState, what: string): ScriptRun {
     if (!this.run) raiseError(L, `${what} can only be called inside a script invocation`);
     return this.run;
   }
 
-  /** The command line of a redis.call, or the refusal text. */
-  private argv(L: LuaState): string[] | string {
-    const argc = lua.lua_gettop(L);
-    if (argc === 0) return "Please specify at least one argument for this redis lib call";
-    const argv: string[] = [];
-    for (let j = 1; j <= argc; j++) {
-      const t = lua.lua_type(L, j);
-      if (t === lua.LUA_TNUMBER) {
-        argv.push(
-          lua.lua_isinteger(L, j)
-            ? String(lua.lua_tointeger(L, j))
-            : formatG(lua.lua_tonumber(L, j), 17),
-        );
-      } else if (t === lua.LUA_TSTRING) argv.push(bytesToString(lua.lua_tostring(L, j)!));
-      else return "Lua redis lib command arguments must be strings or integers";
-    }
-    return argv;
-  }
-
-  private command(L: LuaState, raise: boolean): number {
+  /** redis.call / redis.pcall (RedisApiHost): the script's command through scriptCall. */
+  command(L: LuaState, raise: boolean): number {
     const run = this.run;
     if (!run) raiseError(L, "redis.call/pcall can only be called inside a script invocation");
     // A command costs far more than an instruction: counted so, a loop of calls is bounded
     // by the same budget (time cannot be read: a Worker's clock stands still while it runs).
     this.used += LUA_CALL_INSTRUCTIONS;
     if (this.used > this.instructionLimit || this.killRequested) this.hook(L);
-    const argv = this.argv(L);
+    const argv = commandArgv(L);
     lua.lua_settop(L, 0);
     if (typeof argv === "string") {
       pushErrorTable(L, argv);

@@ -5,7 +5,7 @@
 import { byteLength } from "../bytes.ts";
 import type { Ctx } from "../command-table.ts";
 import { LUA_SCRIPT_MAX_BYTES } from "../../limits.ts";
-import type { Engine } from "../engine.ts";
+import type { CtxEngine } from "../command-table.ts";
 import { CommandError, Errors, Rejection } from "../errors.ts";
 import type { Reply } from "../reply.ts";
 import type { LoadedFunction } from "./function-loader.ts";
@@ -55,7 +55,7 @@ export class ScriptRuntime {
 }
 
 /** The engine's runtime, created on first use. */
-export function runtimeOf(engine: Engine): ScriptRuntime {
+export function runtimeOf(engine: CtxEngine): ScriptRuntime {
   return (engine.scripts.runtime ??= new ScriptRuntime()) as ScriptRuntime;
 }
 
@@ -103,7 +103,7 @@ export function checkBodySize(body: string): void {
  * then scriptPrepareForRun refuses it to an _RO command.
  */
 export function checkScriptStart(
-  engine: Engine,
+  engine: CtxEngine,
   flags: { noWrites: boolean; allowOom: boolean },
   ro: boolean,
 ): void {

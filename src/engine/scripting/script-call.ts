@@ -5,6 +5,7 @@
 import { asciiLower } from "../ascii.ts";
 import { Flag, keyPositions } from "../command-table.ts";
 import type { CommandSpec, Ctx } from "../command-table.ts";
+import type { ShardKeys } from "../engine-host.ts";
 import { Errors } from "../errors.ts";
 import type { ConnState } from "../conn-state.ts";
 import type { Reply } from "../reply.ts";
@@ -23,14 +24,6 @@ export interface ScriptRun {
   wrote: boolean;
   /** Script name in error traces: the SHA-1 of an EVAL body, or the function's name. */
   readonly name: string;
-}
-
-/** A sharded namespace's slot map, as the host knows it (the engine has no slot function). */
-export interface ShardKeys {
-  /** Redis Cluster's hash slot of a key. */
-  slot(key: string): number;
-  /** Whether this shard holds the slot. */
-  local(slot: number): boolean;
 }
 
 /**

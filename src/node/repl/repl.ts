@@ -26,34 +26,69 @@ export { helpText } from "./repl-line.ts";
 export function runRepl(opts: ReplOptions): Promise<number> {
   const input = new LineGate(opts.input ?? process.stdin);
   const output = opts.output ?? process.stdout;
-  const { session } = opts;
-  const write = (text: string) => output.write(Buffer.from(text, "latin1"));
-  const rl: Interface = createInterface({
+  const rl = openReadline(opts, input, output);
+  keepHistory(rl, opts.historyFile);
+  return serveLines(opts, rl, input, output);
+}
+
+/** The readline interface over the gated input, with history loaded and Tab left to us. */
+function openReadline(
+  opts: ReplOptions,
+  input: LineGate,
+  output: NodeJS.WritableStream,
+): Interface {
+  return createInterface({
     input: input as unknown as NodeJS.ReadableStream,
     output,
     // Editing, hints and completion need a terminal to draw on; piped output gets plain lines.
     terminal: (output as { isTTY?: boolean }).isTTY === true,
     history: loadHistory(opts.historyFile),
     historySize: HISTORY_MAX,
-    // Tab is handled below (cycling through candidates); readline's own completion stays idle.
+    // Tab is handled by repl-keys.ts (cycling through candidates); readline's own stays idle.
     completer: (line: string) => [[], line],
   });
+}
 
-  const prompt = () =>
-    session.connected
-      ? `${opts.promptBase}${session.inTransaction ? "(TX)" : ""}> `
-      : "not connected> ";
-
-  let busy = false;
-  const keys = attachKeys(rl, input, output, () => busy);
-
+/** Saves the history on every change, without lines that carry a password (AUTH, HELLO …). */
+function keepHistory(rl: Interface, historyFile: string | null): void {
   rl.on("history", (newestFirst: string[]) => {
     saveHistory(
-      opts.historyFile,
+      historyFile,
       newestFirst.filter((l) => !isSensitive(splitWords(l) ?? [])),
     );
   });
+}
 
+/** redis-cli's prompt: the server, `(TX)` inside MULTI, or that there is none. */
+function promptOf(opts: ReplOptions): string {
+  const { session } = opts;
+  return session.connected
+    ? `${opts.promptBase}${session.inTransaction ? "(TX)" : ""}> `
+    : "not connected> ";
+}
+
+/** Ctrl-C: clears a typed line, leaves on an empty one. */
+function clearOrLeave(rl: Interface): void {
+  if (rl.line.length === 0) return rl.close();
+  rl.write(null, { ctrl: true, name: "e" });
+  rl.write(null, { ctrl: true, name: "u" });
+}
+
+/**
+ * Connects, then runs each line in turn (the gate holds the next one back until the prompt is
+ * shown again, as redis-cli reads); resolves with 0 once the interface closes and the last line
+ * has run.
+ */
+function serveLines(
+  opts: ReplOptions,
+  rl: Interface,
+  input: LineGate,
+  output: NodeJS.WritableStream,
+): Promise<number> {
+  const { session } = opts;
+  const write = (text: string) => output.write(Buffer.from(text, "latin1"));
+  let busy = false;
+  const keys = attachKeys(rl, input, output, () => busy);
   return new Promise((resolve) => {
     let queue = Promise.resolve();
     let closed = false;
@@ -66,20 +101,15 @@ export function runRepl(opts: ReplOptions): Promise<number> {
         resolve(0);
       });
     });
-    rl.on("SIGINT", () => {
-      if (rl.line.length === 0) return rl.close();
-      rl.write(null, { ctrl: true, name: "e" });
-      rl.write(null, { ctrl: true, name: "u" });
-    });
+    rl.on("SIGINT", () => clearOrLeave(rl));
     const showPrompt = () => {
       busy = false;
       if (closed) return;
-      rl.setPrompt(prompt());
+      rl.setPrompt(promptOf(opts));
       rl.prompt(true);
       input.open();
     };
     rl.on("line", (line: string) => {
-      // The gate holds the next line back until the prompt is shown again (as redis-cli reads).
       busy = true;
       queue = queue.then(async () => {
         if (closed) return;

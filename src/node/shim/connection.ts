@@ -3,8 +3,6 @@
 
 import type { Socket } from "node:net";
 import {
-  CLOSE_NORMAL,
-  CLOSE_POLICY,
   PUBSUB_OUTPUT_MAX_BYTES,
   REPLY_MAX_BYTES,
   SHIM_INFLIGHT_REPLY_BYTES,
@@ -12,13 +10,14 @@ import {
   SHIM_OUTPUT_MAX_BYTES,
 } from "../../limits.ts";
 import type { ShimDialect } from "./dialects.ts";
-import { InputBuffer } from "./input-buffer.ts";
-import type { UpstreamConnector, UpstreamFailure, UpstreamLink } from "./upstream.ts";
+import type { UpstreamConnector } from "./upstream.ts";
+import { ConnectionEnds } from "./connection-ends.ts";
+import type { ShimLog } from "./connection-ends.ts";
+
+export type { ShimLog } from "./connection-ends.ts";
 
 /** Stop reading the client while this many sent bytes still wait to leave for the Worker. */
 const UPSTREAM_BACKLOG_MAX = 4 * 1024 * 1024;
-/** After our FIN is flushed, how long a client may keep its half open before we drop it. */
-const LINGER_AFTER_END_MS = 10_000;
 
 /** A connection's memory and queue depths (tests, diagnostics). */
 export interface ConnectionStats {
@@ -34,20 +33,8 @@ export interface ConnectionStats {
   upstreamBacklog: number;
 }
 
-export type ShimLog = (line: string) => void;
-
-export class ShimConnection {
-  private readonly socket: Socket;
-  private readonly dialect: ShimDialect;
-  private readonly log: ShimLog;
+export class ShimConnection extends ConnectionEnds {
   private readonly onGone: (c: ShimConnection) => void;
-  private readonly link: UpstreamLink;
-  private readonly input = new InputBuffer();
-  readonly remote: string;
-
-  /** Batches framed before the upgrade completed. */
-  private queued: Uint8Array[] = [];
-  private inflight = 0;
   /**
    * Reply bytes the next batch is expected to bring: its last batch's, and at first the most a
    * batch can (REPLY_MAX_BYTES), so that a client whose replies are large has only a few batches
@@ -57,24 +44,8 @@ export class ShimConnection {
   private upstreamOpen = false;
   /** The client half-closed. */
   private eof = false;
-  /** No more batches will be sent (EOF handled, framing error, or the end). */
-  private noMore = false;
-  /** Written after the last reply (a framing error answered by the shim). */
-  private finalBytes: Uint8Array | undefined;
-  /** We ended (or destroyed) the socket; the upstream is closed. */
-  private ended = false;
-  private readPaused = false;
   /** Pushes of this turn are being gathered into one socket write (see onPush). */
   private corked = false;
-  /** Past this many unread reply bytes the connection is closed (SHIM_OUTPUT_MAX_BYTES). */
-  private readonly outputMax: number;
-  private logged = false;
-  private linger: NodeJS.Timeout | undefined;
-  private readonly idleTimeoutMs: number;
-  /** Re-armed by client bytes and replies; see onIdle. */
-  private idle: NodeJS.Timeout | undefined;
-  /** Blocked or subscribed, as the Worker last said: not idle, as Redis sees such clients. */
-  private waitingForPushes = false;
 
   constructor(
     socket: Socket,
@@ -85,13 +56,8 @@ export class ShimConnection {
     idleTimeoutMs = 0,
     outputMax = SHIM_OUTPUT_MAX_BYTES,
   ) {
-    this.socket = socket;
-    this.outputMax = outputMax;
-    this.idleTimeoutMs = idleTimeoutMs;
-    this.dialect = dialect;
-    this.log = log;
+    super(socket, dialect, log, idleTimeoutMs, outputMax);
     this.onGone = onGone;
-    this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
     socket.setNoDelay(true);
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("end", () => this.onEof());
@@ -114,6 +80,10 @@ export class ShimConnection {
       this.idle = setTimeout(() => this.onIdle(), idleTimeoutMs);
       this.idle.unref();
     }
+  }
+
+  protected gone(): void {
+    this.onGone(this);
   }
 
   /** Queue depths and buffered bytes right now. */
@@ -294,106 +264,4 @@ export class ShimConnection {
     if (this.socket.writableLength > Math.min(this.outputMax, PUBSUB_OUTPUT_MAX_BYTES))
       this.overOutputLimit();
   }
-
-  /** Too many reply bytes unread: closed as Redis closes a client past its output limit. */
-  private overOutputLimit(): void {
-    this.logOnce(
-      `output limit: ${this.socket.writableLength} reply bytes unread (max ${this.outputMax}); closed`,
-    );
-    this.noMore = true;
-    this.socket.destroy();
-  }
-
-  /** The Worker ended the conversation (QUIT, protocol error, restart): what came is written. */
-  /**
-   * SHIM_IDLE_TIMEOUT_MS: closed as Redis closes an idle client — FIN, no error line (an
-   * unsolicited line would be read as the reply to the client's next command). Waiting for the
-   * Worker is not idleness, nor is a blocked or subscribed client's wait for pushes (Redis spares
-   * both).
-   */
-  private onIdle(): void {
-    if (this.ended) return;
-    if (this.inflight > 0 || this.waitingForPushes) {
-      this.idle?.refresh();
-      return;
-    }
-    this.logOnce(`idle for ${this.idleTimeoutMs} ms; closed`);
-    this.noMore = true;
-    this.finalBytes = undefined;
-    this.endSocket();
-  }
-
-  private onUpstreamClosed(code: number, reason: string): void {
-    // The Worker accepts an upgrade without valid credentials and closes it with the reason.
-    if (code === CLOSE_POLICY && isAuthRefusal(reason))
-      return this.onUpstreamFailed({ kind: "auth", detail: reason });
-    if (code !== CLOSE_NORMAL)
-      this.logOnce(`upstream closed (code ${code}${reason ? `, ${reason}` : ""})`);
-    this.noMore = true;
-    this.finalBytes = undefined;
-    this.endSocket();
-  }
-
-  private onUpstreamFailed(failure: UpstreamFailure): void {
-    this.logOnce(
-      failure.kind === "auth"
-        ? `upstream refused the token (${failure.detail})`
-        : `upstream unavailable (${failure.detail})`,
-    );
-    this.noMore = true;
-    this.write(failure.kind === "auth" ? this.dialect.wrongpass : this.dialect.unavailable);
-    this.endSocket();
-  }
-
-  private onSocketError(err: NodeJS.ErrnoException): void {
-    if (!this.ended) this.logOnce(`client connection error (${err.code ?? err.message})`);
-  }
-
-  private onSocketClose(): void {
-    clearTimeout(this.linger);
-    clearTimeout(this.idle);
-    this.noMore = true;
-    if (!this.ended) {
-      this.ended = true;
-      this.link.close(CLOSE_NORMAL);
-    }
-    this.queued = [];
-    this.input.clear();
-    this.onGone(this);
-  }
-
-  private write(bytes: Uint8Array): boolean {
-    if (this.socket.destroyed || !this.socket.writable) return true;
-    return this.socket.write(bytes);
-  }
-
-  /** Closes the upstream (1000) and sends our FIN; the socket keeps reading (discarding). */
-  private endSocket(): void {
-    if (this.ended) return;
-    this.ended = true;
-    clearTimeout(this.idle);
-    this.link.close(CLOSE_NORMAL);
-    this.queued = [];
-    this.input.clear();
-    if (this.readPaused) {
-      this.readPaused = false;
-      this.socket.resume();
-    }
-    if (this.socket.destroyed) return;
-    this.socket.end(() => {
-      this.linger = setTimeout(() => this.socket.destroy(), LINGER_AFTER_END_MS);
-      this.linger.unref();
-    });
-  }
-
-  private logOnce(text: string): void {
-    if (this.logged) return;
-    this.logged = true;
-    this.log(`${this.dialect.name} ${this.remote}: ${text}`);
-  }
-}
-
-/** A close reason that refuses credentials (src/worker/index.ts refusedSocket). */
-function isAuthRefusal(reason: string): boolean {
-  return reason.startsWith("WRONGPASS") || reason.startsWith("ERR no auth token configured");
 }

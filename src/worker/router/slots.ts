@@ -2,7 +2,7 @@
 // 16384), on the engine's byte strings (src/engine/bytes.ts) without encoding ASCII keys.
 
 import { isBinary } from "../../engine/bytes.ts";
-import type { ShardKeys } from "../../engine/scripting/script-call.ts";
+import type { ShardKeys } from "../../engine/engine-host.ts";
 
 /** Slots of the key space, as in Redis Cluster. */
 export const SLOT_COUNT = 16384;

@@ -37,8 +37,8 @@ export class Harness {
     const p = this.persistence;
     const e = new Engine(COMMANDS, "default", this.config, {
       ...NULL_HOST,
-      snapshot: (eng, seq, at) => {
-        p?.writeChanges(eng);
+      snapshot: (seq, at) => {
+        p?.writeChanges(e);
         p?.recordSnapshot(seq, at);
       },
     });
