@@ -6,37 +6,16 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import worker from "../../src/worker/index.ts";
 import { BASE, Ws, lr } from "./support/client.ts";
+import { multibulk } from "../unit/support/resp-bytes.ts";
 
 const enc = new TextEncoder();
-
-/** A RESP multibulk command; arguments are text or raw bytes. */
-function respCmd(...args: (string | Uint8Array)[]): Uint8Array {
-  const parts: Uint8Array[] = [enc.encode(`*${args.length}\r\n`)];
-  for (const a of args) {
-    const b = typeof a === "string" ? enc.encode(a) : a;
-    parts.push(enc.encode(`$${b.length}\r\n`), b, enc.encode("\r\n"));
-  }
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}
 
 /** Runs commands on a namespace over the Redis WebSocket door, at most 1000 per message. */
 async function redis(ns: string, cmds: (string | Uint8Array)[][]): Promise<string> {
   const ws = await Ws.open(`/db/${ns}/resp`);
   let out = "";
   for (let i = 0; i < cmds.length; i += 1000) {
-    const msgs = cmds.slice(i, i + 1000).map((c) => respCmd(...c));
-    const all = new Uint8Array(msgs.reduce((n, m) => n + m.length, 0));
-    let off = 0;
-    for (const m of msgs) {
-      all.set(m, off);
-      off += m.length;
-    }
+    const all = Buffer.concat(cmds.slice(i, i + 1000).map(multibulk));
     out += (await ws.request(all)) ?? "";
   }
   ws.close();
