@@ -19,14 +19,7 @@ import {
 } from "./socket-subscriptions.ts";
 import type { SavedSubscriptions } from "./socket-subscriptions.ts";
 import { encodePushes } from "./ws-dialects.ts";
-import { pubsubOutputLimit } from "../engine/config-table.ts";
-import {
-  CLOSE_OUTPUT_LIMIT,
-  OUTPUT_LIMIT_REASON,
-  noDebt,
-  pushed,
-  showedLife,
-} from "./output-limit.ts";
+import { noDebt, pushedPastLimit, showedLife } from "./output-limit.ts";
 import type { WsAttachment } from "./ws-dialects.ts";
 
 /** A socket's context in memory: its attachment, and what of it was last saved. */
@@ -197,23 +190,21 @@ export class HibernatableSockets {
 
   /**
    * Counts pushed bytes the client has not answered; past CONFIG's pubsub output limit the
-   * socket is closed (after the running batch: the publisher's delivery loop is not disturbed).
-   * The count is written to the attachment at each MiB step, so a hibernation between
-   * publishes does not reset it by more than that.
+   * socket is closed (output-limit.ts). The count is written to the attachment at each MiB
+   * step, so a hibernation between publishes does not reset it by more than that.
    */
   private countOutput(ws: WebSocket, s: Session, bytes: number): void {
     const debt = (s.a.debt ??= noDebt());
-    const limit = pubsubOutputLimit(this.engine().params.get("client-output-buffer-limit"));
-    if (pushed(debt, bytes, limit, Date.now())) {
+    const cut = pushedPastLimit(debt, bytes, this.engine().params, (code, reason) => {
+      try {
+        ws.close(code, reason);
+      } catch {
+        // already closed
+      }
+      this.drop(ws);
+    });
+    if (cut) {
       s.cut = true;
-      queueMicrotask(() => {
-        try {
-          ws.close(CLOSE_OUTPUT_LIMIT, OUTPUT_LIMIT_REASON);
-        } catch {
-          // already closed
-        }
-        this.drop(ws);
-      });
       return;
     }
     if (
