@@ -5,7 +5,7 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import worker from "../../src/worker/index.ts";
-import { BASE, Ws, lr } from "./support/client.ts";
+import { BASE, Ws, bodyText, importBody, lr } from "./support/client.ts";
 import { multibulk } from "../unit/support/resp-bytes.ts";
 
 const enc = new TextEncoder();
@@ -26,27 +26,10 @@ function exportUrl(ns: string, query = ""): string {
   return `${BASE}/db/${ns}/_/export${query}`;
 }
 
-/** An export body as text (JSON lines are UTF-8; `.text()` would warn about the ndjson type). */
-async function ndjson(res: Response): Promise<string> {
-  return new TextDecoder().decode(await res.arrayBuffer());
-}
-
 async function exportText(ns: string, query = ""): Promise<string> {
   const res = await exports.default.fetch(exportUrl(ns, query));
   expect(res.status).toBe(200);
-  return ndjson(res);
-}
-
-async function importBody(
-  ns: string,
-  body: string | Uint8Array,
-  query = "",
-): Promise<{ status: number; text: string }> {
-  const res = await exports.default.fetch(`${BASE}/db/${ns}/_/import${query}`, {
-    method: "POST",
-    body,
-  });
-  return { status: res.status, text: await res.text() };
+  return bodyText(res);
 }
 
 /** The export without its header line. */
@@ -81,7 +64,7 @@ describe("export", () => {
     expect(res.headers.get("Content-Type")).toBe("application/x-ndjson");
     expect(res.headers.get("Content-Disposition")).toBe('attachment; filename="exp-example.jsonl"');
     expect(res.headers.get("Access-Control-Allow-Origin")).toBe("*");
-    const text = await ndjson(res);
+    const text = await bodyText(res);
     const [header, ...rest] = text.split("\n");
     const m = HEADER_RE.exec(header!)!;
     expect(m).not.toBeNull();
@@ -142,10 +125,10 @@ describe("export", () => {
       '{"key":"a","key_encoding":"utf8","type":"string","encoding":"utf8","value":"1","expires_at":null}\n';
     const saved = await exports.default.fetch(exportUrl(ns, "?snapshot=1"));
     expect(saved.headers.get("Blink-Edge-Export")).toBe("saved");
-    expect(records(await ndjson(saved))).toBe(`${a}{"end":true,"keys":1}\n`);
+    expect(records(await bodyText(saved))).toBe(`${a}{"end":true,"keys":1}\n`);
     const now = await exports.default.fetch(exportUrl(ns));
     expect(now.headers.get("Blink-Edge-Export")).toBe("current");
-    expect(records(await ndjson(now))).toContain('"key":"b"');
+    expect(records(await bodyText(now))).toContain('"key":"b"');
     await redis(ns, [["SET", "c", "3"]]);
     expect(records(await exportText(ns))).toContain('"key":"c"');
     expect(records(await exportText(ns, "?fresh=1"))).toContain('"key":"c"');
@@ -169,7 +152,7 @@ describe("export", () => {
     await redis(ns, cmds);
     const first = await exports.default.fetch(exportUrl(ns));
     const second = await exportText(ns);
-    expect(await ndjson(first)).toBe(second);
+    expect(await bodyText(first)).toBe(second);
     expect(second.endsWith(`{"end":true,"keys":3000}\n`)).toBe(true);
   });
 
@@ -235,12 +218,9 @@ describe("export", () => {
   );
 
   it("a newer snapshot during an export cuts it short (no trailer)", async () => {
-    // Provoked on purpose: the Worker's log line is silenced here; workerd's own lines about the
-    // cut stream cannot be, so they are announced.
+    // Provoked on purpose: the Worker's log line is silenced here, workerd's own lines about the
+    // cut stream by vitest.config.ts (test/worker/support/injected-failures.ts).
     const logged = vi.spyOn(console, "error").mockImplementation(() => {});
-    console.info(
-      "expected below: workerd logs 'a newer snapshot replaced the one being exported' (this test cuts an export)",
-    );
     const ns = "exp-cut";
     const cmds: string[][] = [];
     for (let i = 0; i < 5000; i++) cmds.push(["SET", `k:${i}`, "x".repeat(800)]);
