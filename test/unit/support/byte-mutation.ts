@@ -47,3 +47,19 @@ export function feedInChunks<T>(
   }
   return { items, consumed: start };
 }
+
+/** A test string written one char per byte ("\xff" is the byte 0xff) as its bytes. */
+export function b(s: string): Uint8Array {
+  return Uint8Array.from(s, (c) => c.charCodeAt(0));
+}
+
+/** Byte arrays joined. */
+export function cat(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
