@@ -7,6 +7,7 @@ import { describe, expect, it, vi } from "vitest";
 import worker from "../../src/worker/index.ts";
 import { BASE, Ws, bodyText, importBody, lr } from "./support/client.ts";
 import { multibulk } from "../unit/support/resp-bytes.ts";
+import { joinBytes } from "../../src/engine/bytes.ts";
 
 const enc = new TextEncoder();
 
@@ -206,7 +207,7 @@ describe("export", () => {
       await redis(ns, [["FLUSHALL"], ["SET", "after-flush", "y"]]);
       const chunks = [first.value!];
       for (let r = await reader.read(); !r.done; r = await reader.read()) chunks.push(r.value);
-      const during = new TextDecoder().decode(concatBytes(chunks));
+      const during = new TextDecoder().decode(joinBytes(chunks));
       expect(chunks.length).toBeGreaterThan(3);
       expect(during).toBe(quiet);
 
@@ -238,16 +239,6 @@ describe("export", () => {
     logged.mockRestore();
   });
 });
-
-function concatBytes(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let off = 0;
-  for (const c of chunks) {
-    out.set(c, off);
-    off += c.length;
-  }
-  return out;
-}
 
 const rec = (o: Record<string, unknown>) =>
   JSON.stringify({
@@ -486,7 +477,7 @@ describe("import", () => {
         "ERR import line 3: the file has 1 records but its header says 2 and its trailer 2",
       ],
       [
-        concatBytes([
+        joinBytes([
           enc.encode(`${rec({})}\n${rec({})}\n"`),
           new Uint8Array([0xff]),
           enc.encode('"'),

@@ -1,6 +1,7 @@
 // fast-check helper: byte inputs with a few random flips, insertions and deletions.
 
 import fc from "fast-check";
+import { joinBytes } from "../../../src/engine/bytes.ts";
 
 const MAX_EDITS = 4;
 
@@ -54,12 +55,4 @@ export function b(s: string): Uint8Array {
 }
 
 /** Byte arrays joined. */
-export function cat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+export const cat = (...parts: Uint8Array[]): Uint8Array => joinBytes(parts);
