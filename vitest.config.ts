@@ -1,5 +1,9 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { quietInjectedFailures } from "./test/worker/support/injected-failures.ts";
+
+// workerd's lines about the failures the workerd projects inject on purpose are counted, not shown.
+quietInjectedFailures();
 
 // Three projects: pure engine/codec tests in Node, Worker + Durable Object tests inside
 // workerd, and Node-side integration tests (shim, real clients) against a started Worker.

@@ -128,7 +128,10 @@ export const CLOSE_POLICY = 1008;
 export const CLOSE_TOO_BIG = 1009;
 export const CLOSE_INTERNAL = 1011;
 
-/** Bytes of a WebSocket attachment (platform limit 16 KiB); a MULTI queue beyond this spills to storage. */
+/**
+ * Bytes of a WebSocket attachment (platform limit 16 KiB). A MULTI queue can be far larger, so
+ * it never goes in the attachment: its commands are socket_multi rows (worker/socket-multi.ts).
+ */
 export const WS_ATTACHMENT_MAX_BYTES = 16384;
 
 /** Databases of a namespace on the Redis door (SELECT 0..15, Redis's `databases` default). */

@@ -79,6 +79,17 @@ export function toDisplayText(s: string): string {
   return new TextDecoder("utf-8", { fatal: false, ignoreBOM: true }).decode(toBytes(s));
 }
 
+/** Byte arrays joined into one. */
+export function joinBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
 /** Concatenation of two byte strings, canonical. */
 export function concat(a: string, b: string): string {
   if (!isBinary(a) && !isBinary(b)) return a + b;

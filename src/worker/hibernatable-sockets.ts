@@ -1,6 +1,7 @@
 // The namespace object's own WebSockets (the Blink, Redis and gevent doors, and the shim's
 // per-connection links): accepted with hibernation, each with its connection context in memory
-// and, durably, in its attachment (spec §1) and its subscriptions in socket_subs rows. After a
+// and, durably, in its attachment (spec §1), its subscriptions in socket_subs rows and its MULTI
+// queue in socket_multi rows (socket-multi.ts). After a
 // hibernation the object's memory is new: `restore` rebuilds every socket's context, its sink,
 // its subscriptions and its CLIENT TRACKING mode.
 
@@ -18,15 +19,17 @@ import {
   saveSubscriptions,
 } from "./socket-subscriptions.ts";
 import type { SavedSubscriptions } from "./socket-subscriptions.ts";
-import { encodePushes } from "./ws-dialects.ts";
-import { pubsubOutputLimit } from "../engine/config-table.ts";
 import {
-  CLOSE_OUTPUT_LIMIT,
-  OUTPUT_LIMIT_REASON,
-  noDebt,
-  pushed,
-  showedLife,
-} from "./output-limit.ts";
+  dropGoneQueues,
+  dropQueue,
+  ensureMultiTable,
+  loadQueue,
+  noSavedQueue,
+  saveQueue,
+} from "./socket-multi.ts";
+import type { SavedQueue } from "./socket-multi.ts";
+import { encodePushes } from "./ws-dialects.ts";
+import { noDebt, pushedPastLimit, showedLife } from "./output-limit.ts";
 import type { WsAttachment } from "./ws-dialects.ts";
 
 /** A socket's context in memory: its attachment, and what of it was last saved. */
@@ -38,6 +41,8 @@ export interface Session {
   subsSaved: number;
   /** What its socket_subs rows hold (written as they change, not rewritten whole). */
   rows: SavedSubscriptions;
+  /** What its socket_multi rows hold (appended as commands are queued). */
+  queued: SavedQueue;
   /** What the last TAG.waiting message told a tagged socket (memory only). */
   waiting?: boolean;
   /** `a.debt.unread` when the attachment was last written (output-limit.ts). */
@@ -73,6 +78,7 @@ export class HibernatableSockets {
     const engine = this.engine();
     const sql = this.ctx.storage.sql;
     ensureSubscriptionTable(sql);
+    ensureMultiTable(sql);
     const live = new Map<number, Session>();
     for (const ws of this.ctx.getWebSockets()) {
       const s = this.session(ws);
@@ -80,6 +86,7 @@ export class HibernatableSockets {
       engine.nextClientId = Math.max(engine.nextClientId, s.a.conn.id + 1);
       live.set(s.a.conn.id, s);
     }
+    dropGoneQueues(sql, new Set(live.keys()));
     for (const [id, subs] of loadSubscriptions(sql, new Set(live.keys()))) {
       const s = live.get(id)!;
       for (const kind of ["channels", "patterns", "shard"] as const)
@@ -112,6 +119,7 @@ export class HibernatableSockets {
       saved: persistentState(conn),
       subsSaved: 0,
       rows: noSavedSubscriptions(),
+      queued: noSavedQueue(),
     };
     this.sessions.set(pair[1], s);
     this.attach(pair[1], s);
@@ -128,11 +136,19 @@ export class HibernatableSockets {
       a.conn.subs ??= null;
       a.conn.replyMode ??= "on";
       a.conn.tracking ??= null;
+      // An open MULTI's queue is in rows (an attachment of an older deploy may hold it itself).
+      const queued = noSavedQueue();
+      if (a.conn.multi?.length === 0) {
+        a.conn.multi = loadQueue(this.ctx.storage.sql, a.conn.id);
+        queued.queue = a.conn.multi;
+        queued.count = a.conn.multi.length;
+      }
       s = {
         a,
         saved: persistentState(a.conn),
         subsSaved: 0,
         rows: noSavedSubscriptions(),
+        queued,
         debtSaved: a.debt?.unread ?? 0,
       };
       this.sessions.set(ws, s);
@@ -164,6 +180,8 @@ export class HibernatableSockets {
     if (s.subsSaved) dropSubscriptions(this.ctx.storage.sql, s.a.conn.id);
     s.subsSaved = 0;
     s.rows = noSavedSubscriptions();
+    if (s.queued.count) dropQueue(this.ctx.storage.sql, s.a.conn.id);
+    s.queued = noSavedQueue();
   }
 
   /** A Redis socket's sink: pushes and late replies leave as messages of their own. */
@@ -197,23 +215,21 @@ export class HibernatableSockets {
 
   /**
    * Counts pushed bytes the client has not answered; past CONFIG's pubsub output limit the
-   * socket is closed (after the running batch: the publisher's delivery loop is not disturbed).
-   * The count is written to the attachment at each MiB step, so a hibernation between
-   * publishes does not reset it by more than that.
+   * socket is closed (output-limit.ts). The count is written to the attachment at each MiB
+   * step, so a hibernation between publishes does not reset it by more than that.
    */
   private countOutput(ws: WebSocket, s: Session, bytes: number): void {
     const debt = (s.a.debt ??= noDebt());
-    const limit = pubsubOutputLimit(this.engine().params.get("client-output-buffer-limit"));
-    if (pushed(debt, bytes, limit, Date.now())) {
+    const cut = pushedPastLimit(debt, bytes, this.engine().params, (code, reason) => {
+      try {
+        ws.close(code, reason);
+      } catch {
+        // already closed
+      }
+      this.drop(ws);
+    });
+    if (cut) {
       s.cut = true;
-      queueMicrotask(() => {
-        try {
-          ws.close(CLOSE_OUTPUT_LIMIT, OUTPUT_LIMIT_REASON);
-        } catch {
-          // already closed
-        }
-        this.drop(ws);
-      });
       return;
     }
     if (
@@ -224,10 +240,11 @@ export class HibernatableSockets {
 
   /**
    * Rewrites a socket's attachment when the persistent part of its context changed, and its
-   * subscription rows when those did (socket-subscriptions.ts).
+   * subscription and MULTI queue rows when those did (socket-subscriptions.ts, socket-multi.ts).
    */
   private saveContext(ws: WebSocket, s: Session): void {
     const conn = s.a.conn;
+    saveQueue(this.ctx.storage.sql, conn, s.queued);
     if (conn.subs && conn.subs.version !== s.subsSaved) {
       saveSubscriptions(this.ctx.storage.sql, conn, s.rows);
       s.subsSaved = conn.subs.version;
@@ -238,14 +255,16 @@ export class HibernatableSockets {
     s.saved = state;
   }
 
-  /** Writes a socket's attachment: its context (without subscriptions) and output debt. */
+  /** Writes a socket's attachment: its context (without subscriptions and queue) and output debt. */
   private writeAttachment(ws: WebSocket, s: Session): void {
-    // The subscriptions live in their rows: an attachment holds at most 16 KiB.
+    // The subscriptions and the MULTI queue live in their rows: an attachment holds at most
+    // 16 KiB (WS_ATTACHMENT_MAX_BYTES); an open MULTI is an empty queue here.
+    const conn = s.a.conn;
     try {
-      ws.serializeAttachment({ ...s.a, conn: { ...s.a.conn, subs: null } });
+      ws.serializeAttachment({ ...s.a, conn: { ...conn, subs: null, multi: conn.multi && [] } });
       s.debtSaved = s.a.debt?.unread ?? 0;
     } catch (err) {
-      // Past the platform's 16 KiB (a long MULTI queue, many BCAST prefixes): the socket keeps
+      // Past the platform's 16 KiB (a long WATCH list, many BCAST prefixes): the socket keeps
       // working while the object is in memory; only a hibernation would find the older state.
       console.warn("blink-edge: connection state too large for its attachment", err);
     }
@@ -263,12 +282,13 @@ export class HibernatableSockets {
 
 /**
  * The part of a connection context that must survive hibernation (spec §1); activity fields
- * (last command, idle time) are refreshed in the attachment only along with it.
+ * (last command, idle time) are refreshed in the attachment only along with it. Of a MULTI only
+ * whether it is open counts: its queue is in rows (socket-multi.ts).
  */
 function persistentState(c: ConnState): string {
   const t = c.tracking;
   const tracking = t
     ? `${t.redirect}${+t.bcast}${+t.optin}${+t.optout}${+t.noloop}${+t.brokenRedir}${t.prefixes.length}`
     : "-";
-  return `${+c.authed}${+c.readonly}${c.resp}|${c.db}|${c.name}|${c.libName}|${c.libVer}|${c.multi ? c.multi.length : -1}|${+c.multiFailed}|${c.watch ? c.watch.length : -1}|${tracking}`;
+  return `${+c.authed}${+c.readonly}${c.resp}|${c.db}|${c.name}|${c.libName}|${c.libVer}|${c.multi ? 1 : 0}|${+c.multiFailed}|${c.watch ? c.watch.length : -1}|${tracking}`;
 }

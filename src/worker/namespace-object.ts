@@ -59,8 +59,6 @@ const UNSHARDED: ShardRef = { shard: 0, shards: 1 };
 export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc, ExportImportRpc {
   private engine!: Engine;
   private persistence!: Persistence;
-  /** Load time of the last start, for the cold-load benchmark. */
-  loadMs = 0;
   /** "<shard>/<shards>" when this object is a shard of a sharded namespace, else "". */
   private shardRef = "";
   /** The object's own hibernatable WebSockets and their contexts (hibernatable-sockets.ts). */
@@ -87,7 +85,6 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.blockConcurrencyWhile(async () => {
-      const t0 = performance.now();
       this.persistence = new Persistence(ctx.storage.sql);
       const ns = this.persistence.meta(META.namespace);
       const ref = this.persistence.meta(META.shard);
@@ -110,7 +107,6 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
       this.engine.shardKeys = shardKeysOf(shard ?? 0, shards ?? 1);
       this.sockets.restore();
       this.timers.armedAlarm = (await ctx.storage.getAlarm()) ?? 0;
-      this.loadMs = performance.now() - t0;
     });
   }
 
@@ -325,10 +321,5 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
 
   override async webSocketError(ws: WebSocket): Promise<void> {
     this.sockets.drop(ws);
-  }
-
-  /** Milliseconds the last start spent loading (cold-load benchmark). */
-  lastLoadMs(): number {
-    return this.loadMs;
   }
 }

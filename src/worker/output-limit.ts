@@ -8,6 +8,7 @@
 // sends a PING now and then (any command resets the count), as docs/realtime.md says.
 
 import type { OutputLimit } from "../engine/config-table.ts";
+import { pubsubOutputLimit } from "../engine/config-table.ts";
 
 /** Output pushed since the client last showed life. */
 export interface OutputDebt {
@@ -41,3 +42,20 @@ export function showedLife(d: OutputDebt): void {
 /** RFC 6455 "policy violation": the close code of a subscriber past its output limit. */
 export const CLOSE_OUTPUT_LIMIT = 1008;
 export const OUTPUT_LIMIT_REASON = "pubsub output limit: send PING while receiving";
+
+/**
+ * Counts `bytes` pushed against the pubsub limit of CONFIG's `params`. Past it, `close` is called
+ * with 1008 after the running batch (the publisher's delivery loop is not disturbed) and the
+ * answer is true: nothing more should be sent.
+ */
+export function pushedPastLimit(
+  d: OutputDebt,
+  bytes: number,
+  params: ReadonlyMap<string, string>,
+  close: (code: number, reason: string) => void,
+): boolean {
+  const limit = pubsubOutputLimit(params.get("client-output-buffer-limit"));
+  if (!pushed(d, bytes, limit, Date.now())) return false;
+  queueMicrotask(() => close(CLOSE_OUTPUT_LIMIT, OUTPUT_LIMIT_REASON));
+  return true;
+}

@@ -10,7 +10,7 @@
 // the channel and one link per pattern subscriber are: its count is Redis's, and each message
 // reaches each subscriber once, in the shard's order.
 
-import { toBytes, utf8 } from "../engine/bytes.ts";
+import { joinBytes, toBytes, utf8 } from "../engine/bytes.ts";
 import type { ConnState } from "../engine/conn-state.ts";
 import { R } from "../engine/reply.ts";
 import type { Reply } from "../engine/reply.ts";
@@ -41,13 +41,7 @@ function respMessage(cmds: readonly (readonly string[])[]): Uint8Array {
       parts.push(utf8(`$${b.length}\r\n`), b, CRLF);
     }
   }
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return joinBytes(parts);
 }
 const CRLF = utf8("\r\n");
 

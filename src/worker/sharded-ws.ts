@@ -42,14 +42,7 @@ import {
   waitingMessage,
 } from "./socket-step.ts";
 import { WS_DIALECTS } from "./ws-dialects.ts";
-import { pubsubOutputLimit } from "../engine/config-table.ts";
-import {
-  CLOSE_OUTPUT_LIMIT,
-  OUTPUT_LIMIT_REASON,
-  noDebt,
-  pushed,
-  showedLife,
-} from "./output-limit.ts";
+import { noDebt, pushedPastLimit, showedLife } from "./output-limit.ts";
 
 /** RFC 6455 "service restart": the client should reconnect (sent when the call budget is spent). */
 const CLOSE_SERVICE_RESTART = 1012;
@@ -182,9 +175,7 @@ export async function shardedSocket(
     } catch {
       // closed: the close handler ends the session
     }
-    const limit = pubsubOutputLimit(session.local.params.get("client-output-buffer-limit"));
-    if (!tagged && pushed(debt, bytes.length, limit, Date.now()))
-      queueMicrotask(() => close(CLOSE_OUTPUT_LIMIT, OUTPUT_LIMIT_REASON));
+    if (!tagged) pushedPastLimit(debt, bytes.length, session.local.params, close);
   };
   // The Worker's engine keeps the subscriptions: SUBSCRIBE needs the connection to have a sink.
   session.local.attach(conn, { deliver: push });

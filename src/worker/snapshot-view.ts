@@ -212,27 +212,24 @@ function writeRecord(
   start: number,
   budget: number,
 ): { text: string; nextIndex: number } {
-  if (s.type === "document") {
+  const type = s.type;
+  // A scalar record is written whole.
+  const whole = (
+    t: "string" | "int" | "json" | "document",
+    b64: boolean,
+    value: string | bigint,
+  ) => ({
+    text: recordOpen(s.key, t, b64, v.db) + scalarValueJson(t, value) + recordClose(s.expiresAt),
+    nextIndex: -1,
+  });
+  if (type === "document") {
     // Kept as its compact text in the row; the live tree is printed the same way.
     const text = s.entry ? toJsonText((s.entry.value as JsonDoc).root) : (s.raw as string);
-    return {
-      text:
-        recordOpen(s.key, s.type, false, v.db) +
-        scalarValueJson(s.type, text) +
-        recordClose(s.expiresAt),
-      nextIndex: -1,
-    };
+    return whole(type, false, text);
   }
-  if (s.type === "string" || s.type === "int" || s.type === "json") {
-    const value = s.entry ? (s.entry.value as string | bigint) : scalarOfSql(s.type, s.raw);
-    const b64 = s.type === "string" && isBinary(value as string);
-    return {
-      text:
-        recordOpen(s.key, s.type, b64, v.db) +
-        scalarValueJson(s.type, value) +
-        recordClose(s.expiresAt),
-      nextIndex: -1,
-    };
+  if (type === "string" || type === "int" || type === "json") {
+    const value = s.entry ? (s.entry.value as string | bigint) : scalarOfSql(type, s.raw);
+    return whole(type, type === "string" && isBinary(value as string), value);
   }
   const elements = s.entry ? memoryElements(s.entry) : snapElements(sql, v.t, s);
   const b64 = elements.some(([a, b]) => isBinary(a) || (typeof b === "string" && isBinary(b)));
@@ -240,7 +237,7 @@ function writeRecord(
   for (let i = start; i < elements.length; i++) {
     if (i > start && text.length >= budget) return { text, nextIndex: i };
     const [a, b, ttl] = elements[i]!;
-    text += (i > 0 ? "," : "") + elementJson(s.type, a, b, b64, ttl);
+    text += (i > 0 ? "," : "") + elementJson(type, a, b, b64, ttl);
   }
   return { text: text + "]" + recordClose(s.expiresAt), nextIndex: -1 };
 }

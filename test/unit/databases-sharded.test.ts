@@ -6,16 +6,7 @@ import { describe, expect, it } from "vitest";
 import { R } from "../../src/engine/reply.ts";
 import type { Reply } from "../../src/engine/reply.ts";
 import { shardOfKey } from "../../src/worker/shard-map.ts";
-import { ShardSim } from "./support/shard-sim.ts";
-
-function keysOnDistinctShards(n: number, shards = 16): string[] {
-  const seen = new Map<number, string>();
-  for (let i = 0; seen.size < n; i++) {
-    const k = `k${i}`;
-    if (!seen.has(shardOfKey(k, shards))) seen.set(shardOfKey(k, shards), k);
-  }
-  return [...seen.values()];
-}
+import { ShardSim, keysOnDistinctShards } from "./support/shard-sim.ts";
 
 const lines = (argv: string[][]) => argv.map((a) => ({ argv: a }));
 const text = (r: Reply) => (r as { v: string }).v;

@@ -5,10 +5,8 @@ import type { ErrorReply } from "../../src/engine/reply.ts";
 import { geventToCommand } from "../../src/protocols/gevent/gevent.ts";
 import { parseGeventRequests, type GeventValue } from "../../src/protocols/gevent/gevent-wire.ts";
 import { KEY_MAX_BYTES, VALUE_MAX_BYTES } from "../../src/limits.ts";
+import { b } from "./support/byte-mutation.ts";
 
-function b(s: string): Uint8Array {
-  return Uint8Array.from(s, (c) => c.charCodeAt(0));
-}
 /** The command (or error text) for the request bytes (one char per byte). */
 function run(s: string, valueMax?: number): Command | string {
   const bytes = b(s);

@@ -17,7 +17,7 @@ import {
   RESP_INLINE_MAX_BYTES,
   WS_MESSAGE_MAX_BYTES,
 } from "../../src/limits.ts";
-import { feedInChunks, mutated } from "./support/byte-mutation.ts";
+import { b, feedInChunks, mutated } from "./support/byte-mutation.ts";
 import { replyArb } from "./support/reply-arbitraries.ts";
 import { readAll, type Read } from "./support/resp-reader.ts";
 import { pyFloatRepr } from "../../src/protocols/python-json.ts";
@@ -25,10 +25,6 @@ import { pyFloatRepr } from "../../src/protocols/python-json.ts";
 const SEED = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const FUZZ_RUNS = 10000;
 
-/** Test strings are byte strings written one char per byte. */
-function b(s: string): Uint8Array {
-  return Uint8Array.from(s, (c) => c.charCodeAt(0));
-}
 function text(bytes: Uint8Array): string {
   return String.fromCharCode(...bytes);
 }

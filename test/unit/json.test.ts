@@ -7,34 +7,9 @@ import { describe, expect, it } from "vitest";
 import { floatText, parseJsonArg, toJsonText } from "../../src/engine/json-doc.ts";
 import { evaluate, parsePath } from "../../src/engine/json-path.ts";
 import type { JsonValue } from "../../src/engine/json-value.ts";
-import type { Reply } from "../../src/engine/reply.ts";
-import { Harness } from "./support/engine-harness.ts";
+import { plainHarness } from "./support/engine-harness.ts";
 
-/** A reply as plain data: ints as numbers, bulks as strings, nil as null, errors as "!text". */
-function plain(r: Reply): unknown {
-  switch (r.k) {
-    case "int":
-      return Number(r.v);
-    case "bulk":
-    case "status":
-      return r.v;
-    case "nil":
-      return null;
-    case "error":
-      return `!${r.v}`;
-    case "array":
-    case "map":
-      return r.v.map(plain);
-    default:
-      return r;
-  }
-}
-
-function harness(persist = false): Harness & { r: (...argv: string[]) => unknown } {
-  const h = new Harness({ persist }) as Harness & { r: (...argv: string[]) => unknown };
-  h.r = (...argv) => plain(h.run("redis", ...argv));
-  return h;
-}
+const harness = plainHarness;
 
 /** [command line, expected reply] steps of one doc page. */
 type Fixture = [string[], unknown][];

@@ -10,11 +10,17 @@ import { R, replyBytes } from "../../src/engine/reply.ts";
 
 const argv = (line: string) => ({ argv: line.split(" ") });
 
+/** An engine and a connection, with `big` holding 1000 bytes. */
+function withBig() {
+  const e = new Engine(COMMANDS, "ns");
+  const conn = newConn(1, { authed: true, readonly: false });
+  e.run("redis", conn, [argv(`SET big ${"x".repeat(1000)}`)], 0);
+  return { e, conn };
+}
+
 describe("reply budget", () => {
   it("runs until the replies pass the budget, then refuses without running", () => {
-    const e = new Engine(COMMANDS, "ns");
-    const conn = newConn(1, { authed: true, readonly: false });
-    e.run("redis", conn, [argv(`SET big ${"x".repeat(1000)}`)], 0);
+    const { e, conn } = withBig();
     const out = e.run(
       "redis",
       conn,
@@ -28,9 +34,7 @@ describe("reply budget", () => {
   });
 
   it("a refused MULTI opens no transaction", () => {
-    const e = new Engine(COMMANDS, "ns");
-    const conn = newConn(1, { authed: true, readonly: false });
-    e.run("redis", conn, [argv(`SET big ${"x".repeat(1000)}`)], 0);
+    const { e, conn } = withBig();
     const out = e.run(
       "redis",
       conn,

@@ -12,18 +12,13 @@ import { parseRedisRequests } from "../../src/protocols/resp/resp-parse.ts";
 import { RESP_INLINE_MAX_BYTES } from "../../src/limits.ts";
 import { oracleAvailable } from "./support/redis-oracle.ts";
 import { RedisRaw, type RawExchange } from "./support/redis-raw.ts";
+import { b, cat } from "./support/byte-mutation.ts";
 
 const SEED = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const GENERATED_CASES = Number(process.env.ORACLE_CASES ?? 400);
 /** Redis truncates an unknown command's name and its argument list to this many bytes. */
 const UNKNOWN_TEXT_MAX = 128;
 
-function b(s: string): Uint8Array {
-  return Uint8Array.from(s, (c) => c.charCodeAt(0));
-}
-function cat(...parts: Uint8Array[]): Uint8Array {
-  return Uint8Array.from(parts.flatMap((p) => Array.from(p)));
-}
 function sanitize(bytes: number[]): number[] {
   return bytes.map((x) => (x === 0x0d || x === 0x0a ? 0x20 : x));
 }

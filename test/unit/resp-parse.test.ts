@@ -14,24 +14,11 @@ import {
   RESP_MULTIBULK_MAX_ARGS,
   WS_MESSAGE_MAX_BYTES,
 } from "../../src/limits.ts";
-import { feedInChunks, mutated } from "./support/byte-mutation.ts";
+import { b, cat, feedInChunks, mutated } from "./support/byte-mutation.ts";
 
 const SEED = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const FUZZ_RUNS = 10000;
 
-/** Test strings are byte strings written one char per byte ("\xff" is the byte 0xff). */
-function b(s: string): Uint8Array {
-  return Uint8Array.from(s, (c) => c.charCodeAt(0));
-}
-function cat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 function parse(s: string | Uint8Array, atEof = false) {
   const bytes = typeof s === "string" ? b(s) : s;
   return parseRedisRequests(bytes, 0, bytes.length, atEof);

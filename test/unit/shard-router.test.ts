@@ -13,22 +13,12 @@ import type { Reply } from "../../src/engine/reply.ts";
 import { mergeInfoTexts } from "../../src/worker/router/info-merge.ts";
 import { routeOf } from "../../src/worker/router/routes.ts";
 import { shardOfKey } from "../../src/worker/router/slots.ts";
-import { ShardSim } from "./support/shard-sim.ts";
+import { ShardSim, keysOnDistinctShards } from "./support/shard-sim.ts";
 
 const CROSSSLOT = "CROSSSLOT Keys in request don't hash to the same slot";
 const bulk = (v: string) => R.bulk(v);
 const int = (v: number) => R.int(v);
 const err = (r: Reply) => (r.k === "error" ? r.v : `(not an error: ${r.k})`);
-
-/** Keys on distinct shards of a 16-shard namespace, and two keys sharing a shard by hash tag. */
-function keysOnDistinctShards(n: number, shards = 16): string[] {
-  const seen = new Map<number, string>();
-  for (let i = 0; seen.size < n; i++) {
-    const k = `k${i}`;
-    if (!seen.has(shardOfKey(k, shards))) seen.set(shardOfKey(k, shards), k);
-  }
-  return [...seen.values()];
-}
 
 describe("routes", () => {
   it("classifies every command of every dialect (no keyless command is left unrouted)", () => {

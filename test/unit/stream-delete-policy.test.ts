@@ -49,6 +49,12 @@ function withEntries(n: number, opts: { persist?: boolean } = {}): Harness {
   return h;
 }
 
+/** Creates group `g` on `s` at 0 and delivers it entries as consumer c (`read`: COUNT/NOACK). */
+function groupRead(h: Harness, g: string, ...read: string[]): void {
+  h.run("redis", "XGROUP", "CREATE", "s", g, "0");
+  h.run("redis", "XREADGROUP", "GROUP", g, "c", ...read, "STREAMS", "s", ">");
+}
+
 /** Pending count of a group (XPENDING summary). */
 function pending(h: Harness, group: string): number {
   const r = h.run("redis", "XPENDING", "s", group);
@@ -77,8 +83,7 @@ describe("XDELEX", () => {
 
   it("KEEPREF (the default) deletes and leaves pending entries; -1 for unknown ids", () => {
     const h = withEntries(3);
-    h.run("redis", "XGROUP", "CREATE", "s", "g", "0");
-    h.run("redis", "XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", ">");
+    groupRead(h, "g");
     expect(codes(h.run("redis", "XDELEX", "s", "IDS", "3", "1-0", "9-0", "1-0"))).toEqual([
       1, -1, -1,
     ]);
@@ -89,10 +94,7 @@ describe("XDELEX", () => {
 
   it("DELREF drops the pending entries of every group, even of an id already deleted", () => {
     const h = withEntries(3);
-    for (const g of ["g1", "g2"]) {
-      h.run("redis", "XGROUP", "CREATE", "s", g, "0");
-      h.run("redis", "XREADGROUP", "GROUP", g, "c", "STREAMS", "s", ">");
-    }
+    for (const g of ["g1", "g2"]) groupRead(h, g);
     expect(codes(h.run("redis", "XDELEX", "s", "DELREF", "IDS", "1", "1-0"))).toEqual([1]);
     expect([pending(h, "g1"), pending(h, "g2")]).toEqual([2, 2]);
     h.run("redis", "XDEL", "s", "2-0");
@@ -102,12 +104,10 @@ describe("XDELEX", () => {
 
   it("ACKED keeps what a group has pending or has not been delivered yet", () => {
     const h = withEntries(4);
-    h.run("redis", "XGROUP", "CREATE", "s", "g", "0");
-    h.run("redis", "XREADGROUP", "GROUP", "g", "c", "COUNT", "2", "STREAMS", "s", ">");
+    groupRead(h, "g", "COUNT", "2");
     h.run("redis", "XACK", "s", "g", "1-0");
     // NOACK delivery leaves nothing pending: 3-0 is no longer needed once read that way.
-    h.run("redis", "XGROUP", "CREATE", "s", "n", "0");
-    h.run("redis", "XREADGROUP", "GROUP", "n", "c", "NOACK", "STREAMS", "s", ">");
+    groupRead(h, "n", "NOACK");
     // 1-0 acked, 2-0 pending in g, 3-0 and 4-0 not delivered to g; 9-0 is above g's last id
     // (Redis answers 2 before looking for the entry), 0-5 below every last id and missing.
     expect(
@@ -173,8 +173,7 @@ describe("XDELEX", () => {
 describe("XACKDEL", () => {
   it("acknowledges and deletes (the SDK's KEEPREF case)", () => {
     const h = withEntries(2);
-    h.run("redis", "XGROUP", "CREATE", "s", "g", "0");
-    h.run("redis", "XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", ">");
+    groupRead(h, "g");
     expect(codes(h.run("redis", "XACKDEL", "s", "g", "KEEPREF", "IDS", "2", "1-0", "2-0"))).toEqual(
       [1, 1],
     );
@@ -184,8 +183,7 @@ describe("XACKDEL", () => {
 
   it("answers -1 for ids not pending in the group, a missing group or key", () => {
     const h = withEntries(2);
-    h.run("redis", "XGROUP", "CREATE", "s", "g", "0");
-    h.run("redis", "XREADGROUP", "GROUP", "g", "c", "COUNT", "1", "STREAMS", "s", ">");
+    groupRead(h, "g", "COUNT", "1");
     expect(codes(h.run("redis", "XACKDEL", "s", "g", "IDS", "2", "2-0", "9-0"))).toEqual([-1, -1]);
     expect(ids(h)).toEqual(["1-0", "2-0"]);
     expect(codes(h.run("redis", "XACKDEL", "s", "nog", "IDS", "1", "junk"))).toEqual([-1]);
@@ -201,10 +199,7 @@ describe("XACKDEL", () => {
 
   it("with two groups: KEEPREF leaves the other's pending entry, ACKED waits for it, DELREF drops it", () => {
     const h = withEntries(3);
-    for (const g of ["g1", "g2"]) {
-      h.run("redis", "XGROUP", "CREATE", "s", g, "0");
-      h.run("redis", "XREADGROUP", "GROUP", g, "c", "STREAMS", "s", ">");
-    }
+    for (const g of ["g1", "g2"]) groupRead(h, g);
     expect(codes(h.run("redis", "XACKDEL", "s", "g1", "IDS", "1", "1-0"))).toEqual([1]);
     expect([pending(h, "g1"), pending(h, "g2")]).toEqual([2, 3]);
     expect(codes(h.run("redis", "XACKDEL", "s", "g1", "ACKED", "IDS", "1", "2-0"))).toEqual([2]);
@@ -246,8 +241,7 @@ describe("XACKDEL", () => {
 describe("XTRIM and XADD with a deletion policy", () => {
   it("KEEPREF (default) trims and leaves pending entries; DELREF drops them", () => {
     const h = withEntries(4);
-    h.run("redis", "XGROUP", "CREATE", "s", "g", "0");
-    h.run("redis", "XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", ">");
+    groupRead(h, "g");
     expect(int(h.run("redis", "XTRIM", "s", "MAXLEN", "3"))).toBe(1);
     expect(pending(h, "g")).toBe(4);
     expect(int(h.run("redis", "XTRIM", "s", "DELREF", "MAXLEN", "1"))).toBe(2);
@@ -258,8 +252,7 @@ describe("XTRIM and XADD with a deletion policy", () => {
 
   it("ACKED skips referenced entries, so MAXLEN may delete newer ones", () => {
     const h = withEntries(3);
-    h.run("redis", "XGROUP", "CREATE", "s", "g", "0");
-    h.run("redis", "XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", ">");
+    groupRead(h, "g");
     h.run("redis", "XACK", "s", "g", "2-0", "3-0");
     expect(int(h.run("redis", "XTRIM", "s", "MAXLEN", "1", "ACKED"))).toBe(2);
     expect(ids(h)).toEqual(["1-0"]);
@@ -271,8 +264,7 @@ describe("XTRIM and XADD with a deletion policy", () => {
   it("ACKED goes past a node only when that node could have gone whole", () => {
     // 200 entries in two nodes of 100; g has 1..100 pending and read 101..200 with NOACK.
     const h = withEntries(200);
-    h.run("redis", "XGROUP", "CREATE", "s", "g", "0");
-    h.run("redis", "XREADGROUP", "GROUP", "g", "c", "COUNT", "100", "STREAMS", "s", ">");
+    groupRead(h, "g", "COUNT", "100");
     h.run("redis", "XREADGROUP", "GROUP", "g", "c", "NOACK", "STREAMS", "s", ">");
     // MAXLEN 150: the first node could not go whole (200 - 100 < 150) and nothing in it may go,
     // so the trim stops there although 101..200 are free.
@@ -483,8 +475,7 @@ describe("deletion policies: restarts", () => {
   it("an XADD refused for memory puts back what its DELREF trim took", () => {
     const h = new Harness({ persist: true, config: { maxmemory: 60, policy: "noeviction" } });
     h.run("redis", "XADD", "s", "1-1", "a", "1");
-    h.run("redis", "XGROUP", "CREATE", "s", "g", "0");
-    h.run("redis", "XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", ">");
+    groupRead(h, "g");
     const before = dump(h.engine);
     const big = "x".repeat(200);
     expect(h.run("redis", "XADD", "s", "DELREF", "MAXLEN", "1", "2-1", "f", big)).toMatchObject({

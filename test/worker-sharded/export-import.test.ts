@@ -4,26 +4,14 @@
 
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { BASE, Ws, resp } from "../worker/support/client.ts";
+import { BASE, Ws, bodyText, importBody, resp } from "../worker/support/client.ts";
 import { keysPerShard, redisWs } from "./support.ts";
 
 async function exportText(ns: string, query = ""): Promise<string> {
   const res = await exports.default.fetch(`${BASE}/db/${ns}/_/export${query}`);
   expect(res.status).toBe(200);
   expect(res.headers.get("Content-Disposition")).toBe(`attachment; filename="${ns}.jsonl"`);
-  return res.text();
-}
-
-async function importBody(
-  ns: string,
-  body: string,
-  query = "",
-): Promise<{ status: number; text: string }> {
-  const res = await exports.default.fetch(`${BASE}/db/${ns}/_/import${query}`, {
-    method: "POST",
-    body,
-  });
-  return { status: res.status, text: await res.text() };
+  return bodyText(res);
 }
 
 const lines = (text: string) => text.split("\n").filter((l) => l !== "");

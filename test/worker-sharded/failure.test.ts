@@ -21,8 +21,9 @@ function breakShard(ns: string, shard: number, make: () => Error): void {
   };
 }
 
-// The failures are the point of this file: the Worker's log lines about them are silenced (and
-// counted), and workerd's own "uncaught exception" lines name them as injected.
+// The failures are the point of this file: the Worker's log lines about them are silenced here,
+// and workerd's own "uncaught exception" lines, which name them as injected, by vitest.config.ts
+// (test/worker/support/injected-failures.ts).
 const INJECTED = "injected shard failure (expected: test/worker-sharded/failure.test.ts)";
 let logged: ReturnType<typeof vi.spyOn>;
 beforeEach(() => {

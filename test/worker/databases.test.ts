@@ -5,7 +5,7 @@
 import { env, exports } from "cloudflare:workers";
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { BASE, Ws, blinkHttp, resp } from "./support/client.ts";
+import { BASE, Ws, blinkHttp, bodyText, resp } from "./support/client.ts";
 
 const stub = (ns: string) => env.NAMESPACE.getByName(ns);
 
@@ -20,7 +20,7 @@ async function redis(ns: string, cmds: string[][]): Promise<string> {
 async function exportText(ns: string): Promise<string> {
   const res = await exports.default.fetch(`${BASE}/db/${ns}/_/export?fresh=1`);
   expect(res.status).toBe(200);
-  return res.text();
+  return bodyText(res);
 }
 
 describe("databases in the namespace object", () => {

@@ -5,38 +5,18 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import worker from "../../src/worker/index.ts";
-import { BASE, Ws, lr } from "./support/client.ts";
+import { BASE, Ws, bodyText, importBody, lr } from "./support/client.ts";
+import { multibulk } from "../unit/support/resp-bytes.ts";
+import { joinBytes } from "../../src/engine/bytes.ts";
 
 const enc = new TextEncoder();
-
-/** A RESP multibulk command; arguments are text or raw bytes. */
-function respCmd(...args: (string | Uint8Array)[]): Uint8Array {
-  const parts: Uint8Array[] = [enc.encode(`*${args.length}\r\n`)];
-  for (const a of args) {
-    const b = typeof a === "string" ? enc.encode(a) : a;
-    parts.push(enc.encode(`$${b.length}\r\n`), b, enc.encode("\r\n"));
-  }
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}
 
 /** Runs commands on a namespace over the Redis WebSocket door, at most 1000 per message. */
 async function redis(ns: string, cmds: (string | Uint8Array)[][]): Promise<string> {
   const ws = await Ws.open(`/db/${ns}/resp`);
   let out = "";
   for (let i = 0; i < cmds.length; i += 1000) {
-    const msgs = cmds.slice(i, i + 1000).map((c) => respCmd(...c));
-    const all = new Uint8Array(msgs.reduce((n, m) => n + m.length, 0));
-    let off = 0;
-    for (const m of msgs) {
-      all.set(m, off);
-      off += m.length;
-    }
+    const all = Buffer.concat(cmds.slice(i, i + 1000).map(multibulk));
     out += (await ws.request(all)) ?? "";
   }
   ws.close();
@@ -47,27 +27,10 @@ function exportUrl(ns: string, query = ""): string {
   return `${BASE}/db/${ns}/_/export${query}`;
 }
 
-/** An export body as text (JSON lines are UTF-8; `.text()` would warn about the ndjson type). */
-async function ndjson(res: Response): Promise<string> {
-  return new TextDecoder().decode(await res.arrayBuffer());
-}
-
 async function exportText(ns: string, query = ""): Promise<string> {
   const res = await exports.default.fetch(exportUrl(ns, query));
   expect(res.status).toBe(200);
-  return ndjson(res);
-}
-
-async function importBody(
-  ns: string,
-  body: string | Uint8Array,
-  query = "",
-): Promise<{ status: number; text: string }> {
-  const res = await exports.default.fetch(`${BASE}/db/${ns}/_/import${query}`, {
-    method: "POST",
-    body,
-  });
-  return { status: res.status, text: await res.text() };
+  return bodyText(res);
 }
 
 /** The export without its header line. */
@@ -102,7 +65,7 @@ describe("export", () => {
     expect(res.headers.get("Content-Type")).toBe("application/x-ndjson");
     expect(res.headers.get("Content-Disposition")).toBe('attachment; filename="exp-example.jsonl"');
     expect(res.headers.get("Access-Control-Allow-Origin")).toBe("*");
-    const text = await ndjson(res);
+    const text = await bodyText(res);
     const [header, ...rest] = text.split("\n");
     const m = HEADER_RE.exec(header!)!;
     expect(m).not.toBeNull();
@@ -163,10 +126,10 @@ describe("export", () => {
       '{"key":"a","key_encoding":"utf8","type":"string","encoding":"utf8","value":"1","expires_at":null}\n';
     const saved = await exports.default.fetch(exportUrl(ns, "?snapshot=1"));
     expect(saved.headers.get("Blink-Edge-Export")).toBe("saved");
-    expect(records(await ndjson(saved))).toBe(`${a}{"end":true,"keys":1}\n`);
+    expect(records(await bodyText(saved))).toBe(`${a}{"end":true,"keys":1}\n`);
     const now = await exports.default.fetch(exportUrl(ns));
     expect(now.headers.get("Blink-Edge-Export")).toBe("current");
-    expect(records(await ndjson(now))).toContain('"key":"b"');
+    expect(records(await bodyText(now))).toContain('"key":"b"');
     await redis(ns, [["SET", "c", "3"]]);
     expect(records(await exportText(ns))).toContain('"key":"c"');
     expect(records(await exportText(ns, "?fresh=1"))).toContain('"key":"c"');
@@ -190,7 +153,7 @@ describe("export", () => {
     await redis(ns, cmds);
     const first = await exports.default.fetch(exportUrl(ns));
     const second = await exportText(ns);
-    expect(await ndjson(first)).toBe(second);
+    expect(await bodyText(first)).toBe(second);
     expect(second.endsWith(`{"end":true,"keys":3000}\n`)).toBe(true);
   });
 
@@ -244,7 +207,7 @@ describe("export", () => {
       await redis(ns, [["FLUSHALL"], ["SET", "after-flush", "y"]]);
       const chunks = [first.value!];
       for (let r = await reader.read(); !r.done; r = await reader.read()) chunks.push(r.value);
-      const during = new TextDecoder().decode(concatBytes(chunks));
+      const during = new TextDecoder().decode(joinBytes(chunks));
       expect(chunks.length).toBeGreaterThan(3);
       expect(during).toBe(quiet);
 
@@ -256,12 +219,9 @@ describe("export", () => {
   );
 
   it("a newer snapshot during an export cuts it short (no trailer)", async () => {
-    // Provoked on purpose: the Worker's log line is silenced here; workerd's own lines about the
-    // cut stream cannot be, so they are announced.
+    // Provoked on purpose: the Worker's log line is silenced here, workerd's own lines about the
+    // cut stream by vitest.config.ts (test/worker/support/injected-failures.ts).
     const logged = vi.spyOn(console, "error").mockImplementation(() => {});
-    console.info(
-      "expected below: workerd logs 'a newer snapshot replaced the one being exported' (this test cuts an export)",
-    );
     const ns = "exp-cut";
     const cmds: string[][] = [];
     for (let i = 0; i < 5000; i++) cmds.push(["SET", `k:${i}`, "x".repeat(800)]);
@@ -279,16 +239,6 @@ describe("export", () => {
     logged.mockRestore();
   });
 });
-
-function concatBytes(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let off = 0;
-  for (const c of chunks) {
-    out.set(c, off);
-    off += c.length;
-  }
-  return out;
-}
 
 const rec = (o: Record<string, unknown>) =>
   JSON.stringify({
@@ -527,7 +477,7 @@ describe("import", () => {
         "ERR import line 3: the file has 1 records but its header says 2 and its trailer 2",
       ],
       [
-        concatBytes([
+        joinBytes([
           enc.encode(`${rec({})}\n${rec({})}\n"`),
           new Uint8Array([0xff]),
           enc.encode('"'),

@@ -6,24 +6,7 @@ import { env } from "cloudflare:workers";
 import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { Ws, resp } from "./support/client.ts";
-
-const enc = new TextEncoder();
-
-/** A RESP command whose arguments may be raw bytes (a DUMP payload). */
-function respBytes(...argv: (string | Uint8Array)[]): Uint8Array {
-  const parts: Uint8Array[] = [enc.encode(`*${argv.length}\r\n`)];
-  for (const a of argv) {
-    const b = typeof a === "string" ? enc.encode(a) : a;
-    parts.push(enc.encode(`$${b.length}\r\n`), b, enc.encode("\r\n"));
-  }
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+import { multibulk } from "../unit/support/resp-bytes.ts";
 
 /** The payload bytes of a bulk reply read as latin1 text. */
 function bulkBytes(reply: string): Uint8Array {
@@ -41,8 +24,8 @@ describe("generic commands over the RESP door", () => {
     expect(await ws.request(resp("COPY", "l", "copied"))).toBe(":1\r\n");
     expect(await ws.request(resp("ZADD", "z", "1", "a", "2.5", "b"))).toBe(":2\r\n");
     const payload = bulkBytes((await ws.request(resp("DUMP", "z")))!);
-    expect(await ws.request(respBytes("RESTORE", "z2", "0", payload))).toBe("+OK\r\n");
-    expect(await ws.request(respBytes("RESTORE", "z2", "0", payload))).toBe(
+    expect(await ws.request(multibulk(["RESTORE", "z2", "0", payload]))).toBe("+OK\r\n");
+    expect(await ws.request(multibulk(["RESTORE", "z2", "0", payload]))).toBe(
       "-BUSYKEY Target key name already exists.\r\n",
     );
     ws.close();

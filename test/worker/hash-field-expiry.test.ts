@@ -4,7 +4,7 @@
 import { env, exports } from "cloudflare:workers";
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { BASE } from "./support/client.ts";
+import { BASE, bodyText } from "./support/client.ts";
 import { post } from "./support/upstash.ts";
 
 const stub = (name: string) => env.NAMESPACE.getByName(name);
@@ -63,7 +63,7 @@ describe("hash field expiry in the Worker", () => {
         result: number[];
       }
     ).result;
-    const text = await (await exports.default.fetch(`${BASE}/db/${src}/_/export?fresh=1`)).text();
+    const text = await bodyText(await exports.default.fetch(`${BASE}/db/${src}/_/export?fresh=1`));
     expect(text).toContain(`"value":[["a","1"],["b","2",${bAt}]]`);
     const res = await exports.default.fetch(`${BASE}/db/hfe-exp-dst/_/import`, {
       method: "POST",

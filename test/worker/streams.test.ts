@@ -5,7 +5,7 @@
 import { env, exports } from "cloudflare:workers";
 import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { BASE, post, resp, Ws } from "./support/client.ts";
+import { BASE, bodyText, post, resp, Ws } from "./support/client.ts";
 
 const rest = async (ns: string, argv: string[]) =>
   (await (await post(`/db/${ns}`, JSON.stringify(argv), "application/json")).json()) as {
@@ -44,7 +44,7 @@ describe("streams through the doors", () => {
   it("an export holds the stream and an import brings it back whole", async () => {
     await rest("st2", ["XADD", "s", "5-0", "k", "v"]);
     await rest("st2", ["XGROUP", "CREATE", "s", "g", "$"]);
-    const exported = await (await exports.default.fetch(`${BASE}/db/st2/_/export?fresh=1`)).text();
+    const exported = await bodyText(await exports.default.fetch(`${BASE}/db/st2/_/export?fresh=1`));
     expect(exported).toContain('"type":"stream"');
     const imported = await exports.default.fetch(`${BASE}/db/st3/_/import`, {
       method: "POST",

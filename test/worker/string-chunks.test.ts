@@ -8,25 +8,10 @@ import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { BASE, latin1 } from "./support/client.ts";
 import { STRING_CHUNK_BYTES } from "../../src/limits.ts";
+import { multibulk } from "../unit/support/resp-bytes.ts";
 
 const enc = new TextEncoder();
 const stub = (ns: string) => env.NAMESPACE.getByName(ns);
-
-/** A RESP multibulk command; arguments are text or raw bytes. */
-function respCmd(...args: (string | Uint8Array)[]): Uint8Array {
-  const parts: Uint8Array[] = [enc.encode(`*${args.length}\r\n`)];
-  for (const a of args) {
-    const b = typeof a === "string" ? enc.encode(a) : a;
-    parts.push(enc.encode(`$${b.length}\r\n`), b, enc.encode("\r\n"));
-  }
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}
 
 /** Sends commands over WebSocket /resp, one message each; returns the reply bytes. */
 async function redisBytes(ns: string, ...cmds: (string | Uint8Array)[][]): Promise<Uint8Array[]> {
@@ -48,7 +33,7 @@ async function redisBytes(ns: string, ...cmds: (string | Uint8Array)[][]): Promi
   });
   const out: Uint8Array[] = [];
   for (const c of cmds) {
-    ws.send(respCmd(...c));
+    ws.send(multibulk(c));
     out.push(await (replies.shift() ?? new Promise<Promise<Uint8Array>>((r) => (next = r))));
     next = null;
   }

@@ -29,6 +29,13 @@ const NOT_IN_TRANSACTION = "ERR Command not allowed inside a transaction";
 const SHUTDOWN_REFUSED =
   "ERR SHUTDOWN is not supported: a namespace stops when idle and every acknowledged write is already durable";
 
+/** Redis's no-multi flag: inside MULTI the command is refused and the EXEC fails. */
+function refuseInMulti({ conn }: Ctx): void {
+  if (!conn.multi) return;
+  conn.multiFailed = true;
+  throw Errors.custom(NOT_IN_TRANSACTION);
+}
+
 /** Docs of this family's records (COMMAND DOCS, REPL help, docs/compatibility.md). */
 const DOCS: Record<string, CommandDoc> = {
   info: {
@@ -113,10 +120,7 @@ export const serverCommands: readonly CommandSpec[] = withDocs(DOCS, [
     "ai",
     null,
     (ctx) => {
-      if (ctx.conn.multi) {
-        ctx.conn.multiFailed = true;
-        throw Errors.custom(NOT_IN_TRANSACTION);
-      }
+      refuseInMulti(ctx);
       ctx.engine.takeSnapshot(ctx.now);
       return R.OK;
     },
@@ -130,10 +134,7 @@ export const serverCommands: readonly CommandSpec[] = withDocs(DOCS, [
     "ai",
     null,
     (ctx) => {
-      if (ctx.conn.multi) {
-        ctx.conn.multiFailed = true;
-        throw Errors.custom(NOT_IN_TRANSACTION);
-      }
+      refuseInMulti(ctx);
       throw Errors.custom(SHUTDOWN_REFUSED);
     },
     {

@@ -1,8 +1,11 @@
 // Synchronous SHA-1 (FIPS 180-4): script names are the SHA-1 of their body (EVALSHA, SCRIPT LOAD,
 // redis.sha1hex), computed inside a synchronous batch where crypto.subtle cannot be awaited.
 
-/** SHA-1 of bytes as 40 lower-case hex digits. */
-export function sha1hex(data: Uint8Array): string {
+/**
+ * The message padded as SHA-1 and SHA-2 pad it: a 1 bit, zeros, and the bit length as a 64-bit
+ * big-endian number, to a multiple of 64 bytes.
+ */
+export function shaPadded(data: Uint8Array): Uint8Array {
   const bitLen = data.length * 8;
   const padded = new Uint8Array(((data.length + 9 + 63) >> 6) << 6);
   padded.set(data);
@@ -10,6 +13,13 @@ export function sha1hex(data: Uint8Array): string {
   const view = new DataView(padded.buffer);
   view.setUint32(padded.length - 8, Math.floor(bitLen / 0x100000000));
   view.setUint32(padded.length - 4, bitLen >>> 0);
+  return padded;
+}
+
+/** SHA-1 of bytes as 40 lower-case hex digits. */
+export function sha1hex(data: Uint8Array): string {
+  const padded = shaPadded(data);
+  const view = new DataView(padded.buffer);
   let h0 = 0x67452301;
   let h1 = 0xefcdab89;
   let h2 = 0x98badcfe;

@@ -3,6 +3,8 @@
 // case by case). Payloads are byte strings: one char (0-255) per byte, so any bytes survive and
 // output can be written back byte for byte. Pure: no I/O.
 
+import { joinBytes } from "../../engine/bytes.ts";
+
 /** A decoded reply, typed as hiredis types it (`*-1`, `$-1` and `_` are all `nil`). */
 export type RespValue =
   | { t: "status" | "error" | "bulk" | "verbatim" | "double" | "bignum" | "int"; v: string }
@@ -47,13 +49,7 @@ export function encodeCommand(args: readonly Uint8Array[]): Uint8Array {
   const ascii = (s: string) => textBytes(s);
   const parts: Uint8Array[] = [ascii(`*${args.length}\r\n`)];
   for (const a of args) parts.push(ascii(`$${a.length}\r\n`), a, ascii("\r\n"));
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
+  return joinBytes(parts);
 }
 
 /** Decodes every reply in a message. Throws RespDecodeError on malformed or truncated input. */

@@ -208,19 +208,16 @@ export class MuxConnector implements UpstreamConnector {
 
   private failAll(failure: UpstreamFailure): void {
     if (this.state === "fallback") return;
-    this.state = "idle";
-    this.ws = null;
-    this.out.take();
-    this.full = [];
-    this.fullBytes = 0;
-    const links = [...this.links.values()];
-    this.links.clear();
-    this.waiting = [];
-    for (const l of links) l.failed(failure);
+    for (const l of this.detach("idle")) l.failed(failure);
   }
 
   private useFallback(): void {
-    this.state = "fallback";
+    for (const l of this.detach("fallback")) l.moveTo(this.fallback);
+  }
+
+  /** Drops the socket, its unsent output and every link; returns the links to tell. */
+  private detach(state: "idle" | "fallback") {
+    this.state = state;
     this.ws = null;
     this.out.take();
     this.full = [];
@@ -228,7 +225,7 @@ export class MuxConnector implements UpstreamConnector {
     const links = [...this.links.values()];
     this.links.clear();
     this.waiting = [];
-    for (const l of links) l.moveTo(this.fallback);
+    return links;
   }
 }
 

@@ -5,28 +5,22 @@ import type { JsonValue } from "../../engine/json-value.ts";
 import type { Reply } from "../../engine/reply.ts";
 import { pyFloatRepr } from "../python-json.ts";
 import { sharedWriter as w } from "../resp/resp-writer.ts";
+import { encodeOneReply, encodeReplies, writeSharedKind } from "../resp/shared-replies.ts";
 
 const I64_MIN = -(2n ** 63n);
 const I64_MAX = 2n ** 63n - 1n;
 
 function write(r: Reply): void {
+  if (writeSharedKind(r, write, undefined)) return;
   switch (r.k) {
     case "status":
-    case "bulk":
     case "verbatim":
       w.bulk("$", r.v);
-      return;
-    case "error":
-      w.errorLine(r.v);
-      return;
-    case "int":
-      w.integer(r.v);
       return;
     case "nil":
     case "nilarray":
       w.ascii("$-1\r\n");
       return;
-    case "array":
     case "push":
     case "seq":
     case "set":
@@ -45,8 +39,6 @@ function write(r: Reply): void {
       return;
     case "json":
       writeJson(r.v);
-      return;
-    case "none":
       return;
   }
 }
@@ -78,14 +70,10 @@ function writeJson(v: JsonValue): void {
 
 /** The gevent bytes of a run of replies, concatenated. */
 export function encodeGevent(replies: readonly Reply[]): Uint8Array {
-  w.reset();
-  for (const r of replies) write(r);
-  return w.take();
+  return encodeReplies(write, replies, undefined);
 }
 
 /** The gevent bytes of one reply. */
 export function encodeGeventReply(r: Reply): Uint8Array {
-  w.reset();
-  write(r);
-  return w.take();
+  return encodeOneReply(write, r, undefined);
 }

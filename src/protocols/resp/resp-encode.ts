@@ -4,6 +4,7 @@
 import type { Reply } from "../../engine/reply.ts";
 import { formatScore } from "../../engine/score-text.ts";
 import { sharedWriter as w } from "./resp-writer.ts";
+import { encodeOneReply, encodeReplies, writeSharedKind } from "./shared-replies.ts";
 
 export { formatScore } from "../../engine/score-text.ts";
 
@@ -11,30 +12,18 @@ export { formatScore } from "../../engine/score-text.ts";
 const NO_RESP_FORM = "ERR internal error";
 
 function write(r: Reply, proto: 2 | 3): void {
+  if (writeSharedKind(r, write, proto)) return;
   switch (r.k) {
     case "status":
       w.ascii("+");
       w.text(r.v, true);
       w.ascii("\r\n");
       return;
-    case "error":
-      w.errorLine(r.v);
-      return;
-    case "int":
-      w.integer(r.v);
-      return;
-    case "bulk":
-      w.bulk("$", r.v);
-      return;
     case "nil":
       w.ascii(proto === 3 ? "_\r\n" : "$-1\r\n");
       return;
     case "nilarray":
       w.ascii(proto === 3 ? "_\r\n" : "*-1\r\n");
-      return;
-    case "array":
-      w.header("*", r.v.length);
-      for (const x of r.v) write(x, proto);
       return;
     case "map":
       if (proto === 3) w.header("%", r.v.length >> 1);
@@ -62,8 +51,6 @@ function write(r: Reply, proto: 2 | 3): void {
     case "json":
       w.ascii("-" + NO_RESP_FORM + "\r\n");
       return;
-    case "none":
-      return;
     case "push":
       w.header(proto === 3 ? ">" : "*", r.v.length);
       for (const x of r.v) write(x, proto);
@@ -78,14 +65,10 @@ export { integerText } from "./resp-writer.ts";
 
 /** The RESP2/RESP3 bytes of a run of replies, concatenated. */
 export function encodeResp(replies: readonly Reply[], proto: 2 | 3): Uint8Array {
-  w.reset();
-  for (const r of replies) write(r, proto);
-  return w.take();
+  return encodeReplies(write, replies, proto);
 }
 
 /** The RESP2/RESP3 bytes of one reply. */
 export function encodeRespReply(r: Reply, proto: 2 | 3): Uint8Array {
-  w.reset();
-  write(r, proto);
-  return w.take();
+  return encodeOneReply(write, r, proto);
 }

@@ -9,17 +9,22 @@ import { CONSOLE_CSS } from "./styles.ts";
 /** The console's script: the RESP kit, then the page behaviour. */
 export const CONSOLE_SCRIPT = CONSOLE_KIT + CONSOLE_APP;
 
-/** The console (GET B/_console with valid credentials). */
-export const CONSOLE_HTML = `<!doctype html>
+/** The start of both pages, up to <body>: no referrer, no favicon request, the console's CSS. */
+function pageHead(title: string): string {
+  return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <link rel="icon" href="data:,">
-<title>blink-edge console</title>
+<title>${title}</title>
 <style>${CONSOLE_CSS}</style>
-</head>
+</head>`;
+}
+
+/** The console (GET B/_console with valid credentials). */
+export const CONSOLE_HTML = `${pageHead("blink-edge console")}
 <body>
 <header class="top">
   <h1>blink-edge <span>console</span></h1>
@@ -137,16 +142,7 @@ export function loginHtml(unconfigured: string | null): string {
   const body = unconfigured
     ? `<p class="alert" role="alert">This Worker serves nobody yet.</p>\n  <p class="muted">${unconfigured.replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`)}</p>`
     : LOGIN_FORM;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<link rel="icon" href="data:,">
-<title>Sign in — blink-edge console</title>
-<style>${CONSOLE_CSS}</style>
-</head>
+  return `${pageHead("Sign in — blink-edge console")}
 <body>
 <main class="login">
   <h1>blink-edge <span>console</span></h1>

@@ -1,6 +1,7 @@
 // fast-check helper: byte inputs with a few random flips, insertions and deletions.
 
 import fc from "fast-check";
+import { joinBytes } from "../../../src/engine/bytes.ts";
 
 const MAX_EDITS = 4;
 
@@ -47,3 +48,11 @@ export function feedInChunks<T>(
   }
   return { items, consumed: start };
 }
+
+/** A test string written one char per byte ("\xff" is the byte 0xff) as its bytes. */
+export function b(s: string): Uint8Array {
+  return Uint8Array.from(s, (c) => c.charCodeAt(0));
+}
+
+/** Byte arrays joined. */
+export const cat = (...parts: Uint8Array[]): Uint8Array => joinBytes(parts);

@@ -201,3 +201,30 @@ export function expectSurvivesRestart(
 function replacer(_k: string, v: unknown): unknown {
   return typeof v === "bigint" ? `${v}n` : Object.is(v, -0) ? "-0" : v;
 }
+
+/** A reply as plain data: ints as numbers, bulks as strings, nil as null, errors as "!text". */
+export function plain(r: Reply): unknown {
+  switch (r.k) {
+    case "int":
+      return Number(r.v);
+    case "bulk":
+    case "status":
+      return r.v;
+    case "nil":
+      return null;
+    case "error":
+      return `!${r.v}`;
+    case "array":
+    case "map":
+      return r.v.map(plain);
+    default:
+      return r;
+  }
+}
+
+/** A Redis-dialect harness whose `r(...argv)` answers plain data (see plain). */
+export function plainHarness(persist = false): Harness & { r: (...argv: string[]) => unknown } {
+  const h = new Harness({ persist }) as Harness & { r: (...argv: string[]) => unknown };
+  h.r = (...argv) => plain(h.run("redis", ...argv));
+  return h;
+}

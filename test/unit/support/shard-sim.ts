@@ -11,7 +11,7 @@ import type { EngineConfig, EngineHost } from "../../../src/engine/engine.ts";
 import type { Reply } from "../../../src/engine/reply.ts";
 import { runShardedBatch } from "../../../src/worker/router/sharded-batch.ts";
 import type { ShardCall, ShardedSession } from "../../../src/worker/router/shard-session.ts";
-import { limitShare } from "../../../src/worker/shard-map.ts";
+import { limitShare, shardOfKey } from "../../../src/worker/shard-map.ts";
 
 export class ShardSim {
   readonly engines: Engine[];
@@ -81,4 +81,14 @@ export class ShardSim {
   keysPerShard(): number[] {
     return this.engines.map((e) => e.store.map.size);
   }
+}
+
+/** `n` keys k0, k1, … that fall on distinct shards of a `shards`-shard namespace. */
+export function keysOnDistinctShards(n: number, shards = 16): string[] {
+  const seen = new Map<number, string>();
+  for (let i = 0; seen.size < n; i++) {
+    const k = `k${i}`;
+    if (!seen.has(shardOfKey(k, shards))) seen.set(shardOfKey(k, shards), k);
+  }
+  return [...seen.values()];
 }

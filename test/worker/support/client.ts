@@ -107,6 +107,24 @@ export class Ws {
   }
 }
 
+/** A body as UTF-8 text without `.text()`, which warns on types like application/x-ndjson. */
+export async function bodyText(res: Response): Promise<string> {
+  return new TextDecoder().decode(await res.arrayBuffer());
+}
+
+/** POSTs an export body to a namespace's `_/import`; its status and answer text. */
+export async function importBody(
+  ns: string,
+  body: string | Uint8Array,
+  query = "",
+): Promise<{ status: number; text: string }> {
+  const res = await exports.default.fetch(`${BASE}/db/${ns}/_/import${query}`, {
+    method: "POST",
+    body,
+  });
+  return { status: res.status, text: await res.text() };
+}
+
 /** Bytes as a latin1 string (one char per byte), for comparing binary replies. */
 export function latin1(b: Uint8Array): string {
   let s = "";
