@@ -233,7 +233,7 @@ export class Persistence {
   ): void {
     const k = sqlBytes(key);
     const rewrite = ch.flushAll || ch.rewrites.has(key);
-    if (rewrite && oldType && !ch.flushAll) slot.rows.deleteAll(k, oldType);
+    if (rewrite && oldType && !ch.flushAll) slot.rows.deleteAll(key, k, oldType);
     if (!e) {
       this.sql.exec(`DELETE FROM ${slot.t.kv} WHERE key = ?`, k);
       slot.json.drop(key, k);

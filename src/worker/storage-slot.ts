@@ -64,7 +64,7 @@ export class StorageSlot {
       return;
     }
     this.sql.exec(`INSERT OR IGNORE INTO ${t.snapKv} SELECT * FROM ${t.kv} WHERE key = ?`, k);
-    this.rows.copyPreImage(k, oldType);
+    this.rows.copyPreImage(key, k, oldType);
   }
 
   /** Copies the rows of every key written at or before `seq` (a FLUSHALL during a snapshot). */
