@@ -22,11 +22,16 @@ import type { SlotTables } from "./schema.ts";
 type SqlKey = string | ArrayBuffer;
 type SqlValue = string | number | ArrayBuffer | null;
 
-/** A member's chunked cells: the ids of its name and of its value (0: in the row itself). */
+/**
+ * A member's chunked cells: the ids of its name and of its value (0: in the row itself). A name
+ * is kept as first written, since it is the row's identity: INLINE marks a long name stored in
+ * its row (by a version before chunked cells, up to VALUE_MAX_BYTES).
+ */
 interface BigCells {
   name: number;
   value: number;
 }
+const INLINE = -1;
 
 /** One slot's member and list rows, and their queued upserts. */
 export class CollectionRows {
@@ -91,7 +96,7 @@ export class CollectionRows {
         this.putMember(e, k, m, v, cells);
         continue;
       }
-      const name = cells?.name ? cells.name : sqlBytes(m);
+      const name = cells && cells.name > 0 ? cells.name : sqlBytes(m);
       this.sql.exec(`DELETE FROM ${this.t.members} WHERE key = ? AND member = ?`, k, name);
       if (cells) this.dropCells(e.key, k, m, cells);
     }
@@ -139,8 +144,8 @@ export class CollectionRows {
   ): void {
     let name: SqlValue;
     let nameId = cells?.name ?? 0;
-    if (nameId) name = nameId;
-    else if (isBigCell(m)) {
+    if (nameId > 0) name = nameId;
+    else if (nameId === 0 && isBigCell(m)) {
       name = nameId = this.nextId++;
       this.memberChunks.write(k, nameId, m);
     } else name = sqlBytes(m);
@@ -164,7 +169,7 @@ export class CollectionRows {
 
   /** Drops the chunk rows of a deleted member's big cells. */
   private dropCells(key: string, k: SqlKey, m: string, cells: BigCells): void {
-    if (cells.name) this.memberChunks.drop(k, cells.name);
+    if (cells.name > 0) this.memberChunks.drop(k, cells.name);
     if (cells.value) this.memberChunks.drop(k, cells.value);
     const big = this.bigMembers.get(key)!;
     big.delete(m);
@@ -244,8 +249,9 @@ export class CollectionRows {
       const e = collections.get(bytesOfSql(row[0]));
       if (!e) continue;
       // An INTEGER name, or hash or stream value, is the id of a big cell's chunk rows.
-      const nameId = typeof row[1] === "number" ? row[1] : 0;
+      let nameId = typeof row[1] === "number" ? row[1] : 0;
       const m = nameId ? this.memberChunks.read(row[0], nameId) : bytesOfSql(row[1]);
+      if (!nameId && isBigCell(m)) nameId = INLINE;
       const valueId = e.type !== "zset" && typeof row[2] === "number" ? row[2] : 0;
       if (valueId) row[2] = this.memberChunks.read(row[0], valueId);
       if (nameId || valueId) {
