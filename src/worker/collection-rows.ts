@@ -4,17 +4,18 @@
 // and copied to the snap_* tables as a snapshot pre-image before a key's first change. A member
 // name, hash or stream value or list element too long for its cell is in chunk rows, its cell
 // holding their id (cell-chunks.ts); the ids of each key's big cells are kept here in memory.
+// Loading puts the rows' members into their entries through collection-load.ts.
 
-import { byteLength } from "../engine/bytes.ts";
 import type { ChangeSet } from "../engine/change-set.ts";
 import { isCollection } from "../engine/entry.ts";
 import type { Entry, ValueType } from "../engine/entry.ts";
 import type { Deque } from "../engine/deque.ts";
-import { SortedSet } from "../engine/sorted-set.ts";
+import type { SortedSet } from "../engine/sorted-set.ts";
 import type { Stream } from "../engine/stream.ts";
 import type { Store } from "../engine/store.ts";
-import { fieldExpiry, putFieldExpiry } from "../engine/field-expiry.ts";
+import { fieldExpiry } from "../engine/field-expiry.ts";
 import { CellChunks, isBigCell } from "./cell-chunks.ts";
+import { CollectionLoader } from "./collection-load.ts";
 import { RowBatch } from "./row-batch.ts";
 import { bytesOfSql, sqlBytes } from "./sql-bytes.ts";
 import type { SlotTables } from "./schema.ts";
@@ -240,8 +241,7 @@ export class CollectionRows {
    * hash field expiries go to `store`'s expiry queue.
    */
   load(collections: ReadonlyMap<string, Entry>, store: Store): void {
-    // Sorted sets are built in bulk once all their members are read.
-    const zsetMembers = new Map<Entry, [string, number][]>();
+    const loader = new CollectionLoader(store);
     this.nextId = Math.max(this.nextId, this.memberChunks.maxId() + 1);
     for (const row of this.sql
       .exec(`SELECT key, member, value, expires_at FROM ${this.t.members} ORDER BY rowid`)
@@ -253,57 +253,33 @@ export class CollectionRows {
       const m = nameId ? this.memberChunks.read(row[0], nameId) : bytesOfSql(row[1]);
       if (!nameId && isBigCell(m)) nameId = INLINE;
       const valueId = e.type !== "zset" && typeof row[2] === "number" ? row[2] : 0;
-      if (valueId) row[2] = this.memberChunks.read(row[0], valueId);
+      const v = valueId
+        ? this.memberChunks.read(row[0], valueId)
+        : e.type === "zset" || row[2] === null
+          ? (row[2] as number | null)
+          : bytesOfSql(row[2]);
       if (nameId || valueId) {
         let big = this.bigMembers.get(e.key);
         if (!big) this.bigMembers.set(e.key, (big = new Map()));
         big.set(m, { name: nameId, value: valueId });
       }
-      if (e.type === "set") {
-        (e.value as Set<string>).add(m);
-        e.size += byteLength(m);
-      } else if (e.type === "stream") {
-        (e.value as Stream).loadMember(m, bytesOfSql(row[2]));
-      } else if (e.type === "hash") {
-        const v = bytesOfSql(row[2]);
-        (e.value as Map<string, string>).set(m, v);
-        e.size += byteLength(m) + byteLength(v);
-        const at = row[3] as number | null;
-        if (at !== null) {
-          putFieldExpiry(e, m, at);
-          store.fieldExpiries.push(at, e, m);
-        }
-      } else {
-        let list = zsetMembers.get(e);
-        if (!list) zsetMembers.set(e, (list = []));
-        list.push([m, row[2] as number]);
-        e.size += byteLength(m);
-      }
+      loader.member(e, m, v, row[3] as number | null);
     }
-    for (const [e, members] of zsetMembers) e.value = SortedSet.fromEntries(members);
-    for (const e of collections.values()) {
-      if (e.type !== "stream") continue;
-      const s = e.value as Stream;
-      s.finishLoad();
-      e.size = s.bytes;
-    }
+    loader.finish(collections);
     for (const row of this.sql
       .exec(`SELECT key, pos, value FROM ${this.t.list} ORDER BY key, pos`)
       .raw()) {
       const e = collections.get(bytesOfSql(row[0]));
       if (!e) continue;
-      const d = e.value as Deque;
       const pos = row[1] as number;
-      if (d.length === 0) d.head = pos;
-      let v: string;
-      if (typeof row[2] === "number") {
-        v = this.listChunks.read(row[0], pos);
-        let big = this.bigItems.get(e.key);
-        if (!big) this.bigItems.set(e.key, (big = new Set()));
-        big.add(pos);
-      } else v = bytesOfSql(row[2]);
-      d.pushRight(v);
-      e.size += byteLength(v);
+      if (typeof row[2] !== "number") {
+        loader.element(e, pos, bytesOfSql(row[2]));
+        continue;
+      }
+      loader.element(e, pos, this.listChunks.read(row[0], pos));
+      let big = this.bigItems.get(e.key);
+      if (!big) this.bigItems.set(e.key, (big = new Set()));
+      big.add(pos);
     }
   }
 }
