@@ -20,31 +20,12 @@ export function isBinary(s: string): boolean {
   return s.charCodeAt(0) === 0xdfff;
 }
 
-/** Bytes past which a value's start is checked for invalid UTF-8 before it is decoded whole. */
-const PROBE_BYTES = 65536;
-
 /** The canonical byte string for these bytes. */
 export function fromBytes(bytes: Uint8Array): string {
-  // A failing decode of megabytes costs as much as a whole one (workerd: ~0.5 s for 3 MiB):
-  // binary values usually fail in their first bytes, so those are tried alone first (streamed,
-  // so a character cut at the probe's end is not an error).
-  if (bytes.length > PROBE_BYTES && !validStart(bytes)) return BIN_MARK + latin1(bytes, 0);
   try {
     return fatalDecoder.decode(bytes);
   } catch {
     return BIN_MARK + latin1(bytes, 0);
-  }
-}
-
-/** False when the first PROBE_BYTES are not the start of valid UTF-8. */
-function validStart(bytes: Uint8Array): boolean {
-  // A decoder of its own: a streamed decode leaves state behind (this one is dropped after).
-  const probe = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-  try {
-    probe.decode(bytes.subarray(0, PROBE_BYTES), { stream: true });
-    return true;
-  } catch {
-    return false;
   }
 }
 
