@@ -52,6 +52,12 @@ export const MUX_PART_BYTES = 4194304;
  * row holds at most 2 MB, key included): src/worker/string-chunks.ts.
  */
 export const STRING_CHUNK_BYTES = 1048576;
+/**
+ * A member name, hash or stream value or list element longer than this is stored in chunk rows
+ * of STRING_CHUNK_BYTES (src/worker/cell-chunks.ts): a member row holds a name and a value
+ * beside its key, and two cells of this size and a key still fit one 2 MB row.
+ */
+export const CELL_MAX_BYTES = STRING_CHUNK_BYTES / 2;
 export const NESTING_MAX_DEPTH = 64;
 /** Deepest nesting of a JSON document (RedisJSON / serde_json recursion limit). */
 export const JSON_DOC_MAX_DEPTH = 128;

@@ -70,18 +70,30 @@ export function checkCommand(
     if (spec.name === "exec") return execAbort(conn, Errors.noAuth().message);
     return queueingError(conn, Errors.noAuth());
   }
-  // The Redis door takes string values (and RESTORE payloads) up to proto-max-bulk-len; members,
-  // fields and elements, and every value of the other doors, stay within VALUE_MAX_BYTES.
-  const bigStrings =
-    dialect === "redis" && (spec.doc?.group === "string" || spec.name === "restore");
-  const sizeError = bigStrings
-    ? checkSizes(spec, argv, stringMax, Errors.stringTooLong)
-    : checkSizes(spec, argv, valueMax, () => Errors.valueTooLarge(valueMax));
+  // The Redis door takes strings, members, fields and elements (and RESTORE payloads) up to
+  // proto-max-bulk-len; JSON documents and every value of the other doors stay within
+  // VALUE_MAX_BYTES.
+  const sizeError =
+    dialect === "redis" && takesBulkValues(spec)
+      ? checkSizes(spec, argv, stringMax, Errors.stringTooLong)
+      : checkSizes(spec, argv, valueMax, () => Errors.valueTooLarge(valueMax));
   if (sizeError) return queueingError(conn, sizeError);
   if (conn.readonly && spec.flags & (Flag.WRITE | Flag.ADMIN)) {
     return queueingError(conn, Errors.noPerm(lname));
   }
   return spec;
+}
+
+/** Redis command groups whose values are stored in chunk rows past one SQLite row's share. */
+const BULK_VALUE_GROUPS = new Set(["string", "set", "sorted-set", "hash", "list", "stream", "geo"]);
+
+/**
+ * True when a Redis-door command's value arguments may be up to proto-max-bulk-len (strings,
+ * members, fields, elements, RESTORE payloads), not VALUE_MAX_BYTES (JSON documents, which are
+ * stored whole in one row).
+ */
+export function takesBulkValues(spec: CommandSpec): boolean {
+  return BULK_VALUE_GROUPS.has(spec.doc?.group ?? "") || spec.name === "restore";
 }
 
 function checkSizes(

@@ -25,6 +25,7 @@ import {
   scalarValueJson,
 } from "../protocols/transfer/export-format.ts";
 import { CHUNKED_STRING, chunkTable, readChunks } from "./string-chunks.ts";
+import { readCell } from "./cell-chunks.ts";
 import { bytesOfSql, sqlBytes } from "./sql-bytes.ts";
 import { TYPE_OF_CODE, slotTables } from "./schema.ts";
 import type { SlotTables } from "./schema.ts";
@@ -274,23 +275,29 @@ function memoryElements(e: Entry): Element[] {
 
 function snapElements(sql: SqlStorage, t: SlotTables, s: Source): Element[] {
   const k = sqlBytes(s.key);
+  // An INTEGER cell is the id of a big cell's chunk rows (cell-chunks.ts).
   if (s.type === "list") {
+    const chunks = chunkTable(t.snapList);
     return sql
-      .exec(`SELECT value FROM ${t.snapList} WHERE key = ? ORDER BY pos`, k)
+      .exec(`SELECT pos, value FROM ${t.snapList} WHERE key = ? ORDER BY pos`, k)
       .toArray()
-      .map((r) => [bytesOfSql(r.value), null]);
+      .map((r) => [
+        typeof r.value === "number"
+          ? readCell(sql, chunks, k, r.pos as number)
+          : bytesOfSql(r.value),
+        null,
+      ]);
   }
+  const chunks = chunkTable(t.snapMembers);
+  const cell = (v: unknown) =>
+    typeof v === "number" ? readCell(sql, chunks, k, v) : bytesOfSql(v);
   const rows = sql
     .exec(`SELECT member, value, expires_at FROM ${t.snapMembers} WHERE key = ? ORDER BY rowid`, k)
     .toArray();
-  if (s.type === "set") return rows.map((r) => [bytesOfSql(r.member), null]);
-  if (s.type === "stream") return rows.map((r) => [bytesOfSql(r.member), bytesOfSql(r.value)]);
+  if (s.type === "set") return rows.map((r) => [cell(r.member), null]);
+  if (s.type === "stream") return rows.map((r) => [cell(r.member), cell(r.value)]);
   if (s.type === "hash")
-    return rows.map((r) => [
-      bytesOfSql(r.member),
-      bytesOfSql(r.value),
-      (r.expires_at as number | null) ?? 0,
-    ]);
-  const out: [string, number][] = rows.map((r) => [bytesOfSql(r.member), r.value as number]);
+    return rows.map((r) => [cell(r.member), cell(r.value), (r.expires_at as number | null) ?? 0]);
+  const out: [string, number][] = rows.map((r) => [cell(r.member), r.value as number]);
   return out.sort((x, y) => SortedSet.compare(x[1], x[0], y[1], y[0]));
 }

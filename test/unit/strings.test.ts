@@ -449,9 +449,12 @@ describe("string commands: deviations and other doors' types", () => {
     expect(run("CONFIG", "SET", "proto-max-bulk-len", "512mb")).toBe("+OK\r\n");
     expect(s.engine.stringMax).toBe(PROTO_MAX_BULK_LEN);
     expect(run("SETRANGE", "n", String(512 * 1024 * 1024 - 4), "world")).toBe(tooLong);
-    // A string may pass VALUE_MAX_BYTES on the Redis door; a member may not.
+    // A string or a member may pass VALUE_MAX_BYTES on the Redis door (up to proto-max-bulk-len);
+    // a JSON document may not (it is stored whole in one row).
     expect(run("SET", "big", "v".repeat(VALUE_MAX_BYTES + 1))).toBe("+OK\r\n");
-    expect(run("SADD", "set", "v".repeat(VALUE_MAX_BYTES + 1))).toBe(
+    expect(run("SADD", "set", "v".repeat(VALUE_MAX_BYTES + 1))).toBe(":1\r\n");
+    expect(run("SADD", "set", "v".repeat(PROTO_MAX_BULK_LEN + 1))).toBe(tooLong);
+    expect(run("JSON.SET", "doc", "$", `"${"v".repeat(VALUE_MAX_BYTES)}"`)).toBe(
       `-ERR value too large (max ${VALUE_MAX_BYTES} bytes)\r\n`,
     );
   });

@@ -280,12 +280,14 @@ describe("transaction checks (spec §11.5)", () => {
     );
     expect(check([["get", "x".repeat(32769)]])).toBe("ERR key too large (max 32768 bytes)");
     expect(check([["get", "x".repeat(32768)]])).toBeNull();
-    expect(check([["sadd", "k", "x".repeat(11)]], false, 10)).toBe(
+    expect(check([["json.set", "k", "$", "x".repeat(11)]], false, 10)).toBe(
       "ERR value too large (max 10 bytes)",
     );
-    expect(check([["sadd", "k", "x".repeat(10)]], false, 10)).toBeNull();
-    // A string value may be up to proto-max-bulk-len.
+    expect(check([["json.set", "k", "$", "x".repeat(8)]], false, 10)).toBeNull();
+    // A string value, member, field or element may be up to proto-max-bulk-len.
     expect(check([["set", "k", "x".repeat(11)]], false, 10)).toBeNull();
+    expect(check([["sadd", "k", "x".repeat(11)]], false, 10)).toBeNull();
+    expect(check([["rpush", "k", "x".repeat(11)]], false, 10)).toBeNull();
   });
 
   it("refuses transaction and connection commands", () => {

@@ -3,74 +3,17 @@
 // rewritten by APPEND/SETRANGE, dropped by DEL/SET/FLUSHALL, kept as a snapshot pre-image for
 // export, in database 0 and another database's slot.
 
-import { env, exports } from "cloudflare:workers";
-import { evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { exports } from "cloudflare:workers";
+import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { BASE, latin1 } from "./support/client.ts";
+import { bulkBytes, redis, redisBytes, same, stub, tableRows } from "./support/resp-bytes.ts";
 import { STRING_CHUNK_BYTES } from "../../src/limits.ts";
-import { multibulk } from "../unit/support/resp-bytes.ts";
 
 const enc = new TextEncoder();
-const stub = (ns: string) => env.NAMESPACE.getByName(ns);
-
-/** Sends commands over WebSocket /resp, one message each; returns the reply bytes. */
-async function redisBytes(ns: string, ...cmds: (string | Uint8Array)[][]): Promise<Uint8Array[]> {
-  const res = await exports.default.fetch(`${BASE}/db/${ns}/resp`, {
-    headers: { Upgrade: "websocket" },
-  });
-  const ws = res.webSocket!;
-  ws.accept();
-  const replies: Promise<Uint8Array>[] = [];
-  let next: ((b: Promise<Uint8Array>) => void) | null = null;
-  ws.addEventListener("message", (e) => {
-    const d = e.data as string | ArrayBuffer | Blob;
-    const b =
-      d instanceof Blob
-        ? d.arrayBuffer().then((x) => new Uint8Array(x))
-        : Promise.resolve(typeof d === "string" ? enc.encode(d) : new Uint8Array(d));
-    if (next) next(b);
-    else replies.push(b);
-  });
-  const out: Uint8Array[] = [];
-  for (const c of cmds) {
-    ws.send(multibulk(c));
-    out.push(await (replies.shift() ?? new Promise<Promise<Uint8Array>>((r) => (next = r))));
-    next = null;
-  }
-  ws.close(1000, "done");
-  return out;
-}
-
-/** The same, replies as text (short replies only). */
-async function redis(ns: string, ...cmds: (string | Uint8Array)[][]): Promise<string[]> {
-  return (await redisBytes(ns, ...cmds)).map((b) => latin1(b));
-}
-
-/** A bulk reply's bytes. */
-function bulkBytes(b: Uint8Array | string): Uint8Array {
-  const v = typeof b === "string" ? enc.encode(b) : b;
-  const head = enc.encode(`$${v.length}\r\n`);
-  const out = new Uint8Array(head.length + v.length + 2);
-  out.set(head);
-  out.set(v, head.length);
-  out.set([13, 10], head.length + v.length);
-  return out;
-}
-
-/** Byte equality (toEqual on megabytes is slow). */
-function same(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 /** Rows of a chunk table. */
-function chunkRows(ns: string, table = "chunks_kv"): Promise<number> {
-  return runInDurableObject(stub(ns), (_i, state) => {
-    const [row] = state.storage.sql.exec(`SELECT count(*) AS n FROM ${table}`).toArray();
-    return row!.n as number;
-  });
-}
+const chunkRows = (ns: string, table = "chunks_kv") => tableRows(ns, table);
 
 const bulk = (s: string) => `$${s.length}\r\n${s}\r\n`;
 

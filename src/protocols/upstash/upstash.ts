@@ -6,7 +6,7 @@ import { byteLength } from "../../engine/bytes.ts";
 import { Flag, keyIndexes } from "../../engine/command-table.ts";
 import type { CommandTable } from "../../engine/command-table.ts";
 import { asciiLower } from "../../engine/ascii.ts";
-import { unknownCommandText } from "../../engine/command-checks.ts";
+import { takesBulkValues, unknownCommandText } from "../../engine/command-checks.ts";
 import { Errors } from "../../engine/errors.ts";
 import { KEY_MAX_BYTES, PROTO_MAX_BULK_LEN } from "../../limits.ts";
 import type { Argv } from "./upstash-request.ts";
@@ -69,9 +69,9 @@ export function transactionError(
     const keys = keyIndexes(spec, argv.length);
     for (const i of keys)
       if (byteLength(argv[i]!) > KEY_MAX_BYTES) return Errors.keyTooLarge().message;
-    // A string value may be up to proto-max-bulk-len (the engine checks the namespace's own
-    // setting when the transaction is queued); members and other values up to VALUE_MAX_BYTES.
-    const strings = spec.doc?.group === "string" || spec.name === "restore";
+    // A string, member, field or element may be up to proto-max-bulk-len (the engine checks the
+    // namespace's own setting when the transaction is queued); JSON documents up to VALUE_MAX_BYTES.
+    const strings = takesBulkValues(spec);
     const max = strings ? PROTO_MAX_BULK_LEN : opts.valueMax;
     if (spec.flags & Flag.WRITE) {
       for (let i = 1; i < argv.length; i++) {
