@@ -20,10 +20,23 @@ export const PIPELINE_MAX_COMMANDS = 1000;
  */
 export const REPLY_MAX_BYTES = 4194304;
 /**
- * An HTTP door's encoded answer (it crosses RPC from the object, which workerd caps at 32 MiB): a
- * larger one is answered with a limit error instead.
+ * Reply bytes one HTTP request may produce (REPLY_MAX_BYTES's counterpart: an HTTP door has one
+ * answer per request, so its batch cannot continue in a later turn as a socket's does): past it,
+ * later commands are answered with the reply-limit error, not run.
  */
 export const HTTP_REPLY_MAX_BYTES = 31457280;
+/**
+ * An HTTP door's encoded answer (JSON, base64 or escapes inflate the replies): a larger one is
+ * answered with the reply-too-large error (the request ran). An answer past
+ * RPC_INLINE_MAX_BYTES leaves the object as a stream, which workerd's 32 MiB cap on one RPC value
+ * does not bound; this bounds what the object holds while it builds one (a 32 MiB value in
+ * base64 is 43 MiB).
+ */
+export const HTTP_ANSWER_MAX_BYTES = 67108864;
+/** An answer body up to this many bytes crosses RPC as one value; a longer one as a stream. */
+export const RPC_INLINE_MAX_BYTES = 16777216;
+/** The pieces of an answer streamed across RPC. */
+export const RPC_STREAM_PIECE_BYTES = 1048576;
 /** Default Blink line cap; the effective one follows a configured VALUE_MAX_BYTES. */
 export const BLINK_LINE_MAX_BYTES = VALUE_MAX_BYTES + KEY_MAX_BYTES + 16;
 export const RESP_INLINE_MAX_BYTES = 65536;

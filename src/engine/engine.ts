@@ -13,6 +13,7 @@ import { BlockedClients } from "./blocked-clients.ts";
 import { checkCommand } from "./command-checks.ts";
 import { blockClient, retryWaiter } from "./block-and-retry.ts";
 import { deliverTo, endTracking, runItems } from "./batch-loop.ts";
+import type { Deferral } from "./batch-loop.ts";
 import { dispatchWith, evictOver, executeCommand } from "./command-execution.ts";
 import { NULL_HOST } from "./engine-host.ts";
 import type { EngineConfig, EngineHost, EngineStats } from "./engine-host.ts";
@@ -165,7 +166,8 @@ export class Engine {
   /**
    * Runs a batch in order: one reply per item (a codec's ready-made reply passes through).
    * Stops after QUIT. Once the replies pass `replyMax` bytes (replyBytes), every later command is
-   * answered with the reply-limit error instead of running (in MULTI, that fails the EXEC).
+   * answered with the reply-limit error instead of running (in MULTI, that fails the EXEC), or,
+   * given `deferral`, left unrun in `deferral.rest` for the caller to run in a later batch.
    * The loop itself is batch-loop.ts.
    */
   run(
@@ -174,6 +176,7 @@ export class Engine {
     items: readonly BatchItem[],
     now: number,
     replyMax = Infinity,
+    deferral?: Deferral,
   ): Reply[] {
     const started = performance.now();
     this.cmdStats.tick(now, this.stats.commands);
@@ -185,7 +188,7 @@ export class Engine {
     }
     if (this.blocking.size) this.wake.expire(now);
     if (this.busyScript && holdForScript(this, dialect, conn, items, now)) return [];
-    const replies = runItems(this, dialect, conn, items, now, replyMax);
+    const replies = runItems(this, dialect, conn, items, now, replyMax, deferral);
     if (this.dbs.shared.observer !== null) endTracking(this, conn, replies);
     // QUIT: gone for everyone at once, as Redis frees the client after the reply (a redirect to
     // it breaks, its subscriptions end) however late the door learns the socket closed.

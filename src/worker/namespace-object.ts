@@ -16,7 +16,12 @@ import type { EngineHost } from "../engine/engine.ts";
 import { R } from "../engine/reply.ts";
 import type { Reply } from "../engine/reply.ts";
 import { Errors } from "../engine/errors.ts";
-import { DEFAULT_NAMESPACE, HTTP_BLOCK_MAX_MS, REPLY_MAX_BYTES } from "../limits.ts";
+import {
+  DEFAULT_NAMESPACE,
+  HTTP_BLOCK_MAX_MS,
+  HTTP_REPLY_MAX_BYTES,
+  REPLY_MAX_BYTES,
+} from "../limits.ts";
 import { authConfig, tokenScope } from "./auth.ts";
 import type { Env } from "./env.ts";
 import { engineSettings } from "./env.ts";
@@ -38,7 +43,7 @@ import type {
   ShardWaitCancel,
   SocketKind,
 } from "./namespace-api.ts";
-import { finishBounded, isPlan, rpcBounded } from "./doors/door.ts";
+import { finishBounded, forRpc, isPlan, rpcBounded } from "./doors/door.ts";
 import type { DoorAnswer, DoorRequest } from "./doors/door.ts";
 import { planDoor } from "./doors/plan.ts";
 import { Persistence } from "./persistence.ts";
@@ -140,9 +145,11 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
     const plan = planDoor(req);
     if (!isPlan(plan)) return plan;
     const conn = newConn(0, { authed: true, readonly: req.readonly });
-    const run = () => this.engine.run(plan.dialect, conn, plan.items, Date.now(), REPLY_MAX_BYTES);
+    // One answer per request: its replies are bounded by what an answer may carry.
+    const run = () =>
+      this.engine.run(plan.dialect, conn, plan.items, Date.now(), HTTP_REPLY_MAX_BYTES);
     const answer = (replies: Reply[]) =>
-      withSyncToken(req, finishBounded(plan, replies), this.engine.store.writeSeq);
+      forRpc(withSyncToken(req, finishBounded(plan, replies), this.engine.store.writeSeq));
     // Only Redis's commands block (Redis's `blocking` flag).
     if (plan.dialect !== "redis") return this.group.runOrQueue(() => answer(run()));
     // A blocking command waits (up to HTTP_BLOCK_MAX_MS, then answers as a timeout would) while

@@ -73,6 +73,8 @@ export class ShimConnection {
   private readonly idleTimeoutMs: number;
   /** Re-armed by client bytes and replies; see onIdle. */
   private idle: NodeJS.Timeout | undefined;
+  /** A batch's replies so far were written: its rest is asked for once the client read them. */
+  private moreOnDrain = false;
   /** Blocked or subscribed, as the Worker last said: not idle, as Redis sees such clients. */
   private waitingForPushes = false;
 
@@ -101,6 +103,7 @@ export class ShimConnection {
     this.link = connector.connect(dialect, {
       open: () => this.onUpstreamOpen(),
       message: (data) => this.onReply(data),
+      partial: (data) => this.onPartial(data),
       push: (data) => this.onPush(data),
       closed: (code, reason) => this.onUpstreamClosed(code, reason),
       failed: (failure) => this.onUpstreamFailed(failure),
@@ -162,6 +165,10 @@ export class ShimConnection {
 
   /** The client read what was buffered: forward its commands again. */
   private onDrain(): void {
+    if (this.moreOnDrain) {
+      this.moreOnDrain = false;
+      this.link.more?.();
+    }
     this.pump();
   }
 
@@ -271,6 +278,19 @@ export class ShimConnection {
     if (data.length > 0) this.write(data);
     if (this.socket.writableLength > this.outputMax) return this.overOutputLimit();
     this.pump();
+  }
+
+  /**
+   * The replies so far of a batch that stopped at the Worker's reply budget (REPLY_MAX_BYTES):
+   * written now; the rest is asked for once the client has read them, so neither the shim nor
+   * the object holds more of a long pipeline of big replies than the client takes.
+   */
+  private onPartial(data: Uint8Array): void {
+    this.idle?.refresh();
+    if (data.length > 0) this.write(data);
+    if (this.socket.writableLength > this.outputMax) return this.overOutputLimit();
+    if (this.socket.writableNeedDrain) this.moreOnDrain = true;
+    else this.link.more?.();
   }
 
   /**

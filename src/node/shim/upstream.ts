@@ -16,6 +16,11 @@ export interface UpstreamEvents {
   open(): void;
   /** One reply message, in request order. */
   message(data: Uint8Array): void;
+  /**
+   * The replies so far of a batch that stopped at the Worker's reply budget: written at once;
+   * the link's `more()` asks for the rest (then `message` completes the batch).
+   */
+  partial(data: Uint8Array): void;
   /** Bytes that answer no request: pub/sub messages, a blocked command's late replies. */
   push(data: Uint8Array): void;
   /** An open link was closed by the Worker or the network. */
@@ -35,6 +40,8 @@ export interface UpstreamLink {
   readonly backlog: number;
   /** Ends the link with this close code; no events afterwards. */
   close(code: number): void;
+  /** After `partial`: asks for the rest of the batch (its client has read what came). */
+  more?(): void;
 }
 
 export interface UpstreamConnector {
@@ -134,9 +141,10 @@ class WebSocketLink implements UpstreamLink {
     this.ws.on("message", (data: Buffer) => {
       if (this.done) return;
       if (!tagged) return this.events.message(data);
-      // TAG.unsolicited is 1, TAG.waiting 2 (src/worker/socket-step.ts).
+      // TAG.unsolicited is 1, TAG.waiting 2, TAG.part 3 (src/worker/socket-step.ts).
       if (data[0] === 2) this.events.waiting(data[1] === 1);
       else if (data[0] === 1) this.events.push(data.subarray(1));
+      else if (data[0] === 3) this.events.partial(data.subarray(1));
       else this.events.message(data.subarray(1));
     });
     this.ws.on("error", (err: NodeJS.ErrnoException) => {
@@ -155,6 +163,11 @@ class WebSocketLink implements UpstreamLink {
 
   get backlog(): number {
     return this.ws.bufferedAmount;
+  }
+
+  /** An empty message on a tagged socket: the rest of the batch that answered with TAG.part. */
+  more(): void {
+    this.send(new Uint8Array(0));
   }
 
   send(batch: Uint8Array): void {
