@@ -9,6 +9,14 @@ export const VALUE_MAX_BYTES = 1048576;
 /** One key plus one value must fit one SQLite row (2 MB platform limit). */
 export const VALUE_MAX_BYTES_CEILING = 1900000;
 export const HTTP_BODY_MAX_BYTES = 10485760;
+/**
+ * A JSON-lines import (`POST B/_/import`) is read as a stream, line by line, not held whole: one
+ * line (a record) may be as long as a string of PROTO_MAX_BULK_LEN in base64 (4/3 of it) and a
+ * little more, the body as long as a namespace at its default memory guard holds, and a quarter
+ * more for the records' JSON.
+ */
+export const IMPORT_LINE_MAX_BYTES = 46137344;
+export const IMPORT_BODY_MAX_BYTES = 83886080;
 export const WS_MESSAGE_MAX_BYTES = 16777216;
 export const PIPELINE_MAX_COMMANDS = 1000;
 /**

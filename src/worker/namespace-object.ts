@@ -20,19 +20,23 @@ import {
   DEFAULT_NAMESPACE,
   HTTP_BLOCK_MAX_MS,
   HTTP_REPLY_MAX_BYTES,
+  IMPORT_BODY_MAX_BYTES,
+  IMPORT_LINE_MAX_BYTES,
   REPLY_MAX_BYTES,
 } from "../limits.ts";
 import { authConfig, tokenScope } from "./auth.ts";
 import type { Env } from "./env.ts";
 import { engineSettings } from "./env.ts";
-import { applyImport, exportPage } from "./export-import.ts";
+import { applyImport, exportPage, importLimits } from "./export-import.ts";
 import type {
   ExportImportRpc,
   ExportPage,
   ExportPageRequest,
   ImportOutcome,
   ImportRequest,
+  ImportStreamRequest,
 } from "./export-import.ts";
+import { readJsonlImport } from "../protocols/transfer/import-parse.ts";
 import { SSE_ROUTE_HEADER, WS_HEADERS } from "./namespace-api.ts";
 import type {
   NamespaceRpc,
@@ -245,6 +249,19 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
   }
 
   /** Imports validated records in one turn as one write command (spec §13.5; RPC from the Worker). */
+  async importStream(req: ImportStreamRequest): Promise<ImportOutcome> {
+    const parsed = await readJsonlImport(req.body, importLimits(this.env), {
+      lineMax: IMPORT_LINE_MAX_BYTES,
+      bodyMax: IMPORT_BODY_MAX_BYTES,
+    });
+    if (!parsed.ok) return parsed;
+    return this.importRecords({
+      namespace: req.namespace,
+      mode: req.mode,
+      records: parsed.records,
+    });
+  }
+
   importRecords(req: ImportRequest): ImportOutcome {
     this.adoptNamespace(req.namespace, req.shard);
     const outcome = applyImport(this.engine, req, Date.now());
