@@ -7,7 +7,7 @@ import type { ConnState } from "../engine/conn-state.ts";
 import { newConn } from "../engine/conn-state.ts";
 import { Engine } from "../engine/engine.ts";
 import type { Reply } from "../engine/reply.ts";
-import { HTTP_BLOCK_MAX_MS, HTTP_REPLY_MAX_BYTES, SHARD_WAIT_LEASE_MS } from "../limits.ts";
+import { HTTP_BLOCK_MAX_MS, REPLY_MAX_BYTES, SHARD_WAIT_LEASE_MS } from "../limits.ts";
 import { authConfig, tokenScope } from "./auth.ts";
 import type { Env } from "./env.ts";
 import { engineSettings } from "./env.ts";
@@ -247,8 +247,7 @@ export function runShardedHttp(
     local,
     transport: shardTransport(env, namespace, shards, undefined, { ...waits, writeSeqs }),
     clients,
-    // One answer per request: bounded by what an answer may carry, as on one object.
-    replyMax: HTTP_REPLY_MAX_BYTES,
+    replyMax: REPLY_MAX_BYTES,
   };
   return runShardedBatch(session, items, Date.now());
 }
