@@ -66,6 +66,12 @@ export const RESP_BULK_MAX_BYTES = PROTO_MAX_BULK_LEN;
  * more arguments): larger than a WebSocket message, so it crosses /mux in MUX_PART_BYTES parts.
  */
 export const COMMAND_MAX_BYTES = PROTO_MAX_BULK_LEN + 1048576;
+/**
+ * The largest WebSocket message workerd receives (it closes the socket 1009 past it). The shim's
+ * own per-connection sockets (`--no-mux`, tagged) take messages up to this rather than
+ * WS_MESSAGE_MAX_BYTES: one command of a value up to a few dozen bytes under PROTO_MAX_BULK_LEN.
+ */
+export const WS_PLATFORM_MESSAGE_MAX_BYTES = 33554432;
 /** A mux DATA or REPLY payload longer than this crosses in parts of this size (protocols/mux.ts). */
 export const MUX_PART_BYTES = 4194304;
 /**

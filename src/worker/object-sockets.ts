@@ -5,7 +5,7 @@
 import type { Deferral } from "../engine/batch-loop.ts";
 import type { BatchItem } from "../engine/command.ts";
 import type { Engine } from "../engine/engine.ts";
-import { CLOSE_NORMAL, REPLY_MAX_BYTES } from "../limits.ts";
+import { CLOSE_NORMAL, REPLY_MAX_BYTES, WS_PLATFORM_MESSAGE_MAX_BYTES } from "../limits.ts";
 import type { GroupCommit } from "./group-commit.ts";
 import type { HibernatableSockets } from "./hibernatable-sockets.ts";
 import { MuxSession } from "./mux-door.ts";
@@ -157,8 +157,12 @@ function runMessages(
   msgs: readonly Uint8Array[],
   first?: StepResult,
 ): StepResult[] {
-  const { conn, dialect } = sockets.session(ws)!.a;
+  const { conn, dialect, tagged } = sockets.session(ws)!.a;
   const door = WS_DIALECTS[dialect]!;
+  // The shim's own link (tagged) carries one command per message up to the platform's limit.
+  const limits = tagged
+    ? { messageMax: WS_PLATFORM_MESSAGE_MAX_BYTES, bulkMax: engine.stringMax }
+    : undefined;
   const run = (items: BatchItem[], deferral: Deferral) =>
     engine.run(door.dialect, conn, items, Date.now(), REPLY_MAX_BYTES, deferral);
   const steps = first ? [first] : [];
@@ -169,7 +173,7 @@ function runMessages(
       break;
     }
     if (last?.close || i >= msgs.length) break;
-    steps.push(messageStep(door, conn, msgs[i]!, engine.valueMax, run));
+    steps.push(messageStep(door, conn, msgs[i]!, engine.valueMax, run, limits));
   }
   return steps;
 }
