@@ -154,8 +154,10 @@ export class MuxSession {
     p.bytes += payload.length;
     if (p.bytes > COMMAND_MAX_BYTES)
       throw new MuxProtocolError(`a command of more than ${COMMAND_MAX_BYTES} bytes`, CLOSE_POLICY);
-    // The message's buffer is not kept past this turn by the runtime: copy the part.
-    p.parts.push(payload.slice());
+    // A view: the message's ArrayBuffer is the script's (the runtime neither reuses nor frees it
+    // while referenced), and a copy of each 4 MiB part cost more than the whole join (profiled:
+    // bench/big-value-profile.ts, 160 of 1,300 ms of a 10 MB SET).
+    p.parts.push(payload);
   }
 
   /** A DATA frame's payload, joined to the parts before it. */
@@ -282,8 +284,8 @@ export class MuxSession {
     }
     // In order: behind a batch that stopped at its reply budget, the connection's next waits.
     if (v.later) {
-      // The message's buffer is not kept past this turn by the runtime: copy the payload.
-      v.later.queue.push(payload.slice());
+      // A view, as a part is (see `part`): kept until the batch ahead of it is done.
+      v.later.queue.push(payload);
       return;
     }
     const run = (items: BatchItem[], deferral: Deferral) =>
