@@ -5,7 +5,14 @@
 import type { Deferral } from "../engine/batch-loop.ts";
 import type { BatchItem } from "../engine/command.ts";
 import type { Engine } from "../engine/engine.ts";
-import { CLOSE_NORMAL, REPLY_MAX_BYTES, WS_PLATFORM_MESSAGE_MAX_BYTES } from "../limits.ts";
+import {
+  BLOCK_KEEPALIVE_MS,
+  CLOSE_INTERNAL,
+  CLOSE_NORMAL,
+  REPLY_MAX_BYTES,
+  WS_PLATFORM_MESSAGE_MAX_BYTES,
+} from "../limits.ts";
+import { MuxProtocolError } from "../protocols/mux.ts";
 import type { GroupCommit } from "./group-commit.ts";
 import type { HibernatableSockets } from "./hibernatable-sockets.ts";
 import { MuxSession } from "./mux-door.ts";
@@ -139,7 +146,16 @@ export function answerMessage(
   return serveSteps(engine, group, sockets, ws, () => {
     // Decided when the work runs, not when it arrived: a batch queued before it may stop.
     const w = behind.get(ws);
-    if (!w) return runMessages(engine, sockets, ws, [bytes]);
+    if (!w) {
+      // The shim asks for a rest only after TAG.part: none here means it was lost (the object
+      // was reset meanwhile), and the batch cannot be answered whole.
+      if (bytes.length === 0 && s.a.tagged)
+        throw new MuxProtocolError(
+          "the rest of a batch was lost (object restarted)",
+          CLOSE_INTERNAL,
+        );
+      return runMessages(engine, sockets, ws, [bytes]);
+    }
     if (bytes.length === 0 && s.a.tagged) return resumeSocket(engine, sockets, ws);
     w.queue.push(bytes);
     return [];
@@ -170,6 +186,7 @@ function runMessages(
     const last = steps[steps.length - 1];
     if (last?.more) {
       behind.set(ws, { more: last.more, queue: msgs.slice(i) });
+      keepAwake(ws);
       break;
     }
     if (last?.close || i >= msgs.length) break;
@@ -206,6 +223,16 @@ function serveSteps(
     }
   };
   return serve(group, ws, work, send, "websocket message");
+}
+
+/**
+ * While a socket's batch waits for the shim to ask for its rest, a timer keeps the object from
+ * hibernating (which would forget the rest: it lives in memory).
+ */
+function keepAwake(ws: WebSocket): void {
+  setTimeout(() => {
+    if (behind.has(ws) && ws.readyState === WebSocket.OPEN) keepAwake(ws);
+  }, BLOCK_KEEPALIVE_MS);
 }
 
 /** The rest of a socket's stopped batch, then the messages that waited behind it. */
