@@ -84,7 +84,9 @@ try {
     const name = `${f.functionName || "(anonymous)"} ${f.url.split("/").pop()}:${f.lineNumber}`;
     self.set(name, (self.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
   });
-  console.log(`${OP} of ${BYTES / 1e6} MB through the shim: ${ms.toFixed(0)} ms each; isolate self time (ms per round):`);
+  console.log(
+    `${OP} of ${BYTES / 1e6} MB through the shim: ${ms.toFixed(0)} ms each; isolate self time (ms per round):`,
+  );
   for (const [name, t] of [...self].sort((a, b) => b[1] - a[1]).slice(0, TOP))
     console.log(`${(t / ROUNDS).toFixed(1).padStart(8)}  ${name}`);
 } finally {

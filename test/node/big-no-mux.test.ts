@@ -1,4 +1,4 @@
-// One command of a 20 MiB value through the shim's per-connection sockets (`--no-mux`, and a
+// One command of a 17 MiB value through the shim's per-connection sockets (`--no-mux`, and a
 // sharded namespace, which has no /mux): the shim's tagged link takes a message up to the
 // platform's 32 MiB (WS_PLATFORM_MESSAGE_MAX_BYTES), not WS_MESSAGE_MAX_BYTES, so a value close
 // to proto-max-bulk-len is written without /mux.
@@ -13,7 +13,7 @@ import {
 } from "./support/shim-harness.ts";
 import type { TestShim, TestWorker } from "./support/shim-harness.ts";
 
-const SIZE = 20 * 1024 * 1024;
+const SIZE = 17 * 1024 * 1024;
 
 let worker: TestWorker;
 let shim: TestShim;
@@ -53,7 +53,7 @@ async function roundTrip(port: number, key: string): Promise<void> {
   c.destroy();
 }
 
-describe("a 20 MiB SET through the shim's per-connection sockets", () => {
+describe("a 17 MiB SET through the shim's per-connection sockets", () => {
   it("--no-mux: stored whole", async () => {
     expect(SIZE).toBeGreaterThan(WS_MESSAGE_MAX_BYTES);
     await roundTrip(shim.port("redis"), "big");
