@@ -20,11 +20,13 @@ export const IMPORT_BODY_MAX_BYTES = 83886080;
 export const WS_MESSAGE_MAX_BYTES = 16777216;
 export const PIPELINE_MAX_COMMANDS = 1000;
 /**
- * Reply bytes (values as stored, before a codec's framing) one message or request may produce,
- * as Redis's client-output-buffer-limit bounds a client's output: the batch runs only until its
- * replies pass this, and each command after that is answered with a limit error, not run (one
- * command's reply is never cut). It also bounds the work one message holds the object for, so
- * other clients keep being answered while one asks for gigabytes.
+ * Reply bytes (values as stored, before a codec's framing) one socket message may produce in one
+ * turn: the batch runs only until its replies pass this (one command's reply is never cut), and
+ * the rest of its commands run in a following turn, once the shim has asked for them (its client
+ * read what came), before the connection's later messages. It bounds the work one message holds
+ * the object for, so other clients keep being answered while one asks for gigabytes, and what the
+ * object and the shim hold for a client that does not read. A sharded namespace's sockets answer
+ * the commands past it with a limit error instead (not run).
  */
 export const REPLY_MAX_BYTES = 4194304;
 /**
