@@ -9,21 +9,44 @@ export const VALUE_MAX_BYTES = 1048576;
 /** One key plus one value must fit one SQLite row (2 MB platform limit). */
 export const VALUE_MAX_BYTES_CEILING = 1900000;
 export const HTTP_BODY_MAX_BYTES = 10485760;
+/**
+ * A JSON-lines import (`POST B/_/import`) is read as a stream, line by line, not held whole: one
+ * line (a record) may be as long as a string of PROTO_MAX_BULK_LEN in base64 (4/3 of it) and a
+ * little more, the body as long as a namespace at its default memory guard holds, and a quarter
+ * more for the records' JSON.
+ */
+export const IMPORT_LINE_MAX_BYTES = 46137344;
+export const IMPORT_BODY_MAX_BYTES = 83886080;
 export const WS_MESSAGE_MAX_BYTES = 16777216;
 export const PIPELINE_MAX_COMMANDS = 1000;
 /**
- * Reply bytes (values as stored, before a codec's framing) one message or request may produce,
- * as Redis's client-output-buffer-limit bounds a client's output: the batch runs only until its
- * replies pass this, and each command after that is answered with a limit error, not run (one
- * command's reply is never cut). It also bounds the work one message holds the object for, so
- * other clients keep being answered while one asks for gigabytes.
+ * Reply bytes (values as stored, before a codec's framing) one socket message may produce in one
+ * turn: the batch runs only until its replies pass this (one command's reply is never cut), and
+ * the rest of its commands run in a following turn, once the shim has asked for them (its client
+ * read what came), before the connection's later messages. It bounds the work one message holds
+ * the object for, so other clients keep being answered while one asks for gigabytes, and what the
+ * object and the shim hold for a client that does not read. A sharded namespace's sockets answer
+ * the commands past it with a limit error instead (not run).
  */
 export const REPLY_MAX_BYTES = 4194304;
 /**
- * An HTTP door's encoded answer (it crosses RPC from the object, which workerd caps at 32 MiB): a
- * larger one is answered with a limit error instead.
+ * Reply bytes one HTTP request may produce (REPLY_MAX_BYTES's counterpart: an HTTP door has one
+ * answer per request, so its batch cannot continue in a later turn as a socket's does): past it,
+ * later commands are answered with the reply-limit error, not run.
  */
 export const HTTP_REPLY_MAX_BYTES = 31457280;
+/**
+ * An HTTP door's encoded answer (JSON, base64 or escapes inflate the replies): a larger one is
+ * answered with the reply-too-large error (the request ran). An answer past
+ * RPC_INLINE_MAX_BYTES leaves the object as a stream, which workerd's 32 MiB cap on one RPC value
+ * does not bound; this bounds what the object holds while it builds one (a 32 MiB value in
+ * base64 is 43 MiB).
+ */
+export const HTTP_ANSWER_MAX_BYTES = 67108864;
+/** An answer body up to this many bytes crosses RPC as one value; a longer one as a stream. */
+export const RPC_INLINE_MAX_BYTES = 16777216;
+/** The pieces of an answer streamed across RPC. */
+export const RPC_STREAM_PIECE_BYTES = 1048576;
 /** Default Blink line cap; the effective one follows a configured VALUE_MAX_BYTES. */
 export const BLINK_LINE_MAX_BYTES = VALUE_MAX_BYTES + KEY_MAX_BYTES + 16;
 export const RESP_INLINE_MAX_BYTES = 65536;
@@ -45,6 +68,12 @@ export const RESP_BULK_MAX_BYTES = PROTO_MAX_BULK_LEN;
  * more arguments): larger than a WebSocket message, so it crosses /mux in MUX_PART_BYTES parts.
  */
 export const COMMAND_MAX_BYTES = PROTO_MAX_BULK_LEN + 1048576;
+/**
+ * The largest WebSocket message workerd receives (it closes the socket 1009 past it). The shim's
+ * own per-connection sockets (`--no-mux`, tagged) take messages up to this rather than
+ * WS_MESSAGE_MAX_BYTES: one command of a value up to a few dozen bytes under PROTO_MAX_BULK_LEN.
+ */
+export const WS_PLATFORM_MESSAGE_MAX_BYTES = 33554432;
 /** A mux DATA or REPLY payload longer than this crosses in parts of this size (protocols/mux.ts). */
 export const MUX_PART_BYTES = 4194304;
 /**

@@ -15,8 +15,18 @@ import { R, replyBytes } from "./reply.ts";
 import type { Reply } from "./reply.ts";
 
 /**
+ * Where a run that stops at its reply budget leaves the commands it did not run (a socket door
+ * runs them in a following turn, so every command gets its real reply while other clients are
+ * served between the turns).
+ */
+export interface Deferral {
+  rest: readonly BatchItem[];
+}
+
+/**
  * A batch's commands in order, inside run's bracket. A command that blocks ends the list here:
- * the rest wait with it (Blocking), as Redis reads nothing more from a blocked client.
+ * the rest wait with it (Blocking), as Redis reads nothing more from a blocked client. Past
+ * `replyMax`, the rest are refused with the reply-limit error, or, given `deferral`, left there.
  */
 export function runItems(
   engine: CtxEngine,
@@ -25,6 +35,7 @@ export function runItems(
   items: readonly BatchItem[],
   now: number,
   replyMax = Infinity,
+  deferral?: Deferral,
 ): Reply[] {
   const replies: Reply[] = [];
   const waiting = engine.blocking.of(conn.id);
@@ -39,7 +50,7 @@ export function runItems(
   const held: Reply[] = [];
   engine.running = { id: conn.id, held };
   try {
-    runLoop(engine, dialect, ctx, items, now, replyMax, replies, held);
+    runLoop(engine, dialect, ctx, items, now, replyMax, replies, held, deferral);
   } finally {
     engine.running = outer;
   }
@@ -62,6 +73,7 @@ function runLoop(
   replyMax: number,
   replies: Reply[],
   held: Reply[],
+  deferral: Deferral | undefined,
 ): void {
   const { conn } = ctx;
   const tracking = engine.tracking;
@@ -71,6 +83,10 @@ function runLoop(
   for (let i = 0; i < items.length; i++) {
     const item = items[i]!;
     let r: Reply;
+    if (bytes > replyMax && deferral) {
+      deferral.rest = items.slice(i);
+      break;
+    }
     if (bytes > replyMax) r = queueingError(conn, (limit ??= Errors.replyLimit()));
     else {
       const mode = conn.replyMode;

@@ -4,6 +4,7 @@
 // (batch-loop.ts), tracking's pushes, QUIT's end of the connection and the stores' compaction.
 
 import { endTracking, runItems } from "./batch-loop.ts";
+import type { Deferral } from "./batch-loop.ts";
 import type { BatchItem, Dialect } from "./command.ts";
 import type { CtxEngine } from "./command-table.ts";
 import type { ConnState } from "./conn-state.ts";
@@ -18,6 +19,7 @@ export function runBatch(
   items: readonly BatchItem[],
   now: number,
   replyMax: number,
+  deferral?: Deferral,
 ): Reply[] {
   const started = performance.now();
   engine.cmdStats.tick(now, engine.stats.commands);
@@ -29,7 +31,7 @@ export function runBatch(
   }
   if (engine.blocking.size) engine.wake.expire(now);
   if (engine.busyScript && holdForScript(engine, dialect, conn, items, now)) return [];
-  const replies = runItems(engine, dialect, conn, items, now, replyMax);
+  const replies = runItems(engine, dialect, conn, items, now, replyMax, deferral);
   if (engine.dbs.shared.observer !== null) endTracking(engine, conn, replies);
   // QUIT: gone for everyone at once, as Redis frees the client after the reply (a redirect to
   // it breaks, its subscriptions end) however late the door learns the socket closed.

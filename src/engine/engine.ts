@@ -13,6 +13,7 @@ import { BlockedClients } from "./blocked-clients.ts";
 import { checkCommand } from "./command-checks.ts";
 import { blockClient, retryWaiter } from "./block-and-retry.ts";
 import { deliverTo, runItems } from "./batch-loop.ts";
+import type { Deferral } from "./batch-loop.ts";
 import { runBatch } from "./batch-run.ts";
 import { dispatchWith, evictOver, executeCommand } from "./command-execution.ts";
 import { NULL_HOST } from "./engine-host.ts";
@@ -168,7 +169,8 @@ export class Engine implements CtxEngine {
   /**
    * Runs a batch in order: one reply per item (a codec's ready-made reply passes through).
    * Stops after QUIT. Once the replies pass `replyMax` bytes (replyBytes), every later command is
-   * answered with the reply-limit error instead of running (in MULTI, that fails the EXEC).
+   * answered with the reply-limit error instead of running (in MULTI, that fails the EXEC), or,
+   * given `deferral`, left unrun in `deferral.rest` for the caller to run in a later batch.
    * Its steps are batch-run.ts, the loop itself batch-loop.ts.
    */
   run(
@@ -177,8 +179,9 @@ export class Engine implements CtxEngine {
     items: readonly BatchItem[],
     now: number,
     replyMax = Infinity,
+    deferral?: Deferral,
   ): Reply[] {
-    return runBatch(this, dialect, conn, items, now, replyMax);
+    return runBatch(this, dialect, conn, items, now, replyMax, deferral);
   }
 
   // ---- connections outside their batches: pub/sub and blocking (issue 16) -------------------

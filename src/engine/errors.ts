@@ -5,6 +5,7 @@ import {
   KEY_MAX_BYTES,
   PIPELINE_MAX_COMMANDS,
   HTTP_BODY_MAX_BYTES,
+  HTTP_ANSWER_MAX_BYTES,
   HTTP_REPLY_MAX_BYTES,
   REPLY_MAX_BYTES,
 } from "../limits.ts";
@@ -85,11 +86,11 @@ export const Errors = {
   internal: () => new CommandError("INTERNAL", "ERR internal error"),
   replyLimit: () =>
     err(
-      `ERR reply limit: replies to one request passed ${REPLY_MAX_BYTES} bytes; command not run (send fewer per request)`,
+      `ERR reply limit: replies to one request passed ${REPLY_MAX_BYTES} bytes (${HTTP_REPLY_MAX_BYTES} over HTTP); command not run (send fewer per request)`,
     ),
-  replyTooLarge: () =>
+  replyTooLarge: (max = HTTP_ANSWER_MAX_BYTES) =>
     err(
-      `ERR reply too large to return (max ${HTTP_REPLY_MAX_BYTES} bytes); the request ran (ask for less per request)`,
+      `ERR reply too large to return (max ${max} bytes); the request ran (ask for less per request)`,
     ),
   execAbort: () =>
     new CommandError("EXECABORT", "EXECABORT Transaction discarded because of previous errors."),

@@ -22,6 +22,11 @@
 // the same way, REPLY_PART frames then the REPLY; once the message being built passes
 // WS_MESSAGE_MAX_BYTES, what it holds leaves as an unsolicited message. WebSocket messages stay
 // under the platform's 32 MiB both ways.
+// A DATA frame whose replies pass REPLY_MAX_BYTES stops there: its replies so far come as a
+// REPLY_MORE frame (after REPLY_PART frames if long), and the rest of its commands run when the
+// shim asks with a MORE frame for the connection, which it sends once its client has read what
+// came (back-pressure: the object runs no more than the client can take). The DATA frame's REPLY
+// comes after the last MORE; the connection's later DATA frames wait behind it in the object.
 
 import type { Dialect } from "../engine/command.ts";
 import { CLOSE_PROTOCOL } from "../limits.ts";
@@ -37,6 +42,8 @@ export const MUX_OP = {
   WAITING: 8,
   DATA_PART: 9,
   REPLY_PART: 10,
+  MORE: 11,
+  REPLY_MORE: 12,
 } as const;
 
 /** The connection id of the empty PUSH frame that opens an unsolicited message (shim ids start at 1). */
@@ -161,7 +168,7 @@ export function readMuxFrames(msg: Uint8Array): MuxFrame[] {
     const len = v.getUint32(p + 5, true);
     p += MUX_HEADER_BYTES;
     if (p + len > msg.length) throw new MuxProtocolError("truncated mux frame");
-    if (op < MUX_OP.OPEN || op > MUX_OP.REPLY_PART)
+    if (op < MUX_OP.OPEN || op > MUX_OP.REPLY_MORE)
       throw new MuxProtocolError(`unknown mux op ${op}`);
     frames.push({ conn, op, payload: msg.subarray(p, p + len) });
     p += len;

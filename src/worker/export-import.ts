@@ -5,7 +5,7 @@ import { byteLength } from "../engine/bytes.ts";
 import { hashDelete, hashSetFieldExpiry } from "../engine/collection-ops.ts";
 import { JsonDoc } from "../engine/json-doc.ts";
 import { parseJson } from "../engine/json-parse.ts";
-import { JSON_DOC_MAX_DEPTH } from "../limits.ts";
+import { JSON_DOC_MAX_DEPTH, KEY_MAX_BYTES, PROTO_MAX_BULK_LEN } from "../limits.ts";
 import { Deque } from "../engine/deque.ts";
 import type { Entry, ValueOf } from "../engine/entry.ts";
 import type { Engine } from "../engine/engine.ts";
@@ -14,7 +14,9 @@ import { Errors } from "../engine/errors.ts";
 import { SortedSet } from "../engine/sorted-set.ts";
 import { Stream } from "../engine/stream.ts";
 import { headerLine } from "../protocols/transfer/export-format.ts";
-import type { ImportRecord } from "../protocols/transfer/export-format.ts";
+import type { ImportLimits, ImportRecord } from "../protocols/transfer/export-format.ts";
+import type { Env } from "./env.ts";
+import { engineSettings } from "./env.ts";
 import type { ShardRef } from "./namespace-api.ts";
 import { countSnapshotKeys, readSnapshotPage } from "./snapshot-view.ts";
 import type { ExportCursor } from "./snapshot-view.ts";
@@ -66,12 +68,31 @@ export interface ImportRequest {
 }
 
 export type ImportOutcome =
-  { ok: true; imported: number; skippedExpired: number } | { ok: false; error: string };
+  | { ok: true; imported: number; skippedExpired: number }
+  | { ok: false; error: string; tooLarge?: boolean };
+
+/** What an import's records are checked against. */
+export function importLimits(env: Env): ImportLimits {
+  return {
+    keyMax: KEY_MAX_BYTES,
+    valueMax: engineSettings(env).valueMax,
+    stringMax: PROTO_MAX_BULK_LEN,
+  };
+}
+
+/** A JSON-lines import's body, streamed to the object (no RPC value bounds it). */
+export interface ImportStreamRequest {
+  namespace: string;
+  mode: "merge" | "replace";
+  body: ReadableStream<Uint8Array>;
+}
 
 /** The object's export and import RPC methods (the rest of its contract: namespace-api.ts). */
 export interface ExportImportRpc {
   exportPage(req: ExportPageRequest): ExportPage | Promise<ExportPage>;
   importRecords(req: ImportRequest): ImportOutcome | Promise<ImportOutcome>;
+  /** Reads a JSON-lines body line by line, then applies it in one turn (importRecords). */
+  importStream(req: ImportStreamRequest): Promise<ImportOutcome>;
 }
 
 /**

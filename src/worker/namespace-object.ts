@@ -16,18 +16,27 @@ import type { EngineHost } from "../engine/engine.ts";
 import { R } from "../engine/reply.ts";
 import type { Reply } from "../engine/reply.ts";
 import { Errors } from "../engine/errors.ts";
-import { DEFAULT_NAMESPACE, HTTP_BLOCK_MAX_MS, REPLY_MAX_BYTES } from "../limits.ts";
+import {
+  DEFAULT_NAMESPACE,
+  HTTP_BLOCK_MAX_MS,
+  HTTP_REPLY_MAX_BYTES,
+  IMPORT_BODY_MAX_BYTES,
+  IMPORT_LINE_MAX_BYTES,
+  REPLY_MAX_BYTES,
+} from "../limits.ts";
 import { authConfig, tokenScope } from "./auth.ts";
 import type { Env } from "./env.ts";
 import { engineSettings } from "./env.ts";
-import { applyImport, exportPage } from "./export-import.ts";
+import { applyImport, exportPage, importLimits } from "./export-import.ts";
 import type {
   ExportImportRpc,
   ExportPage,
   ExportPageRequest,
   ImportOutcome,
   ImportRequest,
+  ImportStreamRequest,
 } from "./export-import.ts";
+import { readJsonlImport } from "../protocols/transfer/import-parse.ts";
 import { SSE_ROUTE_HEADER, WS_HEADERS } from "./namespace-api.ts";
 import type {
   NamespaceRpc,
@@ -38,7 +47,7 @@ import type {
   ShardWaitCancel,
   SocketKind,
 } from "./namespace-api.ts";
-import { finishBounded, isPlan, rpcBounded } from "./doors/door.ts";
+import { finishBounded, forRpc, isPlan, rpcBounded } from "./doors/door.ts";
 import type { DoorAnswer, DoorRequest } from "./doors/door.ts";
 import { planDoor } from "./doors/plan.ts";
 import { Persistence } from "./persistence.ts";
@@ -139,9 +148,11 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
     const plan = planDoor(req);
     if (!isPlan(plan)) return plan;
     const conn = newConn(0, { authed: true, readonly: req.readonly });
-    const run = () => this.engine.run(plan.dialect, conn, plan.items, Date.now(), REPLY_MAX_BYTES);
+    // One answer per request: its replies are bounded by what an answer may carry.
+    const run = () =>
+      this.engine.run(plan.dialect, conn, plan.items, Date.now(), HTTP_REPLY_MAX_BYTES);
     const answer = (replies: Reply[]) =>
-      withSyncToken(req, finishBounded(plan, replies), this.engine.store.writeSeq);
+      forRpc(withSyncToken(req, finishBounded(plan, replies), this.engine.store.writeSeq));
     // Only Redis's commands block (Redis's `blocking` flag).
     if (plan.dialect !== "redis") return this.group.runOrQueue(() => answer(run()));
     // A blocking command waits (up to HTTP_BLOCK_MAX_MS, then answers as a timeout would) while
@@ -234,6 +245,19 @@ export class NamespaceObject extends DurableObject<Env> implements NamespaceRpc,
   }
 
   /** Imports validated records in one turn as one write command (spec §13.5; RPC from the Worker). */
+  async importStream(req: ImportStreamRequest): Promise<ImportOutcome> {
+    const parsed = await readJsonlImport(req.body, importLimits(this.env), {
+      lineMax: IMPORT_LINE_MAX_BYTES,
+      bodyMax: IMPORT_BODY_MAX_BYTES,
+    });
+    if (!parsed.ok) return parsed;
+    return this.importRecords({
+      namespace: req.namespace,
+      mode: req.mode,
+      records: parsed.records,
+    });
+  }
+
   importRecords(req: ImportRequest): ImportOutcome {
     this.adoptNamespace(req.namespace, req.shard);
     const outcome = applyImport(this.engine, req, Date.now());

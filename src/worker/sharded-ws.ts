@@ -8,7 +8,7 @@
 import type { BatchItem, Dialect } from "../engine/command.ts";
 import { newConn, subscriptionCount } from "../engine/conn-state.ts";
 import type { Reply } from "../engine/reply.ts";
-import { REPLY_MAX_BYTES } from "../limits.ts";
+import { REPLY_MAX_BYTES, WS_PLATFORM_MESSAGE_MAX_BYTES } from "../limits.ts";
 import type { Env } from "./env.ts";
 import { classifyFailure } from "./object-failure.ts";
 import { runShardedBatch } from "./router/sharded-batch.ts";
@@ -180,11 +180,16 @@ export async function shardedSocket(
   // The Worker's engine keeps the subscriptions: SUBSCRIBE needs the connection to have a sink.
   session.local.attach(conn, { deliver: push });
   const run = (items: BatchItem[]) => runShardedBatch(session, items, Date.now());
+  // The shim's own link (tagged) carries one command per message up to the platform's limit.
+  const limits = tagged
+    ? { messageMax: WS_PLATFORM_MESSAGE_MAX_BYTES, bulkMax: session.local.stringMax }
+    : undefined;
 
   async function onMessage(message: string | ArrayBuffer): Promise<void> {
     if (closed) return;
     try {
-      const r = await messageStep(door, conn, messageBytes(message), session.local.valueMax, run);
+      const bytes = messageBytes(message);
+      const r = await messageStep(door, conn, bytes, session.local.valueMax, run, limits);
       if (closed) return;
       deliver(out, r);
       links.release();

@@ -11,16 +11,22 @@
 import type { BatchItem } from "../engine/command.ts";
 import type { ConnState } from "../engine/conn-state.ts";
 import { subscriptionCount } from "../engine/conn-state.ts";
+import type { Deferral } from "../engine/batch-loop.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { Reply } from "../engine/reply.ts";
 import { CLOSE_INTERNAL, CLOSE_NORMAL } from "../limits.ts";
 import { MuxProtocolError } from "../protocols/mux.ts";
-import type { MessageLimits, WsDoor } from "./ws-dialects.ts";
+import type { MessageLimits, ParsedMessage, WsDoor } from "./ws-dialects.ts";
 
 /** What one message produced: bytes for the client, and the close code (0: the connection stays). */
 export interface StepResult {
   bytes: Uint8Array;
   close: number;
+  /**
+   * The batch stopped at its reply budget (REPLY_MAX_BYTES): `bytes` are the replies so far, and
+   * this runs the rest (in a following turn, before the connection's later messages).
+   */
+  more?: () => StepResult;
 }
 
 /** Where one connection's bytes go. */
@@ -32,6 +38,12 @@ export interface ConnOutput {
 }
 
 /**
+ * Runs items on the engine. A synchronous runner may stop at the reply budget and leave the rest
+ * in `deferral.rest` (Engine.run); the shard router's (a promise) answers every item at once.
+ */
+export type StepRun = (items: BatchItem[], deferral: Deferral) => Reply[];
+
+/**
  * Parses one message, runs its items with `run` (synchronous in an object, a promise through the
  * shard router), encodes the replies and picks the close code.
  */
@@ -40,7 +52,7 @@ export function messageStep(
   conn: ConnState,
   msg: Uint8Array,
   valueMax: number,
-  run: (items: BatchItem[]) => Reply[],
+  run: StepRun,
   limits?: MessageLimits,
 ): StepResult;
 export function messageStep(
@@ -56,17 +68,46 @@ export function messageStep(
   conn: ConnState,
   msg: Uint8Array,
   valueMax: number,
-  run: (items: BatchItem[]) => Reply[] | Promise<Reply[]>,
+  run: (items: BatchItem[], deferral: Deferral) => Reply[] | Promise<Reply[]>,
   limits?: MessageLimits,
 ): StepResult | Promise<StepResult> {
   const parsed = door.parse(msg, conn, valueMax, limits);
-  const finish = (replies: readonly Reply[]): StepResult => ({
+  if (parsed.items.length === 0) return finalStep(door, conn, parsed, []);
+  const deferral: Deferral = { rest: [] };
+  const replies = run(parsed.items, deferral);
+  if (replies instanceof Promise) return replies.then((r) => finalStep(door, conn, parsed, r));
+  return stepOf(door, conn, parsed, replies, deferral, run as StepRun);
+}
+
+/** A batch's step: final, or its replies so far and a continuation for the items left. */
+function stepOf(
+  door: WsDoor,
+  conn: ConnState,
+  parsed: ParsedMessage,
+  replies: readonly Reply[],
+  deferral: Deferral,
+  run: StepRun,
+): StepResult {
+  const rest = deferral.rest;
+  if (rest.length === 0) return finalStep(door, conn, parsed, replies);
+  const more = () => {
+    const next: Deferral = { rest: [] };
+    return stepOf(door, conn, parsed, run([...rest], next), next, run);
+  };
+  return { bytes: door.encode(replies, conn), close: 0, more };
+}
+
+/** The last step of a message: its parse error, if any, follows the replies. */
+function finalStep(
+  door: WsDoor,
+  conn: ConnState,
+  parsed: ParsedMessage,
+  replies: readonly Reply[],
+): StepResult {
+  return {
     bytes: door.encode(replies, conn, parsed.errorText),
     close: parsed.close ?? (conn.closing ? CLOSE_NORMAL : 0),
-  });
-  if (parsed.items.length === 0) return finish([]);
-  const replies = run(parsed.items);
-  return replies instanceof Promise ? replies.then(finish) : finish(replies);
+  };
 }
 
 /** Sends a step's result: its bytes, and the close when the connection ends. */
@@ -86,9 +127,11 @@ export function messageBytes(data: string | ArrayBuffer): Uint8Array {
 /**
  * The first byte of every message to a tagged socket (the shim's per-connection links ask with
  * TAGGED_PARAM): whether it answers the client's last message or is one the object sent on its
- * own (pushes, a woken client's late replies), which the shim must not count as an answer.
+ * own (pushes, a woken client's late replies), which the shim must not count as an answer;
+ * TAG.part carries the replies so far of a batch that stopped at its reply budget: the shim
+ * writes them to its client and, once they were read, asks for the rest with an empty message.
  */
-export const TAG = { answer: 0, unsolicited: 1, waiting: 2, resume: 3 } as const;
+export const TAG = { answer: 0, unsolicited: 1, waiting: 2, resume: 3, part: 4 } as const;
 
 /**
  * Whether a connection now waits for bytes it asked for in no message: blocked, or subscribed.

@@ -3,6 +3,7 @@
 // atomicity, the memory limit, expiry, auth and routes.
 
 import { env, exports } from "cloudflare:workers";
+import { IMPORT_BODY_MAX_BYTES } from "../../src/limits.ts";
 import { describe, expect, it, vi } from "vitest";
 import worker from "../../src/worker/index.ts";
 import { BASE, Ws, bodyText, importBody, lr } from "./support/client.ts";
@@ -676,11 +677,22 @@ describe("routes and auth", () => {
     expect([get.status, get.headers.get("Allow")]).toEqual([405, "POST, OPTIONS"]);
   });
 
-  it("refuses an import body over HTTP_BODY_MAX_BYTES with 413", async () => {
-    const r = await importBody("imp-413", new Uint8Array(10485761));
-    expect(r).toEqual({
-      status: 413,
-      text: '{"error":"ERR request body too large (max 10485760 bytes)"}',
+  it("reads a JSON-lines body past HTTP_BODY_MAX_BYTES line by line; 413 past IMPORT_BODY_MAX_BYTES", async () => {
+    // 10 MiB + 1 of spaces and one bad record: read whole, answered for its record.
+    const spaces = new Uint8Array(10485761).fill(0x20);
+    spaces[spaces.length - 1] = 0x31;
+    expect(await importBody("imp-413", spaces)).toEqual({
+      status: 400,
+      text: '{"error":"ERR import line 1: expected a JSON object"}',
     });
+    const res = await exports.default.fetch(`${BASE}/db/imp-413/_/import`, {
+      method: "POST",
+      body: "{}",
+      headers: { "Content-Length": String(IMPORT_BODY_MAX_BYTES + 1) },
+    });
+    expect([res.status, await res.text()]).toEqual([
+      413,
+      `{"error":"ERR import body too large (max ${IMPORT_BODY_MAX_BYTES} bytes)"}`,
+    ]);
   });
 });

@@ -6,7 +6,7 @@ import { createReadStream, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { parseArgs } from "node:util";
-import { HTTP_BODY_MAX_BYTES } from "../../limits.ts";
+import { HTTP_BODY_MAX_BYTES, IMPORT_LINE_MAX_BYTES } from "../../limits.ts";
 import { EXIT_OK, RuntimeError, UsageError } from "./command.ts";
 import type { Subcommand } from "./command.ts";
 import { blinkBatches } from "./import-blink.ts";
@@ -41,7 +41,8 @@ ${REMOTE_HELP}
   -h, --help      show this help
 
 The input goes in requests of at most ${HTTP_BODY_MAX_BYTES} bytes, split at line (db.json: key)
-boundaries. Each request is validated whole and applied atomically; the first one uses --mode,
+boundaries; a JSON line longer than that (a big string) goes alone, up to ${IMPORT_LINE_MAX_BYTES}
+bytes. Each request is validated whole and applied atomically; the first one uses --mode,
 later ones merge, so a failure midway leaves the earlier requests applied (the error says how
 many keys). Records whose expires_at has passed are skipped. Progress goes to stderr: a bar on a
 terminal, otherwise a line a second, and a final summary with keys, bytes and keys/s.
@@ -193,8 +194,11 @@ async function importJsonl(
   let header = false;
   let lastLine = "";
   try {
+    // A record past a request's usual size (a big string) goes alone: the import door reads
+    // JSON lines as a stream, each up to IMPORT_LINE_MAX_BYTES.
     for await (const batch of lineBatches(input, {
       maxBytes: HTTP_BODY_MAX_BYTES,
+      lineMax: IMPORT_LINE_MAX_BYTES,
       maxLines: JSONL_BATCH_LINES,
     })) {
       if (sent === 0)

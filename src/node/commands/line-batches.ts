@@ -18,6 +18,8 @@ export interface LineBatch {
 
 export interface BatchLimits {
   maxBytes: number;
+  /** A longer line than `maxBytes` goes alone in a request, up to this (default `maxBytes`). */
+  lineMax?: number;
   maxLines: number;
   /** Keep each line's text in the batch (the Blink import needs them; JSON lines do not). */
   keepText?: boolean;
@@ -71,9 +73,10 @@ export async function* lineBatches(
     texts = limits.keepText ? [] : null;
     return b;
   };
+  const lineMax = limits.lineMax ?? limits.maxBytes;
   const add = function* (line: Buffer): Generator<LineBatch> {
     lineNo++;
-    if (line.length > limits.maxBytes) throw new LineTooLong(lineNo, limits.maxBytes);
+    if (line.length > lineMax) throw new LineTooLong(lineNo, lineMax);
     if (count > 0 && (size + line.length > limits.maxBytes || count === limits.maxLines)) {
       lineNo--;
       yield flush();
@@ -99,7 +102,7 @@ export async function* lineBatches(
     if (start < chunk.length) {
       pending.push(chunk.subarray(start));
       pendingSize += chunk.length - start;
-      if (pendingSize > limits.maxBytes) throw new LineTooLong(lineNo + 1, limits.maxBytes);
+      if (pendingSize > lineMax) throw new LineTooLong(lineNo + 1, lineMax);
     }
   }
   if (pendingSize) yield* add(Buffer.concat(pending));

@@ -46,6 +46,8 @@ export class ShimConnection extends ConnectionEnds {
   private eof = false;
   /** Pushes of this turn are being gathered into one socket write (see onPush). */
   private corked = false;
+  /** A batch's replies so far were written: its rest is asked for once the client read them. */
+  private moreOnDrain = false;
 
   constructor(
     socket: Socket,
@@ -67,6 +69,7 @@ export class ShimConnection extends ConnectionEnds {
     this.link = connector.connect(dialect, {
       open: () => this.onUpstreamOpen(),
       message: (data) => this.onReply(data),
+      partial: (data) => this.onPartial(data),
       push: (data) => this.onPush(data),
       closed: (code, reason) => this.onUpstreamClosed(code, reason),
       failed: (failure) => this.onUpstreamFailed(failure),
@@ -132,6 +135,10 @@ export class ShimConnection extends ConnectionEnds {
 
   /** The client read what was buffered: forward its commands again. */
   private onDrain(): void {
+    if (this.moreOnDrain) {
+      this.moreOnDrain = false;
+      this.link.more?.();
+    }
     this.pump();
   }
 
@@ -241,6 +248,19 @@ export class ShimConnection extends ConnectionEnds {
     if (data.length > 0) this.write(data);
     if (this.socket.writableLength > this.outputMax) return this.overOutputLimit();
     this.pump();
+  }
+
+  /**
+   * The replies so far of a batch that stopped at the Worker's reply budget (REPLY_MAX_BYTES):
+   * written now; the rest is asked for once the client has read them, so neither the shim nor
+   * the object holds more of a long pipeline of big replies than the client takes.
+   */
+  private onPartial(data: Uint8Array): void {
+    this.idle?.refresh();
+    if (data.length > 0) this.write(data);
+    if (this.socket.writableLength > this.outputMax) return this.overOutputLimit();
+    if (this.socket.writableNeedDrain) this.moreOnDrain = true;
+    else this.link.more?.();
   }
 
   /**

@@ -186,12 +186,13 @@ export class MuxConnector implements UpstreamConnector {
       if (!link) continue;
       if (f.op === MUX_OP.REPLY) link.reply(f.payload);
       else if (f.op === MUX_OP.REPLY_PART) link.replyPart(f.payload);
+      else if (f.op === MUX_OP.REPLY_MORE) link.replyMore(f.payload);
       else if (f.op === MUX_OP.PUSH) link.push(f.payload);
       else if (f.op === MUX_OP.WAITING) link.waiting(f.payload[0] === 1);
       else if (f.op === MUX_OP.END) {
         const { code, bytes } = readEnd(f.payload);
         this.links.delete(f.conn);
-        if (bytes.length) link.reply(bytes);
+        if (bytes.length || link.hasParts) link.reply(bytes);
         link.ended(code, "");
       } else if (f.op === MUX_OP.REFUSED) {
         this.links.delete(f.conn);
@@ -286,12 +287,34 @@ class MuxLink implements UpstreamLink {
 
   /** A reply for the connection, which holds it until its client reads (SHIM_OUTPUT_MAX_BYTES). */
   reply(bytes: Uint8Array): void {
-    if (this.parts.length) {
-      this.parts.push(bytes);
-      bytes = Buffer.concat(this.parts);
-      this.parts = [];
-    }
+    bytes = this.joined(bytes);
     if (!this.done) this.events.message(bytes);
+  }
+
+  /** The replies so far of a batch that stopped at the object's reply budget (REPLY_MORE). */
+  replyMore(bytes: Uint8Array): void {
+    bytes = this.joined(bytes);
+    if (!this.done) this.events.partial(bytes);
+  }
+
+  /** Asks for the rest of the batch that answered with REPLY_MORE. */
+  more(): void {
+    if (this.inner) return this.inner.more?.();
+    if (!this.done) this.mux.frame(this.id, MUX_OP.MORE);
+  }
+
+  /** `bytes` after the REPLY_PART payloads kept for them. */
+  private joined(bytes: Uint8Array): Uint8Array {
+    if (!this.parts.length) return bytes;
+    this.parts.push(bytes);
+    const all = Buffer.concat(this.parts);
+    this.parts = [];
+    return all;
+  }
+
+  /** REPLY_PART payloads wait for their REPLY (or END). */
+  get hasParts(): boolean {
+    return this.parts.length > 0;
   }
 
   /** The start of a big reply (REPLY_PART): kept until its REPLY completes it. */

@@ -16,6 +16,11 @@ export interface UpstreamEvents {
   open(): void;
   /** One reply message, in request order. */
   message(data: Uint8Array): void;
+  /**
+   * The replies so far of a batch that stopped at the Worker's reply budget: written at once;
+   * the link's `more()` asks for the rest (then `message` completes the batch).
+   */
+  partial(data: Uint8Array): void;
   /** Bytes that answer no request: pub/sub messages, a blocked command's late replies. */
   push(data: Uint8Array): void;
   /** An open link was closed by the Worker or the network. */
@@ -35,6 +40,8 @@ export interface UpstreamLink {
   readonly backlog: number;
   /** Ends the link with this close code; no events afterwards. */
   close(code: number): void;
+  /** After `partial`: asks for the rest of the batch (its client has read what came). */
+  more?(): void;
 }
 
 export interface UpstreamConnector {
@@ -99,6 +106,7 @@ const HTTP_FORBIDDEN = 403;
 const TAG_UNSOLICITED = 1;
 const TAG_WAITING = 2;
 const TAG_RESUME = 3;
+const TAG_PART = 4;
 /** The Worker's close code of a socket that spent its call budget (RFC 6455 service restart). */
 const CLOSE_SERVICE_RESTART = 1012;
 
@@ -173,6 +181,9 @@ class WebSocketLink implements UpstreamLink {
       if (data[0] === TAG_WAITING) this.events.waiting(data[1] === 1);
       else if (data[0] === TAG_UNSOLICITED) this.events.push(data.subarray(1));
       else if (data[0] === TAG_RESUME) this.resume = data.subarray(1).toString();
+      // Part of a batch's replies: the batch stays unanswered until its last part (a sharded
+      // link, the only one that resumes, never answers in parts).
+      else if (data[0] === TAG_PART) this.events.partial(data.subarray(1));
       else {
         this.unanswered.shift();
         this.events.message(data.subarray(1));
@@ -201,6 +212,12 @@ class WebSocketLink implements UpstreamLink {
 
   get backlog(): number {
     return this.ws.bufferedAmount;
+  }
+
+  /** An empty message on a tagged socket: the rest of the batch that answered with TAG.part. */
+  more(): void {
+    // Not a batch: it is not sent again on a resumed socket.
+    if (!this.done) this.write(new Uint8Array(0));
   }
 
   send(batch: Uint8Array): void {

@@ -26,16 +26,35 @@ export function parseJsonlImport(body: Uint8Array, limits: ImportLimits): Import
   } catch {
     return { ok: false, error: `ERR import line ${firstBadUtf8Line(body)}: invalid UTF-8` };
   }
-  const records: ImportRecord[] = [];
-  let headerKeys: number | null = null;
-  let seenRecordOrHeader = false;
-  let trailerLine = 0;
+  const p = new JsonlImport(limits);
   for (let i = 0; i < lines.length; i++) {
-    const n = i + 1;
-    const text = lines[i]!;
-    if (text.trim() === "") continue;
+    const error = p.line(lines[i]!, i + 1);
+    if (error) return { ok: false, error };
+  }
+  return p.end();
+}
+
+/**
+ * A JSON-lines import fed one line at a time (a body streamed in: src/worker does not hold it
+ * whole). `line` answers the error of a bad line; `end` the records.
+ */
+export class JsonlImport {
+  private readonly limits: ImportLimits;
+  private readonly records: ImportRecord[] = [];
+  private headerKeys: number | null = null;
+  private seenRecordOrHeader = false;
+  private trailerLine = 0;
+
+  constructor(limits: ImportLimits) {
+    this.limits = limits;
+  }
+
+  /** Line `n` (without its LF): the import's error, or undefined. */
+  line(text: string, n: number): string | undefined {
+    if (text.trim() === "") return undefined;
     try {
-      if (trailerLine) throw new RecordError(`line after the trailer (line ${trailerLine})`);
+      if (this.trailerLine)
+        throw new RecordError(`line after the trailer (line ${this.trailerLine})`);
       let v: JsonValue;
       try {
         // One level more than NESTING_MAX_DEPTH: the record object wraps a json value.
@@ -46,20 +65,100 @@ export function parseJsonlImport(body: Uint8Array, limits: ImportLimits): Import
       }
       if (!isObject(v)) throw new RecordError("expected a JSON object");
       if (v.has("format")) {
-        if (seenRecordOrHeader) throw new RecordError("header after the first line");
-        headerKeys = checkHeader(v);
+        if (this.seenRecordOrHeader) throw new RecordError("header after the first line");
+        this.headerKeys = checkHeader(v);
       } else if (v.has("end")) {
-        trailerLine = n;
-        checkTrailer(v, headerKeys, records.length);
-      } else records.push(parseRecord(v, limits));
-      seenRecordOrHeader = true;
+        this.trailerLine = n;
+        checkTrailer(v, this.headerKeys, this.records.length);
+      } else this.records.push(parseRecord(v, this.limits));
+      this.seenRecordOrHeader = true;
     } catch (e) {
-      if (e instanceof RecordError)
-        return { ok: false, error: `ERR import line ${n}: ${e.message}` };
+      if (e instanceof RecordError) return `ERR import line ${n}: ${e.message}`;
       throw e;
     }
+    return undefined;
   }
-  return { ok: true, records };
+
+  /** The records, once every line was fed. */
+  end(): ImportParse {
+    return { ok: true, records: this.records };
+  }
+}
+
+/**
+ * Validates a JSON-lines body read from a stream, one line at a time: no line may pass `lineMax`
+ * bytes (a record of a string of proto-max-bulk-len, encoded) nor the body `bodyMax`; past
+ * either, `tooLarge` (the reader is cancelled).
+ */
+export async function readJsonlImport(
+  body: ReadableStream<Uint8Array>,
+  limits: ImportLimits,
+  max: { lineMax: number; bodyMax: number },
+): Promise<ImportParse | { ok: false; tooLarge: true; error: string }> {
+  const p = new JsonlImport(limits);
+  const reader = body.getReader();
+  let held: Uint8Array[] = [];
+  let heldBytes = 0;
+  let total = 0;
+  let n = 0;
+  const tooLarge = (what: string) => {
+    void reader.cancel();
+    return { ok: false as const, tooLarge: true as const, error: what };
+  };
+  /** The line made of the held pieces and `tail`. */
+  const feed = (tail: Uint8Array): string | undefined => {
+    const bytes = held.length ? join([...held, tail], heldBytes + tail.length) : tail;
+    held = [];
+    heldBytes = 0;
+    n++;
+    let text: string;
+    try {
+      text = fatalUtf8.decode(bytes);
+    } catch {
+      return `ERR import line ${n}: invalid UTF-8`;
+    }
+    return p.line(text.endsWith("\r") ? text.slice(0, -1) : text, n);
+  };
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > max.bodyMax)
+      return tooLarge(`ERR import body too large (max ${max.bodyMax} bytes)`);
+    let start = 0;
+    for (let lf = value.indexOf(LF); lf >= 0; lf = value.indexOf(LF, start)) {
+      if (heldBytes + lf - start > max.lineMax) return tooLarge(lineTooLarge(n + 1, max.lineMax));
+      const error = feed(value.subarray(start, lf));
+      if (error) {
+        void reader.cancel();
+        return { ok: false, error };
+      }
+      start = lf + 1;
+    }
+    if (start < value.length) {
+      heldBytes += value.length - start;
+      if (heldBytes > max.lineMax) return tooLarge(lineTooLarge(n + 1, max.lineMax));
+      held.push(value.slice(start));
+    }
+  }
+  if (heldBytes > 0) {
+    const error = feed(new Uint8Array(0));
+    if (error) return { ok: false, error };
+  }
+  return p.end();
+}
+
+const lineTooLarge = (n: number, max: number) =>
+  `ERR import line ${n}: record too large (max ${max} bytes a line)`;
+
+function join(parts: Uint8Array[], bytes: number): Uint8Array {
+  const out = new Uint8Array(bytes);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }
 
 function firstBadUtf8Line(body: Uint8Array): number {

@@ -7,7 +7,12 @@ import type { BatchItem, Dialect } from "../../engine/command.ts";
 import { Errors } from "../../engine/errors.ts";
 import { R, replyBytes } from "../../engine/reply.ts";
 import type { Reply } from "../../engine/reply.ts";
-import { HTTP_REPLY_MAX_BYTES } from "../../limits.ts";
+import {
+  HTTP_ANSWER_MAX_BYTES,
+  HTTP_REPLY_MAX_BYTES,
+  RPC_INLINE_MAX_BYTES,
+  RPC_STREAM_PIECE_BYTES,
+} from "../../limits.ts";
 import { respond } from "../http.ts";
 
 /** The HTTP doors whose exchange is planned this way. */
@@ -41,7 +46,8 @@ export interface DoorRequest {
 /** A door's answer, without CORS (the Worker adds it). */
 export interface DoorAnswer {
   status: number;
-  body: string | Uint8Array;
+  /** A stream only on its way out of the object (`forRpc`). */
+  body: string | Uint8Array | ReadableStream<Uint8Array>;
   headers: Record<string, string>;
 }
 
@@ -57,22 +63,55 @@ export function isPlan(p: DoorAnswer | DoorPlan): p is DoorPlan {
   return "items" in p;
 }
 
-/** Bytes an answer's body takes on the way out of the object (a string: 1 or 2 per unit, as V8 stores it). */
-function answerBytes(a: DoorAnswer): number {
-  if (typeof a.body !== "string") return a.body.byteLength;
-  const n = a.body.length;
-  return n > HTTP_REPLY_MAX_BYTES / 2 && /[^\x00-\xff]/.test(a.body) ? 2 * n : n;
+/** Bytes an answer's body takes in the object (a string: 1 or 2 per unit, as V8 stores it). */
+function answerBytes(body: string | Uint8Array): number {
+  if (typeof body !== "string") return body.byteLength;
+  const n = body.length;
+  return n > RPC_INLINE_MAX_BYTES / 2 && /[^\x00-\xff]/.test(body) ? 2 * n : n;
 }
 
 /**
- * The plan's answer to its replies, unless it is over HTTP_REPLY_MAX_BYTES (it could not leave
- * the object): then every reply becomes the reply-too-large error, in the door's own form.
+ * The plan's answer to its replies, unless it is over HTTP_ANSWER_MAX_BYTES: then every reply
+ * becomes the reply-too-large error, in the door's own form.
  */
 export function finishBounded(plan: DoorPlan, replies: Reply[]): DoorAnswer {
   const answer = plan.finish(replies);
-  if (answerBytes(answer) <= HTTP_REPLY_MAX_BYTES) return answer;
+  if (typeof answer.body === "object" && !(answer.body instanceof Uint8Array)) return answer;
+  if (answerBytes(answer.body) <= HTTP_ANSWER_MAX_BYTES) return answer;
   const refused = R.error(Errors.replyTooLarge());
   return plan.finish(replies.map(() => refused));
+}
+
+/**
+ * An answer as it leaves the object: a body past RPC_INLINE_MAX_BYTES becomes a stream of
+ * RPC_STREAM_PIECE_BYTES pieces (workerd caps one RPC value at 32 MiB, not a stream).
+ */
+export function forRpc(a: DoorAnswer): DoorAnswer {
+  const body = a.body;
+  if (typeof body === "object" && !(body instanceof Uint8Array)) return a;
+  if (answerBytes(body) <= RPC_INLINE_MAX_BYTES) return a;
+  return { ...a, body: pieces(body) };
+}
+
+const encoder = new TextEncoder();
+
+/** A body as a stream, encoded (UTF-8) one piece at a time as the reader pulls. */
+function pieces(body: string | Uint8Array): ReadableStream<Uint8Array> {
+  let at = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(c) {
+      if (at >= body.length) return c.close();
+      let end = Math.min(body.length, at + RPC_STREAM_PIECE_BYTES);
+      if (typeof body !== "string") c.enqueue(body.slice(at, end));
+      else {
+        // A surrogate pair is never cut (each half alone would encode as U+FFFD).
+        const last = body.charCodeAt(end - 1);
+        if (end < body.length && last >= 0xd800 && last <= 0xdbff) end--;
+        c.enqueue(encoder.encode(body.slice(at, end)));
+      }
+      at = end;
+    },
+  });
 }
 
 /**
@@ -83,7 +122,7 @@ export function rpcBounded(replies: Reply[]): Reply[] {
   let n = 0;
   for (const r of replies) n += replyBytes(r);
   if (n <= HTTP_REPLY_MAX_BYTES) return replies;
-  const refused = R.error(Errors.replyTooLarge());
+  const refused = R.error(Errors.replyTooLarge(HTTP_REPLY_MAX_BYTES));
   return replies.map(() => refused);
 }
 

@@ -3,13 +3,13 @@
 // is validated here, then applied by the object in one turn.
 
 import { Errors } from "../../engine/errors.ts";
-import { KEY_MAX_BYTES, PROTO_MAX_BULK_LEN } from "../../limits.ts";
+import { IMPORT_BODY_MAX_BYTES, IMPORT_LINE_MAX_BYTES } from "../../limits.ts";
 import { trailerLine } from "../../protocols/transfer/export-format.ts";
-import { parseJsonlImport, parseLightRedisImport } from "../../protocols/transfer/import-parse.ts";
+import { parseLightRedisImport, readJsonlImport } from "../../protocols/transfer/import-parse.ts";
 import { authConfig, authenticateRequest, UNCONFIGURED_TEXT } from "../auth.ts";
 import type { Env } from "../env.ts";
-import { engineSettings } from "../env.ts";
-import type { ExportCursor, ImportRequest, SnapshotId } from "../export-import.ts";
+import { importLimits } from "../export-import.ts";
+import type { ExportCursor, ImportOutcome, ImportRequest, SnapshotId } from "../export-import.ts";
 import { ERROR_HEADER, jsonError, readBody, respond } from "../http.ts";
 import { objectFor, shardCount } from "../shard-map.ts";
 import type { NamespaceStub } from "../shard-map.ts";
@@ -169,15 +169,23 @@ async function importResponse(
   const mode = url.searchParams.get("mode") ?? "merge";
   if (!MODES.includes(mode))
     return jsonError(400, `ERR unknown import mode '${mode}' (expected merge or replace)`, origin);
-  const body = await readBody(request);
-  const limits = {
-    keyMax: KEY_MAX_BYTES,
-    valueMax: engineSettings(env).valueMax,
-    stringMax: PROTO_MAX_BULK_LEN,
-  };
+  // JSON lines are read as a stream, record by record (a record of a 32 MiB string passes
+  // HTTP_BODY_MAX_BYTES): by the object itself, or here for a sharded namespace.
+  if (Number(request.headers.get("Content-Length") ?? "0") > IMPORT_BODY_MAX_BYTES)
+    return jsonError(413, importTooLarge(), origin);
+  const limits = importLimits(env);
+  const max = { lineMax: IMPORT_LINE_MAX_BYTES, bodyMax: IMPORT_BODY_MAX_BYTES };
+  const stream = request.body ?? new Blob([]).stream();
+  if (format === "jsonl" && shards === 1) {
+    const mode1 = mode as ImportRequest["mode"];
+    const outcome = await call(() => stub.importStream({ namespace, mode: mode1, body: stream }));
+    return importAnswer(outcome, origin);
+  }
   const parsed =
-    format === "jsonl" ? parseJsonlImport(body, limits) : parseLightRedisImport(body, limits);
-  if (!parsed.ok) return jsonError(400, parsed.error, origin);
+    format === "jsonl"
+      ? await readJsonlImport(stream, limits, max)
+      : parseLightRedisImport(await readBody(request), limits);
+  if (!parsed.ok) return importAnswer(parsed, origin);
   const req: ImportRequest = {
     namespace,
     mode: mode as ImportRequest["mode"],
@@ -187,7 +195,17 @@ async function importResponse(
     shards > 1
       ? await shardedImport(env, namespace, shards, req.mode, req.records)
       : await call(() => stub.importRecords(req));
-  if (!outcome.ok) return jsonError(400, outcome.error, origin);
+  return importAnswer(outcome, origin);
+}
+
+const importTooLarge = () => `ERR import body too large (max ${IMPORT_BODY_MAX_BYTES} bytes)`;
+
+/** The import's HTTP answer: its counts, 400 for a bad record, 413 past a size limit. */
+function importAnswer(
+  outcome: ImportOutcome | { ok: false; error: string; tooLarge?: boolean },
+  origin: string,
+): Response {
+  if (!outcome.ok) return jsonError(outcome.tooLarge ? 413 : 400, outcome.error, origin);
   const result = `{"result":{"imported":${outcome.imported},"skipped_expired":${outcome.skippedExpired}}}`;
   return respond(result, 200, { "Content-Type": "application/json" }, origin);
 }
