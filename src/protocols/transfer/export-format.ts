@@ -169,12 +169,13 @@ export function jsonDepth(v: JsonValue): number {
 export function dedupeSet(
   members: Iterable<string>,
   limits: ImportLimits,
+  check: (m: string, limits: ImportLimits) => number = checkValue,
 ): { value: string[]; size: number } {
   const seen = new Set<string>();
   let size = 0;
   for (const m of members) {
     if (seen.has(m)) continue;
-    size += checkValue(m, limits);
+    size += check(m, limits);
     seen.add(m);
   }
   return { value: [...seen], size };

@@ -139,9 +139,9 @@ function parseValue(
     case "set":
     case "list": {
       const items = nonEmptyArray(v, t).map((x) => bytesOf(x, base64, `each element of a ${t}`));
-      if (t === "set") return { type: t, ...dedupeSet(items, limits) };
+      if (t === "set") return { type: t, ...dedupeSet(items, limits, checkString) };
       let size = 0;
-      for (const x of items) size += checkValue(x, limits);
+      for (const x of items) size += checkString(x, limits);
       return { type: t, value: items, size };
     }
     case "hash": {
@@ -158,7 +158,7 @@ function parseValue(
         else ttls.delete(f);
       }
       let size = 0;
-      for (const [f, x] of fields) size += checkValue(f, limits) + checkValue(x, limits);
+      for (const [f, x] of fields) size += checkString(f, limits) + checkString(x, limits);
       if (ttls.size === 0) return { type: t, value: [...fields], size };
       return { type: t, value: [...fields], size, fieldTtls: [...ttls] };
     }
@@ -174,7 +174,7 @@ function parseValue(
         );
       }
       let size = 0;
-      for (const [m, x] of members) size += checkValue(m, limits) + checkValue(x, limits);
+      for (const [m, x] of members) size += checkString(m, limits) + checkString(x, limits);
       return { type: t, value: [...members], size };
     }
     case "zset": {
@@ -185,7 +185,7 @@ function parseValue(
         members.set(bytesOf(p[0], base64, "a zset member"), parseScore(p[1]!));
       }
       let size = 0;
-      for (const m of members.keys()) size += checkValue(m, limits);
+      for (const m of members.keys()) size += checkString(m, limits);
       return { type: t, value: [...members], size };
     }
   }
