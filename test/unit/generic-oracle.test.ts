@@ -177,6 +177,7 @@ const SCRIPTS: Record<string, Argv[]> = {
     ["COMMAND", "GETKEYSANDFLAGS", "copy", "a", "b"],
     ["COMMAND", "INFO", "get|key"],
     ["COMMAND", "INFO", "nosuch"],
+    ["ROLE"],
     ["COMMAND", "LIST", "bad_arg"],
     ["COMMAND", "LIST", "FILTERBY", "bad_arg"],
     ["COMMAND", "LIST", "FILTERBY", "bad_arg", "bad_arg2"],
@@ -256,6 +257,7 @@ describeVsRedis("generic commands vs redis-server 7.0.15", SCRIPTS, (oracle) => 
       "touch",
       "wait",
       "lolwut",
+      "role",
     ];
     const ours = new EngineSession();
     for (const n of names) {

@@ -105,6 +105,12 @@ const DOCS: Record<string, CommandDoc> = {
     params: "",
   },
   time: { summary: "Return the current server time", group: "server", since: "2.6.0", params: "" },
+  role: {
+    summary: "Return the role of the instance in the context of replication",
+    group: "server",
+    since: "2.8.12",
+    params: "",
+  },
 };
 
 export const serverCommands: readonly CommandSpec[] = withDocs(DOCS, [
@@ -170,6 +176,11 @@ export const serverCommands: readonly CommandSpec[] = withDocs(DOCS, [
     (ctx) => R.int(Math.floor(ctx.engine.snapshotAt / 1000)),
     allShards("min"),
   ),
+  // A namespace has no replicas (the platform keeps its storage durable): a master with none,
+  // at replication offset 0, as a redis-server that never had a replica answers.
+  command("role", 1, "sltf", null, () => R.array([R.bulk("master"), R.ZERO, R.array([])]), {
+    route: { kind: "local" },
+  }),
   command(
     "time",
     1,
