@@ -66,12 +66,18 @@ export function newHll(): Uint8Array {
   return b;
 }
 
-/** The cached cardinality, or undefined when marked stale. */
-export function cachedCard(b: Uint8Array): number | undefined {
+/**
+ * The cached cardinality, or undefined when marked stale. A value copied from elsewhere may cache
+ * any 63-bit number, which Redis answers as it is: past 2^53 it is a bigint, exact.
+ */
+export function cachedCard(b: Uint8Array): number | bigint | undefined {
   if (b[CARD_STALE_AT]! & 0x80) return undefined;
   let v = 0;
   for (let i = 7; i >= 0; i--) v = v * 256 + b[CARD_AT + i]!;
-  return v;
+  if (Number.isSafeInteger(v)) return v;
+  let big = 0n;
+  for (let i = 7; i >= 0; i--) big = (big << 8n) | BigInt(b[CARD_AT + i]!);
+  return big;
 }
 
 /** Stores the cached cardinality (little endian). */

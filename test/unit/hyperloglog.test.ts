@@ -14,7 +14,18 @@ import type { Argv } from "./support/engine-vs-redis.ts";
 
 const SEED = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
 
+/** An empty sparse HLL whose cached cardinality is 2^58 + 215 (past a double's exact range). */
+function cachedPast53(): Uint8Array {
+  const b = newHll();
+  b.set([0xd7, 0, 0, 0, 0, 0, 0, 0x04], 8);
+  return b;
+}
+
 const SCRIPTS: Record<string, Argv[]> = {
+  "a cached cardinality past 2^53 is answered exactly": [
+    ["SET", "h", cachedPast53()],
+    ["PFCOUNT", "h"],
+  ],
   "PFADD, PFCOUNT and the cached cardinality": [
     ["PFADD", "h"],
     ["EXISTS", "h"],

@@ -115,14 +115,13 @@ function pfcount(ctx: Ctx, argv: readonly string[]): Reply {
   const e = ctx.store.read(argv[1]!);
   if (!e) return R.ZERO;
   const v = hllOf(e);
-  let card = cachedCard(v.bytes);
-  if (card === undefined) {
-    card = hllCount(v.bytes, v.length);
-    if (card === undefined) throw Errors.hllCorrupt();
-    // The cached cardinality is part of the value: a read that refreshes it writes the key.
-    setCachedCard(v, card);
-    save(ctx, argv[1]!, e, v);
-  }
+  const cached = cachedCard(v.bytes);
+  if (cached !== undefined) return R.int(cached);
+  const card = hllCount(v.bytes, v.length);
+  if (card === undefined) throw Errors.hllCorrupt();
+  // The cached cardinality is part of the value: a read that refreshes it writes the key.
+  setCachedCard(v, card);
+  save(ctx, argv[1]!, e, v);
   return R.int(card);
 }
 
