@@ -3,48 +3,14 @@
 // script inside EXEC), and on a connection whose host gives it a sink only when it must wait
 // (Engine.lateSink: an HTTP request, a shard call).
 import { describe, expect, it } from "vitest";
-import { COMMANDS } from "../../src/engine/commands/index.ts";
 import type { ConnSink } from "../../src/engine/conn-sink.ts";
 import { newConn } from "../../src/engine/conn-state.ts";
 import type { ConnState } from "../../src/engine/conn-state.ts";
-import { Engine, NULL_HOST } from "../../src/engine/engine.ts";
-import type { Reply } from "../../src/engine/reply.ts";
-import { encodeResp } from "../../src/protocols/resp/resp-encode.ts";
+import { Engine } from "../../src/engine/engine.ts";
 
-const decoder = new TextDecoder();
-const text = (rs: readonly Reply[]) => decoder.decode(encodeResp(rs, 2));
+import { busyEngine, text } from "./support/busy-engine.ts";
 
-/** An engine whose scripts are busy at once (threshold 0); `persisted` logs host.persist calls. */
-function setup() {
-  const persisted: string[] = [];
-  const engine: Engine = new Engine(
-    COMMANDS,
-    "ns",
-    {},
-    {
-      ...NULL_HOST,
-      persist: () => persisted.push([...engine.store.map.keys()].sort().join(",")),
-    },
-  );
-  engine.params.set("busy-reply-threshold", "0");
-  const out: string[] = [];
-  const conn = (sink = true): ConnState => {
-    const c = newConn(engine.nextClientId++, { authed: true, readonly: false });
-    const i = out.push("") - 1;
-    if (sink) engine.attach(c, { deliver: (rs) => (out[i] += text(rs)) });
-    return c;
-  };
-  const run = (c: ConnState, ...cmds: string[][]) =>
-    text(
-      engine.run(
-        "redis",
-        c,
-        cmds.map((argv) => ({ argv })),
-        Date.now(),
-      ),
-    );
-  return { engine, out, conn, run, persisted };
-}
+const setup = busyEngine;
 
 const LOOP = "while true do end";
 const COUNT = "local a = 0 for i = 1, 300000 do a = a + 1 end return a";

@@ -3,38 +3,10 @@
 // run the allow-busy commands, SCRIPT KILL / FUNCTION KILL stop it, and UNKILLABLE protects one
 // that wrote.
 import { describe, expect, it } from "vitest";
-import { COMMANDS } from "../../src/engine/commands/index.ts";
-import { newConn } from "../../src/engine/conn-state.ts";
-import type { ConnState } from "../../src/engine/conn-state.ts";
-import { Engine } from "../../src/engine/engine.ts";
-import type { Reply } from "../../src/engine/reply.ts";
-import { encodeResp } from "../../src/protocols/resp/resp-encode.ts";
 
-const decoder = new TextDecoder();
-const text = (rs: readonly Reply[]) => decoder.decode(encodeResp(rs, 2));
+import { busyEngine } from "./support/busy-engine.ts";
 
-/** An engine whose scripts are busy at once (threshold 0) unless `thresholdMs` says otherwise. */
-function setup(thresholdMs = 0) {
-  const engine = new Engine(COMMANDS, "ns");
-  engine.params.set("busy-reply-threshold", String(thresholdMs));
-  const out: string[] = [];
-  const conn = (sink = true): ConnState => {
-    const c = newConn(engine.nextClientId++, { authed: true, readonly: false });
-    const i = out.push("") - 1;
-    if (sink) engine.attach(c, { deliver: (rs) => (out[i] += text(rs)) });
-    return c;
-  };
-  const run = (c: ConnState, ...cmds: string[][]) =>
-    text(
-      engine.run(
-        "redis",
-        c,
-        cmds.map((argv) => ({ argv })),
-        Date.now(),
-      ),
-    );
-  return { engine, out, conn, run };
-}
+const setup = busyEngine;
 
 const LOOP = "local a = 0 while true do a = a + 1 end";
 

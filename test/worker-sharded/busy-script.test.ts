@@ -7,13 +7,7 @@ import { describe, expect, it } from "vitest";
 import { shardOfKey } from "../../src/worker/shard-map.ts";
 import { Ws, resp } from "../worker/support/client.ts";
 import { SHARDS, upstash } from "./support.ts";
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const LOOP = "while true do end";
-const BUSY =
-  "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
-const KILLED =
-  /^ERR Script killed by user with SCRIPT KILL\.\.\. script: \w{40}, on @user_script:1\.$/;
+import { BUSY, KILLED, LOOP, sleep } from "../worker/support/busy-script.ts";
 
 /** A key on another shard than `key`. */
 function otherShard(key: string): string {

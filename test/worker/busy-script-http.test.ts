@@ -8,13 +8,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { upstash } from "../worker-sharded/support.ts";
 import { Ws, resp } from "./support/client.ts";
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const LOOP = "while true do end";
-const BUSY =
-  "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
-const KILLED =
-  /^ERR Script killed by user with SCRIPT KILL\.\.\. script: \w{40}, on @user_script:1\.$/;
+import { BUSY, KILLED, LOOP, sleep } from "./support/busy-script.ts";
 
 /** The keys of a namespace's object that are in SQLite now. */
 function storedKeys(ns: string): Promise<string[]> {

@@ -106,6 +106,9 @@ export function format51(original: CFunction): CFunction {
         string,
       ];
       i = pct + spec.length;
+      const w = Number(width || 0);
+      const p = prec === undefined ? null : Number(prec || 0);
+      let text: string | null = null;
       // Floats by C's rules (ties to even, %e's two exponent digits), where fengari's
       // sprintf-js differs; a bad spec is left to fengari, which refuses it as 5.1 does.
       if (
@@ -116,35 +119,21 @@ export function format51(original: CFunction): CFunction {
         width.length <= DIGITS_MAX &&
         (prec ?? "").length <= DIGITS_MAX
       ) {
-        const text = formatFloat(
-          lua.lua_tonumber(L, arg),
-          flags,
-          Number(width || 0),
-          prec === undefined ? null : Number(prec || 0),
-          conv,
-        );
+        text = formatFloat(lua.lua_tonumber(L, arg), flags, w, p, conv);
+      } else if (
+        "dioxXu".includes(conv) &&
+        arg <= top &&
+        lua.lua_type(L, arg) === lua.LUA_TNUMBER
+      ) {
+        const n = lua.lua_tonumber(L, arg);
+        if (Number.isFinite(n) && !fits(n, conv)) text = formatLong(n, flags, w, p, conv);
+      }
+      if (text !== null) {
         lua.lua_pushstring(L, bytes(text));
         lua.lua_replace(L, arg);
         out += "%s";
         changed = true;
         continue;
-      }
-      if ("dioxXu".includes(conv) && arg <= top && lua.lua_type(L, arg) === lua.LUA_TNUMBER) {
-        const n = lua.lua_tonumber(L, arg);
-        if (Number.isFinite(n) && !fits(n, conv)) {
-          const text = formatLong(
-            n,
-            flags,
-            Number(width || 0),
-            prec === undefined ? null : Number(prec || 0),
-            conv,
-          );
-          lua.lua_pushstring(L, bytes(text));
-          lua.lua_replace(L, arg);
-          out += "%s";
-          changed = true;
-          continue;
-        }
       }
       out += spec;
     }
