@@ -5,10 +5,10 @@
 //   node bench/profile.ts [blink|resp|lightredis] [--depth 16] [--op GET|SET] [--conns 1] [--seconds 3]
 // (lightredis: HTTP POST / with one JSON command per request)
 
-import WebSocket from "ws";
 import { httpLoad, wsLoad } from "./lib/load.ts";
 import type { LoadOptions } from "./lib/load.ts";
 import { benchWorker } from "./lib/bench-worker.ts";
+import { profileIsolate } from "./lib/isolate-profile.ts";
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: string) =>
@@ -56,44 +56,16 @@ try {
       : wsLoad(url, o);
   };
   await load(1); // warm-up
-  const insp = new WebSocket(`ws://127.0.0.1:${INSPECTOR_PORT}/core:user:blink-edge`);
-  await new Promise((r) => insp.once("open", r));
-  let id = 0;
-  const call = (method: string, params = {}) =>
-    new Promise<Record<string, unknown>>((resolve) => {
-      const my = ++id;
-      const onMessage = (d: Buffer) => {
-        const m = JSON.parse(String(d));
-        if (m.id !== my) return;
-        insp.off("message", onMessage);
-        resolve(m.result);
-      };
-      insp.on("message", onMessage);
-      insp.send(JSON.stringify({ id: my, method, params }));
-    });
-  await call("Profiler.enable");
-  await call("Profiler.setSamplingInterval", { interval: SAMPLING_US });
-  await call("Profiler.start");
-  const r = await load(seconds);
-  const { profile } = (await call("Profiler.stop")) as {
-    profile: {
-      nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
-      samples: number[];
-    };
-  };
-  insp.close();
-  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
-  const self = new Map<string, number>();
-  for (const s of profile.samples) {
-    const f = nodes.get(s)!.callFrame;
-    const name = `${f.functionName || "(anonymous)"} ${f.url.split("/").pop()}:${f.lineNumber}`;
-    self.set(name, (self.get(name) ?? 0) + 1);
-  }
+  const {
+    result: r,
+    self,
+    samples,
+  } = await profileIsolate(INSPECTOR_PORT, SAMPLING_US, () => load(seconds));
   console.log(
     `${door} ${op} × ${depth} per message, ${conns} connection(s): ${r.rate} cmd/s; self time by function:`,
   );
-  for (const [name, n] of [...self].sort((a, b) => b[1] - a[1]).slice(0, TOP)) {
-    console.log(`${((n / profile.samples.length) * 100).toFixed(1).padStart(5)} %  ${name}`);
+  for (const [name, t] of [...self].sort((a, b) => b[1].samples - a[1].samples).slice(0, TOP)) {
+    console.log(`${((t.samples / samples) * 100).toFixed(1).padStart(5)} %  ${name}`);
   }
 } finally {
   await w.dispose();
