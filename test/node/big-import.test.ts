@@ -11,6 +11,7 @@ import {
   startTestShim,
 } from "./support/shim-harness.ts";
 import type { TestShim, TestWorker } from "./support/shim-harness.ts";
+import { multibulk } from "../unit/support/resp-bytes.ts";
 
 const SIZE = 20 * 1024 * 1024;
 const PIECE = 1024 * 1024;
@@ -29,14 +30,8 @@ afterAll(async () => {
   await worker.dispose();
 });
 
-function cmd(...args: (string | Buffer)[]): Buffer {
-  const parts: Buffer[] = [Buffer.from(`*${args.length}\r\n`)];
-  for (const a of args) {
-    const b = typeof a === "string" ? Buffer.from(a) : a;
-    parts.push(Buffer.from(`$${b.length}\r\n`), b, Buffer.from("\r\n"));
-  }
-  return Buffer.concat(parts);
-}
+/** A RESP command. */
+const cmd = (...args: (string | Buffer)[]): Buffer => multibulk(args);
 
 /** Every mebibyte of the value starts with its own number (a misplaced piece would show). */
 function value(): Buffer {

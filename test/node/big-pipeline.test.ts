@@ -15,6 +15,7 @@ import {
   startTestShim,
 } from "./support/shim-harness.ts";
 import type { TestShim, TestWorker } from "./support/shim-harness.ts";
+import { multibulk } from "../unit/support/resp-bytes.ts";
 
 const SIZE = 3 * 1024 * 1024;
 const KEYS = ["k1", "k2", "k3"];
@@ -31,14 +32,7 @@ afterAll(async () => {
 });
 
 /** A RESP command. */
-function cmd(...args: (string | Buffer)[]): Buffer {
-  const parts: Buffer[] = [Buffer.from(`*${args.length}\r\n`)];
-  for (const a of args) {
-    const b = typeof a === "string" ? Buffer.from(a) : a;
-    parts.push(Buffer.from(`$${b.length}\r\n`), b, Buffer.from("\r\n"));
-  }
-  return Buffer.concat(parts);
-}
+const cmd = (...args: (string | Buffer)[]): Buffer => multibulk(args);
 
 /** Three values, each of its own letter (a reply in the wrong place would show). */
 const values = KEYS.map((_, i) => Buffer.alloc(SIZE, String.fromCharCode(97 + i)));
